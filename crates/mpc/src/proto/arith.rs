@@ -1,0 +1,94 @@
+//! Arithmetic over Z_2^64: multiplication and dot products (Araki et al., CCS 2016, §2.2).
+//!
+//! Party `i` holds `(x_i, x_{i+1})` and `(y_i, y_{i+1})`; the local cross terms
+//! `z_i = x_i y_i + x_i y_{i+1} + x_{i+1} y_i` form a 3-out-of-3 sharing of `x*y`. Adding a
+//! zero share and sending `z_i` to the previous party turns it back into a replicated sharing:
+//! one round, one ring element per party per product. A dot product (or a masked sum) adds the
+//! cross terms first and reshares once: one round, one element per party in total.
+use crate::error::same_len;
+use crate::party::Party;
+use crate::share::AShares;
+use rayon::prelude::*;
+
+/// Local cross terms `x_i y_i + x_i y_{i+1} + x_{i+1} y_i` of a product.
+fn cross(xa: u64, xb: u64, ya: u64, yb: u64) -> u64 {
+    xa.wrapping_mul(ya)
+        .wrapping_add(xa.wrapping_mul(yb))
+        .wrapping_add(xb.wrapping_mul(ya))
+}
+
+fn cross_terms(x: &AShares, y: &AShares) -> Vec<u64> {
+    let f = |i: usize| cross(x.a[i], x.b[i], y.a[i], y.b[i]);
+    if x.len() >= crate::PAR_THRESHOLD {
+        (0..x.len()).into_par_iter().map(f).collect()
+    } else {
+        (0..x.len()).map(f).collect()
+    }
+}
+
+fn cross_sum(x: &AShares, y: &AShares) -> u64 {
+    let f = |i: usize| cross(x.a[i], x.b[i], y.a[i], y.b[i]);
+    if x.len() >= crate::PAR_THRESHOLD {
+        (0..x.len())
+            .into_par_iter()
+            .map(f)
+            .reduce(|| 0, u64::wrapping_add)
+    } else {
+        (0..x.len()).map(f).fold(0, u64::wrapping_add)
+    }
+}
+
+impl Party {
+    /// Turns a 3-out-of-3 additive sharing (`z` held by this party) into replicated shares:
+    /// adds a zero share and sends the result to the previous party. One round.
+    pub(crate) fn reshare(&mut self, mut z: Vec<u64>) -> crate::Result<AShares> {
+        let zero = self.rand.zero(z.len());
+        z.iter_mut()
+            .zip(&zero)
+            .for_each(|(v, r)| *v = v.wrapping_add(*r));
+        self.net.round();
+        let me = self.id;
+        self.net.send(me.prev(), &z)?;
+        let b = self.net.recv(me.next(), z.len())?;
+        Ok(AShares { a: z, b })
+    }
+
+    /// Element-wise product `x * y`. One round, one element per party per product.
+    pub fn mul(&mut self, x: &AShares, y: &AShares) -> crate::Result<AShares> {
+        same_len("mul", x.len(), y.len())?;
+        let z = cross_terms(x, y);
+        self.reshare(z)
+    }
+
+    /// Several element-wise products in one round.
+    pub fn mul_many(&mut self, pairs: &[(&AShares, &AShares)]) -> crate::Result<Vec<AShares>> {
+        let mut z = Vec::new();
+        for (x, y) in pairs {
+            same_len("mul_many", x.len(), y.len())?;
+            z.extend(cross_terms(x, y));
+        }
+        let all = self.reshare(z)?;
+        let mut out = Vec::with_capacity(pairs.len());
+        let mut at = 0;
+        for (x, _) in pairs {
+            out.push(all.slice(at..at + x.len()));
+            at += x.len();
+        }
+        Ok(out)
+    }
+
+    /// Dot product `sum_k x_k * y_k` (a vector of length 1). One round, one element per party.
+    pub fn dot(&mut self, x: &AShares, y: &AShares) -> crate::Result<AShares> {
+        self.dot_many(&[(x, y)])
+    }
+
+    /// Several dot products in one round, one element per party per product.
+    pub fn dot_many(&mut self, pairs: &[(&AShares, &AShares)]) -> crate::Result<AShares> {
+        let mut z = Vec::with_capacity(pairs.len());
+        for (x, y) in pairs {
+            same_len("dot", x.len(), y.len())?;
+            z.push(cross_sum(x, y));
+        }
+        self.reshare(z)
+    }
+}

@@ -1,0 +1,207 @@
+//! Bit decomposition (A2B), MSB extraction, comparison and equality.
+//!
+//! All three start the same way (ABY3 §5.3, with the 2-input variant of its A2B): the secret
+//! `d = d_0 + d_1 + d_2` is rewritten as `s + d_2` with `s = d_0 + d_1`, which party 0 knows
+//! and inputs as a boolean sharing (one round, party 0 sends one word per element — or only
+//! `k` bit-planes per 64 elements in the sliced circuits), while `d_2` (held by parties 1 and 2)
+//! is a boolean sharing for free: `(0, 0, d_2)`. Then:
+//!
+//! - **MSB / less-than** (signed, width `k`): the sign bit of `d mod 2^k` is
+//!   `s_{k-1} ^ d2_{k-1} ^ c` where `c` is the carry into bit `k-1`, computed by a log-depth
+//!   tree of (generate, propagate) pairs on bit planes. `x < y` is the MSB of `x - y`, correct
+//!   whenever `|x - y| < 2^{k-1}`. Rounds: `2 + ceil(log2(k-1))` (8 for `k = 64`); bytes per
+//!   element per party: about `(3k - 6)/8` (22.6 for `k = 64`) plus `k/8` from party 0.
+//! - **Equality** (width `k`): `d = 0 (mod 2^k)` iff `s ^ (-d_2)` has no set bit among the low
+//!   `k`, an AND tree over the `k` inverted planes. Rounds `1 + ceil(log2 k)` (7 for `k = 64`);
+//!   about `k/8` bytes per element per party.
+//! - **A2B** (full 64-bit boolean sharing, one word per element): the Kogge-Stone adder on
+//!   `s` and `d_2`: 8 rounds, 12 words per element per party plus one from party 0.
+use crate::bitslice::{blocks, to_planes};
+use crate::error::{MpcError, same_len};
+use crate::party::{Party, PartyId};
+use crate::proto::boolean::AndBatch;
+use crate::proto::io::Ring;
+use crate::share::{AShares, BShares, Bits, zip_map};
+
+/// One (generate, propagate) pair of plane vectors in the carry tree.
+struct GP {
+    g: BShares,
+    p: Option<BShares>,
+}
+
+fn plane(x: &BShares, j: usize, nb: usize) -> BShares {
+    x.slice(j * nb..(j + 1) * nb)
+}
+
+fn check_width(op: &'static str, k: u32) -> crate::Result<usize> {
+    if (1..=64).contains(&k) {
+        Ok(k as usize)
+    } else {
+        Err(MpcError::param(op, format!("bit width {k} is not in 1..=64")))
+    }
+}
+
+impl Party {
+    /// Boolean sharings `(s, d_2)` of the two summands of `d`, as `k` bit planes each.
+    /// `negate_d2` gives `-d_2` instead of `d_2` (for the equality test).
+    fn split_planes(
+        &mut self,
+        d: &AShares,
+        k: usize,
+        negate_d2: bool,
+    ) -> crate::Result<(BShares, BShares)> {
+        let nb = blocks(d.len());
+        let me = self.id.index();
+        let s = (me == 0).then(|| to_planes(&zip_map(&d.a, &d.b, u64::wrapping_add), k));
+        let (a, b) = self.input_parts(PartyId::ALL[0], s.as_deref(), k * nb, Ring::Bool)?;
+        let s = BShares { a, b };
+        let d2 = |v: &[u64]| {
+            let v: Vec<u64> = if negate_d2 {
+                v.iter().map(|x| x.wrapping_neg()).collect()
+            } else {
+                v.to_vec()
+            };
+            to_planes(&v, k)
+        };
+        let zeros = || vec![0u64; k * nb];
+        let t = match me {
+            0 => BShares {
+                a: zeros(),
+                b: zeros(),
+            },
+            1 => BShares {
+                a: zeros(),
+                b: d2(&d.b),
+            },
+            _ => BShares {
+                a: d2(&d.a),
+                b: zeros(),
+            },
+        };
+        Ok((s, t))
+    }
+
+    /// Sign bit of `d` read as a signed `k`-bit number (bit `k-1` of `d mod 2^k`).
+    pub fn msb(&mut self, d: &AShares, k: u32) -> crate::Result<Bits> {
+        let k = check_width("msb", k)?;
+        let n = d.len();
+        let nb = blocks(n);
+        let (a, b) = self.split_planes(d, k, false)?;
+        let top = plane(&a, k - 1, nb).xor(&plane(&b, k - 1, nb));
+        if k == 1 {
+            return Ok(Bits { w: top, len: n });
+        }
+        // Generate and propagate for bit positions 0..k-1.
+        let m = k - 1;
+        let low_a = a.slice(0..m * nb);
+        let low_b = b.slice(0..m * nb);
+        let g = self.and(&low_a, &low_b)?;
+        let p = low_a.xor(&low_b);
+        let mut items: Vec<GP> = (0..m)
+            .map(|j| GP {
+                g: plane(&g, j, nb),
+                p: (j > 0).then(|| plane(&p, j, nb)),
+            })
+            .collect();
+        // Tree: (hi, lo) -> (g_hi ^ p_hi & g_lo, p_hi & p_lo); the lowest group needs no p.
+        while items.len() > 1 {
+            let mut batch = AndBatch::new();
+            let pairs = items.len() / 2;
+            for t in 0..pairs {
+                let (lo, hi) = (&items[2 * t], &items[2 * t + 1]);
+                let hp = hi.p.as_ref().expect("only the lowest group lacks p");
+                batch.push_shares(hp, &lo.g);
+                if let Some(lp) = &lo.p {
+                    batch.push_shares(hp, lp);
+                }
+            }
+            let mut res = batch.run(self)?.into_iter();
+            let mut next = Vec::with_capacity(pairs + 1);
+            for t in 0..pairs {
+                let lo_has_p = items[2 * t].p.is_some();
+                let g = items[2 * t + 1].g.xor(&res.next().expect("g"));
+                let p = lo_has_p.then(|| res.next().expect("p"));
+                next.push(GP { g, p });
+            }
+            if items.len() % 2 == 1 {
+                next.push(items.pop().expect("odd item"));
+            }
+            items = next;
+        }
+        let carry = items.pop().expect("one group").g;
+        Ok(Bits {
+            w: top.xor(&carry),
+            len: n,
+        })
+    }
+
+    /// `x < y` for signed values with `|x - y| < 2^{k-1}`.
+    pub fn lt(&mut self, x: &AShares, y: &AShares, k: u32) -> crate::Result<Bits> {
+        same_len("lt", x.len(), y.len())?;
+        self.msb(&x.sub(y), k)
+    }
+
+    /// `x <= y` for signed values with `|x - y| < 2^{k-1}` (computed as `!(y < x)`).
+    pub fn le(&mut self, x: &AShares, y: &AShares, k: u32) -> crate::Result<Bits> {
+        let gt = self.lt(y, x, k)?;
+        Ok(gt.not(self.id))
+    }
+
+    /// `x < c` for a public vector `c`.
+    pub fn lt_public(&mut self, x: &AShares, c: &[u64], k: u32) -> crate::Result<Bits> {
+        same_len("lt_public", x.len(), c.len())?;
+        let neg: Vec<u64> = c.iter().map(|v| v.wrapping_neg()).collect();
+        self.msb(&x.add_public(self.id, &neg), k)
+    }
+
+    /// `x == y (mod 2^k)`.
+    pub fn eq(&mut self, x: &AShares, y: &AShares, k: u32) -> crate::Result<Bits> {
+        same_len("eq", x.len(), y.len())?;
+        let k = check_width("eq", k)?;
+        let n = x.len();
+        let nb = blocks(n);
+        let (s, t) = self.split_planes(&x.sub(y), k, true)?;
+        let ne = s.xor(&t).not(self.id); // 1 where the bits agree
+        let mut items: Vec<BShares> = (0..k).map(|j| plane(&ne, j, nb)).collect();
+        while items.len() > 1 {
+            let mut batch = AndBatch::new();
+            let pairs = items.len() / 2;
+            for t in 0..pairs {
+                batch.push_shares(&items[2 * t], &items[2 * t + 1]);
+            }
+            let mut next = batch.run(self)?;
+            if items.len() % 2 == 1 {
+                next.push(items.pop().expect("odd item"));
+            }
+            items = next;
+        }
+        Ok(Bits {
+            w: items.pop().expect("one plane"),
+            len: n,
+        })
+    }
+
+    /// Bit decomposition (A2B): a boolean sharing of each 64-bit element.
+    pub fn a2b(&mut self, x: &AShares) -> crate::Result<BShares> {
+        let n = x.len();
+        let me = self.id.index();
+        let s = (me == 0).then(|| zip_map(&x.a, &x.b, u64::wrapping_add));
+        let s = self.input_bool(PartyId::ALL[0], s.as_deref(), n)?;
+        let zeros = || vec![0u64; n];
+        let t = match me {
+            0 => BShares {
+                a: zeros(),
+                b: zeros(),
+            },
+            1 => BShares {
+                a: zeros(),
+                b: x.b.clone(),
+            },
+            _ => BShares {
+                a: x.a.clone(),
+                b: zeros(),
+            },
+        };
+        self.add_bool(&s, &t)
+    }
+}

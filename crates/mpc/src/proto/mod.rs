@@ -1,0 +1,25 @@
+//! The protocols, as `impl Party` blocks, one module per family.
+//!
+//! | module | protocols |
+//! |---|---|
+//! | [`io`] | input from a party or a dealer, reveal to all or to one party |
+//! | [`arith`] | multiply, dot products, reshare, random shares |
+//! | [`boolean`] | AND (batched), the Kogge-Stone adder |
+//! | [`compare`] | A2B / bit decomposition, MSB, less-than, less-or-equal, equality |
+//! | [`convert`] | B2A, bit injection, select (mux) |
+//! | [`fixed`] | truncation, fixed-point multiply, reciprocal, division |
+//! | [`shuffle`] | the 3-party resharing shuffle |
+//! | [`sort`] | shuffle-then-sort and k-th element selection |
+//! | [`aggregate`] | masked sum, count, sum of squares, one-hot frequencies |
+//!
+//! Every party calls the same protocol with the same public arguments, in the same order.
+//! `docs/protocols.md` gives rounds and bytes per element of each.
+pub mod aggregate;
+pub mod arith;
+pub mod boolean;
+pub mod compare;
+pub mod convert;
+pub mod fixed;
+pub mod io;
+pub mod shuffle;
+pub mod sort;
