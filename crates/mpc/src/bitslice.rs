@@ -92,16 +92,18 @@ mod tests {
         }
         let orig = m;
         transpose64(&mut m);
-        for r in 0..64 {
-            for c in 0..64 {
-                assert_eq!((m[r] >> c) & 1, (orig[c] >> r) & 1, "r {r} c {c}");
+        for (r, row) in m.iter().enumerate() {
+            for (c, col) in orig.iter().enumerate() {
+                assert_eq!((row >> c) & 1, (col >> r) & 1, "r {r} c {c}");
             }
         }
     }
 
     #[test]
     fn planes_roundtrip() {
-        let v: Vec<u64> = (0..200u64).map(|i| i.wrapping_mul(0x1234_5678_9ABC_DEF1)).collect();
+        let v: Vec<u64> = (0..200u64)
+            .map(|i| i.wrapping_mul(0x1234_5678_9ABC_DEF1))
+            .collect();
         let p = to_planes(&v, 64);
         assert_eq!(from_planes(&p, 64, v.len()), v);
         let low: Vec<u64> = v.iter().map(|x| x & 0xFFFF).collect();

@@ -9,8 +9,9 @@
 //! `f = 20`, ≈ 1.1e9 for `f = 16`); choose `f` per computation accordingly.
 //!
 //! **Truncation** ([`Party::trunc`](crate::Party::trunc)) is deterministic, not probabilistic:
-//! for any `|x| < 2^62` it returns `floor(x / 2^d)` or `floor(x / 2^d) - 1`, i.e. an error of at
-//! most one unit in the last place (2^-f), with no failure probability. (ABY3's share truncation
+//! for any `|x| < 2^62` it returns `floor(x / 2^d)` or `floor(x / 2^d) - 1`: a fixed-point product is
+//! below the exact product of the encoded operands by less than two units in the last place
+//! (2^-f each), with no failure probability. (ABY3's share truncation
 //! fails with probability about `2^(l_x + 1 - 64)`, too high for 64-bit rings at useful
 //! precision, which is why this engine uses the carry-corrected variant in `proto::fixed`.)
 

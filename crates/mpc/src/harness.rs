@@ -1,9 +1,9 @@
 //! Runs one closure as all three parties of a session, each on its own thread, over the
 //! in-memory transport or over plain TCP on loopback. Used by tests and benchmarks; the node
 //! service runs parties in separate processes instead.
+use crate::net::Transport;
 use crate::net::memory;
 use crate::net::stream::tcp_mesh;
-use crate::net::Transport;
 use crate::party::{Party, PartyId};
 use std::net::TcpListener;
 use std::time::Duration;
@@ -48,7 +48,9 @@ fn run_with<T: Send>(
     for r in results {
         out.push(r?);
     }
-    Ok(out.try_into().unwrap_or_else(|_| unreachable!("three results")))
+    Ok(out
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("three results")))
 }
 
 /// Runs `f` as each of the three parties over in-memory channels.

@@ -61,7 +61,9 @@ impl Randomness {
     pub(crate) fn zero(&mut self, n: usize) -> Vec<u64> {
         let mut z = self.own.words(n);
         let m = self.next.words(n);
-        z.iter_mut().zip(&m).for_each(|(a, b)| *a = a.wrapping_sub(*b));
+        z.iter_mut()
+            .zip(&m)
+            .for_each(|(a, b)| *a = a.wrapping_sub(*b));
         z
     }
     /// Boolean zero shares: `F(k_i) ^ F(k_{i+1})`.
@@ -113,20 +115,13 @@ impl Party {
         let me = net.me();
         net.round();
         net.send_bytes(me.prev(), &own)?;
-        let next: Key = net
-            .recv_bytes(me.next(), 16)?
-            .try_into()
-            .expect("16 bytes");
+        let next: Key = net.recv_bytes(me.next(), 16)?.try_into().expect("16 bytes");
         Self::from_keys(net, own, next)
     }
 
     /// Builds a party from keys agreed elsewhere (e.g. derived by the node layer) and confirms
     /// them with both peers: `own` must equal the previous party's `next` and vice versa.
-    pub fn with_keys(
-        transport: Box<dyn Transport>,
-        own: Key,
-        next: Key,
-    ) -> crate::Result<Party> {
+    pub fn with_keys(transport: Box<dyn Transport>, own: Key, next: Key) -> crate::Result<Party> {
         Self::from_keys(Net::new(transport), own, next)
     }
 

@@ -55,7 +55,10 @@ impl std::fmt::Debug for Bits {
 /// Applies `f` element-wise to two equally long slices into a new vector, in parallel when long.
 pub(crate) fn zip_map(x: &[u64], y: &[u64], f: impl Fn(u64, u64) -> u64 + Sync) -> Vec<u64> {
     if x.len() >= crate::PAR_THRESHOLD {
-        x.par_iter().zip(y.par_iter()).map(|(&p, &q)| f(p, q)).collect()
+        x.par_iter()
+            .zip(y.par_iter())
+            .map(|(&p, &q)| f(p, q))
+            .collect()
     } else {
         x.iter().zip(y).map(|(&p, &q)| f(p, q)).collect()
     }
@@ -291,5 +294,7 @@ pub fn pack_bits(bits: &[bool]) -> Vec<u64> {
 
 /// Unpacks `len` plaintext bits from words.
 pub fn unpack_bits(words: &[u64], len: usize) -> Vec<bool> {
-    (0..len).map(|i| (words[i / 64] >> (i % 64)) & 1 == 1).collect()
+    (0..len)
+        .map(|i| (words[i / 64] >> (i % 64)) & 1 == 1)
+        .collect()
 }

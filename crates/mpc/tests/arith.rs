@@ -84,5 +84,9 @@ fn rounds_and_bytes_do_not_grow_with_n() {
     let big = measure(10_000);
     assert_eq!(small.rounds, 1);
     assert_eq!(big.rounds, 1);
-    assert_eq!(big.bytes_sent, 8 + 8 * 10_000, "one element per party per product");
+    assert_eq!(
+        big.bytes_sent,
+        8 + 8 * 10_000,
+        "one element per party per product"
+    );
 }

@@ -44,18 +44,16 @@ impl Transport for MemTransport {
     }
 
     fn send(&mut self, to: PartyId, msg: Vec<u8>) -> Result<(), NetError> {
-        let tx = self.tx[to.index()].as_ref().ok_or(NetError::NoLink {
-            from: self.me,
-            to,
-        })?;
+        let tx = self.tx[to.index()]
+            .as_ref()
+            .ok_or(NetError::NoLink { from: self.me, to })?;
         tx.send(msg).map_err(|_| NetError::Closed { peer: to })
     }
 
     fn recv(&mut self, from: PartyId) -> Result<Vec<u8>, NetError> {
-        let rx = self.rx[from.index()].as_ref().ok_or(NetError::NoLink {
-            from,
-            to: self.me,
-        })?;
+        let rx = self.rx[from.index()]
+            .as_ref()
+            .ok_or(NetError::NoLink { from, to: self.me })?;
         rx.recv_timeout(self.timeout).map_err(|e| match e {
             RecvTimeoutError::Timeout => NetError::Timeout { peer: from },
             RecvTimeoutError::Disconnected => NetError::Closed { peer: from },

@@ -133,7 +133,7 @@ impl Net {
     pub fn recv(&mut self, from: PartyId, n: usize) -> crate::Result<Vec<u64>> {
         let msg = self.t.recv(from)?;
         self.stats.bytes_received += msg.len() as u64;
-        if msg.len() < HEADER_BYTES || (msg.len() - HEADER_BYTES) % 8 != 0 {
+        if msg.len() < HEADER_BYTES || !(msg.len() - HEADER_BYTES).is_multiple_of(8) {
             return Err(NetError::Framing {
                 peer: from,
                 detail: format!("message of {} bytes", msg.len()),

@@ -176,9 +176,7 @@ pub fn tcp_mesh(
             .map_err(|e| io_err(peer, e))?;
         streams[peer.index()] = Some(s);
     }
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| io_err(me, e))?;
+    listener.set_nonblocking(true).map_err(|e| io_err(me, e))?;
     let lower = me.index();
     let mut accepted = 0;
     while accepted < lower {

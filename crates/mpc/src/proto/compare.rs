@@ -37,7 +37,10 @@ fn check_width(op: &'static str, k: u32) -> crate::Result<usize> {
     if (1..=64).contains(&k) {
         Ok(k as usize)
     } else {
-        Err(MpcError::param(op, format!("bit width {k} is not in 1..=64")))
+        Err(MpcError::param(
+            op,
+            format!("bit width {k} is not in 1..=64"),
+        ))
     }
 }
 

@@ -37,7 +37,11 @@ impl Party {
         self.net.round();
         let t: Vec<u64> = match self.id.index() {
             0 => {
-                let a: Vec<u64> = x.a.iter().zip(&x.b).map(|(p, q)| p.wrapping_add(*q)).collect();
+                let a: Vec<u64> =
+                    x.a.iter()
+                        .zip(&x.b)
+                        .map(|(p, q)| p.wrapping_add(*q))
+                        .collect();
                 let r = self.rand.own.words(n);
                 let masked: Vec<u64> = a
                     .iter()
@@ -85,7 +89,10 @@ impl Party {
     /// Fixed-point reciprocal `1/x` for `0 < x < 2^(61-2f)` reals (see module doc).
     pub fn reciprocal(&mut self, x: &AShares, f: u32) -> crate::Result<AShares> {
         if !(4..=28).contains(&f) {
-            return Err(MpcError::param("reciprocal", format!("f = {f} not in 4..=28")));
+            return Err(MpcError::param(
+                "reciprocal",
+                format!("f = {f} not in 4..=28"),
+            ));
         }
         let k = 60 - f; // C = 2^(K - p) keeps x*C < 2^(K+1) and y*C < 2^62
         let me = self.id;
@@ -104,7 +111,10 @@ impl Party {
         let m = self.trunc(&xc, shift)?;
         // Newton-Raphson from the linear start y0 = 2.9142 - 2m.
         let two = 2u64 << f;
-        let mut y = m.scale(2).neg().add_const(me, crate::fixed::encode(2.9142, f));
+        let mut y = m
+            .scale(2)
+            .neg()
+            .add_const(me, crate::fixed::encode(2.9142, f));
         for _ in 0..3 {
             let e = self.fx_mul(&m, &y, f)?;
             let corr = e.neg().add_const(me, two);

@@ -46,8 +46,12 @@ impl Party {
                     let y_mid = stream.words(n);
                     let rho = stream.words(n);
                     if me == pa {
-                        let sum: Vec<u64> =
-                            col.a.iter().zip(&col.b).map(|(x, y)| x.wrapping_add(*y)).collect();
+                        let sum: Vec<u64> = col
+                            .a
+                            .iter()
+                            .zip(&col.b)
+                            .map(|(x, y)| x.wrapping_add(*y))
+                            .collect();
                         let ya: Vec<u64> = permute(&sum, &perm)
                             .iter()
                             .zip(rho.iter().zip(&y_mid))

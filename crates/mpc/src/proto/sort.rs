@@ -75,10 +75,8 @@ impl Party {
             let mut lhs = Vec::new();
             let mut rhs = Vec::new();
             for &(s, e) in &segs {
-                for j in s + 1..e {
-                    lhs.push(order[j]);
-                    rhs.push(order[s]);
-                }
+                lhs.extend_from_slice(&order[s + 1..e]);
+                rhs.extend(std::iter::repeat_n(order[s], e - s - 1));
             }
             let bits = self.lt(&c.gather(&lhs), &c.gather(&rhs), width)?;
             let less = self.reveal_bits(&bits)?;
@@ -88,11 +86,11 @@ impl Party {
                 let pivot = order[s];
                 let mut lo = Vec::with_capacity(e - s);
                 let mut hi = Vec::new();
-                for j in s + 1..e {
+                for &row in &order[s + 1..e] {
                     if less[at] {
-                        lo.push(order[j]);
+                        lo.push(row);
                     } else {
-                        hi.push(order[j]);
+                        hi.push(row);
                     }
                     at += 1;
                 }

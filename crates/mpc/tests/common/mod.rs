@@ -40,7 +40,11 @@ pub fn eval(
 
 /// Signed values with `|v| < 2^bits`, biased towards 0, ±1 and the extremes.
 pub fn signed(bits: u32) -> impl Strategy<Value = i64> {
-    let max = if bits >= 63 { i64::MAX } else { (1i64 << bits) - 1 };
+    let max = if bits >= 63 {
+        i64::MAX
+    } else {
+        (1i64 << bits) - 1
+    };
     prop_oneof![
         3 => -max..=max,
         1 => prop::sample::select(vec![0, 1, -1, max, -max, max - 1, -max + 1]),
