@@ -62,7 +62,9 @@ fn sort_all_equal_and_extreme_keys() {
     let lim = (1i64 << 31) - 1;
     let mut k: Vec<u64> = vec![5; 300];
     k.extend([lim as u64, (-lim) as u64, 0, lim as u64, (-lim) as u64]);
-    let got = eval(2, std::slice::from_ref(&k), |p, s| Ok(p.sort(&s[0], &[], 32)?.0));
+    let got = eval(2, std::slice::from_ref(&k), |p, s| {
+        Ok(p.sort(&s[0], &[], 32)?.0)
+    });
     let mut want: Vec<i64> = k.iter().map(|&v| v as i64).collect();
     want.sort();
     assert_eq!(got.iter().map(|&v| v as i64).collect::<Vec<_>>(), want);

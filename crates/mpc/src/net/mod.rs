@@ -105,10 +105,10 @@ impl Net {
     pub fn send(&mut self, to: PartyId, words: &[u64]) -> crate::Result<()> {
         let seq = self.seq_out[to.index()];
         self.seq_out[to.index()] += 1;
-        let mut msg = Vec::with_capacity(HEADER_BYTES + words.len() * 8);
-        msg.extend_from_slice(&seq.to_le_bytes());
-        for w in words {
-            msg.extend_from_slice(&w.to_le_bytes());
+        let mut msg = vec![0u8; HEADER_BYTES + words.len() * 8];
+        msg[..HEADER_BYTES].copy_from_slice(&seq.to_le_bytes());
+        for (dst, w) in msg[HEADER_BYTES..].chunks_exact_mut(8).zip(words) {
+            dst.copy_from_slice(&w.to_le_bytes());
         }
         self.stats.bytes_sent += msg.len() as u64;
         self.stats.messages_sent += 1;
