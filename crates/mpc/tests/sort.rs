@@ -79,3 +79,22 @@ fn sort_refuses_keys_too_wide_for_the_ring() {
         "{r:?}"
     );
 }
+
+#[test]
+fn large_inputs_take_the_sampled_paths() {
+    // 6000 rows with heavy duplication: segments are sampled, bracketed and finished by all-pairs.
+    let k: Vec<u64> = (0..6000i64)
+        .map(|i| ((i * 7919) % 301 - 150) as u64)
+        .collect();
+    let ranks = [0, 1, 2999, 3000, 4500, 5999];
+    let [got, _, _] = run3(8, std::slice::from_ref(&k), |p, s| {
+        let (sorted, _) = p.sort(&s[0], &[], 12)?;
+        let sel = p.select_kth(&s[0], &ranks, 12)?;
+        Ok((p.reveal(&sorted)?, p.reveal(&sel)?))
+    });
+    let mut want: Vec<i64> = k.iter().map(|&v| v as i64).collect();
+    want.sort();
+    assert_eq!(got.0.iter().map(|&v| v as i64).collect::<Vec<_>>(), want);
+    let sel: Vec<i64> = ranks.iter().map(|&r| want[r]).collect();
+    assert_eq!(got.1.iter().map(|&v| v as i64).collect::<Vec<_>>(), sel);
+}

@@ -9,7 +9,7 @@
 //! | [`convert`] | B2A, bit injection, select (mux) |
 //! | [`fixed`] | truncation, fixed-point multiply, reciprocal, division |
 //! | [`shuffle`] | the 3-party resharing shuffle |
-//! | [`sort`] | shuffle-then-sort and k-th element selection |
+//! | [`sort`] | shuffle-then-sort and k-th element selection (ordering in `partition`) |
 //! | [`aggregate`] | masked sum, count, sum of squares, one-hot frequencies |
 //!
 //! Every party calls the same protocol with the same public arguments, in the same order.
@@ -21,5 +21,6 @@ pub mod compare;
 pub mod convert;
 pub mod fixed;
 pub mod io;
+pub(crate) mod partition;
 pub mod shuffle;
 pub mod sort;
