@@ -57,21 +57,15 @@ pub(crate) struct Randomness {
 }
 
 impl Randomness {
-    /// Arithmetic zero shares: `F(k_i) - F(k_{i+1})`.
-    pub(crate) fn zero(&mut self, n: usize) -> Vec<u64> {
-        let mut z = self.own.words(n);
-        let m = self.next.words(n);
-        z.iter_mut()
-            .zip(&m)
-            .for_each(|(a, b)| *a = a.wrapping_sub(*b));
-        z
+    /// Adds arithmetic zero shares `F(k_i) - F(k_{i+1})` to `z` in place.
+    pub(crate) fn add_zero(&mut self, z: &mut [u64]) {
+        self.own.apply(z, |w, r| *w = w.wrapping_add(r));
+        self.next.apply(z, |w, r| *w = w.wrapping_sub(r));
     }
-    /// Boolean zero shares: `F(k_i) ^ F(k_{i+1})`.
-    pub(crate) fn zero_xor(&mut self, n: usize) -> Vec<u64> {
-        let mut z = self.own.words(n);
-        let m = self.next.words(n);
-        z.iter_mut().zip(&m).for_each(|(a, b)| *a ^= *b);
-        z
+    /// XORs boolean zero shares `F(k_i) ^ F(k_{i+1})` into `z` in place.
+    pub(crate) fn xor_zero(&mut self, z: &mut [u64]) {
+        self.own.apply(z, |w, r| *w ^= r);
+        self.next.apply(z, |w, r| *w ^= r);
     }
 }
 

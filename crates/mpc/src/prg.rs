@@ -57,27 +57,32 @@ impl Prg {
         c
     }
 
-    /// Fills `out` with the next `out.len()` words of the stream.
-    pub fn fill(&mut self, out: &mut [u64]) {
+    /// Combines the next `out.len()` words of the stream into `out` with `op(slot, word)`.
+    pub fn apply(&mut self, out: &mut [u64], op: impl Fn(&mut u64, u64) + Sync) {
         let start = self.pos;
-        let fill_chunk = |ci: usize, chunk: &mut [u64]| {
+        let chunk_fn = |ci: usize, chunk: &mut [u64]| {
             let mut c = self.cipher_at(start + (ci * CHUNK_WORDS * 8) as u64);
             let mut bytes = vec![0u8; chunk.len() * 8];
             c.apply_keystream(&mut bytes);
             for (w, b) in chunk.iter_mut().zip(bytes.chunks_exact(8)) {
-                *w = u64::from_le_bytes(b.try_into().expect("8 bytes"));
+                op(w, u64::from_le_bytes(b.try_into().expect("8 bytes")));
             }
         };
         if out.len() >= crate::PAR_THRESHOLD {
             out.par_chunks_mut(CHUNK_WORDS)
                 .enumerate()
-                .for_each(|(ci, ch)| fill_chunk(ci, ch));
+                .for_each(|(ci, ch)| chunk_fn(ci, ch));
         } else {
             out.chunks_mut(CHUNK_WORDS)
                 .enumerate()
-                .for_each(|(ci, ch)| fill_chunk(ci, ch));
+                .for_each(|(ci, ch)| chunk_fn(ci, ch));
         }
         self.pos += out.len() as u64 * 8;
+    }
+
+    /// Fills `out` with the next `out.len()` words of the stream.
+    pub fn fill(&mut self, out: &mut [u64]) {
+        self.apply(out, |w, r| *w = r);
     }
 
     /// The next `n` words.

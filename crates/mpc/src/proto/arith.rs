@@ -42,10 +42,7 @@ impl Party {
     /// Turns a 3-out-of-3 additive sharing (`z` held by this party) into replicated shares:
     /// adds a zero share and sends the result to the previous party. One round.
     pub(crate) fn reshare(&mut self, mut z: Vec<u64>) -> crate::Result<AShares> {
-        let zero = self.rand.zero(z.len());
-        z.iter_mut()
-            .zip(&zero)
-            .for_each(|(v, r)| *v = v.wrapping_add(*r));
+        self.rand.add_zero(&mut z);
         self.net.round();
         let me = self.id;
         self.net.send(me.prev(), &z)?;

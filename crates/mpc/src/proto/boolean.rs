@@ -8,63 +8,97 @@ use crate::party::Party;
 use crate::share::BShares;
 use rayon::prelude::*;
 
-/// AND gates of one circuit layer, evaluated together in one round.
+/// AND gates of one circuit layer, evaluated together in one round. Operands are borrowed
+/// (no copies); results come back in one flat [`AndOut`].
 #[derive(Default)]
-pub(crate) struct AndBatch {
-    xa: Vec<u64>,
-    xb: Vec<u64>,
-    ya: Vec<u64>,
-    yb: Vec<u64>,
-    lens: Vec<usize>,
+pub(crate) struct AndBatch<'a> {
+    ops: Vec<[&'a [u64]; 4]>,
+    total: usize,
 }
 
-impl AndBatch {
+/// Results of an [`AndBatch`], in push order, stored back to back.
+pub(crate) struct AndOut {
+    a: Vec<u64>,
+    b: Vec<u64>,
+    offs: Vec<usize>,
+}
+
+impl AndOut {
+    /// Result `i` as this party's two components.
+    pub(crate) fn get(&self, i: usize) -> (&[u64], &[u64]) {
+        let r = self.offs[i]..self.offs[i + 1];
+        (&self.a[r.clone()], &self.b[r])
+    }
+    /// All results as one share vector.
+    pub(crate) fn into_shares(self) -> BShares {
+        BShares {
+            a: self.a,
+            b: self.b,
+        }
+    }
+}
+
+/// Words per parallel task when evaluating a batch.
+const TASK_WORDS: usize = 4096;
+
+impl<'a> AndBatch<'a> {
     pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    /// Queues the word-wise AND of `x` and `y` (slices of equal length).
-    pub(crate) fn push(&mut self, x: (&[u64], &[u64]), y: (&[u64], &[u64])) {
+    /// Queues the word-wise AND of `x` and `y` (component pairs of equal length).
+    pub(crate) fn push(&mut self, x: (&'a [u64], &'a [u64]), y: (&'a [u64], &'a [u64])) {
         assert_eq!(x.0.len(), y.0.len(), "AND operands differ in length");
-        self.xa.extend_from_slice(x.0);
-        self.xb.extend_from_slice(x.1);
-        self.ya.extend_from_slice(y.0);
-        self.yb.extend_from_slice(y.1);
-        self.lens.push(x.0.len());
+        self.total += x.0.len();
+        self.ops.push([x.0, x.1, y.0, y.1]);
     }
 
     /// Queues `x & y` for whole share vectors.
-    pub(crate) fn push_shares(&mut self, x: &BShares, y: &BShares) {
+    pub(crate) fn push_shares(&mut self, x: &'a BShares, y: &'a BShares) {
         self.push((&x.a, &x.b), (&y.a, &y.b));
     }
 
-    /// Evaluates all queued gates in one round; results in push order.
-    pub(crate) fn run(self, p: &mut Party) -> crate::Result<Vec<BShares>> {
-        let n = self.xa.len();
-        let f = |i: usize| {
-            (self.xa[i] & self.ya[i]) ^ (self.xa[i] & self.yb[i]) ^ (self.xb[i] & self.ya[i])
+    /// Evaluates all queued gates in one round.
+    pub(crate) fn run(self, p: &mut Party) -> crate::Result<AndOut> {
+        let n = self.total;
+        let mut z = vec![0u64; n];
+        let mut offs = Vec::with_capacity(self.ops.len() + 1);
+        // Local terms x_i y_i ^ x_i y_{i+1} ^ x_{i+1} y_i, split into tasks for the cores.
+        let mut tasks: Vec<(&[&[u64]; 4], usize, &mut [u64])> = Vec::new();
+        let mut rest: &mut [u64] = &mut z;
+        let mut at = 0;
+        for op in &self.ops {
+            offs.push(at);
+            let len = op[0].len();
+            at += len;
+            let mut start = 0;
+            while start < len {
+                let step = TASK_WORDS.min(len - start);
+                let (head, tail) = std::mem::take(&mut rest).split_at_mut(step);
+                tasks.push((op, start, head));
+                rest = tail;
+                start += step;
+            }
+        }
+        offs.push(at);
+        let gate = |(op, start, dst): (&[&[u64]; 4], usize, &mut [u64])| {
+            let [xa, xb, ya, yb] = op;
+            for (k, d) in dst.iter_mut().enumerate() {
+                let i = start + k;
+                *d = (xa[i] & ya[i]) ^ (xa[i] & yb[i]) ^ (xb[i] & ya[i]);
+            }
         };
-        let mut z: Vec<u64> = if n >= crate::PAR_THRESHOLD {
-            (0..n).into_par_iter().map(f).collect()
+        if n >= crate::PAR_THRESHOLD {
+            tasks.into_par_iter().for_each(gate);
         } else {
-            (0..n).map(f).collect()
-        };
-        let zero = p.rand.zero_xor(n);
-        z.iter_mut().zip(&zero).for_each(|(v, r)| *v ^= *r);
+            tasks.into_iter().for_each(gate);
+        }
+        p.rand.xor_zero(&mut z);
         p.net.round();
         let me = p.id;
         p.net.send(me.prev(), &z)?;
         let b = p.net.recv(me.next(), n)?;
-        let mut out = Vec::with_capacity(self.lens.len());
-        let mut at = 0;
-        for len in self.lens {
-            out.push(BShares {
-                a: z[at..at + len].to_vec(),
-                b: b[at..at + len].to_vec(),
-            });
-            at += len;
-        }
-        Ok(out)
+        Ok(AndOut { a: z, b, offs })
     }
 }
 
@@ -74,7 +108,7 @@ impl Party {
         crate::error::same_len("and", x.len(), y.len())?;
         let mut batch = AndBatch::new();
         batch.push_shares(x, y);
-        Ok(batch.run(self)?.pop().expect("one result"))
+        Ok(batch.run(self)?.into_shares())
     }
 
     /// Word-wise `x | y` (one AND).
@@ -93,16 +127,19 @@ impl Party {
         let mut p = p0.clone();
         for (level, s) in [1u32, 2, 4, 8, 16, 32].into_iter().enumerate() {
             let gs = g.map(|v| v << s);
+            let ps = p.map(|v| v << s);
+            let last = level == 5;
             let mut batch = AndBatch::new();
             batch.push_shares(&p, &gs);
-            let last = level == 5;
             if !last {
-                batch.push_shares(&p, &p.map(|v| v << s));
+                batch.push_shares(&p, &ps);
             }
-            let mut r = batch.run(self)?.into_iter();
-            g = g.xor(&r.next().expect("g"));
+            let out = batch.run(self)?;
+            let (ga, gb) = out.get(0);
+            g = g.xor(&BShares::from_parts(ga.to_vec(), gb.to_vec()));
             if !last {
-                p = r.next().expect("p");
+                let (pa, pb) = out.get(1);
+                p = BShares::from_parts(pa.to_vec(), pb.to_vec());
             }
         }
         Ok(p0.xor(&g.map(|v| v << 1)))

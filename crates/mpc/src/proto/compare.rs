@@ -23,10 +23,38 @@ use crate::proto::boolean::AndBatch;
 use crate::proto::io::Ring;
 use crate::share::{AShares, BShares, Bits, zip_map};
 
-/// One (generate, propagate) pair of plane vectors in the carry tree.
-struct GP {
-    g: BShares,
-    p: Option<BShares>,
+/// One level of a tree over bit planes: `count` items of `nb` words each, stored back to back.
+struct Planes {
+    a: Vec<u64>,
+    b: Vec<u64>,
+    nb: usize,
+}
+
+impl Planes {
+    fn item(&self, j: usize) -> (&[u64], &[u64]) {
+        let r = j * self.nb..(j + 1) * self.nb;
+        (&self.a[r.clone()], &self.b[r])
+    }
+    fn with_capacity(count: usize, nb: usize) -> Planes {
+        Planes {
+            a: Vec::with_capacity(count * nb),
+            b: Vec::with_capacity(count * nb),
+            nb,
+        }
+    }
+    /// Appends `x ^ y` (`y` absent: `x`) as a new item.
+    fn push_xor(&mut self, x: (&[u64], &[u64]), y: Option<(&[u64], &[u64])>) {
+        match y {
+            Some(y) => {
+                self.a.extend(x.0.iter().zip(y.0).map(|(p, q)| p ^ q));
+                self.b.extend(x.1.iter().zip(y.1).map(|(p, q)| p ^ q));
+            }
+            None => {
+                self.a.extend_from_slice(x.0);
+                self.b.extend_from_slice(x.1);
+            }
+        }
+    }
 }
 
 fn plane(x: &BShares, j: usize, nb: usize) -> BShares {
@@ -94,44 +122,53 @@ impl Party {
         if k == 1 {
             return Ok(Bits { w: top, len: n });
         }
-        // Generate and propagate for bit positions 0..k-1.
+        // Generate g_j = a_j & b_j and propagate p_j = a_j ^ b_j for bit positions 0..k-1.
         let m = k - 1;
-        let low_a = a.slice(0..m * nb);
-        let low_b = b.slice(0..m * nb);
-        let g = self.and(&low_a, &low_b)?;
-        let p = low_a.xor(&low_b);
-        let mut items: Vec<GP> = (0..m)
-            .map(|j| GP {
-                g: plane(&g, j, nb),
-                p: (j > 0).then(|| plane(&p, j, nb)),
-            })
-            .collect();
+        let lo = 0..m * nb;
+        let mut batch = AndBatch::new();
+        batch.push(
+            (&a.a[lo.clone()], &a.b[lo.clone()]),
+            (&b.a[lo.clone()], &b.b[lo.clone()]),
+        );
+        let g = batch.run(self)?.into_shares();
+        let p = a.slice(lo.clone()).xor(&b.slice(lo));
+        let mut g = Planes { a: g.a, b: g.b, nb };
+        let mut p = Planes { a: p.a, b: p.b, nb }; // item 0's p is never used
+        let mut count = m;
         // Tree: (hi, lo) -> (g_hi ^ p_hi & g_lo, p_hi & p_lo); the lowest group needs no p.
-        while items.len() > 1 {
+        while count > 1 {
+            let pairs = count / 2;
             let mut batch = AndBatch::new();
-            let pairs = items.len() / 2;
             for t in 0..pairs {
-                let (lo, hi) = (&items[2 * t], &items[2 * t + 1]);
-                let hp = hi.p.as_ref().expect("only the lowest group lacks p");
-                batch.push_shares(hp, &lo.g);
-                if let Some(lp) = &lo.p {
-                    batch.push_shares(hp, lp);
+                let (lo, hi) = (2 * t, 2 * t + 1);
+                batch.push(p.item(hi), g.item(lo));
+                if t > 0 {
+                    batch.push(p.item(hi), p.item(lo));
                 }
             }
-            let mut res = batch.run(self)?.into_iter();
-            let mut next = Vec::with_capacity(pairs + 1);
+            let out = batch.run(self)?;
+            let next = pairs + count % 2;
+            let mut ng = Planes::with_capacity(next, nb);
+            let mut np = Planes::with_capacity(next, nb);
+            let mut r = 0;
             for t in 0..pairs {
-                let lo_has_p = items[2 * t].p.is_some();
-                let g = items[2 * t + 1].g.xor(&res.next().expect("g"));
-                let p = lo_has_p.then(|| res.next().expect("p"));
-                next.push(GP { g, p });
+                ng.push_xor(g.item(2 * t + 1), Some(out.get(r)));
+                r += 1;
+                if t > 0 {
+                    np.push_xor(out.get(r), None);
+                    r += 1;
+                } else {
+                    np.push_xor(g.item(0), None); // placeholder, never read
+                }
             }
-            if items.len() % 2 == 1 {
-                next.push(items.pop().expect("odd item"));
+            if count % 2 == 1 {
+                ng.push_xor(g.item(count - 1), None);
+                np.push_xor(p.item(count - 1), None);
             }
-            items = next;
+            (g, p, count) = (ng, np, next);
         }
-        let carry = items.pop().expect("one group").g;
+        let (ca, cb) = g.item(0);
+        let carry = BShares::from_parts(ca.to_vec(), cb.to_vec());
         Ok(Bits {
             w: top.xor(&carry),
             len: n,
@@ -164,22 +201,33 @@ impl Party {
         let n = x.len();
         let nb = blocks(n);
         let (s, t) = self.split_planes(&x.sub(y), k, true)?;
-        let ne = s.xor(&t).not(self.id); // 1 where the bits agree
-        let mut items: Vec<BShares> = (0..k).map(|j| plane(&ne, j, nb)).collect();
-        while items.len() > 1 {
+        let same = s.xor(&t).not(self.id); // 1 where the bits agree
+        let mut level = Planes {
+            a: same.a,
+            b: same.b,
+            nb,
+        };
+        let mut count = k;
+        while count > 1 {
+            let pairs = count / 2;
             let mut batch = AndBatch::new();
-            let pairs = items.len() / 2;
             for t in 0..pairs {
-                batch.push_shares(&items[2 * t], &items[2 * t + 1]);
+                batch.push(level.item(2 * t), level.item(2 * t + 1));
             }
-            let mut next = batch.run(self)?;
-            if items.len() % 2 == 1 {
-                next.push(items.pop().expect("odd item"));
+            let out = batch.run(self)?.into_shares();
+            let mut next = Planes {
+                a: out.a,
+                b: out.b,
+                nb,
+            };
+            if count % 2 == 1 {
+                next.push_xor(level.item(count - 1), None);
             }
-            items = next;
+            (level, count) = (next, pairs + count % 2);
         }
+        let (wa, wb) = level.item(0);
         Ok(Bits {
-            w: items.pop().expect("one plane"),
+            w: BShares::from_parts(wa.to_vec(), wb.to_vec()),
             len: n,
         })
     }
