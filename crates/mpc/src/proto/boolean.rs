@@ -41,6 +41,9 @@ impl AndOut {
 /// Words per parallel task when evaluating a batch.
 const TASK_WORDS: usize = 4096;
 
+/// Gates `start..start + dst.len()` of one queued operation, evaluated into `dst`.
+type Task<'o, 'd> = (&'o [&'o [u64]; 4], usize, &'d mut [u64]);
+
 impl<'a> AndBatch<'a> {
     pub(crate) fn new() -> Self {
         Self::default()
@@ -64,7 +67,7 @@ impl<'a> AndBatch<'a> {
         let mut z = vec![0u64; n];
         let mut offs = Vec::with_capacity(self.ops.len() + 1);
         // Local terms x_i y_i ^ x_i y_{i+1} ^ x_{i+1} y_i, split into tasks for the cores.
-        let mut tasks: Vec<(&[&[u64]; 4], usize, &mut [u64])> = Vec::new();
+        let mut tasks: Vec<Task> = Vec::new();
         let mut rest: &mut [u64] = &mut z;
         let mut at = 0;
         for op in &self.ops {
@@ -81,7 +84,7 @@ impl<'a> AndBatch<'a> {
             }
         }
         offs.push(at);
-        let gate = |(op, start, dst): (&[&[u64]; 4], usize, &mut [u64])| {
+        let gate = |(op, start, dst): Task| {
             let [xa, xb, ya, yb] = op;
             for (k, d) in dst.iter_mut().enumerate() {
                 let i = start + k;
