@@ -90,6 +90,13 @@ impl Op {
     }
 }
 
+impl std::fmt::Display for Op {
+    /// Writes the command-line name.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What a revealed result must equal.
 pub enum Expect {
     /// These output columns exactly.

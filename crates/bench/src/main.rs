@@ -13,32 +13,38 @@ mod report;
 mod run;
 
 use cases::{Case, Op};
+use clap::Parser;
 use report::Row;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const DEFAULT_SIZES: [usize; 3] = [48, 10_000, 1_000_000];
 
-/// Command-line options.
+/// Engine micro-benchmarks: three parties over TCP loopback; time, bytes and rounds per
+/// operation and input size, printed as a Markdown table.
+#[derive(Parser, Debug)]
+#[command(name = "mpc-bench")]
 struct Args {
+    /// Input sizes, comma-separated (`1e6` and `1_000_000` are accepted)
+    #[arg(long, value_name = "N,N,...", value_delimiter = ',', value_parser = parse_size,
+          default_values_t = DEFAULT_SIZES)]
     sizes: Vec<usize>,
+
+    /// Operations to run, comma-separated (names or aliases such as `sum`, `kth`)
+    #[arg(long, value_name = "OP,OP,...", value_delimiter = ',', value_parser = parse_op,
+          default_values_t = Op::ALL)]
     ops: Vec<Op>,
+
+    /// Repetitions per operation; the median time is reported
+    #[arg(long, value_name = "R", default_value_t = 1, value_parser = parse_reps)]
     reps: usize,
-    write_md: Option<String>,
+
+    /// Also write the machine line and the table to PATH (Markdown)
+    #[arg(long, value_name = "PATH")]
+    write_md: Option<PathBuf>,
 }
 
-fn usage() -> String {
-    let ops: Vec<&str> = Op::ALL.iter().map(|o| o.name()).collect();
-    format!(
-        "usage: mpc-bench [--sizes N,N,...] [--ops OP,OP,...] [--reps R] [--write-md PATH]\n\
-         \n\
-         --sizes     input sizes (default 48,10000,1000000; 1e6 and 1_000_000 are accepted)\n\
-         --ops       operations to run, from: {} (default: all)\n\
-         --reps      repetitions per operation; the median time is reported (default 1)\n\
-         --write-md  also write the machine line and the table to PATH (Markdown)\n",
-        ops.join(", ")
-    )
-}
-
+/// One input size: a positive integer, `_` separators and `1e6`-style exponents accepted.
 fn parse_size(s: &str) -> Result<usize, String> {
     let t = s.trim().replace('_', "");
     let v = if t.contains(['e', 'E']) {
@@ -56,74 +62,25 @@ fn parse_size(s: &str) -> Result<usize, String> {
     Ok(v)
 }
 
-fn parse_args(argv: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut args = Args {
-        sizes: DEFAULT_SIZES.to_vec(),
-        ops: Op::ALL.to_vec(),
-        reps: 1,
-        write_md: None,
-    };
-    let mut it = argv.peekable();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        if flag == "-h" || flag == "--help" {
-            return Err(String::new());
-        }
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        match flag.as_str() {
-            "--sizes" => {
-                args.sizes = value()?
-                    .split(',')
-                    .filter(|s| !s.trim().is_empty())
-                    .map(parse_size)
-                    .collect::<Result<_, _>>()?;
-            }
-            "--ops" => {
-                args.ops = value()?
-                    .split(',')
-                    .filter(|s| !s.trim().is_empty())
-                    .map(|s| Op::parse(s).ok_or_else(|| format!("unknown op {s:?}")))
-                    .collect::<Result<_, _>>()?;
-            }
-            "--reps" => {
-                let v = value()?;
-                args.reps = v
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|&r| r >= 1)
-                    .ok_or_else(|| format!("bad repetition count {v:?}"))?;
-            }
-            "--write-md" => args.write_md = Some(value()?),
-            _ => return Err(format!("unknown argument {arg:?}")),
-        }
+/// A repetition count (at least 1).
+fn parse_reps(s: &str) -> Result<usize, String> {
+    match s.trim().parse() {
+        Ok(0) => Err("the repetition count must be at least 1".into()),
+        Ok(r) => Ok(r),
+        Err(_) => Err(format!("bad repetition count {s:?}")),
     }
-    if args.sizes.is_empty() || args.ops.is_empty() {
-        return Err("nothing to run: empty --sizes or --ops".into());
-    }
-    Ok(args)
+}
+
+/// One operation name (or alias, see [`Op::parse`]).
+fn parse_op(s: &str) -> Result<Op, String> {
+    Op::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Op::ALL.iter().map(|o| o.name()).collect();
+        format!("unknown op {s:?} (valid: {})", names.join(", "))
+    })
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(a) => a,
-        Err(e) => {
-            if e.is_empty() {
-                print!("{}", usage());
-                return ExitCode::SUCCESS;
-            }
-            eprint!("error: {e}\n\n{}", usage());
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
     let machine = report::machine_line(args.reps);
     eprintln!("{machine}");
     let mut rows = Vec::new();
@@ -168,10 +125,10 @@ fn main() -> ExitCode {
     if let Some(path) = &args.write_md {
         let md = format!("{machine}\n\n{table}\n{note}\n");
         if let Err(e) = std::fs::write(path, md) {
-            eprintln!("error: writing {path}: {e}");
+            eprintln!("error: writing {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
-        eprintln!("wrote {path}");
+        eprintln!("wrote {}", path.display());
     }
     ExitCode::SUCCESS
 }
@@ -179,9 +136,15 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    fn parse(s: &[&str]) -> Result<Args, String> {
-        parse_args(s.iter().map(|a| a.to_string()))
+    fn parse(s: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("mpc-bench").chain(s.iter().copied()))
+    }
+
+    #[test]
+    fn cli_definition() {
+        Args::command().debug_assert();
     }
 
     #[test]
@@ -193,12 +156,21 @@ mod tests {
         assert!(a.write_md.is_none());
         let d = parse(&["--write-md", "x.md"]).unwrap();
         assert_eq!(d.sizes, DEFAULT_SIZES.to_vec());
-        assert_eq!(d.ops.len(), Op::ALL.len());
-        assert_eq!(d.write_md.as_deref(), Some("x.md"));
+        assert_eq!(d.ops, Op::ALL.to_vec());
+        assert_eq!(d.reps, 1);
+        assert_eq!(d.write_md, Some(PathBuf::from("x.md")));
+        assert_eq!(
+            parse(&["--ops", "sum,Select-Kth"]).unwrap().ops,
+            [Op::MaskedSum, Op::Median]
+        );
         assert!(parse(&["--reps", "0"]).is_err());
-        assert!(parse(&["--ops", "bogus"]).is_err());
+        let e = parse(&["--ops", "bogus"]).unwrap_err().to_string();
+        assert!(e.contains("bogus") && e.contains("masked_sum"), "{e}");
         assert!(parse(&["--sizes"]).is_err());
         assert!(parse(&["--sizes", "0"]).is_err());
+        assert!(parse(&["--sizes", "48,0"]).is_err());
         assert!(parse(&["extra"]).is_err());
+        let h = parse(&["--help"]).unwrap_err();
+        assert_eq!(h.kind(), clap::error::ErrorKind::DisplayHelp);
     }
 }

@@ -24,6 +24,11 @@
 //! - [`harness`]: run the same closure as all three parties, in memory or over TCP loopback;
 //!   used by tests and benchmarks.
 //!
+//! The protocols are written here rather than taken from a crate because no maintained Rust
+//! library implements 3-party replicated secret sharing (the alternatives are C++/Python
+//! frameworks such as MP-SPDZ or SecretFlow SPU that cannot be embedded as a library); AES, CTR
+//! mode, parallelism and errors come from `aes`, `ctr`, `rayon` and `thiserror`.
+//!
 //! Every operation is vectorised: one call works on a whole column, and the number of
 //! communication rounds does not depend on the column length. Large local steps (PRG expansion,
 //! local products, bit transposition) are split across cores with rayon above

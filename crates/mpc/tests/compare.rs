@@ -13,13 +13,9 @@ fn eval_bits(
     inputs: &[Vec<u64>],
     f: impl Fn(&mut Party, &[AShares]) -> sharestat_mpc::Result<sharestat_mpc::Bits> + Sync,
 ) -> Vec<bool> {
-    let [a, b, c] = run3(seed, inputs, |p, x| {
-        let r = f(p, x)?;
-        p.reveal_bits(&r)
-    });
-    assert_eq!(a, b);
-    assert_eq!(b, c);
-    a
+    agreed(run3(seed, inputs, |p, x| {
+        f(p, x).and_then(|r| p.reveal_bits(&r))
+    }))
 }
 
 /// Runs `f` on boolean shares dealt from `inputs` and reveals its boolean result.
@@ -30,15 +26,13 @@ fn eval_bool(
 ) -> Vec<u64> {
     let mut dealer = Prg::new([seed; 16]);
     let dealt: Vec<[BShares; 3]> = inputs.iter().map(|v| deal_bool(v, &mut dealer)).collect();
-    let [a, b, c] = run_in_memory(Keys::Seeded([seed; 16]), |p| {
-        let mine: Vec<BShares> = dealt.iter().map(|d| d[p.id().index()].clone()).collect();
-        let r = f(p, &mine)?;
-        p.reveal_bool(&r)
-    })
-    .unwrap();
-    assert_eq!(a, b);
-    assert_eq!(b, c);
-    a
+    agreed(
+        run_in_memory(Keys::Seeded([seed; 16]), |p| {
+            let mine: Vec<BShares> = dealt.iter().map(|d| d[p.id().index()].clone()).collect();
+            f(p, &mine).and_then(|r| p.reveal_bool(&r))
+        })
+        .unwrap(),
+    )
 }
 
 fn in_width(v: u64, k: u32) -> i64 {
@@ -178,5 +172,19 @@ fn comparison_rounds_are_logarithmic_in_width_not_n() {
         });
         assert_eq!(s.0.rounds, 8, "lt rounds, n = {n}");
         assert_eq!(s.1.rounds, 7, "eq rounds, n = {n}");
+    }
+}
+
+#[test]
+fn boolean_input_from_a_party() {
+    let v: Vec<u64> = vec![0, u64::MAX, 0x0123_4567_89AB_CDEF, 1 << 63];
+    for owner in sharestat_mpc::PartyId::ALL {
+        let out = run_in_memory(Keys::Seeded([owner.index() as u8; 16]), |p| {
+            let mine = (p.id() == owner).then_some(v.as_slice());
+            let x = p.input_bool(owner, mine, v.len())?;
+            p.reveal_bool(&x)
+        })
+        .unwrap();
+        assert!(out.iter().all(|o| o == &v), "owner {owner}");
     }
 }

@@ -167,26 +167,30 @@ fn runs_replay_exactly_from_the_same_keys() {
     assert_ne!(run()[0].0, other[0].0);
 }
 
+/// Runs `f` on each end of a fresh in-memory mesh (its own thread each); no key set-up.
+fn on_each_end<T: Send>(
+    f: impl Fn(MemTransport) -> sharestat_mpc::Result<T> + Sync,
+) -> Vec<sharestat_mpc::Result<T>> {
+    let f = &f;
+    std::thread::scope(|s| {
+        let hs: Vec<_> = memory::mesh(Duration::from_secs(5))
+            .into_iter()
+            .map(|t| s.spawn(move || f(t)))
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
 #[test]
 fn a_wrong_key_setup_fails_loudly() {
     let keys = [[1u8; 16], [2u8; 16], [3u8; 16]]; // k_j is held by parties j and j-1
-    let ends = memory::mesh(Duration::from_secs(5));
-    let results: Vec<_> = std::thread::scope(|s| {
-        let hs: Vec<_> = ends
-            .into_iter()
-            .map(|t| {
-                s.spawn(move || {
-                    let i = t.me().index();
-                    let own = keys[i];
-                    let mut next = keys[(i + 1) % 3];
-                    if i == 1 {
-                        next[0] ^= 1; // party 1 holds a different k_2 than party 2
-                    }
-                    Party::with_keys(Box::new(t), own, next).map(|_| ())
-                })
-            })
-            .collect();
-        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    let results = on_each_end(|t| {
+        let i = t.me().index();
+        let mut next = keys[(i + 1) % 3];
+        if i == 1 {
+            next[0] ^= 1; // party 1 holds a different k_2 than party 2
+        }
+        Party::with_keys(Box::new(t), keys[i], next).map(|_| ())
     });
     assert!(results[0].is_ok());
     assert!(matches!(results[1], Err(MpcError::KeyConfirmation { peer }) if peer.index() == 2));
@@ -195,21 +199,12 @@ fn a_wrong_key_setup_fails_loudly() {
 
 #[test]
 fn parties_running_different_protocols_fail_loudly() {
-    let ends = memory::mesh(Duration::from_secs(5));
-    let results: Vec<_> = std::thread::scope(|s| {
-        let hs: Vec<_> = ends
-            .into_iter()
-            .map(|t| {
-                s.spawn(move || {
-                    let mut p = Party::setup_seeded(Box::new(t), [1; 16])?;
-                    let n = if p.id().index() == 2 { 11 } else { 10 };
-                    let x = p.random(n);
-                    let y = p.mul(&x, &x)?;
-                    p.reveal(&y).map(|_| ())
-                })
-            })
-            .collect();
-        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    let results = on_each_end(|t| {
+        let mut p = Party::setup_seeded(Box::new(t), [1; 16])?;
+        let n = if p.id().index() == 2 { 11 } else { 10 };
+        let x = p.random(n);
+        let y = p.mul(&x, &x)?;
+        p.reveal(&y).map(|_| ())
     });
     assert!(results.iter().all(|r| r.is_err()), "{results:?}");
     assert!(

@@ -23,19 +23,22 @@ pub fn run3<T: Send>(
     .expect("protocol run")
 }
 
+/// The one value all three parties computed (panics if they disagree).
+pub fn agreed<T: PartialEq + std::fmt::Debug>([a, b, c]: [T; 3]) -> T {
+    assert_eq!(a, b);
+    assert_eq!(b, c);
+    a
+}
+
 /// Runs `f` and reveals its arithmetic result; checks all parties agree and returns it.
 pub fn eval(
     seed: u8,
     inputs: &[Vec<u64>],
     f: impl Fn(&mut Party, &[AShares]) -> sharestat_mpc::Result<AShares> + Sync,
 ) -> Vec<u64> {
-    let [a, b, c] = run3(seed, inputs, |p, x| {
-        let r = f(p, x)?;
-        p.reveal(&r)
-    });
-    assert_eq!(a, b);
-    assert_eq!(b, c);
-    a
+    agreed(run3(seed, inputs, |p, x| {
+        f(p, x).and_then(|r| p.reveal(&r))
+    }))
 }
 
 /// Signed values with `|v| < 2^bits`, biased towards 0, ±1 and the extremes.
