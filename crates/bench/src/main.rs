@@ -118,7 +118,7 @@ fn main() -> ExitCode {
     let note = "Times exclude data generation, dealing, the start barrier and the correctness \
                 check (the result is revealed and compared with plaintext after measuring); \
                 only `freq` includes the reveal of its counts. Bytes include the 8-byte \
-                per-message header. Sort and median do data-dependent work (quicksort depth \
+                per-message header. Sort and median do data-dependent work (sample-sort depth \
                 after a random shuffle): their bytes and rounds are medians over the runs, \
                 with the range of rounds in parentheses.";
     println!("{machine}\n\n{table}\n{note}");
