@@ -6,6 +6,7 @@
 //! run can be replayed. Long draws are split across cores by seeking the counter (CTR mode is
 //! random access), so the stream is identical whether it is produced on one core or many.
 //! Hardware AES (AES-NI) is used when the CPU has it (the `aes` crate detects it at run time).
+//! Keys and AES round keys are zeroized when dropped.
 use aes::Aes128;
 use ctr::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
 use rayon::prelude::*;
@@ -23,6 +24,12 @@ pub struct Prg {
     key: Key,
     /// Bytes consumed so far.
     pos: u64,
+}
+
+impl Drop for Prg {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.key);
+    }
 }
 
 impl std::fmt::Debug for Prg {
