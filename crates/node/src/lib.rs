@@ -1,1 +1,34 @@
-//! placeholder
+//! # sharestat-node: one compute node of a consortium
+//!
+//! A node holds its share of every dataset, talks to the two other nodes over mutual TLS, and
+//! serves an HTTPS API to data owners, researchers, auditors and its administrator.
+//!
+//! ## Layout
+//!
+//! - [`config`]: the node's TOML configuration; [`consortium`]: `consortium init` (CA, three
+//!   node identities and configs).
+//! - [`server`]: start/stop: storage, bootstrap administrator, peer mesh, HTTPS API.
+//! - [`api`]: the routes under `/api/v1` and the OpenAPI document; [`auth`] (who is calling,
+//!   which roles), [`token`] (bearer tokens), [`problem`] (problem+json errors).
+//! - [`jobs`]: computations across the three nodes: propose / go / run in lockstep.
+//! - [`audit`]: appending to the hash-chained audit log.
+//! - [`client`]: an HTTPS client of the API for the CLI and tests.
+//!
+//! Storage is `sharestat-store`, peer links are `sharestat-net`, computation is
+//! `sharestat-mpc`; this crate only wires them together and enforces who may do what.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod consortium;
+pub mod jobs;
+pub mod problem;
+pub mod server;
+pub mod state;
+pub mod token;
+
+pub use config::NodeConfig;
+pub use server::{NodeHandle, StartError, start, start_bound};

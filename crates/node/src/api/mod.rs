@@ -1,0 +1,95 @@
+//! The HTTPS API under `/api/v1`, and its OpenAPI 3 description at `/api/v1/openapi.json`.
+//!
+//! Every route authenticates its caller (a [`Caller`](crate::auth::Caller) argument: no token,
+//! 401) and checks roles (403). Each operation declares the roles it accepts as the scopes of
+//! its `bearer` security requirement (`any` = every authenticated user); a test walks the
+//! document and checks that every route enforces what it declares. Errors are
+//! `application/problem+json` ([`crate::problem`]). No route ever returns a share or a
+//! patient-level value: datasets are described by metadata only.
+pub mod audit;
+pub mod datasets;
+pub mod health;
+pub mod jobs;
+pub mod studies;
+pub mod users;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{delete, get, post};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+/// The OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "sharestat node API", description = "One node of a sharestat consortium: studies, datasets (metadata only), accounts, jobs and the audit log."),
+    paths(
+        health::health, health::whoami,
+        studies::list, studies::create, studies::show,
+        datasets::list, datasets::show, datasets::upload,
+        users::list, users::create, users::show, users::add_token, users::revoke_token,
+        users::grant, users::revoke_grant,
+        jobs::submit, jobs::list, jobs::show, jobs::cancel,
+        audit::list, audit::verify,
+    ),
+    components(schemas(crate::problem::Problem)),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "node", description = "Health and identity"),
+        (name = "studies", description = "Studies: data dictionary and disclosure policy"),
+        (name = "datasets", description = "Datasets: metadata and per-node share upload"),
+        (name = "accounts", description = "Users, tokens and roles (administrators)"),
+        (name = "jobs", description = "Computations across the three nodes"),
+        (name = "audit", description = "The hash-chained audit log"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// The router with every route.
+pub fn router(state: AppState) -> Router {
+    let v1 = Router::new()
+        .route("/health", get(health::health))
+        .route("/whoami", get(health::whoami))
+        .route("/studies", get(studies::list).post(studies::create))
+        .route("/studies/{study}", get(studies::show))
+        .route(
+            "/studies/{study}/datasets",
+            get(datasets::list).post(datasets::upload),
+        )
+        .route("/studies/{study}/datasets/{dataset}", get(datasets::show))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{user}", get(users::show))
+        .route("/users/{user}/tokens", post(users::add_token))
+        .route("/tokens/{token}", delete(users::revoke_token))
+        .route("/users/{user}/grants", post(users::grant))
+        .route("/users/{user}/grants/revoke", post(users::revoke_grant))
+        .route("/jobs", get(jobs::list).post(jobs::submit))
+        .route("/jobs/{job}", get(jobs::show))
+        .route("/jobs/{job}/cancel", post(jobs::cancel))
+        .route("/audit", get(audit::list))
+        .route("/audit/verify", get(audit::verify))
+        .route("/openapi.json", get(openapi_json));
+    Router::new()
+        .nest("/api/v1", v1)
+        .fallback(|| async {
+            crate::problem::ApiError::not_found("no such route; the API is under /api/v1")
+        })
+        .layer(axum::extract::DefaultBodyLimit::max(1 << 30))
+        .with_state(state)
+}

@@ -1,0 +1,147 @@
+//! A small HTTPS client for the node API (used by the CLI and the tests): trusts only the
+//! consortium CA, sends the bearer token, and turns problem documents into typed errors.
+use crate::problem::Problem;
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A client error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The request did not complete (connection, TLS, timeout).
+    #[error("request to {url} failed: {source}")]
+    Http {
+        /// The URL.
+        url: String,
+        /// Why.
+        source: reqwest::Error,
+    },
+    /// The node answered with a problem document.
+    #[error("{} ({}): {}", problem.title, problem.status, problem.detail)]
+    Api {
+        /// HTTP status.
+        status: StatusCode,
+        /// The problem.
+        problem: Problem,
+    },
+    /// The CA certificate could not be read.
+    #[error("bad CA certificate: {0}")]
+    Ca(String),
+}
+
+/// A client of one node.
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    token: Option<String>,
+}
+
+impl Client {
+    /// A client for the node at `base_url` (e.g. `https://127.0.0.1:7441`).
+    pub fn new(base_url: &str, ca_pem: &str, token: Option<String>) -> Result<Client, ClientError> {
+        let ca = reqwest::Certificate::from_pem(ca_pem.as_bytes())
+            .map_err(|e| ClientError::Ca(e.to_string()))?;
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(ca)
+            .timeout(std::time::Duration::from_secs(600))
+            .build()
+            .map_err(|e| ClientError::Ca(e.to_string()))?;
+        Ok(Client {
+            base: base_url.trim_end_matches('/').to_string(),
+            http,
+            token,
+        })
+    }
+
+    /// The same node with another token (or none).
+    pub fn with_token(&self, token: Option<String>) -> Client {
+        Client {
+            token,
+            ..self.clone()
+        }
+    }
+
+    /// Sends a request; returns the status and the JSON body (problem documents included).
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(StatusCode, serde_json::Value), ClientError> {
+        let url = format!("{}{}", self.base, path);
+        let mut rq = self.http.request(method, &url);
+        if let Some(t) = &self.token {
+            rq = rq.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            rq = rq.json(b);
+        }
+        let http_err = |source| ClientError::Http {
+            url: url.clone(),
+            source,
+        };
+        let resp = rq.send().await.map_err(http_err)?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(http_err)?;
+        let value = if bytes.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::String(
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ))
+        };
+        Ok((status, value))
+    }
+
+    /// Sends a request and decodes a successful answer; problems become [`ClientError::Api`].
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<T, ClientError> {
+        let body = body.map(|b| serde_json::to_value(b).expect("request serialises"));
+        let (status, value) = self.raw(method, path, body.as_ref()).await?;
+        if !status.is_success() {
+            let problem = serde_json::from_value(value.clone()).unwrap_or(Problem {
+                kind: "about:blank".into(),
+                title: status.canonical_reason().unwrap_or("error").into(),
+                status: status.as_u16(),
+                detail: value.to_string(),
+            });
+            return Err(ClientError::Api { status, problem });
+        }
+        let value = if value.is_null() {
+            serde_json::json!({})
+        } else {
+            value
+        };
+        serde_json::from_value(value).map_err(|e| ClientError::Api {
+            status,
+            problem: Problem {
+                kind: "urn:sharestat:problem:client-decode".into(),
+                title: "Unexpected answer".into(),
+                status: status.as_u16(),
+                detail: e.to_string(),
+            },
+        })
+    }
+
+    /// GET.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.call(Method::GET, path, None::<&()>).await
+    }
+
+    /// POST with a JSON body.
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ClientError> {
+        self.call(Method::POST, path, Some(body)).await
+    }
+}

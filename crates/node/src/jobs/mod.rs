@@ -1,0 +1,232 @@
+//! Jobs: one computation run by all three nodes in lockstep.
+//!
+//! A request arrives at one node, the *front*. It authenticates and authorises the caller
+//! itself, then **proposes** the job to both peers over the mutual-TLS control channel; each
+//! peer authenticates the same bearer token against *its own* accounts and authorises the job
+//! against *its own* copy of the study on its own ([`authorize`]). Only if both accept does the
+//! front send **go**; then all three run the engine with the job's id as the session, so
+//! concurrent jobs never mix messages. If either refuses or cannot be reached, the front tells
+//! the other to drop the proposal and none runs. A proposal not followed by *go* within the job
+//! timeout expires.
+//!
+//! - [`spec`]: what a job computes and who may ask for it.
+//! - [`peer`]: the control messages between nodes and the peer side of the protocol.
+//! - [`exec`]: running the engine for a job and recording its result.
+pub mod exec;
+pub mod peer;
+pub mod spec;
+
+pub use spec::{JobSpec, JobView, authorize};
+
+use crate::auth::Caller;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use sharestat_net::PartyId;
+use sharestat_store::{JobRecord, JobState};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// A job this node knows about while it is pending or running.
+pub(crate) struct Entry {
+    /// What it computes.
+    pub spec: JobSpec,
+    /// Who asked.
+    pub user: String,
+    /// Set when the job is cancelled or aborted: its result must not be recorded.
+    pub cancelled: bool,
+    /// True once `go` arrived (or, at the front, was sent).
+    pub started: bool,
+    /// Woken when the job reaches a final state.
+    pub done: Arc<Notify>,
+}
+
+/// Jobs in flight on this node.
+#[derive(Default)]
+pub struct Registry {
+    inner: Mutex<HashMap<u64, Entry>>,
+}
+
+impl Registry {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut HashMap<u64, Entry>) -> R) -> R {
+        f(&mut self.inner.lock().expect("job registry lock"))
+    }
+
+    /// Number of jobs in flight.
+    pub fn len(&self) -> usize {
+        self.with(|m| m.len())
+    }
+
+    /// True when no job is in flight.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Job ids are random 64-bit numbers, shown as 16 hex digits.
+pub fn job_name(id: u64) -> String {
+    format!("{id:016x}")
+}
+
+/// Parses a job id.
+pub fn parse_job(id: &str) -> Result<u64, ApiError> {
+    u64::from_str_radix(id, 16)
+        .ok()
+        .filter(|_| id.len() == 16)
+        .ok_or_else(|| ApiError::not_found(format!("no job {id:?} (ids are 16 hex digits)")))
+}
+
+fn new_job_id() -> u64 {
+    loop {
+        let mut b = [0u8; 8];
+        getrandom::fill(&mut b).expect("operating system random source");
+        let id = u64::from_le_bytes(b);
+        if id != 0 {
+            return id;
+        }
+    }
+}
+
+/// Submits a job at the front node: authorise, propose, go, run. Returns the job as recorded.
+pub async fn submit(state: &AppState, caller: &Caller, spec: JobSpec) -> Result<JobView, ApiError> {
+    let study = authorize(state, caller, &spec)?;
+    let id = new_job_id();
+    let name = job_name(id);
+    let rec = spec::new_record(&name, &spec, &caller.user, state.party());
+    state.store.insert_job(&rec)?;
+    crate::audit::record(
+        state,
+        &caller.user,
+        spec.role().as_str(),
+        "job.submit",
+        study.as_deref(),
+        spec.dataset(),
+        Some(&name),
+        &spec.describe(),
+        "",
+    )?;
+    let done = Arc::new(Notify::new());
+    state.jobs.with(|m| {
+        m.insert(
+            id,
+            Entry {
+                spec: spec.clone(),
+                user: caller.user.clone(),
+                cancelled: false,
+                started: false,
+                done: done.clone(),
+            },
+        )
+    });
+    if let Err(e) = peer::propose_and_go(state, id, caller, &spec).await {
+        state.jobs.with(|m| m.remove(&id));
+        state
+            .store
+            .update_job(&name, JobState::Failed, 0.0, None, Some(&e.detail))?;
+        crate::audit::record(
+            state,
+            &caller.user,
+            spec.role().as_str(),
+            "job.refused",
+            study.as_deref(),
+            spec.dataset(),
+            Some(&name),
+            &e.detail,
+            "",
+        )?;
+        return Err(e);
+    }
+    exec::spawn(state.clone(), id);
+    view(state, &name)
+}
+
+/// The job as stored.
+pub fn view(state: &AppState, name: &str) -> Result<JobView, ApiError> {
+    let rec = state
+        .store
+        .job(name)?
+        .ok_or_else(|| ApiError::not_found(format!("no job {name}")))?;
+    Ok(JobView::from(rec))
+}
+
+/// Waits up to `wait` for job `id` to reach a final state, then returns it as stored.
+pub async fn wait(state: &AppState, id: u64, wait: Duration) -> Result<JobView, ApiError> {
+    let name = job_name(id);
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let notify = state.jobs.with(|m| m.get(&id).map(|e| e.done.clone()));
+        let notified = notify.as_ref().map(|n| n.notified());
+        let v = view(state, &name)?;
+        let final_state = !matches!(v.state, JobState::Pending | JobState::Running);
+        if final_state || tokio::time::Instant::now() >= deadline {
+            return Ok(v);
+        }
+        match notified {
+            Some(n) => {
+                let _ = tokio::time::timeout_at(deadline, n).await;
+            }
+            None => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+}
+
+/// Cancels a job: marks it, tells the peers, frees its session.
+pub async fn cancel(state: &AppState, caller: &Caller, id: u64) -> Result<JobView, ApiError> {
+    let name = job_name(id);
+    let rec: JobRecord = state
+        .store
+        .job(&name)?
+        .ok_or_else(|| ApiError::not_found(format!("no job {name}")))?;
+    if rec.submitted_by != caller.user && !caller.is_admin() {
+        return Err(ApiError::forbidden(format!(
+            "only {} or an administrator may cancel job {name}",
+            rec.submitted_by
+        )));
+    }
+    if matches!(rec.state, JobState::Pending | JobState::Running) {
+        finish_cancelled(state, id, "cancelled by the user");
+        for p in peer::peers(state) {
+            let _ = peer::abort(state, p, id, "cancelled by the user").await;
+        }
+        crate::audit::record(
+            state,
+            &caller.user,
+            if caller.is_admin() {
+                "admin"
+            } else {
+                "researcher"
+            },
+            "job.cancel",
+            rec.study.as_deref(),
+            None,
+            Some(&name),
+            "",
+            "",
+        )?;
+    }
+    view(state, &name)
+}
+
+/// Marks a job cancelled locally (idempotent) and frees its engine session.
+pub(crate) fn finish_cancelled(state: &AppState, id: u64, reason: &str) {
+    let entry = state.jobs.with(|m| {
+        m.get_mut(&id).map(|e| {
+            e.cancelled = true;
+            e.done.clone()
+        })
+    });
+    let _ = state
+        .store
+        .update_job(&job_name(id), JobState::Cancelled, 0.0, None, Some(reason));
+    state.mesh().close_job(id);
+    if let Some(n) = entry {
+        n.notify_waiters();
+    }
+}
+
+/// The two other parties.
+pub(crate) fn other_parties(state: &AppState) -> [PartyId; 2] {
+    let me = PartyId::new(state.party() as usize).expect("party < 3");
+    [me.next(), me.prev()]
+}

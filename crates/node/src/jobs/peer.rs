@@ -1,0 +1,283 @@
+//! Control messages between nodes (JSON over the mutual-TLS control channel) and the peer side
+//! of the job protocol: *propose* (each peer authorises on its own), *go*, *abort*.
+use super::{Entry, JobSpec, authorize, exec, job_name, other_parties, spec::new_record};
+use crate::auth::Caller;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use sharestat_net::PartyId;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// A request from one node to another.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "msg", rename_all = "snake_case")]
+pub enum PeerRequest {
+    /// Proposes a job; the receiver authorises it itself.
+    Propose {
+        /// Job id.
+        job: u64,
+        /// The caller's bearer token, checked against the receiver's own accounts.
+        token: String,
+        /// What to compute.
+        spec: JobSpec,
+    },
+    /// Starts a proposed job.
+    Go {
+        /// Job id.
+        job: u64,
+    },
+    /// Drops a proposed or running job.
+    Abort {
+        /// Job id.
+        job: u64,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The answer to a [`PeerRequest`].
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "msg", rename_all = "snake_case")]
+pub enum PeerReply {
+    /// Done as asked.
+    Ok,
+    /// Refused, with the receiver's own problem document fields.
+    Refused {
+        /// HTTP status the receiver would have answered.
+        status: u16,
+        /// Problem slug.
+        slug: String,
+        /// Detail.
+        detail: String,
+    },
+}
+
+/// The two other parties.
+pub(crate) fn peers(state: &AppState) -> [PartyId; 2] {
+    other_parties(state)
+}
+
+async fn call(state: &AppState, to: PartyId, req: &PeerRequest) -> Result<PeerReply, ApiError> {
+    let body = serde_json::to_vec(req).expect("request serialises");
+    let timeout = state.cfg.job_timeout();
+    let bytes = state.mesh().call(to, body, timeout).await.map_err(|e| {
+        ApiError::peer_unavailable(format!(
+            "{} is unreachable: {e}",
+            state.party_name(to.index())
+        ))
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::peer_unavailable(format!(
+            "{} sent an unreadable reply: {e}",
+            state.party_name(to.index())
+        ))
+    })
+}
+
+/// Tells `to` to drop job `id`.
+pub(crate) async fn abort(
+    state: &AppState,
+    to: PartyId,
+    id: u64,
+    reason: &str,
+) -> Result<(), ApiError> {
+    call(
+        state,
+        to,
+        &PeerRequest::Abort {
+            job: id,
+            reason: reason.into(),
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The front node's half: propose to both peers at once, then go to both.
+pub(crate) async fn propose_and_go(
+    state: &AppState,
+    id: u64,
+    caller: &Caller,
+    spec: &JobSpec,
+) -> Result<(), ApiError> {
+    let [a, b] = peers(state);
+    let propose = |to| {
+        let req = PeerRequest::Propose {
+            job: id,
+            token: caller.token.clone(),
+            spec: spec.clone(),
+        };
+        async move { (to, call(state, to, &req).await) }
+    };
+    let (ra, rb) = tokio::join!(propose(a), propose(b));
+    let mut failure = None;
+    let mut accepted = Vec::new();
+    for (to, r) in [ra, rb] {
+        match r {
+            Ok(PeerReply::Ok) => accepted.push(to),
+            Ok(PeerReply::Refused { slug, detail, .. }) => {
+                failure.get_or_insert(ApiError::refused_by_peer(format!(
+                    "{} refused the job ({slug}): {detail}",
+                    state.party_name(to.index())
+                )));
+            }
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(err) = failure {
+        for to in accepted {
+            let _ = abort(state, to, id, "another node refused the job").await;
+        }
+        return Err(err);
+    }
+    let go = PeerRequest::Go { job: id };
+    let (ga, gb) = tokio::join!(call(state, a, &go), call(state, b, &go));
+    for (to, r) in [(a, ga), (b, gb)] {
+        if let Err(e) = r {
+            for p in [a, b] {
+                let _ = abort(state, p, id, "a node did not start the job").await;
+            }
+            return Err(ApiError::peer_unavailable(format!(
+                "{} did not start the job: {}",
+                state.party_name(to.index()),
+                e.detail
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The peer's half: handles one control request from `from`.
+pub async fn handle(state: AppState, from: PartyId, body: Vec<u8>) -> Vec<u8> {
+    let reply = match serde_json::from_slice::<PeerRequest>(&body) {
+        Ok(req) => handle_request(&state, from, req).await,
+        Err(e) => refused(&ApiError::bad_request(format!("unreadable request: {e}"))),
+    };
+    serde_json::to_vec(&reply).expect("reply serialises")
+}
+
+fn refused(e: &ApiError) -> PeerReply {
+    PeerReply::Refused {
+        status: e.status.as_u16(),
+        slug: e.slug.into(),
+        detail: e.detail.clone(),
+    }
+}
+
+async fn handle_request(state: &AppState, from: PartyId, req: PeerRequest) -> PeerReply {
+    match req {
+        PeerRequest::Propose { job, token, spec } => match accept(state, from, job, &token, spec) {
+            Ok(()) => PeerReply::Ok,
+            Err(e) => refused(&e),
+        },
+        PeerRequest::Go { job } => {
+            let known = state.jobs.with(|m| match m.get_mut(&job) {
+                Some(e) if !e.started && !e.cancelled => {
+                    e.started = true;
+                    true
+                }
+                _ => false,
+            });
+            if !known {
+                return refused(&ApiError::not_found(format!(
+                    "no pending job {}",
+                    job_name(job)
+                )));
+            }
+            exec::spawn(state.clone(), job);
+            PeerReply::Ok
+        }
+        PeerRequest::Abort { job, reason } => {
+            let known = state.jobs.with(|m| m.contains_key(&job));
+            if known {
+                super::finish_cancelled(
+                    state,
+                    job,
+                    &format!("aborted by {}: {reason}", state.party_name(from.index())),
+                );
+                state.jobs.with(|m| m.remove(&job));
+            }
+            PeerReply::Ok
+        }
+    }
+}
+
+/// Authenticates and authorises a proposed job on this node and records it as pending.
+fn accept(
+    state: &AppState,
+    from: PartyId,
+    job: u64,
+    token: &str,
+    spec: JobSpec,
+) -> Result<(), ApiError> {
+    // A self-test reads no data and reveals only random values: peers run it for the front
+    // node's administrator, who need not hold an account here. Every other job must pass this
+    // node's own authentication and authorisation.
+    let (user, study) = match &spec {
+        JobSpec::SelfTest { .. } => {
+            super::spec::check_self_test(&spec)?;
+            (format!("admin@{}", state.party_name(from.index())), None)
+        }
+        _ => {
+            let caller = Caller::authenticate(state, token)?;
+            let study = authorize(state, &caller, &spec)?;
+            (caller.user, study)
+        }
+    };
+    let name = job_name(job);
+    if state.store.job(&name)?.is_some() {
+        return Err(ApiError::conflict(format!("job {name} exists already")));
+    }
+    state
+        .store
+        .insert_job(&new_record(&name, &spec, &user, from.index() as u8))?;
+    crate::audit::record(
+        state,
+        &user,
+        spec.role().as_str(),
+        "job.accept",
+        study.as_deref(),
+        spec.dataset(),
+        Some(&name),
+        &spec.describe(),
+        "",
+    )?;
+    state.jobs.with(|m| {
+        m.insert(
+            job,
+            Entry {
+                spec,
+                user,
+                cancelled: false,
+                started: false,
+                done: Arc::new(Notify::new()),
+            },
+        )
+    });
+    // A proposal without `go` expires after the job timeout.
+    let st = state.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(st.cfg.job_timeout() + Duration::from_secs(1)).await;
+        let stale = st.jobs.with(|m| match m.get(&job) {
+            Some(e) if !e.started => {
+                m.remove(&job);
+                true
+            }
+            _ => false,
+        });
+        if stale {
+            let _ = st.store.update_job(
+                &job_name(job),
+                sharestat_store::JobState::Failed,
+                0.0,
+                None,
+                Some("proposal expired: the front node never started it"),
+            );
+        }
+    });
+    Ok(())
+}
