@@ -1,7 +1,6 @@
 //! The `sharestat` binary end to end: `consortium init`, three `sharestat node` processes with
 //! real TLS on 127.0.0.1, administration through the CLI, a node killed during a job and
 //! restarted, and audit verification that catches a tampered entry.
-use base64::Engine;
 use serde_json::{Value, json};
 use sharestat_node::client::Client;
 use sharestat_node::config::NodeConfig;
@@ -120,26 +119,12 @@ fn token_from(out: &Output) -> String {
 }
 
 async fn upload(dir: &Path, owner: &str, values: &[i64]) {
-    let raw: Vec<u64> = values.iter().map(|&v| v as u64).collect();
-    let mut prg = sharestat_mpc::prg::Prg::from_os().unwrap();
-    let dealt = sharestat_mpc::proto::io::deal(&raw, &mut prg);
-    let b64 = |w: &[u64]| {
-        let bytes: Vec<u8> = w.iter().flat_map(|x| x.to_le_bytes()).collect();
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    };
-    for (i, sh) in dealt.iter().enumerate() {
-        let (a, b) = sh.parts();
-        let body = json!({
-            "name": "munich", "site": "munich", "rows": values.len(),
-            "columns": [{"name": "age", "kind": "integer"}],
-            "shares": [{"name": "age", "a": b64(a), "b": b64(b)}],
-        });
-        let c = admin(dir, i).with_token(Some(owner.into()));
-        let _: Value = c
-            .post("/api/v1/studies/adrenal/datasets", &body)
-            .await
-            .unwrap();
-    }
+    let nodes: Vec<Client> = (0..3)
+        .map(|i| admin(dir, i).with_token(Some(owner.into())))
+        .collect();
+    sharestat_node::local::upload_dealt(&nodes, "adrenal", "munich", "munich", "age", values)
+        .await
+        .unwrap();
 }
 
 struct Kill(Vec<Child>);

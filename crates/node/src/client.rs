@@ -72,6 +72,17 @@ impl Client {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<(StatusCode, serde_json::Value), ClientError> {
+        let (status, value, _) = self.timed(method, path, body).await?;
+        Ok((status, value))
+    }
+
+    /// Like [`Client::raw`], also returning the node's `Server-Timing` header.
+    pub async fn timed(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(StatusCode, serde_json::Value, String), ClientError> {
         let url = format!("{}{}", self.base, path);
         let mut rq = self.http.request(method, &url);
         if let Some(t) = &self.token {
@@ -86,6 +97,13 @@ impl Client {
         };
         let resp = rq.send().await.map_err(http_err)?;
         let status = resp.status();
+        let timing = resp
+            .headers()
+            .get_all("server-timing")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(", ");
         let bytes = resp.bytes().await.map_err(http_err)?;
         let value = if bytes.is_empty() {
             serde_json::Value::Null
@@ -94,7 +112,7 @@ impl Client {
                 String::from_utf8_lossy(&bytes).into_owned(),
             ))
         };
-        Ok((status, value))
+        Ok((status, value, timing))
     }
 
     /// Sends a request and decodes a successful answer; problems become [`ClientError::Api`].

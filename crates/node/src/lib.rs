@@ -12,7 +12,8 @@
 //!   which roles), [`token`] (bearer tokens), [`problem`] (problem+json errors).
 //! - [`jobs`]: computations across the three nodes: propose / go / run in lockstep.
 //! - [`audit`]: appending to the hash-chained audit log.
-//! - [`client`]: an HTTPS client of the API for the CLI and tests.
+//! - [`client`]: an HTTPS client of the API for the CLI and tests; [`local`]: a whole
+//!   consortium in one process (tests, benchmarks, `up --in-process`).
 //!
 //! Storage is `sharestat-store`, peer links are `sharestat-net`, computation is
 //! `sharestat-mpc`; this crate only wires them together and enforces who may do what.
@@ -25,6 +26,7 @@ pub mod client;
 pub mod config;
 pub mod consortium;
 pub mod jobs;
+pub mod local;
 pub mod problem;
 pub mod server;
 pub mod state;

@@ -30,7 +30,8 @@ fn status_of(v: &JobView) -> StatusCode {
 }
 
 /// Submits a job. This node becomes its front: it checks the caller, proposes the job to the
-/// other two nodes (each checks it on its own), and starts it only if both agree.
+/// other two nodes (each checks it on its own), and starts it only if both agree. The
+/// `Server-Timing` header's `setup` entry is the time until all three were told to run.
 #[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", request_body = JobSpec, params(WaitQuery),
     responses((status = 200, body = JobView, description = "finished within wait_secs"),
         (status = 202, body = JobView, description = "running"),
@@ -42,14 +43,15 @@ pub async fn submit(
     c: Caller,
     Query(q): Query<WaitQuery>,
     Body(spec): Body<JobSpec>,
-) -> Result<(StatusCode, Json<JobView>), ApiError> {
+) -> Result<(StatusCode, [(&'static str, String); 1], Json<JobView>), ApiError> {
     if !c.has_anywhere(Role::Researcher) && !c.is_admin() {
         return Err(ApiError::forbidden(format!(
             "user {} is neither a researcher nor an administrator",
             c.user
         )));
     }
-    let v = jobs::submit(&state, &c, spec).await?;
+    let (v, setup) = jobs::submit(&state, &c, spec).await?;
+    let timing = format!("setup;dur={:.3}", setup.as_secs_f64() * 1e3);
     let v = match q.wait_secs {
         Some(w) if w > 0 => {
             let id = parse_job(&v.id)?;
@@ -57,7 +59,7 @@ pub async fn submit(
         }
         _ => v,
     };
-    Ok((status_of(&v), Json(v)))
+    Ok((status_of(&v), [("server-timing", timing)], Json(v)))
 }
 
 /// Filters for the job list.

@@ -57,6 +57,20 @@ impl utoipa::Modify for BearerScheme {
     }
 }
 
+/// Adds `Server-Timing: app;dur=<ms>` (time spent in the node) to every response.
+async fn server_timing(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let t = std::time::Instant::now();
+    let mut resp = next.run(req).await;
+    let value = format!("app;dur={:.3}", t.elapsed().as_secs_f64() * 1e3);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
+        resp.headers_mut().append("server-timing", v);
+    }
+    resp
+}
+
 async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(ApiDoc::openapi())
 }
@@ -91,5 +105,6 @@ pub fn router(state: AppState) -> Router {
             crate::problem::ApiError::not_found("no such route; the API is under /api/v1")
         })
         .layer(axum::extract::DefaultBodyLimit::max(1 << 30))
+        .layer(axum::middleware::from_fn(server_timing))
         .with_state(state)
 }

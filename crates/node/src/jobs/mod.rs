@@ -88,8 +88,14 @@ fn new_job_id() -> u64 {
     }
 }
 
-/// Submits a job at the front node: authorise, propose, go, run. Returns the job as recorded.
-pub async fn submit(state: &AppState, caller: &Caller, spec: JobSpec) -> Result<JobView, ApiError> {
+/// Submits a job at the front node: authorise, propose, go, run. Returns the job as recorded
+/// and the set-up time (from receipt to all three nodes told to run).
+pub async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    spec: JobSpec,
+) -> Result<(JobView, Duration), ApiError> {
+    let t0 = std::time::Instant::now();
     let study = authorize(state, caller, &spec)?;
     let id = new_job_id();
     let name = job_name(id);
@@ -138,7 +144,7 @@ pub async fn submit(state: &AppState, caller: &Caller, spec: JobSpec) -> Result<
         return Err(e);
     }
     exec::spawn(state.clone(), id);
-    view(state, &name)
+    Ok((view(state, &name)?, t0.elapsed()))
 }
 
 /// The job as stored.

@@ -1,0 +1,175 @@
+//! A whole consortium in one process: `consortium init` in a directory, three nodes on
+//! 127.0.0.1 listeners bound to port 0, real TLS everywhere. Used by `sharestat up
+//! --in-process`, the tests and the benchmarks; every helper goes through the public API.
+use crate::client::{Client, ClientError};
+use crate::config::NodeConfig;
+use crate::consortium::{InitOptions, init};
+use crate::{NodeHandle, start_bound};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Three running nodes and an admin client of each.
+pub struct LocalConsortium {
+    /// The consortium directory.
+    pub dir: PathBuf,
+    /// The nodes, party order.
+    pub nodes: Vec<NodeHandle>,
+    /// Admin clients, party order.
+    pub admins: Vec<Client>,
+    /// The CA certificate (PEM).
+    pub ca: String,
+}
+
+/// Errors of the local consortium helpers.
+pub type LocalError = String;
+
+impl LocalConsortium {
+    /// Creates a consortium in `dir` (which must not hold one) and starts its three nodes on
+    /// free ports; returns once every node sees both peers.
+    pub async fn start(dir: &Path, job_timeout_secs: u64) -> Result<LocalConsortium, LocalError> {
+        let tokens = init(dir, &InitOptions::default()).map_err(|e| e.to_string())?;
+        let bind = || async {
+            TcpListener::bind("127.0.0.1:0")
+                .await
+                .map_err(|e| format!("cannot bind 127.0.0.1: {e}"))
+        };
+        let mut api = Vec::new();
+        let mut peer = Vec::new();
+        for _ in 0..3 {
+            api.push(bind().await?);
+            peer.push(bind().await?);
+        }
+        let addr = |l: &TcpListener| l.local_addr().map_err(|e| e.to_string());
+        let api_addr = api.iter().map(addr).collect::<Result<Vec<_>, _>>()?;
+        let peer_addr = peer.iter().map(addr).collect::<Result<Vec<_>, _>>()?;
+        let mut configs = Vec::new();
+        for i in 0..3 {
+            let path = dir.join(format!("node{i}/node.toml"));
+            let mut cfg = NodeConfig::load(&path).map_err(|e| e.to_string())?;
+            cfg.node.api_listen = api_addr[i];
+            cfg.node.peer_listen = peer_addr[i];
+            cfg.node.job_timeout_secs = job_timeout_secs;
+            cfg.node.heartbeat_ms = 200;
+            for p in cfg.peers.iter_mut() {
+                p.addr = peer_addr[p.party as usize].to_string();
+                p.api_url = format!("https://{}", api_addr[p.party as usize]);
+            }
+            std::fs::write(&path, cfg.to_toml()).map_err(|e| e.to_string())?;
+            configs.push(NodeConfig::load(&path).map_err(|e| e.to_string())?);
+        }
+        let mut nodes = Vec::new();
+        for ((cfg, a), p) in configs.into_iter().zip(api).zip(peer) {
+            nodes.push(start_bound(cfg, a, p).await.map_err(|e| e.to_string())?);
+        }
+        let ca = std::fs::read_to_string(dir.join("ca/ca.pem")).map_err(|e| e.to_string())?;
+        let admins = (0..3)
+            .map(|i| {
+                Client::new(
+                    &format!("https://{}", api_addr[i]),
+                    &ca,
+                    Some(tokens[i].clone()),
+                )
+                .map_err(|e| e.to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        for n in &nodes {
+            n.state()
+                .mesh()
+                .wait_connected(Duration::from_secs(20))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(LocalConsortium {
+            dir: dir.into(),
+            nodes,
+            admins,
+            ca,
+        })
+    }
+
+    /// Creates a study on all three nodes.
+    pub async fn create_study(
+        &self,
+        id: &str,
+        dictionary: &str,
+        policy: &str,
+    ) -> Result<(), ClientError> {
+        let body = json!({"id": id, "title": id, "dictionary": dictionary, "policy": policy});
+        for c in &self.admins {
+            let _: Value = c.post("/api/v1/studies", &body).await?;
+        }
+        Ok(())
+    }
+
+    /// Creates a user with one grant on all three nodes (one token: made on node 0, its hash
+    /// registered on nodes 1 and 2) and returns the token.
+    pub async fn add_user(
+        &self,
+        name: &str,
+        role: &str,
+        study: Option<&str>,
+        site: Option<&str>,
+    ) -> Result<String, ClientError> {
+        let grant = json!({"role": role, "study": study, "site": site});
+        let first: Value = self.admins[0]
+            .post("/api/v1/users", &json!({"name": name, "grants": [grant]}))
+            .await?;
+        let token = first["token"].as_str().unwrap_or_default().to_string();
+        let hash = crate::token::hash_hex(&token);
+        for c in &self.admins[1..] {
+            let _: Value = c
+                .post(
+                    "/api/v1/users",
+                    &json!({"name": name, "grants": [grant], "token_sha256": hash}),
+                )
+                .await?;
+        }
+        Ok(token)
+    }
+
+    /// A client of node `i` with `token`.
+    pub fn client(&self, i: usize, token: &str) -> Client {
+        self.admins[i].with_token(Some(token.to_string()))
+    }
+
+    /// Stops the three nodes.
+    pub async fn shutdown(self) {
+        for n in self.nodes {
+            n.shutdown().await;
+        }
+    }
+}
+
+/// Splits integer `values` into shares on this machine (a dealer, as a data owner's client
+/// does) and uploads each node's part as `dataset` with one column `column`.
+pub async fn upload_dealt(
+    nodes: &[Client],
+    study: &str,
+    site: &str,
+    dataset: &str,
+    column: &str,
+    values: &[i64],
+) -> Result<(), ClientError> {
+    use base64::Engine;
+    let raw: Vec<u64> = values.iter().map(|&v| v as u64).collect();
+    let mut prg = sharestat_mpc::prg::Prg::from_os().expect("operating system random source");
+    let dealt = sharestat_mpc::proto::io::deal(&raw, &mut prg);
+    let b64 = |w: &[u64]| {
+        let bytes: Vec<u8> = w.iter().flat_map(|x| x.to_le_bytes()).collect();
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    };
+    for (c, sh) in nodes.iter().zip(&dealt) {
+        let (a, b) = sh.parts();
+        let body = json!({
+            "name": dataset, "site": site, "rows": values.len(),
+            "columns": [{"name": column, "kind": "integer"}],
+            "shares": [{"name": column, "a": b64(a), "b": b64(b)}],
+        });
+        let _: Value = c
+            .post(&format!("/api/v1/studies/{study}/datasets"), &body)
+            .await?;
+    }
+    Ok(())
+}
