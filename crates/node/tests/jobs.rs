@@ -116,3 +116,33 @@ async fn a_peer_refuses_a_job_its_own_accounts_do_not_allow() {
     assert!(msg.contains("node2") && msg.contains("refused"), "{msg}");
     c.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancelled_job_stops_on_all_three_nodes() {
+    let c = common::start(10).await;
+    let long = json!({"kind": "self_test", "rows": 10, "rounds": 1_000_000});
+    let job: Value = c.admins[0].post("/api/v1/jobs", &long).await.unwrap();
+    let id = job["id"].as_str().unwrap().to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let v: Value = c.admins[0]
+        .post(&format!("/api/v1/jobs/{id}/cancel"), &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(v["state"], "cancelled", "{v}");
+    for i in 1..3 {
+        let j: Value = c.admins[i]
+            .get(&format!("/api/v1/jobs/{id}?wait_secs=15"))
+            .await
+            .unwrap();
+        assert_eq!(j["state"], "cancelled", "node {i}: {j}");
+    }
+    let next: Value = c.admins[0]
+        .post(
+            "/api/v1/jobs?wait_secs=30",
+            &json!({"kind": "self_test", "rows": 5, "rounds": 2}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(next["state"], "done", "{next}");
+    c.shutdown().await;
+}

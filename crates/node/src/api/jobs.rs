@@ -22,6 +22,19 @@ pub struct WaitQuery {
     pub wait_secs: Option<u64>,
 }
 
+/// Requires that the caller holds one of `roles` somewhere (jobs span studies).
+fn require_any(c: &Caller, roles: &[Role]) -> Result<(), ApiError> {
+    if roles.iter().any(|&r| c.has_anywhere(r)) {
+        return Ok(());
+    }
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    Err(ApiError::forbidden(format!(
+        "user {} holds none of the roles [{}]",
+        c.user,
+        names.join(", ")
+    )))
+}
+
 fn status_of(v: &JobView) -> StatusCode {
     match v.state {
         JobState::Pending | JobState::Running => StatusCode::ACCEPTED,
@@ -44,12 +57,7 @@ pub async fn submit(
     Query(q): Query<WaitQuery>,
     Body(spec): Body<JobSpec>,
 ) -> Result<(StatusCode, [(&'static str, String); 1], Json<JobView>), ApiError> {
-    if !c.has_anywhere(Role::Researcher) && !c.is_admin() {
-        return Err(ApiError::forbidden(format!(
-            "user {} is neither a researcher nor an administrator",
-            c.user
-        )));
-    }
+    require_any(&c, &[Role::Researcher, Role::Admin])?;
     let (v, setup) = jobs::submit(&state, &c, spec).await?;
     let timing = format!("setup;dur={:.3}", setup.as_secs_f64() * 1e3);
     let v = match q.wait_secs {
@@ -85,15 +93,7 @@ pub async fn list(
     c: Caller,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<JobView>>, ApiError> {
-    if ![Role::Admin, Role::Auditor, Role::Researcher]
-        .iter()
-        .any(|&r| c.has_anywhere(r))
-    {
-        return Err(ApiError::forbidden(format!(
-            "user {} has no role that sees jobs",
-            c.user
-        )));
-    }
+    require_any(&c, &[Role::Admin, Role::Auditor, Role::Researcher])?;
     let recs = state
         .store
         .jobs(q.study.as_deref(), q.limit.unwrap_or(100).min(1000))?;
@@ -117,15 +117,7 @@ pub async fn show(
     Path(job): Path<String>,
     Query(q): Query<WaitQuery>,
 ) -> Result<(StatusCode, Json<JobView>), ApiError> {
-    if ![Role::Admin, Role::Auditor, Role::Researcher]
-        .iter()
-        .any(|&r| c.has_anywhere(r))
-    {
-        return Err(ApiError::forbidden(format!(
-            "user {} has no role that sees jobs",
-            c.user
-        )));
-    }
+    require_any(&c, &[Role::Admin, Role::Auditor, Role::Researcher])?;
     let id = parse_job(&job)?;
     let v = jobs::view(&state, &job)?;
     if !may_see(&c, &v) {
@@ -152,12 +144,7 @@ pub async fn cancel(
     c: Caller,
     Path(job): Path<String>,
 ) -> Result<Json<JobView>, ApiError> {
-    if !c.has_anywhere(Role::Researcher) && !c.is_admin() {
-        return Err(ApiError::forbidden(format!(
-            "user {} is neither a researcher nor an administrator",
-            c.user
-        )));
-    }
+    require_any(&c, &[Role::Researcher, Role::Admin])?;
     let id = parse_job(&job)?;
     Ok(Json(jobs::cancel(&state, &c, id).await?))
 }

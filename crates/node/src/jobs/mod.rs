@@ -53,6 +53,20 @@ impl Registry {
         f(&mut self.inner.lock().expect("job registry lock"))
     }
 
+    /// Registers a pending job; returns the notifier woken when it ends.
+    pub(crate) fn register(&self, id: u64, spec: JobSpec, user: String) -> Arc<Notify> {
+        let done = Arc::new(Notify::new());
+        let entry = Entry {
+            spec,
+            user,
+            cancelled: false,
+            started: false,
+            done: done.clone(),
+        };
+        self.with(|m| m.insert(id, entry));
+        done
+    }
+
     /// Number of jobs in flight.
     pub fn len(&self) -> usize {
         self.with(|m| m.len())
@@ -112,19 +126,7 @@ pub async fn submit(
         &spec.describe(),
         "",
     )?;
-    let done = Arc::new(Notify::new());
-    state.jobs.with(|m| {
-        m.insert(
-            id,
-            Entry {
-                spec: spec.clone(),
-                user: caller.user.clone(),
-                cancelled: false,
-                started: false,
-                done: done.clone(),
-            },
-        )
-    });
+    state.jobs.register(id, spec.clone(), caller.user.clone());
     if let Err(e) = peer::propose_and_go(state, id, caller, &spec).await {
         state.jobs.with(|m| m.remove(&id));
         state

@@ -1,14 +1,12 @@
 //! Control messages between nodes (JSON over the mutual-TLS control channel) and the peer side
 //! of the job protocol: *propose* (each peer authorises on its own), *go*, *abort*.
-use super::{Entry, JobSpec, authorize, exec, job_name, other_parties, spec::new_record};
+use super::{JobSpec, authorize, exec, job_name, other_parties, spec::new_record};
 use crate::auth::Caller;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use sharestat_net::PartyId;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// A request from one node to another.
 #[derive(Debug, Serialize, Deserialize)]
@@ -246,18 +244,7 @@ fn accept(
         &spec.describe(),
         "",
     )?;
-    state.jobs.with(|m| {
-        m.insert(
-            job,
-            Entry {
-                spec,
-                user,
-                cancelled: false,
-                started: false,
-                done: Arc::new(Notify::new()),
-            },
-        )
-    });
+    state.jobs.register(job, spec, user);
     // A proposal without `go` expires after the job timeout.
     let st = state.clone();
     tokio::spawn(async move {
