@@ -101,7 +101,8 @@ async fn main() {
     ));
 
     // A sum over 48 and 10^6 dealt rows.
-    c.create_study("bench", "", "").await.unwrap();
+    let dict = sharestat_node::local::integer_dictionary("bench", &["x"]);
+    c.create_study("bench", &dict, "").await.unwrap();
     let owner = c
         .add_user("owner", "data_owner", Some("bench"), Some("a"))
         .await

@@ -6,6 +6,7 @@
 //! sharestat node --config FILE                    run one node
 //! sharestat up DIR [--in-process]                 run a local three-node consortium until Ctrl-C
 //! sharestat study create|user add|selftest ...    administer a local consortium
+//! sharestat upload FILE --study S --site SITE  validate, share locally, upload (2PC)
 //! sharestat audit verify --consortium DIR | --data-dir DIR
 //! ```
 #![forbid(unsafe_code)]
@@ -13,6 +14,7 @@
 mod admin;
 mod audit;
 mod up;
+mod upload;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -53,6 +55,8 @@ enum Cmd {
     User(admin::UserCmd),
     /// Run the engine self-test across the three nodes.
     Selftest(admin::SelftestArgs),
+    /// Validate a site file against the study dictionary, share it on this machine and upload it.
+    Upload(upload::UploadArgs),
     /// Audit logs.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
@@ -93,6 +97,7 @@ fn main() -> ExitCode {
             Cmd::Study(c) => admin::study(c).await,
             Cmd::User(c) => admin::user(c).await,
             Cmd::Selftest(a) => admin::selftest(a).await,
+            Cmd::Upload(a) => upload::run(a).await,
             Cmd::Audit(c) => audit::run(c).await,
         }
     });

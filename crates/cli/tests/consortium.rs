@@ -149,7 +149,7 @@ async fn a_killed_node_fails_the_job_clearly_and_rejoins_after_restart() {
     let d = dir.to_str().unwrap();
     std::fs::write(
         tmp.path().join("dict.toml"),
-        "[columns.age]\ntype = \"integer\"\n",
+        sharestat_node::local::integer_dictionary("adrenal", &["age"]),
     )
     .unwrap();
     std::fs::write(tmp.path().join("policy.toml"), "min_cell = 5\n").unwrap();

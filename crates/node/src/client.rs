@@ -149,6 +149,35 @@ impl Client {
         })
     }
 
+    /// PUT of a binary body; success or [`ClientError::Api`].
+    pub async fn put_bytes(&self, path: &str, body: Vec<u8>) -> Result<(), ClientError> {
+        let url = format!("{}{}", self.base, path);
+        let mut rq = self
+            .http
+            .put(&url)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(body);
+        if let Some(t) = &self.token {
+            rq = rq.bearer_auth(t);
+        }
+        let resp = rq.send().await.map_err(|source| ClientError::Http {
+            url: url.clone(),
+            source,
+        })?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let value: serde_json::Value = resp.json().await.unwrap_or_default();
+        let problem = serde_json::from_value(value.clone()).unwrap_or(Problem {
+            kind: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("error").into(),
+            status: status.as_u16(),
+            detail: value.to_string(),
+        });
+        Err(ClientError::Api { status, problem })
+    }
+
     /// GET.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         self.call(Method::GET, path, None::<&()>).await

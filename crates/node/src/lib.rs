@@ -11,6 +11,8 @@
 //! - [`api`]: the routes under `/api/v1` and the OpenAPI document; [`auth`] (who is calling,
 //!   which roles), [`token`] (bearer tokens), [`problem`] (problem+json errors).
 //! - [`jobs`]: computations across the three nodes: propose / go / run in lockstep.
+//! - [`uploads`]: staged uploads and their two-phase commit across the three nodes, with
+//!   recovery of in-doubt uploads after a restart.
 //! - [`audit`]: appending to the hash-chained audit log.
 //! - [`client`]: an HTTPS client of the API for the CLI and tests; [`local`]: a whole
 //!   consortium in one process (tests, benchmarks, `up --in-process`).
@@ -31,6 +33,7 @@ pub mod problem;
 pub mod server;
 pub mod state;
 pub mod token;
+pub mod uploads;
 
 pub use config::NodeConfig;
 pub use server::{NodeHandle, StartError, start, start_bound};

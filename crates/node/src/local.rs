@@ -142,8 +142,21 @@ impl LocalConsortium {
     }
 }
 
+/// A minimal data dictionary: study `study` with required integer columns `columns`.
+pub fn integer_dictionary(study: &str, columns: &[&str]) -> String {
+    let mut d = format!("study = \"{study}\"\ntitle = \"{study}\"\n");
+    for c in columns {
+        d.push_str(&format!(
+            "\n[[columns]]\nname = \"{c}\"\ntype = \"integer\"\nrequired = true\n"
+        ));
+    }
+    d
+}
+
 /// Splits integer `values` into shares on this machine (a dealer, as a data owner's client
-/// does) and uploads each node's part as `dataset` with one column `column`.
+/// does) and uploads them as dataset `dataset` with one integer column `column` (the study's
+/// dictionary must be [`integer_dictionary`] with that column): begin on all three nodes, one
+/// chunk per 65536 rows, commit at node 0.
 pub async fn upload_dealt(
     nodes: &[Client],
     study: &str,
@@ -152,24 +165,32 @@ pub async fn upload_dealt(
     column: &str,
     values: &[i64],
 ) -> Result<(), ClientError> {
-    use base64::Engine;
+    use sharestat_store::CHUNK_WORDS;
     let raw: Vec<u64> = values.iter().map(|&v| v as u64).collect();
     let mut prg = sharestat_mpc::prg::Prg::from_os().expect("operating system random source");
-    let dealt = sharestat_mpc::proto::io::deal(&raw, &mut prg);
-    let b64 = |w: &[u64]| {
-        let bytes: Vec<u8> = w.iter().flat_map(|x| x.to_le_bytes()).collect();
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    };
-    for (c, sh) in nodes.iter().zip(&dealt) {
-        let (a, b) = sh.parts();
-        let body = json!({
-            "name": dataset, "site": site, "rows": values.len(),
-            "columns": [{"name": column, "kind": "integer"}],
-            "shares": [{"name": column, "a": b64(a), "b": b64(b)}],
-        });
+    let mut idb = [0u8; 16];
+    getrandom::fill(&mut idb).expect("operating system random source");
+    let id = hex::encode(idb);
+    let begin = json!({
+        "id": id, "name": dataset, "site": site, "rows": values.len(),
+        "columns": [{"name": column, "kind": "integer"}], "chunk_rows": CHUNK_WORDS,
+        "replaces": false, "coordinator": 0,
+    });
+    for c in nodes {
         let _: Value = c
-            .post(&format!("/api/v1/studies/{study}/datasets"), &body)
+            .post(&format!("/api/v1/studies/{study}/uploads"), &begin)
             .await?;
     }
+    for (k, part) in raw.chunks(CHUNK_WORDS).enumerate() {
+        let dealt = sharestat_mpc::proto::io::deal(part, &mut prg);
+        for (c, sh) in nodes.iter().zip(&dealt) {
+            let body = crate::uploads::wire::encode_chunk(&[sh.parts()]);
+            c.put_bytes(&format!("/api/v1/uploads/{id}/chunks/{k}"), body)
+                .await?;
+        }
+    }
+    let _: Value = nodes[0]
+        .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
+        .await?;
     Ok(())
 }

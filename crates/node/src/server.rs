@@ -168,6 +168,7 @@ pub async fn start_bound(
         mesh: OnceLock::new(),
         jobs: Registry::default(),
         started: Instant::now(),
+        uploads_busy: Default::default(),
     });
     let weak = Arc::downgrade(&state);
     let handler: ControlHandler = Arc::new(move |from, body| {
@@ -182,6 +183,7 @@ pub async fn start_bound(
     let mesh = Mesh::start(mesh_cfg, peer_listener, handler).await?;
     let peer_addr = mesh.local_addr();
     let _ = state.mesh.set(mesh);
+    crate::uploads::recovery::spawn(&state);
     let (stop, stop_rx) = watch::channel(false);
     let app = crate::api::router(state.clone());
     let api_task = tokio::spawn(serve(api_listener, api_tls, app, stop_rx));

@@ -3,7 +3,8 @@ use crate::config::NodeConfig;
 use crate::jobs::Registry;
 use sharestat_net::Mesh;
 use sharestat_store::Store;
-use std::sync::{Arc, OnceLock};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 /// Shared node state (cheap to clone).
@@ -21,9 +22,28 @@ pub struct NodeState {
     pub jobs: Registry,
     /// When the node started.
     pub started: Instant,
+    /// Uploads whose commit or abort this node is coordinating right now.
+    pub uploads_busy: Mutex<HashSet<String>>,
 }
 
 impl NodeState {
+    /// True while this node coordinates the commit or abort of upload `id`.
+    pub fn upload_busy(&self, id: &str) -> bool {
+        self.uploads_busy.lock().expect("uploads lock").contains(id)
+    }
+
+    /// Marks upload `id` busy until the guard is dropped.
+    pub fn busy_upload(self: &Arc<Self>, id: &str) -> BusyUpload {
+        self.uploads_busy
+            .lock()
+            .expect("uploads lock")
+            .insert(id.to_string());
+        BusyUpload {
+            state: self.clone(),
+            id: id.to_string(),
+        }
+    }
+
     /// The peer links.
     pub fn mesh(&self) -> &Mesh {
         self.mesh.get().expect("mesh is set at start-up")
@@ -45,5 +65,19 @@ impl NodeState {
             .find(|p| p.party as usize == party)
             .map(|p| format!("{} (party {party})", p.name))
             .unwrap_or_else(|| format!("party {party}"))
+    }
+}
+
+/// Keeps an upload marked busy (see [`NodeState::busy_upload`]).
+pub struct BusyUpload {
+    state: AppState,
+    id: String,
+}
+
+impl Drop for BusyUpload {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.state.uploads_busy.lock() {
+            set.remove(&self.id);
+        }
     }
 }

@@ -8,12 +8,9 @@ use serde_json::{Value, json};
 /// A plausible body for each route that takes one (so that a 403 cannot hide behind a 400).
 fn body_for(method: &str, path: &str) -> Option<Value> {
     let v = match (method, path) {
-        ("post", "/api/v1/studies") => {
-            json!({"id": "s9", "title": "t", "dictionary": "", "policy": ""})
-        }
-        ("post", "/api/v1/studies/{study}/datasets") => json!({
-            "name": "x", "site": "munich", "rows": 1, "columns": [{"name": "age", "kind": "integer"}],
-            "shares": [{"name": "age", "a": "AAAAAAAAAAA=", "b": "AAAAAAAAAAA="}]}),
+        ("post", "/api/v1/studies") => json!({"id": "s9", "title": "t",
+            "dictionary": sharestat_node::local::integer_dictionary("s9", &["age"]), "policy": ""}),
+        ("post", "/api/v1/studies/{study}/uploads") => begin("munich"),
         ("post", "/api/v1/users") => json!({"name": "mallory2"}),
         ("post", "/api/v1/users/{user}/tokens") => json!({"label": "x"}),
         ("post", "/api/v1/users/{user}/grants")
@@ -23,11 +20,18 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("post", "/api/v1/jobs") => {
             json!({"kind": "sum", "study": "s1", "dataset": "munich", "column": "age"})
         }
-        ("post", "/api/v1/jobs/{job}/cancel") => return None,
+        ("post", "/api/v1/jobs/{job}/cancel")
+        | ("post", "/api/v1/uploads/{upload}/commit")
+        | ("post", "/api/v1/uploads/{upload}/abort") => return None,
         ("post", _) => panic!("no test body for POST {path}: add one to body_for"),
         _ => return None,
     };
     Some(v)
+}
+
+fn begin(site: &str) -> Value {
+    json!({"id": "0123456789abcdef0123456789abcdef", "name": site, "site": site, "rows": 1,
+        "columns": [{"name": "age", "kind": "integer"}], "chunk_rows": 65536, "coordinator": 0})
 }
 
 fn concrete(path: &str) -> String {
@@ -36,6 +40,8 @@ fn concrete(path: &str) -> String {
         .replace("{user}", "admin")
         .replace("{token}", "0123456789abcdef")
         .replace("{job}", "0123456789abcdef")
+        .replace("{upload}", "0123456789abcdef0123456789abcdef")
+        .replace("{chunk}", "0")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -128,23 +134,64 @@ async fn data_owners_touch_only_their_own_site() {
     let rome = c
         .user("rome_owner", "data_owner", Some("s1"), Some("rome"))
         .await;
-    let body = body_for("post", "/api/v1/studies/{study}/datasets").unwrap(); // site munich
+    let munich = c
+        .user("munich_owner", "data_owner", Some("s1"), Some("munich"))
+        .await;
+    let researcher = c.user("rita", "researcher", Some("s1"), None).await;
+    // Rome cannot upload as Munich; a researcher cannot upload at all.
+    for (who, site) in [(&rome, "munich"), (&researcher, "rome")] {
+        let (st, p) = c
+            .client(0, who)
+            .raw(
+                Method::POST,
+                "/api/v1/studies/s1/uploads",
+                Some(&begin(site)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(st, StatusCode::FORBIDDEN, "{p}");
+    }
+    // Munich's dataset: Rome can neither replace nor withdraw it.
+    c.upload(&munich, "s1", "munich", "munich", &[40, 50, 60])
+        .await;
+    let mut replace = begin("rome");
+    replace["name"] = json!("munich");
+    replace["replaces"] = json!(true);
     let (st, p) = c
         .client(0, &rome)
-        .raw(Method::POST, "/api/v1/studies/s1/datasets", Some(&body))
+        .raw(Method::POST, "/api/v1/studies/s1/uploads", Some(&replace))
         .await
         .unwrap();
     assert_eq!(st, StatusCode::FORBIDDEN, "{p}");
-    assert!(p["detail"].as_str().unwrap().contains("munich"));
-    // Malformed input gets a problem document naming what is wrong.
-    let bad = json!({"name": "x", "site": "rome", "rows": 2, "columns": [{"name": "age", "kind": "integer"}],
-        "shares": [{"name": "age", "a": "AAAAAAAAAAA=", "b": "AAAAAAAAAAA="}]});
     let (st, p) = c
-        .client(0, &rome)
-        .raw(Method::POST, "/api/v1/studies/s1/datasets", Some(&bad))
+        .client(1, &rome)
+        .raw(Method::DELETE, "/api/v1/studies/s1/datasets/munich", None)
         .await
         .unwrap();
-    assert_eq!(st, StatusCode::BAD_REQUEST, "{p}");
-    assert!(p["detail"].as_str().unwrap().contains("column age"), "{p}");
+    assert_eq!(st, StatusCode::FORBIDDEN, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("munich"), "{p}");
+    // A malformed chunk gets a problem document saying what was expected.
+    let (st, p) = c
+        .client(0, &rome)
+        .raw(
+            Method::POST,
+            "/api/v1/studies/s1/uploads",
+            Some(&begin("rome")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(st, StatusCode::CREATED, "{p}");
+    let err = c
+        .client(0, &rome)
+        .put_bytes(
+            "/api/v1/uploads/0123456789abcdef0123456789abcdef/chunks/0",
+            vec![0; 24],
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("expected 1 columns x 1 rows x 16"),
+        "{err}"
+    );
     c.shutdown().await;
 }

@@ -6,6 +6,11 @@
 //! little-endian `u64` words, chunk `i` holding rows
 //! `i * CHUNK_WORDS .. (i + 1) * CHUNK_WORDS`. Uploads are one transaction:
 //! a failed [`Store::put_dataset`] leaves nothing behind.
+//!
+//! A dataset is either *visible* or *staged*: a staged dataset belongs to an
+//! upload that the three nodes have not committed yet (see `uploads.rs`).
+//! Every read and delete here sees visible datasets only; staged ones are
+//! reached only through the upload methods.
 
 use std::collections::{HashMap, HashSet};
 
@@ -88,10 +93,11 @@ pub struct Dataset {
     pub uploaded_at: String,
 }
 
-const DATASET_COLUMNS: &str = "id, study, site, name, row_count, uploaded_by, uploaded_at";
+pub(crate) const DATASET_COLUMNS: &str =
+    "id, study, site, name, row_count, uploaded_by, uploaded_at";
 
-/// Reads a dataset row; `columns` is filled in by [`load_columns`].
-fn dataset_from_row(r: &Row<'_>) -> rusqlite::Result<(Dataset, i64)> {
+/// Reads a dataset row; `rows` and `columns` are filled in by [`finish_dataset`].
+pub(crate) fn dataset_from_row(r: &Row<'_>) -> rusqlite::Result<(Dataset, i64)> {
     Ok((
         Dataset {
             id: r.get(0)?,
@@ -108,7 +114,7 @@ fn dataset_from_row(r: &Row<'_>) -> rusqlite::Result<(Dataset, i64)> {
 }
 
 /// Completes a dataset row with its row count and column list.
-fn finish_dataset(conn: &Connection, (mut ds, rows): (Dataset, i64)) -> Result<Dataset> {
+pub(crate) fn finish_dataset(conn: &Connection, (mut ds, rows): (Dataset, i64)) -> Result<Dataset> {
     ds.rows = to_u64(rows, "row count")?;
     let mut stmt = conn.prepare_cached(
         "SELECT name, kind FROM dataset_columns WHERE dataset = ?1 ORDER BY position",
@@ -123,16 +129,10 @@ fn finish_dataset(conn: &Connection, (mut ds, rows): (Dataset, i64)) -> Result<D
     Ok(ds)
 }
 
-/// Checks metadata and shares agree; returns shares in column order.
-fn validate<'s>(new: &NewDataset, shares: &'s [ColumnShares]) -> Result<Vec<&'s ColumnShares>> {
-    check_text("site", &new.site, 128)?;
-    check_text("dataset name", &new.name, 256)?;
-    check_text("uploaded_by", &new.uploaded_by, 256)?;
-    to_i64(new.rows, "rows")?;
-    let rows = usize::try_from(new.rows)
-        .map_err(|_| StoreError::invalid("rows", format!("{} is too large", new.rows)))?;
+/// Checks column names and kinds and that names are unique; returns the names.
+pub(crate) fn check_columns(columns: &[ColumnMeta]) -> Result<HashSet<&str>> {
     let mut names = HashSet::new();
-    for col in &new.columns {
+    for col in columns {
         check_text("column name", &col.name, 256)?;
         check_text("column kind", &col.kind, 256)?;
         if !names.insert(col.name.as_str()) {
@@ -142,6 +142,18 @@ fn validate<'s>(new: &NewDataset, shares: &'s [ColumnShares]) -> Result<Vec<&'s 
             ));
         }
     }
+    Ok(names)
+}
+
+/// Checks metadata and shares agree; returns shares in column order.
+fn validate<'s>(new: &NewDataset, shares: &'s [ColumnShares]) -> Result<Vec<&'s ColumnShares>> {
+    check_text("site", &new.site, 128)?;
+    check_text("dataset name", &new.name, 256)?;
+    check_text("uploaded_by", &new.uploaded_by, 256)?;
+    to_i64(new.rows, "rows")?;
+    let rows = usize::try_from(new.rows)
+        .map_err(|_| StoreError::invalid("rows", format!("{} is too large", new.rows)))?;
+    let names = check_columns(&new.columns)?;
     let mut by_name: HashMap<&str, &ColumnShares> = HashMap::new();
     for s in shares {
         if !names.contains(s.name.as_str()) {
@@ -179,7 +191,7 @@ fn validate<'s>(new: &NewDataset, shares: &'s [ColumnShares]) -> Result<Vec<&'s 
 }
 
 /// Little-endian bytes of `words`.
-fn words_to_bytes(words: &[u64]) -> Vec<u8> {
+pub(crate) fn words_to_bytes(words: &[u64]) -> Vec<u8> {
     let mut out = Vec::with_capacity(words.len() * 8);
     for w in words {
         out.extend_from_slice(&w.to_le_bytes());
@@ -261,11 +273,12 @@ impl Store {
         Ok(ds)
     }
 
-    /// The datasets of a study, oldest upload first.
+    /// The visible datasets of a study, oldest upload first.
     pub fn datasets(&self, study: &str) -> Result<Vec<Dataset>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
-            "SELECT {DATASET_COLUMNS} FROM datasets WHERE study = ?1 ORDER BY uploaded_at, id"
+            "SELECT {DATASET_COLUMNS} FROM datasets WHERE study = ?1 AND state = 'visible'
+             ORDER BY uploaded_at, id"
         ))?;
         let rows = stmt
             .query_map([study], dataset_from_row)?
@@ -273,12 +286,14 @@ impl Store {
         rows.into_iter().map(|r| finish_dataset(&conn, r)).collect()
     }
 
-    /// The dataset with this id, if any.
+    /// The visible dataset with this id, if any.
     pub fn dataset(&self, id: &str) -> Result<Option<Dataset>> {
         let conn = self.conn();
         let row = conn
             .query_row(
-                &format!("SELECT {DATASET_COLUMNS} FROM datasets WHERE id = ?1"),
+                &format!(
+                    "SELECT {DATASET_COLUMNS} FROM datasets WHERE id = ?1 AND state = 'visible'"
+                ),
                 [id],
                 dataset_from_row,
             )
@@ -286,18 +301,26 @@ impl Store {
         row.map(|r| finish_dataset(&conn, r)).transpose()
     }
 
-    /// Loads this party's shares `(a, b)` of one column.
+    /// The visible dataset of `study` named `name`, if any. If several share
+    /// the name (possible only via [`Store::put_dataset`]), the oldest: the
+    /// first that [`Store::datasets`] lists.
+    pub fn dataset_by_name(&self, study: &str, name: &str) -> Result<Option<Dataset>> {
+        let conn = self.conn();
+        visible_by_name(&conn, study, name)
+    }
+
+    /// Loads this party's shares `(a, b)` of one column of a visible dataset.
     ///
-    /// [`StoreError::NotFound`] names the dataset, or the column as
-    /// `dataset_id/column`; [`StoreError::Corrupt`] if the stored chunks do
-    /// not add up to the dataset's row count.
+    /// [`StoreError::NotFound`] names the dataset (also for a staged one), or
+    /// the column as `dataset_id/column`; [`StoreError::Corrupt`] if the
+    /// stored chunks do not add up to the dataset's row count.
     pub fn load_column(&self, dataset_id: &str, column: &str) -> Result<(Vec<u64>, Vec<u64>)> {
         let mut conn = self.conn();
         // A read transaction gives a consistent snapshot across statements.
         let tx = conn.transaction()?;
         let rows: i64 = tx
             .query_row(
-                "SELECT row_count FROM datasets WHERE id = ?1",
+                "SELECT row_count FROM datasets WHERE id = ?1 AND state = 'visible'",
                 [dataset_id],
                 |r| r.get(0),
             )
@@ -356,15 +379,80 @@ impl Store {
         Ok((a, b))
     }
 
-    /// Deletes a dataset with its columns and share chunks. Returns whether
-    /// it existed.
+    /// Deletes a visible dataset with its columns and share chunks. Returns
+    /// whether it existed. Staged datasets are left alone (and `false`
+    /// returned): they go away with [`Store::abort_upload`].
     pub fn delete_dataset(&self, id: &str) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("DELETE FROM share_chunks WHERE dataset = ?1", [id])?;
-        tx.execute("DELETE FROM dataset_columns WHERE dataset = ?1", [id])?;
-        let n = tx.execute("DELETE FROM datasets WHERE id = ?1", [id])?;
-        tx.commit()?;
-        Ok(n > 0)
+        let visible = tx
+            .query_row(
+                "SELECT 1 FROM datasets WHERE id = ?1 AND state = 'visible'",
+                [id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if visible {
+            delete_dataset_rows(&tx, id)?;
+            tx.commit()?;
+        }
+        Ok(visible)
     }
+
+    /// Withdraws the visible dataset of `study` named `name`: deletes it with
+    /// its columns and share chunks in one transaction and returns what was
+    /// deleted (`None` if there was none). If several visible datasets share
+    /// the name, all are deleted and the one [`Store::dataset_by_name`]
+    /// returned is reported.
+    pub fn withdraw_dataset(&self, study: &str, name: &str) -> Result<Option<Dataset>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found = visible_by_name(&tx, study, name)?;
+        if found.is_some() {
+            delete_visible_by_name(&tx, study, name)?;
+            tx.commit()?;
+        }
+        Ok(found)
+    }
+}
+
+/// The oldest visible dataset of `study` named `name`.
+fn visible_by_name(conn: &Connection, study: &str, name: &str) -> Result<Option<Dataset>> {
+    let row = conn
+        .query_row(
+            &format!(
+                "SELECT {DATASET_COLUMNS} FROM datasets
+                 WHERE study = ?1 AND name = ?2 AND state = 'visible'
+                 ORDER BY uploaded_at, id LIMIT 1"
+            ),
+            [study, name],
+            dataset_from_row,
+        )
+        .optional()?;
+    row.map(|r| finish_dataset(conn, r)).transpose()
+}
+
+/// Deletes every visible dataset of `study` named `name` (inside the
+/// caller's transaction). Returns how many there were.
+pub(crate) fn delete_visible_by_name(conn: &Connection, study: &str, name: &str) -> Result<usize> {
+    let ids = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM datasets WHERE study = ?1 AND name = ?2 AND state = 'visible'",
+        )?;
+        stmt.query_map([study, name], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    for id in &ids {
+        delete_dataset_rows(conn, id)?;
+    }
+    Ok(ids.len())
+}
+
+/// Deletes a dataset row with its columns and chunks, whatever its state
+/// (inside the caller's transaction). Returns whether it existed.
+pub(crate) fn delete_dataset_rows(conn: &Connection, id: &str) -> Result<bool> {
+    conn.execute("DELETE FROM share_chunks WHERE dataset = ?1", [id])?;
+    conn.execute("DELETE FROM dataset_columns WHERE dataset = ?1", [id])?;
+    Ok(conn.execute("DELETE FROM datasets WHERE id = ?1", [id])? > 0)
 }

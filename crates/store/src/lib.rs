@@ -3,8 +3,9 @@
 //! A node keeps everything it must remember across restarts in one SQLite
 //! file, `<dir>/node.sqlite3`, opened in WAL mode with `synchronous=FULL`
 //! and foreign keys on: study definitions, this party's secret shares of
-//! uploaded datasets, user accounts with hashed API tokens and role grants,
-//! the job table, and an append-only, hash-chained audit log.
+//! uploaded datasets (including staged uploads not yet committed), user
+//! accounts with hashed API tokens and role grants, the job table, and an
+//! append-only, hash-chained audit log.
 //!
 //! [`Store`] is `Send + Sync`; its methods take `&self`, are synchronous and
 //! serialise on an internal mutex around the connection. Async callers may
@@ -21,6 +22,7 @@
 //! | `studies.rs`  | [`NewStudy`], [`Study`] |
 //! | `datasets.rs` | dataset metadata and chunked share storage ([`Dataset`], [`ColumnShares`]) |
 //! | `accounts.rs` | users, token hashes, role grants ([`User`], [`TokenInfo`], [`Role`], [`RoleGrant`]) |
+//! | `uploads.rs`  | staged uploads committed by two-phase commit ([`NewUpload`], [`Upload`], [`UploadState`], [`Decision`]); their state transitions in `uploads/protocol.rs` |
 //! | `jobs.rs`     | [`JobRecord`], [`JobState`] |
 //! | `audit.rs`    | the hash-chained audit log ([`AuditEntry`], [`AuditReport`]) |
 //!
@@ -37,6 +39,7 @@ mod error;
 mod jobs;
 mod schema;
 mod studies;
+mod uploads;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -51,6 +54,7 @@ pub use error::{Result, StoreError};
 pub use jobs::{JobRecord, JobState};
 pub use schema::SCHEMA_VERSION;
 pub use studies::{NewStudy, Study};
+pub use uploads::{Decision, NewUpload, Upload, UploadState};
 
 /// File name of the database inside the store directory.
 pub const DB_FILE_NAME: &str = "node.sqlite3";

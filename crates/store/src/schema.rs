@@ -17,7 +17,7 @@ use crate::error::{Result, StoreError};
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Migration steps; step `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Version 1: studies, datasets and share chunks, accounts, jobs, audit log.
 const V1: &str = r#"
@@ -128,6 +128,49 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'audit log is append-only');
 END;
+"#;
+
+/// Version 2: staged uploads (two-phase commit across the three nodes).
+///
+/// Datasets get a `state`: `visible` (every existing row) or `staged` (an
+/// upload not yet committed, invisible to all dataset reads). `uploads` and
+/// `upload_columns` record each upload's parameters, its 2PC state and the
+/// coordinator's decision; upload rows are kept after they finish.
+const V2: &str = r#"
+ALTER TABLE datasets ADD COLUMN state TEXT NOT NULL DEFAULT 'visible'
+    CHECK (state IN ('visible', 'staged'));
+CREATE INDEX datasets_by_name ON datasets(study, name, state);
+
+CREATE TABLE uploads (
+    id          TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 32),
+    study       TEXT NOT NULL REFERENCES studies(id),
+    site        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    row_count   INTEGER NOT NULL CHECK (row_count >= 0),
+    chunk_rows  INTEGER NOT NULL CHECK (chunk_rows > 0),
+    replaces    INTEGER NOT NULL CHECK (replaces IN (0, 1)),
+    uploaded_by TEXT NOT NULL,
+    coordinator INTEGER NOT NULL CHECK (coordinator BETWEEN 0 AND 2),
+    dataset_id  TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('open', 'prepared', 'committed', 'aborted')),
+    decision    TEXT CHECK (decision IN ('commit', 'abort')),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX uploads_by_state ON uploads(state, created_at);
+-- At most one prepared upload per dataset name: it holds the name until the
+-- coordinator's decision arrives, so all nodes commit uploads of one name in
+-- the same order.
+CREATE UNIQUE INDEX uploads_prepared ON uploads(study, name) WHERE state = 'prepared';
+
+CREATE TABLE upload_columns (
+    upload   TEXT NOT NULL REFERENCES uploads(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    PRIMARY KEY (upload, position),
+    UNIQUE (upload, name)
+);
 "#;
 
 /// Reads `schema_version`; `None` for a file that has never been migrated.

@@ -11,11 +11,12 @@ pub mod datasets;
 pub mod health;
 pub mod jobs;
 pub mod studies;
+pub mod uploads;
 pub mod users;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -26,7 +27,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         health::health, health::whoami,
         studies::list, studies::create, studies::show,
-        datasets::list, datasets::show, datasets::upload,
+        datasets::list, datasets::show,
+        uploads::begin, uploads::chunk, uploads::show, uploads::commit, uploads::abort, uploads::withdraw,
         users::list, users::create, users::show, users::add_token, users::revoke_token,
         users::grant, users::revoke_grant,
         jobs::submit, jobs::list, jobs::show, jobs::cancel,
@@ -37,7 +39,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     tags(
         (name = "node", description = "Health and identity"),
         (name = "studies", description = "Studies: data dictionary and disclosure policy"),
-        (name = "datasets", description = "Datasets: metadata and per-node share upload"),
+        (name = "datasets", description = "Datasets: metadata, uploads (two-phase commit) and withdrawal"),
         (name = "accounts", description = "Users, tokens and roles (administrators)"),
         (name = "jobs", description = "Computations across the three nodes"),
         (name = "audit", description = "The hash-chained audit log"),
@@ -82,11 +84,16 @@ pub fn router(state: AppState) -> Router {
         .route("/whoami", get(health::whoami))
         .route("/studies", get(studies::list).post(studies::create))
         .route("/studies/{study}", get(studies::show))
+        .route("/studies/{study}/datasets", get(datasets::list))
         .route(
-            "/studies/{study}/datasets",
-            get(datasets::list).post(datasets::upload),
+            "/studies/{study}/datasets/{dataset}",
+            get(datasets::show).delete(uploads::withdraw),
         )
-        .route("/studies/{study}/datasets/{dataset}", get(datasets::show))
+        .route("/studies/{study}/uploads", post(uploads::begin))
+        .route("/uploads/{upload}", get(uploads::show))
+        .route("/uploads/{upload}/chunks/{chunk}", put(uploads::chunk))
+        .route("/uploads/{upload}/commit", post(uploads::commit))
+        .route("/uploads/{upload}/abort", post(uploads::abort))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{user}", get(users::show))
         .route("/users/{user}/tokens", post(users::add_token))

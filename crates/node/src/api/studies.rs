@@ -93,6 +93,14 @@ pub async fn create(
     Body(b): Body<NewStudyBody>,
 ) -> Result<(StatusCode, Json<StudyView>), ApiError> {
     c.require(None, &[Role::Admin])?;
+    let dict = sharestat_dict::Dictionary::parse(&b.dictionary)
+        .map_err(|e| ApiError::bad_request(format!("data dictionary: {e}")))?;
+    if dict.study != b.id {
+        return Err(ApiError::bad_request(format!(
+            "the data dictionary is for study {:?}, not {:?}",
+            dict.study, b.id
+        )));
+    }
     let s = state.store.create_study(&NewStudy {
         id: b.id,
         title: b.title,

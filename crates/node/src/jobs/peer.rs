@@ -1,6 +1,6 @@
 //! Control messages between nodes (JSON over the mutual-TLS control channel) and the peer side
 //! of the job protocol: *propose* (each peer authorises on its own), *go*, *abort*.
-use super::{JobSpec, authorize, exec, job_name, other_parties, spec::new_record};
+use super::{JobSpec, authorize, exec, job_name, spec::new_record};
 use crate::auth::Caller;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -33,6 +33,37 @@ pub enum PeerRequest {
         /// Why.
         reason: String,
     },
+    /// Upload phase 1 (coordinator to peer): store durably and vote.
+    UploadPrepare {
+        /// Upload id.
+        upload: String,
+        /// The data owner's token, checked against the receiver's accounts.
+        token: String,
+    },
+    /// Upload phase 2: the coordinator decided to commit.
+    UploadCommit {
+        /// Upload id.
+        upload: String,
+    },
+    /// Upload phase 2: the coordinator decided to abort.
+    UploadAbort {
+        /// Upload id.
+        upload: String,
+    },
+    /// Recovery: a peer asks the coordinator what it decided.
+    UploadDecision {
+        /// Upload id.
+        upload: String,
+    },
+    /// Withdraws a dataset (each node checks the data owner's token itself).
+    Withdraw {
+        /// Study id.
+        study: String,
+        /// Dataset name.
+        dataset: String,
+        /// The data owner's token.
+        token: String,
+    },
 }
 
 /// The answer to a [`PeerRequest`].
@@ -41,6 +72,11 @@ pub enum PeerRequest {
 pub enum PeerReply {
     /// Done as asked.
     Ok,
+    /// The coordinator's decision on an upload (`None`: not decided).
+    Decision {
+        /// `Some(true)` commit, `Some(false)` abort.
+        commit: Option<bool>,
+    },
     /// Refused, with the receiver's own problem document fields.
     Refused {
         /// HTTP status the receiver would have answered.
@@ -57,7 +93,14 @@ pub(crate) fn peers(state: &AppState) -> [PartyId; 2] {
     other_parties(state)
 }
 
-async fn call(state: &AppState, to: PartyId, req: &PeerRequest) -> Result<PeerReply, ApiError> {
+pub(crate) use super::other_parties;
+
+/// Sends one control request to a peer and decodes its reply.
+pub(crate) async fn call(
+    state: &AppState,
+    to: PartyId,
+    req: &PeerRequest,
+) -> Result<PeerReply, ApiError> {
     let body = serde_json::to_vec(req).expect("request serialises");
     let timeout = state.cfg.job_timeout();
     let bytes = state.mesh().call(to, body, timeout).await.map_err(|e| {
@@ -115,6 +158,9 @@ pub(crate) async fn propose_and_go(
     for (to, r) in [ra, rb] {
         match r {
             Ok(PeerReply::Ok) => accepted.push(to),
+            Ok(PeerReply::Decision { .. }) => {
+                failure.get_or_insert(ApiError::internal("unexpected reply to a proposal"));
+            }
             Ok(PeerReply::Refused { slug, detail, .. }) => {
                 failure.get_or_insert(ApiError::refused_by_peer(format!(
                     "{} refused the job ({slug}): {detail}",
@@ -201,6 +247,10 @@ async fn handle_request(state: &AppState, from: PartyId, req: PeerRequest) -> Pe
             }
             PeerReply::Ok
         }
+        other => match crate::uploads::coordinator::handle(state, from, other).await {
+            Ok(r) => r,
+            Err(e) => refused(&e),
+        },
     }
 }
 

@@ -25,8 +25,9 @@ pub async fn start(job_timeout_secs: u64) -> TestConsortium {
 
 impl TestConsortium {
     pub async fn study(&self, id: &str) {
+        let dict = sharestat_node::local::integer_dictionary(id, &["age"]);
         self.c
-            .create_study(id, "[columns]\n", "min_cell = 5\n")
+            .create_study(id, &dict, "min_cell = 5\n")
             .await
             .unwrap();
     }

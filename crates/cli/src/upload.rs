@@ -1,0 +1,190 @@
+//! `sharestat upload FILE --study S --site SITE`: validate and harmonise a site file against the
+//! study's data dictionary (fetched from the nodes, whose copies must agree), show the owner a
+//! local summary, ask for confirmation, then share on this machine and upload with a progress bar.
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use sharestat_client::import::{ImportOptions, Imported, import_file};
+use sharestat_client::upload::{Plan, Target, upload};
+use sharestat_node::client::Client;
+use sharestat_node::consortium::ConsortiumFile;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `sharestat upload`
+#[derive(Args)]
+pub struct UploadArgs {
+    /// The site file (CSV, XLSX, XLS or ODS).
+    file: PathBuf,
+    /// Study id.
+    #[arg(long)]
+    study: String,
+    /// Your site.
+    #[arg(long)]
+    site: String,
+    /// Dataset name (default: the site).
+    #[arg(long)]
+    name: Option<String>,
+    /// Consortium directory (for the nodes' URLs and CA).
+    #[arg(long)]
+    consortium: PathBuf,
+    /// Your data-owner token (or set SHARESTAT_TOKEN).
+    #[arg(long, env = "SHARESTAT_TOKEN", hide_env_values = true)]
+    token: String,
+    /// Validate and summarise only; upload nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    yes: bool,
+    /// Replace your site's current dataset of this name.
+    #[arg(long)]
+    replace: bool,
+    /// Drop rows with errors (they are counted) instead of refusing the file.
+    #[arg(long)]
+    drop_bad_rows: bool,
+    /// Resume an interrupted upload.
+    #[arg(long)]
+    resume: Option<String>,
+    /// Party index of the node that coordinates the commit.
+    #[arg(long, default_value_t = 0)]
+    coordinator: usize,
+}
+
+fn print_summary(file: &std::path::Path, im: &Imported) {
+    println!(
+        "{}: {} rows ready to upload{}",
+        file.display(),
+        im.rows,
+        if im.dropped_rows > 0 {
+            format!(" ({} rows with errors dropped)", im.dropped_rows)
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "{:<24} {:<16} {:>8}  range / levels",
+        "column", "type", "missing"
+    );
+    for c in &im.summary.columns {
+        let detail = if c.levels.is_empty() {
+            match (&c.min, &c.max) {
+                (Some(a), Some(b)) => format!("{a} .. {b}"),
+                _ => String::new(),
+            }
+        } else {
+            c.levels
+                .iter()
+                .map(|(l, n)| format!("{l} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!("{:<24} {:<16} {:>8}  {detail}", c.name, c.kind, c.missing);
+    }
+    println!("(computed on this machine; nothing has been sent)");
+}
+
+/// Runs the command.
+pub async fn run(a: UploadArgs) -> Result<ExitCode, String> {
+    let file = ConsortiumFile::load(&a.consortium)?;
+    let ca = std::fs::read_to_string(a.consortium.join(&file.ca_cert))
+        .map_err(|e| format!("{}: {e}", file.ca_cert.display()))?;
+    let nodes: Vec<Client> = file
+        .nodes
+        .iter()
+        .map(|n| Client::new(&n.api_url, &ca, Some(a.token.clone())).map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    // The dictionary every node holds for the study: the three copies must agree.
+    let mut dict_text: Option<(String, String)> = None;
+    for (n, entry) in nodes.iter().zip(&file.nodes) {
+        let s: serde_json::Value = n
+            .get(&format!("/api/v1/studies/{}", a.study))
+            .await
+            .map_err(|e| format!("{}: {e}", entry.name))?;
+        let hash = s["dictionary_sha256"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let text = s["dictionary"].as_str().unwrap_or_default().to_string();
+        match &dict_text {
+            None => dict_text = Some((hash, text)),
+            Some((h, _)) if *h != hash => {
+                return Err(format!(
+                    "the nodes hold different dictionaries for study {} ({} differs); ask the administrators",
+                    a.study, entry.name
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let (_, text) = dict_text.ok_or("no nodes")?;
+    let dict = sharestat_dict::Dictionary::parse(&text).map_err(|e| e.to_string())?;
+    let opts = ImportOptions {
+        site: a.site.clone(),
+        drop_bad_rows: a.drop_bad_rows,
+    };
+    let path = a.file.clone();
+    let imported = tokio::task::spawn_blocking(move || import_file(&path, &dict, &opts))
+        .await
+        .map_err(|e| e.to_string())?;
+    let imported = match imported {
+        Ok(i) => i,
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("nothing was uploaded");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    print_summary(&a.file, &imported);
+    if a.dry_run {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !a.yes {
+        print!(
+            "upload {} rows to study {} as site {}? [y/N] ",
+            imported.rows, a.study, a.site
+        );
+        std::io::stdout().flush().ok();
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).ok();
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("nothing was uploaded");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let bar = ProgressBar::new(sharestat_client::upload::chunks(imported.rows));
+    bar.set_style(
+        ProgressStyle::with_template("sharing and sending {bar:40} {pos}/{len} chunks {elapsed}")
+            .expect("template"),
+    );
+    let name = a.name.clone().unwrap_or_else(|| a.site.clone());
+    let target = Target {
+        nodes,
+        coordinator: a.coordinator,
+    };
+    let plan = Plan {
+        study: &a.study,
+        site: &a.site,
+        name: &name,
+        replaces: a.replace,
+        data: &imported,
+    };
+    let b = bar.clone();
+    let result = upload(&target, &plan, a.resume.as_deref(), &move |done, _| {
+        b.set_position(done)
+    })
+    .await;
+    bar.finish_and_clear();
+    match result {
+        Ok(u) => {
+            println!(
+                "dataset {} committed on all three nodes ({} rows; upload id {})",
+                u.dataset["name"], u.dataset["rows"], u.id
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(format!(
+            "{e}\n(the upload can be resumed with --resume and the same file, or it is rolled back)"
+        )),
+    }
+}

@@ -1,0 +1,150 @@
+//! Client-side secret sharing and upload: the values of an imported file are split into three
+//! replicated shares **on the data owner's machine**, chunk by chunk, and each node receives only
+//! its own pair of share components. The upload then commits on all three nodes or none (the
+//! coordinator runs a two-phase commit).
+//!
+//! Memory: the imported (encoded) columns are held once; shares exist only for the chunk being
+//! sent. An interrupted upload resumes with the same id: chunks not confirmed by every node are
+//! dealt afresh and re-sent to all three (a chunk's three share pairs must come from one dealing).
+use crate::import::Imported;
+use serde_json::{Value, json};
+use sharestat_mpc::prg::Prg;
+use sharestat_mpc::proto::io::deal;
+use sharestat_node::client::{Client, ClientError};
+use sharestat_node::uploads::wire::encode_chunk;
+use sharestat_store::CHUNK_WORDS;
+
+/// Where to upload.
+pub struct Target {
+    /// The three nodes, party order, each with the data owner's token.
+    pub nodes: Vec<Client>,
+    /// Party index of the node that coordinates the commit.
+    pub coordinator: usize,
+}
+
+/// What to upload.
+pub struct Plan<'a> {
+    /// Study id.
+    pub study: &'a str,
+    /// The data owner's site.
+    pub site: &'a str,
+    /// Dataset name.
+    pub name: &'a str,
+    /// Replace the site's current dataset of this name.
+    pub replaces: bool,
+    /// The validated, encoded file.
+    pub data: &'a Imported,
+}
+
+/// A failed upload, naming the node and the step.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UploadError {
+    /// A node refused or could not be reached.
+    #[error("{step} at node {node}: {source}")]
+    Node {
+        /// Which step.
+        step: &'static str,
+        /// Party index.
+        node: usize,
+        /// The node's answer.
+        source: ClientError,
+    },
+    /// The operating system's random source failed.
+    #[error("random source: {0}")]
+    Random(String),
+}
+
+/// A committed upload.
+#[derive(Debug)]
+pub struct Uploaded {
+    /// The upload id (also what `--resume` takes).
+    pub id: String,
+    /// The dataset as the coordinator reports it.
+    pub dataset: Value,
+}
+
+/// A fresh upload id: 128 random bits as 32 hex digits.
+pub fn new_id() -> Result<String, UploadError> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| UploadError::Random(e.to_string()))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+fn node_err(step: &'static str, node: usize) -> impl Fn(ClientError) -> UploadError {
+    move |source| UploadError::Node { step, node, source }
+}
+
+/// Number of chunks for `rows` rows.
+pub fn chunks(rows: usize) -> u64 {
+    rows.div_ceil(CHUNK_WORDS) as u64
+}
+
+/// Uploads `plan` (resuming upload `resume` if given). `progress(done, total)` is called after
+/// every chunk.
+pub async fn upload(
+    target: &Target,
+    plan: &Plan<'_>,
+    resume: Option<&str>,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Uploaded, UploadError> {
+    let id = match resume {
+        Some(id) => id.to_string(),
+        None => new_id()?,
+    };
+    let columns: Vec<Value> = plan
+        .data
+        .columns
+        .iter()
+        .map(|c| json!({"name": c.name, "kind": c.kind.as_str()}))
+        .collect();
+    let begin = json!({
+        "id": id, "name": plan.name, "site": plan.site, "rows": plan.data.rows,
+        "columns": columns, "chunk_rows": CHUNK_WORDS, "replaces": plan.replaces,
+        "coordinator": target.coordinator,
+    });
+    let path = format!("/api/v1/studies/{}/uploads", plan.study);
+    let mut done = u64::MAX;
+    for (i, n) in target.nodes.iter().enumerate() {
+        let v: Value = n.post(&path, &begin).await.map_err(node_err("begin", i))?;
+        done = done.min(v["chunks_received"].as_u64().unwrap_or(0));
+    }
+    let total = chunks(plan.data.rows);
+    let start = if resume.is_some() { done.min(total) } else { 0 };
+    let mut prg = Prg::from_os().map_err(|e| UploadError::Random(e.to_string()))?;
+    for chunk in start..total {
+        let lo = chunk as usize * CHUNK_WORDS;
+        let hi = (lo + CHUNK_WORDS).min(plan.data.rows);
+        let dealt: Vec<_> = plan
+            .data
+            .data
+            .iter()
+            .map(|col| deal(&col[lo..hi], &mut prg))
+            .collect();
+        let bodies: Vec<Vec<u8>> = (0..3)
+            .map(|party| {
+                let parts: Vec<(&[u64], &[u64])> = dealt.iter().map(|d| d[party].parts()).collect();
+                encode_chunk(&parts)
+            })
+            .collect();
+        drop(dealt);
+        let put = |i: usize, body: Vec<u8>| {
+            let n = &target.nodes[i];
+            let p = format!("/api/v1/uploads/{id}/chunks/{chunk}");
+            async move { n.put_bytes(&p, body).await.map_err(node_err("chunk", i)) }
+        };
+        let mut it = bodies.into_iter();
+        let (b0, b1, b2) = (it.next().unwrap(), it.next().unwrap(), it.next().unwrap());
+        let (r0, r1, r2) = tokio::join!(put(0, b0), put(1, b1), put(2, b2));
+        r0?;
+        r1?;
+        r2?;
+        progress(chunk + 1, total);
+    }
+    let c = target.coordinator;
+    let dataset: Value = target.nodes[c]
+        .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
+        .await
+        .map_err(node_err("commit", c))?;
+    Ok(Uploaded { id, dataset })
+}

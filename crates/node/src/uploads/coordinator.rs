@@ -1,0 +1,315 @@
+//! The two-phase commit of an upload, the withdrawal of a dataset, and the peer side of both.
+use crate::auth::Caller;
+use crate::jobs::peer::{PeerReply, PeerRequest, call, other_parties};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use sharestat_net::PartyId;
+use sharestat_store::{Dataset, Decision, Role, Upload, UploadState};
+
+/// Finds an upload, or 404.
+pub fn find(state: &AppState, id: &str) -> Result<Upload, ApiError> {
+    state
+        .store
+        .upload(id)?
+        .ok_or_else(|| ApiError::not_found(format!("no upload {id:?}")))
+}
+
+/// Checks that `caller` is the data owner who began `up` and still owns its site.
+pub fn check_uploader(caller: &Caller, up: &Upload) -> Result<(), ApiError> {
+    if caller.user != up.uploaded_by || !caller.owner_sites(&up.study).contains(&up.site) {
+        return Err(ApiError::forbidden(format!(
+            "upload {} belongs to {} (data owner of site {} in study {})",
+            up.id, up.uploaded_by, up.site, up.study
+        )));
+    }
+    Ok(())
+}
+
+fn audit_upload(state: &AppState, user: &str, action: &str, up: &Upload, detail: &str) {
+    if let Err(e) = crate::audit::record(
+        state,
+        user,
+        Role::DataOwner.as_str(),
+        action,
+        Some(&up.study),
+        Some(&up.name),
+        None,
+        detail,
+        "",
+    ) {
+        tracing::error!(upload = %up.id, error = %e.detail, "audit entry failed");
+    }
+}
+
+fn summary(up: &Upload) -> String {
+    format!(
+        "upload {} of site {}: {} rows, {} columns{}",
+        up.id,
+        up.site,
+        up.rows,
+        up.columns.len(),
+        if up.replaces {
+            ", replacing the previous version"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The coordinator's half: prepare everywhere, decide, commit or abort everywhere.
+pub async fn commit(state: &AppState, caller: &Caller, id: &str) -> Result<Dataset, ApiError> {
+    let _busy = state.busy_upload(id);
+    let up = find(state, id)?;
+    check_uploader(caller, &up)?;
+    if up.coordinator != state.party() {
+        return Err(ApiError::conflict(format!(
+            "upload {id} is coordinated by {}; send the commit there",
+            state.party_name(up.coordinator as usize)
+        )));
+    }
+    if up.state == UploadState::Committed {
+        return state.store.commit_upload(id).map_err(Into::into);
+    }
+    // Phase 1: prepare here and at both peers.
+    let mut failure = state.store.prepare_upload(id).err().map(|e| {
+        ApiError::bad_request(format!("{}: {e}", state.party_name(state.party() as usize)))
+    });
+    if failure.is_none() {
+        let req = PeerRequest::UploadPrepare {
+            upload: id.into(),
+            token: caller.token.clone(),
+        };
+        let [a, b] = other_parties(state);
+        let (ra, rb) = tokio::join!(call(state, a, &req), call(state, b, &req));
+        for (p, r) in [(a, ra), (b, rb)] {
+            let err = match r {
+                Ok(PeerReply::Ok) => continue,
+                Ok(PeerReply::Refused { detail, .. }) => ApiError::refused_by_peer(format!(
+                    "{} could not prepare the upload: {detail}",
+                    state.party_name(p.index())
+                )),
+                Ok(other) => ApiError::internal(format!("unexpected reply {other:?}")),
+                Err(e) => e,
+            };
+            failure.get_or_insert(err);
+        }
+    }
+    if let Some(err) = failure {
+        state.store.record_decision(id, Decision::Abort)?;
+        abort_everywhere(state, &up).await;
+        audit_upload(
+            state,
+            &caller.user,
+            "dataset.upload_aborted",
+            &up,
+            &err.detail,
+        );
+        return Err(err);
+    }
+    // Phase 2: the decision is durable before anyone commits.
+    state.store.record_decision(id, Decision::Commit)?;
+    let ds = state.store.commit_upload(id)?;
+    audit_upload(state, &caller.user, "dataset.upload", &up, &summary(&up));
+    push_decision(state, &up, Decision::Commit).await;
+    Ok(ds)
+}
+
+/// Tells both peers the decision; a peer that cannot be reached learns it during recovery.
+pub async fn push_decision(state: &AppState, up: &Upload, d: Decision) -> bool {
+    let req = match d {
+        Decision::Commit => PeerRequest::UploadCommit {
+            upload: up.id.clone(),
+        },
+        Decision::Abort => PeerRequest::UploadAbort {
+            upload: up.id.clone(),
+        },
+    };
+    let [a, b] = other_parties(state);
+    let (ra, rb) = tokio::join!(call(state, a, &req), call(state, b, &req));
+    let mut all = true;
+    for (p, r) in [(a, ra), (b, rb)] {
+        if !matches!(r, Ok(PeerReply::Ok)) {
+            all = false;
+            tracing::warn!(upload = %up.id, peer = %state.party_name(p.index()), "decision not delivered yet; recovery will retry");
+        }
+    }
+    all
+}
+
+async fn abort_everywhere(state: &AppState, up: &Upload) {
+    if let Err(e) = state.store.abort_upload(&up.id) {
+        tracing::warn!(upload = %up.id, error = %e, "local abort failed");
+    }
+    push_decision(state, up, Decision::Abort).await;
+}
+
+/// Aborts an upload on all three nodes (its uploader, at the coordinator).
+pub async fn abort(state: &AppState, caller: &Caller, id: &str) -> Result<Upload, ApiError> {
+    let _busy = state.busy_upload(id);
+    let up = find(state, id)?;
+    check_uploader(caller, &up)?;
+    if up.coordinator != state.party() {
+        return Err(ApiError::conflict(format!(
+            "upload {id} is coordinated by {}",
+            state.party_name(up.coordinator as usize)
+        )));
+    }
+    if up.state == UploadState::Committed {
+        return Err(ApiError::conflict(format!(
+            "upload {id} is committed already"
+        )));
+    }
+    state.store.record_decision(id, Decision::Abort)?;
+    abort_everywhere(state, &up).await;
+    audit_upload(
+        state,
+        &caller.user,
+        "dataset.upload_aborted",
+        &up,
+        "aborted by the data owner",
+    );
+    find(state, id)
+}
+
+/// Withdraws a dataset from all three nodes (a data owner of its site, at any node).
+pub async fn withdraw(
+    state: &AppState,
+    caller: &Caller,
+    study: &str,
+    name: &str,
+) -> Result<Dataset, ApiError> {
+    let ds = withdraw_here(state, caller, study, name)?;
+    let req = PeerRequest::Withdraw {
+        study: study.into(),
+        dataset: name.into(),
+        token: caller.token.clone(),
+    };
+    let [a, b] = other_parties(state);
+    let (ra, rb) = tokio::join!(call(state, a, &req), call(state, b, &req));
+    for (p, r) in [(a, ra), (b, rb)] {
+        match r {
+            Ok(PeerReply::Ok) => {}
+            Ok(PeerReply::Refused { detail, .. }) => {
+                return Err(ApiError::refused_by_peer(format!(
+                    "withdrawn here, but {} refused: {detail}",
+                    state.party_name(p.index())
+                )));
+            }
+            Ok(other) => return Err(ApiError::internal(format!("unexpected reply {other:?}"))),
+            Err(e) => {
+                return Err(ApiError::peer_unavailable(format!(
+                    "withdrawn here, but not yet at {}: {}; withdraw there when it is back",
+                    state.party_name(p.index()),
+                    e.detail
+                )));
+            }
+        }
+    }
+    Ok(ds)
+}
+
+fn withdraw_here(
+    state: &AppState,
+    caller: &Caller,
+    study: &str,
+    name: &str,
+) -> Result<Dataset, ApiError> {
+    caller.require(Some(study), &[Role::DataOwner])?;
+    let ds = state
+        .store
+        .dataset_by_name(study, name)?
+        .ok_or_else(|| ApiError::not_found(format!("study {study} has no dataset {name:?}")))?;
+    if !caller.owner_sites(study).contains(&ds.site) {
+        return Err(ApiError::forbidden(format!(
+            "dataset {name} belongs to site {}; user {} is not its data owner",
+            ds.site, caller.user
+        )));
+    }
+    state.store.withdraw_dataset(study, name)?;
+    crate::audit::record(
+        state,
+        &caller.user,
+        Role::DataOwner.as_str(),
+        "dataset.withdraw",
+        Some(study),
+        Some(name),
+        None,
+        &format!("site {}, {} rows", ds.site, ds.rows),
+        "",
+    )?;
+    Ok(ds)
+}
+
+/// The upload, if `from` is its coordinator (only the coordinator decides).
+fn from_coordinator(state: &AppState, from: PartyId, id: &str) -> Result<Upload, ApiError> {
+    let up = find(state, id)?;
+    if up.coordinator as usize != from.index() {
+        return Err(ApiError::forbidden(format!(
+            "{} is not the coordinator of upload {id}",
+            state.party_name(from.index())
+        )));
+    }
+    Ok(up)
+}
+
+/// Peer side of the upload and withdrawal messages.
+pub async fn handle(
+    state: &AppState,
+    from: PartyId,
+    req: PeerRequest,
+) -> Result<PeerReply, ApiError> {
+    match req {
+        PeerRequest::UploadPrepare { upload, token } => {
+            let caller = Caller::authenticate(state, &token)?;
+            let up = find(state, &upload)?;
+            check_uploader(&caller, &up)?;
+            if up.coordinator as usize != from.index() {
+                return Err(ApiError::forbidden(
+                    "only the upload's coordinator may prepare it",
+                ));
+            }
+            state.store.prepare_upload(&upload)?;
+            Ok(PeerReply::Ok)
+        }
+        PeerRequest::UploadCommit { upload } => {
+            let up = from_coordinator(state, from, &upload)?;
+            state.store.commit_upload(&upload)?;
+            audit_upload(state, &up.uploaded_by, "dataset.upload", &up, &summary(&up));
+            Ok(PeerReply::Ok)
+        }
+        PeerRequest::UploadAbort { upload } => {
+            let up = from_coordinator(state, from, &upload)?;
+            if state.store.abort_upload(&upload)? {
+                audit_upload(
+                    state,
+                    &up.uploaded_by,
+                    "dataset.upload_aborted",
+                    &up,
+                    "aborted by the coordinator",
+                );
+            }
+            Ok(PeerReply::Ok)
+        }
+        PeerRequest::UploadDecision { upload } => {
+            let d = state.store.upload(&upload)?.and_then(|u| u.decision);
+            Ok(PeerReply::Decision {
+                commit: d.map(|d| d == Decision::Commit),
+            })
+        }
+        PeerRequest::Withdraw {
+            study,
+            dataset,
+            token,
+        } => {
+            let caller = Caller::authenticate(state, &token)?;
+            match withdraw_here(state, &caller, &study, &dataset) {
+                Ok(_) => Ok(PeerReply::Ok),
+                Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => Ok(PeerReply::Ok),
+                Err(e) => Err(e),
+            }
+        }
+        other => Err(ApiError::internal(format!(
+            "not an upload message: {other:?}"
+        ))),
+    }
+}
