@@ -14,8 +14,10 @@ use tokio::net::TcpListener;
 pub struct LocalConsortium {
     /// The consortium directory.
     pub dir: PathBuf,
-    /// The nodes, party order.
-    pub nodes: Vec<NodeHandle>,
+    /// The nodes, party order (`None` while stopped).
+    pub nodes: Vec<Option<NodeHandle>>,
+    /// Their configurations (with the addresses they were given).
+    pub configs: Vec<NodeConfig>,
     /// Admin clients, party order.
     pub admins: Vec<Client>,
     /// The CA certificate (PEM).
@@ -60,8 +62,10 @@ impl LocalConsortium {
             configs.push(NodeConfig::load(&path).map_err(|e| e.to_string())?);
         }
         let mut nodes = Vec::new();
-        for ((cfg, a), p) in configs.into_iter().zip(api).zip(peer) {
-            nodes.push(start_bound(cfg, a, p).await.map_err(|e| e.to_string())?);
+        for ((cfg, a), p) in configs.iter().cloned().zip(api).zip(peer) {
+            nodes.push(Some(
+                start_bound(cfg, a, p).await.map_err(|e| e.to_string())?,
+            ));
         }
         let ca = std::fs::read_to_string(dir.join("ca/ca.pem")).map_err(|e| e.to_string())?;
         let admins = (0..3)
@@ -74,19 +78,66 @@ impl LocalConsortium {
                 .map_err(|e| e.to_string())
             })
             .collect::<Result<Vec<_>, _>>()?;
-        for n in &nodes {
+        let c = LocalConsortium {
+            dir: dir.into(),
+            nodes,
+            configs,
+            admins,
+            ca,
+        };
+        c.wait_linked().await?;
+        Ok(c)
+    }
+
+    /// Node `i` (panics while it is stopped).
+    pub fn node(&self, i: usize) -> &NodeHandle {
+        self.nodes[i].as_ref().expect("node is running")
+    }
+
+    /// Waits until every running node sees both peers.
+    pub async fn wait_linked(&self) -> Result<(), LocalError> {
+        for n in self.nodes.iter().flatten() {
             n.state()
                 .mesh()
                 .wait_connected(Duration::from_secs(20))
                 .await
                 .map_err(|e| e.to_string())?;
         }
-        Ok(LocalConsortium {
-            dir: dir.into(),
-            nodes,
-            admins,
-            ca,
-        })
+        Ok(())
+    }
+
+    /// Stops node `i` (its data directory stays).
+    pub async fn stop(&mut self, i: usize) {
+        if let Some(n) = self.nodes[i].take() {
+            n.shutdown().await;
+        }
+    }
+
+    /// Starts node `i` again on its addresses and waits until all running nodes are linked.
+    pub async fn restart(&mut self, i: usize) -> Result<(), LocalError> {
+        self.stop(i).await;
+        let cfg = self.configs[i].clone();
+        let mut tries = 0;
+        let (a, p) = loop {
+            let a = TcpListener::bind(cfg.node.api_listen).await;
+            let p = TcpListener::bind(cfg.node.peer_listen).await;
+            match (a, p) {
+                (Ok(a), Ok(p)) => break (a, p),
+                _ if tries < 50 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                (a, p) => {
+                    return Err(format!(
+                        "cannot rebind node {i}: {:?} {:?}",
+                        a.err(),
+                        p.err()
+                    ));
+                }
+            }
+        };
+        self.nodes[i] = Some(start_bound(cfg, a, p).await.map_err(|e| e.to_string())?);
+        self.wait_linked().await
     }
 
     /// Creates a study on all three nodes.
@@ -136,7 +187,7 @@ impl LocalConsortium {
 
     /// Stops the three nodes.
     pub async fn shutdown(self) {
-        for n in self.nodes {
+        for n in self.nodes.into_iter().flatten() {
             n.shutdown().await;
         }
     }
@@ -165,6 +216,23 @@ pub async fn upload_dealt(
     column: &str,
     values: &[i64],
 ) -> Result<(), ClientError> {
+    let id = stage_dealt(nodes, study, site, dataset, column, values).await?;
+    let _: Value = nodes[0]
+        .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
+        .await?;
+    Ok(())
+}
+
+/// The first half of [`upload_dealt`]: begins the upload (coordinator: node 0) and sends every
+/// chunk, without committing. Returns the upload id.
+pub async fn stage_dealt(
+    nodes: &[Client],
+    study: &str,
+    site: &str,
+    dataset: &str,
+    column: &str,
+    values: &[i64],
+) -> Result<String, ClientError> {
     use sharestat_store::CHUNK_WORDS;
     let raw: Vec<u64> = values.iter().map(|&v| v as u64).collect();
     let mut prg = sharestat_mpc::prg::Prg::from_os().expect("operating system random source");
@@ -189,8 +257,5 @@ pub async fn upload_dealt(
                 .await?;
         }
     }
-    let _: Value = nodes[0]
-        .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
-        .await?;
-    Ok(())
+    Ok(id)
 }

@@ -7,6 +7,12 @@ pub struct TestConsortium {
     _dir: tempfile::TempDir,
 }
 
+impl std::ops::DerefMut for TestConsortium {
+    fn deref_mut(&mut self) -> &mut LocalConsortium {
+        &mut self.c
+    }
+}
+
 impl std::ops::Deref for TestConsortium {
     type Target = LocalConsortium;
     fn deref(&self) -> &LocalConsortium {
