@@ -182,8 +182,8 @@ async fn replace_keeps_the_old_version_until_commit_and_withdraw_removes_everywh
     assert_eq!(s.visible("d").await, vec![Some(3); 3]);
     let mut prg = sharestat_mpc::prg::Prg::from_os().unwrap();
     let dealt = sharestat_mpc::proto::io::deal(&[10, 20, 30, 40, 50], &mut prg);
-    for i in 0..3 {
-        let body = sharestat_node::uploads::wire::encode_chunk(&[dealt[i].parts()]);
+    for (i, share) in dealt.iter().enumerate() {
+        let body = sharestat_node::uploads::wire::encode_chunk(&[share.parts()]);
         s.c.client(i, &s.owner)
             .put_bytes(
                 "/api/v1/uploads/00112233445566778899aabbccddeeff/chunks/0",
