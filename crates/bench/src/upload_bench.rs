@@ -113,7 +113,8 @@ async fn one(
         replaces: false,
         data: &data,
     };
-    upload(&target, &plan, None, &|_, _| {})
+    let id = sharestat_client::upload::new_id().expect("random id");
+    upload(&target, &plan, &id, false, &|_, _| {})
         .await
         .expect("upload");
     (read, t.elapsed().as_secs_f64() * 1e3, data.rows)

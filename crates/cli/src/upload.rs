@@ -170,7 +170,11 @@ pub async fn run(a: UploadArgs) -> Result<ExitCode, String> {
         data: &imported,
     };
     let b = bar.clone();
-    let result = upload(&target, &plan, a.resume.as_deref(), &move |done, _| {
+    let id = match &a.resume {
+        Some(id) => id.clone(),
+        None => sharestat_client::upload::new_id().map_err(|e| e.to_string())?,
+    };
+    let result = upload(&target, &plan, &id, a.resume.is_some(), &move |done, _| {
         b.set_position(done)
     })
     .await;
@@ -184,7 +188,7 @@ pub async fn run(a: UploadArgs) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => Err(format!(
-            "{e}\n(the upload can be resumed with --resume and the same file, or it is rolled back)"
+            "{e}\nnothing is visible yet; resume with the same file and --resume {id}, or leave it: it never becomes visible"
         )),
     }
 }

@@ -80,18 +80,17 @@ pub fn chunks(rows: usize) -> u64 {
     rows.div_ceil(CHUNK_WORDS) as u64
 }
 
-/// Uploads `plan` (resuming upload `resume` if given). `progress(done, total)` is called after
+/// Uploads `plan` as upload `id` (from [`new_id`]; keep it to resume). With `resume`, chunks
+/// that every node already holds are not sent again. `progress(done, total)` is called after
 /// every chunk.
 pub async fn upload(
     target: &Target,
     plan: &Plan<'_>,
-    resume: Option<&str>,
+    id: &str,
+    resume: bool,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Uploaded, UploadError> {
-    let id = match resume {
-        Some(id) => id.to_string(),
-        None => new_id()?,
-    };
+    let id = id.to_string();
     let columns: Vec<Value> = plan
         .data
         .columns
@@ -110,7 +109,7 @@ pub async fn upload(
         done = done.min(v["chunks_received"].as_u64().unwrap_or(0));
     }
     let total = chunks(plan.data.rows);
-    let start = if resume.is_some() { done.min(total) } else { 0 };
+    let start = if resume { done.min(total) } else { 0 };
     let mut prg = Prg::from_os().map_err(|e| UploadError::Random(e.to_string()))?;
     for chunk in start..total {
         let lo = chunk as usize * CHUNK_WORDS;
