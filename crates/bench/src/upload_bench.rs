@@ -105,6 +105,7 @@ async fn one(
     let target = Target {
         nodes: (0..3).map(|i| c.client(i, token)).collect(),
         coordinator: 0,
+        relay: None,
     };
     let plan = Plan {
         study,

@@ -49,6 +49,10 @@ pub struct UploadArgs {
     /// Party index of the node that coordinates the commit.
     #[arg(long, default_value_t = 0)]
     coordinator: usize,
+    /// Send everything through this node (a site that can reach only its own node): the other
+    /// nodes' parts are sealed to their public keys from consortium.toml.
+    #[arg(long, conflicts_with = "coordinator")]
+    via: Option<usize>,
 }
 
 fn print_summary(file: &std::path::Path, im: &Imported) {
@@ -158,9 +162,20 @@ pub async fn run(a: UploadArgs) -> Result<ExitCode, String> {
             .expect("template"),
     );
     let name = a.name.clone().unwrap_or_else(|| a.site.clone());
+    let relay = match a.via {
+        Some(v) if v > 2 => return Err("--via takes 0, 1 or 2".into()),
+        Some(_) => {
+            let keys: Option<Vec<String>> =
+                file.nodes.iter().map(|n| n.upload_key.clone()).collect();
+            let keys = keys.ok_or("consortium.toml lists no upload keys for relayed uploads")?;
+            Some(<[String; 3]>::try_from(keys).map_err(|_| "three nodes expected")?)
+        }
+        None => None,
+    };
     let target = Target {
         nodes,
-        coordinator: a.coordinator,
+        coordinator: a.via.unwrap_or(a.coordinator),
+        relay,
     };
     let plan = Plan {
         study: &a.study,

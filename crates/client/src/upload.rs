@@ -20,6 +20,9 @@ pub struct Target {
     pub nodes: Vec<Client>,
     /// Party index of the node that coordinates the commit.
     pub coordinator: usize,
+    /// Relay mode: talk only to the coordinator and seal the other nodes' parts to these public
+    /// keys (hex, party order, from `consortium.toml`), so the relay cannot read them.
+    pub relay: Option<[String; 3]>,
 }
 
 /// What to upload.
@@ -50,8 +53,8 @@ pub enum UploadError {
         /// The node's answer.
         source: ClientError,
     },
-    /// The operating system's random source failed.
-    #[error("random source: {0}")]
+    /// The operating system's random source failed, or sealing for a relay failed.
+    #[error("random source or sealing: {0}")]
     Random(String),
 }
 
@@ -102,11 +105,21 @@ pub async fn upload(
         "columns": columns, "chunk_rows": CHUNK_WORDS, "replaces": plan.replaces,
         "coordinator": target.coordinator,
     });
-    let path = format!("/api/v1/studies/{}/uploads", plan.study);
+    let c = target.coordinator;
     let mut done = u64::MAX;
-    for (i, n) in target.nodes.iter().enumerate() {
-        let v: Value = n.post(&path, &begin).await.map_err(node_err("begin", i))?;
-        done = done.min(v["chunks_received"].as_u64().unwrap_or(0));
+    if target.relay.is_some() {
+        let path = format!("/api/v1/studies/{}/uploads/relay", plan.study);
+        let _: Value = target.nodes[c]
+            .post(&path, &begin)
+            .await
+            .map_err(node_err("begin (relayed)", c))?;
+        done = 0; // the relay cannot tell what the others hold: resend everything
+    } else {
+        let path = format!("/api/v1/studies/{}/uploads", plan.study);
+        for (i, n) in target.nodes.iter().enumerate() {
+            let v: Value = n.post(&path, &begin).await.map_err(node_err("begin", i))?;
+            done = done.min(v["chunks_received"].as_u64().unwrap_or(0));
+        }
     }
     let total = chunks(plan.data.rows);
     let start = if resume { done.min(total) } else { 0 };
@@ -127,6 +140,11 @@ pub async fn upload(
             })
             .collect();
         drop(dealt);
+        if let Some(keys) = &target.relay {
+            send_relayed(target, keys, &id, chunk, bodies).await?;
+            progress(chunk + 1, total);
+            continue;
+        }
         let put = |i: usize, body: Vec<u8>| {
             let n = &target.nodes[i];
             let p = format!("/api/v1/uploads/{id}/chunks/{chunk}");
@@ -140,10 +158,33 @@ pub async fn upload(
         r2?;
         progress(chunk + 1, total);
     }
-    let c = target.coordinator;
     let dataset: Value = target.nodes[c]
         .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
         .await
         .map_err(node_err("commit", c))?;
     Ok(Uploaded { id, dataset })
+}
+
+/// Sends one chunk through the relay: its own part in the clear (over TLS to it), the other two
+/// sealed to their recipients.
+async fn send_relayed(
+    target: &Target,
+    keys: &[String; 3],
+    id: &str,
+    chunk: u64,
+    bodies: Vec<Vec<u8>>,
+) -> Result<(), UploadError> {
+    let c = target.coordinator;
+    let others: Vec<usize> = (0..3).filter(|&p| p != c).collect();
+    let mut sealed = Vec::new();
+    for &p in &others {
+        let s = sharestat_node::uploads::sealed::seal(&keys[p], id, chunk, p, &bodies[p])
+            .map_err(UploadError::Random)?;
+        sealed.push(s);
+    }
+    let env = sharestat_node::uploads::wire::encode_envelope([&bodies[c], &sealed[0], &sealed[1]]);
+    target.nodes[c]
+        .put_bytes(&format!("/api/v1/uploads/{id}/relay/{chunk}"), env)
+        .await
+        .map_err(node_err("chunk (relayed)", c))
 }

@@ -46,6 +46,7 @@ async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
     let target = || Target {
         nodes: clients.clone(),
         coordinator: 0,
+        relay: None,
     };
     let err = upload(&target(), &plan, &id, false, &|_, _| {})
         .await
@@ -89,6 +90,85 @@ async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
         .position(|col| col.name == "age")
         .unwrap();
     let want: i64 = canonical.data[age].iter().map(|&v| v as i64).sum();
+    assert_eq!(job["result"]["sum"], want, "{job}");
+    c.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_site_that_reaches_only_its_own_node_uploads_through_it() {
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
+    let text = std::fs::read_to_string(ex.join("dictionary.toml")).unwrap();
+    let dict = Dictionary::parse(&text).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let c = LocalConsortium::start(&tmp.path().join("c"), 5)
+        .await
+        .unwrap();
+    c.create_study(&dict.study, &text, "").await.unwrap();
+    let owner = c
+        .add_user("munich_dm", "data_owner", Some(&dict.study), Some("munich"))
+        .await
+        .unwrap();
+    let researcher = c
+        .add_user("rita", "researcher", Some(&dict.study), None)
+        .await
+        .unwrap();
+    let data = import_file(
+        &ex.join("munich_delivered.xlsx"),
+        &dict,
+        &ImportOptions {
+            site: "munich".into(),
+            drop_bad_rows: false,
+        },
+    )
+    .unwrap();
+    let keys: Vec<String> = sharestat_node::consortium::ConsortiumFile::load(&c.dir)
+        .unwrap()
+        .nodes
+        .iter()
+        .map(|n| n.upload_key.clone().unwrap())
+        .collect();
+    // Nodes 0 and 2 are unreachable from this site: only node 1 is.
+    let unreachable =
+        sharestat_node::client::Client::new("https://127.0.0.1:9", &c.ca, Some(owner.clone()))
+            .unwrap();
+    let target = Target {
+        nodes: vec![unreachable.clone(), c.client(1, &owner), unreachable],
+        coordinator: 1,
+        relay: Some(keys.try_into().unwrap()),
+    };
+    let plan = Plan {
+        study: &dict.study,
+        site: "munich",
+        name: "munich",
+        replaces: false,
+        data: &data,
+    };
+    let done = upload(&target, &plan, &new_id().unwrap(), false, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(done.dataset["rows"], 24);
+    for i in 0..3 {
+        let list: Vec<Value> = c
+            .client(i, &researcher)
+            .get(&format!("/api/v1/studies/{}/datasets", dict.study))
+            .await
+            .unwrap();
+        assert_eq!(list[0]["rows"], 24, "node {i} holds its part");
+    }
+    let job: Value = c
+        .client(2, &researcher)
+        .post(
+            "/api/v1/jobs?wait_secs=30",
+            &json!({"kind": "sum", "study": dict.study, "dataset": "munich", "column": "age"}),
+        )
+        .await
+        .unwrap();
+    let age = data
+        .columns
+        .iter()
+        .position(|col| col.name == "age")
+        .unwrap();
+    let want: i64 = data.data[age].iter().map(|&v| v as i64).sum();
     assert_eq!(job["result"]["sum"], want, "{job}");
     c.shutdown().await;
 }

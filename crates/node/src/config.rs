@@ -57,6 +57,9 @@ pub struct TlsSection {
     pub cert: PathBuf,
     /// This node's private key.
     pub key: PathBuf,
+    /// Secret seed of the key that opens upload chunks relayed through another node (hex).
+    #[serde(default)]
+    pub upload_key: Option<PathBuf>,
 }
 
 /// `[[peers]]`: one other node.

@@ -8,6 +8,7 @@
 //! nodeI/cert.pem nodeI/key.pem      node I's certificate (server + client) and key
 //! nodeI/ca.pem                      copy of the CA certificate
 //! nodeI/admin-token                 node I's bootstrap admin token (only copy; mode 0600)
+//! nodeI/upload-key                  secret seed opening chunks relayed to node I (mode 0600)
 //! consortium.toml                   the nodes' API URLs and names, for clients and `up`
 //! ```
 //!
@@ -64,6 +65,9 @@ pub struct NodeEntry {
     pub api_url: String,
     /// The node's config file, relative to `consortium.toml` (local consortia only).
     pub config: PathBuf,
+    /// Public key (hex) for chunks relayed through another node (see `uploads::sealed`).
+    #[serde(default)]
+    pub upload_key: Option<String>,
 }
 
 /// An error of `consortium init`.
@@ -152,6 +156,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<[String; 3], InitError> {
     let listen_host = if local { "127.0.0.1" } else { "0.0.0.0" };
 
     let mut tokens = Vec::new();
+    let mut upload_keys = Vec::new();
     for i in 0..3 {
         let nd = dir.join(format!("node{i}"));
         let key = KeyPair::generate()?;
@@ -174,6 +179,10 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<[String; 3], InitError> {
         write(&nd.join("cert.pem"), &cert.pem(), false)?;
         write(&nd.join("key.pem"), &key.serialize_pem(), true)?;
         write(&nd.join("ca.pem"), &ca_cert.pem(), false)?;
+        let upload_seed = crate::uploads::sealed::new_seed();
+        write(&nd.join("upload-key"), &format!("{upload_seed}\n"), true)?;
+        upload_keys
+            .push(crate::uploads::sealed::public_key(&upload_seed).expect("fresh seed is valid"));
         let admin_token = token::generate();
         write(&nd.join("admin-token"), &format!("{admin_token}\n"), true)?;
         let peers = (0..3)
@@ -204,6 +213,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<[String; 3], InitError> {
                 ca_cert: "ca.pem".into(),
                 cert: "cert.pem".into(),
                 key: "key.pem".into(),
+                upload_key: Some("upload-key".into()),
             },
             peers,
             admin: AdminSection {
@@ -224,6 +234,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<[String; 3], InitError> {
                 name: names[i].clone(),
                 api_url: api_url(i),
                 config: format!("node{i}/node.toml").into(),
+                upload_key: Some(upload_keys[i].clone()),
             })
             .collect(),
     };

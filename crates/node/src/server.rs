@@ -122,6 +122,10 @@ pub async fn start_bound(
         tracing::warn!(jobs = stale, "marked jobs of the previous run as failed");
     }
     let ca_pem = read(&cfg, &cfg.tls.ca_cert)?;
+    let upload_seed = match &cfg.tls.upload_key {
+        Some(p) => Some(read(&cfg, p)?.trim().to_string()),
+        None => None,
+    };
     let me = PartyId::new(cfg.node.party as usize)
         .ok_or_else(|| StartError::Config("node.party must be 0, 1 or 2".into()))?;
     let identity = Identity {
@@ -169,6 +173,7 @@ pub async fn start_bound(
         jobs: Registry::default(),
         started: Instant::now(),
         uploads_busy: Default::default(),
+        upload_seed,
     });
     let weak = Arc::downgrade(&state);
     let handler: ControlHandler = Arc::new(move |from, body| {

@@ -22,6 +22,8 @@ pub struct NodeState {
     pub jobs: Registry,
     /// When the node started.
     pub started: Instant,
+    /// Secret seed of this node's key for relayed upload chunks (hex), if configured.
+    pub upload_seed: Option<String>,
     /// Uploads whose commit or abort this node is coordinating right now.
     pub uploads_busy: Mutex<HashSet<String>>,
 }

@@ -10,7 +10,8 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
     let v = match (method, path) {
         ("post", "/api/v1/studies") => json!({"id": "s9", "title": "t",
             "dictionary": sharestat_node::local::integer_dictionary("s9", &["age"]), "policy": ""}),
-        ("post", "/api/v1/studies/{study}/uploads") => begin("munich"),
+        ("post", "/api/v1/studies/{study}/uploads")
+        | ("post", "/api/v1/studies/{study}/uploads/relay") => begin("munich"),
         ("post", "/api/v1/users") => json!({"name": "mallory2"}),
         ("post", "/api/v1/users/{user}/tokens") => json!({"label": "x"}),
         ("post", "/api/v1/users/{user}/grants")

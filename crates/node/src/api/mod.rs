@@ -29,6 +29,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         studies::list, studies::create, studies::show,
         datasets::list, datasets::show,
         uploads::begin, uploads::chunk, uploads::show, uploads::commit, uploads::abort, uploads::withdraw,
+        uploads::relay_begin, uploads::relay_chunk,
         users::list, users::create, users::show, users::add_token, users::revoke_token,
         users::grant, users::revoke_grant,
         jobs::submit, jobs::list, jobs::show, jobs::cancel,
@@ -90,6 +91,8 @@ pub fn router(state: AppState) -> Router {
             get(datasets::show).delete(uploads::withdraw),
         )
         .route("/studies/{study}/uploads", post(uploads::begin))
+        .route("/studies/{study}/uploads/relay", post(uploads::relay_begin))
+        .route("/uploads/{upload}/relay/{chunk}", put(uploads::relay_chunk))
         .route("/uploads/{upload}", get(uploads::show))
         .route("/uploads/{upload}/chunks/{chunk}", put(uploads::chunk))
         .route("/uploads/{upload}/commit", post(uploads::commit))

@@ -2,6 +2,7 @@
 //! coordinator; and withdrawal of a dataset. See [`crate::uploads`] for the protocol.
 use crate::api::datasets::{ColumnBody, DatasetView};
 use crate::auth::Caller;
+use crate::jobs::peer::{PeerReply, PeerRequest, call, other_parties};
 use crate::problem::{ApiError, Body};
 use crate::state::AppState;
 use crate::uploads::{coordinator, wire};
@@ -14,7 +15,7 @@ use sharestat_store::{CHUNK_WORDS, ColumnMeta, ColumnShares, NewUpload, Role, Up
 use utoipa::ToSchema;
 
 /// Starts (or resumes) an upload on this node.
-#[derive(Deserialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct BeginBody {
     /// Upload id: 32 hex digits chosen by the client, the same on all three nodes.
@@ -107,19 +108,14 @@ fn check_columns(state: &AppState, study: &str, columns: &[ColumnBody]) -> Resul
     Ok(())
 }
 
-/// Begins (or resumes) an upload: opens a staged, invisible dataset on this node.
-#[utoipa::path(post, path = "/api/v1/studies/{study}/uploads", tag = "datasets", request_body = BeginBody,
-    params(("study" = String, Path, description = "Study id")),
-    responses((status = 201, body = UploadView), (status = 400, body = crate::problem::Problem),
-        (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem),
-        (status = 409, body = crate::problem::Problem)),
-    security(("bearer" = ["data_owner"])))]
-pub async fn begin(
-    State(state): State<AppState>,
-    c: Caller,
-    Path(study): Path<String>,
-    Body(b): Body<BeginBody>,
-) -> Result<(StatusCode, Json<UploadView>), ApiError> {
+/// The checks and the staged dataset of a begin, on this node (also run by peers for a
+/// relayed begin, with the data owner's token checked against their own accounts).
+pub fn begin_here(
+    state: &AppState,
+    c: &Caller,
+    study: String,
+    b: BeginBody,
+) -> Result<Upload, ApiError> {
     c.require(Some(&study), &[Role::DataOwner])?;
     if !c.owner_sites(&study).contains(&b.site) {
         return Err(ApiError::forbidden(format!(
@@ -135,7 +131,7 @@ pub async fn begin(
     if b.coordinator > 2 {
         return Err(ApiError::bad_request("coordinator must be 0, 1 or 2"));
     }
-    check_columns(&state, &study, &b.columns)?;
+    check_columns(state, &study, &b.columns)?;
     if let Some(old) = state.store.dataset_by_name(&study, &b.name)? {
         if old.site != b.site {
             return Err(ApiError::forbidden(format!(
@@ -150,7 +146,7 @@ pub async fn begin(
             )));
         }
     }
-    let up = state.store.begin_upload(&NewUpload {
+    Ok(state.store.begin_upload(&NewUpload {
         id: b.id,
         study,
         site: b.site,
@@ -168,7 +164,23 @@ pub async fn begin(
         replaces: b.replaces,
         uploaded_by: c.user.clone(),
         coordinator: b.coordinator,
-    })?;
+    })?)
+}
+
+/// Begins (or resumes) an upload: opens a staged, invisible dataset on this node.
+#[utoipa::path(post, path = "/api/v1/studies/{study}/uploads", tag = "datasets", request_body = BeginBody,
+    params(("study" = String, Path, description = "Study id")),
+    responses((status = 201, body = UploadView), (status = 400, body = crate::problem::Problem),
+        (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem),
+        (status = 409, body = crate::problem::Problem)),
+    security(("bearer" = ["data_owner"])))]
+pub async fn begin(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(study): Path<String>,
+    Body(b): Body<BeginBody>,
+) -> Result<(StatusCode, Json<UploadView>), ApiError> {
+    let up = begin_here(&state, &c, study, b)?;
     Ok((StatusCode::CREATED, Json(up.into())))
 }
 
@@ -195,6 +207,17 @@ pub async fn chunk(
     }
     let up = coordinator::find(&state, &upload)?;
     coordinator::check_uploader(&c, &up)?;
+    store_chunk(&state, &up, chunk, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Decodes and stores this node's part of one chunk.
+pub async fn store_chunk(
+    state: &AppState,
+    up: &Upload,
+    chunk: u64,
+    body: &[u8],
+) -> Result<(), ApiError> {
     if chunk >= up.total_chunks {
         return Err(ApiError::bad_request(format!(
             "chunk {chunk} out of range: the upload has {} chunks",
@@ -202,7 +225,7 @@ pub async fn chunk(
         )));
     }
     let rows = (up.rows - chunk * up.chunk_rows).min(up.chunk_rows) as usize;
-    let cols = wire::decode_chunk(&body, up.columns.len(), rows).ok_or_else(|| {
+    let cols = wire::decode_chunk(body, up.columns.len(), rows).ok_or_else(|| {
         ApiError::bad_request(format!(
             "chunk {chunk} has {} bytes; expected {} columns x {rows} rows x 16",
             body.len(),
@@ -220,10 +243,11 @@ pub async fn chunk(
         })
         .collect();
     let st = state.clone();
+    let upload = up.id.clone();
     tokio::task::spawn_blocking(move || st.store.put_upload_chunk(&upload, chunk, &shares))
         .await
         .map_err(|_| ApiError::internal("chunk task failed"))??;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// An upload's state here (its data owner or an administrator).
@@ -308,4 +332,107 @@ pub async fn withdraw(
 ) -> Result<Json<DatasetView>, ApiError> {
     let ds = coordinator::withdraw(&state, &c, &study, &dataset).await?;
     Ok(Json(crate::api::datasets::view(ds)))
+}
+
+/// Begins an upload on all three nodes through this one, for a site that can reach only its
+/// own node; this node coordinates it. Each peer checks the data owner's token itself.
+#[utoipa::path(post, path = "/api/v1/studies/{study}/uploads/relay", tag = "datasets", request_body = BeginBody,
+    params(("study" = String, Path, description = "Study id")),
+    responses((status = 201, body = UploadView), (status = 400, body = crate::problem::Problem),
+        (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem),
+        (status = 502, body = crate::problem::Problem)),
+    security(("bearer" = ["data_owner"])))]
+pub async fn relay_begin(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(study): Path<String>,
+    Body(b): Body<BeginBody>,
+) -> Result<(StatusCode, Json<UploadView>), ApiError> {
+    if b.coordinator != state.party() {
+        return Err(ApiError::bad_request(format!(
+            "a relayed upload is coordinated by the relay: set coordinator to {}",
+            state.party()
+        )));
+    }
+    let up = begin_here(&state, &c, study.clone(), b.clone())?;
+    let req = PeerRequest::RelayBegin {
+        study,
+        begin: serde_json::to_value(&b).expect("serialises"),
+        token: c.token.clone(),
+    };
+    forward(&state, &req).await?;
+    Ok((StatusCode::CREATED, Json(up.into())))
+}
+
+/// Calls both peers with `req`; any refusal or failure is an error naming the node.
+async fn forward(state: &AppState, req: &PeerRequest) -> Result<(), ApiError> {
+    let [a, b] = other_parties(state);
+    let (ra, rb) = tokio::join!(call(state, a, req), call(state, b, req));
+    for (p, r) in [(a, ra), (b, rb)] {
+        match r {
+            Ok(PeerReply::Ok) => {}
+            Ok(PeerReply::Refused { detail, .. }) => {
+                return Err(ApiError::refused_by_peer(format!(
+                    "{} refused: {detail}",
+                    state.party_name(p.index())
+                )));
+            }
+            Ok(other) => return Err(ApiError::internal(format!("unexpected reply {other:?}"))),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Stores this node's part of a relayed chunk and forwards the parts sealed (HPKE) for the
+/// other two nodes, which this node cannot open. Body: see `uploads::wire::encode_envelope`.
+#[utoipa::path(put, path = "/api/v1/uploads/{upload}/relay/{chunk}", tag = "datasets",
+    params(("upload" = String, Path, description = "Upload id"), ("chunk" = u64, Path, description = "Chunk number from 0")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 204), (status = 400, body = crate::problem::Problem),
+        (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem),
+        (status = 404, body = crate::problem::Problem), (status = 502, body = crate::problem::Problem)),
+    security(("bearer" = ["data_owner"])))]
+pub async fn relay_chunk(
+    State(state): State<AppState>,
+    c: Caller,
+    Path((upload, chunk)): Path<(String, u64)>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    if !c.has_anywhere(Role::DataOwner) {
+        return Err(ApiError::forbidden(format!(
+            "user {} is not a data owner",
+            c.user
+        )));
+    }
+    let up = coordinator::find(&state, &upload)?;
+    coordinator::check_uploader(&c, &up)?;
+    let [own, first, second] = wire::decode_envelope(&body)
+        .ok_or_else(|| ApiError::bad_request("malformed relay envelope"))?;
+    store_chunk(&state, &up, chunk, own).await?;
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let [a, b] = {
+        let mut o = other_parties(&state);
+        o.sort();
+        o
+    };
+    for (p, sealed) in [(a, first), (b, second)] {
+        let req = PeerRequest::RelayChunk {
+            upload: upload.clone(),
+            chunk,
+            sealed: b64.encode(sealed),
+        };
+        match call(&state, p, &req).await? {
+            PeerReply::Ok => {}
+            PeerReply::Refused { detail, .. } => {
+                return Err(ApiError::refused_by_peer(format!(
+                    "{} refused chunk {chunk}: {detail}",
+                    state.party_name(p.index())
+                )));
+            }
+            other => return Err(ApiError::internal(format!("unexpected reply {other:?}"))),
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
 }

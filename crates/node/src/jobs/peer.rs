@@ -55,6 +55,24 @@ pub enum PeerRequest {
         /// Upload id.
         upload: String,
     },
+    /// A relayed upload begins (the receiver checks the data owner's token itself).
+    RelayBegin {
+        /// Study id.
+        study: String,
+        /// The begin request as the data owner sent it.
+        begin: serde_json::Value,
+        /// The data owner's token.
+        token: String,
+    },
+    /// A relayed chunk, sealed for the receiver (base64).
+    RelayChunk {
+        /// Upload id.
+        upload: String,
+        /// Chunk number.
+        chunk: u64,
+        /// HPKE-sealed chunk body for the receiver.
+        sealed: String,
+    },
     /// Withdraws a dataset (each node checks the data owner's token itself).
     Withdraw {
         /// Study id.

@@ -296,6 +296,42 @@ pub async fn handle(
                 commit: d.map(|d| d == Decision::Commit),
             })
         }
+        PeerRequest::RelayBegin {
+            study,
+            begin,
+            token,
+        } => {
+            let caller = Caller::authenticate(state, &token)?;
+            let b: crate::api::uploads::BeginBody = serde_json::from_value(begin)
+                .map_err(|e| ApiError::bad_request(format!("relayed begin: {e}")))?;
+            if b.coordinator as usize != from.index() {
+                return Err(ApiError::forbidden(
+                    "a relayed upload must be coordinated by its relay",
+                ));
+            }
+            crate::api::uploads::begin_here(state, &caller, study, b)?;
+            Ok(PeerReply::Ok)
+        }
+        PeerRequest::RelayChunk {
+            upload,
+            chunk,
+            sealed,
+        } => {
+            use base64::Engine;
+            let up = from_coordinator(state, from, &upload)?;
+            let seed = state
+                .upload_seed
+                .as_deref()
+                .ok_or_else(|| ApiError::conflict("this node has no upload key configured"))?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(sealed)
+                .map_err(|e| ApiError::bad_request(format!("relayed chunk: {e}")))?;
+            let plain =
+                crate::uploads::sealed::open(seed, &upload, chunk, state.party() as usize, &bytes)
+                    .map_err(ApiError::bad_request)?;
+            crate::api::uploads::store_chunk(state, &up, chunk, &plain).await?;
+            Ok(PeerReply::Ok)
+        }
         PeerRequest::Withdraw {
             study,
             dataset,

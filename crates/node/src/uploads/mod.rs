@@ -16,4 +16,5 @@
 //!    for a prepared upload it never decided. Until then the staged dataset stays invisible.
 pub mod coordinator;
 pub mod recovery;
+pub mod sealed;
 pub mod wire;

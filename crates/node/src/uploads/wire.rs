@@ -33,8 +33,39 @@ pub fn decode_chunk(body: &[u8], ncols: usize, rows: usize) -> Option<Vec<(Vec<u
     )
 }
 
+/// A relayed chunk: the relay's own part, then the parts sealed for the two other nodes in
+/// ascending party order, each prefixed by its length (u64, little-endian).
+pub fn encode_envelope(parts: [&[u8]; 3]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 8).sum());
+    for p in parts {
+        out.extend_from_slice(&(p.len() as u64).to_le_bytes());
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+/// Splits an envelope; `None` if it is malformed.
+pub fn decode_envelope(mut body: &[u8]) -> Option<[&[u8]; 3]> {
+    let mut parts = [&[][..]; 3];
+    for p in parts.iter_mut() {
+        let len = u64::from_le_bytes(body.get(..8)?.try_into().ok()?) as usize;
+        body = &body[8..];
+        *p = body.get(..len)?;
+        body = &body[len..];
+    }
+    body.is_empty().then_some(parts)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn envelope_roundtrip() {
+        let env = super::encode_envelope([b"own", b"", b"sealed"]);
+        let [a, b, c] = super::decode_envelope(&env).unwrap();
+        assert_eq!((a, b, c), (&b"own"[..], &b""[..], &b"sealed"[..]));
+        assert!(super::decode_envelope(&env[..env.len() - 1]).is_none());
+    }
+
     #[test]
     fn roundtrip() {
         let a = [1u64, 2, 3];
