@@ -2,7 +2,7 @@
 //! coordinator; and withdrawal of a dataset. See [`crate::uploads`] for the protocol.
 use crate::api::datasets::{ColumnBody, DatasetView};
 use crate::auth::Caller;
-use crate::jobs::peer::{PeerReply, PeerRequest, call, other_parties};
+use crate::jobs::peer::{PeerRequest, call, expect_ok, other_parties};
 use crate::problem::{ApiError, Body};
 use crate::state::AppState;
 use crate::uploads::{coordinator, wire};
@@ -199,16 +199,22 @@ pub async fn chunk(
     Path((upload, chunk)): Path<(String, u64)>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
+    let up = own_upload(&state, &c, &upload)?;
+    store_chunk(&state, &up, chunk, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The upload `id`, if `c` is the data owner who began it.
+fn own_upload(state: &AppState, c: &Caller, id: &str) -> Result<Upload, ApiError> {
     if !c.has_anywhere(Role::DataOwner) {
         return Err(ApiError::forbidden(format!(
             "user {} is not a data owner",
             c.user
         )));
     }
-    let up = coordinator::find(&state, &upload)?;
-    coordinator::check_uploader(&c, &up)?;
-    store_chunk(&state, &up, chunk, &body).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let up = coordinator::find(state, id)?;
+    coordinator::check_uploader(c, &up)?;
+    Ok(up)
 }
 
 /// Decodes and stores this node's part of one chunk.
@@ -368,20 +374,8 @@ pub async fn relay_begin(
 async fn forward(state: &AppState, req: &PeerRequest) -> Result<(), ApiError> {
     let [a, b] = other_parties(state);
     let (ra, rb) = tokio::join!(call(state, a, req), call(state, b, req));
-    for (p, r) in [(a, ra), (b, rb)] {
-        match r {
-            Ok(PeerReply::Ok) => {}
-            Ok(PeerReply::Refused { detail, .. }) => {
-                return Err(ApiError::refused_by_peer(format!(
-                    "{} refused: {detail}",
-                    state.party_name(p.index())
-                )));
-            }
-            Ok(other) => return Err(ApiError::internal(format!("unexpected reply {other:?}"))),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
+    expect_ok(state, a, ra)?;
+    expect_ok(state, b, rb)
 }
 
 /// Stores this node's part of a relayed chunk and forwards the parts sealed (HPKE) for the
@@ -399,14 +393,7 @@ pub async fn relay_chunk(
     Path((upload, chunk)): Path<(String, u64)>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    if !c.has_anywhere(Role::DataOwner) {
-        return Err(ApiError::forbidden(format!(
-            "user {} is not a data owner",
-            c.user
-        )));
-    }
-    let up = coordinator::find(&state, &upload)?;
-    coordinator::check_uploader(&c, &up)?;
+    let up = own_upload(&state, &c, &upload)?;
     let [own, first, second] = wire::decode_envelope(&body)
         .ok_or_else(|| ApiError::bad_request("malformed relay envelope"))?;
     store_chunk(&state, &up, chunk, own).await?;
@@ -423,16 +410,7 @@ pub async fn relay_chunk(
             chunk,
             sealed: b64.encode(sealed),
         };
-        match call(&state, p, &req).await? {
-            PeerReply::Ok => {}
-            PeerReply::Refused { detail, .. } => {
-                return Err(ApiError::refused_by_peer(format!(
-                    "{} refused chunk {chunk}: {detail}",
-                    state.party_name(p.index())
-                )));
-            }
-            other => return Err(ApiError::internal(format!("unexpected reply {other:?}"))),
-        }
+        expect_ok(&state, p, call(&state, p, &req).await)?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -135,6 +135,25 @@ pub(crate) async fn call(
     })
 }
 
+/// Turns a peer's answer into `Ok(())` for [`PeerReply::Ok`] or an error naming the peer.
+pub(crate) fn expect_ok(
+    state: &AppState,
+    peer: PartyId,
+    reply: Result<PeerReply, ApiError>,
+) -> Result<(), ApiError> {
+    match reply? {
+        PeerReply::Ok => Ok(()),
+        PeerReply::Refused { detail, .. } => Err(ApiError::refused_by_peer(format!(
+            "{} refused: {detail}",
+            state.party_name(peer.index())
+        ))),
+        other => Err(ApiError::internal(format!(
+            "unexpected reply from {}: {other:?}",
+            state.party_name(peer.index())
+        ))),
+    }
+}
+
 /// Tells `to` to drop job `id`.
 pub(crate) async fn abort(
     state: &AppState,

@@ -1,6 +1,6 @@
 //! The two-phase commit of an upload, the withdrawal of a dataset, and the peer side of both.
 use crate::auth::Caller;
-use crate::jobs::peer::{PeerReply, PeerRequest, call, other_parties};
+use crate::jobs::peer::{PeerReply, PeerRequest, call, expect_ok, other_parties};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use sharestat_net::PartyId;
@@ -187,23 +187,10 @@ pub async fn withdraw(
     let [a, b] = other_parties(state);
     let (ra, rb) = tokio::join!(call(state, a, &req), call(state, b, &req));
     for (p, r) in [(a, ra), (b, rb)] {
-        match r {
-            Ok(PeerReply::Ok) => {}
-            Ok(PeerReply::Refused { detail, .. }) => {
-                return Err(ApiError::refused_by_peer(format!(
-                    "withdrawn here, but {} refused: {detail}",
-                    state.party_name(p.index())
-                )));
-            }
-            Ok(other) => return Err(ApiError::internal(format!("unexpected reply {other:?}"))),
-            Err(e) => {
-                return Err(ApiError::peer_unavailable(format!(
-                    "withdrawn here, but not yet at {}: {}; withdraw there when it is back",
-                    state.party_name(p.index()),
-                    e.detail
-                )));
-            }
-        }
+        expect_ok(state, p, r).map_err(|e| ApiError {
+            detail: format!("withdrawn here, but not yet everywhere: {}", e.detail),
+            ..e
+        })?;
     }
     Ok(ds)
 }
