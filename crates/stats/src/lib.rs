@@ -1,0 +1,21 @@
+//! # sharestat-stats: statistics on secret-shared columns
+//!
+//! The layer between the engine (`sharestat-mpc`) and the analysis language: each function
+//! takes the shares of a column (and its private presence mask), runs the secure computation
+//! in lockstep on the three nodes, and returns **public** results, revealing only what its doc
+//! says. Arithmetic is exact wherever the statistic allows: counts and sums are computed in the
+//! ring as integers (decimals are stored as integers scaled by `10^decimals`) and divided only
+//! after the aggregates are revealed, as the design brief asks.
+//!
+//! - [`column`]: a shared column with its presence mask and decimal scale.
+//! - [`summary`]: count, sum, mean, variance, standard deviation.
+//! - [`order`]: quantiles (R type 7), median, min and max, by secure selection.
+//! - [`freq`]: frequency tables of one-hot encoded categorical columns.
+#![forbid(unsafe_code)]
+
+pub mod column;
+pub mod freq;
+pub mod order;
+pub mod summary;
+
+pub use column::Column;

@@ -1,0 +1,75 @@
+//! Quantiles (R's default type 7), median, minimum and maximum, by secure selection
+//! (`Party::select_kth`: shuffle, then selection with revealed comparisons of distinct keys).
+//!
+//! Missing values are moved past every present value (`m ∘ (x - B) + B` with a public bound
+//! `B`), so the order statistics of rank `0..n` are those of the present values; `n` is
+//! revealed first (R's type 7 needs it). For each probability `p`, `h = (n - 1) p`; the result
+//! `x[⌊h⌋] + (h - ⌊h⌋)(x[⌈h⌉] - x[⌊h⌋])` is computed on shares with the interpolation weight as a
+//! public fixed-point integer, so **only the quantile itself is revealed** (to within
+//! `2^-24` of the gap between the two order statistics), not the two order statistics.
+//! Quantiles 0 and 1 are the minimum and maximum: single patients' values, which disclosure
+//! control allows only where the study policy says so.
+use crate::column::Column;
+use sharestat_mpc::{AShares, Party};
+
+/// Fixed-point bits of the interpolation weight.
+const WEIGHT_BITS: u32 = 24;
+
+/// Bits of the keys compared: encoded values must satisfy `|x| < 2^(KEY_BITS - 2)`.
+pub const KEY_BITS: u32 = 40;
+
+/// R type 7 quantiles of the present values of `col` at `probs` (each in `[0, 1]`).
+/// Returns `None` when no value is present.
+pub fn quantiles(
+    p: &mut Party,
+    col: &Column,
+    probs: &[f64],
+) -> sharestat_mpc::Result<Option<Vec<f64>>> {
+    let n_total = col.len();
+    let (keys, n) = match &col.present {
+        None => (col.values.clone(), n_total as u64),
+        Some(m) => {
+            let n = p.reveal(&m.sum())?[0];
+            let big = 1u64 << (KEY_BITS - 2);
+            // m ∘ (x - B) + B: x where present, B where missing.
+            let shifted = col.values.add_const(p.id(), big.wrapping_neg());
+            let moved = p.mul(m, &shifted)?.add_const(p.id(), big);
+            (moved, n)
+        }
+    };
+    if n == 0 {
+        return Ok(None);
+    }
+    let mut ranks: Vec<usize> = Vec::new();
+    let mut plan = Vec::new();
+    for &pr in probs {
+        let h = (n - 1) as f64 * pr;
+        let lo = h.floor() as usize;
+        let hi = h.ceil().min((n - 1) as f64) as usize;
+        let w = ((h - lo as f64) * (1u64 << WEIGHT_BITS) as f64).round() as u64;
+        plan.push((lo, hi, w));
+        ranks.push(lo);
+        ranks.push(hi);
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    let picked = p.select_kth(&keys, &ranks, KEY_BITS)?;
+    let at = |r: usize| ranks.binary_search(&r).expect("rank selected");
+    // y = x_lo * 2^W + w (x_hi - x_lo), one value per probability, revealed together.
+    let mut outs = Vec::with_capacity(plan.len());
+    for &(lo, hi, w) in &plan {
+        let xl = picked.slice(at(lo)..at(lo) + 1);
+        let xh = picked.slice(at(hi)..at(hi) + 1);
+        outs.push(xl.scale(1 << WEIGHT_BITS).add(&xh.sub(&xl).scale(w)));
+    }
+    let opened = p.reveal(&AShares::concat(&outs.iter().collect::<Vec<_>>()))?;
+    let unit = col.unit() * (1u64 << WEIGHT_BITS) as f64;
+    Ok(Some(
+        opened.iter().map(|&y| y as i64 as f64 / unit).collect(),
+    ))
+}
+
+/// The median (R's `median`, equal to the type 7 quantile at 0.5).
+pub fn median(p: &mut Party, col: &Column) -> sharestat_mpc::Result<Option<f64>> {
+    Ok(quantiles(p, col, &[0.5])?.map(|q| q[0]))
+}
