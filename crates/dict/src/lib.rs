@@ -17,6 +17,7 @@
 //! | [`mod@harmonise`] | one raw [`Cell`] -> its encoded value or a description of what was expected |
 //! | [`encode`] | the encoded (stored) columns and [`encode_row`] |
 //! | [`error`] | [`DictError`] |
+//! | [`policy`] | the study's disclosure policy ([`Policy`]): parsing, defaults, count and subset rules |
 //!
 //! # Encoding
 //!
@@ -32,11 +33,13 @@ pub mod encode;
 pub mod error;
 pub mod harmonise;
 mod parse;
+pub mod policy;
 pub mod spec;
 
 pub use encode::encode_row;
 pub use error::DictError;
 pub use harmonise::harmonise;
+pub use policy::{Policy, PolicyError};
 pub use spec::{
     Cell, ColumnSpec, ColumnType, Dictionary, EncodedColumn, EncodedKind, SiteConventions,
 };

@@ -95,6 +95,7 @@ pub async fn create(
     c.require(None, &[Role::Admin])?;
     let dict = sharestat_dict::Dictionary::parse(&b.dictionary)
         .map_err(|e| ApiError::bad_request(format!("data dictionary: {e}")))?;
+    sharestat_dict::Policy::parse(&b.policy).map_err(|e| ApiError::bad_request(e.to_string()))?;
     if dict.study != b.id {
         return Err(ApiError::bad_request(format!(
             "the data dictionary is for study {:?}, not {:?}",

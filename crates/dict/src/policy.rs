@@ -1,0 +1,144 @@
+//! The study's disclosure policy: the rules every node checks before any output leaves the
+//! secure computation (design brief §7). A TOML document agreed by the consortium; each node
+//! holds its own copy (and its hash) and enforces it independently, so a node with a stricter
+//! copy vetoes a query the others would allow.
+//!
+//! Defaults are the brief's (stricter than DataSHIELD's 3): counts 0 or >= 5, subsets of >= 5
+//! rows leaving >= 5 out, at most 40 levels, no single-patient values (min, max, quantiles 0
+//! and 1) unless `allow_extremes`.
+use serde::Deserialize;
+
+/// A disclosure policy.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// Any revealed count (table cell, subset or group size) must be 0 or at least this.
+    pub min_cell: u64,
+    /// A subset (filter or group) must have at least this many rows.
+    pub min_subset: u64,
+    /// A subset must leave at least this many rows out (blocks "all but one" differencing).
+    pub min_complement: u64,
+    /// At most this many levels per dimension of a revealed table.
+    pub max_levels: usize,
+    /// Whether outputs that are one patient's value (min, max, quantiles 0 and 1) may leave.
+    pub allow_extremes: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            min_cell: 5,
+            min_subset: 5,
+            min_complement: 5,
+            max_levels: 40,
+            allow_extremes: false,
+        }
+    }
+}
+
+/// A policy document that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// Not TOML, an unknown key, or a value of the wrong type (position included).
+    #[error("disclosure policy: {0}")]
+    Syntax(String),
+    /// A rule that would let everything out or nothing.
+    #[error("disclosure policy: {0}")]
+    Invalid(String),
+}
+
+impl Policy {
+    /// Parses and checks a policy document; absent keys take the defaults.
+    pub fn parse(text: &str) -> Result<Policy, PolicyError> {
+        let p: Policy = toml::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        if p.min_cell == 0 || p.min_subset == 0 {
+            return Err(PolicyError::Invalid(
+                "min_cell and min_subset must be at least 1".into(),
+            ));
+        }
+        if p.max_levels < 2 {
+            return Err(PolicyError::Invalid("max_levels must be at least 2".into()));
+        }
+        Ok(p)
+    }
+
+    /// Checks one revealed count: `Err(rule)` naming the rule when it is between 1 and
+    /// `min_cell - 1` (the count itself is never part of the message).
+    pub fn check_count(&self, count: u64) -> Result<(), String> {
+        if count == 0 || count >= self.min_cell {
+            Ok(())
+        } else {
+            Err(format!(
+                "min_cell: counts must be 0 or at least {}",
+                self.min_cell
+            ))
+        }
+    }
+
+    /// Checks a subset of `size` rows out of `total`.
+    pub fn check_subset(&self, size: u64, total: u64) -> Result<(), String> {
+        if size < self.min_subset {
+            return Err(format!(
+                "min_subset: a subset needs at least {} rows",
+                self.min_subset
+            ));
+        }
+        if total.saturating_sub(size) < self.min_complement {
+            return Err(format!(
+                "min_complement: a subset must leave at least {} rows out",
+                self.min_complement
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_adrenal_policy_parses() {
+        let text = include_str!("../../../examples/adrenal/policy.toml");
+        let p = Policy::parse(text).unwrap();
+        assert_eq!(
+            p,
+            Policy {
+                allow_extremes: true,
+                ..Policy::default()
+            }
+        );
+    }
+
+    #[test]
+    fn defaults_and_errors() {
+        assert_eq!(Policy::parse("").unwrap(), Policy::default());
+        assert!(
+            matches!(Policy::parse("min_cel = 3"), Err(PolicyError::Syntax(m)) if m.contains("min_cel"))
+        );
+        assert!(matches!(
+            Policy::parse("min_cell = 0"),
+            Err(PolicyError::Invalid(_))
+        ));
+        assert!(matches!(
+            Policy::parse("min_cell = \"five\""),
+            Err(PolicyError::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn rules() {
+        let p = Policy::default();
+        assert!(p.check_count(0).is_ok() && p.check_count(5).is_ok());
+        let e = p.check_count(3).unwrap_err();
+        assert!(e.contains("min_cell") && !e.contains('3'));
+        assert!(p.check_subset(4, 100).is_err());
+        assert!(
+            p.check_subset(96, 100)
+                .unwrap_err()
+                .contains("min_complement")
+        );
+        assert!(p.check_subset(50, 100).is_ok());
+    }
+}
