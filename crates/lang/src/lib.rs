@@ -1,7 +1,7 @@
 //! `sharestat-lang`: the analysis language of sharestat, a subset of R. This crate
 //! is its front end: lexer, syntax tree and parser, with errors that point at a
-//! line and column. Type checking and evaluation live elsewhere and walk the
-//! [`ast`].
+//! line and column, and the type checker ([`check`]) that refuses any program that
+//! would show private data. Evaluation lives elsewhere and walks the [`ast`].
 //!
 //! ```
 //! use sharestat_lang::{parse, StmtKind};
@@ -39,11 +39,13 @@
 //! | [`ast`] | [`Program`], [`Stmt`], [`Expr`], [`Arg`], [`UnOp`], [`BinOp`], precedence levels |
 //! | [`parser`] | recursive descent with precedence climbing: [`parse`], [`parse_expr`], [`is_incomplete`] (expressions in `parser/expr.rs`) |
 //! | [`display`] | R source from the tree (`Display`) and the [`Sexp`] test form |
+//! | [`check`] | the type checker: [`check::Checker`], [`check::Ty`], [`check::TypeError`]; refuses programs that would show private data |
 //! | [`error`] | [`ParseError`], [`ParseErrorKind`], [`ParseError::render`] |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod ast;
+pub mod check;
 pub mod display;
 pub mod error;
 pub mod lexer;

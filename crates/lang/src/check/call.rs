@@ -1,0 +1,544 @@
+//! Calls: R-style argument matching against a signature, and the typing rules of
+//! each function the language knows (loading, element-wise functions, aggregates,
+//! and statistical tests declared as returning [`PubTy::Any`] for now).
+
+use super::error::close_names;
+use super::expr::{Elem, Scope, elem, logical, mismatch, numeric, unsupported};
+use super::{Checker, PrivTy, PubTy, Ty, TypeError, TypeErrorKind, describe};
+use crate::ast::{Arg, Expr, ExprKind};
+
+/// A function's arguments: named parameters (the first `required` must be given)
+/// and, for `Some(min)`, `...` taking all positional arguments (at least `min`).
+struct Sig {
+    params: &'static [&'static str],
+    required: usize,
+    dots: Option<usize>,
+}
+
+const fn sig(params: &'static [&'static str], required: usize) -> Sig {
+    Sig {
+        params,
+        required,
+        dots: None,
+    }
+}
+
+const fn dots(params: &'static [&'static str], min: usize) -> Sig {
+    Sig {
+        params,
+        required: 0,
+        dots: Some(min),
+    }
+}
+
+const MODEL: &[&str] = &["formula", "data", "subset", "weights", "na.action"];
+const TEST2: &[&str] = &[
+    "x",
+    "y",
+    "data",
+    "alternative",
+    "mu",
+    "paired",
+    "var.equal",
+    "conf.level",
+    "exact",
+    "correct",
+    "method",
+    "simulate.p.value",
+];
+
+/// The functions the checker knows, with their signatures.
+fn signature(name: &str) -> Option<Sig> {
+    Some(match name {
+        "load" => sig(&["study", "name"], 1),
+        "c" | "rbind" => dots(&[], 1),
+        "subset" => sig(&["x", "subset"], 2),
+        "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" => sig(&["x"], 1),
+        "summary" => sig(&["object"], 1),
+        "ifelse" => sig(&["test", "yes", "no"], 3),
+        "cut" => sig(&["x", "breaks", "labels", "right", "include.lowest"], 2),
+        "mean" | "var" | "sd" | "median" => sig(&["x", "na.rm"], 1),
+        "sum" | "min" | "max" | "range" => dots(&["na.rm"], 1),
+        "quantile" => sig(&["x", "probs", "na.rm", "type"], 1),
+        "table" => dots(&["useNA"], 1),
+        "cor" => sig(&["x", "y", "use", "method"], 1),
+        "Surv" => sig(&["time", "event"], 2),
+        "survfit" | "survdiff" | "coxph" | "lm" => sig(MODEL, 1),
+        "fisher.test" | "chisq.test" | "t.test" | "wilcox.test" | "cor.test" => sig(TEST2, 1),
+        _ => return None,
+    })
+}
+
+const FUNCTIONS: &[&str] = &[
+    "load",
+    "c",
+    "rbind",
+    "subset",
+    "is.na",
+    "print",
+    "length",
+    "nrow",
+    "ncol",
+    "names",
+    "freq",
+    "summary",
+    "ifelse",
+    "cut",
+    "mean",
+    "var",
+    "sd",
+    "median",
+    "sum",
+    "min",
+    "max",
+    "range",
+    "quantile",
+    "table",
+    "cor",
+    "Surv",
+    "survfit",
+    "survdiff",
+    "coxph",
+    "lm",
+    "fisher.test",
+    "chisq.test",
+    "t.test",
+    "wilcox.test",
+    "cor.test",
+];
+
+/// Arguments matched to a signature: one slot per parameter, then `...`.
+struct Bound<'e> {
+    slots: Vec<Option<&'e Expr>>,
+    dots: Vec<&'e Expr>,
+}
+
+fn arg_error(func: &str, message: String, at: &Expr) -> TypeError {
+    TypeError::new(
+        at,
+        TypeErrorKind::Arguments {
+            func: func.to_owned(),
+            message,
+        },
+    )
+}
+
+/// Matches `args` as R does: names exactly, then positions in order (or into `...`).
+fn bind<'e>(call: &Expr, func: &str, args: &'e [Arg], sig: &Sig) -> Result<Bound<'e>, TypeError> {
+    let mut slots = vec![None; sig.params.len()];
+    let mut rest = Vec::new();
+    for a in args {
+        let Some(v) = &a.value else {
+            return Err(arg_error(func, "empty argument".to_owned(), call));
+        };
+        match &a.name {
+            Some(n) => {
+                let Some(i) = sig.params.iter().position(|p| p == n) else {
+                    let known = if sig.params.is_empty() {
+                        "it takes no named arguments".to_owned()
+                    } else {
+                        format!("its arguments are {}", sig.params.join(", "))
+                    };
+                    return Err(arg_error(
+                        func,
+                        format!("unknown argument `{n}`; {known}"),
+                        v,
+                    ));
+                };
+                if slots[i].replace(v).is_some() {
+                    return Err(arg_error(func, format!("argument `{n}` given twice"), v));
+                }
+            }
+            None => rest.push(v),
+        }
+    }
+    let mut dots_args = Vec::new();
+    for v in rest {
+        if sig.dots.is_some() {
+            dots_args.push(v);
+        } else if let Some(slot) = slots.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(v);
+        } else {
+            let n = sig.params.len();
+            return Err(arg_error(func, format!("takes at most {n} arguments"), v));
+        }
+    }
+    if let Some(i) = slots[..sig.required].iter().position(Option::is_none) {
+        let p = sig.params[i];
+        return Err(arg_error(func, format!("needs argument `{p}`"), call));
+    }
+    if let Some(min) = sig.dots
+        && dots_args.len() < min
+    {
+        return Err(arg_error(
+            func,
+            format!("needs at least {min} argument"),
+            call,
+        ));
+    }
+    Ok(Bound {
+        slots,
+        dots: dots_args,
+    })
+}
+
+impl Checker {
+    pub(super) fn call(
+        &self,
+        e: &Expr,
+        func: &Expr,
+        args: &[Arg],
+        scope: Scope<'_>,
+    ) -> Result<Ty, TypeError> {
+        let Some(name) = func.as_ident() else {
+            return Err(unsupported(func, "only named functions can be called"));
+        };
+        let Some(sig) = signature(name) else {
+            return Err(TypeError::new(
+                func,
+                TypeErrorKind::UnknownFunction {
+                    name: name.to_owned(),
+                    suggestions: close_names(name, FUNCTIONS.iter().copied()),
+                },
+            ));
+        };
+        let b = bind(e, name, args, &sig)?;
+        let ty = |i: usize| -> Result<Option<(&Expr, Ty)>, TypeError> {
+            b.slots[i]
+                .map(|a| Ok((a, self.expr(a, scope)?)))
+                .transpose()
+        };
+        let first = || -> Result<(&Expr, Ty), TypeError> {
+            Ok(ty(0)?.expect("required argument is bound"))
+        };
+        // na.rm (and similar flags) must be public logical values.
+        for (p, v) in sig.params.iter().zip(&b.slots) {
+            if let (&"na.rm", Some(v)) = (p, v) {
+                let t = self.expr(v, scope)?;
+                if !matches!(t, Ty::Public(PubTy::Bool | PubTy::Any)) {
+                    return Err(mismatch(v, &t, "TRUE or FALSE"));
+                }
+            }
+        }
+        let public = |t: PubTy| Ok(Ty::Public(t));
+        match name {
+            "load" => self.load(e, &b),
+            "c" => self.combine(e, &b.dots, scope),
+            "rbind" => self.rbind(e, &b.dots, scope),
+            "subset" => {
+                let (x, xt) = first()?;
+                let cond = b.slots[1].expect("required");
+                match &xt {
+                    Ty::Private(PrivTy::Table { columns }) => {
+                        let ct = self.expr(cond, columns)?;
+                        logical(cond, &ct)?;
+                        Ok(xt)
+                    }
+                    Ty::Public(PubTy::Table | PubTy::Any) => public(PubTy::Table),
+                    _ => Err(mismatch(x, &xt, "a table")),
+                }
+            }
+            "is.na" => Ok(match first()?.1 {
+                Ty::Private(_) => Ty::Private(PrivTy::Bool),
+                _ => Ty::Public(PubTy::BoolVec),
+            }),
+            "print" => {
+                first()?;
+                public(PubTy::Str)
+            }
+            "length" | "nrow" | "ncol" => {
+                let (x, xt) = first()?;
+                if name != "length"
+                    && matches!(xt, Ty::Private(ref p) if !matches!(p, PrivTy::Table { .. }))
+                {
+                    return Err(mismatch(x, &xt, "a table"));
+                }
+                public(PubTy::Int)
+            }
+            "names" => match first()? {
+                (_, Ty::Private(PrivTy::Table { .. }) | Ty::Public(_)) => public(PubTy::StrVec),
+                (x, t) => Err(mismatch(x, &t, "a table")),
+            },
+            "summary" | "freq" => {
+                first()?;
+                public(PubTy::Table)
+            }
+            "table" => {
+                if b.dots.len() > 2 {
+                    return Err(arg_error(name, "takes one or two vectors".to_owned(), e));
+                }
+                for v in &b.dots {
+                    let t = self.expr(v, scope)?;
+                    if matches!(elem(&t), Elem::Other) {
+                        return Err(mismatch(v, &t, "a vector"));
+                    }
+                }
+                public(PubTy::Table)
+            }
+            "mean" | "var" | "sd" | "median" => {
+                let (x, xt) = first()?;
+                if !(name == "median" && elem(&xt) == Elem::Date) {
+                    numeric(x, &xt)?;
+                }
+                public(PubTy::Num)
+            }
+            "sum" | "min" | "max" | "range" => {
+                for v in &b.dots {
+                    let t = self.expr(v, scope)?;
+                    if !(name != "sum" && elem(&t) == Elem::Date) {
+                        numeric(v, &t)?;
+                    }
+                }
+                public(if name == "range" {
+                    PubTy::NumVec
+                } else {
+                    PubTy::Num
+                })
+            }
+            "quantile" => {
+                let (x, xt) = first()?;
+                numeric(x, &xt)?;
+                self.public_arg(ty(1)?, "public probabilities")?;
+                public(PubTy::NumVec)
+            }
+            "cor" => {
+                let (x, xt) = first()?;
+                match ty(1)? {
+                    Some((y, yt)) => {
+                        numeric(x, &xt)?;
+                        numeric(y, &yt)?;
+                        public(PubTy::Num)
+                    }
+                    None => public(PubTy::Table),
+                }
+            }
+            "ifelse" => self.ifelse(e, &b, scope),
+            "cut" => self.cut(&b, scope),
+            "Surv" => Err(unsupported(e, "Surv() is used inside a formula")),
+            _ => {
+                // Statistical functions: arguments are checked, the result is
+                // public and not typed further yet.
+                for v in b.slots.iter().flatten() {
+                    self.expr(v, scope)?;
+                }
+                public(PubTy::Any)
+            }
+        }
+    }
+
+    /// A public argument, if given.
+    fn public_arg(&self, arg: Option<(&Expr, Ty)>, expected: &str) -> Result<(), TypeError> {
+        match arg {
+            Some((v, t @ Ty::Private(_))) => Err(mismatch(v, &t, expected)),
+            _ => Ok(()),
+        }
+    }
+
+    /// `load("name")` or `load(study, "name")`.
+    fn load(&self, e: &Expr, b: &Bound<'_>) -> Result<Ty, TypeError> {
+        let arg = b.slots[1].or(b.slots[0]).expect("required");
+        let ExprKind::Str(name) = &arg.kind else {
+            return Err(unsupported(
+                arg,
+                "load() takes the dataset name as a string",
+            ));
+        };
+        match self.env.datasets.get(name) {
+            Some(dict) => Ok(Ty::Private(PrivTy::from_dictionary(dict))),
+            None => Err(TypeError::new(
+                if b.slots[1].is_some() { arg } else { e },
+                TypeErrorKind::UnknownDataset {
+                    name: name.clone(),
+                    available: self.env.datasets.keys().cloned().collect(),
+                },
+            )),
+        }
+    }
+
+    /// `c(...)`: private vectors of one kind (with public numbers among private
+    /// numerics), or public values.
+    fn combine(&self, e: &Expr, items: &[&Expr], scope: Scope<'_>) -> Result<Ty, TypeError> {
+        let mut typed = Vec::with_capacity(items.len());
+        for v in items {
+            typed.push((*v, self.expr(v, scope)?));
+        }
+        self.join(e, &typed)
+    }
+
+    /// The common type of `typed` (for `c` and `ifelse`); `e` is the whole call.
+    fn join(&self, e: &Expr, typed: &[(&Expr, Ty)]) -> Result<Ty, TypeError> {
+        let incompatible = |a: &Ty, b: &Ty| {
+            TypeError::new(
+                e,
+                TypeErrorKind::Incompatible {
+                    expr: e.to_string(),
+                    message: format!("cannot combine a {} with a {}", describe(a), describe(b)),
+                },
+            )
+        };
+        let Some(private) = typed.iter().find_map(|(_, t)| match t {
+            Ty::Private(p) => Some(p),
+            Ty::Public(_) => None,
+        }) else {
+            let kinds: Vec<Elem> = typed.iter().map(|(_, t)| elem(t)).collect();
+            return Ok(Ty::Public(if kinds.is_empty() {
+                PubTy::Null
+            } else if kinds.contains(&Elem::Str) {
+                PubTy::StrVec
+            } else if kinds.iter().all(|k| *k == Elem::Bool) {
+                PubTy::BoolVec
+            } else {
+                PubTy::NumVec
+            }));
+        };
+        let mut acc = Ty::Private(private.clone());
+        for (v, t) in typed {
+            acc = match (&acc, t) {
+                (_, Ty::Private(PrivTy::Table { .. })) => {
+                    return Err(mismatch(v, t, "a vector (use rbind() for tables)"));
+                }
+                (
+                    Ty::Private(PrivTy::Num { decimals: a }),
+                    Ty::Private(PrivTy::Num { decimals: b }),
+                ) => Ty::Private(PrivTy::Num {
+                    decimals: *a.max(b),
+                }),
+                (Ty::Private(PrivTy::Num { .. }), Ty::Public(_))
+                    if matches!(elem(t), Elem::Num | Elem::Any) =>
+                {
+                    acc
+                }
+                (
+                    Ty::Private(PrivTy::Cat { levels: a }),
+                    Ty::Private(PrivTy::Cat { levels: b }),
+                ) if a == b => acc,
+                (Ty::Private(PrivTy::Bool), Ty::Private(PrivTy::Bool))
+                | (Ty::Private(PrivTy::Date), Ty::Private(PrivTy::Date)) => acc,
+                (Ty::Private(PrivTy::Bool), Ty::Public(_))
+                    if matches!(elem(t), Elem::Bool | Elem::Any) =>
+                {
+                    acc
+                }
+                _ => return Err(incompatible(&acc, t)),
+            };
+        }
+        Ok(acc)
+    }
+
+    /// `rbind(...)`: private tables with the same columns.
+    fn rbind(&self, e: &Expr, items: &[&Expr], scope: Scope<'_>) -> Result<Ty, TypeError> {
+        let mut acc: Option<Ty> = None;
+        for v in items {
+            let t = self.expr(v, scope)?;
+            match (&acc, &t) {
+                (_, Ty::Private(PrivTy::Table { .. }) | Ty::Public(PubTy::Table)) => {}
+                _ => return Err(mismatch(v, &t, "a table")),
+            }
+            if let Some(a) = &acc
+                && *a != t
+            {
+                let message = match (a, &t) {
+                    (
+                        Ty::Private(PrivTy::Table { columns: x }),
+                        Ty::Private(PrivTy::Table { columns: y }),
+                    ) => {
+                        let diff = x
+                            .iter()
+                            .zip(y)
+                            .find(|(p, q)| p != q)
+                            .map(|(p, _)| p.0.clone());
+                        match diff {
+                            Some(c) => {
+                                format!("`{v}` differs from the first table in column `{c}`")
+                            }
+                            None => format!(
+                                "`{v}` has {} columns, the first table {}",
+                                y.len(),
+                                x.len()
+                            ),
+                        }
+                    }
+                    _ => format!("cannot bind a {} to a {}", describe(&t), describe(a)),
+                };
+                return Err(TypeError::new(
+                    e,
+                    TypeErrorKind::Incompatible {
+                        expr: e.to_string(),
+                        message,
+                    },
+                ));
+            }
+            acc = Some(t);
+        }
+        Ok(acc.expect("rbind has at least one argument"))
+    }
+
+    /// `ifelse(test, yes, no)`: public strings as `yes`/`no` of a private test make
+    /// a private categorical with those levels.
+    fn ifelse(&self, e: &Expr, b: &Bound<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+        let [test, yes, no] = [0, 1, 2].map(|i| b.slots[i].expect("required"));
+        let tt = self.expr(test, scope)?;
+        logical(test, &tt)?;
+        let (yt, nt) = (self.expr(yes, scope)?, self.expr(no, scope)?);
+        if let (ExprKind::Str(y), ExprKind::Str(n), Ty::Private(_)) = (&yes.kind, &no.kind, &tt) {
+            let mut levels = vec![y.clone()];
+            if n != y {
+                levels.push(n.clone());
+            }
+            return Ok(Ty::Private(PrivTy::Cat { levels }));
+        }
+        let joined = self.join(e, &[(yes, yt), (no, nt)])?;
+        Ok(match (tt, joined) {
+            (Ty::Private(_), Ty::Public(p)) => match p {
+                PubTy::Bool | PubTy::BoolVec => Ty::Private(PrivTy::Bool),
+                PubTy::Num | PubTy::Int | PubTy::NumVec | PubTy::Any => {
+                    Ty::Private(PrivTy::Num { decimals: 0 })
+                }
+                _ => {
+                    return Err(unsupported(
+                        e,
+                        "ifelse() of a private test gives numbers, logical values or two strings",
+                    ));
+                }
+            },
+            (_, j) => j,
+        })
+    }
+
+    /// `cut(x, breaks = c(...), labels = ...)`: a private categorical whose levels
+    /// are the labels, or `(a,b]` from literal breaks.
+    fn cut(&self, b: &Bound<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+        let [x, breaks] = [0, 1].map(|i| b.slots[i].expect("required"));
+        let xt = self.expr(x, scope)?;
+        numeric(x, &xt)?;
+        let bt = self.expr(breaks, scope)?;
+        if matches!(bt, Ty::Private(_)) {
+            return Err(mismatch(breaks, &bt, "public breaks"));
+        }
+        numeric(breaks, &bt)?;
+        let literals = |e: &Expr, f: &mut dyn FnMut(&ExprKind)| e.walk(&mut |s| f(&s.kind));
+        let mut levels = Vec::new();
+        if let Some(labels) = b.slots[2] {
+            literals(labels, &mut |k| {
+                if let ExprKind::Str(s) = k {
+                    levels.push(s.clone());
+                }
+            });
+        } else {
+            let mut points = Vec::new();
+            literals(breaks, &mut |k| match k {
+                ExprKind::Num(v) => points.push(crate::display::fmt_num(*v)),
+                ExprKind::Int(v) => points.push(v.to_string()),
+                _ => {}
+            });
+            levels = points
+                .windows(2)
+                .map(|w| format!("({},{}]", w[0], w[1]))
+                .collect();
+        }
+        Ok(match xt {
+            Ty::Private(_) => Ty::Private(PrivTy::Cat { levels }),
+            _ => Ty::Public(PubTy::StrVec),
+        })
+    }
+}

@@ -1,0 +1,262 @@
+//! The type checker on the adrenal fixture: the pilot's transcript type-checks,
+//! and every way of showing private data is refused with a message that names the
+//! expression and points at it.
+
+use sharestat_dict::Dictionary;
+use sharestat_lang::check::{Checker, Env, PrivTy, PubTy, Ty, TypeError, TypeErrorKind, describe};
+use sharestat_lang::{parse, parse_expr};
+
+fn checker() -> Checker {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/adrenal/dictionary.toml"
+    );
+    let text = std::fs::read_to_string(path).expect("fixture dictionary");
+    let dict = Dictionary::parse(&text).expect("valid dictionary");
+    let env = Env::new()
+        .with_dataset("munich", dict.clone())
+        .with_dataset("rome", dict);
+    let mut c = Checker::new(env);
+    c.check_program(&parse("tm <- load(\"munich\")\ntr <- load(\"rome\")").unwrap())
+        .expect("loads");
+    c
+}
+
+fn ok(c: &mut Checker, src: &str) -> Vec<Ty> {
+    let p = parse(src).unwrap_or_else(|e| panic!("{}", e.render(src)));
+    c.check_program(&p).unwrap_or_else(|e| panic!("{src}: {e}"))
+}
+
+fn refused(src: &str) -> TypeError {
+    let mut c = checker();
+    match c.check_program(&parse(src).unwrap()) {
+        Ok(t) => panic!("{src} accepted as {t:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn pilot_transcript_type_checks() {
+    let mut c = checker();
+    assert!(
+        matches!(c.var("tm"), Some(Ty::Private(PrivTy::Table { columns })) if columns.len() == 26)
+    );
+    assert_eq!(
+        describe(c.var("tr").unwrap()),
+        "private table with 26 columns"
+    );
+    let src = "length(tm$age)
+quantile(c(tm$age, tr$age))
+freq(c(tm$gender, tr$gender))
+freq(c(subset(tm, event_death == 0 & ecog_status == \"0\")$follow_up_months, subset(tr, event_death == 0 & ecog_status == \"0\")$follow_up_months))
+s <- subset(rbind(tm, tr), event_death == 1)
+mean(s$age)
+nrow(s)
+names(tm)
+quantile(tm$age, probs = c(0.25, 0.5, 0.75), na.rm = TRUE)
+table(tm$gender, tm$ecog_status %in% c(\"0\", \"1\"))
+km <- survfit(Surv(follow_up_months, event_death) ~ ecog_status, data = rbind(tm, tr))
+fisher.test(table(tm$bed10_gy >= 80, tm$local_control == \"complete\"))
+g <- cut(tm$age, breaks = c(18, 60, 110))
+freq(g)
+mean(ifelse(is.na(tm$pattern), 0, 1))
+old <- tm[tm$age > 60, ]
+sd(old$follow_up_months / 12)";
+    let t = ok(&mut c, src);
+    use PubTy::*;
+    let public: Vec<Ty> = [
+        Int, NumVec, Table, Table, Num, Int, StrVec, NumVec, Table, Any, Any,
+    ]
+    .map(Ty::Public)
+    .to_vec();
+    assert_eq!(t[..4], public[..4]);
+    assert!(matches!(&t[4], Ty::Private(PrivTy::Table { .. })));
+    assert_eq!(t[5..12], public[4..]);
+    assert_eq!(
+        t[12],
+        Ty::Private(PrivTy::Cat {
+            levels: vec!["(18,60]".into(), "(60,110]".into()]
+        })
+    );
+    assert_eq!(
+        c.type_of(&parse_expr("tm$follow_up_months * tm$bed10_gy").unwrap()),
+        Ok(Ty::Private(PrivTy::Num { decimals: 2 }))
+    );
+    // State carries over between REPL lines.
+    ok(&mut c, "mean(old$age)");
+}
+
+#[test]
+fn printing_private_data_is_refused() {
+    let e = refused("tm$age");
+    assert_eq!(
+        e.to_string(),
+        "line 1, column 1: would print private data: `tm$age` is a private numeric vector \
+         [use an aggregate such as mean(), quantile()]"
+    );
+    for (src, what) in [
+        ("tm", "`tm` is a private table with 26 columns"),
+        ("c(tm$age)", "`c(tm$age)` is a private numeric vector"),
+        ("tm$age + 1", "`tm$age + 1` is a private numeric vector"),
+        ("tm$gender == \"male\"", "is a private logical vector"),
+        (
+            "tm[[\"gender\"]]",
+            "is a private categorical vector with 2 levels",
+        ),
+        ("subset(tm, age > 60)", "is a private table"),
+        ("tm$age[tm$age > 60]", "is a private numeric vector"),
+    ] {
+        let e = refused(src);
+        assert!(
+            matches!(e.kind, TypeErrorKind::PrivateOutput { .. }),
+            "{src}: {e}"
+        );
+        assert!(e.to_string().contains(what), "{src}: {e}");
+    }
+    // Assigning is fine; showing the variable is not.
+    let e = refused("x <- tm$age * 2\nx");
+    assert_eq!((e.span.start.line, e.span.start.col), (2, 1));
+}
+
+#[test]
+fn print_describes_private_values() {
+    let mut c = checker();
+    assert_eq!(ok(&mut c, "print(tm$age)"), [Ty::Public(PubTy::Str)]);
+    let ty = c.type_of(&parse_expr("tm$age").unwrap()).unwrap();
+    assert_eq!(describe(&ty), "private numeric vector");
+    assert_eq!(
+        describe(&Ty::Public(PubTy::NumVec)),
+        "public numeric vector"
+    );
+}
+
+#[test]
+fn unknown_names_are_named_with_suggestions() {
+    let e = refused("mean(tm$agee)");
+    assert_eq!(
+        e.to_string(),
+        "line 1, column 6: `tm` has no column `agee`; did you mean age?"
+    );
+    let TypeErrorKind::UnknownColumn {
+        column,
+        suggestions,
+        ..
+    } = e.kind
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (column.as_str(), suggestions),
+        ("agee", vec!["age".to_owned()])
+    );
+    assert!(refused("tm$agee").to_string().contains("did you mean age?"));
+
+    let e = refused("meen(tm$age)");
+    assert!(
+        e.to_string()
+            .contains("unknown function `meen`; did you mean mean"),
+        "{e}"
+    );
+    let e = refused("mean(tx$age)");
+    assert!(
+        e.to_string()
+            .contains("unknown variable `tx`; did you mean"),
+        "{e}"
+    );
+    let e = refused("x <- load(\"berlin\")");
+    assert!(
+        e.to_string()
+            .contains("unknown dataset \"berlin\"; the datasets are: munich, rome")
+    );
+    let e = refused("freq(subset(tm, ecog_statu == \"0\")$age)");
+    assert!(e.to_string().contains("did you mean ecog_status"), "{e}");
+}
+
+#[test]
+fn unknown_levels_are_refused() {
+    let src = "s <- subset(tm, tm$gender == \"M\")";
+    let e = refused(src);
+    assert_eq!((e.span.start.line, e.span.start.col), (1, 30));
+    assert_eq!(
+        e.kind.to_string(),
+        "`tm$gender` has no level \"M\"; its levels are \"male\", \"female\""
+    );
+    let e = refused("n <- nrow(subset(tm, gender %in% c(\"male\", \"F\")))");
+    assert!(e.to_string().contains("no level \"F\""), "{e}");
+    assert!(
+        refused("freq(tm$ecog_status == 0)")
+            .to_string()
+            .contains("cannot compare")
+    );
+}
+
+#[test]
+fn type_mismatches_are_refused() {
+    let e = refused("mean(tm$gender)");
+    assert_eq!(
+        e.to_string(),
+        "line 1, column 6: `tm$gender` is a private categorical vector with 2 levels, \
+         expected a numeric vector"
+    );
+    let e = refused("x <- c(tm$age, tm$gender)");
+    assert!(
+        e.to_string()
+            .contains("cannot combine a private numeric vector with a private categorical"),
+        "{e}"
+    );
+    assert!(
+        refused("x <- subset(tm, age)")
+            .to_string()
+            .contains("expected a logical condition")
+    );
+    assert!(
+        refused("x <- rbind(tm, tm$age)")
+            .to_string()
+            .contains("expected a table")
+    );
+    assert!(
+        refused("x <- tm$age & TRUE")
+            .to_string()
+            .contains("expected a logical condition")
+    );
+}
+
+#[test]
+fn argument_errors_are_refused() {
+    let e = refused("quantile(tm$age, prob = 0.5)");
+    assert!(
+        e.to_string()
+            .contains("quantile(): unknown argument `prob`"),
+        "{e}"
+    );
+    assert!(
+        refused("mean()")
+            .to_string()
+            .contains("mean(): needs argument `x`")
+    );
+    assert!(
+        refused("mean(tm$age, TRUE, 3)")
+            .to_string()
+            .contains("at most 2")
+    );
+    assert!(
+        refused("mean(tm$age, na.rm = tm$event_death)")
+            .to_string()
+            .contains("TRUE or FALSE")
+    );
+    assert!(
+        refused("table(tm$age, tm$gender, tm$pattern)")
+            .to_string()
+            .contains("one or two")
+    );
+}
+
+#[test]
+fn failed_programs_keep_no_variables() {
+    let mut c = checker();
+    assert!(
+        c.check_program(&parse("a <- tm$age\nmean(a\n)\nb <- tm$nope").unwrap())
+            .is_err()
+    );
+    assert!(c.var("a").is_none());
+}
