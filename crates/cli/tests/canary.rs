@@ -55,8 +55,6 @@ async fn no_node_holds_or_shows_a_plaintext_value() {
         wait_linked(&admin(&dir, i)).await;
     }
     let dict = "study = \"canary\"\ntitle = \"canary\"\n\n[[columns]]\nname = \"marker\"\ntype = \"integer\"\nmin = 0\nmax = 1000000000000\nrequired = true\n\n[[columns]]\nname = \"weight\"\ntype = \"decimal\"\ndecimals = 2\n";
-    std::fs::write(tmp.path().join("dict.toml"), dict).unwrap();
-    std::fs::write(tmp.path().join("policy.toml"), "min_cell = 5\n").unwrap();
     let mut csv = String::from("marker,weight\n");
     for (a, d) in markers() {
         csv.push_str(&format!("{a},{}.{:02}\n", d / 100, d % 100));
@@ -64,47 +62,7 @@ async fn no_node_holds_or_shows_a_plaintext_value() {
     let file = tmp.path().join("site.csv");
     std::fs::write(&file, csv).unwrap();
     let d = dir.to_str().unwrap();
-    let out = sharestat(&[
-        "study",
-        "create",
-        "--consortium",
-        d,
-        "--id",
-        "canary",
-        "--dictionary",
-        tmp.path().join("dict.toml").to_str().unwrap(),
-        "--policy",
-        tmp.path().join("policy.toml").to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let owner = token_from(&sharestat(&[
-        "user",
-        "add",
-        "--consortium",
-        d,
-        "owner",
-        "--role",
-        "data_owner",
-        "--study",
-        "canary",
-        "--site",
-        "a",
-    ]));
-    let researcher = token_from(&sharestat(&[
-        "user",
-        "add",
-        "--consortium",
-        d,
-        "rita",
-        "--role",
-        "researcher",
-        "--study",
-        "canary",
-    ]));
+    let (owner, researcher) = study_with_users(&dir, "canary", dict, "a");
     let out = sharestat(&[
         "upload",
         file.to_str().unwrap(),

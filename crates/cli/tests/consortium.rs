@@ -17,53 +17,8 @@ async fn a_killed_node_fails_the_job_clearly_and_rejoins_after_restart() {
         wait_linked(&admin(&dir, i)).await;
     }
     let d = dir.to_str().unwrap();
-    std::fs::write(
-        tmp.path().join("dict.toml"),
-        sharestat_node::local::integer_dictionary("adrenal", &["age"]),
-    )
-    .unwrap();
-    std::fs::write(tmp.path().join("policy.toml"), "min_cell = 5\n").unwrap();
-    let out = sharestat(&[
-        "study",
-        "create",
-        "--consortium",
-        d,
-        "--id",
-        "adrenal",
-        "--dictionary",
-        tmp.path().join("dict.toml").to_str().unwrap(),
-        "--policy",
-        tmp.path().join("policy.toml").to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let owner = token_from(&sharestat(&[
-        "user",
-        "add",
-        "--consortium",
-        d,
-        "owner",
-        "--role",
-        "data_owner",
-        "--study",
-        "adrenal",
-        "--site",
-        "munich",
-    ]));
-    let researcher = token_from(&sharestat(&[
-        "user",
-        "add",
-        "--consortium",
-        d,
-        "rita",
-        "--role",
-        "researcher",
-        "--study",
-        "adrenal",
-    ]));
+    let dict = sharestat_node::local::integer_dictionary("adrenal", &["age"]);
+    let (owner, researcher) = study_with_users(&dir, "adrenal", &dict, "munich");
     let ages: Vec<i64> = (0..48).map(|i| 40 + i % 37).collect();
     upload(&dir, &owner, &ages).await;
 

@@ -135,3 +135,58 @@ impl Drop for Kill {
         }
     }
 }
+
+/// Through the CLI: creates study `id` with dictionary `dict` (and a default policy) on all
+/// three nodes, a data owner of `site` and a researcher; returns their tokens.
+pub fn study_with_users(dir: &Path, id: &str, dict: &str, site: &str) -> (String, String) {
+    let work = dir.parent().expect("consortium dir has a parent");
+    let (dict_path, policy_path) = (
+        work.join(format!("{id}-dict.toml")),
+        work.join(format!("{id}-policy.toml")),
+    );
+    std::fs::write(&dict_path, dict).unwrap();
+    std::fs::write(&policy_path, "min_cell = 5\n").unwrap();
+    let d = dir.to_str().unwrap();
+    let out = sharestat(&[
+        "study",
+        "create",
+        "--consortium",
+        d,
+        "--id",
+        id,
+        "--dictionary",
+        dict_path.to_str().unwrap(),
+        "--policy",
+        policy_path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let owner = token_from(&sharestat(&[
+        "user",
+        "add",
+        "--consortium",
+        d,
+        "owner",
+        "--role",
+        "data_owner",
+        "--study",
+        id,
+        "--site",
+        site,
+    ]));
+    let researcher = token_from(&sharestat(&[
+        "user",
+        "add",
+        "--consortium",
+        d,
+        "rita",
+        "--role",
+        "researcher",
+        "--study",
+        id,
+    ]));
+    (owner, researcher)
+}
