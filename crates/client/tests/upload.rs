@@ -3,24 +3,41 @@
 //! everywhere and resumes under the same id once the node is back; the computed sum of the
 //! shared column equals the plaintext sum of the canonical file.
 use serde_json::{Value, json};
-use sharestat_client::import::{ImportOptions, import_file};
+use sharestat_client::import::{ImportOptions, Imported, import_file};
 use sharestat_client::upload::{Plan, Target, new_id, upload};
 use sharestat_dict::Dictionary;
 use sharestat_node::local::LocalConsortium;
 use std::path::Path;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
+/// The adrenal study on a fresh local consortium, a data owner of `site` and a researcher, and
+/// `file` imported as that site. Returns (consortium, its temp dir, dictionary, owner token,
+/// researcher token, imported data).
+async fn adrenal(
+    site: &str,
+    file: &str,
+) -> (
+    LocalConsortium,
+    tempfile::TempDir,
+    Dictionary,
+    String,
+    String,
+    Imported,
+) {
     let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
     let text = std::fs::read_to_string(ex.join("dictionary.toml")).unwrap();
     let dict = Dictionary::parse(&text).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let mut c = LocalConsortium::start(&tmp.path().join("c"), 5)
+    let c = LocalConsortium::start(&tmp.path().join("c"), 5)
         .await
         .unwrap();
     c.create_study(&dict.study, &text, "").await.unwrap();
     let owner = c
-        .add_user("rome_dm", "data_owner", Some(&dict.study), Some("rome"))
+        .add_user(
+            &format!("{site}_dm"),
+            "data_owner",
+            Some(&dict.study),
+            Some(site),
+        )
         .await
         .unwrap();
     let researcher = c
@@ -28,10 +45,17 @@ async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
         .await
         .unwrap();
     let opts = ImportOptions {
-        site: "rome".into(),
+        site: site.into(),
         drop_bad_rows: false,
     };
-    let data = import_file(&ex.join("rome_delivered.csv"), &dict, &opts).unwrap();
+    let data = import_file(&ex.join(file), &dict, &opts).unwrap();
+    (c, tmp, dict, owner, researcher, data)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
+    let (mut c, _tmp, dict, owner, researcher, data) = adrenal("rome", "rome_delivered.csv").await;
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
     let plan = Plan {
         study: &dict.study,
         site: "rome",
@@ -96,31 +120,7 @@ async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_site_that_reaches_only_its_own_node_uploads_through_it() {
-    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
-    let text = std::fs::read_to_string(ex.join("dictionary.toml")).unwrap();
-    let dict = Dictionary::parse(&text).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let c = LocalConsortium::start(&tmp.path().join("c"), 5)
-        .await
-        .unwrap();
-    c.create_study(&dict.study, &text, "").await.unwrap();
-    let owner = c
-        .add_user("munich_dm", "data_owner", Some(&dict.study), Some("munich"))
-        .await
-        .unwrap();
-    let researcher = c
-        .add_user("rita", "researcher", Some(&dict.study), None)
-        .await
-        .unwrap();
-    let data = import_file(
-        &ex.join("munich_delivered.xlsx"),
-        &dict,
-        &ImportOptions {
-            site: "munich".into(),
-            drop_bad_rows: false,
-        },
-    )
-    .unwrap();
+    let (c, _tmp, dict, owner, researcher, data) = adrenal("munich", "munich_delivered.xlsx").await;
     let keys: Vec<String> = sharestat_node::consortium::ConsortiumFile::load(&c.dir)
         .unwrap()
         .nodes
