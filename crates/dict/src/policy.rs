@@ -6,17 +6,18 @@
 //! Defaults are the brief's (stricter than DataSHIELD's 3): counts 0 or >= 5, subsets of >= 5
 //! rows leaving >= 5 out, at most 40 levels, no single-patient values (min, max, quantiles 0
 //! and 1) unless `allow_extremes`.
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A disclosure policy.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Policy {
     /// Any revealed count (table cell, subset or group size) must be 0 or at least this.
     pub min_cell: u64,
     /// A subset (filter or group) must have at least this many rows.
     pub min_subset: u64,
-    /// A subset must leave at least this many rows out (blocks "all but one" differencing).
+    /// A subset must leave out no rows or at least this many (blocks "all but one"
+    /// differencing).
     pub min_complement: u64,
     /// At most this many levels per dimension of a revealed table.
     pub max_levels: usize,
@@ -76,6 +77,23 @@ impl Policy {
         }
     }
 
+    /// The policy that applies when several nodes hold different copies: every threshold at
+    /// its strictest, extremes only if all allow them.
+    pub fn strictest(&self, other: &Policy) -> Policy {
+        Policy {
+            min_cell: self.min_cell.max(other.min_cell),
+            min_subset: self.min_subset.max(other.min_subset),
+            min_complement: self.min_complement.max(other.min_complement),
+            max_levels: self.max_levels.min(other.max_levels),
+            allow_extremes: self.allow_extremes && other.allow_extremes,
+        }
+    }
+
+    /// Whether `self` refuses everything `other` refuses.
+    pub fn at_least_as_strict_as(&self, other: &Policy) -> bool {
+        self.strictest(other) == *self
+    }
+
     /// Checks a subset of `size` rows out of `total`.
     pub fn check_subset(&self, size: u64, total: u64) -> Result<(), String> {
         if size < self.min_subset {
@@ -84,9 +102,10 @@ impl Policy {
                 self.min_subset
             ));
         }
-        if total.saturating_sub(size) < self.min_complement {
+        let left_out = total.saturating_sub(size);
+        if left_out > 0 && left_out < self.min_complement {
             return Err(format!(
-                "min_complement: a subset must leave at least {} rows out",
+                "min_complement: a subset must leave out no rows or at least {}",
                 self.min_complement
             ));
         }
@@ -140,5 +159,16 @@ mod tests {
                 .contains("min_complement")
         );
         assert!(p.check_subset(50, 100).is_ok());
+        assert!(p.check_subset(100, 100).is_ok());
+        let strict = Policy {
+            min_cell: 10,
+            allow_extremes: true,
+            ..Policy::default()
+        };
+        let merged = strict.strictest(&Policy::default());
+        assert_eq!(merged.min_cell, 10);
+        assert!(!merged.allow_extremes);
+        assert!(merged.at_least_as_strict_as(&strict));
+        assert!(!Policy::default().at_least_as_strict_as(&strict));
     }
 }

@@ -1,7 +1,8 @@
 //! `sharestat-lang`: the analysis language of sharestat, a subset of R. This crate
 //! is its front end: lexer, syntax tree and parser, with errors that point at a
 //! line and column, and the type checker ([`check`]) that refuses any program that
-//! would show private data. Evaluation lives elsewhere and walks the [`ast`].
+//! would show private data, and the evaluator ([`eval`]) that runs checked programs on
+//! the three nodes' shares with disclosure control.
 //!
 //! ```
 //! use sharestat_lang::{parse, StmtKind};
@@ -40,6 +41,7 @@
 //! | [`parser`] | recursive descent with precedence climbing: [`parse`], [`parse_expr`], [`is_incomplete`] (expressions in `parser/expr.rs`) |
 //! | [`display`] | R source from the tree (`Display`) and the [`Sexp`] test form |
 //! | [`check`] | the type checker: [`check::Checker`], [`check::Ty`], [`check::TypeError`]; refuses programs that would show private data |
+//! | [`eval`] | the evaluator: runs checked programs on the engine with disclosure control, R printing |
 //! | [`error`] | [`ParseError`], [`ParseErrorKind`], [`ParseError::render`] |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -48,6 +50,7 @@ pub mod ast;
 pub mod check;
 pub mod display;
 pub mod error;
+pub mod eval;
 pub mod lexer;
 pub mod parser;
 pub mod span;

@@ -11,11 +11,17 @@
 //! - [`summary`]: count, sum, mean, variance, standard deviation.
 //! - [`order`]: quantiles (R type 7), median, min and max, by secure selection.
 //! - [`freq`]: frequency tables of one-hot encoded categorical columns.
+//! - [`distinct`]: frequency tables of numeric columns (distinct values), small cells refused.
+//! - [`round`]: `floor` of private decimals (exact division by `10^s`).
+//! - [`disclose`]: secure disclosure-control tests that reveal only pass/fail bits.
 #![forbid(unsafe_code)]
 
 pub mod column;
+pub mod disclose;
+pub mod distinct;
 pub mod freq;
 pub mod order;
+pub mod round;
 pub mod summary;
 
 pub use column::Column;

@@ -25,18 +25,7 @@ pub fn quantiles(
     col: &Column,
     probs: &[f64],
 ) -> sharestat_mpc::Result<Option<Vec<f64>>> {
-    let n_total = col.len();
-    let (keys, n) = match &col.present {
-        None => (col.values.clone(), n_total as u64),
-        Some(m) => {
-            let n = p.reveal(&m.sum())?[0];
-            let big = 1u64 << (KEY_BITS - 2);
-            // m ∘ (x - B) + B: x where present, B where missing.
-            let shifted = col.values.add_const(p.id(), big.wrapping_neg());
-            let moved = p.mul(m, &shifted)?.add_const(p.id(), big);
-            (moved, n)
-        }
-    };
+    let (keys, n) = moved_keys(p, col)?;
     if n == 0 {
         return Ok(None);
     }
@@ -67,6 +56,22 @@ pub fn quantiles(
     Ok(Some(
         opened.iter().map(|&y| y as i64 as f64 / unit).collect(),
     ))
+}
+
+/// The keys of `col` with missing values moved past every present value (`m ∘ (x - B) + B`),
+/// and the number `n` of present values, which is **revealed**.
+pub(crate) fn moved_keys(p: &mut Party, col: &Column) -> sharestat_mpc::Result<(AShares, u64)> {
+    Ok(match &col.present {
+        None => (col.values.clone(), col.len() as u64),
+        Some(m) => {
+            let n = p.reveal(&m.sum())?[0];
+            let big = 1u64 << (KEY_BITS - 2);
+            // m ∘ (x - B) + B: x where present, B where missing.
+            let shifted = col.values.add_const(p.id(), big.wrapping_neg());
+            let moved = p.mul(m, &shifted)?.add_const(p.id(), big);
+            (moved, n)
+        }
+    })
 }
 
 /// The median (R's `median`, equal to the type 7 quantile at 0.5).

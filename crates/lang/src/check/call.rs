@@ -53,7 +53,9 @@ fn signature(name: &str) -> Option<Sig> {
         "load" => sig(&["study", "name"], 1),
         "c" | "rbind" => dots(&[], 1),
         "subset" => sig(&["x", "subset"], 2),
-        "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" => sig(&["x"], 1),
+        "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
+            sig(&["x"], 1)
+        }
         "summary" => sig(&["object"], 1),
         "ifelse" => sig(&["test", "yes", "no"], 3),
         "cut" => sig(&["x", "breaks", "labels", "right", "include.lowest"], 2),
@@ -75,6 +77,8 @@ const FUNCTIONS: &[&str] = &[
     "rbind",
     "subset",
     "is.na",
+    "floor",
+    "ceiling",
     "print",
     "length",
     "nrow",
@@ -242,6 +246,15 @@ impl Checker {
                 Ty::Private(_) => Ty::Private(PrivTy::Bool),
                 _ => Ty::Public(PubTy::BoolVec),
             }),
+            "floor" | "ceiling" => {
+                let (x, xt) = first()?;
+                numeric(x, &xt)?;
+                Ok(match xt {
+                    Ty::Private(_) => Ty::Private(PrivTy::Num { decimals: 0 }),
+                    Ty::Public(PubTy::Num | PubTy::Int) => Ty::Public(PubTy::Num),
+                    _ => Ty::Public(PubTy::NumVec),
+                })
+            }
             "print" => {
                 first()?;
                 public(PubTy::Str)

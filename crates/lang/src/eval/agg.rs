@@ -1,0 +1,585 @@
+//! Aggregates: the only places where private data become public. Each applies the
+//! disclosure rules first (`disclose.rs`), then reveals what its line below says.
+//!
+//! | function | reveals |
+//! |---|---|
+//! | `length`, `nrow` of a subset | the number of selected rows |
+//! | `sum` | the sum |
+//! | `mean` | `n` and the sum (divided in the clear, exactly) |
+//! | `var`, `sd` | `n`, `Σx`, `Σx²` (exact integers; the variance is computed in the clear) |
+//! | `median`, `quantile`, `summary` | `n` and the interpolated quantiles (not the order statistics around them), the mean for `summary` |
+//! | `min`, `max`, `range` | those values (only with `allow_extremes`) |
+//! | `freq`, `table` | the cell counts (each 0 or at least `min_cell`) |
+//! | `cor` | `n`, `Σx`, `Σy`, `Σx²`, `Σy²`, `Σxy` |
+//!
+//! Without `na.rm = TRUE`, one more bit is revealed where values may be missing: whether any
+//! selected value is `NA` (R then answers `NA`, or an error for quantiles).
+use super::call::Args;
+use super::value::{Kind, PrivTable, PrivVec, Public, Table, Value, layout_rows};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::{Expr, ExprKind};
+use sharestat_mpc::AShares;
+use sharestat_stats::disclose::small_nonzero;
+use sharestat_stats::distinct::{Distinct, distinct_counts};
+use sharestat_stats::{Column, order};
+
+/// What a numeric aggregate works on.
+enum Input {
+    /// The present, selected values (the column's `present` is the mask of rows used).
+    Values(Column),
+    /// `na.rm = FALSE` and some selected value is missing: the answer is `NA`.
+    HasNa,
+}
+
+impl Evaluator<'_> {
+    pub(crate) fn aggregate(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        a: &Args<'_>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let na_rm_slot = match name {
+            "mean" | "var" | "sd" | "median" => a.slots.get(1).copied().flatten(),
+            "quantile" => a.slots[2],
+            "sum" | "min" | "max" | "range" => a.slots[0],
+            _ => None,
+        };
+        let na_rm = match na_rm_slot {
+            None => false,
+            Some(v) => match self.eval_in(v, scope)? {
+                Value::Pub(Public::Bool(b)) if b.len() == 1 => b[0] == Some(true),
+                _ => return Err(EvalError::at(v, "na.rm must be TRUE or FALSE")),
+            },
+        };
+        let first = match name {
+            "sum" | "min" | "max" | "range" | "table" => a.dots.first().copied(),
+            _ => a.slots[0],
+        }
+        .ok_or_else(|| EvalError::at(e, format!("{name}() needs an argument")))?;
+        if matches!(name, "sum" | "min" | "max" | "range") && a.dots.len() > 1 {
+            return Err(EvalError::at(
+                a.dots[1],
+                format!("{name}() takes one vector here; combine with c() first"),
+            ));
+        }
+        let x = self.eval_in(first, scope)?;
+        if let Value::Pub(p) = &x {
+            return public_aggregate(e, name, p);
+        }
+        match name {
+            "freq" => self.freq(e, first, x, "no"),
+            "table" => {
+                let use_na = match a.slots[0] {
+                    None => "no".to_owned(),
+                    Some(v) => match self.eval_in(v, scope)? {
+                        Value::Pub(Public::Str(s)) if s.len() == 1 => {
+                            s[0].clone().unwrap_or_default()
+                        }
+                        _ => {
+                            return Err(EvalError::at(
+                                v,
+                                "useNA is \"no\", \"ifany\" or \"always\"",
+                            ));
+                        }
+                    },
+                };
+                if !matches!(use_na.as_str(), "no" | "ifany" | "always") {
+                    return Err(EvalError::at(e, "useNA is \"no\", \"ifany\" or \"always\""));
+                }
+                match a.dots.get(1) {
+                    None => self.freq(e, first, x, &use_na),
+                    Some(second) => {
+                        let y = self.eval_in(second, scope)?;
+                        self.table2(e, [first, second], x, y)
+                    }
+                }
+            }
+            "summary" => match x {
+                Value::Vec(v) if matches!(v.kind, Kind::Num { .. }) => self.summary(e, v),
+                x @ Value::Vec(_) => self.freq(e, first, x, "no"),
+                _ => Err(EvalError::at(
+                    e,
+                    "summary() of a table: use summary(t$column)",
+                )),
+            },
+            "cor" => {
+                let y = a.slots[1].ok_or_else(|| EvalError::at(e, "cor(x, y)"))?;
+                let y = self.eval_in(y, scope)?;
+                let complete = match a.slots[2] {
+                    None => false,
+                    Some(v) => matches!(&v.kind, ExprKind::Str(s) if s.contains("complete")),
+                };
+                self.cor(e, x, y, complete)
+            }
+            _ => {
+                let Value::Vec(v) = x else {
+                    return Err(EvalError::at(first, format!("{name}() takes a vector")));
+                };
+                self.numeric(e, name, v, na_rm, a, scope)
+            }
+        }
+    }
+
+    /// The rows a numeric aggregate uses, after the subset rules and the `NA` test.
+    fn input(&mut self, e: &Expr, v: &PrivVec, na_rm: bool) -> Result<Input> {
+        let scale = match v.kind {
+            Kind::Num { scale } => scale,
+            Kind::Bool | Kind::Date => 0,
+            Kind::Cat { .. } => return Err(EvalError::at(e, "a categorical is not numeric")),
+        };
+        self.check_selection(e, &v.sel, &v.layout)?;
+        if !na_rm && let Some(pm) = &v.present {
+            let n = v.len() as u64;
+            let missing = match &v.sel {
+                None => pm.shares.sum().neg().add_const(self.p.id(), n),
+                Some(s) => s.shares.sum().sub(&self.p.dot(&s.shares, &pm.shares)?),
+            };
+            if small_nonzero(self.p, &missing, &[n + 1])?[0] {
+                return Ok(Input::HasNa);
+            }
+        }
+        let used = self.used(v)?;
+        Ok(Input::Values(Column {
+            values: v.data.clone(),
+            present: used.map(|m| m.shares),
+            scale,
+        }))
+    }
+
+    fn numeric(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        v: PrivVec,
+        na_rm: bool,
+        a: &Args<'_>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let date = v.kind == Kind::Date;
+        let probs = match name {
+            "quantile" => match a.slots[1] {
+                None => vec![0.0, 0.25, 0.5, 0.75, 1.0],
+                Some(p) => match self.eval_in(p, scope)? {
+                    Value::Pub(Public::Num { values, .. }) => {
+                        let v: Vec<f64> = values.into_iter().flatten().collect();
+                        if v.iter().any(|p| !(0.0..=1.0).contains(p)) {
+                            return Err(EvalError::at(p, "probabilities must be between 0 and 1"));
+                        }
+                        v
+                    }
+                    _ => return Err(EvalError::at(p, "probs must be public numbers")),
+                },
+            },
+            "median" => vec![0.5],
+            "min" => vec![0.0],
+            "max" => vec![1.0],
+            "range" => vec![0.0, 1.0],
+            _ => Vec::new(),
+        };
+        if name == "quantile"
+            && let Some(t) = a.slots[3]
+            && !matches!(t.kind, ExprKind::Num(v) if v == 7.0)
+            && !matches!(t.kind, ExprKind::Int(7))
+        {
+            return Err(EvalError::at(t, "only type = 7 (R's default) is available"));
+        }
+        if probs.iter().any(|&p| p == 0.0 || p == 1.0) {
+            self.check_extremes(e, "the minimum or maximum")?;
+        }
+        let col = match self.input(e, &v, na_rm)? {
+            Input::HasNa if name == "quantile" => {
+                return Err(EvalError::at(
+                    e,
+                    "missing values and NaN's not allowed if 'na.rm' is FALSE",
+                ));
+            }
+            Input::HasNa => {
+                let k = if name == "range" { 2 } else { 1 };
+                return Ok(Value::Pub(Public::nums(vec![None; k])));
+            }
+            Input::Values(c) => c,
+        };
+        let out = match name {
+            "sum" => {
+                let s = match &col.present {
+                    Some(m) => self.p.dot(m, &col.values)?,
+                    None => col.values.sum(),
+                };
+                let s = self.p.reveal(&s)?[0] as i64 as f64 / col.unit();
+                Public::num(s)
+            }
+            "mean" | "var" | "sd" => {
+                let (n, s, ss) = self.moments(&col, name != "mean")?;
+                let unit = col.unit();
+                let nf = n as f64;
+                let r = match name {
+                    "mean" if n > 0 => s as f64 / nf / unit,
+                    "mean" => f64::NAN,
+                    _ if n < 2 => return Ok(Value::Pub(Public::nums([None]))),
+                    _ => {
+                        let num = (ss * n as i128 - s * s) as f64;
+                        let var = num / (nf * (nf - 1.0)) / (unit * unit);
+                        if name == "sd" { var.sqrt() } else { var }
+                    }
+                };
+                Public::num(r)
+            }
+            _ => {
+                let q = order::quantiles(self.p, &col, &probs)?;
+                let values: Vec<Option<f64>> = match q {
+                    Some(q) => q.into_iter().map(Some).collect(),
+                    None => vec![None; probs.len()],
+                };
+                if date {
+                    return Ok(Value::Pub(Public::Str(
+                        values
+                            .iter()
+                            .map(|v| v.map(|d| days_to_date(d.round() as i64)))
+                            .collect(),
+                    )));
+                }
+                let names = (name == "quantile").then(|| {
+                    probs
+                        .iter()
+                        .map(|p| {
+                            format!(
+                                "{}%",
+                                crate::display::fmt_num((p * 100.0 * 1e7).round() / 1e7)
+                            )
+                        })
+                        .collect()
+                });
+                Public::Num { values, names }
+            }
+        };
+        Ok(Value::Pub(out))
+    }
+
+    /// `n`, `Σx` and (if `squares`) `Σx²` of the used values, revealed together.
+    fn moments(&mut self, col: &Column, squares: bool) -> Result<(u64, i128, i128)> {
+        let x = &col.values;
+        let (n, mx) = match &col.present {
+            Some(m) => (m.sum(), self.p.mul(m, x)?),
+            None => (
+                AShares::from_parts(vec![0], vec![0]).add_const(self.p.id(), x.len() as u64),
+                x.clone(),
+            ),
+        };
+        let mut parts = vec![n, mx.sum()];
+        if squares {
+            parts.push(self.p.dot(&mx, x)?);
+        }
+        let opened = self
+            .p
+            .reveal(&AShares::concat(&parts.iter().collect::<Vec<_>>()))?;
+        let ss = if squares { opened[2] as i128 } else { 0 };
+        Ok((opened[0], opened[1] as i64 as i128, ss))
+    }
+
+    /// `summary(x)`: the five numbers and the mean (min and max only with `allow_extremes`).
+    fn summary(&mut self, e: &Expr, v: PrivVec) -> Result<Value> {
+        let extremes = self.policy.allow_extremes;
+        let col = match self.input(e, &v, true)? {
+            Input::Values(c) => c,
+            Input::HasNa => unreachable!("na.rm"),
+        };
+        let probs: &[f64] = if extremes {
+            &[0.0, 0.25, 0.5, 0.75, 1.0]
+        } else {
+            &[0.25, 0.5, 0.75]
+        };
+        let q = order::quantiles(self.p, &col, probs)?.unwrap_or(vec![f64::NAN; probs.len()]);
+        let (n, s, _) = self.moments(&col, false)?;
+        let mean = s as f64 / n as f64 / col.unit();
+        let (min, max, q1, med, q3) = if extremes {
+            (Some(q[0]), Some(q[4]), q[1], q[2], q[3])
+        } else {
+            (None, None, q[0], q[1], q[2])
+        };
+        Ok(Value::Pub(Public::Num {
+            values: vec![min, Some(q1), Some(med), Some(mean), Some(q3), max],
+            names: Some(
+                ["Min.", "1st Qu.", "Median", "Mean", "3rd Qu.", "Max."]
+                    .map(String::from)
+                    .to_vec(),
+            ),
+        }))
+    }
+
+    /// Level labels and 0/1 indicator columns of a categorical or logical vector.
+    fn levels_of(&mut self, e: &Expr, v: &PrivVec) -> Result<(Vec<String>, Vec<AShares>)> {
+        match &v.kind {
+            Kind::Cat { levels } => Ok((levels.clone(), self.onehot(e, v)?)),
+            Kind::Bool => {
+                let not = v.data.neg().add_const(self.p.id(), 1);
+                Ok((
+                    vec!["FALSE".into(), "TRUE".into()],
+                    vec![not, v.data.clone()],
+                ))
+            }
+            _ => Err(EvalError::at(e, "not a categorical")),
+        }
+    }
+
+    /// One-way frequency table (`freq`, `table(x)`), with an `NA` cell for `useNA`.
+    fn freq(&mut self, e: &Expr, arg: &Expr, x: Value, use_na: &str) -> Result<Value> {
+        let Value::Vec(v) = x else {
+            return Err(EvalError::at(e, "freq() takes a vector"));
+        };
+        let dim = dim_name(arg);
+        if let Kind::Num { .. } | Kind::Date = v.kind {
+            return self.freq_numeric(e, v, dim);
+        }
+        let (mut labels, ind) = self.levels_of(e, &v)?;
+        self.check_levels(e, labels.len())?;
+        self.check_selection(e, &v.sel, &v.layout)?;
+        let used = self.used(&v)?;
+        let refs: Vec<&AShares> = ind.iter().collect();
+        // Boolean indicators must be masked by presence; one-hot columns are 0 where missing.
+        let mask = match (&v.kind, &used) {
+            (Kind::Bool, _) | (_, Some(_)) => used.as_ref().map(|m| &m.shares),
+            _ => None,
+        };
+        let mut counts = match (mask, &v.kind) {
+            (None, _) => AShares::concat(
+                &refs
+                    .iter()
+                    .map(|c| c.sum())
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .collect::<Vec<_>>(),
+            ),
+            (Some(m), _) => self.p.freq_onehot(&refs, Some(m))?,
+        };
+        if use_na != "no" {
+            let n = v.len() as u64;
+            let na = match (&v.present, &v.sel) {
+                (None, _) => AShares::from_parts(vec![0], vec![0]),
+                (Some(pm), None) => pm.shares.sum().neg().add_const(self.p.id(), n),
+                (Some(pm), Some(s)) => s.shares.sum().sub(&self.p.dot(&s.shares, &pm.shares)?),
+            };
+            counts = AShares::concat(&[&counts, &na]);
+            labels.push("<NA>".into());
+        }
+        self.check_cells(e, &counts, &labels)?;
+        let mut opened = self.p.reveal(&counts)?;
+        if use_na == "ifany" && opened.last() == Some(&0) {
+            opened.pop();
+            labels.pop();
+        }
+        Ok(Value::Pub(Public::Table(Table {
+            dims: vec![(dim, labels)],
+            counts: opened,
+        })))
+    }
+
+    /// Frequency table of a numeric vector: its distinct values (`sharestat_stats::distinct`).
+    fn freq_numeric(&mut self, e: &Expr, v: PrivVec, dim: String) -> Result<Value> {
+        self.check_selection(e, &v.sel, &v.layout)?;
+        let scale = match v.kind {
+            Kind::Num { scale } => scale,
+            _ => 0,
+        };
+        let used = self.used(&v)?;
+        let col = Column {
+            values: v.data.clone(),
+            present: used.map(|m| m.shares),
+            scale,
+        };
+        let pol = self.policy.clone();
+        match distinct_counts(self.p, &col, pol.min_cell, pol.max_levels as u64)? {
+            Distinct::SmallCell => Err(EvalError::refused(
+                e,
+                "min_cell",
+                format!(
+                    "in `{e}`, some value would be counted between 1 and {} times (the values \
+                     are not shown; group them, e.g. with cut())",
+                    pol.min_cell.saturating_sub(1)
+                ),
+            )),
+            Distinct::TooManyLevels => Err(EvalError::refused(
+                e,
+                "max_levels",
+                format!(
+                    "`{e}` would have more than {} distinct values; group them with cut()",
+                    pol.max_levels
+                ),
+            )),
+            Distinct::Counts(c) => {
+                let labels = c
+                    .iter()
+                    .map(|(x, _)| {
+                        if v.kind == Kind::Date {
+                            days_to_date(*x)
+                        } else {
+                            crate::display::fmt_num(*x as f64 / 10f64.powi(scale as i32))
+                        }
+                    })
+                    .collect();
+                Ok(Value::Pub(Public::Table(Table {
+                    dims: vec![(dim, labels)],
+                    counts: c.into_iter().map(|(_, n)| n).collect(),
+                })))
+            }
+        }
+    }
+
+    /// Two-way table of two categorical or logical vectors.
+    fn table2(&mut self, e: &Expr, args: [&Expr; 2], x: Value, y: Value) -> Result<Value> {
+        let (Value::Vec(x), Value::Vec(y)) = (x, y) else {
+            return Err(EvalError::at(e, "table() takes private vectors"));
+        };
+        if x.len() != y.len() {
+            return Err(EvalError::at(e, "table() of vectors of different lengths"));
+        }
+        let (lx, ix) = self.levels_of(args[0], &x)?;
+        let (ly, iy) = self.levels_of(args[1], &y)?;
+        self.check_levels(e, lx.len().max(ly.len()))?;
+        let sel = self.and_mask(x.sel.clone(), y.sel.clone())?;
+        self.check_selection(e, &sel, &x.layout)?;
+        let ux = self.used(&x)?;
+        let uy = self.used(&y)?;
+        let used = self.and_mask(ux, uy)?;
+        let masked: Vec<AShares> = match &used {
+            Some(m) => {
+                let pairs: Vec<(&AShares, &AShares)> = ix.iter().map(|c| (c, &m.shares)).collect();
+                self.p.mul_many(&pairs)?
+            }
+            None => ix,
+        };
+        let mut pairs = Vec::new();
+        for a in &masked {
+            for b in &iy {
+                pairs.push((a, b));
+            }
+        }
+        let counts = self.p.dot_many(&pairs)?;
+        let labels: Vec<String> = lx
+            .iter()
+            .flat_map(|a| ly.iter().map(move |b| format!("{a} / {b}")))
+            .collect();
+        self.check_cells(e, &counts, &labels)?;
+        let opened = self.p.reveal(&counts)?;
+        Ok(Value::Pub(Public::Table(Table {
+            dims: vec![(dim_name(args[0]), lx), (dim_name(args[1]), ly)],
+            counts: opened,
+        })))
+    }
+
+    /// Pearson correlation.
+    fn cor(&mut self, e: &Expr, x: Value, y: Value, complete: bool) -> Result<Value> {
+        let (Value::Vec(x), Value::Vec(y)) = (x, y) else {
+            return Err(EvalError::at(e, "cor(x, y) of two private numeric vectors"));
+        };
+        if x.len() != y.len() {
+            return Err(EvalError::at(e, "incompatible dimensions"));
+        }
+        let sel = self.and_mask(x.sel.clone(), y.sel.clone())?;
+        let present = self.and_mask(x.present.clone(), y.present.clone())?;
+        let joint = PrivVec {
+            sel,
+            present,
+            ..x.clone()
+        };
+        let col = match self.input(e, &joint, complete)? {
+            Input::HasNa => return Ok(Value::Pub(Public::nums([None]))),
+            Input::Values(c) => c,
+        };
+        let (sx, sy) = (scale(&x), scale(&y));
+        let m = col.present.clone();
+        let (mx, my) = match &m {
+            Some(m) => {
+                let v = self.p.mul_many(&[(m, &x.data), (m, &y.data)])?;
+                (v[0].clone(), v[1].clone())
+            }
+            None => (x.data.clone(), y.data.clone()),
+        };
+        let dots = self
+            .p
+            .dot_many(&[(&mx, &x.data), (&my, &y.data), (&mx, &y.data)])?;
+        let n = match &m {
+            Some(m) => m.sum(),
+            None => AShares::from_parts(vec![0], vec![0]).add_const(self.p.id(), x.len() as u64),
+        };
+        let all = AShares::concat(&[&n, &mx.sum(), &my.sum(), &dots]);
+        let o = self.p.reveal(&all)?;
+        let i = |k: usize| o[k] as i64 as i128;
+        let (n, s1, s2) = (o[0] as i128, i(1), i(2));
+        let (q1, q2, q12) = (o[3] as i128, o[4] as i128, i(5));
+        let _ = (sx, sy);
+        let cov = (n * q12 - s1 * s2) as f64;
+        let v1 = (n * q1 - s1 * s1) as f64;
+        let v2 = (n * q2 - s2 * s2) as f64;
+        Ok(Value::Pub(Public::num(cov / (v1 * v2).sqrt())))
+    }
+
+    /// `length(x)` / `nrow(t)`: public when nothing is selected, else a checked count.
+    pub(crate) fn length(&mut self, e: &Expr, v: Value) -> Result<Value> {
+        let (sel, layout) = match v {
+            Value::Pub(p) => return Ok(Value::Pub(Public::num(p.len() as f64))),
+            Value::Vec(v) => (v.sel, v.layout),
+            Value::Table(t) => (t.sel, t.layout),
+        };
+        let Some(s) = sel else {
+            return Ok(Value::Pub(Public::num(layout_rows(&layout) as f64)));
+        };
+        self.check_selection(e, &Some(s.clone()), &layout)?;
+        let n = s.shares.sum();
+        self.check_cells(e, &n, &["rows".to_owned()])?;
+        Ok(Value::Pub(Public::num(self.p.reveal(&n)?[0] as f64)))
+    }
+}
+
+fn scale(v: &PrivVec) -> u32 {
+    match v.kind {
+        Kind::Num { scale } => scale,
+        _ => 0,
+    }
+}
+
+/// The dimension name R gives a table argument: the name of a plain variable, else empty.
+fn dim_name(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Ident(n) => n.clone(),
+        _ => String::new(),
+    }
+}
+
+fn days_to_date(d: i64) -> String {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_signed(chrono::TimeDelta::try_days(d)?))
+        .map_or_else(|| format!("day {d}"), |x| x.format("%Y-%m-%d").to_string())
+}
+
+/// Aggregates of public values, computed in the clear.
+fn public_aggregate(e: &Expr, name: &str, p: &Public) -> Result<Value> {
+    let Public::Num { values, .. } = p else {
+        return Err(EvalError::at(
+            e,
+            format!("{name}() of a public non-numeric value"),
+        ));
+    };
+    let v: Vec<f64> = values.iter().flatten().copied().collect();
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let mut sorted = v.clone();
+    sorted.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        let h = (n - 1.0) * p;
+        let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+        sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
+    };
+    Ok(Value::Pub(match name {
+        "sum" => Public::num(v.iter().sum()),
+        "mean" => Public::num(mean),
+        "var" => Public::num(var),
+        "sd" => Public::num(var.sqrt()),
+        "median" if !v.is_empty() => Public::num(q(0.5)),
+        "min" if !v.is_empty() => Public::num(sorted[0]),
+        "max" if !v.is_empty() => Public::num(sorted[sorted.len() - 1]),
+        "range" if !v.is_empty() => Public::nums([Some(sorted[0]), Some(sorted[sorted.len() - 1])]),
+        _ => return Err(EvalError::at(e, format!("{name}() of this public value"))),
+    }))
+}

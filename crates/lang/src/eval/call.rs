@@ -1,0 +1,534 @@
+//! Function calls other than aggregates: `load`, `c`, `rbind`, `subset`, `is.na`, `print`,
+//! `names`, `length`/`nrow`/`ncol`, `ifelse`, `cut`; argument matching; and the public
+//! (plaintext) versions of operators and indexing.
+use super::ops::{CMP_BITS, const_decimals, encode, rescale};
+use super::value::{Kind, PrivTable, PrivVec, Public, Value, layout_rows};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::{Arg, Expr, ExprKind};
+use crate::check::PrivTy;
+use sharestat_mpc::AShares;
+
+/// Arguments matched to parameter names (exact names first, then positions), and the rest.
+pub(crate) struct Args<'e> {
+    pub slots: Vec<Option<&'e Expr>>,
+    pub dots: Vec<&'e Expr>,
+}
+
+pub(crate) fn bind<'e>(params: &[&str], args: &'e [Arg], dots: bool) -> Args<'e> {
+    let mut slots = vec![None; params.len()];
+    let mut rest = Vec::new();
+    for a in args {
+        let Some(v) = &a.value else { continue };
+        match a
+            .name
+            .as_deref()
+            .and_then(|n| params.iter().position(|p| *p == n))
+        {
+            Some(i) => slots[i] = Some(v),
+            None => rest.push(v),
+        }
+    }
+    let mut out = Vec::new();
+    for v in rest {
+        if dots {
+            out.push(v);
+        } else if let Some(s) = slots.iter_mut().find(|s| s.is_none()) {
+            *s = Some(v);
+        }
+    }
+    Args { slots, dots: out }
+}
+
+/// Parameters of the functions handled here and in `agg.rs` (`...` marked by `true`).
+fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
+    Some(match name {
+        "load" => (&["study", "name"], false),
+        "c" | "rbind" => (&[], true),
+        "subset" => (&["x", "subset"], false),
+        "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
+            (&["x"], false)
+        }
+        "summary" => (&["object"], false),
+        "ifelse" => (&["test", "yes", "no"], false),
+        "cut" => (&["x", "breaks", "labels", "right", "include.lowest"], false),
+        "mean" | "var" | "sd" | "median" => (&["x", "na.rm"], false),
+        "sum" | "min" | "max" | "range" => (&["na.rm"], true),
+        "quantile" => (&["x", "probs", "na.rm", "type"], false),
+        "table" => (&["useNA"], true),
+        "cor" => (&["x", "y", "use", "method"], false),
+        _ => return None,
+    })
+}
+
+impl Evaluator<'_> {
+    pub(crate) fn call(
+        &mut self,
+        e: &Expr,
+        func: &Expr,
+        args: &[Arg],
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let name = func.as_ident().unwrap_or_default();
+        let Some((ps, dots)) = params(name) else {
+            return Err(EvalError::at(
+                func,
+                format!("`{name}` is not available yet in this version"),
+            ));
+        };
+        let a = bind(ps, args, dots);
+        let arg = |i: usize| a.slots[i].ok_or_else(|| EvalError::at(e, "missing argument"));
+        match name {
+            "load" => {
+                let n = a.slots[1]
+                    .or(a.slots[0])
+                    .ok_or_else(|| EvalError::at(e, "load(name)"))?;
+                let ExprKind::Str(ds) = &n.kind else {
+                    return Err(EvalError::at(
+                        n,
+                        "load() takes the dataset name as a string",
+                    ));
+                };
+                let dict = self
+                    .env
+                    .datasets
+                    .get(ds)
+                    .ok_or_else(|| EvalError::at(n, format!("no dataset {ds:?}")))?;
+                let PrivTy::Table { columns } = PrivTy::from_dictionary(dict) else {
+                    unreachable!("a dictionary is a table")
+                };
+                let layout = self.dataset_layout(n, ds)?;
+                Ok(Value::Table(PrivTable {
+                    layout,
+                    columns,
+                    sel: None,
+                }))
+            }
+            "c" => {
+                let mut vals = Vec::new();
+                for v in &a.dots {
+                    vals.push(self.eval_in(v, scope)?);
+                }
+                self.combine(e, vals)
+            }
+            "rbind" => {
+                let mut tables = Vec::new();
+                for v in &a.dots {
+                    match self.eval_in(v, scope)? {
+                        Value::Table(t) => tables.push(t),
+                        _ => return Err(EvalError::at(v, "rbind() takes private tables")),
+                    }
+                }
+                self.rbind(e, tables).map(Value::Table)
+            }
+            "subset" => {
+                let x = arg(0)?;
+                match self.eval_in(x, scope)? {
+                    Value::Table(t) => Ok(Value::Table(self.filter(arg(1)?, t, scope)?)),
+                    Value::Vec(v) => {
+                        let c = self.eval_in(arg(1)?, scope)?;
+                        let m = self.condition(arg(1)?, c, v.len())?;
+                        let sel = self.and_mask(v.sel.clone(), Some(m))?;
+                        Ok(Value::Vec(PrivVec { sel, ..v }))
+                    }
+                    _ => Err(EvalError::at(x, "subset() takes a private table")),
+                }
+            }
+            "is.na" => match self.eval_in(arg(0)?, scope)? {
+                Value::Vec(v) => {
+                    let data = match &v.present {
+                        Some(m) => m.shares.neg().add_const(self.p.id(), 1),
+                        None => AShares::from_parts(vec![0; v.len()], vec![0; v.len()]),
+                    };
+                    Ok(Value::Vec(PrivVec {
+                        kind: Kind::Bool,
+                        data,
+                        onehot: None,
+                        present: None,
+                        ..v
+                    }))
+                }
+                Value::Pub(Public::Num { values, .. }) => Ok(Value::Pub(Public::Bool(
+                    values.iter().map(|v| Some(v.is_none())).collect(),
+                ))),
+                _ => Err(EvalError::at(e, "is.na() takes a vector")),
+            },
+            "floor" | "ceiling" => match self.eval_in(arg(0)?, scope)? {
+                Value::Vec(v) => {
+                    let Kind::Num { scale } = v.kind else {
+                        return Err(EvalError::at(e, format!("{name}() takes numbers")));
+                    };
+                    let x = if name == "floor" {
+                        v.data.clone()
+                    } else {
+                        v.data.neg()
+                    };
+                    let q = sharestat_stats::round::floor_scaled(self.p, &x, scale)?;
+                    let data = if name == "floor" { q } else { q.neg() };
+                    Ok(Value::Vec(PrivVec {
+                        kind: Kind::Num { scale: 0 },
+                        data,
+                        onehot: None,
+                        ..v
+                    }))
+                }
+                Value::Pub(Public::Num { values, names }) => Ok(Value::Pub(Public::Num {
+                    values: values
+                        .iter()
+                        .map(|v| v.map(|x| if name == "floor" { x.floor() } else { x.ceil() }))
+                        .collect(),
+                    names,
+                })),
+                _ => Err(EvalError::at(e, format!("{name}() takes numbers"))),
+            },
+            "print" => Ok(Value::Pub(match self.eval_in(arg(0)?, scope)? {
+                Value::Pub(p) => p,
+                Value::Vec(v) => Public::Note(v.describe()),
+                Value::Table(t) => Public::Note(format!(
+                    "private table [{} rows{}, {} columns]",
+                    layout_rows(&t.layout),
+                    if t.sel.is_some() {
+                        ", subset of private size"
+                    } else {
+                        ""
+                    },
+                    t.columns.len()
+                )),
+            })),
+            "names" => match self.eval_in(arg(0)?, scope)? {
+                Value::Table(t) => Ok(Value::Pub(Public::Str(
+                    t.columns.into_iter().map(|(n, _)| Some(n)).collect(),
+                ))),
+                Value::Pub(Public::Num { names: Some(n), .. }) => {
+                    Ok(Value::Pub(Public::Str(n.into_iter().map(Some).collect())))
+                }
+                Value::Pub(Public::Table(t)) => Ok(Value::Pub(Public::Str(
+                    t.dims[0].1.iter().cloned().map(Some).collect(),
+                ))),
+                _ => Ok(Value::Pub(Public::Null)),
+            },
+            "ncol" => match self.eval_in(arg(0)?, scope)? {
+                Value::Table(t) => Ok(Value::Pub(Public::num(t.columns.len() as f64))),
+                _ => Err(EvalError::at(e, "ncol() takes a table")),
+            },
+            "length" | "nrow" => {
+                let v = self.eval_in(arg(0)?, scope)?;
+                self.length(e, v)
+            }
+            "ifelse" => {
+                let t = self.eval_in(arg(0)?, scope)?;
+                let y = self.eval_in(arg(1)?, scope)?;
+                let n = self.eval_in(arg(2)?, scope)?;
+                self.ifelse(e, t, y, n)
+            }
+            "cut" => {
+                let x = self.eval_in(arg(0)?, scope)?;
+                let b = self.eval_in(arg(1)?, scope)?;
+                let flag = |s: &mut Self, i: usize, default: bool| -> Result<bool> {
+                    match a.slots[i] {
+                        None => Ok(default),
+                        Some(v) => match s.eval_in(v, scope)? {
+                            Value::Pub(Public::Bool(b)) if b.len() == 1 => Ok(b[0] == Some(true)),
+                            _ => Err(EvalError::at(v, "expected TRUE or FALSE")),
+                        },
+                    }
+                };
+                let right = flag(self, 3, true)?;
+                let lowest = flag(self, 4, false)?;
+                let labels = match a.slots[2] {
+                    Some(l) => match self.eval_in(l, scope)? {
+                        Value::Pub(Public::Str(s)) => Some(s.into_iter().flatten().collect()),
+                        _ => return Err(EvalError::at(l, "labels must be strings")),
+                    },
+                    None => None,
+                };
+                self.cut(e, x, b, labels, right, lowest)
+            }
+            _ => self.aggregate(e, name, &a, scope),
+        }
+    }
+
+    /// `c(...)` of private vectors of one kind, or of public values.
+    fn combine(&mut self, e: &Expr, vals: Vec<Value>) -> Result<Value> {
+        if vals.iter().all(|v| matches!(v, Value::Pub(_))) {
+            let pubs: Vec<Public> = vals
+                .into_iter()
+                .map(|v| match v {
+                    Value::Pub(p) => p,
+                    _ => unreachable!(),
+                })
+                .collect();
+            return super::public::combine_public(e, pubs).map(Value::Pub);
+        }
+        let mut vecs = Vec::new();
+        for v in vals {
+            match v {
+                Value::Vec(v) => vecs.push(v),
+                _ => {
+                    return Err(EvalError::at(
+                        e,
+                        "c() of private vectors takes only private vectors",
+                    ));
+                }
+            }
+        }
+        let first = vecs[0].kind.clone();
+        let kind = match &first {
+            Kind::Num { .. } => {
+                let mut s = 0;
+                for v in &vecs {
+                    match v.kind {
+                        Kind::Num { scale } => s = s.max(scale),
+                        Kind::Bool => {}
+                        _ => return Err(EvalError::at(e, "c() of different kinds of vectors")),
+                    }
+                }
+                Kind::Num { scale: s }
+            }
+            k => {
+                if vecs.iter().any(|v| v.kind != *k) {
+                    return Err(EvalError::at(e, "c() of different kinds of vectors"));
+                }
+                k.clone()
+            }
+        };
+        let cat = |parts: Vec<AShares>| AShares::concat(&parts.iter().collect::<Vec<_>>());
+        let data = cat(vecs
+            .iter()
+            .map(|v| match (&kind, &v.kind) {
+                (Kind::Num { scale }, Kind::Num { scale: s }) => rescale(&v.data, *s, *scale),
+                _ => v.data.clone(),
+            })
+            .collect());
+        let onehot = if vecs.iter().all(|v| v.onehot.is_some()) {
+            let k = vecs[0].onehot.as_ref().map_or(0, Vec::len);
+            Some(
+                (0..k)
+                    .map(|l| {
+                        cat(vecs
+                            .iter()
+                            .map(|v| v.onehot.as_ref().unwrap()[l].clone())
+                            .collect())
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        let mask = |s: &mut Self, pick: fn(&PrivVec) -> &Option<super::value::Mask>| {
+            if vecs.iter().all(|v| pick(v).is_none()) {
+                None
+            } else {
+                let m = cat(vecs
+                    .iter()
+                    .map(|v| s.mask_or_ones(pick(v), v.len()))
+                    .collect());
+                Some(s.new_mask(m))
+            }
+        };
+        let present = mask(self, |v| &v.present);
+        let sel = mask(self, |v| &v.sel);
+        let layout = vecs.iter().flat_map(|v| v.layout.clone()).collect();
+        Ok(Value::Vec(PrivVec {
+            kind,
+            data,
+            onehot,
+            present,
+            sel,
+            layout,
+        }))
+    }
+
+    fn rbind(&mut self, e: &Expr, tables: Vec<PrivTable>) -> Result<PrivTable> {
+        let first = &tables[0];
+        if tables.iter().any(|t| t.columns != first.columns) {
+            return Err(EvalError::at(e, "rbind() of tables with different columns"));
+        }
+        let sel = if tables.iter().all(|t| t.sel.is_none()) {
+            None
+        } else {
+            let parts: Vec<AShares> = tables
+                .iter()
+                .map(|t| self.mask_or_ones(&t.sel, layout_rows(&t.layout)))
+                .collect();
+            Some(self.new_mask(AShares::concat(&parts.iter().collect::<Vec<_>>())))
+        };
+        Ok(PrivTable {
+            layout: tables.iter().flat_map(|t| t.layout.clone()).collect(),
+            columns: first.columns.clone(),
+            sel,
+        })
+    }
+
+    /// `ifelse(test, yes, no)` on a private test: `no + test (yes - no)`.
+    fn ifelse(&mut self, e: &Expr, t: Value, y: Value, n: Value) -> Result<Value> {
+        let Value::Vec(t) = t else {
+            return Err(EvalError::at(e, "ifelse() here takes a private condition"));
+        };
+        if t.kind != Kind::Bool {
+            return Err(EvalError::at(e, "ifelse() needs a logical condition"));
+        }
+        let me = self.p.id();
+        let rows = t.len();
+        let not_t = t.data.neg().add_const(me, 1);
+        let base = PrivVec {
+            onehot: None,
+            ..t.clone()
+        };
+        match (y, n) {
+            (Value::Pub(Public::Str(a)), Value::Pub(Public::Str(b)))
+                if a.len() == 1 && b.len() == 1 =>
+            {
+                let (a, b) = (
+                    a[0].clone().unwrap_or_default(),
+                    b[0].clone().unwrap_or_default(),
+                );
+                if a == b {
+                    let ones = self.ones(rows);
+                    return Ok(Value::Vec(PrivVec {
+                        kind: Kind::Cat { levels: vec![a] },
+                        data: AShares::from_parts(vec![0; rows], vec![0; rows]),
+                        onehot: Some(vec![ones]),
+                        ..base
+                    }));
+                }
+                Ok(Value::Vec(PrivVec {
+                    kind: Kind::Cat { levels: vec![a, b] },
+                    data: not_t.clone(),
+                    onehot: Some(vec![t.data.clone(), not_t]),
+                    ..base
+                }))
+            }
+            (y, n) => {
+                let num = |s: &mut Self, v: Value| -> Result<(AShares, u32, Option<PrivVec>)> {
+                    match v {
+                        Value::Vec(v) => match v.kind {
+                            Kind::Num { scale } => Ok((v.data.clone(), scale, Some(v))),
+                            Kind::Bool => Ok((v.data.clone(), 0, Some(v))),
+                            _ => Err(EvalError::at(e, "ifelse() of numbers or two strings")),
+                        },
+                        Value::Pub(Public::Num { values, .. }) if values.len() == 1 => {
+                            let c = values[0].ok_or_else(|| EvalError::at(e, "NA in ifelse()"))?;
+                            let d = const_decimals(c);
+                            let z = AShares::from_parts(vec![0; rows], vec![0; rows]);
+                            Ok((z.add_const(s.p.id(), encode(c, d)), d, None))
+                        }
+                        _ => Err(EvalError::at(e, "ifelse() of numbers or two strings")),
+                    }
+                };
+                let (yd, ys, yv) = num(self, y)?;
+                let (nd, ns, nv) = num(self, n)?;
+                let s = ys.max(ns);
+                let (yd, nd) = (rescale(&yd, ys, s), rescale(&nd, ns, s));
+                let diff = yd.sub(&nd);
+                let data = self.p.mul(&t.data, &diff)?.add(&nd);
+                let mut out = PrivVec {
+                    kind: Kind::Num { scale: s },
+                    data,
+                    ..base
+                };
+                for v in [yv, nv].into_iter().flatten() {
+                    out.present = self.and_mask(out.present.clone(), v.present.clone())?;
+                    out.sel = self.and_mask(out.sel.clone(), v.sel.clone())?;
+                }
+                Ok(Value::Vec(out))
+            }
+        }
+    }
+
+    /// `cut(x, breaks)`: a categorical with one level per interval; values outside are `NA`.
+    fn cut(
+        &mut self,
+        e: &Expr,
+        x: Value,
+        breaks: Value,
+        labels: Option<Vec<String>>,
+        right: bool,
+        lowest: bool,
+    ) -> Result<Value> {
+        let Value::Vec(x) = x else {
+            return Err(EvalError::at(
+                e,
+                "cut() here takes a private numeric vector",
+            ));
+        };
+        let Value::Pub(Public::Num { values, .. }) = breaks else {
+            return Err(EvalError::at(e, "cut() takes public numeric breaks"));
+        };
+        let mut b: Vec<f64> = values.into_iter().flatten().collect();
+        b.sort_by(f64::total_cmp);
+        b.dedup();
+        if b.len() < 2 {
+            return Err(EvalError::at(e, "cut() needs at least two breaks"));
+        }
+        let k = b.len() - 1;
+        let levels = match labels {
+            Some(l) if l.len() == k => l,
+            Some(l) => {
+                return Err(EvalError::at(
+                    e,
+                    format!("{} labels for {k} intervals", l.len()),
+                ));
+            }
+            None => (0..k)
+                .map(|i| {
+                    let (a, c) = (
+                        crate::display::fmt_num(b[i]),
+                        crate::display::fmt_num(b[i + 1]),
+                    );
+                    let first = lowest && i == 0 && right;
+                    let last = lowest && i == k - 1 && !right;
+                    match (right, first || last) {
+                        (true, false) => format!("({a},{c}]"),
+                        (true, true) => format!("[{a},{c}]"),
+                        (false, false) => format!("[{a},{c})"),
+                        (false, true) => format!("[{a},{c}]"),
+                    }
+                })
+                .collect(),
+        };
+        let sx = match x.kind {
+            Kind::Num { scale } => scale,
+            _ => return Err(EvalError::at(e, "cut() takes a numeric vector")),
+        };
+        let s = sx.max(b.iter().map(|&v| const_decimals(v)).max().unwrap_or(0));
+        let xs = rescale(&x.data, sx, s);
+        let n = x.len();
+        // above_j = x > b_j (right-closed) or x >= b_j (left-closed), for j = 0..=k;
+        // include.lowest closes the outer end.
+        let me = self.p.id();
+        let reps: Vec<&AShares> = (0..=k).map(|_| &xs).collect();
+        let all = AShares::concat(&reps);
+        let mut c = Vec::with_capacity(all.len());
+        for (j, v) in b.iter().enumerate() {
+            let mut t = encode(*v, s);
+            let strict = if right {
+                !(lowest && j == 0)
+            } else {
+                lowest && j == k
+            };
+            if strict {
+                t = t.wrapping_add(1);
+            }
+            c.extend(std::iter::repeat_n(t, n));
+        }
+        let below = self.p.lt_public(&all, &c, CMP_BITS)?;
+        let above = self.p.b2a_bits(&below.not(me))?;
+        let at = |j: usize| above.slice(j * n..(j + 1) * n);
+        let onehot: Vec<AShares> = (0..k).map(|i| at(i).sub(&at(i + 1))).collect();
+        let in_range = at(0).sub(&at(k));
+        let mut code = AShares::from_parts(vec![0; n], vec![0; n]);
+        for (i, o) in onehot.iter().enumerate() {
+            code = code.add(&o.scale(i as u64));
+        }
+        let r = self.new_mask(in_range);
+        let present = self.and_mask(x.present.clone(), Some(r))?;
+        Ok(Value::Vec(PrivVec {
+            kind: Kind::Cat { levels },
+            data: code,
+            onehot: Some(onehot),
+            present,
+            sel: x.sel,
+            layout: x.layout,
+        }))
+    }
+}

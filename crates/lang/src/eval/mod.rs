@@ -1,0 +1,217 @@
+//! The evaluator: runs a type-checked program on this node, in lockstep with the two other
+//! nodes, through the secure engine (`sharestat-mpc`) and the statistics (`sharestat-stats`).
+//!
+//! Every node runs the same program over its own shares, so every branch the evaluator takes
+//! depends only on public information: the program, the dictionary, the row counts, and
+//! values the protocol has revealed to all three. Private values stay shares; the only
+//! reveals are the aggregates a statement prints (and the pass/fail bits of disclosure
+//! control), each documented at the function that makes it.
+//!
+//! **Disclosure control** ([`disclose`]): before an aggregate is revealed, the study policy's
+//! rules are checked, securely where they depend on private counts: a subset must hold at
+//! least `min_subset` rows and leave out none or at least `min_complement`, may not differ from
+//! an earlier released subset of the study in 1 to `min_subset - 1` rows (the differencing
+//! defence, [`History`]), table cells must be 0 or at least `min_cell`, tables have at most
+//! `max_levels` levels, and single-patient values (min, max, quantiles 0 and 1) need
+//! `allow_extremes`. A refusal ([`EvalError::Refused`]) names the rule and the cell or
+//! expression, never a hidden value.
+//!
+//! Files: `value.rs` (values), `render.rs` (R printing, JSON), `expr.rs` (names, columns,
+//! indexing, masks), `ops.rs` (operators on private vectors), `call.rs` (non-aggregate
+//! functions), `public.rs` (public values in the clear), `agg.rs` (aggregates),
+//! `disclose.rs` (the policy checks).
+mod agg;
+mod call;
+pub mod disclose;
+mod expr;
+mod ops;
+mod public;
+pub mod render;
+pub mod value;
+
+use std::collections::HashMap;
+
+use sharestat_dict::Policy;
+use sharestat_mpc::{AShares, MpcError, Party};
+
+use crate::ast::{Expr, Program, StmtKind};
+use crate::check::Env;
+use crate::span::Span;
+pub use disclose::History;
+pub use value::{Public, Value};
+
+/// Where the evaluator reads the shares of stored columns.
+pub trait Data {
+    /// Rows of dataset `name`.
+    fn rows(&self, dataset: &str) -> Option<usize>;
+    /// A version id of the dataset (changes when it is replaced).
+    fn version(&self, dataset: &str) -> String;
+    /// This node's shares of stored column `encoded` (see `Dictionary::encoded_columns`).
+    fn column(&self, dataset: &str, encoded: &str) -> Result<AShares, String>;
+}
+
+/// Why a statement could not be evaluated.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// Disclosure control refused an output.
+    #[error("{span}: refused by disclosure control ({rule}): {message}")]
+    Refused {
+        /// The statement or expression refused.
+        span: Span,
+        /// The policy rule (`min_cell`, `min_subset`, ...).
+        rule: &'static str,
+        /// What broke it, naming cells or expressions, never values.
+        message: String,
+    },
+    /// A value or operation the evaluator cannot handle.
+    #[error("{span}: {message}")]
+    Runtime {
+        /// Where.
+        span: Span,
+        /// What went wrong.
+        message: String,
+    },
+    /// The secure computation failed (a peer went away, a protocol check failed).
+    #[error("secure computation: {0}")]
+    Engine(#[from] MpcError),
+    /// Stored data could not be read.
+    #[error("data: {0}")]
+    Data(String),
+}
+
+impl EvalError {
+    /// A runtime error at `e`.
+    pub(crate) fn at(e: &Expr, message: impl Into<String>) -> EvalError {
+        EvalError::Runtime {
+            span: e.span,
+            message: message.into(),
+        }
+    }
+
+    /// A refusal at `e`.
+    pub(crate) fn refused(e: &Expr, rule: &'static str, message: impl Into<String>) -> EvalError {
+        EvalError::Refused {
+            span: e.span,
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+/// Shorthand.
+pub type Result<T, E = EvalError> = std::result::Result<T, E>;
+
+/// The printed result of one expression statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    /// The statement's source text.
+    pub source: String,
+    /// Its value.
+    pub value: Public,
+}
+
+/// Evaluates programs on one node.
+pub struct Evaluator<'a> {
+    pub(crate) p: &'a mut Party,
+    pub(crate) data: &'a dyn Data,
+    pub(crate) env: Env,
+    pub(crate) policy: Policy,
+    pub(crate) history: &'a mut History,
+    pub(crate) vars: HashMap<String, Value>,
+    cache: HashMap<(String, String), AShares>,
+    next_mask: u64,
+    /// While replaying a session's earlier statements: no outputs, no history entries.
+    pub(crate) replay: bool,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator over `data`, with the datasets of `env` and the (merged) `policy`.
+    pub fn new(
+        p: &'a mut Party,
+        data: &'a dyn Data,
+        env: Env,
+        policy: Policy,
+        history: &'a mut History,
+    ) -> Evaluator<'a> {
+        Evaluator {
+            p,
+            data,
+            env,
+            policy,
+            history,
+            vars: HashMap::new(),
+            cache: HashMap::new(),
+            next_mask: 1,
+            replay: false,
+        }
+    }
+
+    /// Replays a session's earlier statements: assignments only, nothing printed or recorded.
+    pub fn replay(&mut self, program: &Program) -> Result<()> {
+        self.replay = true;
+        let r = self.program(program).map(|_| ());
+        self.replay = false;
+        r
+    }
+
+    /// Runs `program` and returns what its expression statements print.
+    pub fn run(&mut self, program: &Program, src: &str) -> Result<Vec<Output>> {
+        let mut outputs = Vec::new();
+        for (stmt, value) in self.program(program)? {
+            let source = src
+                .get(stmt.start.offset..stmt.end.offset)
+                .unwrap_or_default()
+                .to_owned();
+            outputs.push(Output { source, value });
+        }
+        Ok(outputs)
+    }
+
+    fn program(&mut self, program: &Program) -> Result<Vec<(Span, Public)>> {
+        let mut out = Vec::new();
+        for stmt in &program.stmts {
+            match &stmt.kind {
+                StmtKind::Assign { target, value, .. } => {
+                    let v = self.eval(value)?;
+                    self.vars.insert(target.clone(), v);
+                }
+                StmtKind::Expr(e) => {
+                    if self.replay {
+                        continue;
+                    }
+                    match self.eval(e)? {
+                        Value::Pub(v) => out.push((stmt.span, v)),
+                        _ => {
+                            return Err(EvalError::at(
+                                e,
+                                "would print private data (the type checker should have refused this)",
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A new mask id.
+    pub(crate) fn mask_id(&mut self) -> u64 {
+        self.next_mask += 1;
+        self.next_mask
+    }
+
+    /// Shares of a stored column, read once per evaluation.
+    pub(crate) fn stored(&mut self, dataset: &str, encoded: &str) -> Result<AShares> {
+        let key = (dataset.to_owned(), encoded.to_owned());
+        if let Some(v) = self.cache.get(&key) {
+            return Ok(v.clone());
+        }
+        let v = self
+            .data
+            .column(dataset, encoded)
+            .map_err(EvalError::Data)?;
+        self.cache.insert(key, v.clone());
+        Ok(v)
+    }
+}

@@ -1,0 +1,512 @@
+//! Operators: arithmetic, comparison, logic and `%in%` on private vectors (and on public
+//! values, computed in the clear).
+//!
+//! Private numbers are exact scaled integers (`Kind::Num { scale }`); `+ -` align scales,
+//! `*` adds them (one multiplication round for two private vectors, none with a constant),
+//! division is by public constants only (a public multiplier at enough extra decimals for
+//! 6 significant digits). Comparisons use the engine's bit-sliced less-than and equality on
+//! `CMP_BITS`-bit values and turn the result bit into a 0/1 share (`b2a_bits`); comparing a
+//! categorical with a level reads its one-hot column, with no communication at all. `&` is a
+//! multiplication, `|` is `a + b - ab`, `!` is `1 - a`. Missing values propagate through the
+//! `present` masks; selections through `sel`.
+use super::value::{Kind, PrivVec, Public, Value};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::{BinOp, Expr, UnOp};
+use sharestat_mpc::{AShares, Bits};
+
+/// Width of comparisons: encoded values must lie within `±2^(CMP_BITS - 2)`.
+pub(crate) const CMP_BITS: u32 = 48;
+
+/// Largest number of decimals a private number may carry.
+const MAX_SCALE: u32 = 9;
+
+/// Decimal places a public constant needs (at most 6).
+pub(crate) fn const_decimals(c: f64) -> u32 {
+    (0..=6u32)
+        .find(|&d| {
+            let s = c * 10f64.powi(d as i32);
+            (s - s.round()).abs() < 1e-9 * s.abs().max(1.0)
+        })
+        .unwrap_or(6)
+}
+
+/// `c` as an encoded word at `scale`.
+pub(crate) fn encode(c: f64, scale: u32) -> u64 {
+    (c * 10f64.powi(scale as i32)).round() as i64 as u64
+}
+
+/// `x` rescaled from `from` to `to >= from` decimals.
+pub(crate) fn rescale(x: &AShares, from: u32, to: u32) -> AShares {
+    if to == from {
+        x.clone()
+    } else {
+        x.scale(10u64.pow(to - from))
+    }
+}
+
+fn numbers(e: &Expr, p: &Public) -> Result<Vec<f64>> {
+    match p {
+        Public::Num { values, .. } => values
+            .iter()
+            .map(|v| v.ok_or_else(|| EvalError::at(e, "NA in arithmetic with private data")))
+            .collect(),
+        Public::Bool(b) => Ok(b
+            .iter()
+            .map(|v| f64::from(u8::from(*v == Some(true))))
+            .collect()),
+        _ => Err(EvalError::at(e, "expected numbers")),
+    }
+}
+
+impl Evaluator<'_> {
+    pub(crate) fn unary(&mut self, e: &Expr, op: UnOp, v: Value) -> Result<Value> {
+        Ok(match (op, v) {
+            (UnOp::Neg, Value::Vec(x)) => {
+                let scale = self.scale_of(e, &x)?;
+                Value::Vec(PrivVec {
+                    kind: Kind::Num { scale },
+                    data: x.data.neg(),
+                    onehot: None,
+                    ..x
+                })
+            }
+            (UnOp::Pos, v @ Value::Vec(_)) => v,
+            (UnOp::Not, Value::Vec(x)) if x.kind == Kind::Bool => Value::Vec(PrivVec {
+                data: x.data.neg().add_const(self.p.id(), 1),
+                ..x
+            }),
+            (UnOp::Neg, Value::Pub(p)) => {
+                let v = numbers(e, &p)?;
+                Value::Pub(Public::nums(v.into_iter().map(|x| Some(-x))))
+            }
+            (UnOp::Pos, v @ Value::Pub(_)) => v,
+            (UnOp::Not, Value::Pub(Public::Bool(b))) => {
+                Value::Pub(Public::Bool(b.into_iter().map(|x| x.map(|y| !y)).collect()))
+            }
+            _ => {
+                return Err(EvalError::at(
+                    e,
+                    format!("cannot apply `{}` here", op.symbol()),
+                ));
+            }
+        })
+    }
+
+    fn scale_of(&self, e: &Expr, x: &PrivVec) -> Result<u32> {
+        match x.kind {
+            Kind::Num { scale } => Ok(scale),
+            Kind::Bool | Kind::Date => Ok(0),
+            Kind::Cat { .. } => Err(EvalError::at(e, "arithmetic on a categorical vector")),
+        }
+    }
+
+    /// Result of an operation on `x` (and `y`): merged masks, same layout.
+    fn derived(
+        &mut self,
+        e: &Expr,
+        x: &PrivVec,
+        y: Option<&PrivVec>,
+        kind: Kind,
+        data: AShares,
+    ) -> Result<PrivVec> {
+        let (mut present, mut sel) = (x.present.clone(), x.sel.clone());
+        if let Some(y) = y {
+            if y.len() != x.len() {
+                return Err(EvalError::at(
+                    e,
+                    format!("vectors of {} and {} rows", x.len(), y.len()),
+                ));
+            }
+            present = self.and_mask(present, y.present.clone())?;
+            sel = self.and_mask(sel, y.sel.clone())?;
+        }
+        Ok(PrivVec {
+            kind,
+            data,
+            onehot: None,
+            present,
+            sel,
+            layout: x.layout.clone(),
+        })
+    }
+
+    pub(crate) fn binary(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
+        if let (Value::Pub(a), Value::Pub(b)) = (&l, &r) {
+            return super::public::public_binary(e, op, a, b).map(Value::Pub);
+        }
+        match op {
+            BinOp::And | BinOp::AndAnd | BinOp::Or | BinOp::OrOr => self.logic(e, op, l, r),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne => {
+                self.compare(e, op, l, r)
+            }
+            BinOp::In => self.within(e, l, r),
+            _ => self.arith(e, op, l, r),
+        }
+    }
+
+    fn arith(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
+        let unsupported = || {
+            EvalError::at(
+                e,
+                format!(
+                    "`{}` is not available on private values here; aggregate first \
+                     (e.g. sum(x) / sum(y))",
+                    op.symbol()
+                ),
+            )
+        };
+        let (kind, data, x, y) = match (l, r) {
+            (Value::Vec(x), Value::Vec(y)) => {
+                let (sx, sy) = (self.scale_of(e, &x)?, self.scale_of(e, &y)?);
+                let (s, d) = match op {
+                    BinOp::Add | BinOp::Sub => {
+                        let s = sx.max(sy);
+                        let (a, b) = (rescale(&x.data, sx, s), rescale(&y.data, sy, s));
+                        (
+                            s,
+                            if op == BinOp::Add {
+                                a.add(&b)
+                            } else {
+                                a.sub(&b)
+                            },
+                        )
+                    }
+                    BinOp::Mul => (sx + sy, self.p.mul(&x.data, &y.data)?),
+                    _ => return Err(unsupported()),
+                };
+                (Kind::Num { scale: s }, d, x, Some(y))
+            }
+            (l, r) => {
+                let flipped = matches!(l, Value::Pub(_));
+                let (Value::Vec(x), Value::Pub(c)) = (if flipped { (r, l) } else { (l, r) }) else {
+                    return Err(unsupported());
+                };
+                let c = numbers(e, &c)?;
+                if c.len() != 1 && c.len() != x.len() {
+                    return Err(EvalError::at(
+                        e,
+                        format!(
+                            "a public vector of {} values with {} rows",
+                            c.len(),
+                            x.len()
+                        ),
+                    ));
+                }
+                let sx = self.scale_of(e, &x)?;
+                let dc = c.iter().map(|&v| const_decimals(v)).max().unwrap_or(0);
+                let n = x.len();
+                let at = |i: usize| c[i % c.len()];
+                let enc = |s: u32| (0..n).map(|i| encode(at(i), s)).collect::<Vec<u64>>();
+                let (s, d) = match (op, flipped) {
+                    (BinOp::Add, _) => {
+                        let s = sx.max(dc);
+                        (s, rescale(&x.data, sx, s).add_public(self.p.id(), &enc(s)))
+                    }
+                    (BinOp::Sub, false) => {
+                        let s = sx.max(dc);
+                        let neg: Vec<u64> = enc(s).iter().map(|v| v.wrapping_neg()).collect();
+                        (s, rescale(&x.data, sx, s).add_public(self.p.id(), &neg))
+                    }
+                    (BinOp::Sub, true) => {
+                        let s = sx.max(dc);
+                        (
+                            s,
+                            rescale(&x.data, sx, s)
+                                .neg()
+                                .add_public(self.p.id(), &enc(s)),
+                        )
+                    }
+                    (BinOp::Mul, _) => (sx + dc, x.data.mul_public(&enc(dc))),
+                    (BinOp::Div, false) => {
+                        let big = c.iter().fold(1f64, |m, v| m.max(v.abs()));
+                        let extra = (6 + big.log10().ceil().max(0.0) as u32).min(MAX_SCALE);
+                        if c.contains(&0.0) {
+                            return Err(EvalError::at(e, "division by zero"));
+                        }
+                        let f: Vec<u64> = (0..n)
+                            .map(|i| (10f64.powi(extra as i32) / at(i)).round() as i64 as u64)
+                            .collect();
+                        (sx + extra, x.data.mul_public(&f))
+                    }
+                    (BinOp::Pow, false) if c.iter().all(|v| *v == 2.0) => {
+                        (2 * sx, self.p.mul(&x.data, &x.data)?)
+                    }
+                    _ => return Err(unsupported()),
+                };
+                (Kind::Num { scale: s }, d, x, None)
+            }
+        };
+        if let Kind::Num { scale } = kind
+            && scale > MAX_SCALE
+        {
+            return Err(EvalError::at(
+                e,
+                format!("the result would carry {scale} decimal places (at most {MAX_SCALE})"),
+            ));
+        }
+        Ok(Value::Vec(self.derived(e, &x, y.as_ref(), kind, data)?))
+    }
+
+    fn bool_result(
+        &mut self,
+        e: &Expr,
+        x: &PrivVec,
+        y: Option<&PrivVec>,
+        bits: Bits,
+    ) -> Result<Value> {
+        let data = self.p.b2a_bits(&bits)?;
+        Ok(Value::Vec(self.derived(e, x, y, Kind::Bool, data)?))
+    }
+
+    fn compare(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
+        let me = self.p.id();
+        match (l, r) {
+            (Value::Vec(x), Value::Vec(y)) => {
+                if let (Kind::Cat { levels: a }, Kind::Cat { levels: b }) = (&x.kind, &y.kind)
+                    && a != b
+                {
+                    return Err(EvalError::at(e, "categoricals with different levels"));
+                }
+                let (sx, sy) = match (&x.kind, &y.kind) {
+                    (Kind::Cat { .. }, _) | (_, Kind::Cat { .. }) => (0, 0),
+                    _ => (self.scale_of(e, &x)?, self.scale_of(e, &y)?),
+                };
+                let s = sx.max(sy);
+                let (a, b) = (rescale(&x.data, sx, s), rescale(&y.data, sy, s));
+                let bits = match op {
+                    BinOp::Lt => self.p.lt(&a, &b, CMP_BITS)?,
+                    BinOp::Le => self.p.le(&a, &b, CMP_BITS)?,
+                    BinOp::Gt => self.p.lt(&b, &a, CMP_BITS)?,
+                    BinOp::Ge => self.p.le(&b, &a, CMP_BITS)?,
+                    BinOp::Eq => self.p.eq(&a, &b, CMP_BITS)?,
+                    _ => self.p.eq(&a, &b, CMP_BITS)?.not(me),
+                };
+                self.bool_result(e, &x, Some(&y), bits)
+            }
+            (l, r) => {
+                let flipped = matches!(l, Value::Pub(_));
+                let (Value::Vec(x), Value::Pub(c)) = (if flipped { (r, l) } else { (l, r) }) else {
+                    return Err(EvalError::at(e, "cannot compare these values"));
+                };
+                let op = if flipped {
+                    match op {
+                        BinOp::Lt => BinOp::Gt,
+                        BinOp::Gt => BinOp::Lt,
+                        BinOp::Le => BinOp::Ge,
+                        BinOp::Ge => BinOp::Le,
+                        o => o,
+                    }
+                } else {
+                    op
+                };
+                self.compare_const(e, op, x, c)
+            }
+        }
+    }
+
+    fn compare_const(&mut self, e: &Expr, op: BinOp, x: PrivVec, c: Public) -> Result<Value> {
+        let me = self.p.id();
+        let eq_ne = matches!(op, BinOp::Eq | BinOp::Ne);
+        match (&x.kind, &c) {
+            (Kind::Cat { .. }, Public::Str(s)) if eq_ne && s.len() == 1 => {
+                let level = s[0].clone().unwrap_or_default();
+                let hit = self.level_indicator(e, &x, &level)?;
+                let data = if op == BinOp::Eq {
+                    hit
+                } else {
+                    hit.neg().add_const(me, 1)
+                };
+                Ok(Value::Vec(self.derived(e, &x, None, Kind::Bool, data)?))
+            }
+            (Kind::Bool, Public::Bool(b)) if eq_ne && b.len() == 1 && b[0].is_some() => {
+                let want = b[0] == Some(true);
+                let data = if want == (op == BinOp::Eq) {
+                    x.data.clone()
+                } else {
+                    x.data.neg().add_const(me, 1)
+                };
+                Ok(Value::Vec(self.derived(e, &x, None, Kind::Bool, data)?))
+            }
+            (Kind::Date, Public::Str(s)) if s.len() == 1 => {
+                let text = s[0].clone().unwrap_or_default();
+                let d = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+                    EvalError::at(e, format!("{text:?} is not a date (YYYY-MM-DD)"))
+                })?;
+                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("date");
+                let days = d.signed_duration_since(epoch).num_days() as f64;
+                self.compare_num(e, op, x, 0, &[days])
+            }
+            (Kind::Num { .. } | Kind::Bool | Kind::Date, Public::Num { .. } | Public::Bool(_)) => {
+                let c = numbers(e, &c)?;
+                let sx = self.scale_of(e, &x)?;
+                self.compare_num(e, op, x, sx, &c)
+            }
+            _ => Err(EvalError::at(e, "cannot compare these values")),
+        }
+    }
+
+    fn compare_num(
+        &mut self,
+        e: &Expr,
+        op: BinOp,
+        x: PrivVec,
+        sx: u32,
+        c: &[f64],
+    ) -> Result<Value> {
+        let me = self.p.id();
+        let n = x.len();
+        if c.len() != 1 && c.len() != n {
+            return Err(EvalError::at(e, "compare with one public value"));
+        }
+        let s = sx.max(c.iter().map(|&v| const_decimals(v)).max().unwrap_or(0));
+        let xs = rescale(&x.data, sx, s);
+        let cc = |plus: u64| -> Vec<u64> {
+            (0..n)
+                .map(|i| encode(c[i % c.len()], s).wrapping_add(plus))
+                .collect()
+        };
+        let bits = match op {
+            BinOp::Lt => self.p.lt_public(&xs, &cc(0), CMP_BITS)?,
+            BinOp::Le => self.p.lt_public(&xs, &cc(1), CMP_BITS)?,
+            BinOp::Gt => self.p.lt_public(&xs, &cc(1), CMP_BITS)?.not(me),
+            BinOp::Ge => self.p.lt_public(&xs, &cc(0), CMP_BITS)?.not(me),
+            _ => {
+                let neg: Vec<u64> = cc(0).iter().map(|v| v.wrapping_neg()).collect();
+                let d = xs.add_public(me, &neg);
+                let zero = AShares::from_parts(vec![0; n], vec![0; n]);
+                let eq = self.p.eq(&d, &zero, CMP_BITS)?;
+                if op == BinOp::Eq { eq } else { eq.not(me) }
+            }
+        };
+        self.bool_result(e, &x, None, bits)
+    }
+
+    /// 0/1 shares of `x == level` for a categorical (its one-hot column when stored).
+    pub(crate) fn level_indicator(
+        &mut self,
+        e: &Expr,
+        x: &PrivVec,
+        level: &str,
+    ) -> Result<AShares> {
+        let Kind::Cat { levels } = &x.kind else {
+            return Err(EvalError::at(e, "not a categorical"));
+        };
+        let Some(i) = levels.iter().position(|l| l == level) else {
+            return Err(EvalError::at(
+                e,
+                format!("{level:?} is not a level; levels are {}", levels.join(", ")),
+            ));
+        };
+        if let Some(oh) = &x.onehot {
+            return Ok(oh[i].clone());
+        }
+        let n = x.len();
+        let d = x.data.add_const(self.p.id(), (i as u64).wrapping_neg());
+        let zero = AShares::from_parts(vec![0; n], vec![0; n]);
+        let bits = self.p.eq(&d, &zero, CMP_BITS)?;
+        let hit = self.p.b2a_bits(&bits)?;
+        // A missing value is stored as 0, which would match level 0.
+        match &x.present {
+            Some(m) => Ok(self.p.mul(&hit, &m.shares)?),
+            None => Ok(hit),
+        }
+    }
+
+    /// One-hot columns of a categorical, computed once.
+    pub(crate) fn onehot(&mut self, e: &Expr, x: &PrivVec) -> Result<Vec<AShares>> {
+        if let Some(oh) = &x.onehot {
+            return Ok(oh.clone());
+        }
+        let Kind::Cat { levels } = &x.kind else {
+            return Err(EvalError::at(e, "not a categorical"));
+        };
+        let mut out = Vec::with_capacity(levels.len());
+        for l in levels.clone() {
+            out.push(self.level_indicator(e, x, &l)?);
+        }
+        Ok(out)
+    }
+
+    fn logic(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
+        let and = matches!(op, BinOp::And | BinOp::AndAnd);
+        match (l, r) {
+            (Value::Vec(a), Value::Vec(b)) => {
+                if a.kind != Kind::Bool || b.kind != Kind::Bool {
+                    return Err(EvalError::at(e, "`&` and `|` take logical values"));
+                }
+                let ab = self.p.mul(&a.data, &b.data)?;
+                let data = if and {
+                    ab
+                } else {
+                    a.data.add(&b.data).sub(&ab)
+                };
+                Ok(Value::Vec(self.derived(
+                    e,
+                    &a,
+                    Some(&b),
+                    Kind::Bool,
+                    data,
+                )?))
+            }
+            (Value::Vec(a), Value::Pub(Public::Bool(c)))
+            | (Value::Pub(Public::Bool(c)), Value::Vec(a))
+                if c.len() == 1 && a.kind == Kind::Bool =>
+            {
+                let t = c[0] == Some(true);
+                let n = a.len();
+                let data = match (and, t) {
+                    (true, true) | (false, false) => a.data.clone(),
+                    (true, false) => AShares::from_parts(vec![0; n], vec![0; n]),
+                    (false, true) => self.ones(n),
+                };
+                Ok(Value::Vec(self.derived(e, &a, None, Kind::Bool, data)?))
+            }
+            _ => Err(EvalError::at(e, "`&` and `|` take logical values")),
+        }
+    }
+
+    /// `x %in% c(...)` with public values on the right.
+    fn within(&mut self, e: &Expr, l: Value, r: Value) -> Result<Value> {
+        let (Value::Vec(x), Value::Pub(set)) = (l, r) else {
+            return Err(EvalError::at(
+                e,
+                "%in% takes a private vector and public values",
+            ));
+        };
+        let n = x.len();
+        let mut acc = AShares::from_parts(vec![0; n], vec![0; n]);
+        match (&x.kind, &set) {
+            (Kind::Cat { .. }, Public::Str(levels)) => {
+                let mut seen = Vec::new();
+                for l in levels.iter().flatten() {
+                    if !seen.contains(l) {
+                        seen.push(l.clone());
+                        acc = acc.add(&self.level_indicator(e, &x, l)?);
+                    }
+                }
+            }
+            (Kind::Num { .. } | Kind::Date | Kind::Bool, Public::Num { .. }) => {
+                let mut c = numbers(e, &set)?;
+                c.sort_by(f64::total_cmp);
+                c.dedup();
+                let sx = self.scale_of(e, &x)?;
+                let s = sx.max(c.iter().map(|&v| const_decimals(v)).max().unwrap_or(0));
+                let xs = rescale(&x.data, sx, s);
+                let me = self.p.id();
+                let diffs: Vec<AShares> = c
+                    .iter()
+                    .map(|&v| xs.add_const(me, encode(v, s).wrapping_neg()))
+                    .collect();
+                let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
+                let zero = AShares::from_parts(vec![0; all.len()], vec![0; all.len()]);
+                let bits = self.p.eq(&all, &zero, CMP_BITS)?;
+                let hits = self.p.b2a_bits(&bits)?;
+                for k in 0..c.len() {
+                    acc = acc.add(&hits.slice(k * n..(k + 1) * n));
+                }
+            }
+            _ => return Err(EvalError::at(e, "%in% needs values of the vector's kind")),
+        }
+        Ok(Value::Vec(self.derived(e, &x, None, Kind::Bool, acc)?))
+    }
+}

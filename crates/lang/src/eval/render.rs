@@ -1,0 +1,265 @@
+//! Printing public values the way R prints them (`[1] 66.83333`, named vectors with the names
+//! above the values, tables with their dimension names), and as JSON for `--json`.
+use super::value::{Public, Table};
+use serde_json::{Value as Json, json};
+
+/// Width R wraps output at.
+const WIDTH: usize = 80;
+
+/// R's text for a value (with a final newline).
+pub fn render(v: &Public) -> String {
+    match v {
+        Public::Null => "NULL\n".to_owned(),
+        Public::Note(s) => format!("{s}\n"),
+        Public::Formula(s) => format!("{s}\n"),
+        Public::Num { values, names } => {
+            let cells = format_numbers(values);
+            match names {
+                Some(n) => named(n, &cells),
+                None => indexed(&cells),
+            }
+        }
+        Public::Str(v) => indexed(
+            &v.iter()
+                .map(|s| s.as_ref().map_or("NA".to_owned(), |s| format!("{s:?}")))
+                .collect::<Vec<_>>(),
+        ),
+        Public::Bool(v) => indexed(
+            &v.iter()
+                .map(|b| match b {
+                    Some(true) => "TRUE".to_owned(),
+                    Some(false) => "FALSE".to_owned(),
+                    None => "NA".to_owned(),
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Public::Table(t) => table(t),
+    }
+}
+
+/// Formats numbers with R's defaults: 7 significant digits, and a common number of decimal
+/// places so that every element shows its significant digits.
+pub fn format_numbers(values: &[Option<f64>]) -> Vec<String> {
+    let finite: Vec<f64> = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
+    let decimals = finite
+        .iter()
+        .map(|&v| decimals_needed(v))
+        .max()
+        .unwrap_or(0);
+    let sci = finite.iter().any(|v| {
+        let a = v.abs();
+        a != 0.0 && !(1e-5..1e15).contains(&a)
+    });
+    values
+        .iter()
+        .map(|v| match v {
+            None => "NA".to_owned(),
+            Some(x) if x.is_nan() => "NaN".to_owned(),
+            Some(x) if x.is_infinite() => if *x > 0.0 { "Inf" } else { "-Inf" }.to_owned(),
+            Some(x) if sci => format!("{:.*e}", decimals.min(6), x),
+            Some(x) => format!("{x:.decimals$}"),
+        })
+        .collect()
+}
+
+/// Decimal places that show `v` to 7 significant digits, without trailing zeros.
+fn decimals_needed(v: f64) -> usize {
+    if v == 0.0 {
+        return 0;
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let places = (6 - magnitude).clamp(0, 15) as usize;
+    let text = format!("{v:.places$}");
+    match text.split_once('.') {
+        Some((_, frac)) => frac.trim_end_matches('0').len(),
+        None => 0,
+    }
+}
+
+/// `[1] a b c`, wrapped at 80 columns with the index of each line's first element.
+fn indexed(cells: &[String]) -> String {
+    if cells.is_empty() {
+        return "numeric(0)\n".to_owned();
+    }
+    let w = cells.iter().map(String::len).max().unwrap_or(1);
+    let label_w = format!("[{}]", cells.len()).len();
+    let per_line = ((WIDTH - label_w) / (w + 1)).max(1);
+    let mut out = String::new();
+    for (i, chunk) in cells.chunks(per_line).enumerate() {
+        let label = format!("[{}]", i * per_line + 1);
+        out.push_str(&format!("{label:>label_w$}"));
+        for c in chunk {
+            out.push_str(&format!(" {c:>w$}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Names above values, each column as wide as its widest entry, wrapped at 80 columns.
+fn named(names: &[String], cells: &[String]) -> String {
+    let w = names
+        .iter()
+        .chain(cells)
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(1);
+    let per_line = (WIDTH / (w + 1)).max(1);
+    let mut out = String::new();
+    for (ns, vs) in names.chunks(per_line).zip(cells.chunks(per_line)) {
+        for n in ns {
+            out.push_str(&format!("{n:>w$} "));
+        }
+        out.push('\n');
+        for v in vs {
+            out.push_str(&format!("{v:>w$} "));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn table(t: &Table) -> String {
+    match t.dims.as_slice() {
+        [(name, levels)] => {
+            let cells: Vec<String> = t.counts.iter().map(u64::to_string).collect();
+            format!("{name}\n{}", named(levels, &cells))
+        }
+        [(rname, rows), (cname, cols)] => {
+            let cells: Vec<String> = t.counts.iter().map(u64::to_string).collect();
+            let lw = rows
+                .iter()
+                .map(|r| r.chars().count() + 2)
+                .chain([rname.chars().count()])
+                .max()
+                .unwrap_or(0);
+            let cw: Vec<usize> = (0..cols.len())
+                .map(|j| {
+                    (0..rows.len())
+                        .map(|i| cells[i * cols.len() + j].len())
+                        .chain([cols[j].chars().count()])
+                        .max()
+                        .unwrap_or(1)
+                })
+                .collect();
+            let mut out = format!("{:lw$} {cname}\n", "");
+            out.push_str(&format!("{rname:<lw$}"));
+            for (j, c) in cols.iter().enumerate() {
+                out.push_str(&format!(" {c:>w$}", w = cw[j]));
+            }
+            out.push('\n');
+            for (i, r) in rows.iter().enumerate() {
+                out.push_str(&format!("{:<lw$}", format!("  {r}")));
+                for j in 0..cols.len() {
+                    out.push_str(&format!(" {:>w$}", cells[i * cols.len() + j], w = cw[j]));
+                }
+                out.push('\n');
+            }
+            out
+        }
+        _ => format!("{t:?}\n"),
+    }
+}
+
+/// The value as JSON: numbers (one) or arrays, named vectors and 1-D tables as objects,
+/// 2-D tables as an object of rows.
+pub fn to_json(v: &Public) -> Json {
+    let num = |x: &Option<f64>| match x {
+        Some(v) if v.is_finite() => json!(v),
+        _ => Json::Null,
+    };
+    match v {
+        Public::Null => Json::Null,
+        Public::Note(s) | Public::Formula(s) => json!(s),
+        Public::Num { values, names } => match names {
+            Some(n) => Json::Object(n.iter().cloned().zip(values.iter().map(num)).collect()),
+            None if values.len() == 1 => num(&values[0]),
+            None => Json::Array(values.iter().map(num).collect()),
+        },
+        Public::Str(v) if v.len() == 1 => json!(v[0]),
+        Public::Str(v) => json!(v),
+        Public::Bool(v) if v.len() == 1 => json!(v[0]),
+        Public::Bool(v) => json!(v),
+        Public::Table(t) => match t.dims.as_slice() {
+            [(_, levels)] => Json::Object(
+                levels
+                    .iter()
+                    .cloned()
+                    .zip(t.counts.iter().map(|c| json!(c)))
+                    .collect(),
+            ),
+            [(_, rows), (_, cols)] => Json::Object(
+                rows.iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let row = cols
+                            .iter()
+                            .enumerate()
+                            .map(|(j, c)| (c.clone(), json!(t.counts[i * cols.len() + j])))
+                            .collect();
+                        (r.clone(), Json::Object(row))
+                    })
+                    .collect(),
+            ),
+            _ => Json::Null,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nums(v: &[f64]) -> Vec<Option<f64>> {
+        v.iter().copied().map(Some).collect()
+    }
+
+    #[test]
+    fn numbers_print_like_r() {
+        assert_eq!(render(&Public::num(66.83333333333)), "[1] 66.83333\n");
+        assert_eq!(render(&Public::num(48.0)), "[1] 48\n");
+        let q = Public::Num {
+            values: nums(&[38.0, 62.5, 66.0, 72.25, 91.0]),
+            names: Some(
+                ["0%", "25%", "50%", "75%", "100%"]
+                    .map(String::from)
+                    .to_vec(),
+            ),
+        };
+        assert_eq!(
+            render(&q),
+            "   0%   25%   50%   75%  100% \n38.00 62.50 66.00 72.25 91.00 \n"
+        );
+        assert_eq!(render(&Public::nums(nums(&[1.0, 2.5]))), "[1] 1.0 2.5\n");
+        assert_eq!(render(&Public::nums([None, Some(1.0)])), "[1] NA  1\n");
+    }
+
+    #[test]
+    fn tables_print_like_r() {
+        let t = Table {
+            dims: vec![(String::new(), vec!["female".into(), "male".into()])],
+            counts: vec![8, 16],
+        };
+        assert_eq!(
+            render(&Public::Table(t.clone())),
+            "\nfemale   male \n     8     16 \n"
+        );
+        assert_eq!(to_json(&Public::Table(t)), json!({"female": 8, "male": 16}));
+        let t2 = Table {
+            dims: vec![
+                ("gender".into(), vec!["female".into(), "male".into()]),
+                ("ecog".into(), vec!["0".into(), "1".into()]),
+            ],
+            counts: vec![1, 2, 30, 4],
+        };
+        assert_eq!(
+            render(&Public::Table(t2)),
+            "         ecog\ngender    0 1\n  female  1 2\n  male   30 4\n"
+        );
+    }
+}

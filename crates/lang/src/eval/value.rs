@@ -1,0 +1,188 @@
+//! Runtime values of the evaluator: public values (which may be shown) and private vectors and
+//! tables (secret shares on this node, with their private masks).
+//!
+//! A private vector carries two masks, both secret-shared 0/1 vectors or `None` for "all 1":
+//! `present` (0 where the value is missing, `NA`) and `sel` (0 for rows outside a subset, from
+//! `subset()` or `x[cond]`). R drops unselected rows and keeps `NA`s, so the two stay apart:
+//! `length(x[cond])` counts `sel`, `mean(x, na.rm = TRUE)` uses `sel ∘ present`. Masks get an
+//! id when made, identical on the three nodes (they run the same program), so combining a mask
+//! with itself costs nothing.
+use crate::check::PrivTy;
+use sharestat_mpc::AShares;
+
+/// What the encoded words of a private vector mean.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Numbers scaled by `10^scale`.
+    Num {
+        /// Decimal places of the encoding.
+        scale: u32,
+    },
+    /// Level indices `0..levels.len()`.
+    Cat {
+        /// The levels in order.
+        levels: Vec<String>,
+    },
+    /// 0/1.
+    Bool,
+    /// Days since 1970-01-01.
+    Date,
+}
+
+/// A run of rows that come from one dataset, in a private vector's row order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seg {
+    /// Dataset name.
+    pub dataset: String,
+    /// Its rows.
+    pub rows: usize,
+}
+
+/// Total rows of a layout.
+pub fn layout_rows(layout: &[Seg]) -> usize {
+    layout.iter().map(|s| s.rows).sum()
+}
+
+/// A shared 0/1 mask with an id (equal ids: the same mask).
+#[derive(Clone, Debug)]
+pub struct Mask {
+    /// Identifies the mask within one evaluation.
+    pub id: u64,
+    /// The shares.
+    pub shares: AShares,
+}
+
+/// A private vector.
+#[derive(Clone, Debug)]
+pub struct PrivVec {
+    /// What the words mean.
+    pub kind: Kind,
+    /// Encoded values (0 where missing).
+    pub data: AShares,
+    /// For categoricals: one 0/1 vector per level, when known.
+    pub onehot: Option<Vec<AShares>>,
+    /// Present (not `NA`) mask.
+    pub present: Option<Mask>,
+    /// Selection (subset) mask.
+    pub sel: Option<Mask>,
+    /// Where the rows come from.
+    pub layout: Vec<Seg>,
+}
+
+impl PrivVec {
+    /// Number of rows (selected or not).
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// True for a vector without rows.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// A person-readable type: `private numeric vector [48]`.
+    pub fn describe(&self) -> String {
+        let what = match &self.kind {
+            Kind::Num { .. } => "numeric vector".to_owned(),
+            Kind::Cat { levels } => format!("categorical vector ({} levels)", levels.len()),
+            Kind::Bool => "logical vector".to_owned(),
+            Kind::Date => "date vector".to_owned(),
+        };
+        let subset = if self.sel.is_some() {
+            ", subset of private size"
+        } else {
+            ""
+        };
+        format!("private {what} [{}{subset}]", self.len())
+    }
+}
+
+/// A private table: rows of one or more datasets (with the study's columns) and a selection.
+#[derive(Clone, Debug)]
+pub struct PrivTable {
+    /// Where the rows come from.
+    pub layout: Vec<Seg>,
+    /// Column names and types.
+    pub columns: Vec<(String, PrivTy)>,
+    /// Selection mask.
+    pub sel: Option<Mask>,
+}
+
+/// A contingency table of counts (`freq`, `table`): one or two dimensions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// Per dimension: its name (may be empty) and level labels.
+    pub dims: Vec<(String, Vec<String>)>,
+    /// Counts in row-major order (the last dimension varies fastest).
+    pub counts: Vec<u64>,
+}
+
+/// A value that may be shown.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Public {
+    /// `NULL`.
+    Null,
+    /// A numeric vector (`None` is `NA`), optionally named.
+    Num {
+        /// Values.
+        values: Vec<Option<f64>>,
+        /// Element names (`quantile`, `summary`).
+        names: Option<Vec<String>>,
+    },
+    /// A character vector.
+    Str(Vec<Option<String>>),
+    /// A logical vector.
+    Bool(Vec<Option<bool>>),
+    /// A table of counts.
+    Table(Table),
+    /// Text shown as it is (`print` of a private value).
+    Note(String),
+    /// A formula, as source.
+    Formula(String),
+}
+
+impl Public {
+    /// One number.
+    pub fn num(v: f64) -> Public {
+        Public::Num {
+            values: vec![Some(v)],
+            names: None,
+        }
+    }
+
+    /// A numeric vector without names.
+    pub fn nums(v: impl IntoIterator<Item = Option<f64>>) -> Public {
+        Public::Num {
+            values: v.into_iter().collect(),
+            names: None,
+        }
+    }
+
+    /// Number of elements (cells for a table).
+    pub fn len(&self) -> usize {
+        match self {
+            Public::Null => 0,
+            Public::Num { values, .. } => values.len(),
+            Public::Str(v) => v.len(),
+            Public::Bool(v) => v.len(),
+            Public::Table(t) => t.counts.len(),
+            Public::Note(_) | Public::Formula(_) => 1,
+        }
+    }
+
+    /// True for `NULL` and empty vectors.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Any value.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// Public.
+    Pub(Public),
+    /// A private vector.
+    Vec(PrivVec),
+    /// A private table.
+    Table(PrivTable),
+}

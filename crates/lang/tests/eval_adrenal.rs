@@ -1,0 +1,194 @@
+//! The evaluator on secret shares of the adrenal fixture, against R's answers in
+//! `expected.json`: the pilot's transcript, every frequency table and numeric summary.
+mod support;
+
+use serde_json::json;
+use support::{Fixture, close};
+
+const LOAD: &str = "tm <- load(\"DS1\", \"munich\")\ntr <- load(\"DS1\", \"rome\")\n";
+
+fn nums(v: &serde_json::Value) -> Vec<f64> {
+    match v {
+        serde_json::Value::Array(a) => a.iter().map(|x| x.as_f64().unwrap()).collect(),
+        serde_json::Value::Object(o) => o.values().map(|x| x.as_f64().unwrap()).collect(),
+        x => vec![x.as_f64().unwrap()],
+    }
+}
+
+#[test]
+fn the_pilot_transcript_reproduces() {
+    let fx = Fixture::adrenal();
+    let t = &fx.expected["transcript"];
+    let q = fx.json(&format!("{LOAD}quantile(tm$age)"));
+    assert_eq!(nums(&q), nums(&t["munich_quantile_age"]));
+    assert_eq!(
+        fx.json(&format!("{LOAD}freq(tm$gender)")),
+        t["munich_freq_gender"]
+    );
+    assert_eq!(
+        fx.json(&format!("{LOAD}length(c(tm$age, tr$age))")),
+        json!(48.0)
+    );
+    assert_eq!(
+        fx.json(&format!("{LOAD}freq(c(tm$gender, tr$gender))")),
+        t["combined_freq_gender"]
+    );
+    let q = fx.json(&format!("{LOAD}quantile(c(tm$age, tr$age))"));
+    assert_eq!(nums(&q), nums(&t["combined_quantile_age"]));
+    let out = fx.run(&format!("{LOAD}quantile(tm$age)")).unwrap();
+    assert_eq!(
+        sharestat_lang::eval::render::render(&out[0].value),
+        "   0%   25%   50%   75%  100% \n38.00 62.50 66.00 72.25 91.00 \n"
+    );
+    assert_eq!(out[0].source, "quantile(tm$age)");
+}
+
+const ALIVE: &str = "freq(floor(c(subset(tm, event_death == FALSE)$follow_up_months, \
+                     subset(tr, event_death == FALSE)$follow_up_months)))";
+const ALIVE_ECOG0: &str = "freq(floor(c(subset(tm, event_death == FALSE & ecog_status == \"0\")$follow_up_months, \
+                           subset(tr, event_death == FALSE & ecog_status == \"0\")$follow_up_months)))";
+
+#[test]
+fn follow_up_tables_match_r_where_the_policy_allows_them() {
+    let open = Fixture::open();
+    let t = &open.expected["transcript"];
+    assert_eq!(
+        open.json(&format!("{LOAD}{ALIVE}")),
+        t["freq_follow_up_alive"]
+    );
+    assert_eq!(
+        open.json(&format!("{LOAD}{ALIVE_ECOG0}")),
+        t["freq_follow_up_alive_ecog0"]
+    );
+    // The study's policy (cells of at least 5) refuses both, naming the rule only.
+    let strict = Fixture::adrenal();
+    for q in [ALIVE, ALIVE_ECOG0] {
+        let e = strict.refusal(&format!("{LOAD}{q}"));
+        assert!(
+            e.contains("refused by disclosure control (min_cell)"),
+            "{e}"
+        );
+        assert!(e.contains("line 3"), "{e}");
+    }
+    // Grouped into wider bins, the same data comes out.
+    let binned = strict.json(&format!(
+        "{LOAD}fu <- c(tm$follow_up_months, tr$follow_up_months)\n\
+         table(cut(fu, c(0, 6, 12, 120)))"
+    ));
+    assert_eq!(binned, json!({"(0,6]": 17, "(6,12]": 11, "(12,120]": 20}));
+    let e = strict.refusal(&format!(
+        "{LOAD}fu <- c(tm$follow_up_months, tr$follow_up_months)\n\
+         table(cut(fu, c(0, 12, 24, 120)))"
+    ));
+    assert!(
+        e.contains("the cell `(24,120]` would count between 1 and 4 rows"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_frequency_table_matches_r() {
+    let fx = Fixture::open();
+    let want = fx.expected["freq"].as_object().unwrap().clone();
+    for (col, table) in want {
+        let got = fx.json(&format!("{LOAD}table(c(tm${col}, tr${col}))"));
+        let want_counts: std::collections::BTreeMap<String, u64> = table
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+            .collect();
+        let got_counts: std::collections::BTreeMap<String, u64> = got
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+            .filter(|(_, v)| *v > 0)
+            .map(|(k, v)| match k.as_str() {
+                "FALSE" => ("0".to_owned(), v),
+                "TRUE" => ("1".to_owned(), v),
+                _ => (k, v),
+            })
+            .collect();
+        assert_eq!(got_counts, want_counts, "table of {col}");
+    }
+}
+
+#[test]
+fn every_numeric_summary_matches_r() {
+    let fx = Fixture::open();
+    let want = fx.expected["numeric"].as_object().unwrap().clone();
+    for (col, s) in want {
+        let x = format!("c(tm${col}, tr${col})");
+        let script = format!(
+            "{LOAD}length({x})\nsum({x})\nmean({x})\nvar({x})\nsd({x})\nmin({x})\nmax({x})\n\
+             median({x})\nquantile({x}, c(0, 0.1, 0.25, 0.5, 0.75, 0.9, 1))"
+        );
+        let out = fx.run(&script).unwrap_or_else(|e| panic!("{col}: {e}"));
+        let v: Vec<Vec<f64>> = out
+            .iter()
+            .map(|o| nums(&sharestat_lang::eval::render::to_json(&o.value)))
+            .collect();
+        for (i, key) in ["n", "sum", "mean", "var", "sd", "min", "max", "median"]
+            .iter()
+            .enumerate()
+        {
+            close(v[i][0], s[*key].as_f64().unwrap(), &format!("{key}({col})"));
+        }
+        for (g, w) in v[8].iter().zip(nums(&s["quantile_type7"])) {
+            close(*g, w, &format!("quantile({col})"));
+        }
+    }
+}
+
+#[test]
+fn summaries_by_fractions_match_r() {
+    let fx = Fixture::open();
+    let want = fx.expected["numeric_by_fractions"]
+        .as_object()
+        .unwrap()
+        .clone();
+    for (fr, s) in want {
+        let d = format!("subset(rbind(tm, tr), fractions == {fr})");
+        let script = format!(
+            "{LOAD}d <- {d}\nnrow(d)\nmedian(d$prescription_dose_gy)\nrange(d$prescription_dose_gy)\n\
+             median(d$bed10_gy)\nrange(d$bed10_gy)"
+        );
+        let out = fx.run(&script).unwrap_or_else(|e| panic!("{fr}: {e}"));
+        let v: Vec<Vec<f64>> = out
+            .iter()
+            .map(|o| nums(&sharestat_lang::eval::render::to_json(&o.value)))
+            .collect();
+        assert_eq!(v[0][0], s["n"].as_f64().unwrap());
+        close(
+            v[1][0],
+            s["prescription_dose_gy_median"].as_f64().unwrap(),
+            "dose median",
+        );
+        assert_eq!(v[2], nums(&s["prescription_dose_gy_range"]));
+        close(
+            v[3][0],
+            s["bed10_gy_median"].as_f64().unwrap(),
+            "bed median",
+        );
+        assert_eq!(v[4], nums(&s["bed10_gy_range"]));
+    }
+}
+
+#[test]
+fn private_values_print_as_their_type() {
+    let fx = Fixture::adrenal();
+    let out = fx
+        .run(&format!("{LOAD}print(c(tm$age, tr$age))\nnames(tm)[1:3]"))
+        .unwrap();
+    assert_eq!(
+        sharestat_lang::eval::render::render(&out[0].value),
+        "private numeric vector [48]\n"
+    );
+    assert_eq!(
+        sharestat_lang::eval::render::to_json(&out[1].value),
+        json!(["gender", "age", "ecog_status"])
+    );
+    let e = fx.run(&format!("{LOAD}tm$age")).unwrap_err();
+    assert!(e.contains("would print private data"), "{e}");
+}

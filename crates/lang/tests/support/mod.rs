@@ -1,0 +1,159 @@
+//! A three-party in-memory run of the evaluator over secret shares of the adrenal fixture
+//! (Munich as dataset `munich`, Rome as `rome`), checked and evaluated as a node would.
+#![allow(dead_code)]
+use sharestat_client::import::{ImportOptions, Imported, import_file};
+use sharestat_dict::{Dictionary, Policy};
+use sharestat_lang::check::{Checker, Env};
+use sharestat_lang::eval::{Data, Evaluator, History, Output, render};
+use sharestat_mpc::AShares;
+use sharestat_mpc::harness::{Keys, run_in_memory};
+use sharestat_mpc::prg::Prg;
+use sharestat_mpc::proto::io::deal;
+use std::path::Path;
+use std::sync::Mutex;
+
+pub struct Fixture {
+    pub dict: Dictionary,
+    pub sites: Vec<Imported>,
+    dealt: Vec<Vec<[AShares; 3]>>,
+    histories: [Mutex<History>; 3],
+    pub policies: [Policy; 3],
+    pub expected: serde_json::Value,
+}
+
+pub const NAMES: [&str; 2] = ["munich", "rome"];
+
+struct PartyData<'a> {
+    fx: &'a Fixture,
+    party: usize,
+}
+
+impl Data for PartyData<'_> {
+    fn rows(&self, dataset: &str) -> Option<usize> {
+        let s = NAMES.iter().position(|n| *n == dataset)?;
+        Some(self.fx.sites[s].rows)
+    }
+    fn version(&self, dataset: &str) -> String {
+        dataset.to_owned()
+    }
+    fn column(&self, dataset: &str, encoded: &str) -> Result<AShares, String> {
+        let s = NAMES
+            .iter()
+            .position(|n| *n == dataset)
+            .ok_or("no dataset")?;
+        let c = self.fx.sites[s]
+            .columns
+            .iter()
+            .position(|c| c.name == encoded)
+            .ok_or_else(|| format!("no column {encoded}"))?;
+        Ok(self.fx.dealt[s][c][self.party].clone())
+    }
+}
+
+impl Fixture {
+    /// The fixture with one policy on every node.
+    pub fn new(policy: Policy) -> Fixture {
+        Fixture::with_policies([policy.clone(), policy.clone(), policy])
+    }
+
+    /// The fixture with the study's own policy (`examples/adrenal/policy.toml`).
+    pub fn adrenal() -> Fixture {
+        let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
+        let text = std::fs::read_to_string(ex.join("policy.toml")).unwrap();
+        Fixture::new(Policy::parse(&text).unwrap())
+    }
+
+    /// A policy that lets everything out (to compare with R's unrestricted answers).
+    pub fn open() -> Fixture {
+        Fixture::new(Policy {
+            min_cell: 1,
+            min_subset: 1,
+            min_complement: 0,
+            max_levels: 1000,
+            allow_extremes: true,
+        })
+    }
+
+    /// Each node with its own policy (the strictest applies, as the node service merges them).
+    pub fn with_policies(policies: [Policy; 3]) -> Fixture {
+        let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
+        let dict = Dictionary::parse(&std::fs::read_to_string(ex.join("dictionary.toml")).unwrap())
+            .unwrap();
+        let opts = ImportOptions {
+            site: "canonical".into(),
+            drop_bad_rows: false,
+        };
+        let sites: Vec<Imported> = ["munich.csv", "rome.csv"]
+            .iter()
+            .map(|f| import_file(&ex.join(f), &dict, &opts).unwrap())
+            .collect();
+        let mut prg = Prg::new([3; 16]);
+        let dealt = sites
+            .iter()
+            .map(|s| s.data.iter().map(|c| deal(c, &mut prg)).collect())
+            .collect();
+        let expected =
+            serde_json::from_str(&std::fs::read_to_string(ex.join("expected.json")).unwrap())
+                .unwrap();
+        Fixture {
+            dict,
+            sites,
+            dealt,
+            histories: Default::default(),
+            policies,
+            expected,
+        }
+    }
+
+    pub fn env(&self) -> Env {
+        Env::new()
+            .with_dataset("munich", self.dict.clone())
+            .with_dataset("rome", self.dict.clone())
+    }
+
+    /// Checks and runs `src` on the three parties; all must agree. `Err` is the message.
+    pub fn run(&self, src: &str) -> Result<Vec<Output>, String> {
+        let program = sharestat_lang::parse(src).map_err(|e| e.render(src))?;
+        Checker::new(self.env())
+            .check_program(&program)
+            .map_err(|e| e.to_string())?;
+        let policy = self
+            .policies
+            .iter()
+            .skip(1)
+            .fold(self.policies[0].clone(), |a, b| a.strictest(b));
+        let out = run_in_memory(Keys::Seeded([11; 16]), |p| {
+            let i = p.id().index();
+            let data = PartyData { fx: self, party: i };
+            let mut h = self.histories[i].lock().unwrap();
+            let mut ev = Evaluator::new(p, &data, self.env(), policy.clone(), &mut h);
+            Ok(ev.run(&program, src).map_err(|e| e.to_string()))
+        })
+        .unwrap();
+        assert_eq!(out[0], out[1]);
+        assert_eq!(out[0], out[2]);
+        out[0].clone()
+    }
+
+    /// The single output of `src`, as JSON.
+    pub fn json(&self, src: &str) -> serde_json::Value {
+        let out = self.run(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+        render::to_json(&out.last().expect("an output").value)
+    }
+
+    /// The refusal message of `src`.
+    pub fn refusal(&self, src: &str) -> String {
+        match self.run(src) {
+            Ok(out) => panic!("{src} was let out: {out:?}"),
+            Err(e) => e,
+        }
+    }
+}
+
+pub fn close(got: f64, want: f64, what: &str) {
+    let tol = 1e-6 * want.abs().max(1e-3);
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: got {got}, R says {want}"
+    );
+}
