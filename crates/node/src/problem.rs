@@ -76,6 +76,12 @@ impl ApiError {
         "The resource already exists or is in use"
     );
     ctor!(
+        query,
+        UNPROCESSABLE_ENTITY,
+        "query-error",
+        "The query does not parse or would show private data"
+    );
+    ctor!(
         refused_by_peer,
         FORBIDDEN,
         "refused-by-peer",

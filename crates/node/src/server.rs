@@ -173,6 +173,7 @@ pub async fn start_bound(
         jobs: Registry::default(),
         started: Instant::now(),
         uploads_busy: Default::default(),
+        histories: Default::default(),
         upload_seed,
     });
     let weak = Arc::downgrade(&state);

@@ -26,6 +26,8 @@ pub struct NodeState {
     pub upload_seed: Option<String>,
     /// Uploads whose commit or abort this node is coordinating right now.
     pub uploads_busy: Mutex<HashSet<String>>,
+    /// Per study, the subsets released so far (shares), for the differencing defence.
+    pub histories: Mutex<std::collections::HashMap<String, sharestat_lang::eval::History>>,
 }
 
 impl NodeState {

@@ -72,7 +72,7 @@ pub(crate) fn spawn(state: AppState, id: u64) {
 }
 
 /// Describes an engine error in terms of node names.
-fn describe(state: &AppState, e: &MpcError) -> String {
+pub(crate) fn describe(state: &AppState, e: &MpcError) -> String {
     let timeout = state.cfg.job_timeout().as_secs();
     match e {
         MpcError::Net(NetError::Timeout { peer }) => format!(
@@ -134,6 +134,17 @@ fn compute(
             let x = AShares::from_parts(a, b);
             let sum = p.reveal(&x.sum())?[0] as i64;
             Ok(serde_json::json!({ "sum": sum, "rows": ds.rows }))
+        }
+        JobSpec::Query {
+            study,
+            prelude,
+            text,
+        } => {
+            let policy = state
+                .jobs
+                .with(|m| m.get(&id).and_then(|e| e.policy.clone()))
+                .ok_or_else(|| Failure::Other("no agreed disclosure policy".into()))?;
+            super::query::run(state, p, study, prelude, text, &policy).map_err(Failure::Other)
         }
         JobSpec::SelfTest { rows, rounds } => {
             let n = *rows as usize;

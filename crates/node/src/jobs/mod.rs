@@ -12,8 +12,15 @@
 //! - [`spec`]: what a job computes and who may ask for it.
 //! - [`peer`]: the control messages between nodes and the peer side of the protocol.
 //! - [`exec`]: running the engine for a job and recording its result.
+//! - [`query`]: analysis queries: checking the text on each node, the merged policy, running.
+//!
+//! Queries of one study are exclusive: a node registers a query only while no other query
+//! of that study is pending or running there, and a peer that is busy refuses the proposal
+//! (`conflict`); the front then withdraws and retries after a random pause, up to the job
+//! timeout. So every query starts from the same released-subset history on all three nodes.
 pub mod exec;
 pub mod peer;
+pub mod query;
 pub mod spec;
 
 pub use spec::{JobSpec, JobView, authorize};
@@ -40,6 +47,8 @@ pub(crate) struct Entry {
     pub started: bool,
     /// Woken when the job reaches a final state.
     pub done: Arc<Notify>,
+    /// For queries: the disclosure policy agreed for this run (strictest of the three).
+    pub policy: Option<sharestat_dict::Policy>,
 }
 
 /// Jobs in flight on this node.
@@ -53,18 +62,32 @@ impl Registry {
         f(&mut self.inner.lock().expect("job registry lock"))
     }
 
-    /// Registers a pending job; returns the notifier woken when it ends.
-    pub(crate) fn register(&self, id: u64, spec: JobSpec, user: String) -> Arc<Notify> {
+    /// Registers a pending job; returns the notifier woken when it ends. A query is not
+    /// registered (`None`) while another query of its study is pending or running here.
+    pub(crate) fn register(&self, id: u64, spec: JobSpec, user: String) -> Option<Arc<Notify>> {
         let done = Arc::new(Notify::new());
-        let entry = Entry {
-            spec,
-            user,
-            cancelled: false,
-            started: false,
-            done: done.clone(),
-        };
-        self.with(|m| m.insert(id, entry));
-        done
+        self.with(|m| {
+            if let JobSpec::Query { study, .. } = &spec {
+                let busy = m.iter().any(|(other, e)| {
+                    *other != id
+                        && !e.cancelled
+                        && matches!(&e.spec, JobSpec::Query { study: s, .. } if s == study)
+                });
+                if busy {
+                    return None;
+                }
+            }
+            let entry = Entry {
+                spec,
+                user,
+                cancelled: false,
+                started: false,
+                done: done.clone(),
+                policy: None,
+            };
+            m.insert(id, entry);
+            Some(done)
+        })
     }
 
     /// Number of jobs in flight.
@@ -126,8 +149,38 @@ pub async fn submit(
         &spec.describe(),
         "",
     )?;
-    state.jobs.register(id, spec.clone(), caller.user.clone());
-    if let Err(e) = peer::propose_and_go(state, id, caller, &spec).await {
+    let deadline = tokio::time::Instant::now() + state.cfg.job_timeout();
+    let outcome = loop {
+        let busy = || {
+            ApiError::conflict(format!(
+                "another query of study {} is still running; try again",
+                study.as_deref().unwrap_or("")
+            ))
+        };
+        let attempt = match state.jobs.register(id, spec.clone(), caller.user.clone()) {
+            None => Err(peer::Propose::Busy(busy())),
+            Some(_) => peer::propose_and_go(state, id, caller, &spec).await,
+        };
+        match attempt {
+            Err(peer::Propose::Busy(e)) => {
+                state.jobs.with(|m| m.remove(&id));
+                if tokio::time::Instant::now() >= deadline {
+                    break Err(e);
+                }
+                tokio::time::sleep(backoff()).await;
+            }
+            Err(peer::Propose::Failed(e)) => break Err(e),
+            Ok(policy) => {
+                state.jobs.with(|m| {
+                    if let Some(e) = m.get_mut(&id) {
+                        e.policy = policy;
+                    }
+                });
+                break Ok(());
+            }
+        }
+    };
+    if let Err(e) = outcome {
         state.jobs.with(|m| m.remove(&id));
         state
             .store
@@ -147,6 +200,13 @@ pub async fn submit(
     }
     exec::spawn(state.clone(), id);
     Ok((view(state, &name)?, t0.elapsed()))
+}
+
+/// A random pause of 5 to 45 ms before retrying a busy study.
+fn backoff() -> Duration {
+    let mut b = [0u8; 1];
+    getrandom::fill(&mut b).expect("operating system random source");
+    Duration::from_millis(5 + u64::from(b[0]) % 40)
 }
 
 /// The job as stored.

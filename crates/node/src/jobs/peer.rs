@@ -6,6 +6,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use sharestat_net::PartyId;
+use sharestat_store::JobState;
 use std::time::Duration;
 
 /// A request from one node to another.
@@ -25,6 +26,9 @@ pub enum PeerRequest {
     Go {
         /// Job id.
         job: u64,
+        /// For queries: the disclosure policy the front agreed (strictest of the three).
+        #[serde(default)]
+        policy: Option<sharestat_dict::Policy>,
     },
     /// Drops a proposed or running job.
     Abort {
@@ -90,6 +94,11 @@ pub enum PeerRequest {
 pub enum PeerReply {
     /// Done as asked.
     Ok,
+    /// A query proposal accepted, with this node's disclosure policy for the study.
+    Accepted {
+        /// The policy.
+        policy: sharestat_dict::Policy,
+    },
     /// The coordinator's decision on an upload (`None`: not decided).
     Decision {
         /// `Some(true)` commit, `Some(false)` abort.
@@ -174,12 +183,31 @@ pub(crate) async fn abort(
 }
 
 /// The front node's half: propose to both peers at once, then go to both.
+/// Why a proposal did not start a job.
+pub(crate) enum Propose {
+    /// A node runs another query of the study: withdraw and retry.
+    Busy(ApiError),
+    /// Refused or failed for good.
+    Failed(ApiError),
+}
+
+/// Proposes the job to both peers and, if both accept, tells them to go. For a query, the
+/// result is the strictest of the three nodes' disclosure policies, sent along with *go*.
 pub(crate) async fn propose_and_go(
     state: &AppState,
     id: u64,
     caller: &Caller,
     spec: &JobSpec,
-) -> Result<(), ApiError> {
+) -> Result<Option<sharestat_dict::Policy>, Propose> {
+    let mut policy = match spec {
+        JobSpec::Query { study, .. } => Some(
+            super::query::study_rules(state, study)
+                .map_err(Propose::Failed)?
+                .1,
+        ),
+        _ => None,
+    };
+    let mut busy = false;
     let [a, b] = peers(state);
     let propose = |to| {
         let req = PeerRequest::Propose {
@@ -195,10 +223,15 @@ pub(crate) async fn propose_and_go(
     for (to, r) in [ra, rb] {
         match r {
             Ok(PeerReply::Ok) => accepted.push(to),
+            Ok(PeerReply::Accepted { policy: theirs }) => {
+                policy = policy.map(|p| p.strictest(&theirs));
+                accepted.push(to);
+            }
             Ok(PeerReply::Decision { .. }) => {
                 failure.get_or_insert(ApiError::internal("unexpected reply to a proposal"));
             }
             Ok(PeerReply::Refused { slug, detail, .. }) => {
+                busy |= slug == "conflict" && detail.contains("still running");
                 failure.get_or_insert(ApiError::refused_by_peer(format!(
                     "{} refused the job ({slug}): {detail}",
                     state.party_name(to.index())
@@ -213,23 +246,30 @@ pub(crate) async fn propose_and_go(
         for to in accepted {
             let _ = abort(state, to, id, "another node refused the job").await;
         }
-        return Err(err);
+        return Err(if busy {
+            Propose::Busy(err)
+        } else {
+            Propose::Failed(err)
+        });
     }
-    let go = PeerRequest::Go { job: id };
+    let go = PeerRequest::Go {
+        job: id,
+        policy: policy.clone(),
+    };
     let (ga, gb) = tokio::join!(call(state, a, &go), call(state, b, &go));
     for (to, r) in [(a, ga), (b, gb)] {
         if let Err(e) = r {
             for p in [a, b] {
                 let _ = abort(state, p, id, "a node did not start the job").await;
             }
-            return Err(ApiError::peer_unavailable(format!(
+            return Err(Propose::Failed(ApiError::peer_unavailable(format!(
                 "{} did not start the job: {}",
                 state.party_name(to.index()),
                 e.detail
-            )));
+            ))));
         }
     }
-    Ok(())
+    Ok(policy)
 }
 
 /// The peer's half: handles one control request from `from`.
@@ -252,13 +292,15 @@ fn refused(e: &ApiError) -> PeerReply {
 async fn handle_request(state: &AppState, from: PartyId, req: PeerRequest) -> PeerReply {
     match req {
         PeerRequest::Propose { job, token, spec } => match accept(state, from, job, &token, spec) {
-            Ok(()) => PeerReply::Ok,
+            Ok(None) => PeerReply::Ok,
+            Ok(Some(policy)) => PeerReply::Accepted { policy },
             Err(e) => refused(&e),
         },
-        PeerRequest::Go { job } => {
+        PeerRequest::Go { job, policy } => {
             let known = state.jobs.with(|m| match m.get_mut(&job) {
                 Some(e) if !e.started && !e.cancelled => {
                     e.started = true;
+                    e.policy = policy;
                     true
                 }
                 _ => false,
@@ -298,7 +340,7 @@ fn accept(
     job: u64,
     token: &str,
     spec: JobSpec,
-) -> Result<(), ApiError> {
+) -> Result<Option<sharestat_dict::Policy>, ApiError> {
     // A self-test reads no data and reveals only random values: peers run it for the front
     // node's administrator, who need not hold an account here. Every other job must pass this
     // node's own authentication and authorisation.
@@ -314,12 +356,41 @@ fn accept(
         }
     };
     let name = job_name(job);
-    if state.store.job(&name)?.is_some() {
-        return Err(ApiError::conflict(format!("job {name} exists already")));
+    // A front whose proposal was withdrawn because another node was busy proposes the same
+    // job again: a cancelled record of the very same job is reopened.
+    let retry = match state.store.job(&name)? {
+        None => false,
+        Some(rec) if rec.state == JobState::Cancelled && rec.spec == spec.describe() => true,
+        Some(_) => return Err(ApiError::conflict(format!("job {name} exists already"))),
+    };
+    let policy = match &spec {
+        JobSpec::Query { study, .. } => Some(super::query::study_rules(state, study)?.1),
+        _ => None,
+    };
+    if state
+        .jobs
+        .register(job, spec.clone(), user.clone())
+        .is_none()
+    {
+        return Err(ApiError::conflict(format!(
+            "another query of study {} is still running on {}",
+            study.as_deref().unwrap_or(""),
+            state.party_name(state.party() as usize)
+        )));
     }
-    state
-        .store
-        .insert_job(&new_record(&name, &spec, &user, from.index() as u8))?;
+    let stored = if retry {
+        state
+            .store
+            .update_job(&name, JobState::Pending, 0.0, None, None)
+    } else {
+        state
+            .store
+            .insert_job(&new_record(&name, &spec, &user, from.index() as u8))
+    };
+    if let Err(e) = stored {
+        state.jobs.with(|m| m.remove(&job));
+        return Err(e.into());
+    }
     crate::audit::record(
         state,
         &user,
@@ -331,7 +402,6 @@ fn accept(
         &spec.describe(),
         "",
     )?;
-    state.jobs.register(job, spec, user);
     // A proposal without `go` expires after the job timeout.
     let st = state.clone();
     tokio::spawn(async move {
@@ -346,12 +416,12 @@ fn accept(
         if stale {
             let _ = st.store.update_job(
                 &job_name(job),
-                sharestat_store::JobState::Failed,
+                JobState::Failed,
                 0.0,
                 None,
                 Some("proposal expired: the front node never started it"),
             );
         }
     });
-    Ok(())
+    Ok(policy)
 }

@@ -22,6 +22,19 @@ pub enum JobSpec {
         /// Column name.
         column: String,
     },
+    /// An analysis query (design brief §6): `text` is run after `prelude` (the session's
+    /// earlier lines, replayed without printing). Every node parses and type-checks it and
+    /// runs it under the strictest of the three nodes' disclosure policies. Reveals what the
+    /// printed aggregates reveal (see the language documentation), to the researcher.
+    Query {
+        /// Study id.
+        study: String,
+        /// Earlier lines of the session (assignments are replayed, nothing is printed).
+        #[serde(default)]
+        prelude: String,
+        /// The statements to run.
+        text: String,
+    },
     /// Engine self-test across the three nodes (administrators): `rounds` times, multiply
     /// `rows` fresh random shared values by themselves and check the opened products. Reveals
     /// only random test values and reads no data; exercises links, key set-up and the engine.
@@ -38,7 +51,7 @@ impl JobSpec {
     /// The study it runs in, if any.
     pub fn study(&self) -> Option<&str> {
         match self {
-            JobSpec::Sum { study, .. } => Some(study),
+            JobSpec::Sum { study, .. } | JobSpec::Query { study, .. } => Some(study),
             JobSpec::SelfTest { .. } => None,
         }
     }
@@ -46,13 +59,13 @@ impl JobSpec {
     pub fn dataset(&self) -> Option<&str> {
         match self {
             JobSpec::Sum { dataset, .. } => Some(dataset),
-            JobSpec::SelfTest { .. } => None,
+            JobSpec::SelfTest { .. } | JobSpec::Query { .. } => None,
         }
     }
     /// The role that may run it.
     pub fn role(&self) -> Role {
         match self {
-            JobSpec::Sum { .. } => Role::Researcher,
+            JobSpec::Sum { .. } | JobSpec::Query { .. } => Role::Researcher,
             JobSpec::SelfTest { .. } => Role::Admin,
         }
     }
@@ -60,6 +73,7 @@ impl JobSpec {
     pub fn kind(&self) -> &'static str {
         match self {
             JobSpec::Sum { .. } => "sum",
+            JobSpec::Query { .. } => "query",
             JobSpec::SelfTest { .. } => "self_test",
         }
     }
@@ -93,6 +107,15 @@ pub fn authorize(
                     "dataset {dataset} has no column {column:?}"
                 )));
             }
+            Ok(Some(study.clone()))
+        }
+        JobSpec::Query {
+            study,
+            prelude,
+            text,
+        } => {
+            caller.require(Some(study), &[Role::Researcher])?;
+            super::query::check(state, study, prelude, text)?;
             Ok(Some(study.clone()))
         }
         JobSpec::SelfTest { .. } => {

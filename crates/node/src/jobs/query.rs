@@ -1,0 +1,150 @@
+//! Query jobs: a researcher's analysis text (one REPL line with the session's earlier lines as
+//! a prelude, or a whole script) run by all three nodes in lockstep.
+//!
+//! Every node handles the text itself ([`check`]): it parses it and type-checks it against
+//! *its own* copy of the study's dictionary and datasets, so a query that would print private
+//! data is refused by each node before any computation. Each node also contributes *its own*
+//! copy of the study's disclosure policy; the job runs under the strictest combination, and
+//! before computing every node verifies that this combination is at least as strict as its
+//! own ([`run`]), so one node with a stricter policy vetoes what the others would allow.
+//!
+//! Queries of one study run one at a time across the consortium (see `Registry`): the study's
+//! history of released subsets (the differencing defence) must be the same on the three nodes
+//! when a query starts.
+use crate::problem::ApiError;
+use crate::state::AppState;
+use sharestat_dict::{Dictionary, Policy};
+use sharestat_lang::check::{Checker, Env};
+use sharestat_lang::eval::{Data, EvalError, Evaluator, render};
+use sharestat_mpc::{AShares, Party};
+use sharestat_store::Dataset;
+
+/// Longest query text accepted (prelude and line together).
+pub const MAX_QUERY_BYTES: usize = 256 * 1024;
+
+/// The study's dictionary and policy as this node holds them.
+pub fn study_rules(state: &AppState, study: &str) -> Result<(Dictionary, Policy), ApiError> {
+    let s = state
+        .store
+        .study(study)?
+        .ok_or_else(|| ApiError::not_found(format!("no study {study}")))?;
+    let dict = Dictionary::parse(&s.dictionary)
+        .map_err(|e| ApiError::internal(format!("stored dictionary of {study}: {e}")))?;
+    let policy = Policy::parse(&s.policy)
+        .map_err(|e| ApiError::internal(format!("stored policy of {study}: {e}")))?;
+    Ok((dict, policy))
+}
+
+/// The datasets `load()` can open in `study`, on this node.
+fn study_env(state: &AppState, study: &str) -> Result<(Env, Vec<Dataset>), ApiError> {
+    let (dict, _) = study_rules(state, study)?;
+    let datasets = state.store.datasets(study)?;
+    let mut env = Env::new();
+    for d in &datasets {
+        env = env.with_dataset(d.name.clone(), dict.clone());
+    }
+    Ok((env, datasets))
+}
+
+/// Parses and type-checks `prelude` then `text` on this node. Errors name the line and
+/// column (`line 2, column 5: ...`) with the source line and a caret.
+pub fn check(state: &AppState, study: &str, prelude: &str, text: &str) -> Result<(), ApiError> {
+    if prelude.len() + text.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::bad_request(format!(
+            "the query is longer than {MAX_QUERY_BYTES} bytes"
+        )));
+    }
+    let (env, _) = study_env(state, study)?;
+    let mut checker = Checker::new(env);
+    for src in [prelude, text] {
+        let program = sharestat_lang::parse(src).map_err(|e| ApiError::query(e.render(src)))?;
+        checker
+            .check_program(&program)
+            .map_err(|e| ApiError::query(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Shares of stored columns, read from this node's store.
+struct StoreData<'a> {
+    state: &'a AppState,
+    datasets: Vec<Dataset>,
+}
+
+impl StoreData<'_> {
+    fn find(&self, name: &str) -> Option<&Dataset> {
+        self.datasets.iter().find(|d| d.name == name)
+    }
+}
+
+impl Data for StoreData<'_> {
+    fn rows(&self, dataset: &str) -> Option<usize> {
+        self.find(dataset).map(|d| d.rows as usize)
+    }
+    fn version(&self, dataset: &str) -> String {
+        self.find(dataset).map(|d| d.id.clone()).unwrap_or_default()
+    }
+    fn column(&self, dataset: &str, encoded: &str) -> Result<AShares, String> {
+        let d = self
+            .find(dataset)
+            .ok_or_else(|| format!("no dataset {dataset:?}"))?;
+        let (a, b) = self
+            .state
+            .store
+            .load_column(&d.id, encoded)
+            .map_err(|e| format!("dataset {dataset:?}, column {encoded:?}: {e}"))?;
+        Ok(AShares::from_parts(a, b))
+    }
+}
+
+/// Runs a query on this node under the consortium's merged `policy`; returns the public
+/// result: each printed statement's source, R text and JSON value, and the engine's cost.
+pub fn run(
+    state: &AppState,
+    p: &mut Party,
+    study: &str,
+    prelude: &str,
+    text: &str,
+    policy: &Policy,
+) -> Result<serde_json::Value, String> {
+    let (_, own) = study_rules(state, study).map_err(|e| e.detail)?;
+    if !policy.at_least_as_strict_as(&own) {
+        return Err(format!(
+            "{} refuses to run under a disclosure policy less strict than its own",
+            state.party_name(state.party() as usize)
+        ));
+    }
+    let (env, datasets) = study_env(state, study).map_err(|e| e.detail)?;
+    let parse = |src: &str| sharestat_lang::parse(src).map_err(|e| e.render(src));
+    let (before, program) = (parse(prelude)?, parse(text)?);
+    let data = StoreData { state, datasets };
+    let mut history = state
+        .histories
+        .lock()
+        .expect("history lock")
+        .remove(study)
+        .unwrap_or_default();
+    let outcome = {
+        let mut ev = Evaluator::new(p, &data, env, policy.clone(), &mut history);
+        ev.replay(&before).and_then(|()| ev.run(&program, text))
+    };
+    state
+        .histories
+        .lock()
+        .expect("history lock")
+        .insert(study.to_owned(), history);
+    let outputs = outcome.map_err(|e| match e {
+        EvalError::Engine(e) => super::exec::describe(state, &e),
+        other => other.to_string(),
+    })?;
+    let stats = p.stats();
+    Ok(serde_json::json!({
+        "outputs": outputs.iter().map(|o| serde_json::json!({
+            "source": o.source,
+            "text": render::render(&o.value),
+            "value": render::to_json(&o.value),
+        })).collect::<Vec<_>>(),
+        "bytes_sent": stats.bytes_sent,
+        "communication_rounds": stats.rounds,
+    }))
+}

@@ -1,0 +1,128 @@
+//! Query jobs across three real nodes: every node checks the text, the strictest node's
+//! disclosure policy applies, results agree, and queries of one study take turns.
+mod common;
+use serde_json::{Value, json};
+use sharestat_node::client::ClientError;
+use sharestat_node::local::integer_dictionary;
+
+fn quantile7(v: &[i64], p: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort();
+    let h = (s.len() - 1) as f64 * p;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    s[lo] as f64 + (h - h.floor()) * (s[hi] - s[lo]) as f64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn queries_run_everywhere_under_the_strictest_policy() {
+    let c = common::start(10).await;
+    // Study "s": node 2 holds a stricter copy of the policy than nodes 0 and 1.
+    let dict = integer_dictionary("s", &["age"]);
+    let policies = [
+        "min_cell = 5\nallow_extremes = true\n",
+        "min_cell = 5\nallow_extremes = true\n",
+        "min_cell = 10\nallow_extremes = true\n",
+    ];
+    for (admin, policy) in c.admins.iter().zip(policies) {
+        let body = json!({"id": "s", "title": "s", "dictionary": dict, "policy": policy});
+        let _: Value = admin.post("/api/v1/studies", &body).await.unwrap();
+    }
+    let owner = c.user("o", "data_owner", Some("s"), Some("munich")).await;
+    let rita = c.user("rita", "researcher", Some("s"), None).await;
+    // 7 patients aged 18, the others 30 to 89.
+    let mut ages: Vec<i64> = vec![18; 7];
+    ages.extend((0..993).map(|i| 30 + (i * 37) % 60));
+    c.upload(&owner, "s", "munich", "munich", &ages).await;
+
+    let query = |front: usize, prelude: &str, text: &str| {
+        let cl = c.client(front, &rita);
+        let body = json!({"kind": "query", "study": "s", "prelude": prelude, "text": text});
+        async move { cl.post::<Value>("/api/v1/jobs?wait_secs=60", &body).await }
+    };
+    let job = query(1, "", "d <- load(\"munich\")\nmean(d$age)\nquantile(d$age)")
+        .await
+        .unwrap();
+    assert_eq!(job["state"], "done", "{job}");
+    let out = &job["result"]["outputs"];
+    let mean = ages.iter().sum::<i64>() as f64 / ages.len() as f64;
+    assert!((out[0]["value"].as_f64().unwrap() - mean).abs() < 1e-9);
+    assert_eq!(out[0]["source"], "mean(d$age)");
+    assert!(out[0]["text"].as_str().unwrap().starts_with("[1] "));
+    for (k, p) in ["0%", "25%", "50%", "75%", "100%"]
+        .iter()
+        .zip([0.0, 0.25, 0.5, 0.75, 1.0])
+    {
+        let got = out[1]["value"][k].as_f64().unwrap();
+        assert!((got - quantile7(&ages, p)).abs() < 1e-6, "{k}: {got}");
+    }
+    // Every node recorded the same public result.
+    for i in [0, 2] {
+        let id = job["id"].as_str().unwrap();
+        let j: Value = c
+            .client(i, &rita)
+            .get(&format!("/api/v1/jobs/{id}?wait_secs=10"))
+            .await
+            .unwrap();
+        assert_eq!(j["result"]["outputs"], job["result"]["outputs"]);
+    }
+
+    // A session: the prelude's assignments are replayed, nothing of it is printed.
+    let job = query(2, "d <- load(\"munich\")\nmean(d$age)", "sum(d$age)")
+        .await
+        .unwrap();
+    let outs = job["result"]["outputs"].as_array().unwrap();
+    assert_eq!(outs.len(), 1, "{job}");
+    assert_eq!(outs[0]["value"], json!(ages.iter().sum::<i64>() as f64));
+
+    // Refused by the type checker, before any computation: 422 with the position.
+    for (text, want) in [
+        ("d <- load(\"munich\")\nd$age", "would print private data"),
+        ("mean(load(\"munich\")$age", "line 1"),
+        (
+            "d <- load(\"munich\")\nmean(d$agee)",
+            "has no column `agee`",
+        ),
+    ] {
+        match query(0, "", text).await {
+            Err(ClientError::Api { problem, .. }) => {
+                assert_eq!(problem.status, 422, "{text}");
+                assert!(problem.detail.contains(want), "{text}: {}", problem.detail);
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    // The 7 patients aged 18 form a cell that nodes 0 and 1 would let out (min_cell 5) but
+    // node 2 (min_cell 10) does not: the query is refused, whichever node receives it.
+    let cells = "d <- load(\"munich\")\ntable(cut(d$age, c(0, 20, 100)))";
+    for front in [0, 1] {
+        let job = query(front, "", cells).await.unwrap();
+        assert_eq!(job["state"], "failed", "{job}");
+        let e = job["error"].as_str().unwrap();
+        assert!(e.contains("(min_cell)") && e.contains("`(0,20]`"), "{e}");
+        assert!(!e.contains('7'), "{e}");
+    }
+
+    // Queries of one study submitted at once on three fronts take turns; all finish.
+    let all = futures_join(
+        query(0, "", "mean(load(\"munich\")$age)"),
+        query(1, "", "sd(load(\"munich\")$age)"),
+        query(2, "", "median(load(\"munich\")$age)"),
+    )
+    .await;
+    for j in all {
+        let j = j.unwrap();
+        assert_eq!(j["state"], "done", "{j}");
+    }
+    c.shutdown().await;
+}
+
+async fn futures_join<A, B, C>(a: A, b: B, c: C) -> [A::Output; 3]
+where
+    A: std::future::Future,
+    B: std::future::Future<Output = A::Output>,
+    C: std::future::Future<Output = A::Output>,
+{
+    let (x, y, z) = tokio::join!(a, b, c);
+    [x, y, z]
+}
