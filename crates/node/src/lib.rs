@@ -10,7 +10,8 @@
 //! - [`server`]: start/stop: storage, bootstrap administrator, peer mesh, HTTPS API.
 //! - [`api`]: the routes under `/api/v1` and the OpenAPI document; [`auth`] (who is calling,
 //!   which roles), [`token`] (bearer tokens), [`problem`] (problem+json errors).
-//! - [`jobs`]: computations across the three nodes: propose / go / run in lockstep.
+//! - [`jobs`]: computations across the three nodes: propose / go / run in lockstep, and the
+//!   analysis queries; [`cache`]: share columns kept in memory between queries.
 //! - [`uploads`]: staged uploads and their two-phase commit across the three nodes, with
 //!   recovery of in-doubt uploads after a restart.
 //! - [`audit`]: appending to the hash-chained audit log.
@@ -24,6 +25,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod client;
 pub mod config;
 pub mod consortium;

@@ -28,6 +28,8 @@ pub struct NodeState {
     pub uploads_busy: Mutex<HashSet<String>>,
     /// Per study, the subsets released so far (shares), for the differencing defence.
     pub histories: Mutex<std::collections::HashMap<String, sharestat_lang::eval::History>>,
+    /// Share columns recently read for queries.
+    pub columns: crate::cache::ColumnCache,
 }
 
 impl NodeState {

@@ -259,17 +259,25 @@ impl Evaluator<'_> {
     /// `n`, `Σx` and (if `squares`) `Σx²` of the used values, revealed together.
     fn moments(&mut self, col: &Column, squares: bool) -> Result<(u64, i128, i128)> {
         let x = &col.values;
-        let (n, mx) = match &col.present {
-            Some(m) => (m.sum(), self.p.mul(m, x)?),
-            None => (
-                AShares::from_parts(vec![0], vec![0]).add_const(self.p.id(), x.len() as u64),
-                x.clone(),
-            ),
+        let parts = match &col.present {
+            Some(m) => {
+                let mx = self.p.mul(m, x)?;
+                let mut v = vec![m.sum(), mx.sum()];
+                if squares {
+                    v.push(self.p.dot(&mx, x)?);
+                }
+                v
+            }
+            None => {
+                let n =
+                    AShares::from_parts(vec![0], vec![0]).add_const(self.p.id(), x.len() as u64);
+                let mut v = vec![n, x.sum()];
+                if squares {
+                    v.push(self.p.dot(x, x)?);
+                }
+                v
+            }
         };
-        let mut parts = vec![n, mx.sum()];
-        if squares {
-            parts.push(self.p.dot(&mx, x)?);
-        }
         let opened = self
             .p
             .reveal(&AShares::concat(&parts.iter().collect::<Vec<_>>()))?;

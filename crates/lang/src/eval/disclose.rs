@@ -16,8 +16,12 @@ use crate::ast::Expr;
 use sharestat_mpc::AShares;
 use sharestat_stats::disclose::small_nonzero;
 
-/// Released subsets remembered per study (oldest dropped first beyond this many).
+/// Released subsets remembered per study (oldest dropped first beyond this many) ...
 pub const HISTORY_CAP: usize = 64;
+
+/// ... or beyond this many rows in all (memory: 16 bytes of shares per row and subset, so at
+/// most 128 MiB per study and node; at 10^6 rows the last 8 subsets are remembered).
+pub const HISTORY_ROWS: usize = 1 << 23;
 
 /// One released subset: per dataset version, this node's shares of the row mask.
 type Released = Vec<(String, AShares)>;
@@ -131,7 +135,12 @@ impl Evaluator<'_> {
         }
         if !self.replay {
             self.history.entries.push_back(mine);
-            while self.history.entries.len() > HISTORY_CAP {
+            let rows = |h: &VecDeque<Released>| -> usize {
+                h.iter().flatten().map(|(_, m)| m.len()).sum()
+            };
+            while self.history.entries.len() > HISTORY_CAP
+                || (self.history.entries.len() > 1 && rows(&self.history.entries) > HISTORY_ROWS)
+            {
                 self.history.entries.pop_front();
             }
         }

@@ -1,7 +1,7 @@
 //! Evaluation of expressions other than calls and operators: literals, names (with the
 //! columns of a table in scope inside `subset`), `$` and `[[ ]]`, `[ ]`, and the mask
 //! helpers every other file uses.
-use super::value::{Kind, Mask, PrivTable, PrivVec, Public, Seg, Value};
+use super::value::{Kind, Mask, PrivTable, PrivVec, Public, Seg, Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Arg, Expr, ExprKind, UnOp};
 use crate::check::PrivTy;
@@ -113,7 +113,11 @@ impl Evaluator<'_> {
         let mut present = Vec::new();
         let mut onehot: Vec<Vec<AShares>> = Vec::new();
         for seg in &t.layout {
-            data.push(self.stored(&seg.dataset, name)?);
+            // A categorical's code is Σ i·onehot_i: computed locally, not read, when the
+            // one-hot columns are stored.
+            if !onehot_stored {
+                data.push(self.stored(&seg.dataset, name)?);
+            }
             if !spec.required {
                 present.push(self.stored(&seg.dataset, &format!("{name}.present"))?);
             }
@@ -125,13 +129,16 @@ impl Evaluator<'_> {
                 onehot.push(cols);
             }
         }
-        let cat = |parts: &[AShares]| AShares::concat(&parts.iter().collect::<Vec<_>>());
+        let cat = |parts: &[AShares]| match parts {
+            [one] => one.clone(),
+            _ => AShares::concat(&parts.iter().collect::<Vec<_>>()),
+        };
         let present = if spec.required {
             None
         } else {
             Some(self.new_mask(cat(&present)))
         };
-        let onehot = if onehot.is_empty() {
+        let onehot: Option<Vec<AShares>> = if onehot.is_empty() {
             None
         } else {
             let k = onehot[0].len();
@@ -141,9 +148,20 @@ impl Evaluator<'_> {
                     .collect(),
             )
         };
+        let data = match &onehot {
+            Some(oh) => {
+                let n = layout_rows(&t.layout);
+                let mut code = AShares::from_parts(vec![0; n], vec![0; n]);
+                for (i, o) in oh.iter().enumerate().skip(1) {
+                    code = code.add(&o.scale(i as u64));
+                }
+                code
+            }
+            None => cat(&data),
+        };
         Ok(PrivVec {
             kind,
-            data: cat(&data),
+            data,
             onehot,
             present,
             sel: t.sel.clone(),

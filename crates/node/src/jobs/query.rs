@@ -88,12 +88,14 @@ impl Data for StoreData<'_> {
         let d = self
             .find(dataset)
             .ok_or_else(|| format!("no dataset {dataset:?}"))?;
-        let (a, b) = self
+        let parts = self
             .state
-            .store
-            .load_column(&d.id, encoded)
+            .columns
+            .get_or_load(&d.id, encoded, || {
+                self.state.store.load_column(&d.id, encoded)
+            })
             .map_err(|e| format!("dataset {dataset:?}, column {encoded:?}: {e}"))?;
-        Ok(AShares::from_parts(a, b))
+        Ok(AShares::from_parts(parts.0.clone(), parts.1.clone()))
     }
 }
 

@@ -213,6 +213,7 @@ fn withdraw_here(
         )));
     }
     state.store.withdraw_dataset(study, name)?;
+    state.columns.forget(&ds.id);
     crate::audit::record(
         state,
         &caller.user,

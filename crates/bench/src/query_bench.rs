@@ -1,0 +1,194 @@
+//! `query-bench`: analysis queries end to end at the client (HTTPS request to one node, text
+//! checked on all three, secure computation over TLS peer links, result back) on a local
+//! three-node consortium in one process. Reports time, bytes sent by the front node's party
+//! and communication rounds for the pilot's Table 3 functions on the adrenal fixture (one site,
+//! 24 rows; both, 48 rows) and for the issue's targets at 10^6 rows.
+//!
+//! ```text
+//! cargo run --release -p sharestat-bench --bin query-bench [-- --rows 1000000 --reps 20]
+//! ```
+#![forbid(unsafe_code)]
+
+use serde_json::{Value, json};
+use sharestat_client::import::{ImportOptions, import_file};
+use sharestat_client::upload::{Plan, Target, upload};
+use sharestat_dict::Dictionary;
+use sharestat_node::client::Client;
+use sharestat_node::local::LocalConsortium;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+fn arg(name: &str, default: usize) -> usize {
+    std::env::args()
+        .skip_while(|a| a != name)
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+async fn upload_file(c: &LocalConsortium, token: &str, study: &str, site: &str, file: &Path) {
+    let text = c.admins[0]
+        .get::<Value>(&format!("/api/v1/studies/{study}"))
+        .await
+        .expect("study");
+    let dict = Dictionary::parse(text["dictionary"].as_str().expect("dictionary")).unwrap();
+    // The example files are in the canonical form (comma, ISO dates).
+    let opts = ImportOptions {
+        site: if study == "adrenal" {
+            "canonical".into()
+        } else {
+            site.into()
+        },
+        drop_bad_rows: false,
+    };
+    let data = import_file(file, &dict, &opts).expect("valid file");
+    let target = Target {
+        nodes: (0..3).map(|i| c.client(i, token)).collect(),
+        coordinator: 0,
+        relay: None,
+    };
+    let plan = Plan {
+        study,
+        site,
+        name: site,
+        replaces: false,
+        data: &data,
+    };
+    let id = sharestat_client::upload::new_id().expect("random id");
+    upload(&target, &plan, &id, false, &|_, _| {})
+        .await
+        .expect("upload");
+}
+
+/// Runs `text` `reps` times (after 2 warm-up runs); returns median and max ms, bytes, rounds.
+async fn measure(client: &Client, study: &str, text: &str, reps: usize) -> (f64, f64, u64, u64) {
+    let body = json!({"kind": "query", "study": study, "text": text});
+    let mut ms = Vec::new();
+    let (mut bytes, mut rounds) = (0, 0);
+    for k in 0..reps + 2 {
+        let t = Instant::now();
+        let v: Value = client
+            .post("/api/v1/jobs?wait_secs=120", &body)
+            .await
+            .expect("query");
+        let dt = t.elapsed().as_secs_f64() * 1e3;
+        assert_eq!(v["state"], "done", "{text}: {v}");
+        bytes = v["result"]["bytes_sent"].as_u64().unwrap_or(0);
+        rounds = v["result"]["communication_rounds"].as_u64().unwrap_or(0);
+        if k >= 2 {
+            ms.push(dt);
+        }
+    }
+    ms.sort_by(f64::total_cmp);
+    (ms[ms.len() / 2], ms[ms.len() - 1], bytes, rounds)
+}
+
+fn row(what: &str, n: usize, m: (f64, f64, u64, u64), target: &str) {
+    let (med, max, bytes, rounds) = m;
+    let b = if bytes >= 1 << 20 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{bytes} B")
+    };
+    println!("| {what} | {n} | {med:.2} | {max:.2} | {b} | {rounds} | {target} |");
+}
+
+/// A study with `x` (integer 0..99), `g` (5 levels, one-hot) and its CSV of `rows` rows.
+fn synthetic(dir: &Path, rows: usize) -> (String, std::path::PathBuf) {
+    let dict = "study = \"big\"\ntitle = \"big\"\n\n[[columns]]\nname = \"x\"\ntype = \"integer\"\n\
+                min = 0\nmax = 99\nrequired = true\n\n[[columns]]\nname = \"g\"\n\
+                type = \"categorical\"\nlevels = [\"a\", \"b\", \"c\", \"d\", \"e\"]\nrequired = true\n";
+    let path = dir.join("big.csv");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("csv"));
+    writeln!(w, "x,g").expect("write");
+    for r in 0..rows {
+        writeln!(
+            w,
+            "{},{}",
+            (r * 7919) % 100,
+            ["a", "b", "c", "d", "e"][(r * 31) % 5]
+        )
+        .expect("write");
+    }
+    w.flush().expect("flush");
+    (dict.to_owned(), path)
+}
+
+#[tokio::main]
+async fn main() {
+    let rows = arg("--rows", 1_000_000);
+    let reps = arg("--reps", 20);
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let c = LocalConsortium::start(&tmp.path().join("c"), 60)
+        .await
+        .expect("consortium");
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
+    let read = |f: &str| std::fs::read_to_string(ex.join(f)).expect("example file");
+    c.create_study("adrenal", &read("dictionary.toml"), &read("policy.toml"))
+        .await
+        .expect("study");
+    for site in ["munich", "rome"] {
+        let t = c
+            .add_user(
+                &format!("{site}_dm"),
+                "data_owner",
+                Some("adrenal"),
+                Some(site),
+            )
+            .await
+            .expect("user");
+        upload_file(&c, &t, "adrenal", site, &ex.join(format!("{site}.csv"))).await;
+    }
+    let rita = c
+        .add_user("rita", "researcher", Some("adrenal"), None)
+        .await
+        .expect("user");
+    let r = c.client(1, &rita);
+    println!(
+        "Three nodes in one process, real TLS on 127.0.0.1, query sent to node 1; time at the \
+         client (median of {reps} after 2 warm-up runs); bytes and rounds of the front node's party.\n"
+    );
+    println!("| query | rows | median (ms) | max (ms) | bytes sent | rounds | target |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
+    let one = "tm <- load(\"munich\")\n";
+    let both = "x <- rbind(load(\"munich\"), load(\"rome\"))\n";
+    for (prefix, t, n) in [(one, "tm", 24), (both, "x", 48)] {
+        for f in [
+            "freq({t}$gender)",
+            "mean({t}$age)",
+            "median({t}$age)",
+            "quantile({t}$age)",
+        ] {
+            let q = format!("{prefix}{}", f.replace("{t}", t));
+            let m = measure(&r, "adrenal", &q, reps).await;
+            row(&format!("`{}`", f.replace("{t}", t)), n, m, "<= 5 ms");
+        }
+    }
+    if rows > 0 {
+        let (dict, file) = synthetic(tmp.path(), rows);
+        c.create_study("big", &dict, "").await.expect("study");
+        let owner = c
+            .add_user("big_dm", "data_owner", Some("big"), Some("a"))
+            .await
+            .expect("user");
+        upload_file(&c, &owner, "big", "a", &file).await;
+        let rb = c
+            .add_user("rb", "researcher", Some("big"), None)
+            .await
+            .expect("user");
+        let rb = c.client(1, &rb);
+        let reps = (reps / 4).max(3);
+        let d = "d <- load(\"a\")\n";
+        for (q, target) in [
+            ("mean(d$x)", "<= 50 ms"),
+            ("freq(d$g)", "<= 150 ms"),
+            ("mean(d$x[d$x > 50])", "<= 400 ms"),
+            ("median(d$x)", "<= 4 s"),
+        ] {
+            let m = measure(&rb, "big", &format!("{d}{q}"), reps).await;
+            row(&format!("`{q}`"), rows, m, target);
+        }
+    }
+    c.shutdown().await;
+}
