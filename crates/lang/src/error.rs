@@ -218,7 +218,7 @@ impl ParseError {
 }
 
 /// Appends `line | text` and a line with `len` carets (at least one) under `pos`.
-fn snippet(out: &mut String, src: &str, pos: Pos, len: u32, width: usize) {
+pub(crate) fn snippet(out: &mut String, src: &str, pos: Pos, len: u32, width: usize) {
     let line = src
         .split('\n')
         .nth((pos.line as usize).saturating_sub(1))

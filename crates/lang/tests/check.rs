@@ -260,3 +260,25 @@ fn failed_programs_keep_no_variables() {
     );
     assert!(c.var("a").is_none());
 }
+
+#[test]
+fn type_errors_render_with_the_source_line_and_carets() {
+    let dict = sharestat_dict::Dictionary::parse(
+        "study = \"s\"\n[[columns]]\nname = \"age\"\ntype = \"integer\"\n",
+    )
+    .unwrap();
+    let src = "tm <- load(\"munich\")\ntm$age";
+    let mut checker = sharestat_lang::check::Checker::new(
+        sharestat_lang::check::Env::new().with_dataset("munich", dict),
+    );
+    let err = checker
+        .check_program(&sharestat_lang::parse(src).unwrap())
+        .unwrap_err();
+    let text = err.render(src);
+    assert!(
+        text.starts_with("error: would print private data"),
+        "{text}"
+    );
+    assert!(text.contains(" --> line 2, column 1\n"), "{text}");
+    assert!(text.contains("2 | tm$age\n  | ^^^^^^\n"), "{text}");
+}

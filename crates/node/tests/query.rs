@@ -117,6 +117,42 @@ async fn queries_run_everywhere_under_the_strictest_policy() {
     c.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_differencing_defence_survives_a_restart() {
+    let mut c = common::start(10).await;
+    c.study("s").await;
+    let owner = c.user("o", "data_owner", Some("s"), Some("rome")).await;
+    let rita = c.user("rita", "researcher", Some("s"), None).await;
+    let ages: Vec<i64> = (0..20).collect();
+    c.upload(&owner, "s", "rome", "rome", &ages).await;
+    let query = |text: &str| {
+        let cl = c.client(0, &rita);
+        let body = json!({"kind": "query", "study": "s", "text": text});
+        async move {
+            cl.post::<Value>("/api/v1/jobs?wait_secs=60", &body)
+                .await
+                .unwrap()
+        }
+    };
+    // 15 patients over 4 (5 left out): released.
+    let j = query("d <- load(\"rome\")\nmean(d$age[d$age > 4])").await;
+    assert_eq!(j["state"], "done", "{j}");
+    drop(j);
+    for i in 0..3 {
+        c.restart(i).await.unwrap();
+    }
+    // 13 over 6 differ from the released 15 in 2 patients: refused, even after the restart.
+    let j = c.client(1, &rita);
+    let body = json!({"kind": "query", "study": "s", "text": "d <- load(\"rome\")\nmean(d$age[d$age > 6])"});
+    let j: Value = j.post("/api/v1/jobs?wait_secs=60", &body).await.unwrap();
+    assert_eq!(j["state"], "failed", "{j}");
+    assert!(
+        j["error"].as_str().unwrap().contains("(differencing)"),
+        "{j}"
+    );
+    c.shutdown().await;
+}
+
 async fn futures_join<A, B, C>(a: A, b: B, c: C) -> [A::Output; 3]
 where
     A: std::future::Future,

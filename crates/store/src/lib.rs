@@ -24,6 +24,7 @@
 //! | `accounts.rs` | users, token hashes, role grants ([`User`], [`TokenInfo`], [`Role`], [`RoleGrant`]) |
 //! | `uploads.rs`  | staged uploads committed by two-phase commit ([`NewUpload`], [`Upload`], [`UploadState`], [`Decision`]); their state transitions in `uploads/protocol.rs` |
 //! | `jobs.rs`     | [`JobRecord`], [`JobState`] |
+//! | `released.rs` | subsets released per study (shares of their row masks), for disclosure control |
 //! | `audit.rs`    | the hash-chained audit log ([`AuditEntry`], [`AuditReport`]) |
 //!
 //! Secrets: the store never sees API tokens, only their SHA-256; share
@@ -37,6 +38,7 @@ mod audit;
 mod datasets;
 mod error;
 mod jobs;
+mod released;
 mod schema;
 mod studies;
 mod uploads;
@@ -52,6 +54,7 @@ pub use audit::{AuditEntry, AuditFault, AuditReport, NewAuditEntry};
 pub use datasets::{CHUNK_WORDS, ColumnMeta, ColumnShares, Dataset, NewDataset};
 pub use error::{Result, StoreError};
 pub use jobs::{JobRecord, JobState};
+pub use released::MaskPart;
 pub use schema::SCHEMA_VERSION;
 pub use studies::{NewStudy, Study};
 pub use uploads::{Decision, NewUpload, Upload, UploadState};

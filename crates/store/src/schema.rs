@@ -17,7 +17,7 @@ use crate::error::{Result, StoreError};
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Migration steps; step `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Version 1: studies, datasets and share chunks, accounts, jobs, audit log.
 const V1: &str = r#"
@@ -233,3 +233,17 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     tx.commit()?;
     Ok(())
 }
+
+/// Version 3: the subsets released in each study (this node's shares of their row masks, per
+/// dataset version), for the differencing defence of disclosure control.
+const V3: &str = r#"
+CREATE TABLE released_subsets (
+    study      TEXT NOT NULL REFERENCES studies(id),
+    seq        INTEGER NOT NULL,
+    dataset    TEXT NOT NULL,
+    a          BLOB NOT NULL,
+    b          BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (study, seq, dataset)
+);
+"#;

@@ -21,6 +21,34 @@ pub struct TypeError {
 }
 
 impl TypeError {
+    /// The error with the offending source line and carets under the expression (to the
+    /// end of its first line), in the style of [`ParseError::render`](crate::ParseError::render).
+    ///
+    /// ```text
+    /// error: would print private data: `tm$age` is a private numeric vector [...]
+    ///  --> line 2, column 1
+    ///   |
+    /// 2 | tm$age
+    ///   | ^^^^^^
+    /// ```
+    pub fn render(&self, src: &str) -> String {
+        let start = self.span.start;
+        let len = if self.span.end.line == start.line {
+            self.span.end.col.saturating_sub(start.col).max(1)
+        } else {
+            let line = src
+                .split('\n')
+                .nth(start.line.saturating_sub(1) as usize)
+                .unwrap_or("");
+            (line.chars().count() as u32 + 1)
+                .saturating_sub(start.col)
+                .max(1)
+        };
+        let mut out = format!("error: {}\n --> {}\n", self.kind, start);
+        crate::error::snippet(&mut out, src, start, len, start.line.to_string().len());
+        out
+    }
+
     /// An error at the span of `expr`.
     pub(crate) fn new(expr: &Expr, kind: TypeErrorKind) -> TypeError {
         TypeError {

@@ -30,12 +30,32 @@ type Released = Vec<(String, AShares)>;
 #[derive(Debug, Default, Clone)]
 pub struct History {
     entries: VecDeque<Released>,
+    /// Entries appended since the last [`History::take_new`].
+    added: usize,
 }
 
 impl History {
     /// An empty history.
     pub fn new() -> History {
         History::default()
+    }
+
+    /// A history of earlier subsets (oldest first), e.g. as read back from the node's store:
+    /// per subset, `(dataset version, shares of its row mask)`.
+    pub fn from_entries(entries: Vec<Vec<(String, AShares)>>) -> History {
+        History {
+            entries: entries.into(),
+            added: 0,
+        }
+    }
+
+    /// The subsets appended since the last call (oldest first), for the node to persist;
+    /// afterwards the history should hold as many entries as [`History::len`] says.
+    pub fn take_new(&mut self) -> Vec<&[(String, AShares)]> {
+        let n = self.added.min(self.entries.len());
+        self.added = 0;
+        let skip = self.entries.len() - n;
+        self.entries.iter().skip(skip).map(Vec::as_slice).collect()
     }
 
     /// Number of remembered subsets.
@@ -135,6 +155,7 @@ impl Evaluator<'_> {
         }
         if !self.replay {
             self.history.entries.push_back(mine);
+            self.history.added += 1;
             let rows = |h: &VecDeque<Released>| -> usize {
                 h.iter().flatten().map(|(_, m)| m.len()).sum()
             };

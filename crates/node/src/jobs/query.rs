@@ -8,6 +8,9 @@
 //! before computing every node verifies that this combination is at least as strict as its
 //! own ([`run`]), so one node with a stricter policy vetoes what the others would allow.
 //!
+//! The study's released subsets (shares of their row masks) are kept in memory and in the
+//! node's store, so the differencing defence survives a restart.
+//!
 //! Queries of one study run one at a time across the consortium (see `Registry`): the study's
 //! history of released subsets (the differencing defence) must be the same on the three nodes
 //! when a query starts.
@@ -15,7 +18,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use sharestat_dict::{Dictionary, Policy};
 use sharestat_lang::check::{Checker, Env};
-use sharestat_lang::eval::{Data, EvalError, Evaluator, render};
+use sharestat_lang::eval::{Data, EvalError, Evaluator, History, render};
 use sharestat_mpc::{AShares, Party};
 use sharestat_store::Dataset;
 
@@ -60,7 +63,7 @@ pub fn check(state: &AppState, study: &str, prelude: &str, text: &str) -> Result
         let program = sharestat_lang::parse(src).map_err(|e| ApiError::query(e.render(src)))?;
         checker
             .check_program(&program)
-            .map_err(|e| ApiError::query(e.to_string()))?;
+            .map_err(|e| ApiError::query(e.render(src)))?;
     }
     Ok(())
 }
@@ -99,6 +102,25 @@ impl Data for StoreData<'_> {
     }
 }
 
+/// The study's released subsets as this node stored them (after a restart).
+fn stored_history(state: &AppState, study: &str) -> Result<History, String> {
+    let entries = state
+        .store
+        .released_subsets(study)
+        .map_err(|e| format!("released subsets of {study}: {e}"))?;
+    Ok(History::from_entries(
+        entries
+            .into_iter()
+            .map(|(_, parts)| {
+                parts
+                    .into_iter()
+                    .map(|(ds, a, b)| (ds, AShares::from_parts(a, b)))
+                    .collect()
+            })
+            .collect(),
+    ))
+}
+
 /// Runs a query on this node under the consortium's merged `policy`; returns the public
 /// result: each printed statement's source, R text and JSON value, and the engine's cost.
 pub fn run(
@@ -120,16 +142,29 @@ pub fn run(
     let parse = |src: &str| sharestat_lang::parse(src).map_err(|e| e.render(src));
     let (before, program) = (parse(prelude)?, parse(text)?);
     let data = StoreData { state, datasets };
-    let mut history = state
-        .histories
-        .lock()
-        .expect("history lock")
-        .remove(study)
-        .unwrap_or_default();
+    let cached = state.histories.lock().expect("history lock").remove(study);
+    let mut history = match cached {
+        Some(h) => h,
+        None => stored_history(state, study)?,
+    };
     let outcome = {
         let mut ev = Evaluator::new(p, &data, env, policy.clone(), &mut history);
         ev.replay(&before).and_then(|()| ev.run(&program, text))
     };
+    let keep = history.len();
+    for entry in history.take_new() {
+        let parts: Vec<(&str, &[u64], &[u64])> = entry
+            .iter()
+            .map(|(ds, m)| {
+                let (a, b) = m.parts();
+                (ds.as_str(), a, b)
+            })
+            .collect();
+        if let Err(e) = state.store.add_released_subset(study, &parts, keep) {
+            // Without its record the defence would weaken after a restart: fail the query.
+            return Err(format!("could not record the released subset: {e}"));
+        }
+    }
     state
         .histories
         .lock()

@@ -1,0 +1,122 @@
+//! The subsets whose aggregates were released in each study, as this node's shares of their
+//! 0/1 row masks (one mask per dataset version a subset spans). Disclosure control compares a
+//! new subset with these (the differencing defence); keeping them here means a restart does not
+//! reset it. Entries are numbered per study (`seq`); the oldest are dropped as new ones come.
+use rusqlite::params;
+
+use crate::datasets::{extend_from_bytes, words_to_bytes};
+use crate::error::{Result, StoreError};
+use crate::{Store, now};
+
+/// One part of a released subset: a dataset version and this node's two share vectors.
+pub type MaskPart = (String, Vec<u64>, Vec<u64>);
+
+impl Store {
+    /// The released subsets of `study`, oldest first: `(seq, parts)`.
+    pub fn released_subsets(&self, study: &str) -> Result<Vec<(i64, Vec<MaskPart>)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT seq, dataset, a, b FROM released_subsets WHERE study = ?1
+             ORDER BY seq, dataset",
+        )?;
+        let mut rows = stmt.query([study])?;
+        let mut out: Vec<(i64, Vec<MaskPart>)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let dataset: String = r.get(1)?;
+            let blob = |i: usize| -> Result<Vec<u64>> {
+                let bytes = r.get_ref(i)?.as_blob().map_err(|_| {
+                    StoreError::corrupt(format!("released subset {study}/{seq} is not a BLOB"))
+                })?;
+                if !bytes.len().is_multiple_of(8) {
+                    return Err(StoreError::corrupt(format!(
+                        "released subset {study}/{seq} is malformed"
+                    )));
+                }
+                let mut v = Vec::with_capacity(bytes.len() / 8);
+                extend_from_bytes(&mut v, bytes);
+                Ok(v)
+            };
+            let part = (dataset, blob(2)?, blob(3)?);
+            match out.last_mut() {
+                Some((s, parts)) if *s == seq => parts.push(part),
+                _ => out.push((seq, vec![part])),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Appends a released subset of `study` and drops all but the newest `keep` entries, in
+    /// one transaction. Returns the new entry's `seq`.
+    pub fn add_released_subset(
+        &self,
+        study: &str,
+        parts: &[(&str, &[u64], &[u64])],
+        keep: usize,
+    ) -> Result<i64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM released_subsets WHERE study = ?1",
+            [study],
+            |r| r.get(0),
+        )?;
+        let at = now();
+        for (dataset, a, b) in parts {
+            tx.execute(
+                "INSERT INTO released_subsets (study, seq, dataset, a, b, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    study,
+                    seq,
+                    dataset,
+                    words_to_bytes(a),
+                    words_to_bytes(b),
+                    at
+                ],
+            )?;
+        }
+        let keep = i64::try_from(keep).unwrap_or(i64::MAX);
+        tx.execute(
+            "DELETE FROM released_subsets WHERE study = ?1 AND seq <= ?2 - ?3",
+            params![study, seq, keep],
+        )?;
+        tx.commit()?;
+        Ok(seq)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NewStudy;
+
+    #[test]
+    fn subsets_are_kept_in_order_and_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .create_study(&NewStudy {
+                id: "s".into(),
+                title: "s".into(),
+                dictionary: "d".into(),
+                policy: "p".into(),
+            })
+            .unwrap();
+        for k in 0..4u64 {
+            let a = vec![k, 1, 2];
+            let b = vec![9, k, 8];
+            store
+                .add_released_subset("s", &[("ds1", &a, &b), ("ds2", &b, &a)], 3)
+                .unwrap();
+        }
+        let got = store.released_subsets("s").unwrap();
+        assert_eq!(got.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [2, 3, 4]);
+        assert_eq!(got[0].1.len(), 2);
+        assert_eq!(
+            got[0].1[0],
+            ("ds1".to_owned(), vec![1, 1, 2], vec![9, 1, 8])
+        );
+        assert!(store.released_subsets("other").unwrap().is_empty());
+    }
+}
