@@ -8,11 +8,15 @@
 //! sharestat study create|user add|selftest ...    administer a local consortium
 //! sharestat upload FILE --study S --site SITE  validate, share locally, upload (2PC)
 //! sharestat audit verify --consortium DIR | --data-dir DIR
+//! sharestat run SCRIPT --study S --consortium DIR  run an analysis script (researchers)
+//! sharestat repl --study S --consortium DIR        interactive analysis session (researchers)
 //! ```
 #![forbid(unsafe_code)]
 
 mod admin;
 mod audit;
+mod repl;
+mod run;
 mod up;
 mod upload;
 
@@ -60,6 +64,10 @@ enum Cmd {
     /// Audit logs.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
+    /// Run an analysis script on the consortium and print its outputs like Rscript.
+    Run(run::RunArgs),
+    /// An interactive analysis session (R-like prompt, history, tab completion).
+    Repl(repl::ReplArgs),
 }
 
 #[derive(Subcommand)]
@@ -99,6 +107,8 @@ fn main() -> ExitCode {
             Cmd::Selftest(a) => admin::selftest(a).await,
             Cmd::Upload(a) => upload::run(a).await,
             Cmd::Audit(c) => audit::run(c).await,
+            Cmd::Run(a) => run::run(a).await,
+            Cmd::Repl(a) => repl::run(a).await,
         }
     });
     match result {

@@ -1,0 +1,320 @@
+//! `sharestat run SCRIPT`: runs an analysis script on the consortium and prints its outputs the
+//! way `Rscript` would; plus the query client that `sharestat repl` shares.
+//!
+//! A query is a job (`{"kind": "query", "study", "prelude", "text"}`) submitted to one node,
+//! which proposes it to the other two; every node parses and type-checks the text against its
+//! own dictionary and runs it under the strictest of the three disclosure policies. Only the
+//! printed aggregates come back: each output's R text, its JSON value and the engine's cost.
+use clap::Args;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use sharestat_node::client::Client;
+use sharestat_node::consortium::ConsortiumFile;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// How long one request asks the node to wait for the job to finish (the node caps it).
+const WAIT_SECS: u64 = 120;
+
+/// Where and as whom to run queries (shared by `run` and `repl`).
+#[derive(Args, Clone)]
+pub struct ConnArgs {
+    /// Study id.
+    #[arg(long)]
+    pub study: String,
+    /// Consortium directory: its `consortium.toml` and CA certificate.
+    #[arg(long)]
+    pub consortium: PathBuf,
+    /// Your researcher token (or set SHARESTAT_TOKEN).
+    #[arg(long, env = "SHARESTAT_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// Party index of the node to send queries to.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..3))]
+    pub node: u8,
+}
+
+/// `sharestat run`
+#[derive(Args)]
+pub struct RunArgs {
+    /// The script file (`-` reads standard input).
+    script: PathBuf,
+    #[command(flatten)]
+    conn: ConnArgs,
+    /// Print one JSON document (outputs' sources and values, cost, job id) instead of R text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One printed statement of a query.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The statement's source text.
+    pub source: String,
+    /// What R would print.
+    pub text: String,
+    /// The value as JSON.
+    pub value: Value,
+}
+
+/// What became of a query.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// It ran on the three nodes.
+    Done {
+        /// Job id.
+        job: String,
+        /// The printed statements, in order.
+        outputs: Vec<Output>,
+        /// Bytes this node sent to its peers.
+        bytes_sent: Value,
+        /// Communication rounds.
+        communication_rounds: Value,
+    },
+    /// It was refused (does not parse, would print private data, disclosure control, ...)
+    /// or failed; `message` is the node's explanation.
+    Refused {
+        /// Job id, when the job got one.
+        job: Option<String>,
+        /// Why.
+        message: String,
+    },
+}
+
+/// A researcher's connection to one node, for one study.
+pub struct Session {
+    /// The node's API client (with the researcher's token).
+    pub client: Client,
+    /// Study id.
+    pub study: String,
+    /// The node's API URL.
+    pub url: String,
+}
+
+impl Session {
+    /// Reads the consortium directory and prepares a client of node `conn.node`.
+    pub fn open(conn: &ConnArgs) -> Result<Session, String> {
+        let file = ConsortiumFile::load(&conn.consortium)?;
+        let ca_path = conn.consortium.join(&file.ca_cert);
+        let ca =
+            std::fs::read_to_string(&ca_path).map_err(|e| format!("{}: {e}", ca_path.display()))?;
+        let entry = file
+            .nodes
+            .iter()
+            .find(|n| n.party == conn.node)
+            .ok_or_else(|| format!("consortium.toml lists no node {}", conn.node))?;
+        let client = Client::new(&entry.api_url, &ca, Some(conn.token.clone()))
+            .map_err(|e| e.to_string())?;
+        Ok(Session {
+            client,
+            study: conn.study.clone(),
+            url: entry.api_url.clone(),
+        })
+    }
+
+    /// Runs `text` after `prelude` (earlier lines of a session, replayed without printing)
+    /// and waits for the outcome. `Err` only when the node could not be reached or answered
+    /// something unexpected.
+    pub async fn query(&self, prelude: &str, text: &str) -> Result<Answer, String> {
+        let body = json!({"kind": "query", "study": self.study, "prelude": prelude, "text": text});
+        let path = format!("/api/v1/jobs?wait_secs={WAIT_SECS}");
+        let (mut status, mut view) = self.send(Method::POST, &path, Some(&body)).await?;
+        loop {
+            if !status.is_success() {
+                return Ok(Answer::Refused {
+                    job: None,
+                    message: problem_message(status, &view),
+                });
+            }
+            let job = view["id"].as_str().map(str::to_owned);
+            match view["state"].as_str() {
+                Some("done") => return done(job.unwrap_or_default(), &view),
+                Some("pending" | "running") => {
+                    let id =
+                        job.ok_or_else(|| format!("the node answered a job without id: {view}"))?;
+                    let path = format!("/api/v1/jobs/{id}?wait_secs={WAIT_SECS}");
+                    (status, view) = self.send(Method::GET, &path, None).await?;
+                }
+                Some("failed") => {
+                    let message = view["error"]
+                        .as_str()
+                        .filter(|e| !e.is_empty())
+                        .unwrap_or("the job failed")
+                        .to_owned();
+                    return Ok(Answer::Refused { job, message });
+                }
+                Some("cancelled") => {
+                    return Ok(Answer::Refused {
+                        job,
+                        message: "the job was cancelled".into(),
+                    });
+                }
+                _ => return Err(format!("unexpected answer from {}: {view}", self.url)),
+            }
+        }
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(StatusCode, Value), String> {
+        self.client
+            .raw(method, path, body)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The readable part of a problem document (`detail`, else `title`, else the body).
+pub fn problem_message(status: StatusCode, body: &Value) -> String {
+    for key in ["detail", "title"] {
+        if let Some(s) = body[key].as_str().filter(|s| !s.trim().is_empty()) {
+            return s.trim_end().to_owned();
+        }
+    }
+    format!("the node answered {status}: {body}")
+}
+
+fn done(job: String, view: &Value) -> Result<Answer, String> {
+    let result = &view["result"];
+    let outputs = result["outputs"]
+        .as_array()
+        .ok_or_else(|| format!("the finished job {job} has no outputs: {view}"))?
+        .iter()
+        .map(|o| Output {
+            source: o["source"].as_str().unwrap_or_default().to_owned(),
+            text: o["text"].as_str().unwrap_or_default().to_owned(),
+            value: o["value"].clone(),
+        })
+        .collect();
+    Ok(Answer::Done {
+        job,
+        outputs,
+        bytes_sent: result["bytes_sent"].clone(),
+        communication_rounds: result["communication_rounds"].clone(),
+    })
+}
+
+/// An output's text as R prints it, ending with a newline.
+pub fn output_text(o: &Output) -> String {
+    if o.text.is_empty() || o.text.ends_with('\n') {
+        o.text.clone()
+    } else {
+        format!("{}\n", o.text)
+    }
+}
+
+/// An error message for a person: the node's message, with `Error: ` in front unless it
+/// already starts with `error` (parse errors do), ending with a newline.
+pub fn error_text(message: &str) -> String {
+    let m = message.trim_end();
+    if m.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("error")) {
+        format!("{m}\n")
+    } else {
+        format!("Error: {m}\n")
+    }
+}
+
+fn read_script(path: &PathBuf) -> Result<String, String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("standard input: {e}"))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// Runs the command: exit code 0 when the script ran, 1 when it was refused or failed.
+pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
+    let answer = match read_script(&a.script) {
+        Ok(text) => match Session::open(&a.conn) {
+            Ok(session) => session.query("", &text).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    let answer = answer.unwrap_or_else(|message| Answer::Refused { job: None, message });
+    let mut out = std::io::stdout().lock();
+    let ok = matches!(answer, Answer::Done { .. });
+    if a.json {
+        let doc = match answer {
+            Answer::Done {
+                job,
+                outputs,
+                bytes_sent,
+                communication_rounds,
+            } => json!({
+                "outputs": outputs
+                    .iter()
+                    .map(|o| json!({"source": o.source, "value": o.value}))
+                    .collect::<Vec<_>>(),
+                "bytes_sent": bytes_sent,
+                "communication_rounds": communication_rounds,
+                "job": job,
+            }),
+            Answer::Refused { job, message } => json!({"error": message, "job": job}),
+        };
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+        writeln!(out, "{text}").map_err(|e| e.to_string())?;
+    } else {
+        match answer {
+            Answer::Done { outputs, .. } => {
+                for o in &outputs {
+                    out.write_all(output_text(o).as_bytes())
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            Answer::Refused { message, .. } => eprint!("{}", error_text(&message)),
+        }
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_read_like_r() {
+        assert_eq!(
+            error_text("line 1, column 1: would print private data\n"),
+            "Error: line 1, column 1: would print private data\n"
+        );
+        assert_eq!(
+            error_text("error: unexpected ')'\n --> 1:3\n"),
+            "error: unexpected ')'\n --> 1:3\n"
+        );
+    }
+
+    #[test]
+    fn problems_show_their_detail() {
+        let p = json!({"type": "x", "title": "Forbidden", "status": 403, "detail": "no role\n"});
+        assert_eq!(problem_message(StatusCode::FORBIDDEN, &p), "no role");
+        let p = json!({"title": "Forbidden", "detail": ""});
+        assert_eq!(problem_message(StatusCode::FORBIDDEN, &p), "Forbidden");
+        assert!(problem_message(StatusCode::BAD_GATEWAY, &json!("down")).contains("502"));
+    }
+
+    #[test]
+    fn a_finished_job_gives_its_outputs() {
+        let view = json!({"id": "ab", "state": "done", "result": {
+            "outputs": [{"source": "length(x)", "text": "[1] 24", "value": 24}],
+            "bytes_sent": 10, "communication_rounds": 2}});
+        let Ok(Answer::Done { job, outputs, .. }) = done("ab".into(), &view) else {
+            panic!()
+        };
+        assert_eq!(job, "ab");
+        assert_eq!(output_text(&outputs[0]), "[1] 24\n");
+        assert_eq!(outputs[0].value, json!(24));
+    }
+}
