@@ -192,3 +192,24 @@ fn private_values_print_as_their_type() {
     let e = fx.run(&format!("{LOAD}tm$age")).unwrap_err();
     assert!(e.contains("would print private data"), "{e}");
 }
+
+#[test]
+fn categoricals_compare_by_level() {
+    let fx = Fixture::open();
+    // Two categoricals compared element-wise (their codes are made from the one-hot columns).
+    let same = fx.json(&format!("{LOAD}sum(tm$gender == tm$gender)"));
+    assert_eq!(same, json!(24.0));
+    let g = |site: usize| -> Vec<u64> {
+        let c = fx.sites[site]
+            .columns
+            .iter()
+            .position(|c| c.name == "gender")
+            .unwrap();
+        fx.sites[site].data[c].clone()
+    };
+    let want = g(0).iter().zip(g(1)).filter(|(a, b)| **a == *b).count();
+    let got = fx.json(&format!("{LOAD}sum(tm$gender == tr$gender)"));
+    assert_eq!(got, json!(want as f64));
+    let male = fx.json(&format!("{LOAD}sum(c(tm$gender, tr$gender) == \"male\")"));
+    assert_eq!(male, json!(29.0));
+}

@@ -174,6 +174,7 @@ pub async fn start_bound(
         started: Instant::now(),
         uploads_busy: Default::default(),
         histories: Default::default(),
+        rules: Default::default(),
         columns: crate::cache::ColumnCache::new(crate::cache::DEFAULT_BUDGET),
         upload_seed,
     });

@@ -28,6 +28,13 @@ pub struct NodeState {
     pub uploads_busy: Mutex<HashSet<String>>,
     /// Per study, the subsets released so far (shares), for the differencing defence.
     pub histories: Mutex<std::collections::HashMap<String, sharestat_lang::eval::History>>,
+    /// Parsed dictionary and policy per study, under their documents' hashes.
+    pub rules: Mutex<
+        std::collections::HashMap<
+            String,
+            (String, sharestat_dict::Dictionary, sharestat_dict::Policy),
+        >,
+    >,
     /// Share columns recently read for queries.
     pub columns: crate::cache::ColumnCache,
 }

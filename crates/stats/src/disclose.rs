@@ -38,6 +38,25 @@ pub fn small_nonzero(
         .collect())
 }
 
+/// Violation bits of `0 < v_i < t_i` for counts known only **modulo 2^32** (below `2^31`),
+/// such as sizes computed from masks whose shares were kept as 32-bit words: two signed 32-bit
+/// comparisons, `[v < t] XOR [v < 1]`. Reveals only these bits. Cost: two comparisons of
+/// `n` values (`Party::lt_public` at 32 bits) and one reveal.
+pub fn small_nonzero_mod32(
+    p: &mut Party,
+    counts: &AShares,
+    thresholds: &[u64],
+) -> sharestat_mpc::Result<Vec<bool>> {
+    let n = counts.len();
+    assert_eq!(n, thresholds.len(), "one threshold per count");
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let below = p.lt_public(counts, thresholds, 32)?;
+    let zero = p.lt_public(counts, &vec![1; n], 32)?;
+    p.reveal_bits(&below.xor(&zero))
+}
+
 /// Violations of the subset rules for a selection of `size` (shared) rows out of a public
 /// `total`: `[min_subset, min_complement]`, each true when broken. A subset must hold at least
 /// `min_subset` rows and leave out none or at least `min_complement`. Reveals the two bits.
@@ -97,6 +116,19 @@ mod tests {
         })
         .unwrap();
         assert_eq!(one[0], vec![false, false, false]);
+    }
+
+    #[test]
+    fn small_nonzero_mod32_ignores_the_high_bits() {
+        // Counts with garbage above bit 32 (as from 32-bit stored shares) test as their low part.
+        let counts: Vec<u64> = (0..12u64).map(|v| v | (0xdead_beef << 32)).collect();
+        let out = run_in_memory(Keys::Seeded([6; 16]), |p| {
+            let c = shared(p, &counts);
+            small_nonzero_mod32(p, &c, &[5; 12])
+        })
+        .unwrap();
+        let want: Vec<bool> = (0..12u64).map(|v| v > 0 && v < 5).collect();
+        assert_eq!(out[0], want);
     }
 
     #[test]

@@ -200,7 +200,7 @@ pub(crate) fn words_to_bytes(words: &[u64]) -> Vec<u8> {
 }
 
 /// Appends the little-endian words in `bytes` to `out`.
-pub(crate) fn extend_from_bytes(out: &mut Vec<u64>, bytes: &[u8]) {
+fn extend_from_bytes(out: &mut Vec<u64>, bytes: &[u8]) {
     out.extend(bytes.chunks_exact(8).map(|c| {
         let mut w = [0u8; 8];
         w.copy_from_slice(c);

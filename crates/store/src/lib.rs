@@ -43,6 +43,7 @@ mod schema;
 mod studies;
 mod uploads;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -118,9 +119,64 @@ impl Store {
     }
 
     /// Locks the connection. A poisoned lock is taken over: any transaction
-    /// the panicking thread had open was rolled back when it was dropped.
-    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    /// the panicking thread had open was rolled back when it was dropped. Inside
+    /// [`deferred`], the connection commits without waiting for the disk until the
+    /// guard is dropped.
+    pub(crate) fn conn(&self) -> ConnGuard<'_> {
+        let guard = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let relaxed = DEFERRED.with(Cell::get);
+        if relaxed {
+            let _ = guard.pragma_update(None, "synchronous", "NORMAL");
+        }
+        ConnGuard { guard, relaxed }
+    }
+}
+
+thread_local! {
+    static DEFERRED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with the writes this thread makes committed without waiting for the disk
+/// (`synchronous=NORMAL` in WAL mode): they survive a crash of the process, and a power loss
+/// only if a later write with the default full durability committed, which flushes them with
+/// it, in order. For records whose loss would be harmless until something that depends on
+/// them is written durably — a job's submission and running state before its result and audit
+/// entry. Other threads' writes keep full durability.
+pub fn deferred<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DEFERRED.with(|d| d.set(self.0));
+        }
+    }
+    let _reset = Reset(DEFERRED.with(|d| d.replace(true)));
+    f()
+}
+
+/// The locked connection; restores full durability when dropped after [`deferred`] writes.
+pub(crate) struct ConnGuard<'a> {
+    guard: MutexGuard<'a, Connection>,
+    relaxed: bool,
+}
+
+impl std::ops::Deref for ConnGuard<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for ConnGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.guard
+    }
+}
+
+impl Drop for ConnGuard<'_> {
+    fn drop(&mut self) {
+        if self.relaxed {
+            let _ = self.guard.pragma_update(None, "synchronous", "FULL");
+        }
     }
 }
 

@@ -2,9 +2,11 @@
 //! 0/1 row masks (one mask per dataset version a subset spans). Disclosure control compares a
 //! new subset with these (the differencing defence); keeping them here means a restart does not
 //! reset it. Entries are numbered per study (`seq`); the oldest are dropped as new ones come.
+//!
+//! Only the low 32 bits of each share word are stored (4 bytes per row and vector): masks are
+//! compared by counting rows, exactly modulo 2^32, so the high bits are never needed.
 use rusqlite::params;
 
-use crate::datasets::{extend_from_bytes, words_to_bytes};
 use crate::error::{Result, StoreError};
 use crate::{Store, now};
 
@@ -28,14 +30,15 @@ impl Store {
                 let bytes = r.get_ref(i)?.as_blob().map_err(|_| {
                     StoreError::corrupt(format!("released subset {study}/{seq} is not a BLOB"))
                 })?;
-                if !bytes.len().is_multiple_of(8) {
+                if !bytes.len().is_multiple_of(4) {
                     return Err(StoreError::corrupt(format!(
                         "released subset {study}/{seq} is malformed"
                     )));
                 }
-                let mut v = Vec::with_capacity(bytes.len() / 8);
-                extend_from_bytes(&mut v, bytes);
-                Ok(v)
+                Ok(bytes
+                    .chunks_exact(4)
+                    .map(|c| u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+                    .collect())
             };
             let part = (dataset, blob(2)?, blob(3)?);
             match out.last_mut() {
@@ -66,14 +69,7 @@ impl Store {
             tx.execute(
                 "INSERT INTO released_subsets (study, seq, dataset, a, b, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    study,
-                    seq,
-                    dataset,
-                    words_to_bytes(a),
-                    words_to_bytes(b),
-                    at
-                ],
+                params![study, seq, dataset, low_words(a), low_words(b), at],
             )?;
         }
         let keep = i64::try_from(keep).unwrap_or(i64::MAX);
@@ -84,6 +80,15 @@ impl Store {
         tx.commit()?;
         Ok(seq)
     }
+}
+
+/// The low 32 bits of each word, little-endian.
+fn low_words(words: &[u64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(words.len() * 4);
+    for w in words {
+        out.extend_from_slice(&(*w as u32).to_le_bytes());
+    }
+    out
 }
 
 #[cfg(test)]
@@ -104,7 +109,7 @@ mod tests {
             })
             .unwrap();
         for k in 0..4u64 {
-            let a = vec![k, 1, 2];
+            let a = vec![k, 1, 2 | (7 << 40)];
             let b = vec![9, k, 8];
             store
                 .add_released_subset("s", &[("ds1", &a, &b), ("ds2", &b, &a)], 3)

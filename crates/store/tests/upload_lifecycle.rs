@@ -180,7 +180,8 @@ fn version_1_database_migrates() {
     {
         let c = Connection::open(tmp.path().join(sharestat_store::DB_FILE_NAME)).unwrap();
         c.execute_batch(
-            "DROP INDEX datasets_by_name;
+            "DROP TABLE released_subsets;
+             DROP INDEX datasets_by_name;
              DROP TABLE upload_columns;
              DROP TABLE uploads;
              ALTER TABLE datasets DROP COLUMN state;
@@ -191,7 +192,7 @@ fn version_1_database_migrates() {
 
     let store = open(tmp.path());
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
     // The migrated schema is the one a new store gets.
     let fresh = tempfile::tempdir().unwrap();
     assert_eq!(schema_sql(&store), schema_sql(&open(fresh.path())));

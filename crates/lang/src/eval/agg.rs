@@ -122,7 +122,7 @@ impl Evaluator<'_> {
     }
 
     /// The rows a numeric aggregate uses, after the subset rules and the `NA` test.
-    fn input(&mut self, e: &Expr, v: &PrivVec, na_rm: bool) -> Result<Input> {
+    fn input(&mut self, e: &Expr, v: PrivVec, na_rm: bool) -> Result<Input> {
         let scale = match v.kind {
             Kind::Num { scale } => scale,
             Kind::Bool | Kind::Date => 0,
@@ -139,9 +139,9 @@ impl Evaluator<'_> {
                 return Ok(Input::HasNa);
             }
         }
-        let used = self.used(v)?;
+        let used = self.and_mask(v.sel, v.present)?;
         Ok(Input::Values(Column {
-            values: v.data.clone(),
+            values: v.data,
             present: used.map(|m| m.shares),
             scale,
         }))
@@ -187,7 +187,7 @@ impl Evaluator<'_> {
         if probs.iter().any(|&p| p == 0.0 || p == 1.0) {
             self.check_extremes(e, "the minimum or maximum")?;
         }
-        let col = match self.input(e, &v, na_rm)? {
+        let col = match self.input(e, v, na_rm)? {
             Input::HasNa if name == "quantile" => {
                 return Err(EvalError::at(
                     e,
@@ -288,7 +288,7 @@ impl Evaluator<'_> {
     /// `summary(x)`: the five numbers and the mean (min and max only with `allow_extremes`).
     fn summary(&mut self, e: &Expr, v: PrivVec) -> Result<Value> {
         let extremes = self.policy.allow_extremes;
-        let col = match self.input(e, &v, true)? {
+        let col = match self.input(e, v, true)? {
             Input::Values(c) => c,
             Input::HasNa => unreachable!("na.rm"),
         };
@@ -339,7 +339,14 @@ impl Evaluator<'_> {
         if let Kind::Num { .. } | Kind::Date = v.kind {
             return self.freq_numeric(e, v, dim);
         }
-        let (mut labels, ind) = self.levels_of(e, &v)?;
+        let computed;
+        let (mut labels, ind): (Vec<String>, &[AShares]) = match (&v.kind, &v.onehot) {
+            (Kind::Cat { levels }, Some(oh)) => (levels.clone(), oh),
+            _ => {
+                computed = self.levels_of(e, &v)?;
+                (computed.0.clone(), &computed.1)
+            }
+        };
         self.check_levels(e, labels.len())?;
         self.check_selection(e, &v.sel, &v.layout)?;
         let used = self.used(&v)?;
@@ -490,7 +497,7 @@ impl Evaluator<'_> {
             present,
             ..x.clone()
         };
-        let col = match self.input(e, &joint, complete)? {
+        let col = match self.input(e, joint, complete)? {
             Input::HasNa => return Ok(Value::Pub(Public::nums([None]))),
             Input::Values(c) => c,
         };
@@ -519,6 +526,10 @@ impl Evaluator<'_> {
         let cov = (n * q12 - s1 * s2) as f64;
         let v1 = (n * q1 - s1 * s1) as f64;
         let v2 = (n * q2 - s2 * s2) as f64;
+        // R: NA (with a warning) when either standard deviation is zero.
+        if v1 <= 0.0 || v2 <= 0.0 {
+            return Ok(Value::Pub(Public::nums([None])));
+        }
         Ok(Value::Pub(Public::num(cov / (v1 * v2).sqrt())))
     }
 

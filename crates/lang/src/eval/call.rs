@@ -292,13 +292,21 @@ impl Evaluator<'_> {
             }
         };
         let cat = |parts: Vec<AShares>| AShares::concat(&parts.iter().collect::<Vec<_>>());
-        let data = cat(vecs
-            .iter()
-            .map(|v| match (&kind, &v.kind) {
-                (Kind::Num { scale }, Kind::Num { scale: s }) => rescale(&v.data, *s, *scale),
-                _ => v.data.clone(),
-            })
-            .collect());
+        let lazy = matches!(kind, Kind::Cat { .. }) && vecs.iter().all(|v| v.onehot.is_some());
+        let data = if lazy {
+            AShares::from_parts(Vec::new(), Vec::new())
+        } else {
+            cat(vecs
+                .iter()
+                .map(|v| match (&kind, &v.kind) {
+                    (Kind::Num { scale }, Kind::Num { scale: s }) => {
+                        rescale(&v.data, *s, *scale).into_owned()
+                    }
+                    (Kind::Cat { .. }, _) => self.codes(v),
+                    _ => v.data.clone(),
+                })
+                .collect())
+        };
         let onehot = if vecs.iter().all(|v| v.onehot.is_some()) {
             let k = vecs[0].onehot.as_ref().map_or(0, Vec::len);
             Some(
@@ -496,7 +504,7 @@ impl Evaluator<'_> {
         // above_j = x > b_j (right-closed) or x >= b_j (left-closed), for j = 0..=k;
         // include.lowest closes the outer end.
         let me = self.p.id();
-        let reps: Vec<&AShares> = (0..=k).map(|_| &xs).collect();
+        let reps: Vec<&AShares> = (0..=k).map(|_| xs.as_ref()).collect();
         let all = AShares::concat(&reps);
         let mut c = Vec::with_capacity(all.len());
         for (j, v) in b.iter().enumerate() {

@@ -14,7 +14,7 @@ use super::value::{Mask, Seg, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
 use sharestat_mpc::AShares;
-use sharestat_stats::disclose::small_nonzero;
+use sharestat_stats::disclose::{small_nonzero, small_nonzero_mod32};
 
 /// Released subsets remembered per study (oldest dropped first beyond this many) ...
 pub const HISTORY_CAP: usize = 64;
@@ -114,14 +114,19 @@ impl Evaluator<'_> {
             }
             diffs.push(d);
         }
-        let mut tests = vec![size.add_const(me, 1), size.neg().add_const(me, total)];
-        let mut thresholds = vec![pol.min_subset + 1, pol.min_complement];
-        for d in diffs {
-            tests.push(d);
-            thresholds.push(pol.min_subset);
+        // Sizes are exact; differences with remembered subsets are exact modulo 2^32 (the
+        // node stores remembered masks as 32-bit words), which suffices for counts < 2^31.
+        let tests = [size.add_const(me, 1), size.neg().add_const(me, total)];
+        let both = AShares::concat(&tests.iter().collect::<Vec<_>>());
+        let mut bad = small_nonzero(self.p, &both, &[pol.min_subset + 1, pol.min_complement])?;
+        if !diffs.is_empty() {
+            let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
+            bad.extend(small_nonzero_mod32(
+                self.p,
+                &all,
+                &vec![pol.min_subset; diffs.len()],
+            )?);
         }
-        let all = AShares::concat(&tests.iter().collect::<Vec<_>>());
-        let bad = small_nonzero(self.p, &all, &thresholds)?;
         if bad[0] {
             return Err(EvalError::refused(
                 e,

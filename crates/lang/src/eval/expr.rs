@@ -1,7 +1,7 @@
 //! Evaluation of expressions other than calls and operators: literals, names (with the
 //! columns of a table in scope inside `subset`), `$` and `[[ ]]`, `[ ]`, and the mask
 //! helpers every other file uses.
-use super::value::{Kind, Mask, PrivTable, PrivVec, Public, Seg, Value, layout_rows};
+use super::value::{Kind, Mask, PrivTable, PrivVec, Public, Seg, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Arg, Expr, ExprKind, UnOp};
 use crate::check::PrivTy;
@@ -148,15 +148,9 @@ impl Evaluator<'_> {
                     .collect(),
             )
         };
+        // With one-hot columns, the codes are made only if an operation needs them.
         let data = match &onehot {
-            Some(oh) => {
-                let n = layout_rows(&t.layout);
-                let mut code = AShares::from_parts(vec![0; n], vec![0; n]);
-                for (i, o) in oh.iter().enumerate().skip(1) {
-                    code = code.add(&o.scale(i as u64));
-                }
-                code
-            }
+            Some(_) => AShares::from_parts(Vec::new(), Vec::new()),
             None => cat(&data),
         };
         Ok(PrivVec {
@@ -258,6 +252,22 @@ impl Evaluator<'_> {
                 Ok(self.new_mask(m))
             }
             _ => Err(EvalError::at(at, "a condition must be TRUE/FALSE values")),
+        }
+    }
+
+    /// The level codes of a categorical (`Σ i · onehot_i` when not materialised), or the
+    /// encoded values of any other vector.
+    pub(crate) fn codes(&self, v: &PrivVec) -> AShares {
+        match &v.onehot {
+            Some(oh) if v.data.len() != v.len() => {
+                let n = v.len();
+                let mut code = AShares::from_parts(vec![0; n], vec![0; n]);
+                for (i, o) in oh.iter().enumerate().skip(1) {
+                    code = code.add(&o.scale(i as u64));
+                }
+                code
+            }
+            _ => v.data.clone(),
         }
     }
 

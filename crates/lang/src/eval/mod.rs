@@ -119,7 +119,6 @@ pub struct Evaluator<'a> {
     pub(crate) policy: Policy,
     pub(crate) history: &'a mut History,
     pub(crate) vars: HashMap<String, Value>,
-    cache: HashMap<(String, String), AShares>,
     next_mask: u64,
     /// While replaying a session's earlier statements: no outputs, no history entries.
     pub(crate) replay: bool,
@@ -141,7 +140,6 @@ impl<'a> Evaluator<'a> {
             policy,
             history,
             vars: HashMap::new(),
-            cache: HashMap::new(),
             next_mask: 1,
             replay: false,
         }
@@ -201,17 +199,9 @@ impl<'a> Evaluator<'a> {
         self.next_mask
     }
 
-    /// Shares of a stored column, read once per evaluation.
+    /// Shares of a stored column (a `Data` implementation caches them if it wants to: the
+    /// node keeps recently read columns in memory).
     pub(crate) fn stored(&mut self, dataset: &str, encoded: &str) -> Result<AShares> {
-        let key = (dataset.to_owned(), encoded.to_owned());
-        if let Some(v) = self.cache.get(&key) {
-            return Ok(v.clone());
-        }
-        let v = self
-            .data
-            .column(dataset, encoded)
-            .map_err(EvalError::Data)?;
-        self.cache.insert(key, v.clone());
-        Ok(v)
+        self.data.column(dataset, encoded).map_err(EvalError::Data)
     }
 }

@@ -36,11 +36,11 @@ pub(crate) fn encode(c: f64, scale: u32) -> u64 {
 }
 
 /// `x` rescaled from `from` to `to >= from` decimals.
-pub(crate) fn rescale(x: &AShares, from: u32, to: u32) -> AShares {
+pub(crate) fn rescale(x: &AShares, from: u32, to: u32) -> std::borrow::Cow<'_, AShares> {
     if to == from {
-        x.clone()
+        std::borrow::Cow::Borrowed(x)
     } else {
-        x.scale(10u64.pow(to - from))
+        std::borrow::Cow::Owned(x.scale(10u64.pow(to - from)))
     }
 }
 
@@ -272,7 +272,8 @@ impl Evaluator<'_> {
                     _ => (self.scale_of(e, &x)?, self.scale_of(e, &y)?),
                 };
                 let s = sx.max(sy);
-                let (a, b) = (rescale(&x.data, sx, s), rescale(&y.data, sy, s));
+                let (cx, cy) = (self.codes(&x), self.codes(&y));
+                let (a, b) = (rescale(&cx, sx, s), rescale(&cy, sy, s));
                 let bits = match op {
                     BinOp::Lt => self.p.lt(&a, &b, CMP_BITS)?,
                     BinOp::Le => self.p.le(&a, &b, CMP_BITS)?,

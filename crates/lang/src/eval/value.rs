@@ -57,7 +57,8 @@ pub struct Mask {
 pub struct PrivVec {
     /// What the words mean.
     pub kind: Kind,
-    /// Encoded values (0 where missing).
+    /// Encoded values (0 where missing). For a categorical whose one-hot columns are known,
+    /// may be empty (codes not materialised; see `Evaluator::codes`).
     pub data: AShares,
     /// For categoricals: one 0/1 vector per level, when known.
     pub onehot: Option<Vec<AShares>>,
@@ -72,12 +73,12 @@ pub struct PrivVec {
 impl PrivVec {
     /// Number of rows (selected or not).
     pub fn len(&self) -> usize {
-        self.data.len()
+        layout_rows(&self.layout)
     }
 
     /// True for a vector without rows.
     pub fn is_empty(&self) -> bool {
-        self.data.is_empty()
+        self.len() == 0
     }
 
     /// A person-readable type: `private numeric vector [48]`.

@@ -20,9 +20,11 @@ pub(crate) fn spawn(state: AppState, id: u64) {
             return;
         };
         let name = job_name(id);
-        let _ = state
-            .store
-            .update_job(&name, JobState::Running, 0.0, None, None);
+        let _ = sharestat_store::deferred(|| {
+            state
+                .store
+                .update_job(&name, JobState::Running, 0.0, None, None)
+        });
         let st = state.clone();
         let sp = spec.clone();
         let outcome = tokio::task::spawn_blocking(move || run(&st, id, &sp))
@@ -37,16 +39,21 @@ pub(crate) fn spawn(state: AppState, id: u64) {
             let (action, revealed) = match &outcome {
                 Ok(v) => {
                     let text = v.to_string();
-                    let _ = state
-                        .store
-                        .update_job(&name, JobState::Done, 1.0, Some(&text), None);
+                    // Made durable by the audit entry just below.
+                    let _ = sharestat_store::deferred(|| {
+                        state
+                            .store
+                            .update_job(&name, JobState::Done, 1.0, Some(&text), None)
+                    });
                     ("job.done", text)
                 }
                 Err(msg) => {
                     tracing::warn!(job = %name, error = %msg, "job failed");
-                    let _ = state
-                        .store
-                        .update_job(&name, JobState::Failed, 0.0, None, Some(msg));
+                    let _ = sharestat_store::deferred(|| {
+                        state
+                            .store
+                            .update_job(&name, JobState::Failed, 0.0, None, Some(msg))
+                    });
                     ("job.failed", String::new())
                 }
             };

@@ -137,18 +137,23 @@ pub async fn submit(
     let id = new_job_id();
     let name = job_name(id);
     let rec = spec::new_record(&name, &spec, &caller.user, state.party());
-    state.store.insert_job(&rec)?;
-    crate::audit::record(
-        state,
-        &caller.user,
-        spec.role().as_str(),
-        "job.submit",
-        study.as_deref(),
-        spec.dataset(),
-        Some(&name),
-        &spec.describe(),
-        "",
-    )?;
+    // Written without waiting for the disk: the job's durable record is its audit entry
+    // at the end (which flushes these with it), before anything is revealed.
+    sharestat_store::deferred(|| -> Result<(), ApiError> {
+        state.store.insert_job(&rec)?;
+        crate::audit::record(
+            state,
+            &caller.user,
+            spec.role().as_str(),
+            "job.submit",
+            study.as_deref(),
+            spec.dataset(),
+            Some(&name),
+            &spec.describe(),
+            "",
+        )?;
+        Ok(())
+    })?;
     let deadline = tokio::time::Instant::now() + state.cfg.job_timeout();
     let outcome = loop {
         let busy = || {

@@ -378,30 +378,35 @@ fn accept(
             state.party_name(state.party() as usize)
         )));
     }
-    let stored = if retry {
-        state
-            .store
-            .update_job(&name, JobState::Pending, 0.0, None, None)
-    } else {
-        state
-            .store
-            .insert_job(&new_record(&name, &spec, &user, from.index() as u8))
-    };
+    // Submission records are written without waiting for the disk (see `jobs::submit`).
+    let stored = sharestat_store::deferred(|| {
+        if retry {
+            state
+                .store
+                .update_job(&name, JobState::Pending, 0.0, None, None)
+        } else {
+            state
+                .store
+                .insert_job(&new_record(&name, &spec, &user, from.index() as u8))
+        }
+    });
     if let Err(e) = stored {
         state.jobs.with(|m| m.remove(&job));
         return Err(e.into());
     }
-    crate::audit::record(
-        state,
-        &user,
-        spec.role().as_str(),
-        "job.accept",
-        study.as_deref(),
-        spec.dataset(),
-        Some(&name),
-        &spec.describe(),
-        "",
-    )?;
+    sharestat_store::deferred(|| {
+        crate::audit::record(
+            state,
+            &user,
+            spec.role().as_str(),
+            "job.accept",
+            study.as_deref(),
+            spec.dataset(),
+            Some(&name),
+            &spec.describe(),
+            "",
+        )
+    })?;
     // A proposal without `go` expires after the job timeout.
     let st = state.clone();
     tokio::spawn(async move {

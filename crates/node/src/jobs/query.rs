@@ -25,16 +25,28 @@ use sharestat_store::Dataset;
 /// Longest query text accepted (prelude and line together).
 pub const MAX_QUERY_BYTES: usize = 256 * 1024;
 
-/// The study's dictionary and policy as this node holds them.
+/// The study's dictionary and policy as this node holds them (parsed once per version of
+/// the documents: the parsed forms are kept under the documents' hashes).
 pub fn study_rules(state: &AppState, study: &str) -> Result<(Dictionary, Policy), ApiError> {
     let s = state
         .store
         .study(study)?
         .ok_or_else(|| ApiError::not_found(format!("no study {study}")))?;
+    let key = format!("{}/{}", s.dictionary_sha256, s.policy_sha256);
+    if let Some((k, d, p)) = state.rules.lock().expect("rules lock").get(study)
+        && *k == key
+    {
+        return Ok((d.clone(), p.clone()));
+    }
     let dict = Dictionary::parse(&s.dictionary)
         .map_err(|e| ApiError::internal(format!("stored dictionary of {study}: {e}")))?;
     let policy = Policy::parse(&s.policy)
         .map_err(|e| ApiError::internal(format!("stored policy of {study}: {e}")))?;
+    state
+        .rules
+        .lock()
+        .expect("rules lock")
+        .insert(study.to_owned(), (key, dict.clone(), policy.clone()));
     Ok((dict, policy))
 }
 
