@@ -183,10 +183,17 @@ fn unknown_levels_are_refused() {
     );
     let e = refused("n <- nrow(subset(tm, gender %in% c(\"male\", \"F\")))");
     assert!(e.to_string().contains("no level \"F\""), "{e}");
+    // As in R, a factor compared with a number compares the number's text with the levels.
+    ok(&mut checker(), "freq(tm$ecog_status == 0)");
     assert!(
-        refused("freq(tm$ecog_status == 0)")
+        refused("freq(tm$ecog_status == 7)")
             .to_string()
-            .contains("cannot compare")
+            .contains("has no level \"7\"")
+    );
+    assert!(
+        refused("freq(tm$gender == 1)")
+            .to_string()
+            .contains("has no level \"1\"")
     );
 }
 

@@ -45,8 +45,9 @@ fn the_pilot_transcript_reproduces() {
 
 const ALIVE: &str = "freq(floor(c(subset(tm, event_death == FALSE)$follow_up_months, \
                      subset(tr, event_death == FALSE)$follow_up_months)))";
-const ALIVE_ECOG0: &str = "freq(floor(c(subset(tm, event_death == FALSE & ecog_status == \"0\")$follow_up_months, \
-                           subset(tr, event_death == FALSE & ecog_status == \"0\")$follow_up_months)))";
+// As the pilot typed it (`== 0` on a logical and on a factor, as R allows).
+const ALIVE_ECOG0: &str = "freq(floor(c(subset(tm, event_death == 0 & ecog_status == 0)$follow_up_months, \
+                           subset(tr, event_death == 0 & ecog_status == 0)$follow_up_months)))";
 
 #[test]
 fn follow_up_tables_match_r_where_the_policy_allows_them() {
@@ -212,4 +213,115 @@ fn categoricals_compare_by_level() {
     assert_eq!(got, json!(want as f64));
     let male = fx.json(&format!("{LOAD}sum(c(tm$gender, tr$gender) == \"male\")"));
     assert_eq!(male, json!(29.0));
+}
+
+/// Plain values of a fixture column (both sites), `None` where missing.
+fn plain(fx: &Fixture, col: &str) -> Vec<Option<f64>> {
+    let spec = fx.dict.column(col).unwrap();
+    let scale = match spec.ty {
+        sharestat_dict::ColumnType::Decimal { decimals } => 10f64.powi(decimals as i32),
+        _ => 1.0,
+    };
+    let mut out = Vec::new();
+    for site in &fx.sites {
+        let idx = |n: &str| site.columns.iter().position(|c| c.name == n);
+        let v = &site.data[idx(col).unwrap()];
+        let present = idx(&format!("{col}.present")).map(|i| &site.data[i]);
+        for r in 0..site.rows {
+            let here = present.is_none_or(|p| p[r] == 1);
+            out.push(here.then(|| v[r] as i64 as f64 / scale));
+        }
+    }
+    out
+}
+
+#[test]
+fn correlation_summary_and_derived_values_match_plaintext() {
+    let fx = Fixture::open();
+    let d = "d <- rbind(load(\"munich\"), load(\"rome\"))\n";
+    let r = fx
+        .json(&format!("{d}cor(d$gtv_cc, d$ptv_cc)"))
+        .as_f64()
+        .unwrap();
+    close(
+        r,
+        fx.expected["cor_gtv_ptv"]["pearson"].as_f64().unwrap(),
+        "cor",
+    );
+
+    let s = fx.json(&format!("{d}summary(d$age)"));
+    let n = &fx.expected["numeric"]["age"];
+    close(
+        s["Mean"].as_f64().unwrap(),
+        n["mean"].as_f64().unwrap(),
+        "summary mean",
+    );
+    close(
+        s["1st Qu."].as_f64().unwrap(),
+        n["quantile_type7"][2].as_f64().unwrap(),
+        "q1",
+    );
+    close(
+        s["Max."].as_f64().unwrap(),
+        n["max"].as_f64().unwrap(),
+        "max",
+    );
+
+    let age: Vec<f64> = plain(&fx, "age").into_iter().flatten().collect();
+    let old = age.iter().filter(|a| **a > 65.0).count();
+    let m = fx
+        .json(&format!("{d}mean(ifelse(d$age > 65, 1, 0))"))
+        .as_f64()
+        .unwrap();
+    close(m, old as f64 / 48.0, "ifelse mean");
+    let t = fx.json(&format!("{d}table(ifelse(d$age > 65, \"old\", \"young\"))"));
+    assert_eq!(t, json!({"old": old, "young": 48 - old}));
+    let scaled = fx.json(&format!(
+        "{d}sum(d$bed10_gy * 2 - d$prescription_dose_gy / 4)"
+    ));
+    let bed: f64 = plain(&fx, "bed10_gy").into_iter().flatten().sum();
+    let dose: f64 = plain(&fx, "prescription_dose_gy")
+        .into_iter()
+        .flatten()
+        .sum();
+    close(
+        scaled.as_f64().unwrap(),
+        bed * 2.0 - dose / 4.0,
+        "arithmetic",
+    );
+    let lung_or_skin = fx.json(&format!("{d}sum(d$primary %in% c(\"lung\", \"skin\"))"));
+    assert_eq!(lung_or_skin, json!(33.0));
+    let ecog = fx.json(&format!("{d}sum(d$ecog_status %in% c(1, 2))"));
+    assert_eq!(ecog, json!(30.0));
+}
+
+#[test]
+fn missing_values_give_na_unless_removed() {
+    let fx = Fixture::open();
+    // `pattern` is missing for one patient; the numeric `x` inherits that from its test.
+    let d = "d <- rbind(load(\"munich\"), load(\"rome\"))\n\
+             x <- ifelse(d$pattern == \"oligo\", d$age, 0)\n";
+    assert_eq!(fx.json(&format!("{d}mean(x)")), serde_json::Value::Null);
+    let pattern = plain(&fx, "pattern");
+    let age = plain(&fx, "age");
+    let sharestat_dict::ColumnType::Categorical { levels, .. } =
+        &fx.dict.column("pattern").unwrap().ty
+    else {
+        panic!("pattern is categorical")
+    };
+    let oligo = levels.iter().position(|l| l == "oligo").unwrap() as f64;
+    let kept: Vec<f64> = pattern
+        .iter()
+        .zip(&age)
+        .filter_map(|(p, a)| p.map(|p| if p == oligo { a.unwrap() } else { 0.0 }))
+        .collect();
+    let want = kept.iter().sum::<f64>() / kept.len() as f64;
+    let got = fx
+        .json(&format!("{d}mean(x, na.rm = TRUE)"))
+        .as_f64()
+        .unwrap();
+    close(got, want, "mean with na.rm");
+    let e = fx.run(&format!("{d}quantile(x)")).unwrap_err();
+    assert!(e.contains("missing values and NaN's not allowed"), "{e}");
+    assert_eq!(fx.json(&format!("{d}length(x)")), json!(48.0));
 }

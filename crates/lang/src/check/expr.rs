@@ -358,6 +358,10 @@ impl Checker {
             (Elem::Cat, Elem::Cat) | (Elem::Str, Elem::Str) | (Elem::Date, Elem::Date) => true,
             (Elem::Date, Elem::Str) | (Elem::Str, Elem::Date) => true,
             (Elem::Cat, Elem::Str) => return check_levels(lhs, lt, rhs),
+            // As in R, a factor compared with a number compares the number's text with the
+            // labels (`ecog_status == 0`).
+            (Elem::Cat, Elem::Num) => return check_levels(lhs, lt, rhs),
+            (Elem::Num, Elem::Cat) => return check_levels(rhs, rt, lhs),
             (Elem::Str, Elem::Cat) => return check_levels(rhs, rt, lhs),
             _ => false,
         };
@@ -428,15 +432,18 @@ fn check_levels(cat: &Expr, cat_ty: &Ty, strings: &Expr) -> Result<(), TypeError
     }
     let mut result = Ok(());
     strings.walk(&mut |s| {
-        if let ExprKind::Str(level) = &s.kind
-            && result.is_ok()
-            && !levels.contains(level)
-        {
+        let level = match &s.kind {
+            ExprKind::Str(level) => level.clone(),
+            ExprKind::Num(v) => crate::display::fmt_num(*v),
+            ExprKind::Int(v) => v.to_string(),
+            _ => return,
+        };
+        if result.is_ok() && !levels.contains(&level) {
             result = Err(TypeError::new(
                 s,
                 TypeErrorKind::UnknownLevel {
                     expr: cat.to_string(),
-                    level: level.clone(),
+                    level,
                     levels: levels.clone(),
                 },
             ));

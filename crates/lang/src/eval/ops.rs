@@ -309,8 +309,15 @@ impl Evaluator<'_> {
         let me = self.p.id();
         let eq_ne = matches!(op, BinOp::Eq | BinOp::Ne);
         match (&x.kind, &c) {
-            (Kind::Cat { .. }, Public::Str(s)) if eq_ne && s.len() == 1 => {
-                let level = s[0].clone().unwrap_or_default();
+            (Kind::Cat { .. }, Public::Str(_) | Public::Num { .. }) if eq_ne && c.len() == 1 => {
+                // A number is compared with the labels as text, as R compares factors.
+                let level = match &c {
+                    Public::Str(s) => s[0].clone().unwrap_or_default(),
+                    Public::Num { values, .. } => {
+                        values[0].map(crate::display::fmt_num).unwrap_or_default()
+                    }
+                    _ => unreachable!("matched above"),
+                };
                 let hit = self.level_indicator(e, &x, &level)?;
                 let data = if op == BinOp::Eq {
                     hit
@@ -477,9 +484,18 @@ impl Evaluator<'_> {
         let n = x.len();
         let mut acc = AShares::from_parts(vec![0; n], vec![0; n]);
         match (&x.kind, &set) {
-            (Kind::Cat { .. }, Public::Str(levels)) => {
+            (Kind::Cat { .. }, Public::Str(_) | Public::Num { .. }) => {
+                let levels: Vec<String> = match &set {
+                    Public::Str(s) => s.iter().flatten().cloned().collect(),
+                    Public::Num { values, .. } => values
+                        .iter()
+                        .flatten()
+                        .map(|v| crate::display::fmt_num(*v))
+                        .collect(),
+                    _ => unreachable!("matched above"),
+                };
                 let mut seen = Vec::new();
-                for l in levels.iter().flatten() {
+                for l in &levels {
                     if !seen.contains(l) {
                         seen.push(l.clone());
                         acc = acc.add(&self.level_indicator(e, &x, l)?);
@@ -508,6 +524,13 @@ impl Evaluator<'_> {
             }
             _ => return Err(EvalError::at(e, "%in% needs values of the vector's kind")),
         }
-        Ok(Value::Vec(self.derived(e, &x, None, Kind::Bool, acc)?))
+        // As in R, `NA %in% s` is FALSE, never NA: missing rows become 0, not missing.
+        // (One-hot columns are 0 there already.)
+        if let (Some(m), false) = (&x.present, matches!(x.kind, Kind::Cat { .. })) {
+            acc = self.p.mul(&acc, &m.shares)?;
+        }
+        let mut out = self.derived(e, &x, None, Kind::Bool, acc)?;
+        out.present = None;
+        Ok(Value::Vec(out))
     }
 }
