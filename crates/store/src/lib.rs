@@ -7,6 +7,10 @@
 //! accounts with hashed API tokens and role grants, the job table, and an
 //! append-only, hash-chained audit log.
 //!
+//! Every commit waits for the disk, except writes made inside [`deferred`] (a job's
+//! submission and running state): those are flushed, in order, by the next full commit
+//! (the job's result and audit entry).
+//!
 //! [`Store`] is `Send + Sync`; its methods take `&self`, are synchronous and
 //! serialise on an internal mutex around the connection. Async callers may
 //! call them directly for small operations or via `spawn_blocking` for
