@@ -11,7 +11,6 @@
 
 use serde_json::{Value, json};
 use sharestat_client::import::{ImportOptions, import_file};
-use sharestat_client::upload::{Plan, Target, upload};
 use sharestat_dict::Dictionary;
 use sharestat_node::client::Client;
 use sharestat_node::local::LocalConsortium;
@@ -19,13 +18,9 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-fn arg(name: &str, default: usize) -> usize {
-    std::env::args()
-        .skip_while(|a| a != name)
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+#[path = "util.rs"]
+mod util;
+use util::{arg, upload_imported};
 
 async fn upload_file(c: &LocalConsortium, token: &str, study: &str, site: &str, file: &Path) {
     let text = c.admins[0]
@@ -43,22 +38,7 @@ async fn upload_file(c: &LocalConsortium, token: &str, study: &str, site: &str, 
         drop_bad_rows: false,
     };
     let data = import_file(file, &dict, &opts).expect("valid file");
-    let target = Target {
-        nodes: (0..3).map(|i| c.client(i, token)).collect(),
-        coordinator: 0,
-        relay: None,
-    };
-    let plan = Plan {
-        study,
-        site,
-        name: site,
-        replaces: false,
-        data: &data,
-    };
-    let id = sharestat_client::upload::new_id().expect("random id");
-    upload(&target, &plan, &id, false, &|_, _| {})
-        .await
-        .expect("upload");
+    upload_imported(c, token, study, site, site, &data).await;
 }
 
 /// Runs `text` `reps` times (after 2 warm-up runs); returns median and max ms, bytes, rounds.

@@ -9,20 +9,15 @@
 #![forbid(unsafe_code)]
 
 use sharestat_client::import::{ImportOptions, import_file};
-use sharestat_client::upload::{Plan, Target, upload};
 use sharestat_dict::Dictionary;
 use sharestat_node::local::LocalConsortium;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-fn arg(name: &str, default: usize) -> usize {
-    std::env::args()
-        .skip_while(|a| a != name)
-        .nth(1)
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+#[path = "util.rs"]
+mod util;
+use util::{arg, upload_imported};
 
 /// Median and max of a list of milliseconds.
 fn med(mut v: Vec<f64>) -> String {
@@ -102,22 +97,7 @@ async fn one(
     };
     let data = import_file(file, dict, &opts).expect("valid file");
     let read = t.elapsed().as_secs_f64() * 1e3;
-    let target = Target {
-        nodes: (0..3).map(|i| c.client(i, token)).collect(),
-        coordinator: 0,
-        relay: None,
-    };
-    let plan = Plan {
-        study,
-        site,
-        name,
-        replaces: false,
-        data: &data,
-    };
-    let id = sharestat_client::upload::new_id().expect("random id");
-    upload(&target, &plan, &id, false, &|_, _| {})
-        .await
-        .expect("upload");
+    upload_imported(c, token, study, site, name, &data).await;
     (read, t.elapsed().as_secs_f64() * 1e3, data.rows)
 }
 

@@ -30,45 +30,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The functions of the analysis language, for tab completion.
-pub const FUNCTIONS: &[&str] = &[
-    "load",
-    "c",
-    "rbind",
-    "subset",
-    "is.na",
-    "floor",
-    "ceiling",
-    "print",
-    "length",
-    "nrow",
-    "ncol",
-    "names",
-    "freq",
-    "summary",
-    "ifelse",
-    "cut",
-    "mean",
-    "var",
-    "sd",
-    "median",
-    "sum",
-    "min",
-    "max",
-    "range",
-    "quantile",
-    "table",
-    "cor",
-    "Surv",
-    "survfit",
-    "survdiff",
-    "coxph",
-    "lm",
-    "fisher.test",
-    "chisq.test",
-    "t.test",
-    "wilcox.test",
-    "cor.test",
-];
+pub use sharestat_lang::check::FUNCTIONS;
 
 /// `sharestat repl`
 #[derive(Args)]

@@ -71,7 +71,8 @@ fn signature(name: &str) -> Option<Sig> {
     })
 }
 
-const FUNCTIONS: &[&str] = &[
+/// Every function the language knows (the checker's signatures), e.g. for tab completion.
+pub const FUNCTIONS: &[&str] = &[
     "load",
     "c",
     "rbind",

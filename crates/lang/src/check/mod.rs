@@ -38,6 +38,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sharestat_dict::{ColumnType, Dictionary};
 
+pub use call::FUNCTIONS;
 pub use error::{TypeError, TypeErrorKind};
 
 use crate::ast::{Program, StmtKind};
