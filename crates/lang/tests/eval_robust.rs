@@ -118,6 +118,13 @@ fn statement() -> impl Strategy<Value = String> {
                 .join(", ")
         )),
         cond().prop_map(|k| format!("nrow(subset(d, {k}))")),
+        (num(), prop::sample::select(CAT))
+            .prop_map(|(x, (c, _))| format!("t.test({x} ~ {c}, data = d)")),
+        (num(), num()).prop_map(|(y, x)| format!("lm({y} ~ {x}, data = d)")),
+        (num(), num()).prop_map(|(x, y)| format!("cor.test({x}, {y})")),
+        (cond(), cond()).prop_map(|(a, b)| format!("fisher.test(table({a}, {b}))")),
+        (prop::sample::select(CAT), cond())
+            .prop_map(|((c, _), k)| format!("chisq.test(table(d${c}, {k}))")),
         // Ill-typed on purpose: refused by the checker, never run.
         prop::sample::select(CAT).prop_map(|(c, _)| format!("mean(d${c})")),
         num().prop_map(|x| format!("print({x})")),

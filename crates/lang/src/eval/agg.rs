@@ -24,7 +24,7 @@ use sharestat_stats::distinct::{Distinct, distinct_counts};
 use sharestat_stats::{Column, order};
 
 /// What a numeric aggregate works on.
-enum Input {
+pub(crate) enum Input {
     /// The present, selected values (the column's `present` is the mask of rows used).
     Values(Column),
     /// `na.rm = FALSE` and some selected value is missing: the answer is `NA`.
@@ -122,7 +122,7 @@ impl Evaluator<'_> {
     }
 
     /// The rows a numeric aggregate uses, after the subset rules and the `NA` test.
-    fn input(&mut self, e: &Expr, v: PrivVec, na_rm: bool) -> Result<Input> {
+    pub(crate) fn input(&mut self, e: &Expr, v: PrivVec, na_rm: bool) -> Result<Input> {
         let scale = match v.kind {
             Kind::Num { scale } => scale,
             Kind::Bool | Kind::Date => 0,
@@ -257,7 +257,7 @@ impl Evaluator<'_> {
     }
 
     /// `n`, `Σx` and (if `squares`) `Σx²` of the used values, revealed together.
-    fn moments(&mut self, col: &Column, squares: bool) -> Result<(u64, i128, i128)> {
+    pub(crate) fn moments(&mut self, col: &Column, squares: bool) -> Result<(u64, i128, i128)> {
         let x = &col.values;
         let parts = match &col.present {
             Some(m) => {
@@ -316,7 +316,11 @@ impl Evaluator<'_> {
     }
 
     /// Level labels and 0/1 indicator columns of a categorical or logical vector.
-    fn levels_of(&mut self, e: &Expr, v: &PrivVec) -> Result<(Vec<String>, Vec<AShares>)> {
+    pub(crate) fn levels_of(
+        &mut self,
+        e: &Expr,
+        v: &PrivVec,
+    ) -> Result<(Vec<String>, Vec<AShares>)> {
         match &v.kind {
             Kind::Cat { levels } => Ok((levels.clone(), self.onehot(e, v)?)),
             Kind::Bool => {
@@ -441,7 +445,13 @@ impl Evaluator<'_> {
     }
 
     /// Two-way table of two categorical or logical vectors.
-    fn table2(&mut self, e: &Expr, args: [&Expr; 2], x: Value, y: Value) -> Result<Value> {
+    pub(crate) fn table2(
+        &mut self,
+        e: &Expr,
+        args: [&Expr; 2],
+        x: Value,
+        y: Value,
+    ) -> Result<Value> {
         let (Value::Vec(x), Value::Vec(y)) = (x, y) else {
             return Err(EvalError::at(e, "table() takes private vectors"));
         };
@@ -484,6 +494,21 @@ impl Evaluator<'_> {
 
     /// Pearson correlation.
     fn cor(&mut self, e: &Expr, x: Value, y: Value, complete: bool) -> Result<Value> {
+        Ok(Value::Pub(match self.pearson(e, x, y, complete)? {
+            Some((_, r)) => Public::num(r),
+            None => Public::nums([None]),
+        }))
+    }
+
+    /// `n` and Pearson's r of two private vectors (`None`: `NA`, from missing values without
+    /// `complete`, or a constant vector). Reveals `n`, `Σx`, `Σy`, `Σx²`, `Σy²`, `Σxy`.
+    pub(crate) fn pearson(
+        &mut self,
+        e: &Expr,
+        x: Value,
+        y: Value,
+        complete: bool,
+    ) -> Result<Option<(u64, f64)>> {
         let (Value::Vec(x), Value::Vec(y)) = (x, y) else {
             return Err(EvalError::at(e, "cor(x, y) of two private numeric vectors"));
         };
@@ -498,10 +523,9 @@ impl Evaluator<'_> {
             ..x.clone()
         };
         let col = match self.input(e, joint, complete)? {
-            Input::HasNa => return Ok(Value::Pub(Public::nums([None]))),
+            Input::HasNa => return Ok(None),
             Input::Values(c) => c,
         };
-        let (sx, sy) = (scale(&x), scale(&y));
         let m = col.present.clone();
         let (mx, my) = match &m {
             Some(m) => {
@@ -522,15 +546,14 @@ impl Evaluator<'_> {
         let i = |k: usize| o[k] as i64 as i128;
         let (n, s1, s2) = (o[0] as i128, i(1), i(2));
         let (q1, q2, q12) = (o[3] as i128, o[4] as i128, i(5));
-        let _ = (sx, sy);
         let cov = (n * q12 - s1 * s2) as f64;
         let v1 = (n * q1 - s1 * s1) as f64;
         let v2 = (n * q2 - s2 * s2) as f64;
         // R: NA (with a warning) when either standard deviation is zero.
         if v1 <= 0.0 || v2 <= 0.0 {
-            return Ok(Value::Pub(Public::nums([None])));
+            return Ok(None);
         }
-        Ok(Value::Pub(Public::num(cov / (v1 * v2).sqrt())))
+        Ok(Some((n as u64, cov / (v1 * v2).sqrt())))
     }
 
     /// `length(x)` / `nrow(t)`: public when nothing is selected, else a checked count.
@@ -550,7 +573,7 @@ impl Evaluator<'_> {
     }
 }
 
-fn scale(v: &PrivVec) -> u32 {
+pub(crate) fn scale(v: &PrivVec) -> u32 {
     match v.kind {
         Kind::Num { scale } => scale,
         _ => 0,

@@ -56,6 +56,27 @@ fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
         "quantile" => (&["x", "probs", "na.rm", "type"], false),
         "table" => (&["useNA"], true),
         "cor" => (&["x", "y", "use", "method"], false),
+        "t.test" | "chisq.test" | "fisher.test" | "cor.test" => (
+            &[
+                "x",
+                "y",
+                "data",
+                "alternative",
+                "mu",
+                "paired",
+                "var.equal",
+                "conf.level",
+                "exact",
+                "correct",
+                "method",
+                "simulate.p.value",
+            ],
+            false,
+        ),
+        "lm" => (
+            &["formula", "data", "subset", "weights", "na.action"],
+            false,
+        ),
         _ => return None,
     })
 }
@@ -243,6 +264,8 @@ impl Evaluator<'_> {
                 };
                 self.cut(e, x, b, labels, right, lowest)
             }
+            "t.test" | "chisq.test" | "fisher.test" | "cor.test" => self.htest(e, name, &a, scope),
+            "lm" => self.lm(e, &a, scope),
             _ => self.aggregate(e, name, &a, scope),
         }
     }

@@ -24,9 +24,12 @@ mod agg;
 mod call;
 pub mod disclose;
 mod expr;
+mod htest;
+mod model;
 mod ops;
 mod public;
 pub mod render;
+pub mod render_stats;
 pub mod value;
 
 use std::collections::HashMap;

@@ -34,6 +34,8 @@ pub fn render(v: &Public) -> String {
                 .collect::<Vec<_>>(),
         ),
         Public::Table(t) => table(t),
+        Public::Test(t) => super::render_stats::render_test(t),
+        Public::Model(m) => super::render_stats::render_model(m),
     }
 }
 
@@ -176,6 +178,8 @@ pub fn to_json(v: &Public) -> Json {
     match v {
         Public::Null => Json::Null,
         Public::Note(s) | Public::Formula(s) => json!(s),
+        Public::Test(t) => super::render_stats::test_json(t),
+        Public::Model(m) => super::render_stats::model_json(m),
         Public::Num { values, names } => match names {
             Some(n) => Json::Object(n.iter().cloned().zip(values.iter().map(num)).collect()),
             None if values.len() == 1 => num(&values[0]),

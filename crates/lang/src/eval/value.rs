@@ -118,6 +118,50 @@ pub struct Table {
     pub counts: Vec<u64>,
 }
 
+/// The result of a statistical test, as R's `htest` prints it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HTest {
+    /// E.g. `Welch Two Sample t-test`.
+    pub method: String,
+    /// What was tested, e.g. `age by gender`.
+    pub data_name: String,
+    /// The statistic's name and value (`t`, `X-squared`).
+    pub statistic: Option<(String, f64)>,
+    /// Parameters such as `df`.
+    pub parameter: Vec<(String, f64)>,
+    /// The p-value.
+    pub p_value: f64,
+    /// The alternative hypothesis, in words.
+    pub alternative: String,
+    /// Confidence interval and its level.
+    pub conf_int: Option<(f64, f64, f64)>,
+    /// Estimates, named (`mean in group female`, `odds ratio`).
+    pub estimate: Vec<(String, f64)>,
+}
+
+/// A linear model fitted by least squares, as `summary(lm(...))` shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LmFit {
+    /// The call, as written.
+    pub call: String,
+    /// Term names: `(Intercept)` and the predictors.
+    pub terms: Vec<String>,
+    /// Coefficients.
+    pub coef: Vec<f64>,
+    /// Their standard errors.
+    pub se: Vec<f64>,
+    /// Rows used.
+    pub n: u64,
+    /// Residual degrees of freedom.
+    pub df: u64,
+    /// Residual standard error.
+    pub sigma: f64,
+    /// R².
+    pub r_squared: f64,
+    /// Adjusted R².
+    pub adj_r_squared: f64,
+}
+
 /// A value that may be shown.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Public {
@@ -138,6 +182,10 @@ pub enum Public {
     Table(Table),
     /// Text shown as it is (`print` of a private value).
     Note(String),
+    /// A statistical test's result (R's `htest`).
+    Test(Box<HTest>),
+    /// A fitted linear model (R's `summary(lm(...))`).
+    Model(Box<LmFit>),
     /// A formula, as source.
     Formula(String),
 }
@@ -167,7 +215,7 @@ impl Public {
             Public::Str(v) => v.len(),
             Public::Bool(v) => v.len(),
             Public::Table(t) => t.counts.len(),
-            Public::Note(_) | Public::Formula(_) => 1,
+            Public::Note(_) | Public::Formula(_) | Public::Test(_) | Public::Model(_) => 1,
         }
     }
 

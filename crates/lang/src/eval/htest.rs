@@ -1,0 +1,479 @@
+//! Statistical tests (issue 6) from securely computed sufficient statistics; the p-values come
+//! from `statrs`, never from hand-written distribution code.
+//!
+//! | test | computed securely, then revealed | in the clear |
+//! |---|---|---|
+//! | `t.test(y ~ g, data)`, `t.test(x, y)`, `t.test(x, mu =)` | per group: `n`, `Σy`, `Σy²` (group sizes pass `min_cell` first) | Welch (default) or Student (`var.equal = TRUE`) t, df, p, 95% CI |
+//! | `chisq.test(table(a, b))`, `chisq.test(a, b)` | the two-way table (cells pass `min_cell`) | Pearson's X², Yates' correction for 2x2 (`correct = TRUE`) |
+//! | `fisher.test(table(a, b))` (2x2) | the table | exact p (hypergeometric, R's two-sided rule), conditional MLE odds ratio |
+//! | `cor.test(x, y)` | as `cor`: `n`, `Σx`, `Σy`, `Σx²`, `Σy²`, `Σxy` | t with `n - 2` df, p, Fisher-z CI |
+//!
+//! Levels of a grouping factor are taken in the dictionary's order (R orders factors read
+//! from text alphabetically, which can flip the sign of a two-sample t); levels without any
+//! row are dropped, as R's `factor()` drops unused levels.
+use super::call::Args;
+use super::render_stats::t_p;
+use super::value::{HTest, Kind, PrivTable, PrivVec, Public, Table, Value};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::{BinOp, Expr, ExprKind};
+use sharestat_mpc::AShares;
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
+
+/// The two sides of a formula `lhs ~ rhs`.
+pub(crate) fn formula(e: &Expr) -> Option<(&Expr, &Expr)> {
+    match &e.kind {
+        ExprKind::Binary {
+            op: BinOp::Formula,
+            lhs,
+            rhs,
+        } => Some((lhs, rhs)),
+        _ => None,
+    }
+}
+
+/// Per-group `(label, n, Σy, Σy²)` in encoded units.
+type Groups = Vec<(String, u64, i128, i128)>;
+
+impl Evaluator<'_> {
+    /// A public `TRUE`/`FALSE` or number argument, or the default.
+    fn flag(&mut self, a: Option<&Expr>, scope: Option<&PrivTable>, default: f64) -> Result<f64> {
+        let Some(v) = a else { return Ok(default) };
+        match self.eval_in(v, scope)? {
+            Value::Pub(Public::Bool(b)) if b.len() == 1 => {
+                Ok(f64::from(u8::from(b[0] == Some(true))))
+            }
+            Value::Pub(Public::Num { values, .. }) if values.len() == 1 => {
+                values[0].ok_or_else(|| EvalError::at(v, "NA argument"))
+            }
+            _ => Err(EvalError::at(v, "expected a public number or TRUE/FALSE")),
+        }
+    }
+
+    /// `x` evaluated with the columns of `t` in scope and `t`'s selection applied.
+    pub(crate) fn in_table(&mut self, x: &Expr, t: &PrivTable) -> Result<PrivVec> {
+        match self.eval_in(x, Some(t))? {
+            Value::Vec(v) => {
+                let sel = self.and_mask(v.sel.clone(), t.sel.clone())?;
+                Ok(PrivVec { sel, ..v })
+            }
+            _ => Err(EvalError::at(x, "expected a column of the data")),
+        }
+    }
+
+    /// The private table of a `data =` argument.
+    pub(crate) fn data_arg(
+        &mut self,
+        e: &Expr,
+        d: Option<&Expr>,
+        scope: Option<&PrivTable>,
+    ) -> Result<PrivTable> {
+        let d = d.ok_or_else(|| EvalError::at(e, "a formula needs data = a table"))?;
+        match self.eval_in(d, scope)? {
+            Value::Table(t) => Ok(t),
+            _ => Err(EvalError::at(d, "data must be a private table")),
+        }
+    }
+
+    pub(crate) fn htest(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        a: &Args<'_>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let x = a.slots[0].ok_or_else(|| EvalError::at(e, format!("{name}() needs x")))?;
+        let test = match name {
+            "t.test" => self.t_test(e, a, scope)?,
+            "cor.test" => {
+                let y = a.slots[1].ok_or_else(|| EvalError::at(e, "cor.test(x, y)"))?;
+                let (xv, yv) = (self.eval_in(x, scope)?, self.eval_in(y, scope)?);
+                let (n, r) = self
+                    .pearson(e, xv, yv, true)?
+                    .ok_or_else(|| EvalError::at(e, "not enough finite observations"))?;
+                cor_test(n, r, format!("{x} and {y}"))
+            }
+            _ => {
+                let (t, data_name) = match (self.eval_in(x, scope)?, a.slots[1]) {
+                    (Value::Pub(Public::Table(t)), _) if t.dims.len() == 2 => (t, x.to_string()),
+                    (xv @ Value::Vec(_), Some(y)) => {
+                        let yv = self.eval_in(y, scope)?;
+                        match self.table2(e, [x, y], xv, yv)? {
+                            Value::Pub(Public::Table(t)) => (t, format!("{x} and {y}")),
+                            _ => unreachable!("table2 gives a table"),
+                        }
+                    }
+                    _ => return Err(EvalError::at(x, "expected a two-way table or two vectors")),
+                };
+                let t = drop_empty(&t);
+                if name == "chisq.test" {
+                    let correct = self.flag(a.slots[9], scope, 1.0)? != 0.0;
+                    chisq_test(&t, correct, data_name)
+                } else {
+                    fisher_test(e, &t, data_name)?
+                }
+            }
+        };
+        Ok(Value::Pub(Public::Test(Box::new(usable(e, test)?))))
+    }
+
+    fn t_test(&mut self, e: &Expr, a: &Args<'_>, scope: Option<&PrivTable>) -> Result<HTest> {
+        let x = a.slots[0].expect("checked");
+        let var_equal = self.flag(a.slots[6], scope, 0.0)? != 0.0;
+        let mu = self.flag(a.slots[4], scope, 0.0)?;
+        let level = self.flag(a.slots[7], scope, 0.95)?;
+        if let Some((lhs, rhs)) = formula(x) {
+            let t = self.data_arg(e, a.slots[2], scope)?;
+            let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
+            let groups = self.group_moments(e, y.clone(), g)?;
+            let unit = 10f64.powi(super::agg::scale(&y) as i32);
+            let [g1, g2] = groups.as_slice() else {
+                return Err(EvalError::at(
+                    rhs,
+                    "grouping factor must have exactly 2 levels",
+                ));
+            };
+            let data_name = format!("{lhs} by {rhs}");
+            return Ok(two_sample(g1, g2, unit, var_equal, level, data_name));
+        }
+        let xv = match self.eval_in(x, scope)? {
+            Value::Vec(v) => v,
+            _ => return Err(EvalError::at(x, "t.test() of a private numeric vector")),
+        };
+        let one =
+            |s: &mut Self, v: PrivVec, label: &str| -> Result<(String, u64, i128, i128, f64)> {
+                let unit = 10f64.powi(super::agg::scale(&v) as i32);
+                match s.input(e, v, true)? {
+                    super::agg::Input::Values(c) => {
+                        let (n, s1, s2) = s.moments(&c, true)?;
+                        Ok((label.to_owned(), n, s1, s2, unit))
+                    }
+                    super::agg::Input::HasNa => unreachable!("na.rm"),
+                }
+            };
+        match a.slots[1] {
+            None => {
+                let (_, n, s1, s2, unit) = one(self, xv, "x")?;
+                Ok(one_sample(n, s1, s2, unit, mu, level, x.to_string()))
+            }
+            Some(y) => {
+                let yv = match self.eval_in(y, scope)? {
+                    Value::Vec(v) => v,
+                    _ => return Err(EvalError::at(y, "t.test() of a private numeric vector")),
+                };
+                let (_, n1, a1, b1, u1) = one(self, xv, "x")?;
+                let (_, n2, a2, b2, u2) = one(self, yv, "y")?;
+                // Bring both to one unit.
+                let g1 = ("x".to_owned(), n1, a1, b1);
+                let g2 = ("y".to_owned(), n2, a2, b2);
+                let mut t = two_sample_units(&g1, u1, &g2, u2, var_equal, level);
+                t.data_name = format!("{x} and {y}");
+                t.estimate = vec![
+                    ("mean of x".into(), t.estimate[0].1),
+                    ("mean of y".into(), t.estimate[1].1),
+                ];
+                t.alternative = "true difference in means is not equal to 0".into();
+                Ok(t)
+            }
+        }
+    }
+
+    /// `n`, `Σy`, `Σy²` of `y` in each nonempty level of `g` (group sizes pass `min_cell`).
+    fn group_moments(&mut self, e: &Expr, y: PrivVec, g: PrivVec) -> Result<Groups> {
+        if !matches!(y.kind, Kind::Num { .. } | Kind::Bool) {
+            return Err(EvalError::at(e, "the response must be numeric"));
+        }
+        let sel = self.and_mask(y.sel.clone(), g.sel.clone())?;
+        self.check_selection(e, &sel, &y.layout)?;
+        let present = self.and_mask(y.present.clone(), g.present.clone())?;
+        let used = self.and_mask(sel, present)?;
+        let (labels, ind) = self.levels_of(e, &g)?;
+        let masked = match &used {
+            Some(m) => {
+                let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m.shares)).collect();
+                self.p.mul_many(&pairs)?
+            }
+            None => ind,
+        };
+        let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
+        let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
+        self.check_cells(e, &counts, &labels)?;
+        let pairs: Vec<(&AShares, &AShares)> = masked.iter().map(|m| (m, &y.data)).collect();
+        let my = self.p.mul_many(&pairs)?;
+        let sq_pairs: Vec<(&AShares, &AShares)> = my.iter().map(|m| (m, &y.data)).collect();
+        let sq = self.p.dot_many(&sq_pairs)?;
+        let sums: Vec<AShares> = my.iter().map(AShares::sum).collect();
+        let sums = AShares::concat(&sums.iter().collect::<Vec<_>>());
+        let o = self.p.reveal(&AShares::concat(&[&counts, &sums, &sq]))?;
+        let k = labels.len();
+        Ok((0..k)
+            .filter(|&i| o[i] > 0)
+            .map(|i| {
+                (
+                    labels[i].clone(),
+                    o[i],
+                    o[k + i] as i64 as i128,
+                    o[2 * k + i] as i128,
+                )
+            })
+            .collect())
+    }
+}
+
+fn mean_var(n: u64, s1: i128, s2: i128, unit: f64) -> (f64, f64) {
+    let nf = n as f64;
+    let mean = s1 as f64 / nf / unit;
+    let var = (s2 * n as i128 - s1 * s1) as f64 / (nf * (nf - 1.0)) / (unit * unit);
+    (mean, var)
+}
+
+fn qt(level: f64, df: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.inverse_cdf(1.0 - (1.0 - level) / 2.0))
+}
+
+/// R's errors for samples a test cannot use (too small, or constant).
+fn usable(e: &Expr, t: HTest) -> Result<HTest> {
+    let ok = t.parameter.iter().all(|(_, v)| v.is_finite() && *v > 0.0)
+        && t.statistic.as_ref().is_none_or(|(_, v)| v.is_finite());
+    if ok {
+        Ok(t)
+    } else {
+        Err(EvalError::at(
+            e,
+            "not enough observations, or the data are essentially constant",
+        ))
+    }
+}
+
+fn one_sample(n: u64, s1: i128, s2: i128, unit: f64, mu: f64, level: f64, data: String) -> HTest {
+    let (m, v) = mean_var(n, s1, s2, unit);
+    let se = (v / n as f64).sqrt();
+    let df = n as f64 - 1.0;
+    let t = (m - mu) / se;
+    let q = qt(level, df);
+    HTest {
+        method: "One Sample t-test".into(),
+        data_name: data,
+        statistic: Some(("t".into(), t)),
+        parameter: vec![("df".into(), df)],
+        p_value: t_p(t, df),
+        alternative: format!("true mean is not equal to {}", crate::display::fmt_num(mu)),
+        conf_int: Some((m - q * se, m + q * se, level)),
+        estimate: vec![("mean of x".into(), m)],
+    }
+}
+
+fn two_sample(
+    g1: &(String, u64, i128, i128),
+    g2: &(String, u64, i128, i128),
+    unit: f64,
+    var_equal: bool,
+    level: f64,
+    data: String,
+) -> HTest {
+    let mut t = two_sample_units(g1, unit, g2, unit, var_equal, level);
+    t.data_name = data;
+    t
+}
+
+fn two_sample_units(
+    g1: &(String, u64, i128, i128),
+    u1: f64,
+    g2: &(String, u64, i128, i128),
+    u2: f64,
+    var_equal: bool,
+    level: f64,
+) -> HTest {
+    let (m1, v1) = mean_var(g1.1, g1.2, g1.3, u1);
+    let (m2, v2) = mean_var(g2.1, g2.2, g2.3, u2);
+    let (n1, n2) = (g1.1 as f64, g2.1 as f64);
+    let (se, df) = if var_equal {
+        let df = n1 + n2 - 2.0;
+        let sp = ((n1 - 1.0) * v1 + (n2 - 1.0) * v2) / df;
+        ((sp * (1.0 / n1 + 1.0 / n2)).sqrt(), df)
+    } else {
+        let (a, b) = (v1 / n1, v2 / n2);
+        (
+            (a + b).sqrt(),
+            (a + b).powi(2) / (a * a / (n1 - 1.0) + b * b / (n2 - 1.0)),
+        )
+    };
+    let t = (m1 - m2) / se;
+    let q = qt(level, df);
+    HTest {
+        method: if var_equal {
+            " Two Sample t-test"
+        } else {
+            "Welch Two Sample t-test"
+        }
+        .into(),
+        data_name: String::new(),
+        statistic: Some(("t".into(), t)),
+        parameter: vec![("df".into(), df)],
+        p_value: t_p(t, df),
+        alternative: format!(
+            "true difference in means between group {} and group {} is not equal to 0",
+            g1.0, g2.0
+        ),
+        conf_int: Some((m1 - m2 - q * se, m1 - m2 + q * se, level)),
+        estimate: vec![
+            (format!("mean in group {}", g1.0), m1),
+            (format!("mean in group {}", g2.0), m2),
+        ],
+    }
+}
+
+fn cor_test(n: u64, r: f64, data: String) -> HTest {
+    let df = n as f64 - 2.0;
+    let t = r * (df / (1.0 - r * r)).sqrt();
+    let z = r.atanh();
+    let q = Normal::new(0.0, 1.0).expect("normal").inverse_cdf(0.975);
+    let se = 1.0 / (n as f64 - 3.0).sqrt();
+    HTest {
+        method: "Pearson's product-moment correlation".into(),
+        data_name: data,
+        statistic: Some(("t".into(), t)),
+        parameter: vec![("df".into(), df)],
+        p_value: t_p(t, df),
+        alternative: "true correlation is not equal to 0".into(),
+        conf_int: Some(((z - q * se).tanh(), (z + q * se).tanh(), 0.95)),
+        estimate: vec![("cor".into(), r)],
+    }
+}
+
+/// A two-way table without its all-zero rows and columns.
+fn drop_empty(t: &Table) -> Table {
+    let (r, c) = (t.dims[0].1.len(), t.dims[1].1.len());
+    let at = |i: usize, j: usize| t.counts[i * c + j];
+    let rows: Vec<usize> = (0..r).filter(|&i| (0..c).any(|j| at(i, j) > 0)).collect();
+    let cols: Vec<usize> = (0..c).filter(|&j| (0..r).any(|i| at(i, j) > 0)).collect();
+    Table {
+        dims: vec![
+            (
+                t.dims[0].0.clone(),
+                rows.iter().map(|&i| t.dims[0].1[i].clone()).collect(),
+            ),
+            (
+                t.dims[1].0.clone(),
+                cols.iter().map(|&j| t.dims[1].1[j].clone()).collect(),
+            ),
+        ],
+        counts: rows
+            .iter()
+            .flat_map(|&i| cols.iter().map(move |&j| at(i, j)))
+            .collect(),
+    }
+}
+
+fn chisq_test(t: &Table, correct: bool, data: String) -> HTest {
+    let (r, c) = (t.dims[0].1.len(), t.dims[1].1.len());
+    let x = |i: usize, j: usize| t.counts[i * c + j] as f64;
+    let total: f64 = t.counts.iter().map(|&v| v as f64).sum();
+    let row: Vec<f64> = (0..r).map(|i| (0..c).map(|j| x(i, j)).sum()).collect();
+    let col: Vec<f64> = (0..c).map(|j| (0..r).map(|i| x(i, j)).sum()).collect();
+    let yates = correct && r == 2 && c == 2;
+    // (observed, expected) per cell.
+    let cells: Vec<(f64, f64)> = row
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ri)| {
+            col.iter()
+                .enumerate()
+                .map(move |(j, cj)| (x(i, j), ri * cj / total))
+        })
+        .collect();
+    let half = if yates {
+        cells
+            .iter()
+            .fold(0.5f64, |h, (o, ex)| h.min((o - ex).abs()))
+    } else {
+        0.0
+    };
+    let stat: f64 = cells
+        .iter()
+        .map(|(o, ex)| {
+            let d = (o - ex).abs() - half;
+            d * d / ex
+        })
+        .sum();
+    let df = (r.saturating_sub(1) * c.saturating_sub(1)) as f64;
+    let p = ChiSquared::new(df).map_or(f64::NAN, |d| 1.0 - d.cdf(stat));
+    HTest {
+        method: if yates {
+            "Pearson's Chi-squared test with Yates' continuity correction"
+        } else {
+            "Pearson's Chi-squared test"
+        }
+        .into(),
+        data_name: data,
+        statistic: Some(("X-squared".into(), stat)),
+        parameter: vec![("df".into(), df)],
+        p_value: p,
+        alternative: String::new(),
+        conf_int: None,
+        estimate: Vec::new(),
+    }
+}
+
+fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
+    if t.dims[0].1.len() != 2 || t.dims[1].1.len() != 2 {
+        return Err(EvalError::at(e, "fisher.test() here takes a 2x2 table"));
+    }
+    let [a, b, c, d] = [t.counts[0], t.counts[1], t.counts[2], t.counts[3]];
+    let (m, n, k) = (a + b, c + d, a + c);
+    let (lo, hi) = (k.saturating_sub(n), k.min(m));
+    let ln_d = |x: u64| -> f64 {
+        use statrs::function::factorial::ln_binomial;
+        ln_binomial(m, x) + ln_binomial(n, k - x) - ln_binomial(m + n, k)
+    };
+    let logs: Vec<f64> = (lo..=hi).map(ln_d).collect();
+    let obs = ln_d(a);
+    // R: the probabilities no larger than the observed one (relative tolerance 1e-7).
+    let p: f64 = logs
+        .iter()
+        .filter(|&&l| l <= obs + (1.0f64 + 1e-7).ln())
+        .map(|l| l.exp())
+        .sum::<f64>()
+        .min(1.0);
+    // Conditional maximum likelihood odds ratio: E[X; psi] = a (noncentral hypergeometric).
+    let mean = |log_psi: f64| -> f64 {
+        let w: Vec<f64> = logs
+            .iter()
+            .enumerate()
+            .map(|(i, l)| l + (lo + i as u64) as f64 * log_psi)
+            .collect();
+        let top = w.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let (mut num, mut den) = (0.0, 0.0);
+        for (i, wi) in w.iter().enumerate() {
+            let v = (wi - top).exp();
+            num += (lo + i as u64) as f64 * v;
+            den += v;
+        }
+        num / den
+    };
+    let or = if a == lo {
+        0.0
+    } else if a == hi {
+        f64::INFINITY
+    } else {
+        let (mut l, mut h) = (-50.0f64, 50.0f64);
+        for _ in 0..200 {
+            let mid = (l + h) / 2.0;
+            if mean(mid) < a as f64 {
+                l = mid
+            } else {
+                h = mid
+            }
+        }
+        ((l + h) / 2.0).exp()
+    };
+    Ok(HTest {
+        method: "Fisher's Exact Test for Count Data".into(),
+        data_name: data,
+        statistic: None,
+        parameter: Vec::new(),
+        p_value: p,
+        alternative: "true odds ratio is not equal to 1".into(),
+        conf_int: None,
+        estimate: vec![("odds ratio".into(), or)],
+    })
+}

@@ -1,0 +1,204 @@
+//! Printing and JSON of test results and linear models, in the layout of R's `print.htest`
+//! and `print.summary.lm`.
+use super::value::{HTest, LmFit};
+use serde_json::{Map, Value as Json, json};
+
+/// `x` to `digits` significant digits, without trailing zeros (R's `format(x, digits)`).
+pub fn signif(x: f64, digits: i32) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if !(-5..15).contains(&mag) {
+        let s = format!("{:.*e}", (digits - 1).max(0) as usize, x);
+        return s;
+    }
+    let places = (digits - 1 - mag).max(0) as usize;
+    let s = format!("{x:.places$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+/// A p-value as R's `format.pval` shows it with 4 digits.
+pub fn pval(p: f64) -> String {
+    if p < 2.2e-16 {
+        "< 2.2e-16".into()
+    } else {
+        signif(p, 4)
+    }
+}
+
+/// R's print of an `htest`.
+pub fn render_test(t: &HTest) -> String {
+    let mut out = format!("\n\t{}\n\ndata:  {}\n", t.method, t.data_name);
+    let mut parts = Vec::new();
+    if let Some((name, v)) = &t.statistic {
+        parts.push(format!("{name} = {}", signif(*v, 5)));
+    }
+    for (name, v) in &t.parameter {
+        parts.push(format!("{name} = {}", signif(*v, 5)));
+    }
+    let p = pval(t.p_value);
+    parts.push(if p.starts_with('<') {
+        format!("p-value {p}")
+    } else {
+        format!("p-value = {p}")
+    });
+    out.push_str(&parts.join(", "));
+    out.push('\n');
+    if !t.alternative.is_empty() {
+        out.push_str(&format!("alternative hypothesis: {}\n", t.alternative));
+    }
+    if let Some((lo, hi, level)) = t.conf_int {
+        out.push_str(&format!(
+            "{} percent confidence interval:\n {} {}\n",
+            signif(level * 100.0, 3),
+            signif(lo, 7),
+            signif(hi, 7)
+        ));
+    }
+    if !t.estimate.is_empty() {
+        out.push_str("sample estimates:\n");
+        let names: Vec<String> = t.estimate.iter().map(|(n, _)| n.clone()).collect();
+        let values: Vec<String> = t.estimate.iter().map(|(_, v)| signif(*v, 7)).collect();
+        let w = names
+            .iter()
+            .chain(&values)
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(1);
+        for n in &names {
+            out.push_str(&format!("{n:>w$} "));
+        }
+        out.push('\n');
+        for v in &values {
+            out.push_str(&format!("{v:>w$} "));
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    out
+}
+
+/// JSON of an `htest`: `statistic`, `parameter` values by name (`df`), `p_value`,
+/// `conf_int`, `estimate` (an object), `method`.
+pub fn test_json(t: &HTest) -> Json {
+    let mut m = Map::new();
+    m.insert("method".into(), json!(t.method));
+    if let Some((_, v)) = &t.statistic {
+        m.insert("statistic".into(), json!(v));
+    }
+    for (name, v) in &t.parameter {
+        m.insert(name.clone(), json!(v));
+    }
+    m.insert("p_value".into(), json!(t.p_value));
+    if let Some((lo, hi, _)) = t.conf_int {
+        m.insert("conf_int".into(), json!([lo, hi]));
+    }
+    if !t.estimate.is_empty() {
+        let est: Map<String, Json> = t
+            .estimate
+            .iter()
+            .map(|(n, v)| (n.clone(), json!(v)))
+            .collect();
+        m.insert("estimate".into(), Json::Object(est));
+    }
+    Json::Object(m)
+}
+
+/// Student's t tail probability, two-sided.
+pub fn t_p(t: f64, df: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    match StudentsT::new(0.0, 1.0, df) {
+        Ok(d) if t.is_finite() => 2.0 * d.cdf(-t.abs()),
+        _ => f64::NAN,
+    }
+}
+
+/// R's print of `summary(lm(...))` (coefficients table and fit).
+pub fn render_model(m: &LmFit) -> String {
+    let mut out = format!("\nCall:\n{}\n\nCoefficients:\n", m.call);
+    let rows: Vec<[String; 5]> = m
+        .terms
+        .iter()
+        .zip(m.coef.iter().zip(&m.se))
+        .map(|(n, (b, se))| {
+            let t = b / se;
+            [
+                n.clone(),
+                signif(*b, 6),
+                signif(*se, 6),
+                signif(t, 4),
+                pval(t_p(t, m.df as f64)),
+            ]
+        })
+        .collect();
+    let head = ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)"];
+    let w: Vec<usize> = (0..5)
+        .map(|j| {
+            rows.iter()
+                .map(|r| r[j].len())
+                .chain([head[j].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    out.push_str(&format!("{:<w0$}", "", w0 = w[0]));
+    for j in 1..5 {
+        out.push_str(&format!(" {:>w$}", head[j], w = w[j]));
+    }
+    out.push('\n');
+    for r in &rows {
+        out.push_str(&format!("{:<w0$}", r[0], w0 = w[0]));
+        for j in 1..5 {
+            out.push_str(&format!(" {:>w$}", r[j], w = w[j]));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\nResidual standard error: {} on {} degrees of freedom\nMultiple R-squared:  {},\tAdjusted R-squared:  {}\n",
+        signif(m.sigma, 4),
+        m.df,
+        signif(m.r_squared, 4),
+        signif(m.adj_r_squared, 4)
+    ));
+    out
+}
+
+/// JSON of a model: `terms`, `coef`, `se`, `t`, `p`, `r_squared`, `adj_r_squared`, `sigma`,
+/// `df`, `n`.
+pub fn model_json(m: &LmFit) -> Json {
+    let t: Vec<f64> = m.coef.iter().zip(&m.se).map(|(b, s)| b / s).collect();
+    let p: Vec<f64> = t.iter().map(|t| t_p(*t, m.df as f64)).collect();
+    json!({
+        "terms": m.terms, "coef": m.coef, "se": m.se, "t": t, "p": p,
+        "r_squared": m.r_squared, "adj_r_squared": m.adj_r_squared,
+        "sigma": m.sigma, "df": m.df, "n": m.n,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_format_like_r() {
+        assert_eq!(signif(0.16194526764, 5), "0.16195");
+        assert_eq!(signif(45.4719189667, 5), "45.472");
+        assert_eq!(signif(46.0, 5), "46");
+        assert_eq!(pval(0.87206642438), "0.8721");
+        assert_eq!(pval(1e-20), "< 2.2e-16");
+    }
+}
