@@ -23,6 +23,9 @@ pub struct Policy {
     pub max_levels: usize,
     /// Whether outputs that are one patient's value (min, max, quantiles 0 and 1) may leave.
     pub allow_extremes: bool,
+    /// Whether survival analyses may reveal the distinct event and censoring times with their
+    /// counts (the Kaplan-Meier table, as the pilot did); otherwise they are refused.
+    pub allow_event_times: bool,
 }
 
 impl Default for Policy {
@@ -33,6 +36,7 @@ impl Default for Policy {
             min_complement: 5,
             max_levels: 40,
             allow_extremes: false,
+            allow_event_times: false,
         }
     }
 }
@@ -86,6 +90,7 @@ impl Policy {
             min_complement: self.min_complement.max(other.min_complement),
             max_levels: self.max_levels.min(other.max_levels),
             allow_extremes: self.allow_extremes && other.allow_extremes,
+            allow_event_times: self.allow_event_times && other.allow_event_times,
         }
     }
 
@@ -125,6 +130,7 @@ mod tests {
             p,
             Policy {
                 allow_extremes: true,
+                allow_event_times: true,
                 ..Policy::default()
             }
         );

@@ -125,6 +125,15 @@ fn statement() -> impl Strategy<Value = String> {
         (cond(), cond()).prop_map(|(a, b)| format!("fisher.test(table({a}, {b}))")),
         (prop::sample::select(CAT), cond())
             .prop_map(|((c, _), k)| format!("chisq.test(table(d${c}, {k}))")),
+        (
+            prop::sample::select(&["survfit", "survdiff"][..]),
+            prop::sample::select(CAT),
+            cond()
+        )
+            .prop_map(|(f, (c, _), k)| format!(
+                "{f}(Surv(follow_up_months, event_death) ~ {c}, data = subset(d, {k}))"
+            )),
+        num().prop_map(|t| format!("survfit(Surv({t}, event_death) ~ 1, data = d)")),
         // Ill-typed on purpose: refused by the checker, never run.
         prop::sample::select(CAT).prop_map(|(c, _)| format!("mean(d${c})")),
         num().prop_map(|x| format!("print({x})")),

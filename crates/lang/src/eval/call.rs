@@ -73,7 +73,7 @@ fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
             ],
             false,
         ),
-        "lm" => (
+        "lm" | "survfit" | "survdiff" => (
             &["formula", "data", "subset", "weights", "na.action"],
             false,
         ),
@@ -266,6 +266,7 @@ impl Evaluator<'_> {
             }
             "t.test" | "chisq.test" | "fisher.test" | "cor.test" => self.htest(e, name, &a, scope),
             "lm" => self.lm(e, &a, scope),
+            "survfit" | "survdiff" => self.survival(e, name, &a, scope),
             _ => self.aggregate(e, name, &a, scope),
         }
     }

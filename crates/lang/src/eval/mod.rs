@@ -30,6 +30,8 @@ mod ops;
 mod public;
 pub mod render;
 pub mod render_stats;
+pub mod render_surv;
+pub mod surv;
 pub mod value;
 
 use std::collections::HashMap;

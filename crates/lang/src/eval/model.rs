@@ -32,7 +32,7 @@ fn terms(e: &Expr) -> Vec<&Expr> {
 }
 
 /// Inverts a small symmetric positive definite matrix (Gauss-Jordan with pivoting).
-fn invert(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+pub(crate) fn invert(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let k = a.len();
     let mut m: Vec<Vec<f64>> = a
         .iter()

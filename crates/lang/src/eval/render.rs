@@ -36,6 +36,8 @@ pub fn render(v: &Public) -> String {
         Public::Table(t) => table(t),
         Public::Test(t) => super::render_stats::render_test(t),
         Public::Model(m) => super::render_stats::render_model(m),
+        Public::Surv(f) => super::render_surv::render_fit(f),
+        Public::LogRank(l) => super::render_surv::render_logrank(l),
     }
 }
 
@@ -180,6 +182,8 @@ pub fn to_json(v: &Public) -> Json {
         Public::Note(s) | Public::Formula(s) => json!(s),
         Public::Test(t) => super::render_stats::test_json(t),
         Public::Model(m) => super::render_stats::model_json(m),
+        Public::Surv(f) => super::render_surv::fit_json(f),
+        Public::LogRank(l) => super::render_surv::logrank_json(l),
         Public::Num { values, names } => match names {
             Some(n) => Json::Object(n.iter().cloned().zip(values.iter().map(num)).collect()),
             None if values.len() == 1 => num(&values[0]),

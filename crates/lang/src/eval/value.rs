@@ -186,6 +186,10 @@ pub enum Public {
     Test(Box<HTest>),
     /// A fitted linear model (R's `summary(lm(...))`).
     Model(Box<LmFit>),
+    /// Kaplan-Meier curves (R's `survfit`).
+    Surv(Box<super::surv::SurvFit>),
+    /// A log-rank test (R's `survdiff`).
+    LogRank(Box<super::surv::LogRank>),
     /// A formula, as source.
     Formula(String),
 }
@@ -215,7 +219,12 @@ impl Public {
             Public::Str(v) => v.len(),
             Public::Bool(v) => v.len(),
             Public::Table(t) => t.counts.len(),
-            Public::Note(_) | Public::Formula(_) | Public::Test(_) | Public::Model(_) => 1,
+            Public::Note(_)
+            | Public::Formula(_)
+            | Public::Test(_)
+            | Public::Model(_)
+            | Public::Surv(_)
+            | Public::LogRank(_) => 1,
         }
     }
 

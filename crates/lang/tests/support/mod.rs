@@ -71,6 +71,7 @@ impl Fixture {
             min_complement: 0,
             max_levels: 1000,
             allow_extremes: true,
+            allow_event_times: true,
         })
     }
 

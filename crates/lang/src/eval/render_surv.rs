@@ -1,0 +1,122 @@
+//! Printing and JSON of Kaplan-Meier fits and log-rank tests, in the layout of R's
+//! `print.survfit` and `print.survdiff`.
+use super::render_stats::{pval, signif};
+use super::surv::{Curve, LogRank, SurvFit};
+use serde_json::{Value as Json, json};
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or("NA".into(), |x| signif(x, 4))
+}
+
+fn columns(rows: &[Vec<String>]) -> String {
+    let w: Vec<usize> = (0..rows[0].len())
+        .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                if j == 0 {
+                    format!("{c:<w$}", w = w[0])
+                } else {
+                    format!("{c:>w$}", w = w[j])
+                }
+            })
+            .collect();
+        out.push_str(line.join(" ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// R's print of a `survfit`: n, events, median and its 95% interval per curve.
+pub fn render_fit(f: &SurvFit) -> String {
+    let mut rows = vec![
+        ["", "n", "events", "median", "0.95LCL", "0.95UCL"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for c in &f.curves {
+        let name = match &f.strata {
+            Some(s) => format!("{s}={}", c.group),
+            None => "[1,]".into(),
+        };
+        rows.push(vec![
+            name,
+            c.n.to_string(),
+            c.events.to_string(),
+            opt(c.median[0]),
+            opt(c.median[1]),
+            opt(c.median[2]),
+        ]);
+    }
+    format!("Call: {}\n\n{}", f.call, columns(&rows))
+}
+
+fn curve_json(c: &Curve) -> Json {
+    let table: Vec<Json> = c
+        .table
+        .iter()
+        .filter(|r| r.n_event > 0)
+        .map(|r| {
+            let num = |v: f64| if v.is_finite() { json!(v) } else { Json::Null };
+            json!({"time": r.time, "n_risk": r.n_risk, "n_event": r.n_event, "surv": r.surv,
+                   "std_err": num(r.std_err), "lower": num(r.lower), "upper": num(r.upper)})
+        })
+        .collect();
+    json!({"group": c.group, "n": c.n, "events": c.events, "median": c.median[0],
+           "median_lower": c.median[1], "median_upper": c.median[2], "rmean": c.rmean,
+           "table": table})
+}
+
+/// JSON of a fit: one curve as an object (`n`, `events`, `median`, `median_lower`,
+/// `median_upper`, `rmean`, `table` of the event times); several as `groups` with per-group
+/// vectors and `curves`.
+pub fn fit_json(f: &SurvFit) -> Json {
+    if f.strata.is_none() && f.curves.len() == 1 {
+        return curve_json(&f.curves[0]);
+    }
+    json!({
+        "groups": f.curves.iter().map(|c| c.group.clone()).collect::<Vec<_>>(),
+        "n": f.curves.iter().map(|c| c.n).collect::<Vec<_>>(),
+        "events": f.curves.iter().map(|c| c.events).collect::<Vec<_>>(),
+        "median": f.curves.iter().map(|c| c.median[0]).collect::<Vec<_>>(),
+        "rmean": f.curves.iter().map(|c| c.rmean).collect::<Vec<_>>(),
+        "curves": f.curves.iter().map(curve_json).collect::<Vec<_>>(),
+    })
+}
+
+/// R's print of a `survdiff`.
+pub fn render_logrank(l: &LogRank) -> String {
+    let mut rows = vec![
+        ["", "N", "Observed", "Expected", "(O-E)^2/E"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for i in 0..l.groups.len() {
+        let (o, e) = (l.observed[i] as f64, l.expected[i]);
+        rows.push(vec![
+            l.groups[i].clone(),
+            l.n[i].to_string(),
+            l.observed[i].to_string(),
+            format!("{e:.2}"),
+            format!("{:.3}", (o - e).powi(2) / e),
+        ]);
+    }
+    format!(
+        "Call:\n{}\n\n{}\n Chisq= {}  on {} degrees of freedom, p= {}\n",
+        l.call,
+        columns(&rows),
+        signif(l.chisq, 3),
+        l.df,
+        pval(l.p_value)
+    )
+}
+
+/// JSON of a log-rank test: `groups`, `n`, `observed`, `expected`, `chisq`, `df`, `p_value`.
+pub fn logrank_json(l: &LogRank) -> Json {
+    json!({"groups": l.groups, "n": l.n, "observed": l.observed, "expected": l.expected,
+           "chisq": l.chisq, "df": l.df, "p_value": l.p_value})
+}

@@ -1,0 +1,396 @@
+//! Survival analysis (issue 6): `survfit(Surv(time, event) ~ g, data)` (Kaplan-Meier) and
+//! `survdiff(...)` (log-rank), matching R's `survival` package.
+//!
+//! Securely: rows used (selected, time, event and group present) get the composite key
+//! `group · 2^32 + time · 2 + event` (unused rows a key past every other); the keys are sorted
+//! obliviously (shuffle, then sort: the order no longer links to a row) and the first `n` opened.
+//! **Reveals** the group sizes (each must pass `min_cell` first) and the multiset of
+//! `(group, time, event)`: the distinct event and censoring times with their counts, which is
+//! what a Kaplan-Meier table shows (and what the pilot revealed). The study policy must allow
+//! it (`allow_event_times`); otherwise the analysis is refused. Times must be `>= 0` and below
+//! `2^31` encoded units. Everything after the reveal is computed in the clear, as R does:
+//! Greenwood standard errors, log-scale 95% intervals (`conf.type = "log"`), the median and its
+//! interval, the restricted mean up to the largest time of all groups (`rmean = "common"`),
+//! and the log-rank test with its variance matrix.
+use super::call::Args;
+use super::htest::formula;
+use super::value::{Kind, PrivTable, Public, Value};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::{Expr, ExprKind};
+use sharestat_mpc::AShares;
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+
+/// One distinct time of a curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KmRow {
+    /// The time.
+    pub time: f64,
+    /// At risk just before it.
+    pub n_risk: u64,
+    /// Events at it.
+    pub n_event: u64,
+    /// Censored at it.
+    pub n_censor: u64,
+    /// Kaplan-Meier estimate just after it.
+    pub surv: f64,
+    /// Greenwood standard error of `surv`.
+    pub std_err: f64,
+    /// 95% interval (log scale).
+    pub lower: f64,
+    /// Upper end.
+    pub upper: f64,
+}
+
+/// A Kaplan-Meier curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curve {
+    /// Group label (empty for `~ 1`).
+    pub group: String,
+    /// Rows used.
+    pub n: u64,
+    /// Events.
+    pub events: u64,
+    /// Every distinct time.
+    pub table: Vec<KmRow>,
+    /// Median survival and its 95% interval (`None`: not reached).
+    pub median: [Option<f64>; 3],
+    /// Restricted mean survival up to the common limit.
+    pub rmean: f64,
+}
+
+/// A `survfit` result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SurvFit {
+    /// The call.
+    pub call: String,
+    /// One curve per group.
+    pub curves: Vec<Curve>,
+    /// The grouping variable's name (`None` for `~ 1`).
+    pub strata: Option<String>,
+}
+
+/// A `survdiff` (log-rank) result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogRank {
+    /// The call.
+    pub call: String,
+    /// Group labels.
+    pub groups: Vec<String>,
+    /// Rows per group.
+    pub n: Vec<u64>,
+    /// Observed events.
+    pub observed: Vec<u64>,
+    /// Expected events.
+    pub expected: Vec<f64>,
+    /// Chi-square statistic.
+    pub chisq: f64,
+    /// Degrees of freedom.
+    pub df: usize,
+    /// p-value.
+    pub p_value: f64,
+}
+
+/// `(group, time, event)` of every row used, revealed as a multiset.
+type Obs = Vec<(usize, f64, bool)>;
+
+impl Evaluator<'_> {
+    pub(crate) fn survival(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        a: &Args<'_>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let f = a.slots[0].ok_or_else(|| EvalError::at(e, format!("{name}(formula, data)")))?;
+        let (lhs, rhs) =
+            formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ group"))?;
+        let ExprKind::Call { func, args } = &lhs.kind else {
+            return Err(EvalError::at(lhs, "the left side is Surv(time, event)"));
+        };
+        if func.as_ident() != Some("Surv") || args.len() != 2 {
+            return Err(EvalError::at(lhs, "the left side is Surv(time, event)"));
+        }
+        let (te, ee) = match (&args[0].value, &args[1].value) {
+            (Some(t), Some(v)) => (t, v),
+            _ => return Err(EvalError::at(lhs, "Surv(time, event)")),
+        };
+        if !self.policy.allow_event_times {
+            return Err(EvalError::refused(
+                e,
+                "allow_event_times",
+                format!(
+                    "`{e}` would show the distinct event and censoring times; the study policy \
+                     does not allow it"
+                ),
+            ));
+        }
+        let t = self.data_arg(e, a.slots[1], scope)?;
+        let (labels, obs) = self.survival_obs(e, te, ee, rhs, &t)?;
+        let data = a.slots[1]
+            .map(|d| format!(", data = {d}"))
+            .unwrap_or_default();
+        let call = format!("{name}(formula = {f}{data})");
+        let strata =
+            (!matches!(rhs.kind, ExprKind::Num(_) | ExprKind::Int(_))).then(|| rhs.to_string());
+        Ok(Value::Pub(if name == "survfit" {
+            Public::Surv(Box::new(survfit(call, &labels, &obs, strata)))
+        } else {
+            Public::LogRank(Box::new(logrank(e, call, &labels, &obs)?))
+        }))
+    }
+
+    /// The observations as a revealed multiset (see the module documentation).
+    fn survival_obs(
+        &mut self,
+        e: &Expr,
+        te: &Expr,
+        ee: &Expr,
+        rhs: &Expr,
+        t: &PrivTable,
+    ) -> Result<(Vec<String>, Obs)> {
+        let time = self.in_table(te, t)?;
+        let event = self.in_table(ee, t)?;
+        let scale = match time.kind {
+            Kind::Num { scale } => scale,
+            _ => return Err(EvalError::at(te, "the time must be numeric")),
+        };
+        if !matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
+            return Err(EvalError::at(ee, "the event must be logical or 0/1"));
+        }
+        let group = match &rhs.kind {
+            ExprKind::Num(_) | ExprKind::Int(_) => None,
+            _ => Some(self.in_table(rhs, t)?),
+        };
+        let mut sel = self.and_mask(time.sel.clone(), event.sel.clone())?;
+        let mut present = self.and_mask(time.present.clone(), event.present.clone())?;
+        if let Some(g) = &group {
+            sel = self.and_mask(sel, g.sel.clone())?;
+            present = self.and_mask(present, g.present.clone())?;
+        }
+        self.check_selection(e, &sel, &time.layout)?;
+        let used = self.and_mask(sel, present)?;
+        let n_rows = time.len();
+        let m = self.mask_or_ones(&used, n_rows);
+        let me = self.p.id();
+        // Group code and sizes (each a cell: min_cell).
+        let (labels, code) = match &group {
+            None => (
+                vec![String::new()],
+                AShares::from_parts(vec![0; n_rows], vec![0; n_rows]),
+            ),
+            Some(g) => {
+                let (labels, ind) = self.levels_of(rhs, g)?;
+                let mut code = AShares::from_parts(vec![0; n_rows], vec![0; n_rows]);
+                for (k, c) in ind.iter().enumerate().skip(1) {
+                    code = code.add(&c.scale(k as u64));
+                }
+                let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
+                let sizes = self.p.dot_many(&pairs)?;
+                self.check_cells(e, &sizes, &labels)?;
+                (labels, code)
+            }
+        };
+        // key = group·2^32 + 2·time + event for used rows, BIG for the others.
+        const BIG: u64 = (1 << 38) - 1;
+        let key = code
+            .scale(1 << 32)
+            .add(&time.data.scale(2))
+            .add(&event.data)
+            .add_const(me, BIG.wrapping_neg());
+        let key = self.p.mul(&m, &key)?.add_const(me, BIG);
+        let n = self.p.reveal(&m.sum())?[0] as usize;
+        let (sorted, _) = self.p.sort(&key, &[], 40)?;
+        let opened = self.p.reveal(&sorted.slice(0..n))?;
+        let unit = 10f64.powi(scale as i32);
+        let obs = opened
+            .iter()
+            .map(|&k| {
+                let g = (k >> 32) as usize;
+                let low = k & 0xffff_ffff;
+                (g, (low >> 1) as f64 / unit, low & 1 == 1)
+            })
+            .collect();
+        Ok((labels, obs))
+    }
+}
+
+fn z975() -> f64 {
+    Normal::new(0.0, 1.0).expect("normal").inverse_cdf(0.975)
+}
+
+/// Kaplan-Meier curves per group, as R's `survfit` computes them.
+fn survfit(call: String, labels: &[String], obs: &Obs, strata: Option<String>) -> SurvFit {
+    let tmax = obs.iter().map(|o| o.1).fold(0.0, f64::max);
+    let z = z975();
+    let curves = labels
+        .iter()
+        .enumerate()
+        .filter_map(|(g, label)| {
+            let mut times: Vec<(f64, bool)> = obs
+                .iter()
+                .filter(|o| o.0 == g)
+                .map(|o| (o.1, o.2))
+                .collect();
+            if times.is_empty() {
+                return None;
+            }
+            times.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let n = times.len() as u64;
+            let mut table = Vec::new();
+            let (mut s, mut green, mut at_risk) = (1.0f64, 0.0f64, n);
+            let mut i = 0;
+            while i < times.len() {
+                let t = times[i].0;
+                let (mut d, mut c) = (0u64, 0u64);
+                while i < times.len() && times[i].0 == t {
+                    if times[i].1 {
+                        d += 1
+                    } else {
+                        c += 1
+                    }
+                    i += 1;
+                }
+                if d > 0 {
+                    s *= 1.0 - d as f64 / at_risk as f64;
+                    green += d as f64 / (at_risk as f64 * (at_risk - d) as f64);
+                }
+                let se = s * green.sqrt();
+                let (lower, upper) = if s > 0.0 {
+                    let w = z * green.sqrt();
+                    (s * (-w).exp(), (s * w.exp()).min(1.0))
+                } else {
+                    (f64::NAN, f64::NAN)
+                };
+                table.push(KmRow {
+                    time: t,
+                    n_risk: at_risk,
+                    n_event: d,
+                    n_censor: c,
+                    surv: s,
+                    std_err: se,
+                    lower,
+                    upper,
+                });
+                at_risk -= d + c;
+            }
+            let events = table.iter().map(|r| r.n_event).sum();
+            // The lower band reaches 0.5 first: it gives the interval's lower end.
+            let median = [
+                quantile_time(&table, |r| r.surv),
+                quantile_time(&table, |r| r.lower),
+                quantile_time(&table, |r| r.upper),
+            ];
+            // Area under the step function from 0 to the common limit.
+            let (mut area, mut last_t, mut last_s) = (0.0, 0.0, 1.0);
+            for r in &table {
+                area += last_s * (r.time - last_t);
+                last_t = r.time;
+                last_s = r.surv;
+            }
+            area += last_s * (tmax - last_t);
+            Some(Curve {
+                group: label.clone(),
+                n,
+                events,
+                table,
+                median,
+                rmean: area,
+            })
+        })
+        .collect();
+    SurvFit {
+        call,
+        curves,
+        strata,
+    }
+}
+
+/// R's median rule on a curve given by `f` (the estimate, or a confidence limit): the first
+/// time it is at or below 0.5; if it equals 0.5 exactly over an interval, that interval's
+/// midpoint. `None` if never reached.
+fn quantile_time(table: &[KmRow], f: impl Fn(&KmRow) -> f64) -> Option<f64> {
+    let rows: Vec<&KmRow> = table
+        .iter()
+        .filter(|r| r.n_event > 0 && !f(r).is_nan())
+        .collect();
+    for (k, r) in rows.iter().enumerate() {
+        let v = f(r);
+        if (v - 0.5).abs() < 1e-12 {
+            return Some(match rows.get(k + 1) {
+                Some(next) => (r.time + next.time) / 2.0,
+                None => r.time,
+            });
+        }
+        if v < 0.5 {
+            return Some(r.time);
+        }
+    }
+    None
+}
+
+/// The log-rank test for `k` groups.
+fn logrank(e: &Expr, call: String, labels: &[String], obs: &Obs) -> Result<LogRank> {
+    let k = labels.len();
+    let present: Vec<usize> = (0..k).filter(|g| obs.iter().any(|o| o.0 == *g)).collect();
+    if present.len() < 2 {
+        return Err(EvalError::at(
+            e,
+            "survdiff() needs at least two groups with data",
+        ));
+    }
+    let idx = |g: usize| present.iter().position(|p| *p == g).expect("present group");
+    let kk = present.len();
+    let mut times: Vec<f64> = obs.iter().filter(|o| o.2).map(|o| o.1).collect();
+    times.sort_by(f64::total_cmp);
+    times.dedup();
+    let (mut o, mut ex) = (vec![0u64; kk], vec![0f64; kk]);
+    let mut v = vec![vec![0f64; kk]; kk];
+    for &t in &times {
+        let mut nk = vec![0f64; kk];
+        let mut dk = vec![0f64; kk];
+        for ob in obs {
+            if ob.1 >= t {
+                nk[idx(ob.0)] += 1.0;
+            }
+            if ob.1 == t && ob.2 {
+                dk[idx(ob.0)] += 1.0;
+            }
+        }
+        let (n, d): (f64, f64) = (nk.iter().sum(), dk.iter().sum());
+        for a in 0..kk {
+            ex[a] += nk[a] * d / n;
+            if n > 1.0 {
+                let f = d * (n - d) / (n - 1.0) / n;
+                for b in 0..kk {
+                    let delta = if a == b { 1.0 } else { 0.0 };
+                    v[a][b] += f * nk[a] * (delta - nk[b] / n);
+                }
+            }
+        }
+    }
+    for ob in obs.iter().filter(|o| o.2) {
+        o[idx(ob.0)] += 1;
+    }
+    // chisq = (O - E)' V^- (O - E) over the first k - 1 groups.
+    let m = kk - 1;
+    let diff: Vec<f64> = (0..m).map(|a| o[a] as f64 - ex[a]).collect();
+    let sub: Vec<Vec<f64>> = (0..m).map(|a| v[a][..m].to_vec()).collect();
+    let inv = super::model::invert(&sub).ok_or_else(|| EvalError::at(e, "singular variance"))?;
+    let chisq: f64 = (0..m)
+        .map(|a| (0..m).map(|b| diff[a] * inv[a][b] * diff[b]).sum::<f64>())
+        .sum();
+    let p = ChiSquared::new(m as f64).map_or(f64::NAN, |d| 1.0 - d.cdf(chisq));
+    Ok(LogRank {
+        call,
+        groups: present.iter().map(|&g| labels[g].clone()).collect(),
+        n: present
+            .iter()
+            .map(|&g| obs.iter().filter(|o| o.0 == g).count() as u64)
+            .collect(),
+        observed: o,
+        expected: ex,
+        chisq,
+        df: m,
+        p_value: p,
+    })
+}

@@ -1,0 +1,105 @@
+//! Kaplan-Meier and log-rank tests on secret shares of the fixture against R's `survival`
+//! results in `expected.json` (issue 6): counts exact, real values within 1e-6 relative.
+mod support;
+
+use support::{Fixture, close};
+
+const D: &str = "d <- rbind(load(\"munich\"), load(\"rome\"))\n";
+const S: &str = "Surv(follow_up_months, event_death)";
+
+fn num(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// S(t) of a Kaplan-Meier table (event rows): the estimate after the last event at or before t.
+fn surv_at(table: &[serde_json::Value], t: f64) -> f64 {
+    table
+        .iter()
+        .take_while(|r| num(&r["time"]) <= t)
+        .last()
+        .map_or(1.0, |r| num(&r["surv"]))
+}
+
+#[test]
+fn kaplan_meier_overall_matches_r() {
+    let fx = Fixture::adrenal();
+    let want = &fx.expected["km_overall"];
+    let got = fx.json(&format!("{D}survfit({S} ~ 1, data = d)"));
+    assert_eq!(got["n"], want["n"]);
+    assert_eq!(got["events"], want["events"]);
+    close(num(&got["median"]), num(&want["median"]), "median");
+    close(
+        num(&got["median_lower"]),
+        num(&want["median_lower"]),
+        "median lower",
+    );
+    assert!(got["median_upper"].is_null() && want["median_upper"] == "NA");
+    close(num(&got["rmean"]), num(&want["rmean"]), "rmean");
+    let (g, w) = (
+        got["table"].as_array().unwrap(),
+        want["table"].as_array().unwrap(),
+    );
+    assert_eq!(g.len(), w.len());
+    for (a, b) in g.iter().zip(w) {
+        close(num(&a["time"]), num(&b["time"]), "time");
+        assert_eq!(a["n_risk"], b["n_risk"]);
+        assert_eq!(a["n_event"], b["n_event"]);
+        close(num(&a["surv"]), num(&b["surv"]), "surv");
+        for k in ["std_err", "lower", "upper"] {
+            if let Some(v) = b[k].as_f64() {
+                close(num(&a[k]), v, k);
+            }
+        }
+    }
+    close(surv_at(g, 12.0), num(&want["surv_12"]), "S(12)");
+    close(surv_at(g, 24.0), num(&want["surv_24"]), "S(24)");
+    let out = fx.run(&format!("{D}survfit({S} ~ 1, data = d)")).unwrap();
+    let text = sharestat_lang::eval::render::render(&out[0].value);
+    assert!(text.contains("n events median 0.95LCL 0.95UCL"), "{text}");
+    assert!(
+        text.contains("[1,] 48     17   19.5    13.3      NA"),
+        "{text}"
+    );
+}
+
+const ECOG: &str = "ifelse(ecog_status %in% c(\"0\", \"1\"), \"ecog01\", \"ecog2\")";
+
+#[test]
+fn kaplan_meier_by_group_and_log_rank_match_r() {
+    let fx = Fixture::adrenal();
+    let want = &fx.expected["km_by_ecog"];
+    let got = fx.json(&format!("{D}survfit({S} ~ {ECOG}, data = d)"));
+    assert_eq!(got["groups"], want["groups"]);
+    assert_eq!(got["n"], want["n"]);
+    assert_eq!(got["events"], want["events"]);
+    for i in 0..2 {
+        close(num(&got["median"][i]), num(&want["median"][i]), "median");
+        close(num(&got["rmean"][i]), num(&want["rmean"][i]), "rmean");
+    }
+    let want = &fx.expected["logrank_ecog"];
+    let lr = fx.json(&format!("{D}survdiff({S} ~ {ECOG}, data = d)"));
+    assert_eq!(lr["observed"], want["observed"]);
+    assert_eq!(lr["n"], want["n"]);
+    for i in 0..2 {
+        close(
+            num(&lr["expected"][i]),
+            num(&want["expected"][i]),
+            "expected",
+        );
+    }
+    close(num(&lr["chisq"]), num(&want["chisq"]), "chisq");
+    close(num(&lr["p_value"]), num(&want["p_value"]), "p");
+    let want = &fx.expected["logrank_bed80"];
+    let lr = fx.json(&format!(
+        "{D}survdiff({S} ~ ifelse(bed10_gy >= 80, \"bed_ge80\", \"bed_lt80\"), data = d)"
+    ));
+    close(num(&lr["chisq"]), num(&want["chisq"]), "bed80 chisq");
+    close(num(&lr["p_value"]), num(&want["p_value"]), "bed80 p");
+}
+
+#[test]
+fn event_times_need_the_policy_switch() {
+    let fx = Fixture::new(sharestat_dict::Policy::default());
+    let e = fx.refusal(&format!("{D}survfit({S} ~ 1, data = d)"));
+    assert!(e.contains("(allow_event_times)"), "{e}");
+}
