@@ -103,3 +103,20 @@ fn event_times_need_the_policy_switch() {
     let e = fx.refusal(&format!("{D}survfit({S} ~ 1, data = d)"));
     assert!(e.contains("(allow_event_times)"), "{e}");
 }
+
+#[test]
+fn plots_are_returned_for_the_client_to_draw() {
+    let fx = Fixture::adrenal();
+    let p = fx.json(&format!(
+        "{D}fit <- survfit({S} ~ {ECOG}, data = d)\nplot(fit, file = \"km.svg\", conf.int = TRUE)"
+    ));
+    assert_eq!(p["plot"]["file"], "km.svg");
+    assert_eq!(p["plot"]["kind"], "km");
+    assert_eq!(p["plot"]["data"]["curves"].as_array().unwrap().len(), 2);
+    let steps = p["plot"]["data"]["curves"][0]["steps"].as_array().unwrap();
+    let censored: u64 = steps.iter().map(|s| s["n_censor"].as_u64().unwrap()).sum();
+    let events: u64 = steps.iter().map(|s| s["n_event"].as_u64().unwrap()).sum();
+    assert_eq!(censored + events, 40);
+    let e = fx.run(&format!("{D}plot(d$age, file = \"a.svg\")")).unwrap_err();
+    assert!(e.contains("expected a public result"), "{e}");
+}

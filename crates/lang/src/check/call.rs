@@ -65,6 +65,7 @@ fn signature(name: &str) -> Option<Sig> {
         "table" => dots(&["useNA"], 1),
         "cor" => sig(&["x", "y", "use", "method"], 1),
         "Surv" => sig(&["time", "event"], 2),
+        "plot" | "barplot" => sig(&["x", "file", "conf.int", "main", "xlab", "ylab"], 1),
         "survfit" | "survdiff" | "coxph" | "lm" => sig(MODEL, 1),
         "fisher.test" | "chisq.test" | "t.test" | "wilcox.test" | "cor.test" => sig(TEST2, 1),
         _ => return None,
@@ -101,6 +102,8 @@ pub const FUNCTIONS: &[&str] = &[
     "table",
     "cor",
     "Surv",
+    "plot",
+    "barplot",
     "survfit",
     "survdiff",
     "coxph",
@@ -329,6 +332,22 @@ impl Checker {
             "ifelse" => self.ifelse(e, &b, scope),
             "cut" => self.cut(&b, scope),
             "Surv" => Err(unsupported(e, "Surv() is used inside a formula")),
+            "plot" | "barplot" => {
+                for (i, v) in b.slots.iter().enumerate() {
+                    if let Some(v) = v {
+                        let t = self.expr(v, scope)?;
+                        if matches!(t, Ty::Private(_)) {
+                            let want = if i == 0 {
+                                "a public result (a survfit or a table)"
+                            } else {
+                                "a public value"
+                            };
+                            return Err(mismatch(v, &t, want));
+                        }
+                    }
+                }
+                public(PubTy::Any)
+            }
             _ => {
                 // Statistical functions: arguments are checked, the result is
                 // public and not typed further yet.

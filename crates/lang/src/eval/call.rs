@@ -73,6 +73,7 @@ fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
             ],
             false,
         ),
+        "plot" | "barplot" => (&["x", "file", "conf.int", "main", "xlab", "ylab"], false),
         "lm" | "survfit" | "survdiff" => (
             &["formula", "data", "subset", "weights", "na.action"],
             false,
@@ -267,6 +268,45 @@ impl Evaluator<'_> {
             "t.test" | "chisq.test" | "fisher.test" | "cor.test" => self.htest(e, name, &a, scope),
             "lm" => self.lm(e, &a, scope),
             "survfit" | "survdiff" => self.survival(e, name, &a, scope),
+            "plot" | "barplot" => {
+                let what = match self.eval_in(arg(0)?, scope)? {
+                    Value::Pub(p @ (Public::Surv(_) | Public::Table(_))) => p,
+                    _ => {
+                        return Err(EvalError::at(
+                            e,
+                            "plot() draws a survfit() result or a table",
+                        ));
+                    }
+                };
+                let text = |s: &mut Self, i: usize, default: &str| -> Result<String> {
+                    match a.slots[i] {
+                        None => Ok(default.to_owned()),
+                        Some(v) => match s.eval_in(v, scope)? {
+                            Value::Pub(Public::Str(x)) if x.len() == 1 => {
+                                Ok(x[0].clone().unwrap_or_default())
+                            }
+                            _ => Err(EvalError::at(v, "expected a string")),
+                        },
+                    }
+                };
+                let file = text(self, 1, "plot.svg")?;
+                if !(file.ends_with(".svg") || file.ends_with(".png")) {
+                    return Err(EvalError::at(e, "file must end in .svg or .png"));
+                }
+                let conf_int = match a.slots[2] {
+                    None => false,
+                    Some(v) => {
+                        matches!(self.eval_in(v, scope)?, Value::Pub(Public::Bool(b)) if b == [Some(true)])
+                    }
+                };
+                let main = text(self, 3, "")?;
+                Ok(Value::Pub(Public::Plot {
+                    file,
+                    what: Box::new(what),
+                    conf_int,
+                    main,
+                }))
+            }
             _ => self.aggregate(e, name, &a, scope),
         }
     }

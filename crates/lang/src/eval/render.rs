@@ -38,6 +38,7 @@ pub fn render(v: &Public) -> String {
         Public::Model(m) => super::render_stats::render_model(m),
         Public::Surv(f) => super::render_surv::render_fit(f),
         Public::LogRank(l) => super::render_surv::render_logrank(l),
+        Public::Plot { file, .. } => format!("[plot: {file}]\n"),
     }
 }
 
@@ -184,6 +185,20 @@ pub fn to_json(v: &Public) -> Json {
         Public::Model(m) => super::render_stats::model_json(m),
         Public::Surv(f) => super::render_surv::fit_json(f),
         Public::LogRank(l) => super::render_surv::logrank_json(l),
+        Public::Plot {
+            file,
+            what,
+            conf_int,
+            main,
+        } => {
+            let kind = if matches!(**what, Public::Surv(_)) {
+                "km"
+            } else {
+                "bar"
+            };
+            json!({"plot": {"file": file, "kind": kind, "conf_int": conf_int, "main": main,
+                            "data": to_json(what)}})
+        }
         Public::Num { values, names } => match names {
             Some(n) => Json::Object(n.iter().cloned().zip(values.iter().map(num)).collect()),
             None if values.len() == 1 => num(&values[0]),

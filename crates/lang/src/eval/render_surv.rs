@@ -66,9 +66,18 @@ fn curve_json(c: &Curve) -> Json {
                    "std_err": num(r.std_err), "lower": num(r.lower), "upper": num(r.upper)})
         })
         .collect();
+    let num = |v: f64| if v.is_finite() { json!(v) } else { Json::Null };
+    let steps: Vec<Json> = c
+        .table
+        .iter()
+        .map(|r| {
+            json!({"time": r.time, "n_risk": r.n_risk, "n_event": r.n_event, "n_censor": r.n_censor,
+                   "surv": r.surv, "lower": num(r.lower), "upper": num(r.upper)})
+        })
+        .collect();
     json!({"group": c.group, "n": c.n, "events": c.events, "median": c.median[0],
            "median_lower": c.median[1], "median_upper": c.median[2], "rmean": c.rmean,
-           "table": table})
+           "table": table, "steps": steps})
 }
 
 /// JSON of a fit: one curve as an object (`n`, `events`, `median`, `median_lower`,

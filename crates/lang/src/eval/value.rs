@@ -190,6 +190,17 @@ pub enum Public {
     Surv(Box<super::surv::SurvFit>),
     /// A log-rank test (R's `survdiff`).
     LogRank(Box<super::surv::LogRank>),
+    /// A plot for the client to draw into `file` (nodes write no files).
+    Plot {
+        /// The file the client writes (`.svg` or `.png`).
+        file: String,
+        /// What to draw: a `Surv` fit or a `Table`.
+        what: Box<Public>,
+        /// Draw confidence bands.
+        conf_int: bool,
+        /// Title.
+        main: String,
+    },
     /// A formula, as source.
     Formula(String),
 }
@@ -224,7 +235,8 @@ impl Public {
             | Public::Test(_)
             | Public::Model(_)
             | Public::Surv(_)
-            | Public::LogRank(_) => 1,
+            | Public::LogRank(_)
+            | Public::Plot { .. } => 1,
         }
     }
 
