@@ -117,6 +117,25 @@ fn plots_are_returned_for_the_client_to_draw() {
     let censored: u64 = steps.iter().map(|s| s["n_censor"].as_u64().unwrap()).sum();
     let events: u64 = steps.iter().map(|s| s["n_event"].as_u64().unwrap()).sum();
     assert_eq!(censored + events, 40);
-    let e = fx.run(&format!("{D}plot(d$age, file = \"a.svg\")")).unwrap_err();
+    let e = fx
+        .run(&format!("{D}plot(d$age, file = \"a.svg\")"))
+        .unwrap_err();
     assert!(e.contains("expected a public result"), "{e}");
+}
+
+#[test]
+fn summary_at_times_matches_r() {
+    let fx = Fixture::adrenal();
+    let want = &fx.expected["km_overall"];
+    let s = fx.json(&format!(
+        "{D}fit <- survfit({S} ~ 1, data = d)\nsummary(fit, times = c(12, 24))"
+    ));
+    close(num(&s["survival"][0]), num(&want["surv_12"]), "S(12)");
+    close(num(&s["survival"][1]), num(&want["surv_24"]), "S(24)");
+    let out = fx
+        .run(&format!("{D}fit <- survfit({S} ~ 1, data = d)\nsummary(fit, times = c(12, 24))"))
+        .unwrap();
+    let text = sharestat_lang::eval::render::render(&out[0].value);
+    assert!(text.starts_with("time n.risk n.event"), "{text}");
+    assert!(text.contains("  12     20      11 0.7084171"), "{text}");
 }

@@ -56,7 +56,7 @@ fn signature(name: &str) -> Option<Sig> {
         "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
             sig(&["x"], 1)
         }
-        "summary" => sig(&["object"], 1),
+        "summary" => sig(&["object", "times"], 1),
         "ifelse" => sig(&["test", "yes", "no"], 3),
         "cut" => sig(&["x", "breaks", "labels", "right", "include.lowest"], 2),
         "mean" | "var" | "sd" | "median" => sig(&["x", "na.rm"], 1),

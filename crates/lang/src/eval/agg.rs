@@ -64,6 +64,18 @@ impl Evaluator<'_> {
             ));
         }
         let x = self.eval_in(first, scope)?;
+        if let (Value::Pub(Public::Surv(fit)), "summary") = (&x, name) {
+            let times = match a.slots[1] {
+                Some(t) => match self.eval_in(t, scope)? {
+                    Value::Pub(Public::Num { values, .. }) => {
+                        values.into_iter().flatten().collect()
+                    }
+                    _ => return Err(EvalError::at(t, "times must be public numbers")),
+                },
+                None => Vec::new(),
+            };
+            return Ok(Value::Pub(super::surv::summary_at(fit, &times)));
+        }
         if let Value::Pub(p) = &x {
             return public_aggregate(e, name, p);
         }

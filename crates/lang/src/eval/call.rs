@@ -48,7 +48,7 @@ fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
         "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
             (&["x"], false)
         }
-        "summary" => (&["object"], false),
+        "summary" => (&["object", "times"], false),
         "ifelse" => (&["test", "yes", "no"], false),
         "cut" => (&["x", "breaks", "labels", "right", "include.lowest"], false),
         "mean" | "var" | "sd" | "median" => (&["x", "na.rm"], false),

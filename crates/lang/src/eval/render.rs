@@ -39,7 +39,57 @@ pub fn render(v: &Public) -> String {
         Public::Surv(f) => super::render_surv::render_fit(f),
         Public::LogRank(l) => super::render_surv::render_logrank(l),
         Public::Plot { file, .. } => format!("[plot: {file}]\n"),
+        Public::Frame { labels, columns } => frame(labels, columns),
     }
+}
+
+/// A data frame of numbers, each column right-aligned under its name.
+fn frame(labels: &Option<(String, Vec<String>)>, columns: &[(String, Vec<Option<f64>>)]) -> String {
+    let mut cols: Vec<(String, Vec<String>, bool)> = Vec::new();
+    if let Some((name, l)) = labels {
+        cols.push((name.clone(), l.clone(), false));
+    }
+    for (name, v) in columns {
+        cols.push((name.clone(), format_numbers(v), true));
+    }
+    let rows = cols.first().map_or(0, |c| c.1.len());
+    let w: Vec<usize> = cols
+        .iter()
+        .map(|(n, v, _)| {
+            v.iter()
+                .map(|s| s.chars().count())
+                .chain([n.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let cell = |s: &str, w: usize, right: bool| {
+        if right {
+            format!("{s:>w$}")
+        } else {
+            format!("{s:<w$}")
+        }
+    };
+    out.push_str(
+        &cols
+            .iter()
+            .zip(&w)
+            .map(|((n, _, r), w)| cell(n, *w, *r))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    out.push('\n');
+    for i in 0..rows {
+        let line: Vec<String> = cols
+            .iter()
+            .zip(&w)
+            .map(|((_, v, r), w)| cell(&v[i], *w, *r))
+            .collect();
+        out.push_str(&line.join(" "));
+        out.push('\n');
+    }
+    out
 }
 
 /// Formats numbers with R's defaults: 7 significant digits, and a common number of decimal
@@ -185,6 +235,16 @@ pub fn to_json(v: &Public) -> Json {
         Public::Model(m) => super::render_stats::model_json(m),
         Public::Surv(f) => super::render_surv::fit_json(f),
         Public::LogRank(l) => super::render_surv::logrank_json(l),
+        Public::Frame { labels, columns } => {
+            let mut m = serde_json::Map::new();
+            if let Some((name, l)) = labels {
+                m.insert(name.clone(), json!(l));
+            }
+            for (name, v) in columns {
+                m.insert(name.clone(), Json::Array(v.iter().map(num).collect()));
+            }
+            Json::Object(m)
+        }
         Public::Plot {
             file,
             what,

@@ -190,6 +190,14 @@ pub enum Public {
     Surv(Box<super::surv::SurvFit>),
     /// A log-rank test (R's `survdiff`).
     LogRank(Box<super::surv::LogRank>),
+    /// A table of numbers by column (`summary(fit, times = ...)`), with an optional first
+    /// column of labels.
+    Frame {
+        /// Label column: its name and one label per row.
+        labels: Option<(String, Vec<String>)>,
+        /// Columns: name and values.
+        columns: Vec<(String, Vec<Option<f64>>)>,
+    },
     /// A plot for the client to draw into `file` (nodes write no files).
     Plot {
         /// The file the client writes (`.svg` or `.png`).
@@ -237,6 +245,7 @@ impl Public {
             | Public::Surv(_)
             | Public::LogRank(_)
             | Public::Plot { .. } => 1,
+            Public::Frame { columns, .. } => columns.first().map_or(0, |c| c.1.len()),
         }
     }
 
