@@ -111,3 +111,24 @@ fn correlation_test_and_linear_model_match_r() {
         "{text}"
     );
 }
+
+#[test]
+fn wilcoxon_matches_r() {
+    let fx = Fixture::open();
+    let want = &fx.expected["wilcoxon_follow_up_by_gender"];
+    let v = fx.json(&format!(
+        "{D}x <- d$follow_up_months\nwilcox.test(x[d$gender == \"female\"], x[d$gender == \"male\"])"
+    ));
+    assert_eq!(num(&v["statistic"]), num(&want["W"]));
+    close(num(&v["p_value"]), num(&want["p_value"]), "wilcoxon p");
+    // The formula takes the dictionary's level order (male first): W for the other group.
+    let f = fx.json(&format!(
+        "{D}wilcox.test(follow_up_months ~ gender, data = d)"
+    ));
+    assert_eq!(num(&f["statistic"]), 29.0 * 19.0 - num(&want["W"]));
+    close(
+        num(&f["p_value"]),
+        num(&want["p_value"]),
+        "wilcoxon p (formula)",
+    );
+}

@@ -133,7 +133,9 @@ fn summary_at_times_matches_r() {
     close(num(&s["survival"][0]), num(&want["surv_12"]), "S(12)");
     close(num(&s["survival"][1]), num(&want["surv_24"]), "S(24)");
     let out = fx
-        .run(&format!("{D}fit <- survfit({S} ~ 1, data = d)\nsummary(fit, times = c(12, 24))"))
+        .run(&format!(
+            "{D}fit <- survfit({S} ~ 1, data = d)\nsummary(fit, times = c(12, 24))"
+        ))
         .unwrap();
     let text = sharestat_lang::eval::render::render(&out[0].value);
     assert!(text.starts_with("time n.risk n.event"), "{text}");

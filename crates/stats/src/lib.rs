@@ -12,6 +12,7 @@
 //! - [`order`]: quantiles (R type 7), median, min and max, by secure selection.
 //! - [`freq`]: frequency tables of one-hot encoded categorical columns.
 //! - [`distinct`]: frequency tables of numeric columns (distinct values), small cells refused.
+//! - [`rank`]: the Wilcoxon rank-sum statistic with ties, from an oblivious sort and scans.
 //! - [`round`]: `floor` of private decimals (exact division by `10^s`).
 //! - [`disclose`]: secure disclosure-control tests that reveal only pass/fail bits.
 #![forbid(unsafe_code)]
@@ -21,6 +22,7 @@ pub mod disclose;
 pub mod distinct;
 pub mod freq;
 pub mod order;
+pub mod rank;
 pub mod round;
 pub mod summary;
 

@@ -15,12 +15,11 @@
 //! Without `na.rm = TRUE`, one more bit is revealed where values may be missing: whether any
 //! selected value is `NA` (R then answers `NA`, or an error for quantiles).
 use super::call::Args;
-use super::value::{Kind, PrivTable, PrivVec, Public, Table, Value, layout_rows};
+use super::value::{Kind, PrivTable, PrivVec, Public, Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Expr, ExprKind};
 use sharestat_mpc::AShares;
 use sharestat_stats::disclose::small_nonzero;
-use sharestat_stats::distinct::{Distinct, distinct_counts};
 use sharestat_stats::{Column, order};
 
 /// What a numeric aggregate works on.
@@ -327,183 +326,6 @@ impl Evaluator<'_> {
         }))
     }
 
-    /// Level labels and 0/1 indicator columns of a categorical or logical vector.
-    pub(crate) fn levels_of(
-        &mut self,
-        e: &Expr,
-        v: &PrivVec,
-    ) -> Result<(Vec<String>, Vec<AShares>)> {
-        match &v.kind {
-            Kind::Cat { levels } => Ok((levels.clone(), self.onehot(e, v)?)),
-            Kind::Bool => {
-                let not = v.data.neg().add_const(self.p.id(), 1);
-                Ok((
-                    vec!["FALSE".into(), "TRUE".into()],
-                    vec![not, v.data.clone()],
-                ))
-            }
-            _ => Err(EvalError::at(e, "not a categorical")),
-        }
-    }
-
-    /// One-way frequency table (`freq`, `table(x)`), with an `NA` cell for `useNA`.
-    fn freq(&mut self, e: &Expr, arg: &Expr, x: Value, use_na: &str) -> Result<Value> {
-        let Value::Vec(v) = x else {
-            return Err(EvalError::at(e, "freq() takes a vector"));
-        };
-        let dim = dim_name(arg);
-        if let Kind::Num { .. } | Kind::Date = v.kind {
-            return self.freq_numeric(e, v, dim);
-        }
-        let computed;
-        let (mut labels, ind): (Vec<String>, &[AShares]) = match (&v.kind, &v.onehot) {
-            (Kind::Cat { levels }, Some(oh)) => (levels.clone(), oh),
-            _ => {
-                computed = self.levels_of(e, &v)?;
-                (computed.0.clone(), &computed.1)
-            }
-        };
-        self.check_levels(e, labels.len())?;
-        self.check_selection(e, &v.sel, &v.layout)?;
-        let used = self.used(&v)?;
-        let refs: Vec<&AShares> = ind.iter().collect();
-        // Boolean indicators must be masked by presence; one-hot columns are 0 where missing.
-        let mask = match (&v.kind, &used) {
-            (Kind::Bool, _) | (_, Some(_)) => used.as_ref().map(|m| &m.shares),
-            _ => None,
-        };
-        let mut counts = match (mask, &v.kind) {
-            (None, _) => AShares::concat(
-                &refs
-                    .iter()
-                    .map(|c| c.sum())
-                    .collect::<Vec<_>>()
-                    .iter()
-                    .collect::<Vec<_>>(),
-            ),
-            (Some(m), _) => self.p.freq_onehot(&refs, Some(m))?,
-        };
-        if use_na != "no" {
-            let n = v.len() as u64;
-            let na = match (&v.present, &v.sel) {
-                (None, _) => AShares::from_parts(vec![0], vec![0]),
-                (Some(pm), None) => pm.shares.sum().neg().add_const(self.p.id(), n),
-                (Some(pm), Some(s)) => s.shares.sum().sub(&self.p.dot(&s.shares, &pm.shares)?),
-            };
-            counts = AShares::concat(&[&counts, &na]);
-            labels.push("<NA>".into());
-        }
-        self.check_cells(e, &counts, &labels)?;
-        let mut opened = self.p.reveal(&counts)?;
-        if use_na == "ifany" && opened.last() == Some(&0) {
-            opened.pop();
-            labels.pop();
-        }
-        Ok(Value::Pub(Public::Table(Table {
-            dims: vec![(dim, labels)],
-            counts: opened,
-        })))
-    }
-
-    /// Frequency table of a numeric vector: its distinct values (`sharestat_stats::distinct`).
-    fn freq_numeric(&mut self, e: &Expr, v: PrivVec, dim: String) -> Result<Value> {
-        self.check_selection(e, &v.sel, &v.layout)?;
-        let scale = match v.kind {
-            Kind::Num { scale } => scale,
-            _ => 0,
-        };
-        let used = self.used(&v)?;
-        let col = Column {
-            values: v.data.clone(),
-            present: used.map(|m| m.shares),
-            scale,
-        };
-        let pol = self.policy.clone();
-        match distinct_counts(self.p, &col, pol.min_cell, pol.max_levels as u64)? {
-            Distinct::SmallCell => Err(EvalError::refused(
-                e,
-                "min_cell",
-                format!(
-                    "in `{e}`, some value would be counted between 1 and {} times (the values \
-                     are not shown; group them, e.g. with cut())",
-                    pol.min_cell.saturating_sub(1)
-                ),
-            )),
-            Distinct::TooManyLevels => Err(EvalError::refused(
-                e,
-                "max_levels",
-                format!(
-                    "`{e}` would have more than {} distinct values; group them with cut()",
-                    pol.max_levels
-                ),
-            )),
-            Distinct::Counts(c) => {
-                let labels = c
-                    .iter()
-                    .map(|(x, _)| {
-                        if v.kind == Kind::Date {
-                            days_to_date(*x)
-                        } else {
-                            crate::display::fmt_num(*x as f64 / 10f64.powi(scale as i32))
-                        }
-                    })
-                    .collect();
-                Ok(Value::Pub(Public::Table(Table {
-                    dims: vec![(dim, labels)],
-                    counts: c.into_iter().map(|(_, n)| n).collect(),
-                })))
-            }
-        }
-    }
-
-    /// Two-way table of two categorical or logical vectors.
-    pub(crate) fn table2(
-        &mut self,
-        e: &Expr,
-        args: [&Expr; 2],
-        x: Value,
-        y: Value,
-    ) -> Result<Value> {
-        let (Value::Vec(x), Value::Vec(y)) = (x, y) else {
-            return Err(EvalError::at(e, "table() takes private vectors"));
-        };
-        if x.len() != y.len() {
-            return Err(EvalError::at(e, "table() of vectors of different lengths"));
-        }
-        let (lx, ix) = self.levels_of(args[0], &x)?;
-        let (ly, iy) = self.levels_of(args[1], &y)?;
-        self.check_levels(e, lx.len().max(ly.len()))?;
-        let sel = self.and_mask(x.sel.clone(), y.sel.clone())?;
-        self.check_selection(e, &sel, &x.layout)?;
-        let ux = self.used(&x)?;
-        let uy = self.used(&y)?;
-        let used = self.and_mask(ux, uy)?;
-        let masked: Vec<AShares> = match &used {
-            Some(m) => {
-                let pairs: Vec<(&AShares, &AShares)> = ix.iter().map(|c| (c, &m.shares)).collect();
-                self.p.mul_many(&pairs)?
-            }
-            None => ix,
-        };
-        let mut pairs = Vec::new();
-        for a in &masked {
-            for b in &iy {
-                pairs.push((a, b));
-            }
-        }
-        let counts = self.p.dot_many(&pairs)?;
-        let labels: Vec<String> = lx
-            .iter()
-            .flat_map(|a| ly.iter().map(move |b| format!("{a} / {b}")))
-            .collect();
-        self.check_cells(e, &counts, &labels)?;
-        let opened = self.p.reveal(&counts)?;
-        Ok(Value::Pub(Public::Table(Table {
-            dims: vec![(dim_name(args[0]), lx), (dim_name(args[1]), ly)],
-            counts: opened,
-        })))
-    }
-
     /// Pearson correlation.
     fn cor(&mut self, e: &Expr, x: Value, y: Value, complete: bool) -> Result<Value> {
         Ok(Value::Pub(match self.pearson(e, x, y, complete)? {
@@ -593,14 +415,14 @@ pub(crate) fn scale(v: &PrivVec) -> u32 {
 }
 
 /// The dimension name R gives a table argument: the name of a plain variable, else empty.
-fn dim_name(e: &Expr) -> String {
+pub(crate) fn dim_name(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Ident(n) => n.clone(),
         _ => String::new(),
     }
 }
 
-fn days_to_date(d: i64) -> String {
+pub(crate) fn days_to_date(d: i64) -> String {
     chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
         .and_then(|e| e.checked_add_signed(chrono::TimeDelta::try_days(d)?))
         .map_or_else(|| format!("day {d}"), |x| x.format("%Y-%m-%d").to_string())

@@ -7,6 +7,7 @@
 //! | `chisq.test(table(a, b))`, `chisq.test(a, b)` | the two-way table (cells pass `min_cell`) | Pearson's X², Yates' correction for 2x2 (`correct = TRUE`) |
 //! | `fisher.test(table(a, b))` (2x2) | the table | exact p (hypergeometric, R's two-sided rule), conditional MLE odds ratio |
 //! | `cor.test(x, y)` | as `cor`: `n`, `Σx`, `Σy`, `Σx²`, `Σy²`, `Σxy` | t with `n - 2` df, p, Fisher-z CI |
+//! | `wilcox.test` (in `wilcox.rs`) | group sizes, `W`, `Σ(t³ − t)` | R's exact or normal p |
 //!
 //! Levels of a grouping factor are taken in the dictionary's order (R orders factors read
 //! from text alphabetically, which can flip the sign of a two-sample t); levels without any
@@ -36,7 +37,12 @@ type Groups = Vec<(String, u64, i128, i128)>;
 
 impl Evaluator<'_> {
     /// A public `TRUE`/`FALSE` or number argument, or the default.
-    fn flag(&mut self, a: Option<&Expr>, scope: Option<&PrivTable>, default: f64) -> Result<f64> {
+    pub(crate) fn flag(
+        &mut self,
+        a: Option<&Expr>,
+        scope: Option<&PrivTable>,
+        default: f64,
+    ) -> Result<f64> {
         let Some(v) = a else { return Ok(default) };
         match self.eval_in(v, scope)? {
             Value::Pub(Public::Bool(b)) if b.len() == 1 => {
@@ -84,6 +90,7 @@ impl Evaluator<'_> {
         let x = a.slots[0].ok_or_else(|| EvalError::at(e, format!("{name}() needs x")))?;
         let test = match name {
             "t.test" => self.t_test(e, a, scope)?,
+            "wilcox.test" => self.wilcox_test(e, a, scope)?,
             "cor.test" => {
                 let y = a.slots[1].ok_or_else(|| EvalError::at(e, "cor.test(x, y)"))?;
                 let (xv, yv) = (self.eval_in(x, scope)?, self.eval_in(y, scope)?);

@@ -16,12 +16,14 @@
 //! `allow_extremes`. A refusal ([`EvalError::Refused`]) names the rule and the cell or
 //! expression, never a hidden value.
 //!
-//! Files: `value.rs` (values), `render.rs` (R printing, JSON), `expr.rs` (names, columns,
-//! indexing, masks), `ops.rs` (operators on private vectors), `call.rs` (non-aggregate
-//! functions), `public.rs` (public values in the clear), `agg.rs` (aggregates),
-//! `disclose.rs` (the policy checks).
+//! Files: `value.rs` (values), `render.rs`, `render_stats.rs`, `render_surv.rs` (R printing,
+//! JSON), `expr.rs` (names, columns, indexing, masks), `ops.rs` (operators on private
+//! vectors), `call.rs` (non-aggregate functions), `cut.rs`, `public.rs` (public values in the
+//! clear), `agg.rs` (aggregates), `tables.rs` (frequency tables), `disclose.rs` (the policy
+//! checks), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs` (survival).
 mod agg;
 mod call;
+mod cut;
 pub mod disclose;
 mod expr;
 mod htest;
@@ -32,7 +34,9 @@ pub mod render;
 pub mod render_stats;
 pub mod render_surv;
 pub mod surv;
+mod tables;
 pub mod value;
+mod wilcox;
 
 use std::collections::HashMap;
 
