@@ -41,6 +41,7 @@
 //! | [`parser`] | recursive descent with precedence climbing: [`parse`], [`parse_expr`], [`is_incomplete`] (expressions in `parser/expr.rs`) |
 //! | [`display`] | R source from the tree (`Display`) and the [`Sexp`] test form |
 //! | [`check`] | the type checker: [`check::Checker`], [`check::Ty`], [`check::TypeError`]; refuses programs that would show private data |
+//! | [`help`] | what each function does and reveals (`help("name")`) |
 //! | [`eval`] | the evaluator: runs checked programs on the engine with disclosure control, R printing |
 //! | [`error`] | [`ParseError`], [`ParseErrorKind`], [`ParseError::render`] |
 #![forbid(unsafe_code)]
@@ -51,6 +52,7 @@ pub mod check;
 pub mod display;
 pub mod error;
 pub mod eval;
+pub mod help;
 pub mod lexer;
 pub mod parser;
 pub mod span;

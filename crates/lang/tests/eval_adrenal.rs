@@ -325,3 +325,13 @@ fn missing_values_give_na_unless_removed() {
     assert!(e.contains("missing values and NaN's not allowed"), "{e}");
     assert_eq!(fx.json(&format!("{d}length(x)")), json!(48.0));
 }
+
+#[test]
+fn help_says_what_a_function_reveals() {
+    let fx = Fixture::adrenal();
+    let out = fx.run("help(mean)\nhelp(\"survfit\")").unwrap();
+    let text = sharestat_lang::eval::render::render(&out[0].value);
+    assert!(text.contains("Reveals: n and the sum."), "{text}");
+    let text = sharestat_lang::eval::render::render(&out[1].value);
+    assert!(text.contains("allow_event_times"), "{text}");
+}

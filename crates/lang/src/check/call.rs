@@ -65,6 +65,7 @@ fn signature(name: &str) -> Option<Sig> {
         "table" => dots(&["useNA"], 1),
         "cor" => sig(&["x", "y", "use", "method"], 1),
         "Surv" => sig(&["time", "event"], 2),
+        "help" => sig(&["topic"], 1),
         "plot" | "barplot" => sig(&["x", "file", "conf.int", "main", "xlab", "ylab"], 1),
         "survfit" | "survdiff" | "coxph" | "lm" => sig(MODEL, 1),
         "fisher.test" | "chisq.test" | "t.test" | "wilcox.test" | "cor.test" => sig(TEST2, 1),
@@ -104,6 +105,7 @@ pub const FUNCTIONS: &[&str] = &[
     "Surv",
     "plot",
     "barplot",
+    "help",
     "survfit",
     "survdiff",
     "coxph",
@@ -332,6 +334,10 @@ impl Checker {
             "ifelse" => self.ifelse(e, &b, scope),
             "cut" => self.cut(&b, scope),
             "Surv" => Err(unsupported(e, "Surv() is used inside a formula")),
+            "help" => match &b.slots[0].expect("required").kind {
+                ExprKind::Str(_) | ExprKind::Ident(_) => public(PubTy::Str),
+                _ => Err(unsupported(e, "help() takes a function name")),
+            },
             "plot" | "barplot" => {
                 for (i, v) in b.slots.iter().enumerate() {
                     if let Some(v) = v {

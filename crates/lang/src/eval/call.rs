@@ -73,6 +73,7 @@ fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
             ],
             false,
         ),
+        "help" => (&["topic"], false),
         "plot" | "barplot" => (&["x", "file", "conf.int", "main", "xlab", "ylab"], false),
         "lm" | "survfit" | "survdiff" => (
             &["formula", "data", "subset", "weights", "na.action"],
@@ -270,6 +271,17 @@ impl Evaluator<'_> {
             }
             "lm" => self.lm(e, &a, scope),
             "survfit" | "survdiff" => self.survival(e, name, &a, scope),
+            "help" => {
+                let topic = arg(0)?;
+                let name = match &topic.kind {
+                    ExprKind::Str(s) => s.clone(),
+                    ExprKind::Ident(s) => s.clone(),
+                    _ => String::new(),
+                };
+                let text = crate::help::help(&name)
+                    .unwrap_or_else(|| format!("No documentation for `{name}`."));
+                Ok(Value::Pub(Public::Note(text)))
+            }
             "plot" | "barplot" => {
                 let what = match self.eval_in(arg(0)?, scope)? {
                     Value::Pub(p @ (Public::Surv(_) | Public::Table(_))) => p,

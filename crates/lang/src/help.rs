@@ -1,0 +1,180 @@
+//! `help("name")`: what each function of the language does and what it reveals. The texts are
+//! the same ones `docs/language.md` lists; a researcher sees them in the REPL, and a data
+//! protection officer can read from them exactly which aggregates leave the nodes.
+
+/// `(name, usage, what it reveals)` for every function.
+pub const HELP: &[(&str, &str, &str)] = &[
+    (
+        "load",
+        "load(study, name) or load(name): a dataset as a private table",
+        "nothing",
+    ),
+    (
+        "names",
+        "names(t): the column names of a table",
+        "nothing private",
+    ),
+    ("ncol", "ncol(t): the number of columns", "nothing private"),
+    (
+        "nrow",
+        "nrow(t): the number of rows",
+        "nothing if unfiltered; the subset size otherwise (subset rules, min_cell)",
+    ),
+    (
+        "length",
+        "length(x): the number of elements",
+        "nothing if unfiltered; the subset size otherwise (subset rules, min_cell)",
+    ),
+    ("c", "c(...): concatenation (across sites)", "nothing"),
+    (
+        "rbind",
+        "rbind(...): tables with the same columns, one after the other",
+        "nothing",
+    ),
+    (
+        "subset",
+        "subset(t, cond), t[cond, ], x[cond]: the rows where cond is TRUE (NA counts as FALSE)",
+        "nothing; aggregates over it apply the subset rules",
+    ),
+    ("is.na", "is.na(x): TRUE where x is missing", "nothing"),
+    (
+        "ifelse",
+        "ifelse(test, yes, no): numbers, or two strings (a categorical)",
+        "nothing",
+    ),
+    (
+        "cut",
+        "cut(x, breaks, labels, right = TRUE, include.lowest = FALSE): bins as a categorical",
+        "nothing",
+    ),
+    ("floor", "floor(x): rounded down, exactly", "nothing"),
+    ("ceiling", "ceiling(x): rounded up, exactly", "nothing"),
+    (
+        "print",
+        "print(x): a public value, or the type of a private one",
+        "nothing private",
+    ),
+    (
+        "sum",
+        "sum(x, na.rm = FALSE)",
+        "the sum (and whether any value is missing, without na.rm)",
+    ),
+    ("mean", "mean(x, na.rm = FALSE)", "n and the sum"),
+    (
+        "var",
+        "var(x, na.rm = FALSE): denominator n - 1",
+        "n, the sum and the sum of squares",
+    ),
+    (
+        "sd",
+        "sd(x, na.rm = FALSE)",
+        "n, the sum and the sum of squares",
+    ),
+    (
+        "median",
+        "median(x, na.rm = FALSE)",
+        "n and the median (not the order statistics around it)",
+    ),
+    (
+        "quantile",
+        "quantile(x, probs = c(0, .25, .5, .75, 1), type = 7)",
+        "n and each interpolated quantile; 0 and 1 only with allow_extremes",
+    ),
+    ("min", "min(x)", "the minimum, only with allow_extremes"),
+    ("max", "max(x)", "the maximum, only with allow_extremes"),
+    (
+        "range",
+        "range(x)",
+        "minimum and maximum, only with allow_extremes",
+    ),
+    (
+        "summary",
+        "summary(x): five numbers and the mean; summary(fit, times = ...) for survfit",
+        "as quantile and mean; Min./Max. only with allow_extremes",
+    ),
+    (
+        "freq",
+        "freq(x): counts per level or distinct value",
+        "the counts, each 0 or >= min_cell",
+    ),
+    (
+        "table",
+        "table(x), table(x, y), useNA = \"no\"/\"ifany\"/\"always\"",
+        "the counts, each 0 or >= min_cell",
+    ),
+    ("cor", "cor(x, y): Pearson", "n, Σx, Σy, Σx², Σy², Σxy"),
+    (
+        "t.test",
+        "t.test(y ~ g, data), t.test(x, y), t.test(x, mu = m); var.equal = TRUE for Student",
+        "per group n, Σy, Σy² (group sizes >= min_cell)",
+    ),
+    (
+        "wilcox.test",
+        "wilcox.test(y ~ g, data) or wilcox.test(x, y): rank-sum test",
+        "group sizes, W and the tie correction Σ(t³ - t)",
+    ),
+    (
+        "chisq.test",
+        "chisq.test(table(a, b)) or chisq.test(a, b); correct = FALSE to drop Yates",
+        "the two-way table (cells >= min_cell)",
+    ),
+    (
+        "fisher.test",
+        "fisher.test(table(a, b)): 2x2 exact test and odds ratio",
+        "the 2x2 table (cells >= min_cell)",
+    ),
+    ("cor.test", "cor.test(x, y): Pearson's test", "as cor"),
+    (
+        "lm",
+        "lm(y ~ x1 + x2, data): least squares",
+        "n, XᵀX, Xᵀy, yᵀy",
+    ),
+    (
+        "Surv",
+        "Surv(time, event): the response of survfit and survdiff",
+        "nothing by itself",
+    ),
+    (
+        "survfit",
+        "survfit(Surv(time, event) ~ g, data): Kaplan-Meier curves",
+        "group sizes and the distinct event and censoring times with their counts; needs allow_event_times",
+    ),
+    (
+        "survdiff",
+        "survdiff(Surv(time, event) ~ g, data): log-rank test",
+        "as survfit",
+    ),
+    (
+        "plot",
+        "plot(fit or table, file = \"km.svg\", conf.int = FALSE, main = \"\"): drawn by your client",
+        "nothing beyond its argument",
+    ),
+    (
+        "barplot",
+        "barplot(table, file = \"bars.svg\"): drawn by your client",
+        "nothing beyond its argument",
+    ),
+    ("help", "help(\"name\"): this text", "nothing"),
+];
+
+/// The help text of `name`, or `None`.
+pub fn help(name: &str) -> Option<String> {
+    HELP.iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, usage, reveals)| format!("{usage}\nReveals: {reveals}."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_function_has_help() {
+        for f in crate::check::FUNCTIONS {
+            if !["coxph"].contains(f) {
+                assert!(help(f).is_some(), "no help for {f}");
+            }
+        }
+        assert!(help("mean").unwrap().contains("Reveals: n and the sum."));
+    }
+}
