@@ -11,8 +11,10 @@
 //! `+ ` prompt. Each line typed is kept in the history file (`$SHARESTAT_HISTORY`, else
 //! `~/.sharestat_history`). Tab completes function names, the session's variables, column
 //! names after `$` and dataset names inside `load("`. Ctrl-C clears the current input (and
-//! stops waiting for a running query); Ctrl-D, `q()` or `quit()` ends the session.
-use crate::run::{Answer, ConnArgs, Session, error_text, output_text};
+//! stops waiting for a running query); Ctrl-D, `q()` or `quit()` ends the session. A plot that
+//! an input returns is drawn into its file below the current directory (`plot written to
+//! PATH`), as `sharestat run` does.
+use crate::run::{Answer, ConnArgs, Session, error_text, print_output};
 use clap::Args;
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
@@ -386,7 +388,7 @@ pub async fn run(a: ReplArgs) -> Result<ExitCode, String> {
             Ok(Answer::Done { outputs, .. }) => {
                 let mut out = std::io::stdout().lock();
                 for o in &outputs {
-                    let _ = out.write_all(output_text(o).as_bytes());
+                    let _ = print_output(&mut out, o);
                 }
                 let _ = out.flush();
                 prelude.push_str(&input);

@@ -5,13 +5,16 @@
 //! which proposes it to the other two; every node parses and type-checks the text against its
 //! own dictionary and runs it under the strictest of the three disclosure policies. Only the
 //! printed aggregates come back: each output's R text, its JSON value and the engine's cost.
+//!
+//! Nodes write no files: an output whose value is `{"plot": {...}}` (from `plot()` or
+//! `barplot()`) is drawn here, by `sharestat-plot`, into its file below the current directory.
 use clap::Args;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sharestat_node::client::Client;
 use sharestat_node::consortium::ConsortiumFile;
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// How long one request asks the node to wait for the job to finish (the node caps it).
@@ -206,6 +209,52 @@ pub fn output_text(o: &Output) -> String {
     }
 }
 
+/// The plot description of an output whose value is `{"plot": {"file", "kind", ...}}`.
+fn plot_of(o: &Output) -> Option<&Value> {
+    let obj = o.value.as_object().filter(|m| m.len() == 1)?;
+    obj.get("plot")
+        .filter(|p| p.get("kind").is_some() && p.get("file").is_some())
+}
+
+/// Draws the plot an output describes into its file below `dir`: `None` when the output is no
+/// plot, else the file written or why it could not be drawn.
+pub fn draw_plot_in(o: &Output, dir: &Path) -> Option<Result<PathBuf, String>> {
+    let plot = plot_of(o)?;
+    Some(sharestat_plot::draw(plot, dir).map_err(|e| format!("cannot draw the plot: {e}")))
+}
+
+/// [`draw_plot_in`] the current directory.
+pub fn draw_plot(o: &Output) -> Option<Result<PathBuf, String>> {
+    plot_of(o)?;
+    match std::env::current_dir() {
+        Ok(dir) => draw_plot_in(o, &dir),
+        Err(e) => Some(Err(format!(
+            "cannot draw the plot: no current directory: {e}"
+        ))),
+    }
+}
+
+/// Prints one output as R would; a plot is drawn (see [`draw_plot`]) and reported as
+/// `plot written to PATH` instead of the node's `[plot: FILE]`, or as an error on standard
+/// error. `Ok(false)` when a plot could not be drawn.
+pub fn print_output(out: &mut impl Write, o: &Output) -> std::io::Result<bool> {
+    match draw_plot(o) {
+        None => {
+            out.write_all(output_text(o).as_bytes())?;
+            Ok(true)
+        }
+        Some(Ok(path)) => {
+            writeln!(out, "plot written to {}", path.display())?;
+            Ok(true)
+        }
+        Some(Err(e)) => {
+            out.flush()?;
+            eprint!("{}", error_text(&e));
+            Ok(false)
+        }
+    }
+}
+
 /// An error message for a person: the node's message, with `Error: ` in front unless it
 /// already starts with `error` (parse errors do), ending with a newline.
 pub fn error_text(message: &str) -> String {
@@ -229,7 +278,8 @@ fn read_script(path: &PathBuf) -> Result<String, String> {
     }
 }
 
-/// Runs the command: exit code 0 when the script ran, 1 when it was refused or failed.
+/// Runs the command: exit code 0 when the script ran, 1 when it was refused or failed or a
+/// plot could not be drawn (the other outputs are printed all the same).
 pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
     let answer = match read_script(&a.script) {
         Ok(text) => match Session::open(&a.conn) {
@@ -240,7 +290,7 @@ pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
     };
     let answer = answer.unwrap_or_else(|message| Answer::Refused { job: None, message });
     let mut out = std::io::stdout().lock();
-    let ok = matches!(answer, Answer::Done { .. });
+    let mut ok = matches!(answer, Answer::Done { .. });
     if a.json {
         let doc = match answer {
             Answer::Done {
@@ -251,7 +301,18 @@ pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
             } => json!({
                 "outputs": outputs
                     .iter()
-                    .map(|o| json!({"source": o.source, "value": o.value}))
+                    .map(|o| {
+                        let mut doc = json!({"source": o.source, "value": o.value});
+                        match draw_plot(o) {
+                            None => {}
+                            Some(Ok(path)) => doc["written"] = json!(path.display().to_string()),
+                            Some(Err(e)) => {
+                                ok = false;
+                                doc["error"] = json!(e);
+                            }
+                        }
+                        doc
+                    })
                     .collect::<Vec<_>>(),
                 "bytes_sent": bytes_sent,
                 "communication_rounds": communication_rounds,
@@ -265,8 +326,7 @@ pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
         match answer {
             Answer::Done { outputs, .. } => {
                 for o in &outputs {
-                    out.write_all(output_text(o).as_bytes())
-                        .map_err(|e| e.to_string())?;
+                    ok &= print_output(&mut out, o).map_err(|e| e.to_string())?;
                 }
             }
             Answer::Refused { message, .. } => eprint!("{}", error_text(&message)),
@@ -316,5 +376,29 @@ mod tests {
         assert_eq!(job, "ab");
         assert_eq!(output_text(&outputs[0]), "[1] 24\n");
         assert_eq!(outputs[0].value, json!(24));
+    }
+
+    fn output(value: Value) -> Output {
+        Output {
+            source: "barplot(t, file = \"t.svg\")".into(),
+            text: "[plot: t.svg]".into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn plots_are_drawn_below_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let plot = json!({"plot": {"file": "t.svg", "kind": "bar", "conf_int": false,
+                                   "main": "", "data": {"a": 5, "b": 7}}});
+        let path = draw_plot_in(&output(plot), dir.path()).unwrap().unwrap();
+        assert_eq!(path, dir.path().join("t.svg"));
+        assert!(std::fs::read_to_string(&path).unwrap().starts_with("<svg"));
+        // Not plots: a number, a table with a level called "plot".
+        assert!(draw_plot_in(&output(json!(24)), dir.path()).is_none());
+        assert!(draw_plot_in(&output(json!({"plot": 5})), dir.path()).is_none());
+        let bad = json!({"plot": {"file": "../t.svg", "kind": "bar", "data": {"a": 1}}});
+        let e = draw_plot_in(&output(bad), dir.path()).unwrap().unwrap_err();
+        assert!(e.starts_with("cannot draw the plot: ../t.svg"), "{e}");
     }
 }

@@ -3,6 +3,7 @@
 //! `sharestat run` prints R-like output and JSON, is refused for private data and by disclosure
 //! control, and `sharestat repl` is driven through a pseudo-terminal (rexpect): session state,
 //! multi-line input, tab completion, an error that leaves the session working, history, `q()`.
+//! Plots that queries return are drawn by `sharestat run` into its current directory.
 //!
 //! Everything runs in one test so that the consortium starts once (CI has two cores).
 mod common;
@@ -235,6 +236,96 @@ fn refusals_exit_1(fx: &Fixture) {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
 
+const KM: &str = "d <- rbind(load(\"munich\"), load(\"rome\"))\n\
+fit <- survfit(Surv(follow_up_months, event_death) ~ \
+ifelse(ecog_status %in% c(\"0\", \"1\"), \"ecog01\", \"ecog2\"), data = d)\n";
+
+/// `sharestat run` in `dir` (plots are written below the current directory).
+fn run_in(fx: &Fixture, dir: &Path, script: &str, extra: &[&str]) -> Output {
+    let path = dir.join("script.R");
+    std::fs::write(&path, script).unwrap();
+    Command::new(EXE)
+        .arg("run")
+        .arg("script.R")
+        .args(fx.conn())
+        .args(extra)
+        .env("SHARESTAT_TOKEN", &fx.researcher)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn plots_are_drawn_by_the_client(fx: &Fixture) {
+    let here = fx.work.join("plots");
+    std::fs::create_dir_all(&here).unwrap();
+    let script = format!("{KM}plot(fit, file = \"km.svg\", conf.int = TRUE)\n");
+    let out = run_in(fx, &here, &script, &[]);
+    ok(&out);
+    let km = here.join("km.svg");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(&format!("plot written to {}", km.display())),
+        "{stdout}"
+    );
+    let svg = std::fs::read_to_string(&km).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("km.svg is XML");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::trim))
+        .collect();
+    for t in ["ecog01", "ecog2", "Number at risk", "Survival", "Time"] {
+        assert!(texts.contains(&t), "{t}: {texts:?}");
+    }
+    let curves = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke-width") == Some("2"))
+        .filter(|n| {
+            n.attribute("points")
+                .unwrap_or_default()
+                .split_whitespace()
+                .count()
+                > 2
+        })
+        .count();
+    assert_eq!(curves, 2, "one curve per ECOG group");
+
+    // With --json the file is written too, and named next to the value; a plot that cannot
+    // be written is an error for its output alone, and the exit code is 1.
+    let script = format!(
+        "{KM}barplot(table(d$gender), file = \"gender.png\")\n\
+         plot(fit, file = \"no/such/dir/km.svg\")\nlength(d$age)\n"
+    );
+    let out = run_in(fx, &here, &script, &["--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let outputs = doc["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 3, "{doc}");
+    let png = here.join("gender.png");
+    assert_eq!(outputs[0]["written"], png.display().to_string(), "{doc}");
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    assert!(
+        outputs[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot draw the plot"),
+        "{doc}"
+    );
+    assert_eq!(outputs[2]["value"].as_f64(), Some(48.0), "{doc}");
+    let out = run_in(fx, &here, &script, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("[1] 48"),
+        "{}",
+        text(&out.stdout)
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("Error: cannot draw the plot: ") && stderr.contains("no/such/dir/km.svg"),
+        "{stderr}"
+    );
+}
+
 fn repl_session(fx: &Fixture) {
     let history = fx.work.join("history");
     let mut cmd = Command::new(EXE);
@@ -334,5 +425,6 @@ async fn researchers_run_scripts_and_a_repl() {
     };
     scripts_print_like_rscript(&fx);
     refusals_exit_1(&fx);
+    plots_are_drawn_by_the_client(&fx);
     repl_session(&fx);
 }

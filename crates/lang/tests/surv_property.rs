@@ -180,3 +180,21 @@ fn many_tied_event_times() {
         assert!((row["surv"].as_f64().unwrap() - s).abs() < 1e-12);
     }
 }
+
+#[test]
+fn large_inputs_take_the_parallel_paths() {
+    // More rows than the engine's parallel threshold (16384).
+    let rows: Vec<(i64, bool, usize)> = (0..20_000i64)
+        .map(|i| (i % 97, i % 3 != 0, (i % 2) as usize))
+        .collect();
+    let lr = run(
+        &rows,
+        "d <- load(\"x\")\nsurvdiff(Surv(t, ev) ~ g, data = d)",
+    );
+    let want = logrank(&rows);
+    let got = lr["chisq"].as_f64().unwrap();
+    assert!(
+        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+        "{got} vs {want}"
+    );
+}

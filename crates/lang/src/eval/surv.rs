@@ -2,8 +2,8 @@
 //! `survdiff(...)` (log-rank), matching R's `survival` package.
 //!
 //! Securely: rows used (selected, time, event and group present) get the composite key
-//! `group · 2^32 + time · 2 + event` (unused rows a key past every other); the keys are sorted
-//! obliviously (shuffle, then sort: the order no longer links to a row) and the first `n` opened.
+//! `group · 2^32 + time · 2 + event` (unused rows a marker value); the keys are shuffled with
+//! the resharing shuffle (the order no longer links to a row) and opened.
 //! **Reveals** the group sizes (each must pass `min_cell` first) and the multiset of
 //! `(group, time, event)`: the distinct event and censoring times with their counts, which is
 //! what a Kaplan-Meier table shows (and what the pilot revealed). The study policy must allow
@@ -198,9 +198,15 @@ impl Evaluator<'_> {
             .add(&event.data)
             .add_const(me, BIG.wrapping_neg());
         let key = self.p.mul(&m, &key)?.add_const(me, BIG);
-        let n = self.p.reveal(&m.sum())?[0] as usize;
-        let (sorted, _) = self.p.sort(&key, &[], 40)?;
-        let opened = self.p.reveal(&sorted.slice(0..n))?;
+        // A secret shuffle unlinks the keys from the rows; opening them all then shows the
+        // multiset and nothing else (unused rows show as BIG: their number is N − n).
+        let shuffled = self.p.shuffle(&[&key])?;
+        let opened: Vec<u64> = self
+            .p
+            .reveal(&shuffled[0])?
+            .into_iter()
+            .filter(|&k| k != BIG)
+            .collect();
         let unit = 10f64.powi(scale as i32);
         let obs = opened
             .iter()
