@@ -117,6 +117,12 @@ pub const FUNCTIONS: &[&str] = &[
     "cor.test",
 ];
 
+/// The parameter names of function `name` and whether it takes `...` (for the evaluator's
+/// argument matching).
+pub fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
+    signature(name).map(|s| (s.params, s.dots.is_some()))
+}
+
 /// Arguments matched to a signature: one slot per parameter, then `...`.
 struct Bound<'e> {
     slots: Vec<Option<&'e Expr>>,

@@ -38,7 +38,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sharestat_dict::{ColumnType, Dictionary};
 
-pub use call::FUNCTIONS;
+pub use call::{FUNCTIONS, params};
 pub use error::{TypeError, TypeErrorKind};
 
 use crate::ast::{Program, StmtKind};

@@ -39,48 +39,13 @@ pub(crate) fn bind<'e>(params: &[&str], args: &'e [Arg], dots: bool) -> Args<'e>
     Args { slots, dots: out }
 }
 
-/// Parameters of the functions handled here and in `agg.rs` (`...` marked by `true`).
+/// Parameters of the functions the evaluator runs (`...` marked by `true`): the checker's
+/// signatures, except for what is not implemented yet.
 fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
-    Some(match name {
-        "load" => (&["study", "name"], false),
-        "c" | "rbind" => (&[], true),
-        "subset" => (&["x", "subset"], false),
-        "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
-            (&["x"], false)
-        }
-        "summary" => (&["object", "times"], false),
-        "ifelse" => (&["test", "yes", "no"], false),
-        "cut" => (&["x", "breaks", "labels", "right", "include.lowest"], false),
-        "mean" | "var" | "sd" | "median" => (&["x", "na.rm"], false),
-        "sum" | "min" | "max" | "range" => (&["na.rm"], true),
-        "quantile" => (&["x", "probs", "na.rm", "type"], false),
-        "table" => (&["useNA"], true),
-        "cor" => (&["x", "y", "use", "method"], false),
-        "t.test" | "chisq.test" | "fisher.test" | "cor.test" | "wilcox.test" => (
-            &[
-                "x",
-                "y",
-                "data",
-                "alternative",
-                "mu",
-                "paired",
-                "var.equal",
-                "conf.level",
-                "exact",
-                "correct",
-                "method",
-                "simulate.p.value",
-            ],
-            false,
-        ),
-        "help" => (&["topic"], false),
-        "plot" | "barplot" => (&["x", "file", "conf.int", "main", "xlab", "ylab"], false),
-        "lm" | "survfit" | "survdiff" => (
-            &["formula", "data", "subset", "weights", "na.action"],
-            false,
-        ),
-        _ => return None,
-    })
+    match name {
+        "coxph" | "Surv" => None,
+        _ => crate::check::params(name),
+    }
 }
 
 impl Evaluator<'_> {
