@@ -100,6 +100,10 @@ fn synthetic(dir: &Path, rows: usize) -> (String, std::path::PathBuf) {
 
 #[tokio::main]
 async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let rows = arg("--rows", 1_000_000);
     let reps = arg("--reps", 20);
     let tmp = tempfile::tempdir().expect("temporary directory");

@@ -221,6 +221,13 @@ impl Mesh {
         self.inner.close_job(job, None);
     }
 
+    /// Forgets that job `job` was closed, so that messages for it are kept again: for a job
+    /// whose proposal was withdrawn and is made again under the same id. Without this, the
+    /// peers' first messages of the renewed job could be dropped before it starts here.
+    pub fn reopen_job(&self, job: u64) {
+        self.inner.lock().reopen(job);
+    }
+
     /// Stops the accept loop (freeing the listening port), the dialers and all connection
     /// tasks, closes the links (with TLS close_notify where possible), and fails open jobs and
     /// pending calls. Idempotent.

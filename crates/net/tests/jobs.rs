@@ -107,3 +107,28 @@ async fn early_messages_are_buffered_and_closed_jobs_ignore_late_ones() {
         m.shutdown().await;
     }
 }
+
+/// A proposal withdrawn and made again under the same id (a busy study): the job was closed
+/// here, and the peers' first messages of the renewed job must not be dropped once it is
+/// reopened, even if they arrive before this party starts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reopened_job_keeps_early_messages() {
+    let c = cluster().await;
+    all_connected(&c.meshes).await;
+    c.meshes[2].close_job(9);
+    c.meshes[2].reopen_job(9);
+    let mut t0 = c.meshes[0].job_transport(9);
+    t0.send(party(2), b"first".to_vec()).unwrap();
+    c.meshes[0]
+        .call(party(2), b"sync".to_vec(), CONNECT)
+        .await
+        .unwrap();
+    let m2 = c.meshes[2].clone();
+    let got = tokio::task::spawn_blocking(move || m2.job_transport(9).recv(party(0)))
+        .await
+        .unwrap();
+    assert_eq!(got.unwrap(), b"first");
+    for m in &c.meshes {
+        m.shutdown().await;
+    }
+}

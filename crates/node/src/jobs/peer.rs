@@ -379,6 +379,11 @@ fn accept(
         )));
     }
     // Submission records are written without waiting for the disk (see `jobs::submit`).
+    if retry {
+        // The withdrawn proposal closed the job's engine session here; accept its messages
+        // again before the other nodes start sending.
+        state.mesh().reopen_job(job);
+    }
     let stored = sharestat_store::deferred(|| {
         if retry {
             state
