@@ -102,7 +102,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "table(x), table(x, y), useNA = \"no\"/\"ifany\"/\"always\"",
         "the counts, each 0 or >= min_cell",
     ),
-    ("cor", "cor(x, y): Pearson", "n, Σx, Σy, Σx², Σy², Σxy"),
+    (
+        "cor",
+        "cor(x, y, method = \"pearson\"): Pearson, or Spearman (midranks; up to 3000 rows)",
+        "n, Σx, Σy, Σx², Σy², Σxy (of the ranks, for Spearman)",
+    ),
     (
         "t.test",
         "t.test(y ~ g, data), t.test(x, y), t.test(x, mu = m); var.equal = TRUE for Student",

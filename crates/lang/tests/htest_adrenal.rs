@@ -132,3 +132,48 @@ fn wilcoxon_matches_r() {
         "wilcoxon p (formula)",
     );
 }
+
+#[test]
+fn spearman_correlation_matches_r() {
+    let fx = Fixture::open();
+    let r = fx.json(&format!(
+        "{D}cor(d$gtv_cc, d$ptv_cc, method = \"spearman\")"
+    ));
+    close(
+        num(&r),
+        num(&fx.expected["cor_gtv_ptv"]["spearman"]),
+        "spearman",
+    );
+    // Many ties (ptv_margin_mm takes few values): against midranks computed here.
+    let t = fx.json(&format!(
+        "{D}cor(d$ptv_margin_mm, d$age, method = \"spearman\")"
+    ));
+    let col = |name: &str| -> Vec<f64> {
+        fx.sites
+            .iter()
+            .flat_map(|s| {
+                let i = s.columns.iter().position(|c| c.name == name).unwrap();
+                s.data[i]
+                    .iter()
+                    .map(|&v| v as i64 as f64)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let ranks = |v: &[f64]| -> Vec<f64> {
+        v.iter()
+            .map(|x| {
+                let less = v.iter().filter(|y| *y < x).count() as f64;
+                let same = v.iter().filter(|y| *y == x).count() as f64;
+                less + (same + 1.0) / 2.0
+            })
+            .collect()
+    };
+    let (a, b) = (ranks(&col("ptv_margin_mm")), ranks(&col("age")));
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (ma, mb) = (mean(&a), mean(&b));
+    let cov: f64 = a.iter().zip(&b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+    close(num(&t), cov / (va * vb).sqrt(), "spearman with ties");
+}

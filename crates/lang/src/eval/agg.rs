@@ -121,6 +121,20 @@ impl Evaluator<'_> {
                     None => false,
                     Some(v) => matches!(&v.kind, ExprKind::Str(s) if s.contains("complete")),
                 };
+                let spearman = match a.slots[3] {
+                    None => false,
+                    Some(v) => match &v.kind {
+                        ExprKind::Str(s) if s == "spearman" => true,
+                        ExprKind::Str(s) if s == "pearson" => false,
+                        _ => return Err(EvalError::at(v, "method is \"pearson\" or \"spearman\"")),
+                    },
+                };
+                if spearman {
+                    return Ok(Value::Pub(match self.spearman(e, x, y, complete)? {
+                        Some((_, r)) => Public::num(r),
+                        None => Public::nums([None]),
+                    }));
+                }
                 self.cor(e, x, y, complete)
             }
             _ => {

@@ -33,6 +33,7 @@ mod public;
 pub mod render;
 pub mod render_stats;
 pub mod render_surv;
+mod spearman;
 pub mod surv;
 mod tables;
 pub mod value;
