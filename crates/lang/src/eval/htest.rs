@@ -484,3 +484,40 @@ fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
         estimate: vec![("odds ratio".into(), or)],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: usize, cols: usize, counts: &[u64]) -> Table {
+        let names = |n: usize| (0..n).map(|i| i.to_string()).collect();
+        Table {
+            dims: vec![(String::new(), names(rows)), (String::new(), names(cols))],
+            counts: counts.to_vec(),
+        }
+    }
+
+    #[test]
+    fn r_documentation_examples() {
+        // ?chisq.test: M <- as.table(rbind(c(762, 327, 468), c(484, 239, 477)))
+        // X-squared = 30.07, df = 2, p-value = 2.954e-07
+        let t = chisq_test(
+            &table(2, 3, &[762, 327, 468, 484, 239, 477]),
+            true,
+            String::new(),
+        );
+        assert_eq!(format!("{:.2}", t.statistic.unwrap().1), "30.07");
+        assert!((t.p_value - 2.954e-07).abs() < 0.001e-07);
+        // ?fisher.test: TeaTasting, p-value = 0.4857, odds ratio 6.408309
+        let e = crate::parse_expr("x").unwrap();
+        let f = fisher_test(&e, &table(2, 2, &[3, 1, 1, 3]), String::new()).unwrap();
+        assert!((f.p_value - 0.4857).abs() < 0.00005);
+        // R finds the conditional MLE with uniroot's default tolerance; ours is the exact root
+        // (6.4083197), within 2e-6 relative of R's printed 6.408309.
+        assert!(
+            (f.estimate[0].1 / 6.408309 - 1.0).abs() < 1e-5,
+            "{}",
+            f.estimate[0].1
+        );
+    }
+}
