@@ -72,10 +72,9 @@ impl Evaluator<'_> {
         }
         let used = self.and_mask(sel.clone(), present)?;
         let m = self.mask_or_ones(&used, x.len());
-        let (sx, sy) = (super::agg::scale(&x), super::agg::scale(&y));
-        let (s, t) = (sx.max(sy), sx.max(sy));
-        let rx = self.double_ranks(&super::ops::rescale(&x.data, sx, s), &m)?;
-        let ry = self.double_ranks(&super::ops::rescale(&y.data, sy, t), &m)?;
+        // Ranks compare a vector with itself only: its own encoding scale is fine.
+        let rx = self.double_ranks(&x.data, &m)?;
+        let ry = self.double_ranks(&y.data, &m)?;
         let as_vec = |data: AShares| PrivVec {
             kind: Kind::Num { scale: 0 },
             data,
