@@ -421,6 +421,41 @@ fn chisq_test(t: &Table, correct: bool, data: String) -> HTest {
     }
 }
 
+/// The odds ratio at which `P(X >= a)` (`upper`) or `P(X <= a)` equals `alpha` under the
+/// noncentral hypergeometric distribution whose central log-probabilities on `lo, lo + 1, ...`
+/// are `logs` (R's `ncp.L` / `ncp.U`), by bisection on the log odds ratio.
+fn or_limit(logs: &[f64], lo: u64, a: u64, upper: bool, alpha: f64) -> f64 {
+    let tail = |log_psi: f64| -> f64 {
+        let w: Vec<f64> = logs
+            .iter()
+            .enumerate()
+            .map(|(i, l)| l + (lo + i as u64) as f64 * log_psi)
+            .collect();
+        let top = w.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let (mut part, mut all) = (0.0, 0.0);
+        for (i, wi) in w.iter().enumerate() {
+            let v = (wi - top).exp();
+            let x = lo + i as u64;
+            if (upper && x >= a) || (!upper && x <= a) {
+                part += v;
+            }
+            all += v;
+        }
+        part / all
+    };
+    // P(X >= a) grows with the odds ratio, P(X <= a) falls.
+    let (mut l, mut h) = (-50.0f64, 50.0f64);
+    for _ in 0..200 {
+        let mid = (l + h) / 2.0;
+        if (tail(mid) < alpha) == upper {
+            l = mid
+        } else {
+            h = mid
+        }
+    }
+    ((l + h) / 2.0).exp()
+}
+
 fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
     if t.dims[0].1.len() != 2 || t.dims[1].1.len() != 2 {
         return Err(EvalError::at(e, "fisher.test() here takes a 2x2 table"));
@@ -473,6 +508,17 @@ fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
         }
         ((l + h) / 2.0).exp()
     };
+    // 95% interval as R: the odds ratios at which P(X >= a) and P(X <= a) are 2.5%.
+    let lower = if a == lo {
+        0.0
+    } else {
+        or_limit(&logs, lo, a, true, 0.025)
+    };
+    let upper = if a == hi {
+        f64::INFINITY
+    } else {
+        or_limit(&logs, lo, a, false, 0.025)
+    };
     Ok(HTest {
         method: "Fisher's Exact Test for Count Data".into(),
         data_name: data,
@@ -480,7 +526,7 @@ fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
         parameter: Vec::new(),
         p_value: p,
         alternative: "true odds ratio is not equal to 1".into(),
-        conf_int: None,
+        conf_int: Some((lower, upper, 0.95)),
         estimate: vec![("odds ratio".into(), or)],
     })
 }
@@ -519,5 +565,16 @@ mod tests {
             "{}",
             f.estimate[0].1
         );
+        // fisher.test(TeaTasting, alternative = "greater"): 95% interval 0.3135693 to Inf, the
+        // odds ratio where P(X >= 3) = 0.05 (the two-sided interval uses 0.025 at each end).
+        let logs: Vec<f64> = [1.0f64, 16.0, 36.0, 16.0, 1.0]
+            .iter()
+            .map(|c| (c / 70.0).ln())
+            .collect();
+        let lower = or_limit(&logs, 0, 3, true, 0.05);
+        // (R stops uniroot at its default tolerance: agreement to about 1e-5.)
+        assert!((lower / 0.3135693 - 1.0).abs() < 1e-4, "{lower}");
+        let (lo, hi, _) = f.conf_int.unwrap();
+        assert!(lo < lower && hi > 6.4, "{lo} {hi}");
     }
 }
