@@ -421,39 +421,45 @@ fn chisq_test(t: &Table, correct: bool, data: String) -> HTest {
     }
 }
 
-/// The odds ratio at which `P(X >= a)` (`upper`) or `P(X <= a)` equals `alpha` under the
-/// noncentral hypergeometric distribution whose central log-probabilities on `lo, lo + 1, ...`
-/// are `logs` (R's `ncp.L` / `ncp.U`), by bisection on the log odds ratio.
-fn or_limit(logs: &[f64], lo: u64, a: u64, upper: bool, alpha: f64) -> f64 {
-    let tail = |log_psi: f64| -> f64 {
-        let w: Vec<f64> = logs
-            .iter()
-            .enumerate()
-            .map(|(i, l)| l + (lo + i as u64) as f64 * log_psi)
-            .collect();
-        let top = w.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        let (mut part, mut all) = (0.0, 0.0);
-        for (i, wi) in w.iter().enumerate() {
-            let v = (wi - top).exp();
-            let x = lo + i as u64;
-            if (upper && x >= a) || (!upper && x <= a) {
-                part += v;
-            }
-            all += v;
-        }
-        part / all
-    };
-    // P(X >= a) grows with the odds ratio, P(X <= a) falls.
+/// The noncentral hypergeometric distribution on `lo, lo + 1, ...` at log odds ratio
+/// `log_psi`, from the central log-probabilities `logs`: `(x, probability)` pairs.
+fn noncentral(logs: &[f64], lo: u64, log_psi: f64) -> Vec<(u64, f64)> {
+    let w: Vec<f64> = logs
+        .iter()
+        .enumerate()
+        .map(|(i, l)| l + (lo + i as u64) as f64 * log_psi)
+        .collect();
+    let top = w.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let v: Vec<f64> = w.iter().map(|wi| (wi - top).exp()).collect();
+    let all: f64 = v.iter().sum();
+    v.iter()
+        .enumerate()
+        .map(|(i, vi)| (lo + i as u64, vi / all))
+        .collect()
+}
+
+/// The odds ratio found by bisection on its log in `[-50, 50]`; `above(mid)` says whether the
+/// answer lies above `mid` (R uses `uniroot`).
+fn solve_odds_ratio(above: impl Fn(f64) -> bool) -> f64 {
     let (mut l, mut h) = (-50.0f64, 50.0f64);
     for _ in 0..200 {
         let mid = (l + h) / 2.0;
-        if (tail(mid) < alpha) == upper {
-            l = mid
-        } else {
-            h = mid
-        }
+        if above(mid) { l = mid } else { h = mid }
     }
     ((l + h) / 2.0).exp()
+}
+
+/// The odds ratio at which `P(X >= a)` (`upper`) or `P(X <= a)` equals `alpha` (R's `ncp.L` /
+/// `ncp.U`): `P(X >= a)` grows with the odds ratio, `P(X <= a)` falls.
+fn or_limit(logs: &[f64], lo: u64, a: u64, upper: bool, alpha: f64) -> f64 {
+    solve_odds_ratio(|log_psi| {
+        let tail: f64 = noncentral(logs, lo, log_psi)
+            .into_iter()
+            .filter(|&(x, _)| if upper { x >= a } else { x <= a })
+            .map(|(_, p)| p)
+            .sum();
+        (tail < alpha) == upper
+    })
 }
 
 fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
@@ -477,36 +483,18 @@ fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
         .sum::<f64>()
         .min(1.0);
     // Conditional maximum likelihood odds ratio: E[X; psi] = a (noncentral hypergeometric).
-    let mean = |log_psi: f64| -> f64 {
-        let w: Vec<f64> = logs
-            .iter()
-            .enumerate()
-            .map(|(i, l)| l + (lo + i as u64) as f64 * log_psi)
-            .collect();
-        let top = w.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-        let (mut num, mut den) = (0.0, 0.0);
-        for (i, wi) in w.iter().enumerate() {
-            let v = (wi - top).exp();
-            num += (lo + i as u64) as f64 * v;
-            den += v;
-        }
-        num / den
-    };
     let or = if a == lo {
         0.0
     } else if a == hi {
         f64::INFINITY
     } else {
-        let (mut l, mut h) = (-50.0f64, 50.0f64);
-        for _ in 0..200 {
-            let mid = (l + h) / 2.0;
-            if mean(mid) < a as f64 {
-                l = mid
-            } else {
-                h = mid
-            }
-        }
-        ((l + h) / 2.0).exp()
+        solve_odds_ratio(|log_psi| {
+            let mean: f64 = noncentral(&logs, lo, log_psi)
+                .into_iter()
+                .map(|(x, p)| x as f64 * p)
+                .sum();
+            mean < a as f64
+        })
     };
     // 95% interval as R: the odds ratios at which P(X >= a) and P(X <= a) are 2.5%.
     let lower = if a == lo {
