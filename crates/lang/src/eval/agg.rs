@@ -357,12 +357,7 @@ impl Evaluator<'_> {
         y: Value,
         complete: bool,
     ) -> Result<Option<(u64, f64)>> {
-        let (Value::Vec(x), Value::Vec(y)) = (x, y) else {
-            return Err(EvalError::at(e, "cor(x, y) of two private numeric vectors"));
-        };
-        if x.len() != y.len() {
-            return Err(EvalError::at(e, "incompatible dimensions"));
-        }
+        let (x, y) = private_pair(e, x, y)?;
         let sel = self.and_mask(x.sel.clone(), y.sel.clone())?;
         let present = self.and_mask(x.present.clone(), y.present.clone())?;
         let joint = PrivVec {
@@ -419,6 +414,17 @@ impl Evaluator<'_> {
         self.check_cells(e, &n, &["rows".to_owned()])?;
         Ok(Value::Pub(Public::num(self.p.reveal(&n)?[0] as f64)))
     }
+}
+
+/// Two private vectors of the same length (the operands of `cor`).
+pub(crate) fn private_pair(e: &Expr, x: Value, y: Value) -> Result<(PrivVec, PrivVec)> {
+    let (Value::Vec(x), Value::Vec(y)) = (x, y) else {
+        return Err(EvalError::at(e, "cor(x, y) of two private numeric vectors"));
+    };
+    if x.len() != y.len() {
+        return Err(EvalError::at(e, "incompatible dimensions"));
+    }
+    Ok((x, y))
 }
 
 pub(crate) fn scale(v: &PrivVec) -> u32 {

@@ -8,6 +8,7 @@
 //! **Reveals** what `cor` reveals, of the ranks: `n`, `Σr`, `Σs`, `Σr²`, `Σs²`, `Σrs`.
 //! Cost: `2n²` comparisons (48-bit), so it is limited to [`MAX_ROWS`] rows; a sort-based
 //! version for large data is future work.
+use super::agg::private_pair;
 use super::ops::CMP_BITS;
 use super::value::{Kind, PrivVec, Value};
 use super::{EvalError, Evaluator, Result};
@@ -45,12 +46,7 @@ impl Evaluator<'_> {
         y: Value,
         complete: bool,
     ) -> Result<Option<(u64, f64)>> {
-        let (Value::Vec(x), Value::Vec(y)) = (x, y) else {
-            return Err(EvalError::at(e, "cor(x, y) of two private numeric vectors"));
-        };
-        if x.len() != y.len() {
-            return Err(EvalError::at(e, "incompatible dimensions"));
-        }
+        let (x, y) = private_pair(e, x, y)?;
         if x.len() > MAX_ROWS {
             return Err(EvalError::at(
                 e,
