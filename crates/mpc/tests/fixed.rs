@@ -83,3 +83,68 @@ fn reciprocal_at_domain_edges() {
         assert!((r - want).abs() <= tol, "1/{x} = {want} got {r}");
     }
 }
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    /// ln and the reciprocal from one decomposition, within a few units in the last place.
+    #[test]
+    fn logarithm(x in prop::collection::vec(
+            prop_oneof![1e-4f64..1.0, 1.0f64..100.0, 100.0f64..2.0e6], 1..40), seed: u8) {
+        let f = FRAC_BITS;
+        let ex: Vec<u64> = x.iter().map(|&v| encode(v, f)).collect();
+        let got = eval(seed, std::slice::from_ref(&ex), |p, s| {
+            let (r, l) = p.recip_ln(&s[0], f)?;
+            Ok(AShares::concat(&[&r, &l]))
+        });
+        let n = x.len();
+        let tol = 2f64.powi(-(f as i32 - 4));
+        for i in 0..n {
+            let xv = decode(ex[i], f);
+            let l = decode(got[n + i], f);
+            prop_assert!((l - xv.ln()).abs() <= tol, "ln {} = {} got {}", xv, xv.ln(), l);
+            let r = decode(got[i], f);
+            prop_assert!((r - 1.0 / xv).abs() <= tol * (1.0 / xv).max(1.0), "1/{} got {}", xv, r);
+        }
+    }
+
+    /// trunc_unbiased with per-element shifts rounds down or up.
+    #[test]
+    fn unbiased_truncation_rounds_down_or_up(x in signed_vec(60, 1..100), seed: u8) {
+        let d: Vec<u32> = (0..x.len()).map(|i| 1 + (i as u32 * 7) % 40).collect();
+        let got = eval(seed, std::slice::from_ref(&x), |p, s| p.trunc_unbiased(&s[0], &d));
+        for (i, &v) in x.iter().enumerate() {
+            let floor = (v as i64) >> d[i];
+            let g = got[i] as i64;
+            prop_assert!(g == floor || g == floor + 1, "x {} d {} got {}", v as i64, d[i], g);
+        }
+    }
+}
+
+/// Sums of many unbiased truncations do not drift (floor truncation loses about one unit
+/// per term; the unbiased one keeps the sum within a few standard deviations).
+#[test]
+fn unbiased_truncation_has_no_drift() {
+    let n = 20_000usize;
+    let d = 12u32;
+    let x: Vec<u64> = (0..n as u64)
+        .map(|i| (i.wrapping_mul(0x9E37_79B9) % (1 << 30)) as i64 as u64)
+        .collect();
+    let exact: f64 = x.iter().map(|&v| v as i64 as f64 / 4096.0).sum();
+    let got = eval(9, std::slice::from_ref(&x), |p, s| {
+        p.trunc_unbiased(&s[0], &vec![d; n])
+    });
+    let floor_got = eval(9, std::slice::from_ref(&x), |p, s| p.trunc(&s[0], d));
+    let sum = |v: &[u64]| v.iter().map(|&g| g as i64 as f64).sum::<f64>();
+    // Stochastic rounding: standard deviation at most sqrt(n)/2 = 71.
+    assert!(
+        (sum(&got) - exact).abs() < 400.0,
+        "unbiased drift {}",
+        sum(&got) - exact
+    );
+    assert!(
+        exact - sum(&floor_got) > 0.5 * n as f64,
+        "floor drift {}",
+        exact - sum(&floor_got)
+    );
+}

@@ -8,19 +8,23 @@
 //! after the aggregates are revealed, as the design brief asks.
 //!
 //! - [`column`]: a shared column with its presence mask and decimal scale.
+//! - [`cox`]: Cox regression (Efron or Breslow ties) by Newton-Raphson on secure score sums.
 //! - [`summary`]: count, sum, mean, variance, standard deviation.
 //! - [`order`]: quantiles (R type 7), median, min and max, by secure selection.
 //! - [`freq`]: frequency tables of one-hot encoded categorical columns.
 //! - [`distinct`]: frequency tables of numeric columns (distinct values), small cells refused.
 //! - [`rank`]: the Wilcoxon rank-sum statistic with ties, from an oblivious sort and scans.
 //! - [`round`]: `floor` of private decimals (exact division by `10^s`).
+//! - [`linalg`]: inverse of small matrices (public model fitting).
 //! - [`disclose`]: secure disclosure-control tests that reveal only pass/fail bits.
 #![forbid(unsafe_code)]
 
 pub mod column;
+pub mod cox;
 pub mod disclose;
 pub mod distinct;
 pub mod freq;
+pub mod linalg;
 pub mod order;
 pub mod rank;
 pub mod round;

@@ -67,7 +67,11 @@ fn signature(name: &str) -> Option<Sig> {
         "Surv" => sig(&["time", "event"], 2),
         "help" => sig(&["topic"], 1),
         "plot" | "barplot" => sig(&["x", "file", "conf.int", "main", "xlab", "ylab"], 1),
-        "survfit" | "survdiff" | "coxph" | "lm" => sig(MODEL, 1),
+        "survfit" | "survdiff" | "lm" => sig(MODEL, 1),
+        "coxph" => sig(
+            &["formula", "data", "ties", "subset", "weights", "na.action"],
+            1,
+        ),
         "fisher.test" | "chisq.test" | "t.test" | "wilcox.test" | "cor.test" => sig(TEST2, 1),
         _ => return None,
     })

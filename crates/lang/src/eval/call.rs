@@ -40,10 +40,10 @@ pub(crate) fn bind<'e>(params: &[&str], args: &'e [Arg], dots: bool) -> Args<'e>
 }
 
 /// Parameters of the functions the evaluator runs (`...` marked by `true`): the checker's
-/// signatures, except for what is not implemented yet.
+/// signatures, except for `Surv`, which only appears inside formulas.
 fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
     match name {
-        "coxph" | "Surv" => None,
+        "Surv" => None,
         _ => crate::check::params(name),
     }
 }
@@ -236,6 +236,7 @@ impl Evaluator<'_> {
             }
             "lm" => self.lm(e, &a, scope),
             "survfit" | "survdiff" => self.survival(e, name, &a, scope),
+            "coxph" => self.coxph(e, &a, scope),
             "help" => {
                 let topic = arg(0)?;
                 let name = match &topic.kind {

@@ -23,6 +23,7 @@
 //! checks), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs` (survival).
 mod agg;
 mod call;
+mod cox;
 mod cut;
 pub mod disclose;
 mod expr;
@@ -31,6 +32,7 @@ mod model;
 mod ops;
 mod public;
 pub mod render;
+pub mod render_cox;
 pub mod render_stats;
 pub mod render_surv;
 mod spearman;

@@ -16,7 +16,7 @@ use crate::ast::{BinOp, Expr, ExprKind};
 use sharestat_mpc::AShares;
 
 /// The terms of `a + b + c`.
-fn terms(e: &Expr) -> Vec<&Expr> {
+pub(crate) fn terms(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
         ExprKind::Binary {
             op: BinOp::Add,
@@ -31,42 +31,7 @@ fn terms(e: &Expr) -> Vec<&Expr> {
     }
 }
 
-/// Inverts a small symmetric positive definite matrix (Gauss-Jordan with pivoting).
-pub(crate) fn invert(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
-    let k = a.len();
-    let mut m: Vec<Vec<f64>> = a
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut row = r.clone();
-            row.extend((0..k).map(|j| f64::from(u8::from(i == j))));
-            row
-        })
-        .collect();
-    for c in 0..k {
-        let p = (c..k).max_by(|&x, &y| m[x][c].abs().total_cmp(&m[y][c].abs()))?;
-        if m[p][c].abs() < 1e-12 * m[p][c].abs().max(1.0) || m[p][c] == 0.0 {
-            return None;
-        }
-        m.swap(c, p);
-        let d = m[c][c];
-        for v in m[c].iter_mut() {
-            *v /= d;
-        }
-        for r in 0..k {
-            if r != c {
-                let f = m[r][c];
-                if f != 0.0 {
-                    let pivot = m[c].clone();
-                    for (v, pv) in m[r].iter_mut().zip(pivot) {
-                        *v -= f * pv;
-                    }
-                }
-            }
-        }
-    }
-    Some(m.into_iter().map(|r| r[k..].to_vec()).collect())
-}
+pub(crate) use sharestat_stats::linalg::invert;
 
 impl Evaluator<'_> {
     pub(crate) fn lm(

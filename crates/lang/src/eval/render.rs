@@ -38,6 +38,7 @@ pub fn render(v: &Public) -> String {
         Public::Model(m) => super::render_stats::render_model(m),
         Public::Surv(f) => super::render_surv::render_fit(f),
         Public::LogRank(l) => super::render_surv::render_logrank(l),
+        Public::Cox(c) => super::render_cox::render_cox(c),
         Public::Plot { file, .. } => format!("[plot: {file}]\n"),
         Public::Frame { labels, columns } => frame(labels, columns),
     }
@@ -235,6 +236,7 @@ pub fn to_json(v: &Public) -> Json {
         Public::Model(m) => super::render_stats::model_json(m),
         Public::Surv(f) => super::render_surv::fit_json(f),
         Public::LogRank(l) => super::render_surv::logrank_json(l),
+        Public::Cox(c) => super::render_cox::cox_json(c),
         Public::Frame { labels, columns } => {
             let mut m = serde_json::Map::new();
             if let Some((name, l)) = labels {

@@ -8,7 +8,7 @@ fn opt(v: Option<f64>) -> String {
     v.map_or("NA".into(), |x| signif(x, 4))
 }
 
-fn columns(rows: &[Vec<String>]) -> String {
+pub(crate) fn columns(rows: &[Vec<String>]) -> String {
     let w: Vec<usize> = (0..rows[0].len())
         .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
         .collect();

@@ -190,6 +190,8 @@ pub enum Public {
     Surv(Box<super::surv::SurvFit>),
     /// A log-rank test (R's `survdiff`).
     LogRank(Box<super::surv::LogRank>),
+    /// A Cox model (R's `coxph`).
+    Cox(Box<super::cox::CoxModel>),
     /// A table of numbers by column (`summary(fit, times = ...)`), with an optional first
     /// column of labels.
     Frame {
@@ -244,6 +246,7 @@ impl Public {
             | Public::Model(_)
             | Public::Surv(_)
             | Public::LogRank(_)
+            | Public::Cox(_)
             | Public::Plot { .. } => 1,
             Public::Frame { columns, .. } => columns.first().map_or(0, |c| c.1.len()),
         }

@@ -13,6 +13,12 @@
 //! holds one term of a 3-out-of-3 sharing, which is reshared. Result: `floor(x / 2^d) - ε`,
 //! error at most one unit, **no failure probability** for `|x| < 2^62`.
 //!
+//! **Unbiased rounding.** With `a` uniformly random (a fresh sharing), `ε = 1` exactly when the
+//! low `d` bits of `a` and `b` carry, which happens with probability `1 - (x mod 2^d + 1) / 2^d`;
+//! so `E[trunc(x)] = x / 2^d - 1 + 2^-d`. Adding one unit `2^d` first gives a stochastic
+//! rounding with mean `x / 2^d + 2^-d`: [`trunc_unbiased`](Party::trunc_unbiased), used where
+//! millions of truncated terms are summed (the Cox model's risk-set sums).
+//!
 //! **Reciprocal** `1/x` for `0 < x < 2^(K+1-f)`, `K = 60 - f` (2^21 for `f = 20`), 47 rounds:
 //! bit-decompose `x`, prefix-OR to find its leading bit `p`, build `C = 2^(K-p)` by a bit
 //! reversal (local) and B2A, normalise `m = x C 2^-(K-f+1) ∈ [0.5, 1)`, run three Newton steps
@@ -23,17 +29,39 @@
 //! **Division** `a / b = a * (1/b)` adds one truncation.
 use crate::error::{MpcError, same_len};
 use crate::party::{Party, PartyId};
-use crate::share::AShares;
+use crate::share::{AShares, BShares};
+
+/// `x = m 2^(p + 1 - f)` with `m` in `[0.5, 1)`: the normalisation shared by the reciprocal
+/// and the logarithm.
+pub(crate) struct Normalized {
+    /// The mantissa `m` (fixed point, `f` bits).
+    pub m: AShares,
+    /// `C = 2^(K - p)`, arithmetic.
+    pub c: AShares,
+    /// `K - f + 1`: `m = x C 2^-shift`.
+    pub shift: u32,
+    /// Boolean one-hot word with bit `p` set.
+    pub onehot: BShares,
+}
 
 impl Party {
     /// `floor(x / 2^d)` or one less, for `|x| < 2^62` and `1 <= d <= 62`.
     pub fn trunc(&mut self, x: &AShares, d: u32) -> crate::Result<AShares> {
-        if !(1..=62).contains(&d) {
-            return Err(MpcError::param("trunc", format!("shift {d} not in 1..=62")));
+        self.trunc_each(x, &vec![d; x.len()])
+    }
+
+    /// [`trunc`](Party::trunc) with its own shift `d[i]` for each element.
+    pub fn trunc_each(&mut self, x: &AShares, d: &[u32]) -> crate::Result<AShares> {
+        same_len("trunc_each", x.len(), d.len())?;
+        if let Some(bad) = d.iter().find(|d| !(1..=62).contains(*d)) {
+            return Err(MpcError::param(
+                "trunc",
+                format!("shift {bad} not in 1..=62"),
+            ));
         }
         let n = x.len();
         let x = x.add_const(self.id, 1 << 62);
-        let hi = 1u64 << (64 - d);
+        let hi = |d: u32| 1u64 << (64 - d);
         self.net.round();
         let t: Vec<u64> = match self.id.index() {
             0 => {
@@ -50,9 +78,10 @@ impl Party {
                     .collect();
                 self.net.send(PartyId::ALL[1], &masked)?;
                 a.iter()
-                    .map(|&v| {
+                    .zip(d)
+                    .map(|(&v, &d)| {
                         (v >> d)
-                            .wrapping_sub((v >> 63).wrapping_mul(hi))
+                            .wrapping_sub((v >> 63).wrapping_mul(hi(d)))
                             .wrapping_sub(1 << (62 - d))
                     })
                     .collect()
@@ -61,11 +90,12 @@ impl Party {
                 let alpha1 = self.net.recv(PartyId::ALL[0], n)?;
                 x.b.iter()
                     .zip(&alpha1)
-                    .map(|(&b, &a1)| {
+                    .zip(d)
+                    .map(|((&b, &a1), &d)| {
                         let beta = b >> 63;
                         (b >> d)
-                            .wrapping_sub(beta.wrapping_mul(hi))
-                            .wrapping_add(beta.wrapping_mul(a1).wrapping_mul(hi))
+                            .wrapping_sub(beta.wrapping_mul(hi(d)))
+                            .wrapping_add(beta.wrapping_mul(a1).wrapping_mul(hi(d)))
                     })
                     .collect()
             }
@@ -73,11 +103,21 @@ impl Party {
                 let r = self.rand.next.words(n);
                 x.a.iter()
                     .zip(&r)
-                    .map(|(&b, &r)| (b >> 63).wrapping_mul(r).wrapping_mul(hi))
+                    .zip(d)
+                    .map(|((&b, &r), &d)| (b >> 63).wrapping_mul(r).wrapping_mul(hi(d)))
                     .collect()
             }
         };
         self.reshare(t)
+    }
+
+    /// Truncation as unbiased stochastic rounding: `x / 2^d` rounded down or up, with mean
+    /// `x / 2^d` (see the module doc), for `|x| < 2^62 - 2^d`. Sums of many truncated values
+    /// then carry no drift, which fixed-point statistics over many rows need.
+    pub fn trunc_unbiased(&mut self, x: &AShares, d: &[u32]) -> crate::Result<AShares> {
+        same_len("trunc_unbiased", x.len(), d.len())?;
+        let ulp: Vec<u64> = d.iter().map(|&d| 1u64 << d.min(62)).collect();
+        self.trunc_each(&x.add_public(self.id, &ulp), d)
     }
 
     /// Fixed-point product with `f` fractional bits: `trunc(x * y, f)`. 3 rounds.
@@ -88,6 +128,12 @@ impl Party {
 
     /// Fixed-point reciprocal `1/x` for `0 < x < 2^(61-2f)` reals (see module doc).
     pub fn reciprocal(&mut self, x: &AShares, f: u32) -> crate::Result<AShares> {
+        let norm = self.normalize(x, f)?;
+        self.reciprocal_of(&norm, f)
+    }
+
+    /// Bit-decomposes `x` and scales it into `[0.5, 1)` (the first half of the reciprocal).
+    pub(crate) fn normalize(&mut self, x: &AShares, f: u32) -> crate::Result<Normalized> {
         if !(4..=28).contains(&f) {
             return Err(MpcError::param(
                 "reciprocal",
@@ -95,7 +141,6 @@ impl Party {
             ));
         }
         let k = 60 - f; // C = 2^(K - p) keeps x*C < 2^(K+1) and y*C < 2^62
-        let me = self.id;
         // Leading bit p of x: prefix-OR downwards, then v ^ (v >> 1) is one-hot at p.
         let mut v = self.a2b(x)?;
         for s in [1u32, 2, 4, 8, 16, 32] {
@@ -108,20 +153,32 @@ impl Party {
         let c = self.b2a(&c_bool)?;
         let shift = k - f + 1;
         let xc = self.mul(x, &c)?;
-        let m = self.trunc(&xc, shift)?;
-        // Newton-Raphson from the linear start y0 = 2.9142 - 2m.
+        // Unbiased rounding: `ln m` (proto::log) is summed over many terms by callers.
+        let m = self.trunc_unbiased(&xc, &vec![shift; xc.len()])?;
+        Ok(Normalized {
+            m,
+            c,
+            shift,
+            onehot,
+        })
+    }
+
+    /// `1/x` from its normalisation: Newton-Raphson from the linear start y0 = 2.9142 - 2m.
+    pub(crate) fn reciprocal_of(&mut self, norm: &Normalized, f: u32) -> crate::Result<AShares> {
+        let me = self.id;
+        let m = &norm.m;
         let two = 2u64 << f;
         let mut y = m
             .scale(2)
             .neg()
             .add_const(me, crate::fixed::encode(2.9142, f));
         for _ in 0..3 {
-            let e = self.fx_mul(&m, &y, f)?;
+            let e = self.fx_mul(m, &y, f)?;
             let corr = e.neg().add_const(me, two);
             y = self.fx_mul(&y, &corr, f)?;
         }
-        let yc = self.mul(&y, &c)?;
-        self.trunc(&yc, shift)
+        let yc = self.mul(&y, &norm.c)?;
+        self.trunc(&yc, norm.shift)
     }
 
     /// Fixed-point division `a / b` for `b > 0` in the reciprocal's range.

@@ -7,7 +7,8 @@
 //! | [`boolean`] | AND (batched), the Kogge-Stone adder |
 //! | [`compare`] | A2B / bit decomposition, MSB, less-than, less-or-equal, equality |
 //! | [`convert`] | B2A, bit injection, select (mux) |
-//! | [`fixed`] | truncation, fixed-point multiply, reciprocal, division |
+//! | [`fixed`] | truncation (floor or unbiased, per-element shifts), fixed-point multiply, reciprocal, division |
+//! | [`log`] | natural logarithm (with the reciprocal from one bit decomposition) |
 //! | [`shuffle`] | the 3-party resharing shuffle |
 //! | [`sort`] | shuffle-then-sort and k-th element selection (ordering in `partition`) |
 //! | [`aggregate`] | masked sum, count, sum of squares, one-hot frequencies |
@@ -21,6 +22,7 @@ pub mod compare;
 pub mod convert;
 pub mod fixed;
 pub mod io;
+pub mod log;
 pub(crate) mod partition;
 pub mod shuffle;
 pub mod sort;

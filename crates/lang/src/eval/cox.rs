@@ -1,0 +1,315 @@
+//! `coxph(Surv(time, event) ~ x1 + x2, data, ties = "efron")`: Cox regression (issue 6).
+//!
+//! Rows used (selected, every variable present) are shuffled together with their covariate
+//! shares; only `(time, event)` is opened, as for `survfit` (the study must allow event times),
+//! so the covariates are never linked to a time. Sorted by time, the rows go to
+//! `sharestat_stats::cox`, which runs Newton-Raphson on securely computed scores.
+//!
+//! Covariates: numeric (centred at their mean and scaled by a power of two near their standard
+//! deviation), logical (`xTRUE`), and categorical (one indicator per level after the first,
+//! named like R: `ecog_group` level `ecog2` is `ecog_groupecog2`; each level must pass
+//! `min_cell`). **Reveals**, beyond the event times: `n`, the events, each numeric covariate's
+//! mean and standard deviation, whether all of its values lie within 4, 8, 16 or 32 standard
+//! deviations of the mean (a pass/fail bit per width tried), and per Newton-Raphson iteration
+//! the score, information and log-likelihood: the coefficients, their covariance and `ℓ`.
+use super::call::Args;
+use super::htest::formula;
+use super::model::terms;
+use super::value::{Kind, PrivTable, PrivVec, Public, Value};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::{Expr, ExprKind};
+use sharestat_mpc::AShares;
+use sharestat_stats::cox::{
+    Covariate, CoxError, F, Ties, TimeGroup, coxph, dummy_covariate, numeric_covariate,
+};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+
+/// A fitted Cox model (R's `coxph`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoxModel {
+    /// The call.
+    pub call: String,
+    /// Coefficient names.
+    pub names: Vec<String>,
+    /// Coefficients (log hazard ratios).
+    pub coef: Vec<f64>,
+    /// Their standard errors.
+    pub se: Vec<f64>,
+    /// Log partial likelihood at 0 and at the fit.
+    pub loglik: [f64; 2],
+    /// Score (log-rank) test statistic.
+    pub score: f64,
+    /// Wald test statistic.
+    pub wald: f64,
+    /// Rows used.
+    pub n: u64,
+    /// Events.
+    pub events: u64,
+    /// `"efron"` or `"breslow"`.
+    pub ties: String,
+    /// Newton-Raphson iterations.
+    pub iter: usize,
+}
+
+impl CoxModel {
+    /// Two-sided normal p-value of each coefficient.
+    pub fn p_values(&self) -> Vec<f64> {
+        let normal = Normal::new(0.0, 1.0).expect("standard normal");
+        self.coef
+            .iter()
+            .zip(&self.se)
+            .map(|(b, s)| 2.0 * normal.cdf(-(b / s).abs()))
+            .collect()
+    }
+
+    /// Likelihood ratio statistic, its degrees of freedom and p-value.
+    pub fn lr_test(&self) -> (f64, usize, f64) {
+        let df = self.coef.len();
+        let chisq = 2.0 * (self.loglik[1] - self.loglik[0]);
+        (chisq, df, chi2_p(chisq, df))
+    }
+}
+
+/// Upper tail of the chi-square distribution.
+pub(crate) fn chi2_p(x: f64, df: usize) -> f64 {
+    ChiSquared::new(df as f64).map_or(f64::NAN, |c| c.sf(x.max(0.0)))
+}
+
+/// One covariate column to carry through the shuffle.
+enum Col {
+    /// Encoded numbers with `10^scale`.
+    Num { name: String, scale: u32 },
+    /// A 0/1 indicator.
+    Dummy { name: String },
+}
+
+impl Evaluator<'_> {
+    pub(crate) fn coxph(
+        &mut self,
+        e: &Expr,
+        a: &Args<'_>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let f = a.slots[0].ok_or_else(|| EvalError::at(e, "coxph(formula, data)"))?;
+        let (lhs, rhs) =
+            formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ x1 + x2"))?;
+        let (te, ee) = match &lhs.kind {
+            ExprKind::Call { func, args } if func.as_ident() == Some("Surv") && args.len() == 2 => {
+                match (&args[0].value, &args[1].value) {
+                    (Some(t), Some(v)) => (t, v),
+                    _ => return Err(EvalError::at(lhs, "Surv(time, event)")),
+                }
+            }
+            _ => return Err(EvalError::at(lhs, "the left side is Surv(time, event)")),
+        };
+        let ties = match a.slots[2].map(|t| self.eval_in(t, scope)).transpose()? {
+            None => Ties::Efron,
+            Some(Value::Pub(Public::Str(s))) if s.first() == Some(&Some("efron".into())) => {
+                Ties::Efron
+            }
+            Some(Value::Pub(Public::Str(s))) if s.first() == Some(&Some("breslow".into())) => {
+                Ties::Breslow
+            }
+            _ => {
+                return Err(EvalError::at(
+                    a.slots[2].unwrap_or(e),
+                    "ties is \"efron\" or \"breslow\"",
+                ));
+            }
+        };
+        if !self.policy.allow_event_times {
+            return Err(EvalError::refused(
+                e,
+                "allow_event_times",
+                format!("`{e}` needs the distinct event times; the study policy does not allow it"),
+            ));
+        }
+        let t = self.data_arg(e, a.slots[1], scope)?;
+        let time = self.in_table(te, &t)?;
+        let event = self.in_table(ee, &t)?;
+        if !matches!(time.kind, Kind::Num { .. }) {
+            return Err(EvalError::at(te, "the time must be numeric"));
+        }
+        if !matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
+            return Err(EvalError::at(ee, "the event must be logical or 0/1"));
+        }
+        let xs: Vec<(&Expr, PrivVec)> = terms(rhs)
+            .into_iter()
+            .map(|x| Ok((x, self.in_table(x, &t)?)))
+            .collect::<Result<_>>()?;
+        let mut sel = self.and_mask(time.sel.clone(), event.sel.clone())?;
+        let mut present = self.and_mask(time.present.clone(), event.present.clone())?;
+        for (_, v) in &xs {
+            sel = self.and_mask(sel, v.sel.clone())?;
+            present = self.and_mask(present, v.present.clone())?;
+        }
+        self.check_selection(e, &sel, &time.layout)?;
+        let used = self.and_mask(sel, present)?;
+        let rows = time.len();
+        let m = self.mask_or_ones(&used, rows);
+        // Covariate columns: numbers, or indicators of every level but the first.
+        let mut cols: Vec<(Col, AShares)> = Vec::new();
+        for (x, v) in &xs {
+            let name = x.to_string();
+            match &v.kind {
+                Kind::Num { scale } => cols.push((
+                    Col::Num {
+                        name,
+                        scale: *scale,
+                    },
+                    v.data.clone(),
+                )),
+                Kind::Cat { .. } | Kind::Bool => {
+                    let (labels, ind) = self.levels_of(x, v)?;
+                    let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
+                    let sizes = self.p.dot_many(&pairs)?;
+                    self.check_cells(e, &sizes, &labels)?;
+                    for (l, c) in labels.iter().zip(ind).skip(1) {
+                        cols.push((
+                            Col::Dummy {
+                                name: format!("{name}{l}"),
+                            },
+                            c,
+                        ));
+                    }
+                }
+                Kind::Date => return Err(EvalError::at(x, "a date cannot be a covariate")),
+            }
+        }
+        if cols.is_empty() {
+            return Err(EvalError::at(rhs, "coxph needs at least one covariate"));
+        }
+        // key = 2·time + event for used rows, BIG for the others; shuffled with the covariates.
+        const BIG: u64 = (1 << 38) - 1;
+        let me = self.p.id();
+        let key = time
+            .data
+            .scale(2)
+            .add(&event.data)
+            .add_const(me, BIG.wrapping_neg());
+        let key = self.p.mul(&m, &key)?.add_const(me, BIG);
+        let mut all: Vec<&AShares> = vec![&key];
+        all.extend(cols.iter().map(|c| &c.1));
+        let shuffled = self.p.shuffle(&all)?;
+        let keys = self.p.reveal(&shuffled[0])?;
+        let mut order: Vec<usize> = (0..keys.len()).filter(|&i| keys[i] != BIG).collect();
+        // Time ascending, deaths first within a time.
+        order.sort_by_key(|&i| (keys[i] >> 1, 1 - (keys[i] & 1)));
+        let n = order.len();
+        let mut groups: Vec<TimeGroup> = Vec::new();
+        for (r, &i) in order.iter().enumerate() {
+            if r == 0 || keys[order[r - 1]] >> 1 != keys[i] >> 1 {
+                groups.push(TimeGroup {
+                    start: r,
+                    deaths: 0,
+                });
+            }
+            if keys[i] & 1 == 1 {
+                groups.last_mut().expect("a group").deaths += 1;
+            }
+        }
+        let events: usize = groups.iter().map(|g| g.deaths).sum();
+        if events == 0 {
+            return Err(EvalError::at(e, "coxph: no events among the rows used"));
+        }
+        // Covariates in internal units, and the factor back to the natural ones.
+        let mut covs: Vec<Covariate> = Vec::new();
+        let mut unit: Vec<f64> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for ((col, _), sh) in cols.iter().zip(&shuffled[1..]) {
+            let x = sh.gather(&order);
+            match col {
+                Col::Dummy { name } => {
+                    covs.push(dummy_covariate(x));
+                    unit.push(1.0);
+                    names.push(name.clone());
+                }
+                Col::Num { name, scale } => {
+                    let (c, e2) = self.cox_numeric(e, name, &x, n)?;
+                    covs.push(c);
+                    unit.push(10f64.powi(*scale as i32) / 2f64.powi(e2 as i32));
+                    names.push(name.clone());
+                }
+            }
+        }
+        let fit = coxph(self.p, &groups, n, &covs, ties).map_err(|err| match err {
+            CoxError::Engine(m) => EvalError::Engine(m),
+            CoxError::Range { covariate, .. } => EvalError::at(
+                e,
+                format!(
+                    "coxph: the coefficient of `{}` is too large for the fixed-point weights; \
+                     rescale that covariate",
+                    names[covariate]
+                ),
+            ),
+            other => EvalError::at(e, format!("coxph: {other}")),
+        })?;
+        let coef: Vec<f64> = fit.coef.iter().zip(&unit).map(|(b, u)| b * u).collect();
+        let se: Vec<f64> = (0..coef.len())
+            .map(|j| fit.var[j][j].sqrt() * unit[j])
+            .collect();
+        let data = a.slots[1]
+            .map(|d| format!(", data = {d}"))
+            .unwrap_or_default();
+        Ok(Value::Pub(Public::Cox(Box::new(CoxModel {
+            call: format!("coxph(formula = {f}{data})"),
+            names,
+            coef,
+            se,
+            loglik: fit.loglik,
+            score: fit.score,
+            wald: fit.wald,
+            n: n as u64,
+            events: events as u64,
+            ties: match ties {
+                Ties::Breslow => "breslow",
+                _ => "efron",
+            }
+            .into(),
+            iter: fit.iter,
+        }))))
+    }
+
+    /// A numeric covariate: mean and standard deviation opened, then centred, scaled by
+    /// `2^e` and bit-decomposed on the narrowest width of 4, 8, 16 or 32 SDs that holds every
+    /// row.
+    fn cox_numeric(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        x: &AShares,
+        n: usize,
+    ) -> Result<(Covariate, u32)> {
+        let sums = AShares::concat(&[&x.sum(), &self.p.dot(x, x)?]);
+        let s = self.p.reveal(&sums)?;
+        let (sx, sxx) = (s[0] as i64 as f64, s[1] as i64 as f64);
+        let mean = sx / n as f64;
+        let sd = ((sxx - n as f64 * mean * mean) / (n as f64 - 1.0))
+            .max(0.0)
+            .sqrt();
+        if sd.is_nan() || sd <= 0.0 {
+            return Err(EvalError::at(e, format!("coxph: `{name}` is constant")));
+        }
+        let e2 = (sd.log2().round().max(0.0) as u32).min(F);
+        for k in [4.0, 8.0, 16.0, 32.0] {
+            let width = (k * sd).log2().ceil() as u32 + 1;
+            if width > 40 {
+                break;
+            }
+            if let Some(c) =
+                numeric_covariate(self.p, x, mean.round() as i64, e2, width).map_err(|err| {
+                    match err {
+                        CoxError::Engine(m) => EvalError::Engine(m),
+                        other => EvalError::at(e, format!("coxph: {other}")),
+                    }
+                })?
+            {
+                return Ok((c, e2));
+            }
+        }
+        Err(EvalError::at(
+            e,
+            format!("coxph: `{name}` has values beyond 32 standard deviations; transform it"),
+        ))
+    }
+}

@@ -1,0 +1,390 @@
+//! One secure evaluation of the Cox score, information and log partial likelihood at a
+//! public `β` (the inner step of Newton-Raphson; the formulas are those of R's `coxfit6`).
+//!
+//! With rows sorted by time (deaths first within a time) and `w = Π_b (c0_b + c1_b d_b)`:
+//!
+//! 1. factors (local), product tree: `⌈log2 F⌉` multiplications with unbiased truncation;
+//! 2. `w z_j` and `w z_j z_k` (one multiplication batch; `z_j z_k` made once);
+//! 3. per death time `g` (local suffix sums): `S_q` over the risk set, `D_q` over the deaths,
+//!    both divided by `2^t_g`, `t_g = ⌊log2 n_risk⌋` (one truncation batch);
+//! 4. per term (Efron: `k = 0..m−1`; Breslow: one, weighted `m`): `T_q = m S_q − k D_q`
+//!    divided by `2^s`, `s = max(1, ⌊log2 m⌋)`, so that `T_0` lies in the reciprocal's range;
+//! 5. `1/T_0` and `ln T_0` (one decomposition), ratios `a_q = T_q / T_0` with one residual
+//!    correction, `U -= a_1`, `I += a_2 − a_1 a_1ᵀ`, `ℓ -= ln den`;
+//! 6. open `U`, `I`, `ℓ`.
+//!
+//! The constant `Π_b exp(−β w_b / 2)` in `w` cancels in every ratio, and in `ℓ` against the
+//! same constant in `Σ_deaths β z` (accounted for in the clear).
+use super::{Covariate, CoxError, F, Ties, TimeGroup};
+use sharestat_mpc::fixed::{decode, encode};
+use sharestat_mpc::{AShares, Party};
+
+/// Fractional bits of the corrected ratios that enter the score.
+const FH: u32 = F + 12;
+
+/// A death time, with its public shifts.
+struct DeathTime {
+    start: usize,
+    deaths: usize,
+    /// `⌊log2 n_risk⌋`, at least 1.
+    t: u32,
+}
+
+/// One term of the likelihood (a denominator).
+struct Term {
+    group: usize,
+    /// Efron's `k`.
+    k: usize,
+    /// Multiplicity (Breslow: the deaths; Efron: 1).
+    mult: u64,
+    /// Second shift `s` (Efron; 0 for Breslow).
+    s: u32,
+}
+
+/// The result of one evaluation.
+#[derive(Clone, Debug)]
+pub(super) struct Eval {
+    pub score: Vec<f64>,
+    pub info: Vec<Vec<f64>>,
+    pub loglik: f64,
+}
+
+/// Everything about the data that does not change with `β`.
+pub(super) struct Pass<'a> {
+    cov: &'a [Covariate],
+    times: Vec<DeathTime>,
+    terms: Vec<Term>,
+    /// `z_j z_k` for `j <= k`.
+    zz: Vec<AShares>,
+    /// `Σ_deaths z_j`.
+    sz: Vec<AShares>,
+    deaths: usize,
+    /// `ℓ(0)` from the public counts.
+    pub null_loglik: f64,
+}
+
+fn ilog2(v: usize) -> u32 {
+    (usize::BITS - 1 - v.max(1).leading_zeros()).max(1)
+}
+
+fn zeros(n: usize) -> AShares {
+    AShares::from_parts(vec![0; n], vec![0; n])
+}
+
+/// The pairs `(j, k)`, `j <= k`, in the order of the packed information matrix.
+fn pairs(p: usize) -> Vec<(usize, usize)> {
+    (0..p).flat_map(|j| (j..p).map(move |k| (j, k))).collect()
+}
+
+impl<'a> Pass<'a> {
+    pub fn new(
+        p: &mut Party,
+        groups: &[TimeGroup],
+        n: usize,
+        cov: &'a [Covariate],
+        ties: Ties,
+    ) -> Result<Self, CoxError> {
+        let times: Vec<DeathTime> = groups
+            .iter()
+            .filter(|g| g.deaths > 0)
+            .map(|g| DeathTime {
+                start: g.start,
+                deaths: g.deaths,
+                t: ilog2(n - g.start),
+            })
+            .collect();
+        let mut terms = Vec::new();
+        let mut null_loglik = 0.0;
+        for (gi, g) in times.iter().enumerate() {
+            let at_risk = (n - g.start) as f64;
+            match ties {
+                Ties::Breslow => {
+                    terms.push(Term {
+                        group: gi,
+                        k: 0,
+                        mult: g.deaths as u64,
+                        s: 0,
+                    });
+                    null_loglik -= g.deaths as f64 * at_risk.ln();
+                }
+                Ties::Efron => {
+                    for k in 0..g.deaths {
+                        terms.push(Term {
+                            group: gi,
+                            k,
+                            mult: 1,
+                            s: ilog2(g.deaths),
+                        });
+                        null_loglik -= (at_risk - k as f64).ln();
+                    }
+                }
+            }
+        }
+        let pr = pairs(cov.len());
+        let (l, r): (Vec<&AShares>, Vec<&AShares>) =
+            pr.iter().map(|&(j, k)| (&cov[j].z, &cov[k].z)).unzip();
+        let prod = p.mul(&AShares::concat(&l), &AShares::concat(&r))?;
+        let all = p.trunc_unbiased(&prod, &vec![F; prod.len()])?;
+        let zz = (0..pr.len())
+            .map(|i| all.slice(i * n..(i + 1) * n))
+            .collect();
+        let sz = cov
+            .iter()
+            .map(|c| {
+                let mut s = zeros(1);
+                for g in &times {
+                    s = s.add(&c.z.slice(g.start..g.start + g.deaths).sum());
+                }
+                s
+            })
+            .collect();
+        let deaths = times.iter().map(|g| g.deaths).sum();
+        Ok(Pass {
+            cov,
+            times,
+            terms,
+            zz,
+            sz,
+            deaths,
+            null_loglik,
+        })
+    }
+
+    /// Refuses a `β` whose weights could leave the fixed-point range. With `A` the largest
+    /// exponent any partial product of factors can reach and `Z` the largest `|z|`: products
+    /// of two values need `e^A Z² < 2^(62−2F)`, the reciprocal `4 e^A < 2^(61−2F)`, the sums
+    /// over `n` rows `n e^A Z² 2^F < 2^62` (with one bit of margin each).
+    fn check_range(&self, beta: &[f64], n: usize) -> Result<(), CoxError> {
+        let a: f64 = beta
+            .iter()
+            .zip(self.cov)
+            .map(|(b, c)| b.abs() * c.bound() / 2.0)
+            .sum();
+        let zmax = self.cov.iter().fold(1f64, |m, c| m.max(c.bound()));
+        let lim = |bits: u32| f64::from(bits).exp2();
+        let big = a.exp() * zmax * zmax;
+        if a.exp() > lim(59 - 2 * F) || big > lim(61 - 2 * F) || big * n as f64 > lim(61 - F) {
+            let worst = (0..beta.len())
+                .max_by(|&i, &j| {
+                    (beta[i].abs() * self.cov[i].bound())
+                        .total_cmp(&(beta[j].abs() * self.cov[j].bound()))
+                })
+                .unwrap_or(0);
+            return Err(CoxError::Range {
+                covariate: worst,
+                coef: beta.get(worst).copied().unwrap_or(0.0),
+            });
+        }
+        Ok(())
+    }
+
+    /// `w = exp(β z − const)` for every row.
+    fn weights(&self, p: &mut Party, beta: &[f64]) -> Result<AShares, CoxError> {
+        let me = p.id();
+        let mut fs: Vec<AShares> = Vec::new();
+        for (c, &b) in self.cov.iter().zip(beta) {
+            for (d, &w) in c.bits.iter().zip(&c.weights) {
+                let a = b * w;
+                let (lo, hi) = ((-a / 2.0).exp(), (a / 2.0).exp());
+                fs.push(d.scale(encode(hi - lo, F)).add_const(me, encode(lo, F)));
+            }
+        }
+        while fs.len() > 1 {
+            let n = fs[0].len();
+            let half = fs.len() / 2;
+            let left: Vec<&AShares> = fs.iter().step_by(2).take(half).collect();
+            let right: Vec<&AShares> = fs.iter().skip(1).step_by(2).take(half).collect();
+            let prod = p.mul(&AShares::concat(&left), &AShares::concat(&right))?;
+            let prod = p.trunc_unbiased(&prod, &vec![F; prod.len()])?;
+            let mut next: Vec<AShares> =
+                (0..half).map(|i| prod.slice(i * n..(i + 1) * n)).collect();
+            if fs.len() % 2 == 1 {
+                next.push(fs.pop().expect("odd factor"));
+            }
+            fs = next;
+        }
+        Ok(fs.pop().expect("at least one covariate"))
+    }
+
+    /// `U`, `I` and `ℓ` at `beta` (see the module doc).
+    pub fn eval(&self, p: &mut Party, beta: &[f64]) -> Result<Eval, CoxError> {
+        let k = self.cov.len();
+        let n = self.cov[0].z.len();
+        self.check_range(beta, n)?;
+        let pr = pairs(k);
+        let w = self.weights(p, beta)?;
+        // V = [w, w z_1.., w z_j z_k..].
+        let right: Vec<&AShares> = self.cov.iter().map(|c| &c.z).chain(&self.zz).collect();
+        let left: Vec<&AShares> = right.iter().map(|_| &w).collect();
+        let prod = p.mul(&AShares::concat(&left), &AShares::concat(&right))?;
+        let prod = p.trunc_unbiased(&prod, &vec![F; prod.len()])?;
+        let q = 1 + right.len();
+        let vs: Vec<AShares> = std::iter::once(w.clone())
+            .chain((0..q - 1).map(|i| prod.slice(i * n..(i + 1) * n)))
+            .collect();
+        // Risk-set and death sums per death time, divided by 2^t.
+        let g = self.times.len();
+        let mut sums = Vec::with_capacity(q);
+        for v in &vs {
+            let (a, b) = v.parts();
+            let suffix = |x: &[u64]| {
+                let mut s = vec![0u64; n + 1];
+                for i in (0..n).rev() {
+                    s[i] = s[i + 1].wrapping_add(x[i]);
+                }
+                s
+            };
+            let (sa, sb) = (suffix(a), suffix(b));
+            let pick = |s: &[u64], death: bool| -> Vec<u64> {
+                self.times
+                    .iter()
+                    .map(|t| {
+                        if death {
+                            s[t.start].wrapping_sub(s[t.start + t.deaths])
+                        } else {
+                            s[t.start]
+                        }
+                    })
+                    .collect()
+            };
+            sums.push(AShares::from_parts(pick(&sa, false), pick(&sb, false)));
+            sums.push(AShares::from_parts(pick(&sa, true), pick(&sb, true)));
+        }
+        let shifts: Vec<u32> = (0..2 * q)
+            .flat_map(|_| self.times.iter().map(|t| t.t))
+            .collect();
+        let sums = p.trunc_unbiased(&AShares::concat(&sums.iter().collect::<Vec<_>>()), &shifts)?;
+        let (s_of, d_of) = (
+            |qi: usize| sums.slice(2 * qi * g..(2 * qi + 1) * g),
+            |qi: usize| sums.slice((2 * qi + 1) * g..(2 * qi + 2) * g),
+        );
+        // Terms T_q = m S_q − k D_q (Efron, then / 2^s) or S_q (Breslow).
+        let nt = self.terms.len();
+        let mut ts = Vec::with_capacity(q);
+        for qi in 0..q {
+            let (s, d) = (s_of(qi), d_of(qi));
+            let (sa, sb) = s.parts();
+            let (da, db) = d.parts();
+            let term = |x: &[u64], y: &[u64]| -> Vec<u64> {
+                self.terms
+                    .iter()
+                    .map(|t| {
+                        if t.s == 0 {
+                            x[t.group]
+                        } else {
+                            let m = self.times[t.group].deaths as u64;
+                            x[t.group]
+                                .wrapping_mul(m)
+                                .wrapping_sub(y[t.group].wrapping_mul(t.k as u64))
+                        }
+                    })
+                    .collect()
+            };
+            ts.push(AShares::from_parts(term(sa, da), term(sb, db)));
+        }
+        let mut ts = AShares::concat(&ts.iter().collect::<Vec<_>>());
+        if self.terms.iter().any(|t| t.s > 0) {
+            let shifts: Vec<u32> = (0..q)
+                .flat_map(|_| self.terms.iter().map(|t| t.s))
+                .collect();
+            ts = p.trunc_unbiased(&ts, &shifts)?;
+        }
+        let den = ts.slice(0..nt);
+        let num = ts.slice(nt..q * nt);
+        let (r, ln_den) = p.recip_ln(&den, F)?;
+        // Ratios a = num / den with one residual correction: q0 + (num − den q0) / den.
+        let reps = q - 1;
+        let r_rep = AShares::concat(&vec![&r; reps]);
+        let den_rep = AShares::concat(&vec![&den; reps]);
+        let q0 = p.mul(&num, &r_rep)?;
+        let q0 = p.trunc_unbiased(&q0, &vec![F; q0.len()])?;
+        let dq = p.mul(&den_rep, &q0)?;
+        let resid = num.scale(1 << F).sub(&dq);
+        let corr = p.mul(&resid, &r_rep)?;
+        let corr = p.trunc_unbiased(&corr, &vec![3 * F - FH; corr.len()])?;
+        let a_hi = q0.scale(1 << (FH - F)).add(&corr);
+        let a_f = p.trunc_unbiased(&a_hi, &vec![FH - F; a_hi.len()])?;
+        let block = |x: &AShares, i: usize| x.slice(i * nt..(i + 1) * nt);
+        // a_1 a_1ᵀ per term.
+        let (l, rr): (Vec<AShares>, Vec<AShares>) = pr
+            .iter()
+            .map(|&(j, kk)| (block(&a_f, j), block(&a_f, kk)))
+            .unzip();
+        let outer = p.mul(
+            &AShares::concat(&l.iter().collect::<Vec<_>>()),
+            &AShares::concat(&rr.iter().collect::<Vec<_>>()),
+        )?;
+        let outer = p.trunc_unbiased(&outer, &vec![F; outer.len()])?;
+        let mult: Vec<u64> = self.terms.iter().map(|t| t.mult).collect();
+        let weighted_sum = |x: &AShares| -> AShares {
+            let (a, b) = x.parts();
+            let dot = |v: &[u64]| {
+                v.iter()
+                    .zip(&mult)
+                    .fold(0u64, |s, (x, m)| s.wrapping_add(x.wrapping_mul(*m)))
+            };
+            AShares::from_parts(vec![dot(a)], vec![dot(b)])
+        };
+        let mut out: Vec<AShares> = Vec::new();
+        for j in 0..k {
+            out.push(
+                self.sz[j]
+                    .scale(1 << (FH - F))
+                    .sub(&weighted_sum(&block(&a_hi, j))),
+            );
+        }
+        for (i, _) in pr.iter().enumerate() {
+            let a2 = weighted_sum(&block(&a_f, k + i));
+            out.push(a2.sub(&weighted_sum(&block(&outer, i))));
+        }
+        // ℓ: Σ_j β_j Σ_deaths z_j (public β at as many bits as the range allows) − Σ ln T_0.
+        let mut bz = zeros(1);
+        for (j, &b) in beta.iter().enumerate() {
+            if b == 0.0 {
+                continue;
+            }
+            let bound =
+                (self.deaths.max(1) as f64) * self.cov[j].bound().max(1.0) * 2f64.powi(F as i32);
+            let fb = (61.0 - (bound * b.abs().max(1e-9)).log2())
+                .floor()
+                .clamp(1.0, 40.0) as u32;
+            let t = p.trunc_unbiased(&self.sz[j].scale(encode(b, fb)), &[fb])?;
+            bz = bz.add(&t);
+        }
+        out.push(bz.sub(&weighted_sum(&ln_den)));
+        let opened = p.reveal(&AShares::concat(&out.iter().collect::<Vec<_>>()))?;
+        let score: Vec<f64> = opened[..k].iter().map(|&v| decode(v, FH)).collect();
+        let packed: Vec<f64> = opened[k..k + pr.len()]
+            .iter()
+            .map(|&v| decode(v, F))
+            .collect();
+        let mut info = vec![vec![0.0; k]; k];
+        for (i, &(j, kk)) in pr.iter().enumerate() {
+            info[j][kk] = packed[i];
+            info[kk][j] = packed[i];
+        }
+        // Public parts of ℓ: the weights' constant and the shifts of each denominator.
+        let shift_const: f64 = beta
+            .iter()
+            .zip(self.cov)
+            .map(|(b, c)| b * c.weights.iter().sum::<f64>() / 2.0)
+            .sum();
+        let offsets: f64 = self
+            .terms
+            .iter()
+            .map(|t| {
+                let g = &self.times[t.group];
+                let m = g.deaths as f64;
+                let ln = f64::from(g.t + t.s) * std::f64::consts::LN_2
+                    - if t.s > 0 { m.ln() } else { 0.0 };
+                t.mult as f64 * ln
+            })
+            .sum();
+        let loglik = decode(opened[k + pr.len()], F) - self.deaths as f64 * shift_const - offsets;
+        Ok(Eval {
+            score,
+            info,
+            loglik,
+        })
+    }
+}
