@@ -8,9 +8,11 @@
 //! 3. per death time `g` (local suffix sums): `S_q` over the risk set, `D_q` over the deaths,
 //!    both divided by `2^t_g`, `t_g = ⌊log2 n_risk⌋` (one truncation batch);
 //! 4. per term (Efron: `k = 0..m−1`; Breslow: one, weighted `m`): `T_q = m S_q − k D_q`
-//!    divided by `2^s`, `s = max(1, ⌊log2 m⌋)`, so that `T_0` lies in the reciprocal's range;
-//! 5. `1/T_0` and `ln T_0` (one decomposition), ratios `a_q = T_q / T_0` with one residual
-//!    correction, `U -= a_1`, `I += a_2 − a_1 a_1ᵀ`, `ℓ -= ln den`;
+//!    divided by `2^s`, `s = ⌊log2 m (n_risk − k)⌋ − t`, so that `T_0` is about the mean
+//!    weight, well inside the reciprocal's range;
+//! 5. `1/T_0` (and `ln T_0` in the last evaluation only), refined by one Newton step at 34
+//!    fractional bits (`r + r (1 − T_0 r)`); ratios `a_q = T_q / T_0`, `U -= a_1`,
+//!    `I += a_2 − a_1 a_1ᵀ`, `ℓ -= ln den`;
 //! 6. open `U`, `I`, `ℓ`.
 //!
 //! The constant `Π_b exp(−β w_b / 2)` in `w` cancels in every ratio, and in `ℓ` against the
@@ -37,8 +39,10 @@ struct Term {
     k: usize,
     /// Multiplicity (Breslow: the deaths; Efron: 1).
     mult: u64,
-    /// Second shift `s` (Efron; 0 for Breslow).
+    /// Second shift `s` (0: none).
     s: u32,
+    /// An Efron term (`T_0 = (m S_0 − k D_0) / 2^s`).
+    efron: bool,
 }
 
 /// The result of one evaluation.
@@ -46,7 +50,8 @@ struct Term {
 pub(super) struct Eval {
     pub score: Vec<f64>,
     pub info: Vec<Vec<f64>>,
-    pub loglik: f64,
+    /// Only when asked for (it costs a logarithm per term).
+    pub loglik: Option<f64>,
 }
 
 /// Everything about the data that does not change with `β`.
@@ -104,6 +109,7 @@ impl<'a> Pass<'a> {
                         k: 0,
                         mult: g.deaths as u64,
                         s: 0,
+                        efron: false,
                     });
                     null_loglik -= g.deaths as f64 * at_risk.ln();
                 }
@@ -113,7 +119,10 @@ impl<'a> Pass<'a> {
                             group: gi,
                             k,
                             mult: 1,
-                            s: ilog2(g.deaths),
+                            // T_0 ≈ m (n_risk − k) ĝ / 2^(t+s): scaled to about the mean weight.
+                            s: (ilog2(g.deaths * (n - g.start - k)) as i64 - i64::from(g.t)).max(1)
+                                as u32,
+                            efron: true,
                         });
                         null_loglik -= (at_risk - k as f64).ln();
                     }
@@ -207,7 +216,8 @@ impl<'a> Pass<'a> {
     }
 
     /// `U`, `I` and `ℓ` at `beta` (see the module doc).
-    pub fn eval(&self, p: &mut Party, beta: &[f64]) -> Result<Eval, CoxError> {
+    pub fn eval(&self, p: &mut Party, beta: &[f64], with_ln: bool) -> Result<Eval, CoxError> {
+        let me = p.id();
         let k = self.cov.len();
         let n = self.cov[0].z.len();
         self.check_range(beta, n)?;
@@ -269,7 +279,7 @@ impl<'a> Pass<'a> {
                 self.terms
                     .iter()
                     .map(|t| {
-                        if t.s == 0 {
+                        if !t.efron {
                             x[t.group]
                         } else {
                             let m = self.times[t.group].deaths as u64;
@@ -291,20 +301,28 @@ impl<'a> Pass<'a> {
         }
         let den = ts.slice(0..nt);
         let num = ts.slice(nt..q * nt);
-        let (r, ln_den) = p.recip_ln(&den, F)?;
-        // Ratios a = num / den with one residual correction: q0 + (num − den q0) / den.
-        let reps = q - 1;
-        let r_rep = AShares::concat(&vec![&r; reps]);
-        let den_rep = AShares::concat(&vec![&den; reps]);
-        let q0 = p.mul(&num, &r_rep)?;
-        let q0 = p.trunc_unbiased(&q0, &vec![F; q0.len()])?;
-        let dq = p.mul(&den_rep, &q0)?;
-        let resid = num.scale(1 << F).sub(&dq);
-        let corr = p.mul(&resid, &r_rep)?;
-        let corr = p.trunc_unbiased(&corr, &vec![3 * F - FH; corr.len()])?;
-        let a_hi = q0.scale(1 << (FH - F)).add(&corr);
-        let a_f = p.trunc_unbiased(&a_hi, &vec![FH - F; a_hi.len()])?;
         let block = |x: &AShares, i: usize| x.slice(i * nt..(i + 1) * nt);
+        let (r, ln_den) = if with_ln {
+            let (r, l) = p.recip_ln(&den, F)?;
+            (r, Some(l))
+        } else {
+            (p.reciprocal(&den, F)?, None)
+        };
+        // One Newton step at higher precision: r_hi = r + r (1 − T_0 r), at FH bits.
+        let e = p.mul(&den, &r)?.neg().add_const(me, 1 << (2 * F));
+        let e = p.trunc_unbiased(&e, &vec![F - 8; nt])?;
+        let c = p.mul(&r, &e)?;
+        let c = p.trunc_unbiased(&c, &vec![2 * F + 8 - FH; nt])?;
+        let r_hi = r.scale(1 << (FH - F)).add(&c);
+        let r_f = p.trunc_unbiased(&r_hi, &vec![FH - F; nt])?;
+        // a_1 = N_1 r_hi (at FH bits, for the score), a_2 = N_2 r_f (at F bits).
+        let (n1, n2) = (num.slice(0..k * nt), num.slice(k * nt..(q - 1) * nt));
+        let r_rep = AShares::concat(&[&vec![&r_hi; k][..], &vec![&r_f; pr.len()][..]].concat());
+        let a = p.mul(&AShares::concat(&[&n1, &n2]), &r_rep)?;
+        let a = p.trunc_unbiased(&a, &vec![F; a.len()])?;
+        let a_hi = a.slice(0..k * nt);
+        let a2 = a.slice(k * nt..a.len());
+        let a_f = p.trunc_unbiased(&a_hi, &vec![FH - F; a_hi.len()])?;
         // a_1 a_1ᵀ per term.
         let (l, rr): (Vec<AShares>, Vec<AShares>) = pr
             .iter()
@@ -315,29 +333,53 @@ impl<'a> Pass<'a> {
             &AShares::concat(&rr.iter().collect::<Vec<_>>()),
         )?;
         let outer = p.trunc_unbiased(&outer, &vec![F; outer.len()])?;
-        let mult: Vec<u64> = self.terms.iter().map(|t| t.mult).collect();
-        let weighted_sum = |x: &AShares| -> AShares {
-            let (a, b) = x.parts();
-            let dot = |v: &[u64]| {
-                v.iter()
-                    .zip(&mult)
-                    .fold(0u64, |s, (x, m)| s.wrapping_add(x.wrapping_mul(*m)))
-            };
-            AShares::from_parts(vec![dot(a)], vec![dot(b)])
-        };
         let mut out: Vec<AShares> = Vec::new();
         for j in 0..k {
-            out.push(
-                self.sz[j]
-                    .scale(1 << (FH - F))
-                    .sub(&weighted_sum(&block(&a_hi, j))),
-            );
+            let sum = self.weighted_sum(&block(&a_hi, j));
+            out.push(self.sz[j].scale(1 << (FH - F)).sub(&sum));
         }
-        for (i, _) in pr.iter().enumerate() {
-            let a2 = weighted_sum(&block(&a_f, k + i));
-            out.push(a2.sub(&weighted_sum(&block(&outer, i))));
+        for i in 0..pr.len() {
+            let sum = self.weighted_sum(&block(&a2, i));
+            out.push(sum.sub(&self.weighted_sum(&block(&outer, i))));
         }
-        // ℓ: Σ_j β_j Σ_deaths z_j (public β at as many bits as the range allows) − Σ ln T_0.
+        if let Some(ln_den) = &ln_den {
+            out.push(self.loglik_shares(p, beta, ln_den)?);
+        }
+        let opened = p.reveal(&AShares::concat(&out.iter().collect::<Vec<_>>()))?;
+        let score: Vec<f64> = opened[..k].iter().map(|&v| decode(v, FH)).collect();
+        let mut info = vec![vec![0.0; k]; k];
+        for (i, &(j, kk)) in pr.iter().enumerate() {
+            let v = decode(opened[k + i], F);
+            info[j][kk] = v;
+            info[kk][j] = v;
+        }
+        let loglik = ln_den.map(|_| self.loglik_public(beta, opened[k + pr.len()]));
+        Ok(Eval {
+            score,
+            info,
+            loglik,
+        })
+    }
+
+    /// `Σ_t mult_t x_t` (local).
+    fn weighted_sum(&self, x: &AShares) -> AShares {
+        let (a, b) = x.parts();
+        let dot = |v: &[u64]| {
+            v.iter()
+                .zip(&self.terms)
+                .fold(0u64, |s, (x, t)| s.wrapping_add(x.wrapping_mul(t.mult)))
+        };
+        AShares::from_parts(vec![dot(a)], vec![dot(b)])
+    }
+
+    /// The shared part of `ℓ`: `Σ_j β_j Σ_deaths z_j − Σ ln T_0` (`β` public, at as many bits
+    /// as the range allows).
+    fn loglik_shares(
+        &self,
+        p: &mut Party,
+        beta: &[f64],
+        ln_den: &AShares,
+    ) -> Result<AShares, CoxError> {
         let mut bz = zeros(1);
         for (j, &b) in beta.iter().enumerate() {
             if b == 0.0 {
@@ -351,19 +393,12 @@ impl<'a> Pass<'a> {
             let t = p.trunc_unbiased(&self.sz[j].scale(encode(b, fb)), &[fb])?;
             bz = bz.add(&t);
         }
-        out.push(bz.sub(&weighted_sum(&ln_den)));
-        let opened = p.reveal(&AShares::concat(&out.iter().collect::<Vec<_>>()))?;
-        let score: Vec<f64> = opened[..k].iter().map(|&v| decode(v, FH)).collect();
-        let packed: Vec<f64> = opened[k..k + pr.len()]
-            .iter()
-            .map(|&v| decode(v, F))
-            .collect();
-        let mut info = vec![vec![0.0; k]; k];
-        for (i, &(j, kk)) in pr.iter().enumerate() {
-            info[j][kk] = packed[i];
-            info[kk][j] = packed[i];
-        }
-        // Public parts of ℓ: the weights' constant and the shifts of each denominator.
+        Ok(bz.sub(&self.weighted_sum(ln_den)))
+    }
+
+    /// `ℓ` from its opened shared part: minus the weights' constant, minus the shifts of each
+    /// denominator (`den = T_0 2^(t+s) / m` for Efron, `T_0 2^t` for Breslow).
+    fn loglik_public(&self, beta: &[f64], opened: u64) -> f64 {
         let shift_const: f64 = beta
             .iter()
             .zip(self.cov)
@@ -374,17 +409,11 @@ impl<'a> Pass<'a> {
             .iter()
             .map(|t| {
                 let g = &self.times[t.group];
-                let m = g.deaths as f64;
                 let ln = f64::from(g.t + t.s) * std::f64::consts::LN_2
-                    - if t.s > 0 { m.ln() } else { 0.0 };
+                    - if t.efron { (g.deaths as f64).ln() } else { 0.0 };
                 t.mult as f64 * ln
             })
             .sum();
-        let loglik = decode(opened[k + pr.len()], F) - self.deaths as f64 * shift_const - offsets;
-        Ok(Eval {
-            score,
-            info,
-            loglik,
-        })
+        decode(opened, F) - self.deaths as f64 * shift_const - offsets
     }
 }
