@@ -24,8 +24,13 @@ pub struct Policy {
     /// Whether outputs that are one patient's value (min, max, quantiles 0 and 1) may leave.
     pub allow_extremes: bool,
     /// Whether survival analyses may reveal the distinct event and censoring times with their
-    /// counts (the Kaplan-Meier table, as the pilot did); otherwise they are refused.
+    /// counts (the Kaplan-Meier table, as the pilot did); otherwise they are refused, or
+    /// coarsened to `event_time_grid`.
     pub allow_event_times: bool,
+    /// When event times are not allowed: survival analyses may still run on times rounded up
+    /// to multiples of this many units of the time column (e.g. 1: whole months, 3: quarters),
+    /// revealing only the counts per grid time. Unset: they are refused.
+    pub event_time_grid: Option<u32>,
 }
 
 impl Default for Policy {
@@ -37,6 +42,7 @@ impl Default for Policy {
             max_levels: 40,
             allow_extremes: false,
             allow_event_times: false,
+            event_time_grid: None,
         }
     }
 }
@@ -62,6 +68,11 @@ impl Policy {
                 "min_cell and min_subset must be at least 1".into(),
             ));
         }
+        if p.event_time_grid == Some(0) {
+            return Err(PolicyError::Invalid(
+                "event_time_grid must be at least 1".into(),
+            ));
+        }
         if p.max_levels < 2 {
             return Err(PolicyError::Invalid("max_levels must be at least 2".into()));
         }
@@ -81,16 +92,36 @@ impl Policy {
         }
     }
 
+    /// The grid survival analyses use: `Some(0)` exact times, `Some(g)` times rounded up to
+    /// multiples of `g`, `None` refused.
+    pub fn time_grid(&self) -> Option<u32> {
+        if self.allow_event_times {
+            Some(0)
+        } else {
+            self.event_time_grid
+        }
+    }
+
     /// The policy that applies when several nodes hold different copies: every threshold at
-    /// its strictest, extremes only if all allow them.
+    /// its strictest, extremes and event times only if all allow them, the coarsest grid.
     pub fn strictest(&self, other: &Policy) -> Policy {
+        let allow = self.allow_event_times && other.allow_event_times;
+        let event_time_grid = if allow {
+            self.event_time_grid.max(other.event_time_grid)
+        } else {
+            match (self.time_grid(), other.time_grid()) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            }
+        };
         Policy {
+            event_time_grid,
             min_cell: self.min_cell.max(other.min_cell),
             min_subset: self.min_subset.max(other.min_subset),
             min_complement: self.min_complement.max(other.min_complement),
             max_levels: self.max_levels.min(other.max_levels),
             allow_extremes: self.allow_extremes && other.allow_extremes,
-            allow_event_times: self.allow_event_times && other.allow_event_times,
+            allow_event_times: allow,
         }
     }
 
@@ -176,5 +207,36 @@ mod tests {
         assert!(!merged.allow_extremes);
         assert!(merged.at_least_as_strict_as(&strict));
         assert!(!Policy::default().at_least_as_strict_as(&strict));
+    }
+
+    #[test]
+    fn event_time_grids_merge_to_the_coarsest() {
+        let exact = Policy {
+            allow_event_times: true,
+            ..Policy::default()
+        };
+        let grid = |g| Policy {
+            event_time_grid: Some(g),
+            ..Policy::default()
+        };
+        assert_eq!(exact.time_grid(), Some(0));
+        assert_eq!(grid(3).time_grid(), Some(3));
+        assert_eq!(Policy::default().time_grid(), None);
+        assert_eq!(exact.strictest(&grid(3)).time_grid(), Some(3));
+        assert_eq!(grid(1).strictest(&grid(6)).time_grid(), Some(6));
+        assert_eq!(grid(1).strictest(&Policy::default()).time_grid(), None);
+        for p in [exact.clone(), grid(2), Policy::default()] {
+            assert_eq!(p.strictest(&p), p);
+        }
+        // A node that refuses survival analyses vetoes a merged grid; one that allows exact
+        // times accepts it.
+        let merged = exact.strictest(&grid(3));
+        assert!(merged.at_least_as_strict_as(&exact));
+        assert!(!merged.at_least_as_strict_as(&Policy::default()));
+        assert!(matches!(
+            Policy::parse("event_time_grid = 0"),
+            Err(PolicyError::Invalid(_))
+        ));
+        assert_eq!(Policy::parse("event_time_grid = 1").unwrap(), grid(1));
     }
 }

@@ -69,6 +69,7 @@ fn run(rows: &[(i64, bool, usize)], src: &str) -> serde_json::Value {
         max_levels: 100,
         allow_extremes: true,
         allow_event_times: true,
+        event_time_grid: None,
     };
     let program = sharestat_lang::parse(src).unwrap();
     let out = run_in_memory(Keys::Seeded([4; 16]), |p| {

@@ -18,10 +18,20 @@ const K: u32 = 31;
 
 /// `⌊x / 10^scale⌋` for every element (shares in, shares out).
 pub fn floor_scaled(p: &mut Party, x: &AShares, scale: u32) -> sharestat_mpc::Result<AShares> {
-    if scale == 0 {
+    floor_div(p, x, 10u64.pow(scale))
+}
+
+/// `⌈x / d⌉` for a public `d >= 1` (as [`floor_div`]: `⌈x/d⌉ = −⌊−x/d⌋`).
+pub fn ceil_div(p: &mut Party, x: &AShares, d: u64) -> sharestat_mpc::Result<AShares> {
+    Ok(floor_div(p, &x.neg(), d)?.neg())
+}
+
+/// `⌊x / d⌋` for a public divisor `1 <= d < 2^20`, exactly (the method of the module doc with
+/// `d` for `10^s`), for `|x| < 2^29 − d`.
+pub fn floor_div(p: &mut Party, x: &AShares, d: u64) -> sharestat_mpc::Result<AShares> {
+    if d <= 1 {
         return Ok(x.clone());
     }
-    let d = 10u64.pow(scale);
     let off = (1u64 << 29).div_ceil(d) * d;
     let xs = x.add_const(p.id(), off);
     let m = (1u64 << K) / d;
@@ -60,6 +70,22 @@ mod tests {
             let d = 10i64.pow(scale);
             for (i, v) in values.iter().enumerate() {
                 assert_eq!(out[0][i] as i64, v.div_euclid(d), "floor({v} / {d})");
+            }
+        }
+        for d in [7u64, 30, 120, 999_983] {
+            let words: Vec<u64> = values.iter().map(|&v| v as u64).collect();
+            let out = run_in_memory(Keys::Seeded([d as u8; 16]), |p| {
+                let x = deal(&words, &mut Prg::new([2; 16]))[p.id().index()].clone();
+                let f = floor_div(p, &x, d)?;
+                let c = ceil_div(p, &x, d)?;
+                p.reveal(&AShares::concat(&[&f, &c]))
+            })
+            .unwrap();
+            let (n, d) = (values.len(), d as i64);
+            for (i, v) in values.iter().enumerate() {
+                assert_eq!(out[0][i] as i64, v.div_euclid(d), "floor({v} / {d})");
+                let ceil = -(-v).div_euclid(d);
+                assert_eq!(out[0][n + i] as i64, ceil, "ceil({v} / {d})");
             }
         }
     }

@@ -1,7 +1,8 @@
 //! `coxph(Surv(time, event) ~ x1 + x2, data, ties = "efron")`: Cox regression (issue 6).
 //!
 //! Rows used (selected, every variable present) are shuffled together with their covariate
-//! shares; only `(time, event)` is opened, as for `survfit` (the study must allow event times),
+//! shares; only `(time, event)` is opened, as for `survfit` (the study must allow event times,
+//! or the times are rounded up to its `event_time_grid` first),
 //! so the covariates are never linked to a time. Sorted by time, the rows go to
 //! `sharestat_stats::cox`, which runs Newton-Raphson on securely computed scores.
 //!
@@ -117,19 +118,11 @@ impl Evaluator<'_> {
                 ));
             }
         };
-        if !self.policy.allow_event_times {
-            return Err(EvalError::refused(
-                e,
-                "allow_event_times",
-                format!("`{e}` needs the distinct event times; the study policy does not allow it"),
-            ));
-        }
+        let grid = self.time_grid(e)?;
         let t = self.data_arg(e, a.slots[1], scope)?;
         let time = self.in_table(te, &t)?;
         let event = self.in_table(ee, &t)?;
-        if !matches!(time.kind, Kind::Num { .. }) {
-            return Err(EvalError::at(te, "the time must be numeric"));
-        }
+        let (times, _) = self.opened_times(te, &time, grid)?;
         if !matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
             return Err(EvalError::at(ee, "the event must be logical or 0/1"));
         }
@@ -182,8 +175,7 @@ impl Evaluator<'_> {
         // key = 2·time + event for used rows, BIG for the others; shuffled with the covariates.
         const BIG: u64 = (1 << 38) - 1;
         let me = self.p.id();
-        let key = time
-            .data
+        let key = times
             .scale(2)
             .add(&event.data)
             .add_const(me, BIG.wrapping_neg());

@@ -52,7 +52,11 @@ pub fn render_fit(f: &SurvFit) -> String {
             opt(c.median[2]),
         ]);
     }
-    format!("Call: {}\n\n{}", f.call, columns(&rows))
+    let grid = f
+        .time_grid
+        .map(|g| format!("Times rounded up to multiples of {g} (the study's event_time_grid).\n"))
+        .unwrap_or_default();
+    format!("Call: {}\n\n{}{grid}", f.call, columns(&rows))
 }
 
 fn curve_json(c: &Curve) -> Json {
@@ -82,8 +86,16 @@ fn curve_json(c: &Curve) -> Json {
 
 /// JSON of a fit: one curve as an object (`n`, `events`, `median`, `median_lower`,
 /// `median_upper`, `rmean`, `table` of the event times); several as `groups` with per-group
-/// vectors and `curves`.
+/// vectors and `curves`; `time_grid` when the times were rounded up to a grid.
 pub fn fit_json(f: &SurvFit) -> Json {
+    let mut j = fits_json(f);
+    if let (Some(g), Some(obj)) = (f.time_grid, j.as_object_mut()) {
+        obj.insert("time_grid".into(), json!(g));
+    }
+    j
+}
+
+fn fits_json(f: &SurvFit) -> Json {
     if f.strata.is_none() && f.curves.len() == 1 {
         return curve_json(&f.curves[0]);
     }

@@ -14,10 +14,12 @@
 //! and the log-rank test with its variance matrix.
 use super::call::Args;
 use super::htest::formula;
+use super::value::PrivVec;
 use super::value::{Kind, PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Expr, ExprKind};
 use sharestat_mpc::AShares;
+use sharestat_stats::round::ceil_div;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// One distinct time of a curve.
@@ -67,6 +69,8 @@ pub struct SurvFit {
     pub curves: Vec<Curve>,
     /// The grouping variable's name (`None` for `~ 1`).
     pub strata: Option<String>,
+    /// Times rounded up to multiples of this (the policy's `event_time_grid`), or exact.
+    pub time_grid: Option<u32>,
 }
 
 /// A `survdiff` (log-rank) result.
@@ -114,18 +118,9 @@ impl Evaluator<'_> {
             (Some(t), Some(v)) => (t, v),
             _ => return Err(EvalError::at(lhs, "Surv(time, event)")),
         };
-        if !self.policy.allow_event_times {
-            return Err(EvalError::refused(
-                e,
-                "allow_event_times",
-                format!(
-                    "`{e}` would show the distinct event and censoring times; the study policy \
-                     does not allow it"
-                ),
-            ));
-        }
+        let grid = self.time_grid(e)?;
         let t = self.data_arg(e, a.slots[1], scope)?;
-        let (labels, obs) = self.survival_obs(e, te, ee, rhs, &t)?;
+        let (labels, obs) = self.survival_obs(e, te, ee, rhs, &t, grid)?;
         let data = a.slots[1]
             .map(|d| format!(", data = {d}"))
             .unwrap_or_default();
@@ -133,10 +128,51 @@ impl Evaluator<'_> {
         let strata =
             (!matches!(rhs.kind, ExprKind::Num(_) | ExprKind::Int(_))).then(|| rhs.to_string());
         Ok(Value::Pub(if name == "survfit" {
-            Public::Surv(Box::new(survfit(call, &labels, &obs, strata)))
+            Public::Surv(Box::new(SurvFit {
+                time_grid: grid,
+                ..survfit(call, &labels, &obs, strata)
+            }))
         } else {
             Public::LogRank(Box::new(logrank(e, call, &labels, &obs)?))
         }))
+    }
+
+    /// How survival analyses may see times under the policy: `None` exact, `Some(g)` rounded
+    /// up to multiples of `g` (`event_time_grid`); refused otherwise.
+    pub(crate) fn time_grid(&self, e: &Expr) -> Result<Option<u32>> {
+        match self.policy.time_grid() {
+            Some(0) => Ok(None),
+            Some(g) => Ok(Some(g)),
+            None => Err(EvalError::refused(
+                e,
+                "allow_event_times",
+                format!(
+                    "`{e}` would show the distinct event and censoring times; the study policy \
+                     allows neither them nor a coarser grid (event_time_grid)"
+                ),
+            )),
+        }
+    }
+
+    /// The times as they may be opened: encoded, or grid indices `⌈t / g⌉`; and the value of
+    /// one opened unit.
+    pub(crate) fn opened_times(
+        &mut self,
+        te: &Expr,
+        time: &PrivVec,
+        grid: Option<u32>,
+    ) -> Result<(AShares, f64)> {
+        let Kind::Num { scale } = time.kind else {
+            return Err(EvalError::at(te, "the time must be numeric"));
+        };
+        let unit = 10f64.powi(-(scale as i32));
+        Ok(match grid {
+            None => (time.data.clone(), unit),
+            Some(g) => {
+                let d = u64::from(g) * 10u64.pow(scale);
+                (ceil_div(self.p, &time.data, d)?, f64::from(g))
+            }
+        })
     }
 
     /// The observations as a revealed multiset (see the module documentation).
@@ -147,13 +183,11 @@ impl Evaluator<'_> {
         ee: &Expr,
         rhs: &Expr,
         t: &PrivTable,
+        grid: Option<u32>,
     ) -> Result<(Vec<String>, Obs)> {
         let time = self.in_table(te, t)?;
         let event = self.in_table(ee, t)?;
-        let scale = match time.kind {
-            Kind::Num { scale } => scale,
-            _ => return Err(EvalError::at(te, "the time must be numeric")),
-        };
+        let (times, unit) = self.opened_times(te, &time, grid)?;
         if !matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
             return Err(EvalError::at(ee, "the event must be logical or 0/1"));
         }
@@ -194,7 +228,7 @@ impl Evaluator<'_> {
         const BIG: u64 = (1 << 38) - 1;
         let key = code
             .scale(1 << 32)
-            .add(&time.data.scale(2))
+            .add(&times.scale(2))
             .add(&event.data)
             .add_const(me, BIG.wrapping_neg());
         let key = self.p.mul(&m, &key)?.add_const(me, BIG);
@@ -207,13 +241,12 @@ impl Evaluator<'_> {
             .into_iter()
             .filter(|&k| k != BIG)
             .collect();
-        let unit = 10f64.powi(scale as i32);
         let obs = opened
             .iter()
             .map(|&k| {
                 let g = (k >> 32) as usize;
                 let low = k & 0xffff_ffff;
-                (g, (low >> 1) as f64 / unit, low & 1 == 1)
+                (g, (low >> 1) as f64 * unit, low & 1 == 1)
             })
             .collect();
         Ok((labels, obs))
@@ -308,6 +341,7 @@ fn survfit(call: String, labels: &[String], obs: &Obs, strata: Option<String>) -
         call,
         curves,
         strata,
+        time_grid: None,
     }
 }
 

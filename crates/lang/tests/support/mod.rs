@@ -72,6 +72,7 @@ impl Fixture {
             max_levels: 1000,
             allow_extremes: true,
             allow_event_times: true,
+            event_time_grid: None,
         })
     }
 
