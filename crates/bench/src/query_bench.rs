@@ -189,6 +189,7 @@ async fn main() {
             ("freq(d$g)", "<= 150 ms"),
             ("mean(d$x[d$x > 50])", "<= 400 ms"),
             ("median(d$x)", "<= 4 s"),
+            ("cor(d$x, d$age, method = \"spearman\")", "–"),
             (
                 "s <- survfit(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d)\n\
                  survdiff(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d)",

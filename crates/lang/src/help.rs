@@ -104,7 +104,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "cor",
-        "cor(x, y, method = \"pearson\"): Pearson, or Spearman (midranks; up to 3000 rows)",
+        "cor(x, y, method = \"pearson\"): Pearson, or Spearman (midranks, from oblivious sorts)",
         "n, Σx, Σy, Σx², Σy², Σxy (of the ranks, for Spearman)",
     ),
     (

@@ -386,17 +386,7 @@ impl Evaluator<'_> {
         };
         let all = AShares::concat(&[&n, &mx.sum(), &my.sum(), &dots]);
         let o = self.p.reveal(&all)?;
-        let i = |k: usize| o[k] as i64 as i128;
-        let (n, s1, s2) = (o[0] as i128, i(1), i(2));
-        let (q1, q2, q12) = (o[3] as i128, o[4] as i128, i(5));
-        let cov = (n * q12 - s1 * s2) as f64;
-        let v1 = (n * q1 - s1 * s1) as f64;
-        let v2 = (n * q2 - s2 * s2) as f64;
-        // R: NA (with a warning) when either standard deviation is zero.
-        if v1 <= 0.0 || v2 <= 0.0 {
-            return Ok(None);
-        }
-        Ok(Some((n as u64, cov / (v1 * v2).sqrt())))
+        Ok(cor_from_sums(&o))
     }
 
     /// `length(x)` / `nrow(t)`: public when nothing is selected, else a checked count.
@@ -478,4 +468,19 @@ fn public_aggregate(e: &Expr, name: &str, p: &Public) -> Result<Value> {
         "range" if !v.is_empty() => Public::nums([Some(sorted[0]), Some(sorted[sorted.len() - 1])]),
         _ => return Err(EvalError::at(e, format!("{name}() of this public value"))),
     }))
+}
+
+/// Pearson's correlation from the opened `n`, `Σx`, `Σy`, `Σx²`, `Σy²`, `Σxy` (ring words);
+/// `None` (R's `NA`) when either standard deviation is zero.
+pub(crate) fn cor_from_sums(o: &[u64]) -> Option<(u64, f64)> {
+    let i = |k: usize| o[k] as i64 as i128;
+    let (n, s1, s2) = (o[0] as i128, i(1), i(2));
+    let (q1, q2, q12) = (o[3] as i128, o[4] as i128, i(5));
+    let cov = (n * q12 - s1 * s2) as f64;
+    let v1 = (n * q1 - s1 * s1) as f64;
+    let v2 = (n * q2 - s2 * s2) as f64;
+    if v1 <= 0.0 || v2 <= 0.0 {
+        return None;
+    }
+    Some((n as u64, cov / (v1 * v2).sqrt()))
 }
