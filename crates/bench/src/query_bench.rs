@@ -191,6 +191,10 @@ async fn main() {
             ("median(d$x)", "<= 4 s"),
             ("cor(d$x, d$age, method = \"spearman\")", "–"),
             (
+                "survdiff(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d, strict = TRUE)",
+                "–",
+            ),
+            (
                 "s <- survfit(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d)\n\
                  survdiff(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d)",
                 "<= 3 s",

@@ -145,8 +145,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "survdiff",
-        "survdiff(Surv(time, event) ~ g, data): log-rank test",
-        "as survfit",
+        "survdiff(Surv(time, event) ~ g, data, strict = FALSE): log-rank test; strict = TRUE: two groups, only the statistic",
+        "as survfit; with strict = TRUE only the chi-square statistic (no times, no counts; allowed without allow_event_times)",
     ),
     (
         "coxph",

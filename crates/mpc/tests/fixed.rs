@@ -148,3 +148,27 @@ fn unbiased_truncation_has_no_drift() {
         exact - sum(&floor_got)
     );
 }
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    /// ratio: a few units of 2^-f whatever the scale of a and b.
+    #[test]
+    fn ratio_of_any_scale(pairs in prop::collection::vec((1u64..(1 << 40), 0.0f64..1.0, any::<bool>()), 1..40), seed: u8) {
+        let f = 24;
+        let b: Vec<u64> = pairs.iter().map(|p| p.0).collect();
+        let a: Vec<u64> = pairs
+            .iter()
+            .map(|p| {
+                let v = (p.0 as f64 * p.1 * 7.0).round() as i64;
+                (if p.2 { -v } else { v }) as u64
+            })
+            .collect();
+        let got = eval(seed, &[a.clone(), b.clone()], |p, s| p.ratio(&s[0], &s[1], 41, f));
+        for i in 0..b.len() {
+            let want = a[i] as i64 as f64 / b[i] as f64;
+            let g = decode(got[i], f);
+            prop_assert!((g - want).abs() <= 2f64.powi(-(f as i32 - 3)) * want.abs().max(1.0), "{} / {} = {} got {}", a[i] as i64, b[i], want, g);
+        }
+    }
+}

@@ -15,6 +15,7 @@
 //! - [`distinct`]: frequency tables of numeric columns (distinct values), small cells refused.
 //! - [`rank`]: the Wilcoxon rank-sum statistic with ties, from an oblivious sort and scans.
 //! - [`round`]: `floor` of private decimals (exact division by `10^s`).
+//! - [`logrank`]: the strict log-rank test (two groups), revealing only its statistic.
 //! - [`linalg`]: inverse of small matrices (public model fitting).
 //! - [`disclose`]: secure disclosure-control tests that reveal only pass/fail bits.
 #![forbid(unsafe_code)]
@@ -25,6 +26,7 @@ pub mod disclose;
 pub mod distinct;
 pub mod freq;
 pub mod linalg;
+pub mod logrank;
 pub mod order;
 pub mod rank;
 pub mod round;

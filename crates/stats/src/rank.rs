@@ -67,15 +67,7 @@ pub fn mann_whitney(
     let (_, cols) = p.sort(&key, &[in_a, in_b, x, &used], KEY_BITS)?;
     let [a, b, xs, u] = [&cols[0], &cols[1], &cols[2], &cols[3]];
     // E_i: same value as the previous row (and both used); E_0 = 0.
-    let zero = AShares::from_parts(vec![0], vec![0]);
-    let e = if n > 1 {
-        let bits = p.eq(&xs.slice(1..n), &xs.slice(0..n - 1), KEY_BITS)?;
-        let same = p.b2a_bits(&bits)?;
-        let both = p.mul(&u.slice(1..n), &u.slice(0..n - 1))?;
-        AShares::concat(&[&zero, &p.mul(&same, &both)?])
-    } else {
-        zero
-    };
+    let e = same_as_previous(p, xs, u)?;
     // Exclusive prefix count of B.
     let cb = AShares::concat(&[
         &AShares::from_parts(vec![0], vec![0]),
@@ -96,6 +88,23 @@ pub fn mann_whitney(
     Ok((o[0], o[1].wrapping_sub(o[2])))
 }
 
+/// `E_i = [x_i = x_{i−1}]` for sorted `xs`, 0 unless both rows are used (`u`); `E_0 = 0`.
+pub(crate) fn same_as_previous(
+    p: &mut Party,
+    xs: &AShares,
+    u: &AShares,
+) -> sharestat_mpc::Result<AShares> {
+    let n = xs.len();
+    let zero = AShares::from_parts(vec![0], vec![0]);
+    if n < 2 {
+        return Ok(AShares::from_parts(vec![0; n], vec![0; n]));
+    }
+    let bits = p.eq(&xs.slice(1..n), &xs.slice(0..n - 1), KEY_BITS)?;
+    let same = p.b2a_bits(&bits)?;
+    let both = p.mul(&u.slice(1..n), &u.slice(0..n - 1))?;
+    Ok(AShares::concat(&[&zero, &p.mul(&same, &both)?]))
+}
+
 /// Twice the midranks (1-based, ties sharing the mean of their ranks, as R's `rank`) of
 /// sorted `xs` among the used rows (`u`, sorted to the front); garbage for unused rows.
 /// With `E_i = [x_i = x_{i−1}]`, the first index of `i`'s run is the affine scan
@@ -108,10 +117,7 @@ fn double_midranks(p: &mut Party, xs: &AShares, u: &AShares) -> sharestat_mpc::R
     if n < 2 {
         return Ok(AShares::from_parts(vec![0; n], vec![0; n]).add_const(me, 2));
     }
-    let bits = p.eq(&xs.slice(1..n), &xs.slice(0..n - 1), KEY_BITS)?;
-    let same = p.b2a_bits(&bits)?;
-    let both = p.mul(&u.slice(1..n), &u.slice(0..n - 1))?;
-    let e = AShares::concat(&[&zero, &p.mul(&same, &both)?]);
+    let e = same_as_previous(p, xs, u)?;
     let idx: Vec<u64> = (0..n as u64).collect();
     // (1 − E_i) i, local: i is public.
     let first_beta = e.mul_public(&idx).neg().add_public(me, &idx);

@@ -67,7 +67,8 @@ fn signature(name: &str) -> Option<Sig> {
         "Surv" => sig(&["time", "event"], 2),
         "help" => sig(&["topic"], 1),
         "plot" | "barplot" => sig(&["x", "file", "conf.int", "main", "xlab", "ylab"], 1),
-        "survfit" | "survdiff" | "lm" => sig(MODEL, 1),
+        "survfit" | "lm" => sig(MODEL, 1),
+        "survdiff" => sig(&["formula", "data", "strict", "subset", "na.action"], 1),
         "coxph" => sig(
             &["formula", "data", "ties", "subset", "weights", "na.action"],
             1,

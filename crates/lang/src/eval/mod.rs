@@ -36,6 +36,7 @@ pub mod render_cox;
 pub mod render_stats;
 pub mod render_surv;
 mod spearman;
+mod strict;
 pub mod surv;
 mod tables;
 pub mod value;

@@ -111,6 +111,17 @@ fn fits_json(f: &SurvFit) -> Json {
 
 /// R's print of a `survdiff`.
 pub fn render_logrank(l: &LogRank) -> String {
+    if l.strict {
+        return format!(
+            "Call:\n{}\n\nGroups: {}\n Chisq= {}  on {} degrees of freedom, p= {}\n\
+             (strict: only the statistic was revealed, not the counts per group)\n",
+            l.call,
+            l.groups.join(", "),
+            signif(l.chisq, 3),
+            l.df,
+            pval(l.p_value)
+        );
+    }
     let mut rows = vec![
         ["", "N", "Observed", "Expected", "(O-E)^2/E"]
             .map(String::from)
@@ -138,6 +149,10 @@ pub fn render_logrank(l: &LogRank) -> String {
 
 /// JSON of a log-rank test: `groups`, `n`, `observed`, `expected`, `chisq`, `df`, `p_value`.
 pub fn logrank_json(l: &LogRank) -> Json {
+    if l.strict {
+        return json!({"groups": l.groups, "chisq": l.chisq, "df": l.df, "p_value": l.p_value,
+                      "strict": true});
+    }
     json!({"groups": l.groups, "n": l.n, "observed": l.observed, "expected": l.expected,
            "chisq": l.chisq, "df": l.df, "p_value": l.p_value})
 }

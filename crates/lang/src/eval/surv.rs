@@ -92,6 +92,8 @@ pub struct LogRank {
     pub df: usize,
     /// p-value.
     pub p_value: f64,
+    /// Strict mode: only `chisq` was revealed (`n`, `observed`, `expected` are empty).
+    pub strict: bool,
 }
 
 /// `(group, time, event)` of every row used, revealed as a multiset.
@@ -118,6 +120,9 @@ impl Evaluator<'_> {
             (Some(t), Some(v)) => (t, v),
             _ => return Err(EvalError::at(lhs, "Surv(time, event)")),
         };
+        if name == "survdiff" && self.flag(a.slots[2], scope, 0.0)? != 0.0 {
+            return self.strict_survdiff(e, f, (te, ee), rhs, a.slots[1], scope);
+        }
         let grid = self.time_grid(e)?;
         let t = self.data_arg(e, a.slots[1], scope)?;
         let (labels, obs) = self.survival_obs(e, te, ee, rhs, &t, grid)?;
@@ -432,6 +437,7 @@ fn logrank(e: &Expr, call: String, labels: &[String], obs: &Obs) -> Result<LogRa
         chisq,
         df: m,
         p_value: p,
+        strict: false,
     })
 }
 

@@ -165,8 +165,14 @@ impl Party {
 
     /// `1/x` from its normalisation: Newton-Raphson from the linear start y0 = 2.9142 - 2m.
     pub(crate) fn reciprocal_of(&mut self, norm: &Normalized, f: u32) -> crate::Result<AShares> {
+        let y = self.mantissa_reciprocal(&norm.m, f)?;
+        let yc = self.mul(&y, &norm.c)?;
+        self.trunc(&yc, norm.shift)
+    }
+
+    /// `1/m` for a mantissa `m ∈ [0.5, 1)`: three Newton steps from `2.9142 − 2m`.
+    pub(crate) fn mantissa_reciprocal(&mut self, m: &AShares, f: u32) -> crate::Result<AShares> {
         let me = self.id;
-        let m = &norm.m;
         let two = 2u64 << f;
         let mut y = m
             .scale(2)
@@ -177,8 +183,7 @@ impl Party {
             let corr = e.neg().add_const(me, two);
             y = self.fx_mul(&y, &corr, f)?;
         }
-        let yc = self.mul(&y, &norm.c)?;
-        self.trunc(&yc, norm.shift)
+        Ok(y)
     }
 
     /// Fixed-point division `a / b` for `b > 0` in the reciprocal's range.

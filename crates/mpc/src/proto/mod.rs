@@ -8,6 +8,7 @@
 //! | [`compare`] | A2B / bit decomposition, MSB, less-than, less-or-equal, equality |
 //! | [`convert`] | B2A, bit injection, select (mux) |
 //! | [`fixed`] | truncation (floor or unbiased, per-element shifts), fixed-point multiply, reciprocal, division |
+//! | [`ratio`] | `a / b` of shared numbers of any scale, normalised together |
 //! | [`log`] | natural logarithm (with the reciprocal from one bit decomposition) |
 //! | [`shuffle`] | the 3-party resharing shuffle |
 //! | [`sort`] | shuffle-then-sort and k-th element selection (ordering in `partition`) |
@@ -24,5 +25,6 @@ pub mod fixed;
 pub mod io;
 pub mod log;
 pub(crate) mod partition;
+pub mod ratio;
 pub mod shuffle;
 pub mod sort;

@@ -1,0 +1,71 @@
+//! `survdiff(Surv(time, event) ~ g, data, strict = TRUE)`: the log-rank test of two groups
+//! revealing only its chi-square statistic (`sharestat_stats::logrank`): no event times, no
+//! counts per group. Needs neither `allow_event_times` nor a grid; the selection rules apply
+//! and both groups must pass `min_cell` (checked without opening their sizes).
+use super::surv::LogRank;
+use super::value::{Kind, PrivTable, Public, Value};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::Expr;
+use sharestat_mpc::AShares;
+use sharestat_stats::logrank::{StrictLogRankError, strict_logrank};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+impl Evaluator<'_> {
+    pub(crate) fn strict_survdiff(
+        &mut self,
+        e: &Expr,
+        f: &Expr,
+        (te, ee): (&Expr, &Expr),
+        rhs: &Expr,
+        data: Option<&Expr>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let t = self.data_arg(e, data, scope)?;
+        let time = self.in_table(te, &t)?;
+        let event = self.in_table(ee, &t)?;
+        let group = self.in_table(rhs, &t)?;
+        if !matches!(time.kind, Kind::Num { .. }) {
+            return Err(EvalError::at(te, "the time must be numeric"));
+        }
+        if !matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
+            return Err(EvalError::at(ee, "the event must be logical or 0/1"));
+        }
+        let mut sel = self.and_mask(time.sel.clone(), event.sel.clone())?;
+        sel = self.and_mask(sel, group.sel.clone())?;
+        let mut present = self.and_mask(time.present.clone(), event.present.clone())?;
+        present = self.and_mask(present, group.present.clone())?;
+        self.check_selection(e, &sel, &time.layout)?;
+        let used = self.and_mask(sel, present)?;
+        let m = self.mask_or_ones(&used, time.len());
+        let (labels, ind) = self.levels_of(rhs, &group)?;
+        if labels.len() != 2 {
+            return Err(EvalError::at(
+                rhs,
+                "strict = TRUE compares two groups; form them with ifelse()",
+            ));
+        }
+        let both = self.p.mul_many(&[(&ind[0], &m), (&ind[1], &m)])?;
+        let sizes = AShares::concat(&[&both[0].sum(), &both[1].sum()]);
+        self.check_cells(e, &sizes, &labels)?;
+        let chisq =
+            strict_logrank(self.p, &time.data, &event.data, &both[0], &both[1]).map_err(|err| {
+                match err {
+                    StrictLogRankError::Engine(m) => EvalError::Engine(m),
+                    other => EvalError::at(e, format!("survdiff(strict = TRUE): {other}")),
+                }
+            })?;
+        let p_value = ChiSquared::new(1.0).map_or(f64::NAN, |d| d.sf(chisq.max(0.0)));
+        let data = data.map(|d| format!(", data = {d}")).unwrap_or_default();
+        Ok(Value::Pub(Public::LogRank(Box::new(LogRank {
+            call: format!("survdiff(formula = {f}{data}, strict = TRUE)"),
+            groups: labels,
+            n: Vec::new(),
+            observed: Vec::new(),
+            expected: Vec::new(),
+            chisq,
+            df: 1,
+            p_value,
+            strict: true,
+        }))))
+    }
+}
