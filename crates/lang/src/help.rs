@@ -124,7 +124,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "fisher.test",
-        "fisher.test(table(a, b)): 2x2 exact test and odds ratio",
+        "fisher.test(table(a, b)): exact test (2x2 with odds ratio; r x c: p-value)",
         "the 2x2 table (cells >= min_cell)",
     ),
     ("cor.test", "cor.test(x, y): Pearson's test", "as cor"),

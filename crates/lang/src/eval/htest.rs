@@ -463,8 +463,23 @@ fn or_limit(logs: &[f64], lo: u64, a: u64, upper: bool, alpha: f64) -> f64 {
 }
 
 fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
-    if t.dims[0].1.len() != 2 || t.dims[1].1.len() != 2 {
-        return Err(EvalError::at(e, "fisher.test() here takes a 2x2 table"));
+    if t.dims.len() != 2 {
+        return Err(EvalError::at(e, "fisher.test() takes a two-way table"));
+    }
+    let (r, c) = (t.dims[0].1.len(), t.dims[1].1.len());
+    if r != 2 || c != 2 {
+        let p = super::fisher_rc::fisher_rc_p(&t.counts, r, c)
+            .map_err(|m| EvalError::at(e, format!("fisher.test(): {m}")))?;
+        return Ok(HTest {
+            method: "Fisher's Exact Test for Count Data".into(),
+            data_name: data,
+            statistic: None,
+            parameter: Vec::new(),
+            p_value: p,
+            alternative: "two.sided".into(),
+            conf_int: None,
+            estimate: Vec::new(),
+        });
     }
     let [a, b, c, d] = [t.counts[0], t.counts[1], t.counts[2], t.counts[3]];
     let (m, n, k) = (a + b, c + d, a + c);

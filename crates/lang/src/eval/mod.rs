@@ -27,6 +27,7 @@ mod cox;
 mod cut;
 pub mod disclose;
 mod expr;
+mod fisher_rc;
 mod htest;
 mod model;
 mod ops;

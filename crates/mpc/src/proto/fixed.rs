@@ -132,6 +132,15 @@ impl Party {
         self.reciprocal_of(&norm, f)
     }
 
+    /// [`reciprocal`](Party::reciprocal) with two Newton steps instead of three: relative
+    /// error about 5.4e-5, for callers that refine the result themselves (6 rounds fewer).
+    pub fn reciprocal_rough(&mut self, x: &AShares, f: u32) -> crate::Result<AShares> {
+        let norm = self.normalize(x, f)?;
+        let y = self.mantissa_reciprocal(&norm.m, f, 2)?;
+        let yc = self.mul(&y, &norm.c)?;
+        self.trunc(&yc, norm.shift)
+    }
+
     /// Bit-decomposes `x` and scales it into `[0.5, 1)` (the first half of the reciprocal).
     pub(crate) fn normalize(&mut self, x: &AShares, f: u32) -> crate::Result<Normalized> {
         if !(4..=28).contains(&f) {
@@ -165,20 +174,26 @@ impl Party {
 
     /// `1/x` from its normalisation: Newton-Raphson from the linear start y0 = 2.9142 - 2m.
     pub(crate) fn reciprocal_of(&mut self, norm: &Normalized, f: u32) -> crate::Result<AShares> {
-        let y = self.mantissa_reciprocal(&norm.m, f)?;
+        let y = self.mantissa_reciprocal(&norm.m, f, 3)?;
         let yc = self.mul(&y, &norm.c)?;
         self.trunc(&yc, norm.shift)
     }
 
-    /// `1/m` for a mantissa `m ∈ [0.5, 1)`: three Newton steps from `2.9142 − 2m`.
-    pub(crate) fn mantissa_reciprocal(&mut self, m: &AShares, f: u32) -> crate::Result<AShares> {
+    /// `1/m` for a mantissa `m ∈ [0.5, 1)`: Newton steps from `2.9142 − 2m` (relative error
+    /// 0.086, then 7.4e-3, 5.4e-5, 3e-9).
+    pub(crate) fn mantissa_reciprocal(
+        &mut self,
+        m: &AShares,
+        f: u32,
+        steps: usize,
+    ) -> crate::Result<AShares> {
         let me = self.id;
         let two = 2u64 << f;
         let mut y = m
             .scale(2)
             .neg()
             .add_const(me, crate::fixed::encode(2.9142, f));
-        for _ in 0..3 {
+        for _ in 0..steps {
             let e = self.fx_mul(m, &y, f)?;
             let corr = e.neg().add_const(me, two);
             y = self.fx_mul(&y, &corr, f)?;

@@ -42,7 +42,7 @@ impl Party {
         };
         let (bb, aa) = (both.slice(0..n), both.slice(n..2 * n));
         let m = self.trunc_unbiased(&bb, &vec![32 - f; n])?;
-        let y = self.mantissa_reciprocal(&m, f)?;
+        let y = self.mantissa_reciprocal(&m, f, 3)?;
         let q = self.mul(&aa, &y)?;
         self.trunc_unbiased(&q, &vec![32; n])
     }

@@ -117,7 +117,6 @@ pub fn coxph(
     let score = quad(&cur.score, &inv);
     let mut converged = false;
     let mut iter = 0;
-    let mut last = beta.clone();
     while iter < 20 {
         iter += 1;
         let mut step: Vec<f64> = (0..k)
@@ -130,32 +129,52 @@ pub fn coxph(
             .map(|j| step[j].abs() / inv[j][j].abs().sqrt().max(1e-300))
             .fold(0f64, f64::max);
         let along = |u: &[f64], s: &[f64]| u.iter().zip(s).map(|(a, b)| a * b).sum::<f64>();
-        last = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
+        let last: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
         if moved < 1e-3 {
             converged = true;
+            if let (Some(ll), true) = (cur.loglik, moved < 1e-5) {
+                // Take the last step without evaluating again: at under 1e-5 standard errors
+                // from the optimum, I changes by less than its fixed-point noise, and ℓ gains
+                // U·s/2 (exact for the quadratic, which is what is left).
+                return Ok(CoxFit {
+                    wald: quad(&last, &cur.info),
+                    coef: last,
+                    var: inv,
+                    loglik: [pass.null_loglik, ll + along(&cur.score, &step) / 2.0],
+                    score,
+                    iter,
+                    converged,
+                });
+            }
+            // Else evaluate once more at the step's end (below): I and ℓ where β̂ is.
+            beta = last;
             break;
         }
-        let mut next = pass.eval(p, &last, false)?;
+        // Logarithms (for ℓ) only once the iterates are close: quadratic convergence then
+        // makes the next step tiny, so this is probably the last evaluation.
+        let with_ln = moved < 1e-2;
+        let mut next = pass.eval(p, &last, with_ln)?;
+        let mut taken = last;
         // Step halving while the likelihood would fall along the step. ℓ is concave, so the
         // trapezoid of its slopes at both ends (exact for a quadratic) estimates the change
         // without computing ℓ itself, which costs a logarithm per term.
         let mut halvings = 0;
         while along(&cur.score, &step) + along(&next.score, &step) < 0.0 && halvings < 10 {
             step.iter_mut().for_each(|s| *s /= 2.0);
-            last = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
-            next = pass.eval(p, &last, false)?;
+            taken = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
+            next = pass.eval(p, &taken, with_ln)?;
             halvings += 1;
         }
-        beta = last.clone();
+        beta = taken;
         cur = next;
         inv = invert(&cur.info).ok_or(CoxError::Singular)?;
     }
-    // The last step taken, then the information and ℓ there.
-    let fin = pass.eval(p, &last, true)?;
+    // Not converged, or converged before ℓ was computed: evaluate at the last iterate.
+    let fin = pass.eval(p, &beta, true)?;
     let var = invert(&fin.info).ok_or(CoxError::Singular)?;
     Ok(CoxFit {
-        wald: quad(&last, &fin.info),
-        coef: last,
+        wald: quad(&beta, &fin.info),
+        coef: beta,
         var,
         loglik: [pass.null_loglik, fin.loglik.unwrap_or(f64::NAN)],
         score,

@@ -306,7 +306,7 @@ impl<'a> Pass<'a> {
             let (r, l) = p.recip_ln(&den, F)?;
             (r, Some(l))
         } else {
-            (p.reciprocal(&den, F)?, None)
+            (p.reciprocal_rough(&den, F)?, None)
         };
         // One Newton step at higher precision: r_hi = r + r (1 − T_0 r), at FH bits.
         let e = p.mul(&den, &r)?.neg().add_const(me, 1 << (2 * F));
