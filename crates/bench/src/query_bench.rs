@@ -145,6 +145,9 @@ async fn main() {
     );
     println!("| query | rows | median (ms) | max (ms) | bytes sent | rounds | target |");
     println!("|---|---:|---:|---:|---:|---:|---|");
+    // `--only TEXT`: run just the queries whose text contains TEXT (e.g. to profile one).
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
+    let wanted = |q: &str| only.as_deref().is_none_or(|o| q.contains(o));
     let one = "tm <- load(\"munich\")\n";
     let both = "x <- rbind(load(\"munich\"), load(\"rome\"))\n";
     for (prefix, t, n) in [(one, "tm", 24), (both, "x", 48)] {
@@ -155,6 +158,9 @@ async fn main() {
             "quantile({t}$age)",
         ] {
             let q = format!("{prefix}{}", f.replace("{t}", t));
+            if !wanted(&q) {
+                continue;
+            }
             let m = measure(&r, "adrenal", &q, reps).await;
             row(&format!("`{}`", f.replace("{t}", t)), n, m, "<= 5 ms");
         }
@@ -165,8 +171,10 @@ async fn main() {
         "{both}s <- survfit(Surv(follow_up_months, event_death) ~ {ecog}, data = x)\n\
          survdiff(Surv(follow_up_months, event_death) ~ {ecog}, data = x)"
     );
-    let m = measure(&r, "adrenal", &surv, reps).await;
-    row("survfit + survdiff by ECOG", 48, m, "<= 20 ms");
+    if wanted(&surv) {
+        let m = measure(&r, "adrenal", &surv, reps).await;
+        row("survfit + survdiff by ECOG", 48, m, "<= 20 ms");
+    }
     if rows > 0 {
         let (dict, file) = synthetic(tmp.path(), rows);
         c.create_study("big", &dict, "allow_event_times = true\n")
@@ -200,6 +208,9 @@ async fn main() {
                 "<= 3 s",
             ),
         ] {
+            if !wanted(q) {
+                continue;
+            }
             let m = measure(&rb, "big", &format!("{d}{q}"), reps).await;
             let label = if q.starts_with("s <- ") {
                 "survfit + survdiff in one query (2 groups, 100 distinct times)".to_owned()
@@ -214,6 +225,9 @@ async fn main() {
                 "{d}coxph(Surv(x, x < 90) ~ age + ifelse(g == \"a\", \"a\", \"b\"), data = d, \
                  ties = \"{ties}\")"
             );
+            if !wanted(&q) {
+                continue;
+            }
             let m = measure(&rb, "big", &q, 2).await;
             row(
                 &format!("`coxph` (age + group, ties = {ties})"),

@@ -110,7 +110,11 @@ macro_rules! common_share_api {
             }
             /// Concatenation of several share vectors (e.g. the same column from several sites).
             pub fn concat(parts: &[&Self]) -> Self {
-                let mut out = Self::default();
+                let total = parts.iter().map(|p| p.a.len()).sum();
+                let mut out = Self {
+                    a: Vec::with_capacity(total),
+                    b: Vec::with_capacity(total),
+                };
                 for p in parts {
                     out.a.extend_from_slice(&p.a);
                     out.b.extend_from_slice(&p.b);

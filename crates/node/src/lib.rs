@@ -20,8 +20,12 @@
 //!
 //! Storage is `sharestat-store`, peer links are `sharestat-net`, computation is
 //! `sharestat-mpc`; this crate only wires them together and enforces who may do what.
-#![forbid(unsafe_code)]
+//!
+//! [`alloc`] tunes glibc's allocator for a node's large share vectors (the crate's one
+//! `unsafe` call, `mallopt`).
+#![deny(unsafe_code)]
 
+pub mod alloc;
 pub mod api;
 pub mod audit;
 pub mod auth;

@@ -115,6 +115,7 @@ pub async fn start_bound(
     api_listener: TcpListener,
     peer_listener: TcpListener,
 ) -> Result<NodeHandle, StartError> {
+    crate::alloc::tune_allocator();
     let store = Store::open(&cfg.resolve(&cfg.node.data_dir))?;
     bootstrap_admin(&store, &cfg)?;
     let stale = store.fail_unfinished_jobs("the node restarted while the job ran")?;

@@ -557,6 +557,16 @@ mod tests {
         );
         assert_eq!(format!("{:.2}", t.statistic.unwrap().1), "30.07");
         assert!((t.p_value - 2.954e-07).abs() < 0.001e-07);
+        // chisq.test(TeaTasting): Yates' correction, X-squared = 0.5, df = 1, p-value = 0.4795;
+        // correct = FALSE: X-squared = 2, p-value = 0.1573.
+        let tea = table(2, 2, &[3, 1, 1, 3]);
+        let y = chisq_test(&tea, true, String::new());
+        assert!(y.method.contains("Yates"));
+        assert!((y.statistic.clone().unwrap().1 - 0.5).abs() < 1e-12);
+        assert!((y.p_value - 0.4795).abs() < 0.00005, "{}", y.p_value);
+        let y = chisq_test(&tea, false, String::new());
+        assert!((y.statistic.clone().unwrap().1 - 2.0).abs() < 1e-12);
+        assert!((y.p_value - 0.1573).abs() < 0.00005, "{}", y.p_value);
         // ?fisher.test: TeaTasting, p-value = 0.4857, odds ratio 6.408309
         let e = crate::parse_expr("x").unwrap();
         let f = fisher_test(&e, &table(2, 2, &[3, 1, 1, 3]), String::new()).unwrap();

@@ -52,6 +52,16 @@ impl Party {
 
     /// [`trunc`](Party::trunc) with its own shift `d[i]` for each element.
     pub fn trunc_each(&mut self, x: &AShares, d: &[u32]) -> crate::Result<AShares> {
+        self.trunc_offset(x, d, |_| 0)
+    }
+
+    /// `trunc_each(x + off)` for a public offset `off(i)`, without copying `x`.
+    fn trunc_offset(
+        &mut self,
+        x: &AShares,
+        d: &[u32],
+        off: impl Fn(usize) -> u64,
+    ) -> crate::Result<AShares> {
         same_len("trunc_each", x.len(), d.len())?;
         if let Some(bad) = d.iter().find(|d| !(1..=62).contains(*d)) {
             return Err(MpcError::param(
@@ -60,7 +70,8 @@ impl Party {
             ));
         }
         let n = x.len();
-        let x = x.add_const(self.id, 1 << 62);
+        // The shift into [0, 2^63) (and `off`) belong to component x_0: only party 0's sum
+        // `a = x_0 + x_1` sees them; parties 1 and 2 use `x_2` alone.
         let hi = |d: u32| 1u64 << (64 - d);
         self.net.round();
         let t: Vec<u64> = match self.id.index() {
@@ -68,7 +79,12 @@ impl Party {
                 let a: Vec<u64> =
                     x.a.iter()
                         .zip(&x.b)
-                        .map(|(p, q)| p.wrapping_add(*q))
+                        .enumerate()
+                        .map(|(i, (p, q))| {
+                            p.wrapping_add(*q)
+                                .wrapping_add(1 << 62)
+                                .wrapping_add(off(i))
+                        })
                         .collect();
                 let r = self.rand.own.words(n);
                 let masked: Vec<u64> = a
@@ -116,8 +132,7 @@ impl Party {
     /// then carry no drift, which fixed-point statistics over many rows need.
     pub fn trunc_unbiased(&mut self, x: &AShares, d: &[u32]) -> crate::Result<AShares> {
         same_len("trunc_unbiased", x.len(), d.len())?;
-        let ulp: Vec<u64> = d.iter().map(|&d| 1u64 << d.min(62)).collect();
-        self.trunc_each(&x.add_public(self.id, &ulp), d)
+        self.trunc_offset(x, d, |i| 1u64 << d[i].min(62))
     }
 
     /// Fixed-point product with `f` fractional bits: `trunc(x * y, f)`. 3 rounds.
