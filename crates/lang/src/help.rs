@@ -159,6 +159,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "nothing beyond its argument",
     ),
     (
+        "hist",
+        "hist(x, breaks = c(0, 20, 40), file = \"hist.svg\"): histogram, drawn by your client",
+        "the table of cut(x, breaks) (cells pass min_cell); breaks must be given",
+    ),
+    (
         "barplot",
         "barplot(table, file = \"bars.svg\"): drawn by your client",
         "nothing beyond its argument",

@@ -67,6 +67,7 @@ fn signature(name: &str) -> Option<Sig> {
         "Surv" => sig(&["time", "event"], 2),
         "help" => sig(&["topic"], 1),
         "plot" | "barplot" => sig(&["x", "file", "conf.int", "main", "xlab", "ylab"], 1),
+        "hist" => sig(&["x", "breaks", "file", "main"], 1),
         "survfit" | "lm" => sig(MODEL, 1),
         "survdiff" => sig(&["formula", "data", "strict", "subset", "na.action"], 1),
         "coxph" => sig(
@@ -110,6 +111,7 @@ pub const FUNCTIONS: &[&str] = &[
     "Surv",
     "plot",
     "barplot",
+    "hist",
     "help",
     "survfit",
     "survdiff",
@@ -349,6 +351,17 @@ impl Checker {
                 ExprKind::Str(_) | ExprKind::Ident(_) => public(PubTy::Str),
                 _ => Err(unsupported(e, "help() takes a function name")),
             },
+            "hist" => {
+                for v in b.slots.iter().skip(1).flatten() {
+                    let t = self.expr(v, scope)?;
+                    if matches!(t, Ty::Private(_)) {
+                        return Err(mismatch(v, &t, "a public value"));
+                    }
+                }
+                let x = b.slots[0].expect("required");
+                self.expr(x, scope)?;
+                public(PubTy::Any)
+            }
             "plot" | "barplot" => {
                 for (i, v) in b.slots.iter().enumerate() {
                     if let Some(v) = v {

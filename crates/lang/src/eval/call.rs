@@ -258,35 +258,9 @@ impl Evaluator<'_> {
                         ));
                     }
                 };
-                let text = |s: &mut Self, i: usize, default: &str| -> Result<String> {
-                    match a.slots[i] {
-                        None => Ok(default.to_owned()),
-                        Some(v) => match s.eval_in(v, scope)? {
-                            Value::Pub(Public::Str(x)) if x.len() == 1 => {
-                                Ok(x[0].clone().unwrap_or_default())
-                            }
-                            _ => Err(EvalError::at(v, "expected a string")),
-                        },
-                    }
-                };
-                let file = text(self, 1, "plot.svg")?;
-                if !(file.ends_with(".svg") || file.ends_with(".png")) {
-                    return Err(EvalError::at(e, "file must end in .svg or .png"));
-                }
-                let conf_int = match a.slots[2] {
-                    None => false,
-                    Some(v) => {
-                        matches!(self.eval_in(v, scope)?, Value::Pub(Public::Bool(b)) if b == [Some(true)])
-                    }
-                };
-                let main = text(self, 3, "")?;
-                Ok(Value::Pub(Public::Plot {
-                    file,
-                    what: Box::new(what),
-                    conf_int,
-                    main,
-                }))
+                self.plot(e, what, [a.slots[1], a.slots[2], a.slots[3]], scope)
             }
+            "hist" => self.hist(e, &a, scope),
             _ => self.aggregate(e, name, &a, scope),
         }
     }

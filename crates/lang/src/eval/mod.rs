@@ -31,6 +31,7 @@ mod fisher_rc;
 mod htest;
 mod model;
 mod ops;
+mod plot;
 mod public;
 pub mod render;
 pub mod render_cox;
