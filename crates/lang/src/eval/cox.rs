@@ -16,9 +16,10 @@
 use super::call::Args;
 use super::htest::formula;
 use super::model::terms;
+use super::surv::{check_event, surv_terms};
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::{Expr, ExprKind};
+use crate::ast::Expr;
 use sharestat_mpc::AShares;
 use sharestat_stats::cox::{
     Covariate, CoxError, F, Ties, TimeGroup, coxph, dummy_covariate, numeric_covariate,
@@ -94,15 +95,7 @@ impl Evaluator<'_> {
         let f = a.slots[0].ok_or_else(|| EvalError::at(e, "coxph(formula, data)"))?;
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ x1 + x2"))?;
-        let (te, ee) = match &lhs.kind {
-            ExprKind::Call { func, args } if func.as_ident() == Some("Surv") && args.len() == 2 => {
-                match (&args[0].value, &args[1].value) {
-                    (Some(t), Some(v)) => (t, v),
-                    _ => return Err(EvalError::at(lhs, "Surv(time, event)")),
-                }
-            }
-            _ => return Err(EvalError::at(lhs, "the left side is Surv(time, event)")),
-        };
+        let (te, ee) = surv_terms(lhs)?;
         let ties = match a.slots[2].map(|t| self.eval_in(t, scope)).transpose()? {
             None => Ties::Efron,
             Some(Value::Pub(Public::Str(s))) if s.first() == Some(&Some("efron".into())) => {
@@ -123,9 +116,7 @@ impl Evaluator<'_> {
         let time = self.in_table(te, &t)?;
         let event = self.in_table(ee, &t)?;
         let (times, _) = self.opened_times(te, &time, grid)?;
-        if !matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
-            return Err(EvalError::at(ee, "the event must be logical or 0/1"));
-        }
+        check_event(ee, &event)?;
         let xs: Vec<(&Expr, PrivVec)> = terms(rhs)
             .into_iter()
             .map(|x| Ok((x, self.in_table(x, &t)?)))
@@ -284,7 +275,7 @@ impl Evaluator<'_> {
         }
         let e2 = (sd.log2().round().max(0.0) as u32).min(F);
         for k in [4.0, 8.0, 16.0, 32.0] {
-            let width = (k * sd).log2().ceil() as u32 + 1;
+            let width = ((k * sd).log2().ceil().max(1.0) as u32 + 1).max(2);
             if width > 40 {
                 break;
             }

@@ -27,9 +27,7 @@ impl Evaluator<'_> {
         if !matches!(time.kind, Kind::Num { .. }) {
             return Err(EvalError::at(te, "the time must be numeric"));
         }
-        if !matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
-            return Err(EvalError::at(ee, "the event must be logical or 0/1"));
-        }
+        super::surv::check_event(ee, &event)?;
         let mut sel = self.and_mask(time.sel.clone(), event.sel.clone())?;
         sel = self.and_mask(sel, group.sel.clone())?;
         let mut present = self.and_mask(time.present.clone(), event.present.clone())?;

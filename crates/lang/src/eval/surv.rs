@@ -96,6 +96,28 @@ pub struct LogRank {
     pub strict: bool,
 }
 
+/// The time and event of `Surv(time, event)` on the left of a formula.
+pub(crate) fn surv_terms(lhs: &Expr) -> Result<(&Expr, &Expr)> {
+    match &lhs.kind {
+        ExprKind::Call { func, args } if func.as_ident() == Some("Surv") && args.len() == 2 => {
+            match (&args[0].value, &args[1].value) {
+                (Some(t), Some(v)) => Ok((t, v)),
+                _ => Err(EvalError::at(lhs, "Surv(time, event)")),
+            }
+        }
+        _ => Err(EvalError::at(lhs, "the left side is Surv(time, event)")),
+    }
+}
+
+/// Checks that an event indicator is logical or 0/1.
+pub(crate) fn check_event(ee: &Expr, event: &super::value::PrivVec) -> Result<()> {
+    if matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
+        Ok(())
+    } else {
+        Err(EvalError::at(ee, "the event must be logical or 0/1"))
+    }
+}
+
 /// `(group, time, event)` of every row used, revealed as a multiset.
 type Obs = Vec<(usize, f64, bool)>;
 
@@ -110,16 +132,7 @@ impl Evaluator<'_> {
         let f = a.slots[0].ok_or_else(|| EvalError::at(e, format!("{name}(formula, data)")))?;
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ group"))?;
-        let ExprKind::Call { func, args } = &lhs.kind else {
-            return Err(EvalError::at(lhs, "the left side is Surv(time, event)"));
-        };
-        if func.as_ident() != Some("Surv") || args.len() != 2 {
-            return Err(EvalError::at(lhs, "the left side is Surv(time, event)"));
-        }
-        let (te, ee) = match (&args[0].value, &args[1].value) {
-            (Some(t), Some(v)) => (t, v),
-            _ => return Err(EvalError::at(lhs, "Surv(time, event)")),
-        };
+        let (te, ee) = surv_terms(lhs)?;
         if name == "survdiff" && self.flag(a.slots[2], scope, 0.0)? != 0.0 {
             return self.strict_survdiff(e, f, (te, ee), rhs, a.slots[1], scope);
         }
@@ -193,9 +206,7 @@ impl Evaluator<'_> {
         let time = self.in_table(te, t)?;
         let event = self.in_table(ee, t)?;
         let (times, unit) = self.opened_times(te, &time, grid)?;
-        if !matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
-            return Err(EvalError::at(ee, "the event must be logical or 0/1"));
-        }
+        check_event(ee, &event)?;
         let group = match &rhs.kind {
             ExprKind::Num(_) | ExprKind::Int(_) => None,
             _ => Some(self.in_table(rhs, t)?),
