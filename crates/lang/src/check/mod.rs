@@ -33,13 +33,14 @@
 mod call;
 mod error;
 mod expr;
+mod signature;
 
 use std::collections::{BTreeMap, HashMap};
 
 use sharestat_dict::{ColumnType, Dictionary};
 
-pub use call::{FUNCTIONS, params};
 pub use error::{TypeError, TypeErrorKind};
+pub use signature::{FUNCTIONS, params};
 
 use crate::ast::{Program, StmtKind};
 

@@ -1,0 +1,125 @@
+//! The signature of every function the language knows: parameter names in R's order, how
+//! many are required, and whether `...` takes the positional arguments.
+
+/// A function's arguments: named parameters (the first `required` must be given)
+/// and, for `Some(min)`, `...` taking all positional arguments (at least `min`).
+pub(crate) struct Sig {
+    pub(crate) params: &'static [&'static str],
+    pub(crate) required: usize,
+    pub(crate) dots: Option<usize>,
+}
+
+const fn sig(params: &'static [&'static str], required: usize) -> Sig {
+    Sig {
+        params,
+        required,
+        dots: None,
+    }
+}
+
+const fn dots(params: &'static [&'static str], min: usize) -> Sig {
+    Sig {
+        params,
+        required: 0,
+        dots: Some(min),
+    }
+}
+
+const MODEL: &[&str] = &["formula", "data", "subset", "weights", "na.action"];
+const TEST2: &[&str] = &[
+    "x",
+    "y",
+    "data",
+    "alternative",
+    "mu",
+    "paired",
+    "var.equal",
+    "conf.level",
+    "exact",
+    "correct",
+    "method",
+    "simulate.p.value",
+];
+
+/// The functions the checker knows, with their signatures.
+pub(crate) fn signature(name: &str) -> Option<Sig> {
+    Some(match name {
+        "load" => sig(&["study", "name"], 1),
+        "c" | "rbind" => dots(&[], 1),
+        "subset" => sig(&["x", "subset"], 2),
+        "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
+            sig(&["x"], 1)
+        }
+        "summary" => sig(&["object", "times"], 1),
+        "ifelse" => sig(&["test", "yes", "no"], 3),
+        "cut" => sig(&["x", "breaks", "labels", "right", "include.lowest"], 2),
+        "mean" | "var" | "sd" | "median" => sig(&["x", "na.rm"], 1),
+        "sum" | "min" | "max" | "range" => dots(&["na.rm"], 1),
+        "quantile" => sig(&["x", "probs", "na.rm", "type"], 1),
+        "table" => dots(&["useNA"], 1),
+        "cor" => sig(&["x", "y", "use", "method"], 1),
+        "Surv" => sig(&["time", "event"], 2),
+        "help" => sig(&["topic"], 1),
+        "plot" | "barplot" => sig(&["x", "file", "conf.int", "main", "xlab", "ylab"], 1),
+        "hist" => sig(&["x", "breaks", "file", "main"], 1),
+        "survfit" | "lm" => sig(MODEL, 1),
+        "survdiff" => sig(&["formula", "data", "strict", "subset", "na.action"], 1),
+        "coxph" => sig(
+            &["formula", "data", "ties", "subset", "weights", "na.action"],
+            1,
+        ),
+        "fisher.test" | "chisq.test" | "t.test" | "wilcox.test" | "cor.test" => sig(TEST2, 1),
+        _ => return None,
+    })
+}
+
+/// Every function the language knows (the checker's signatures), e.g. for tab completion.
+pub const FUNCTIONS: &[&str] = &[
+    "load",
+    "c",
+    "rbind",
+    "subset",
+    "is.na",
+    "floor",
+    "ceiling",
+    "print",
+    "length",
+    "nrow",
+    "ncol",
+    "names",
+    "freq",
+    "summary",
+    "ifelse",
+    "cut",
+    "mean",
+    "var",
+    "sd",
+    "median",
+    "sum",
+    "min",
+    "max",
+    "range",
+    "quantile",
+    "table",
+    "cor",
+    "Surv",
+    "plot",
+    "barplot",
+    "hist",
+    "help",
+    "survfit",
+    "survdiff",
+    "coxph",
+    "lm",
+    "fisher.test",
+    "chisq.test",
+    "t.test",
+    "wilcox.test",
+    "cor.test",
+];
+
+/// The parameter names of function `name` and whether it takes `...` (for the evaluator's
+/// argument matching).
+pub fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
+    signature(name).map(|s| (s.params, s.dots.is_some()))
+}
