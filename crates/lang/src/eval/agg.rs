@@ -348,6 +348,30 @@ impl Evaluator<'_> {
         }))
     }
 
+    /// Two private vectors and the mask of the rows both use (selected in both, and present
+    /// in both), after the subset rules; `None` when a missing value makes R answer `NA`
+    /// (without `complete`, i.e. `use = "complete.obs"`).
+    pub(crate) fn pair_input(
+        &mut self,
+        e: &Expr,
+        x: Value,
+        y: Value,
+        complete: bool,
+    ) -> Result<Option<(PrivVec, PrivVec, Option<AShares>)>> {
+        let (x, y) = private_pair(e, x, y)?;
+        let sel = self.and_mask(x.sel.clone(), y.sel.clone())?;
+        let present = self.and_mask(x.present.clone(), y.present.clone())?;
+        let joint = PrivVec {
+            sel,
+            present,
+            ..x.clone()
+        };
+        Ok(match self.input(e, joint, complete)? {
+            Input::HasNa => None,
+            Input::Values(c) => Some((x, y, c.present)),
+        })
+    }
+
     /// `n` and Pearson's r of two private vectors (`None`: `NA`, from missing values without
     /// `complete`, or a constant vector). Reveals `n`, `Σx`, `Σy`, `Σx²`, `Σy²`, `Σxy`.
     pub(crate) fn pearson(
@@ -357,19 +381,9 @@ impl Evaluator<'_> {
         y: Value,
         complete: bool,
     ) -> Result<Option<(u64, f64)>> {
-        let (x, y) = private_pair(e, x, y)?;
-        let sel = self.and_mask(x.sel.clone(), y.sel.clone())?;
-        let present = self.and_mask(x.present.clone(), y.present.clone())?;
-        let joint = PrivVec {
-            sel,
-            present,
-            ..x.clone()
+        let Some((x, y, m)) = self.pair_input(e, x, y, complete)? else {
+            return Ok(None);
         };
-        let col = match self.input(e, joint, complete)? {
-            Input::HasNa => return Ok(None),
-            Input::Values(c) => c,
-        };
-        let m = col.present.clone();
         let (mx, my) = match &m {
             Some(m) => {
                 let v = self.p.mul_many(&[(m, &x.data), (m, &y.data)])?;
