@@ -9,18 +9,15 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use sharestat_client::import::{ImportOptions, import_file};
 use sharestat_dict::Dictionary;
-use sharestat_node::client::Client;
 use sharestat_node::local::LocalConsortium;
-use std::io::Write;
 use std::path::Path;
-use std::time::Instant;
 
 #[path = "util.rs"]
 mod util;
-use util::{arg, upload_imported};
+use util::{arg, measure, synthetic, upload_imported};
 
 async fn upload_file(c: &LocalConsortium, token: &str, study: &str, site: &str, file: &Path) {
     let text = c.admins[0]
@@ -41,32 +38,6 @@ async fn upload_file(c: &LocalConsortium, token: &str, study: &str, site: &str, 
     upload_imported(c, token, study, site, site, &data).await;
 }
 
-/// Runs `text` `reps` times (after 2 warm-up runs); returns median and max ms, bytes, rounds.
-async fn measure(client: &Client, study: &str, text: &str, reps: usize) -> (f64, f64, u64, u64) {
-    let body = json!({"kind": "query", "study": study, "text": text});
-    let mut ms = Vec::new();
-    let (mut bytes, mut rounds) = (0, 0);
-    for k in 0..reps + 2 {
-        let t = Instant::now();
-        let v: Value = client
-            .post("/api/v1/jobs?wait_secs=120", &body)
-            .await
-            .expect("query");
-        let dt = t.elapsed().as_secs_f64() * 1e3;
-        if v["state"] != "done" {
-            eprintln!("query failed: {text}: {}", v["error"]);
-            return (f64::NAN, f64::NAN, 0, 0);
-        }
-        bytes = v["result"]["bytes_sent"].as_u64().unwrap_or(0);
-        rounds = v["result"]["communication_rounds"].as_u64().unwrap_or(0);
-        if k >= 2 {
-            ms.push(dt);
-        }
-    }
-    ms.sort_by(f64::total_cmp);
-    (ms[ms.len() / 2], ms[ms.len() - 1], bytes, rounds)
-}
-
 fn row(what: &str, n: usize, m: (f64, f64, u64, u64), target: &str) {
     let (med, max, bytes, rounds) = m;
     let b = if bytes >= 1 << 20 {
@@ -75,34 +46,6 @@ fn row(what: &str, n: usize, m: (f64, f64, u64, u64), target: &str) {
         format!("{bytes} B")
     };
     println!("| {what} | {n} | {med:.2} | {max:.2} | {b} | {rounds} | {target} |");
-}
-
-/// A study with `x` (integer 0..99, a survival time: events below 90), `age` (30..89),
-/// `g` (5 levels, one-hot) and its CSV of `rows` rows. Times follow a proportional-hazards
-/// model with log hazard ratios 0.03 per year of age and 0.5 for `g == "a"`.
-fn synthetic(dir: &Path, rows: usize) -> (String, std::path::PathBuf) {
-    let dict = "study = \"big\"\ntitle = \"big\"\n\n[[columns]]\nname = \"x\"\ntype = \"integer\"\n\
-                min = 0\nmax = 99\nrequired = true\n\n[[columns]]\nname = \"age\"\n\
-                type = \"integer\"\nmin = 18\nmax = 110\nrequired = true\n\n[[columns]]\n\
-                name = \"g\"\ntype = \"categorical\"\nlevels = [\"a\", \"b\", \"c\", \"d\", \"e\"]\n\
-                required = true\n";
-    let path = dir.join("big.csv");
-    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("csv"));
-    writeln!(w, "x,age,g").expect("write");
-    let mut s = 0x9E37_79B9_7F4A_7C15u64;
-    for r in 0..rows {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        let u = ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
-        let age = 30 + (r * 7907) % 60;
-        let g = (r * 31) % 5;
-        let hazard = (0.03 * (age as f64 - 60.0) + if g == 0 { 0.5 } else { 0.0 }).exp();
-        let x = ((-u.ln() / hazard * 40.0) as usize).min(99);
-        writeln!(w, "{x},{age},{}", ["a", "b", "c", "d", "e"][g]).expect("write");
-    }
-    w.flush().expect("flush");
-    (dict.to_owned(), path)
 }
 
 #[tokio::main]
@@ -176,7 +119,7 @@ async fn main() {
         row("survfit + survdiff by ECOG", 48, m, "<= 20 ms");
     }
     if rows > 0 {
-        let (dict, file) = synthetic(tmp.path(), rows);
+        let (dict, file) = synthetic(tmp.path(), "big", rows);
         c.create_study("big", &dict, "allow_event_times = true\n")
             .await
             .expect("study");

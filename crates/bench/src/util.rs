@@ -1,8 +1,15 @@
-//! Helpers shared by the service-level bench binaries (`upload-bench`, `query-bench`):
-//! command-line numbers and uploading an imported site file to a local consortium.
+//! Helpers shared by the service-level bench binaries (`upload-bench`, `query-bench`,
+//! `pilot-bench`): command-line numbers, uploading an imported site file to a local
+//! consortium, timing a query, and the synthetic survival dataset.
+#![allow(dead_code)] // each binary uses its own subset
+use serde_json::{Value, json};
 use sharestat_client::import::Imported;
-use sharestat_client::upload::{Plan, Target, upload};
+use sharestat_client::upload::{Plan, StageTimes, Target, upload};
+use sharestat_node::client::Client;
 use sharestat_node::local::LocalConsortium;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// The number after `name` on the command line, or `default`.
 pub fn arg(name: &str, default: usize) -> usize {
@@ -23,8 +30,23 @@ pub async fn upload_imported(
     name: &str,
     data: &Imported,
 ) {
+    let nodes = (0..3).map(|i| c.client(i, token)).collect();
+    upload_to(nodes, study, site, name, data)
+        .await
+        .expect("upload");
+}
+
+/// Shares `data` on this machine and uploads it through `nodes` (clients of the three nodes
+/// with a data owner's token; coordinator: node 0); returns the time of each stage.
+pub async fn upload_to(
+    nodes: Vec<Client>,
+    study: &str,
+    site: &str,
+    name: &str,
+    data: &Imported,
+) -> Result<StageTimes, String> {
     let target = Target {
-        nodes: (0..3).map(|i| c.client(i, token)).collect(),
+        nodes,
         coordinator: 0,
         relay: None,
     };
@@ -35,8 +57,69 @@ pub async fn upload_imported(
         replaces: false,
         data,
     };
-    let id = sharestat_client::upload::new_id().expect("random id");
-    upload(&target, &plan, &id, false, &|_, _| {})
+    let id = sharestat_client::upload::new_id().map_err(|e| e.to_string())?;
+    let u = upload(&target, &plan, &id, false, &|_, _| {})
         .await
-        .expect("upload");
+        .map_err(|e| format!("upload {name}: {e}"))?;
+    Ok(u.times)
+}
+
+/// Runs `text` `reps` times (after 2 warm-up runs); returns median and max ms, bytes, rounds.
+pub async fn measure(
+    client: &Client,
+    study: &str,
+    text: &str,
+    reps: usize,
+) -> (f64, f64, u64, u64) {
+    let body = json!({"kind": "query", "study": study, "text": text});
+    let mut ms = Vec::new();
+    let (mut bytes, mut rounds) = (0, 0);
+    for k in 0..reps + 2 {
+        let t = Instant::now();
+        let v: Value = client
+            .post("/api/v1/jobs?wait_secs=120", &body)
+            .await
+            .expect("query");
+        let dt = t.elapsed().as_secs_f64() * 1e3;
+        if v["state"] != "done" {
+            eprintln!("query failed: {text}: {}", v["error"]);
+            return (f64::NAN, f64::NAN, 0, 0);
+        }
+        bytes = v["result"]["bytes_sent"].as_u64().unwrap_or(0);
+        rounds = v["result"]["communication_rounds"].as_u64().unwrap_or(0);
+        if k >= 2 {
+            ms.push(dt);
+        }
+    }
+    ms.sort_by(f64::total_cmp);
+    (ms[ms.len() / 2], ms[ms.len() - 1], bytes, rounds)
+}
+
+/// The dictionary of study `study` with `x` (integer 0..99, a survival time: events below 90), `age` (30..89),
+/// `g` (5 levels, one-hot) and its CSV of `rows` rows. Times follow a proportional-hazards
+/// model with log hazard ratios 0.03 per year of age and 0.5 for `g == "a"`.
+pub fn synthetic(dir: &Path, study: &str, rows: usize) -> (String, PathBuf) {
+    let dict = format!("study = \"{study}\"\ntitle = \"{study}\"\n")
+        + "\n[[columns]]\nname = \"x\"\ntype = \"integer\"\n\
+                min = 0\nmax = 99\nrequired = true\n\n[[columns]]\nname = \"age\"\n\
+                type = \"integer\"\nmin = 18\nmax = 110\nrequired = true\n\n[[columns]]\n\
+                name = \"g\"\ntype = \"categorical\"\nlevels = [\"a\", \"b\", \"c\", \"d\", \"e\"]\n\
+                required = true\n";
+    let path = dir.join(format!("{study}.csv"));
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("csv"));
+    writeln!(w, "x,age,g").expect("write");
+    let mut s = 0x9E37_79B9_7F4A_7C15u64;
+    for r in 0..rows {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        let u = ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+        let age = 30 + (r * 7907) % 60;
+        let g = (r * 31) % 5;
+        let hazard = (0.03 * (age as f64 - 60.0) + if g == 0 { 0.5 } else { 0.0 }).exp();
+        let x = ((-u.ln() / hazard * 40.0) as usize).min(99);
+        writeln!(w, "{x},{age},{}", ["a", "b", "c", "d", "e"][g]).expect("write");
+    }
+    w.flush().expect("flush");
+    (dict, path)
 }

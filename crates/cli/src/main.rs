@@ -10,15 +10,11 @@
 //! sharestat audit verify --consortium DIR | --data-dir DIR
 //! sharestat run SCRIPT --study S --consortium DIR  run an analysis script (researchers)
 //! sharestat repl --study S --consortium DIR        interactive analysis session (researchers)
+//! sharestat demo [--dir DIR] [--json] [--policy shipped|pilot|FILE]   the pilot study, end to end
 //! ```
 #![forbid(unsafe_code)]
 
-mod admin;
-mod audit;
-mod repl;
-mod run;
-mod up;
-mod upload;
+use sharestat_cli::{admin, audit, demo, repl, run, up, upload};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -68,6 +64,9 @@ enum Cmd {
     Run(run::RunArgs),
     /// An interactive analysis session (R-like prompt, history, tab completion).
     Repl(repl::ReplArgs),
+    /// The pilot study end to end: a local three-node consortium, the two hospitals' uploads,
+    /// the researcher's analysis, KM plots and the audit check.
+    Demo(demo::DemoArgs),
 }
 
 #[derive(Subcommand)]
@@ -109,6 +108,7 @@ fn main() -> ExitCode {
             Cmd::Audit(c) => audit::run(c).await,
             Cmd::Run(a) => run::run(a).await,
             Cmd::Repl(a) => repl::run(a).await,
+            Cmd::Demo(a) => demo::main(a).await,
         }
     });
     match result {

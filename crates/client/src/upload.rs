@@ -65,6 +65,26 @@ pub struct Uploaded {
     pub id: String,
     /// The dataset as the coordinator reports it.
     pub dataset: Value,
+    /// Where the time went.
+    pub times: StageTimes,
+}
+
+/// Wall time of each stage of an upload, in milliseconds (for the benchmarks' split into
+/// client, network and server).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Announcing the upload to the nodes (round trips; each node checks and stages it).
+    pub begin_ms: f64,
+    /// Splitting into shares and encoding the chunks, on this machine.
+    pub share_ms: f64,
+    /// Sending every node its chunks and their storage at the nodes.
+    pub send_ms: f64,
+    /// The two-phase commit across the three nodes.
+    pub commit_ms: f64,
+}
+
+fn since(t: std::time::Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1e3
 }
 
 /// A fresh upload id: 128 random bits as 32 hex digits.
@@ -106,6 +126,8 @@ pub async fn upload(
         "coordinator": target.coordinator,
     });
     let c = target.coordinator;
+    let mut times = StageTimes::default();
+    let t = std::time::Instant::now();
     let mut done = u64::MAX;
     if target.relay.is_some() {
         let path = format!("/api/v1/studies/{}/uploads/relay", plan.study);
@@ -121,10 +143,12 @@ pub async fn upload(
             done = done.min(v["chunks_received"].as_u64().unwrap_or(0));
         }
     }
+    times.begin_ms = since(t);
     let total = chunks(plan.data.rows);
     let start = if resume { done.min(total) } else { 0 };
     let mut prg = Prg::from_os().map_err(|e| UploadError::Random(e.to_string()))?;
     for chunk in start..total {
+        let t = std::time::Instant::now();
         let lo = chunk as usize * CHUNK_WORDS;
         let hi = (lo + CHUNK_WORDS).min(plan.data.rows);
         let dealt: Vec<_> = plan
@@ -140,8 +164,11 @@ pub async fn upload(
             })
             .collect();
         drop(dealt);
+        times.share_ms += since(t);
+        let t = std::time::Instant::now();
         if let Some(keys) = &target.relay {
             send_relayed(target, keys, &id, chunk, bodies).await?;
+            times.send_ms += since(t);
             progress(chunk + 1, total);
             continue;
         }
@@ -156,13 +183,16 @@ pub async fn upload(
         r0?;
         r1?;
         r2?;
+        times.send_ms += since(t);
         progress(chunk + 1, total);
     }
+    let t = std::time::Instant::now();
     let dataset: Value = target.nodes[c]
         .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
         .await
         .map_err(node_err("commit", c))?;
-    Ok(Uploaded { id, dataset })
+    times.commit_ms = since(t);
+    Ok(Uploaded { id, dataset, times })
 }
 
 /// Sends one chunk through the relay: its own part in the clear (over TLS to it), the other two

@@ -104,6 +104,36 @@ fn empty_cells_are_allowed() {
 }
 
 #[test]
+fn sums_and_means_of_conditions_are_counts() {
+    let fx = Fixture::adrenal();
+    // One patient is missing `pattern`, one is 91: a sum or mean of a condition counts them.
+    for q in [
+        "sum(is.na(d$pattern))",
+        "sum(d$age > 90)",
+        "mean(d$age > 90)",
+    ] {
+        let e = refused(&fx, q, "min_cell");
+        assert!(e.contains("the cell `TRUE`"), "{e}");
+    }
+    // ... and so does its complement, since the number of rows is public.
+    let e = refused(&fx, "sum(d$age < 91)", "min_cell");
+    assert!(e.contains("the cell `FALSE`"), "{e}");
+    // Large counts, and sums of numbers, come out.
+    assert_eq!(
+        fx.json(&format!("{D}sum(d$age > 60)")),
+        serde_json::json!(36.0)
+    );
+    assert_eq!(
+        fx.json(&format!("{D}sum(d$event_death)")),
+        serde_json::json!(17.0)
+    );
+    assert_eq!(
+        fx.json(&format!("{D}sum(d$age)")),
+        serde_json::json!(3208.0)
+    );
+}
+
+#[test]
 fn small_cells_name_the_level_at_fault() {
     let fx = Fixture::adrenal();
     // 4 patients have "other" timing.

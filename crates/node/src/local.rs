@@ -3,7 +3,7 @@
 //! --in-process`, the tests and the benchmarks; every helper goes through the public API.
 use crate::client::{Client, ClientError};
 use crate::config::NodeConfig;
-use crate::consortium::{InitOptions, init};
+use crate::consortium::{ConsortiumFile, InitOptions, init};
 use crate::{NodeHandle, start_bound};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -31,6 +31,17 @@ impl LocalConsortium {
     /// Creates a consortium in `dir` (which must not hold one) and starts its three nodes on
     /// free ports; returns once every node sees both peers.
     pub async fn start(dir: &Path, job_timeout_secs: u64) -> Result<LocalConsortium, LocalError> {
+        Self::start_routed(dir, job_timeout_secs, &|_, _, a| Ok(a.to_string())).await
+    }
+
+    /// [`LocalConsortium::start`], with node `i` reaching node `j`'s peer listener `addr` at
+    /// `route(i, j, addr)` instead (e.g. a relay that delays traffic, to emulate a wide-area
+    /// link; TLS runs end to end through it).
+    pub async fn start_routed(
+        dir: &Path,
+        job_timeout_secs: u64,
+        route: &dyn Fn(usize, usize, std::net::SocketAddr) -> Result<String, LocalError>,
+    ) -> Result<LocalConsortium, LocalError> {
         let tokens = init(dir, &InitOptions::default()).map_err(|e| e.to_string())?;
         let bind = || async {
             TcpListener::bind("127.0.0.1:0")
@@ -55,12 +66,19 @@ impl LocalConsortium {
             cfg.node.job_timeout_secs = job_timeout_secs;
             cfg.node.heartbeat_ms = 200;
             for p in cfg.peers.iter_mut() {
-                p.addr = peer_addr[p.party as usize].to_string();
+                p.addr = route(i, p.party as usize, peer_addr[p.party as usize])?;
                 p.api_url = format!("https://{}", api_addr[p.party as usize]);
             }
             std::fs::write(&path, cfg.to_toml()).map_err(|e| e.to_string())?;
             configs.push(NodeConfig::load(&path).map_err(|e| e.to_string())?);
         }
+        // Clients (`sharestat run`, `upload`, ...) find the nodes through consortium.toml.
+        let mut file = ConsortiumFile::load(dir)?;
+        for n in file.nodes.iter_mut() {
+            n.api_url = format!("https://{}", api_addr[n.party as usize]);
+        }
+        let text = toml::to_string_pretty(&file).map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("consortium.toml"), text).map_err(|e| e.to_string())?;
         let mut nodes = Vec::new();
         for ((cfg, a), p) in configs.iter().cloned().zip(api).zip(peer) {
             nodes.push(Some(
@@ -147,15 +165,10 @@ impl LocalConsortium {
         dictionary: &str,
         policy: &str,
     ) -> Result<(), ClientError> {
-        let body = json!({"id": id, "title": id, "dictionary": dictionary, "policy": policy});
-        for c in &self.admins {
-            let _: Value = c.post("/api/v1/studies", &body).await?;
-        }
-        Ok(())
+        create_study_on(&self.admins, id, dictionary, policy).await
     }
 
-    /// Creates a user with one grant on all three nodes (one token: made on node 0, its hash
-    /// registered on nodes 1 and 2) and returns the token.
+    /// Creates a user with one grant on all three nodes; see [`add_user_on`].
     pub async fn add_user(
         &self,
         name: &str,
@@ -163,21 +176,7 @@ impl LocalConsortium {
         study: Option<&str>,
         site: Option<&str>,
     ) -> Result<String, ClientError> {
-        let grant = json!({"role": role, "study": study, "site": site});
-        let first: Value = self.admins[0]
-            .post("/api/v1/users", &json!({"name": name, "grants": [grant]}))
-            .await?;
-        let token = first["token"].as_str().unwrap_or_default().to_string();
-        let hash = crate::token::hash_hex(&token);
-        for c in &self.admins[1..] {
-            let _: Value = c
-                .post(
-                    "/api/v1/users",
-                    &json!({"name": name, "grants": [grant], "token_sha256": hash}),
-                )
-                .await?;
-        }
-        Ok(token)
+        add_user_on(&self.admins, name, role, study, site).await
     }
 
     /// A client of node `i` with `token`.
@@ -191,6 +190,42 @@ impl LocalConsortium {
             n.shutdown().await;
         }
     }
+}
+
+/// Creates a study on the nodes of `admins` (admin clients).
+pub async fn create_study_on(
+    admins: &[Client],
+    id: &str,
+    dictionary: &str,
+    policy: &str,
+) -> Result<(), ClientError> {
+    let body = json!({"id": id, "title": id, "dictionary": dictionary, "policy": policy});
+    for c in admins {
+        let _: Value = c.post("/api/v1/studies", &body).await?;
+    }
+    Ok(())
+}
+
+/// Creates a user with one grant on the nodes of `admins` (one token: made on the first node,
+/// its hash registered on the others) and returns the token.
+pub async fn add_user_on(
+    admins: &[Client],
+    name: &str,
+    role: &str,
+    study: Option<&str>,
+    site: Option<&str>,
+) -> Result<String, ClientError> {
+    let grant = json!({"role": role, "study": study, "site": site});
+    let first: Value = admins[0]
+        .post("/api/v1/users", &json!({"name": name, "grants": [grant]}))
+        .await?;
+    let token = first["token"].as_str().unwrap_or_default().to_string();
+    let hash = crate::token::hash_hex(&token);
+    let body = json!({"name": name, "grants": [grant], "token_sha256": hash});
+    for c in &admins[1..] {
+        let _: Value = c.post("/api/v1/users", &body).await?;
+    }
+    Ok(token)
 }
 
 /// A minimal data dictionary: study `study` with required integer columns `columns`.

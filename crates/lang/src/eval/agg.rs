@@ -182,6 +182,7 @@ impl Evaluator<'_> {
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
         let date = v.kind == Kind::Date;
+        let logical = v.kind == Kind::Bool;
         let probs = match name {
             "quantile" => match a.slots[1] {
                 None => vec![0.0, 0.25, 0.5, 0.75, 1.0],
@@ -231,10 +232,20 @@ impl Evaluator<'_> {
                     Some(m) => self.p.dot(m, &col.values)?,
                     None => col.values.sum(),
                 };
+                if logical {
+                    self.check_logical_counts(e, &col, &s)?;
+                }
                 let s = self.p.reveal(&s)?[0] as i64 as f64 / col.unit();
                 Public::num(s)
             }
             "mean" | "var" | "sd" => {
+                if logical {
+                    let s = match &col.present {
+                        Some(m) => self.p.dot(m, &col.values)?,
+                        None => col.values.sum(),
+                    };
+                    self.check_logical_counts(e, &col, &s)?;
+                }
                 let (n, s, ss) = self.moments(&col, name != "mean")?;
                 let unit = col.unit();
                 let nf = n as f64;
@@ -279,6 +290,19 @@ impl Evaluator<'_> {
             }
         };
         Ok(Value::Pub(out))
+    }
+
+    /// The sum or mean of a logical vector is a count (with the number of used rows, which is
+    /// public, also the count of `FALSE`): both must pass the small-cell rule, as the cells of
+    /// `table(x)` would. Reveals one bit per count.
+    fn check_logical_counts(&mut self, e: &Expr, col: &Column, trues: &AShares) -> Result<()> {
+        let used = match &col.present {
+            Some(m) => m.sum(),
+            None => AShares::from_parts(vec![0], vec![0])
+                .add_const(self.p.id(), col.values.len() as u64),
+        };
+        let counts = AShares::concat(&[trues, &used.sub(trues)]);
+        self.check_cells(e, &counts, &["TRUE".to_owned(), "FALSE".to_owned()])
     }
 
     /// `n`, `Σx` and (if `squares`) `Σx²` of the used values, revealed together.
