@@ -227,3 +227,29 @@ async fn under_the_pilots_policy_every_r_result_comes_out() {
     assert!(run.doc["refused"].as_object().unwrap().is_empty());
     assert_eq!(run.doc["demo"]["policy"], "pilot (policy-pilot.toml)");
 }
+
+#[test]
+fn the_command_prints_json_and_says_where_the_outputs_are() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sharestat"))
+        .args(["demo", "--json", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    assert_eq!(doc["km_overall"]["median"], 19.5);
+    assert_eq!(doc["transcript"]["combined_quantile_age"][1], 60.75);
+    assert_eq!(doc["demo"]["audit"]["ok"], true);
+    // Progress on standard error, ending with where everything is.
+    for line in [
+        "consortium: CA and three node identities",
+        "Outputs in",
+        "results.json",
+    ] {
+        assert!(stderr.contains(line), "{line:?} not in:\n{stderr}");
+    }
+    assert!(dir.join("session.txt").exists() && dir.join("km_ecog.svg").exists());
+}

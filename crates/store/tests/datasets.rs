@@ -89,8 +89,14 @@ fn round_trip_over_several_chunks() {
     assert_eq!(got, ds);
     let names: Vec<_> = got.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["age", "sbp"]);
-    assert_eq!(store.datasets("s1").unwrap(), vec![ds]);
+    assert_eq!(store.datasets("s1").unwrap(), vec![ds.clone()]);
     assert!(store.datasets("other").unwrap().is_empty());
+    // The index lists the same datasets, without their columns.
+    let index = store.dataset_index("s1").unwrap();
+    assert_eq!(index.len(), 1);
+    assert_eq!((&index[0].id, index[0].rows), (&ds.id, ds.rows));
+    assert!(index[0].columns.is_empty());
+    assert!(store.dataset_index("other").unwrap().is_empty());
 }
 
 #[test]

@@ -167,8 +167,9 @@ pub fn describe(ty: &Ty) -> String {
 /// What the checker knows about the world: the datasets that `load` can open.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
-    /// Dataset name -> the dictionary of its columns.
-    pub datasets: BTreeMap<String, Dictionary>,
+    /// Dataset name -> the dictionary of its columns (shared: the datasets of a study have one
+    /// dictionary, and checkers and evaluators are made per query).
+    pub datasets: BTreeMap<String, std::sync::Arc<Dictionary>>,
 }
 
 impl Env {
@@ -178,8 +179,12 @@ impl Env {
     }
 
     /// Adds the dataset `name` with the columns of `dict`.
-    pub fn with_dataset(mut self, name: impl Into<String>, dict: Dictionary) -> Env {
-        self.datasets.insert(name.into(), dict);
+    pub fn with_dataset(
+        mut self,
+        name: impl Into<String>,
+        dict: impl Into<std::sync::Arc<Dictionary>>,
+    ) -> Env {
+        self.datasets.insert(name.into(), dict.into());
         self
     }
 }

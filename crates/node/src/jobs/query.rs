@@ -52,8 +52,8 @@ pub fn study_rules(state: &AppState, study: &str) -> Result<(Dictionary, Policy)
 
 /// The datasets `load()` can open in `study`, on this node.
 fn study_env(state: &AppState, study: &str) -> Result<(Env, Vec<Dataset>), ApiError> {
-    let (dict, _) = study_rules(state, study)?;
-    let datasets = state.store.datasets(study)?;
+    let dict = std::sync::Arc::new(study_rules(state, study)?.0);
+    let datasets = state.store.dataset_index(study)?;
     let mut env = Env::new();
     for d in &datasets {
         env = env.with_dataset(d.name.clone(), dict.clone());
