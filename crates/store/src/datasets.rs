@@ -113,6 +113,18 @@ pub(crate) fn dataset_from_row(r: &Row<'_>) -> rusqlite::Result<(Dataset, i64)> 
     ))
 }
 
+/// The visible dataset rows of `study`, oldest upload first (see [`dataset_from_row`]).
+fn visible_rows(conn: &Connection, study: &str) -> Result<Vec<(Dataset, i64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DATASET_COLUMNS} FROM datasets WHERE study = ?1 AND state = 'visible'
+         ORDER BY uploaded_at, id"
+    ))?;
+    let rows = stmt
+        .query_map([study], dataset_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// Completes a dataset row with its row count and column list.
 pub(crate) fn finish_dataset(conn: &Connection, (mut ds, rows): (Dataset, i64)) -> Result<Dataset> {
     ds.rows = to_u64(rows, "row count")?;
@@ -276,13 +288,7 @@ impl Store {
     /// The visible datasets of a study, oldest upload first.
     pub fn datasets(&self, study: &str) -> Result<Vec<Dataset>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {DATASET_COLUMNS} FROM datasets WHERE study = ?1 AND state = 'visible'
-             ORDER BY uploaded_at, id"
-        ))?;
-        let rows = stmt
-            .query_map([study], dataset_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = visible_rows(&conn, study)?;
         rows.into_iter().map(|r| finish_dataset(&conn, r)).collect()
     }
 
@@ -290,14 +296,7 @@ impl Store {
     /// column lists (`columns` is empty): what a query needs to resolve `load("name")` (id and
     /// row count), in one statement however many datasets and columns the study has.
     pub fn dataset_index(&self, study: &str) -> Result<Vec<Dataset>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {DATASET_COLUMNS} FROM datasets WHERE study = ?1 AND state = 'visible'
-             ORDER BY uploaded_at, id"
-        ))?;
-        let rows = stmt
-            .query_map([study], dataset_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = visible_rows(&self.conn(), study)?;
         rows.into_iter()
             .map(|(mut ds, n)| {
                 ds.rows = to_u64(n, "row count")?;
