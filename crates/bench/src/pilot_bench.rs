@@ -116,8 +116,8 @@ async fn consortium(dir: &std::path::Path, rtt: Option<f64>) -> Result<(Nodes, S
                 Nodes::Local(c),
                 format!(
                     "three nodes in one process, TLS on every link; every peer link through a \
-                     relay that delays each direction by {} ms (RTT {rtt} ms between nodes; this \
-                     kernel has no netem: {why}); client to node without delay",
+                     relay that delays each direction by {} ms (RTT {rtt} ms between nodes; netem \
+                     is not available here, `wan-check` says why); client to node without delay",
                     rtt / 2.0
                 ),
             ))
