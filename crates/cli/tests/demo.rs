@@ -36,9 +36,9 @@ async fn demo(dir: &Path, policy: PolicyChoice) -> DemoRun {
     run
 }
 
-/// Where ours legitimately differs from R's text: R named the derived columns of its model
-/// formulas (`bed_group`, `ecog_group`); the language names them by their expression.
-const LABELS: [&str; 2] = ["logrank_bed80.groups", "cox_age_ecog.names"];
+/// Where ours legitimately differs from R's text: R's export named one test's groups
+/// `bed_group=bed_ge80` (and the other's plain `ecog01`); the demo prints the levels.
+const LABELS: [&str; 1] = ["logrank_bed80.groups"];
 
 /// Compares `got` with R's `want` at `path`, pushing every difference to `diffs`.
 fn compare(got: &Value, want: &Value, path: &str, diffs: &mut Vec<String>) {
@@ -216,6 +216,17 @@ async fn the_demo_matches_r_and_refuses_exactly_the_small_cells() {
     };
     let e = run_demo(&again, &|_| {}, &mut |_| {}).await.unwrap_err();
     assert!(e.contains("already holds a demo consortium"), "{e}");
+    // A bad policy file is named, and nothing is created.
+    let bad = tmp.path().join("bad-policy.toml");
+    std::fs::write(&bad, "min_cell = \"five\"\n").unwrap();
+    let fresh = tmp.path().join("fresh");
+    let opts = DemoOptions {
+        dir: Some(fresh.clone()),
+        policy: PolicyChoice::File(bad),
+    };
+    let e = run_demo(&opts, &|_| {}, &mut |_| {}).await.unwrap_err();
+    assert!(e.contains("bad-policy.toml") && e.contains("line 1"), "{e}");
+    assert!(!fresh.exists());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -35,6 +35,8 @@ pub enum StmtKind {
     Assign {
         /// The name assigned to.
         target: String,
+        /// `target$column <- value`: the column of the private table `target` that is set.
+        column: Option<String>,
         /// Where the name is written.
         target_span: Span,
         /// The value.

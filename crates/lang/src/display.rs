@@ -185,9 +185,18 @@ impl Display for Stmt {
     /// `name <- value` or the expression.
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            StmtKind::Assign { target, value, .. } => {
-                write!(f, "{} <- {value}", fmt_name(target))
-            }
+            StmtKind::Assign {
+                target,
+                column: None,
+                value,
+                ..
+            } => write!(f, "{} <- {value}", fmt_name(target)),
+            StmtKind::Assign {
+                target,
+                column: Some(c),
+                value,
+                ..
+            } => write!(f, "{}${} <- {value}", fmt_name(target), fmt_name(c)),
             StmtKind::Expr(e) => write!(f, "{e}"),
         }
     }
@@ -260,9 +269,26 @@ impl Display for Sexp<'_> {
         let e = match self.0 {
             SexpOf::Expr(e) => e,
             SexpOf::Stmt(Stmt {
-                kind: StmtKind::Assign { target, value, .. },
+                kind:
+                    StmtKind::Assign {
+                        target,
+                        column,
+                        value,
+                        ..
+                    },
                 ..
-            }) => return write!(f, "(<- {} {})", fmt_name(target), value.sexp()),
+            }) => {
+                return match column {
+                    None => write!(f, "(<- {} {})", fmt_name(target), value.sexp()),
+                    Some(c) => write!(
+                        f,
+                        "(<- ($ {} {}) {})",
+                        fmt_name(target),
+                        fmt_name(c),
+                        value.sexp()
+                    ),
+                };
+            }
             SexpOf::Stmt(Stmt {
                 kind: StmtKind::Expr(e),
                 ..

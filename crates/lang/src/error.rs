@@ -99,7 +99,9 @@ pub enum ParseErrorKind {
         op: String,
     },
     /// The left side of `<-` / `=` (or the right side of `->`) is not a name.
-    #[error("cannot assign to {found}: only a name can be assigned to")]
+    #[error(
+        "cannot assign to {found}: only a name or a column of a table (`t$x`) can be assigned to"
+    )]
     BadAssignTarget {
         /// What stands where the name should be.
         found: String,

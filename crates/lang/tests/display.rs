@@ -223,17 +223,20 @@ fn expr() -> impl Strategy<Value = Expr> {
 }
 
 fn stmt() -> impl Strategy<Value = Stmt> {
-    (prop::option::of(name()), expr()).prop_map(|(target, value)| Stmt {
-        kind: match target {
-            Some(target) => StmtKind::Assign {
-                target,
-                target_span: sp(),
-                value,
+    (prop::option::of(name()), prop::option::of(name()), expr()).prop_map(
+        |(target, column, value)| Stmt {
+            kind: match target {
+                Some(target) => StmtKind::Assign {
+                    target,
+                    column,
+                    target_span: sp(),
+                    value,
+                },
+                None => StmtKind::Expr(value),
             },
-            None => StmtKind::Expr(value),
+            span: sp(),
         },
-        span: sp(),
-    })
+    )
 }
 
 /// Structural equality ignoring spans; numbers compared exactly (bit for bit, any

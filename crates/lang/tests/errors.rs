@@ -181,8 +181,8 @@ fn assignment_errors() {
     );
     assert_eq!((e.pos.line, e.pos.col), (1, 1));
     assert_eq!(
-        err("tm$age = 3").message(),
-        "cannot assign to tm$age: only a name can be assigned to"
+        err("f(tm)$age = 3").message(),
+        "cannot assign to f(tm)$age: only a name or a column of a table (`t$x`) can be assigned to"
     );
     assert!(matches!(
         err("1 -> f(x)").kind,

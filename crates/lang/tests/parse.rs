@@ -168,9 +168,17 @@ fn assignments() {
     assert_eq!(prog("`my var` <- 2"), "(<- `my var` 2)");
     assert_eq!(prog("x<-1"), "(<- x 1)");
     assert_eq!(prog("x < -1"), "(< x (- 1))");
+    // A column of a table.
+    assert_eq!(
+        prog("d$g <- ifelse(d$x > 1, \"a\", \"b\")"),
+        "(<- ($ d g) (ifelse (> ($ d x) 1) \"a\" \"b\"))"
+    );
+    assert_eq!(prog("d$x * 2 -> d$y"), "(<- ($ d y) (* ($ d x) 2))");
+    assert!(parse("f(d)$x <- 1").is_err());
     let p = parse("  km <- f(x)").unwrap();
     let StmtKind::Assign {
         target,
+        column: None,
         target_span,
         value,
     } = &p.stmts[0].kind

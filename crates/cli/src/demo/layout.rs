@@ -96,7 +96,16 @@ fn table_rows(st: &Step, outcome: &Outcome) -> String {
                 .map_or(detail, |(_, rest)| rest)
                 .trim();
             return if st.label == "missing" {
-                format!("    {:<32} not shown {rule}\n", "missing")
+                // The refusal says the count is between 1 and k - 1: print that much.
+                let range = detail
+                    .split_once("between ")
+                    .and_then(|(_, r)| r.split_once(" rows"))
+                    .map(|(r, _)| r.replace(" and ", "-"));
+                let what = match range {
+                    Some(r) if detail.contains("`TRUE`") => format!("{r} (exact count not shown)"),
+                    _ => format!("not shown {rule}"),
+                };
+                format!("    {:<32} {what}\n", "missing")
             } else {
                 format!("{}\n    not shown {rule}: {detail}\n", st.label)
             };

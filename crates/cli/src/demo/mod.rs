@@ -19,6 +19,7 @@
 //! what disclosure control refuses is listed under `refused`, with the node's reason.
 pub mod analysis;
 pub mod layout;
+pub mod shape;
 
 use crate::audit::{AuditCheck, verify_nodes};
 use crate::run::{Answer, Session, draw_plot_in};
@@ -163,10 +164,11 @@ pub async fn run_demo(
             dir.display()
         ));
     }
-    let data = dir.join("data");
-    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+    // Check the inputs before anything is created.
     let (policy_name, policy) = opts.policy.text()?;
     sharestat_dict::Policy::parse(&policy).map_err(|e| format!("policy {policy_name}: {e}"))?;
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
     for (name, bytes) in [
         ("munich_delivered.xlsx", MUNICH_XLSX),
         ("rome_delivered.csv", ROME_CSV),
@@ -392,7 +394,7 @@ async fn analyse(
                         }
                     }
                     let values: Vec<Value> = outputs.iter().map(|o| o.value.clone()).collect();
-                    if let Some(v) = analysis::shape(st.shape, &values) {
+                    if let Some(v) = shape::shape(st.shape, &values) {
                         put(&mut doc, &st.key, v);
                     }
                     Outcome::Done { outputs, plots }

@@ -42,7 +42,7 @@ use sharestat_dict::{ColumnType, Dictionary};
 pub use error::{TypeError, TypeErrorKind};
 pub use signature::{FUNCTIONS, params};
 
-use crate::ast::{Program, StmtKind};
+use crate::ast::{Expr, Program, StmtKind};
 
 /// The type of a value: public (may be shown) or private (never leaves the nodes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,12 +227,56 @@ impl Checker {
         result
     }
 
+    /// `target$column <- value`: the table `target` with `column` set (added or replaced) to
+    /// the private vector `value`, computed row by row from the table.
+    fn set_column(&mut self, target: &str, column: &str, value: &Expr) -> Result<Ty, TypeError> {
+        let Some(Ty::Private(PrivTy::Table { columns })) = self.vars.get(target).cloned() else {
+            return Err(expr::unsupported(
+                value,
+                format!("`{target}$... <-` needs `{target}` to be a private table (from load())"),
+            ));
+        };
+        let col_ty = match self.type_of(value)? {
+            Ty::Private(PrivTy::Table { .. }) | Ty::Public(_) => {
+                return Err(expr::unsupported(
+                    value,
+                    format!(
+                        "a column of `{target}` must be a private vector computed from its rows, \
+                         e.g. {target}${column} <- ifelse({target}$x > 1, \"a\", \"b\")"
+                    ),
+                ));
+            }
+            Ty::Private(p) => p,
+        };
+        let mut columns = columns;
+        match columns.iter_mut().find(|(n, _)| n == column) {
+            Some(c) => c.1 = col_ty,
+            None => columns.push((column.to_owned(), col_ty)),
+        }
+        Ok(Ty::Private(PrivTy::Table { columns }))
+    }
+
     fn statements(&mut self, program: &Program) -> Result<Vec<Ty>, TypeError> {
         let mut types = Vec::with_capacity(program.stmts.len());
         for stmt in &program.stmts {
             match &stmt.kind {
-                StmtKind::Assign { target, value, .. } => {
+                StmtKind::Assign {
+                    target,
+                    column: None,
+                    value,
+                    ..
+                } => {
                     let ty = self.type_of(value)?;
+                    self.vars.insert(target.clone(), ty.clone());
+                    types.push(ty);
+                }
+                StmtKind::Assign {
+                    target,
+                    column: Some(column),
+                    value,
+                    ..
+                } => {
+                    let ty = self.set_column(target, column, value)?;
                     self.vars.insert(target.clone(), ty.clone());
                     types.push(ty);
                 }

@@ -89,6 +89,7 @@ impl Evaluator<'_> {
                     layout,
                     columns,
                     sel: None,
+                    derived: Vec::new(),
                 }))
             }
             "c" => {
@@ -369,6 +370,12 @@ impl Evaluator<'_> {
         if tables.iter().any(|t| t.columns != first.columns) {
             return Err(EvalError::at(e, "rbind() of tables with different columns"));
         }
+        if let Some((name, _)) = tables.iter().flat_map(|t| &t.derived).next() {
+            return Err(EvalError::at(
+                e,
+                format!("rbind() of a table with the added column `{name}`: add it after rbind()"),
+            ));
+        }
         let sel = if tables.iter().all(|t| t.sel.is_none()) {
             None
         } else {
@@ -382,6 +389,7 @@ impl Evaluator<'_> {
             layout: tables.iter().flat_map(|t| t.layout.clone()).collect(),
             columns: first.columns.clone(),
             sel,
+            derived: Vec::new(),
         })
     }
 

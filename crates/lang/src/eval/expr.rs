@@ -85,6 +85,12 @@ impl Evaluator<'_> {
     /// Column `name` of `t`: the stored columns of each dataset of the layout, concatenated,
     /// with the table's selection.
     pub(crate) fn column(&mut self, e: &Expr, t: &PrivTable, name: &str) -> Result<PrivVec> {
+        if let Some((_, v)) = t.derived.iter().find(|(c, _)| c == name) {
+            return Ok(PrivVec {
+                sel: t.sel.clone(),
+                ..v.clone()
+            });
+        }
         let Some((_, ty)) = t.columns.iter().find(|(c, _)| c == name) else {
             return Err(EvalError::at(e, format!("no column `{name}`")));
         };

@@ -50,9 +50,10 @@ use sharestat_dict::Policy;
 use sharestat_mpc::{AShares, MpcError, Party};
 
 use crate::ast::{Expr, Program, StmtKind};
-use crate::check::Env;
+use crate::check::{Env, PrivTy};
 use crate::span::Span;
 pub use disclose::History;
+use value::{Kind, PrivTable, PrivVec};
 pub use value::{Public, Value};
 
 /// Where the evaluator reads the shares of stored columns.
@@ -185,9 +186,23 @@ impl<'a> Evaluator<'a> {
         let mut out = Vec::new();
         for stmt in &program.stmts {
             match &stmt.kind {
-                StmtKind::Assign { target, value, .. } => {
+                StmtKind::Assign {
+                    target,
+                    column: None,
+                    value,
+                    ..
+                } => {
                     let v = self.eval(value)?;
                     self.vars.insert(target.clone(), v);
+                }
+                StmtKind::Assign {
+                    target,
+                    column: Some(column),
+                    value,
+                    ..
+                } => {
+                    let t = self.set_column(target, column, value)?;
+                    self.vars.insert(target.clone(), Value::Table(t));
                 }
                 StmtKind::Expr(e) => {
                     if self.replay {
@@ -206,6 +221,49 @@ impl<'a> Evaluator<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// `target$column <- value`: the table with the column added or replaced. The value must
+    /// have one entry per row of the table (selected or not), as the table's own columns do.
+    fn set_column(&mut self, target: &str, column: &str, value: &Expr) -> Result<PrivTable> {
+        let Some(Value::Table(t)) = self.vars.get(target).cloned() else {
+            return Err(EvalError::at(
+                value,
+                format!("`{target}` is not a private table"),
+            ));
+        };
+        let Value::Vec(v) = self.eval(value)? else {
+            return Err(EvalError::at(
+                value,
+                format!("a column of `{target}` must be a private vector computed from its rows"),
+            ));
+        };
+        let rows = value::layout_rows(&t.layout);
+        if v.len() != rows {
+            return Err(EvalError::at(
+                value,
+                format!("`{value}` has {} rows, `{target}` has {rows}", v.len()),
+            ));
+        }
+        let ty = match &v.kind {
+            Kind::Num { scale } => PrivTy::Num { decimals: *scale },
+            Kind::Cat { levels } => PrivTy::Cat {
+                levels: levels.clone(),
+            },
+            Kind::Bool => PrivTy::Bool,
+            Kind::Date => PrivTy::Date,
+        };
+        let mut t = t;
+        let v = PrivVec { sel: None, ..v };
+        match t.columns.iter_mut().find(|(n, _)| n == column) {
+            Some(c) => c.1 = ty,
+            None => t.columns.push((column.to_owned(), ty)),
+        }
+        match t.derived.iter_mut().find(|(n, _)| n == column) {
+            Some(d) => d.1 = v,
+            None => t.derived.push((column.to_owned(), v)),
+        }
+        Ok(t)
     }
 
     /// A new mask id.

@@ -107,6 +107,9 @@ pub struct PrivTable {
     pub columns: Vec<(String, PrivTy)>,
     /// Selection mask.
     pub sel: Option<Mask>,
+    /// Columns set by the program (`t$x <- ...`), over all rows of the layout; the table's
+    /// selection applies to them as to its stored columns.
+    pub derived: Vec<(String, PrivVec)>,
 }
 
 /// A contingency table of counts (`freq`, `table`): one or two dimensions.

@@ -178,7 +178,7 @@ impl Parser {
         let tok = self.peek_raw().clone();
         match tok.kind {
             TokenKind::LeftAssign | TokenKind::Assign => {
-                let (target, target_span) = assign_target(&lhs)?;
+                let (target, column, target_span) = assign_target(&lhs)?;
                 self.bump();
                 self.skip_newlines();
                 let value = self.expr(prec::FORMULA)?;
@@ -187,6 +187,7 @@ impl Parser {
                 Ok(Stmt {
                     kind: StmtKind::Assign {
                         target,
+                        column,
                         target_span,
                         value,
                     },
@@ -197,12 +198,13 @@ impl Parser {
                 self.bump();
                 self.skip_newlines();
                 let rhs = self.expr(prec::FORMULA)?;
-                let (target, target_span) = assign_target(&rhs)?;
+                let (target, column, target_span) = assign_target(&rhs)?;
                 self.no_chained_assignment()?;
                 let span = lhs.span.to(rhs.span);
                 Ok(Stmt {
                     kind: StmtKind::Assign {
                         target,
+                        column,
                         target_span,
                         value: lhs,
                     },
@@ -228,7 +230,20 @@ impl Parser {
 }
 
 /// The name assigned to: a name or a string (`"x" <- 1` assigns `x`, as in R).
-fn assign_target(e: &Expr) -> Result<(String, Span), ParseError> {
+/// The variable (and, for `t$col <- ...`, the column) an assignment writes.
+fn assign_target(e: &Expr) -> Result<(String, Option<String>, Span), ParseError> {
+    if let ExprKind::Dollar { target, field } = &e.kind
+        && let ExprKind::Ident(name) = &target.kind
+        && !name.is_empty()
+        && !field.is_empty()
+    {
+        return Ok((name.clone(), Some(field.clone()), e.span));
+    }
+    let (name, span) = assign_name(e)?;
+    Ok((name, None, span))
+}
+
+fn assign_name(e: &Expr) -> Result<(String, Span), ParseError> {
     match &e.kind {
         ExprKind::Ident(name) | ExprKind::Str(name) if name.is_empty() => Err(ParseError::new(
             e.span.start,
