@@ -55,6 +55,20 @@ fn models_name_the_derived_column_as_r_does() {
         num(&fx.expected["logrank_ecog"]["chisq"]),
         "chisq",
     );
+    // Printed as R prints it: rows `term=level`, and (O-E)^2/V (for two groups, the chisq).
+    let out = fx
+        .run(&format!(
+            "{D}survdiff(Surv(follow_up_months, event_death) ~ ecog_group, data = d)"
+        ))
+        .unwrap();
+    let text = sharestat_lang::eval::render::render(&out[0].value);
+    for line in [
+        "                   N Observed Expected (O-E)^2/E (O-E)^2/V",
+        "ecog_group=ecog01 40       13    14.80     0.218      1.73",
+        "ecog_group=ecog2   8        4     2.20     1.464      1.73",
+    ] {
+        assert!(text.contains(line), "{line:?} not in\n{text}");
+    }
 }
 
 #[test]

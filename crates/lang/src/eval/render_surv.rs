@@ -123,18 +123,30 @@ pub fn render_logrank(l: &LogRank) -> String {
         );
     }
     let mut rows = vec![
-        ["", "N", "Observed", "Expected", "(O-E)^2/E"]
+        ["", "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"]
             .map(String::from)
             .to_vec(),
     ];
-    for i in 0..l.groups.len() {
+    let over_v: Vec<f64> = (0..l.groups.len())
+        .map(|i| {
+            let d = l.observed[i] as f64 - l.expected[i];
+            l.var_diag.get(i).map_or(f64::NAN, |v| d * d / v)
+        })
+        .collect();
+    let over_v = signif_column(&over_v, 3);
+    for (i, v) in over_v.into_iter().enumerate() {
         let (o, e) = (l.observed[i] as f64, l.expected[i]);
+        let label = match &l.strata {
+            Some(s) => format!("{s}={}", l.groups[i]),
+            None => l.groups[i].clone(),
+        };
         rows.push(vec![
-            l.groups[i].clone(),
+            label,
             l.n[i].to_string(),
             l.observed[i].to_string(),
             format!("{e:.2}"),
             format!("{:.3}", (o - e).powi(2) / e),
+            v,
         ]);
     }
     format!(
@@ -145,6 +157,26 @@ pub fn render_logrank(l: &LogRank) -> String {
         l.df,
         pval(l.p_value)
     )
+}
+
+/// A column of numbers with one number of decimals for all, enough for `digits` significant
+/// digits in each (as R prints a matrix column).
+fn signif_column(v: &[f64], digits: i32) -> Vec<String> {
+    let decimals = v
+        .iter()
+        .filter(|x| x.is_finite() && **x != 0.0)
+        .map(|x| (digits - 1 - x.abs().log10().floor() as i32).max(0))
+        .max()
+        .unwrap_or(0) as usize;
+    v.iter()
+        .map(|x| {
+            if x.is_finite() {
+                format!("{x:.decimals$}")
+            } else {
+                "NA".into()
+            }
+        })
+        .collect()
 }
 
 /// JSON of a log-rank test: `groups`, `n`, `observed`, `expected`, `chisq`, `df`, `p_value`.

@@ -64,6 +64,8 @@ impl Evaluator<'_> {
             df: 1,
             p_value,
             strict: true,
+            strata: None,
+            var_diag: Vec::new(),
         }))))
     }
 }

@@ -94,6 +94,11 @@ pub struct LogRank {
     pub p_value: f64,
     /// Strict mode: only `chisq` was revealed (`n`, `observed`, `expected` are empty).
     pub strict: bool,
+    /// The grouping term when it is not a constant: rows print as `term=level`, as in R.
+    pub strata: Option<String>,
+    /// The diagonal of the variance matrix of `observed - expected` (R's `(O-E)^2/V`
+    /// column); empty in strict mode.
+    pub var_diag: Vec<f64>,
 }
 
 /// The time and event of `Surv(time, event)` on the left of a formula.
@@ -151,7 +156,10 @@ impl Evaluator<'_> {
                 ..survfit(call, &labels, &obs, strata)
             }))
         } else {
-            Public::LogRank(Box::new(logrank(e, call, &labels, &obs)?))
+            Public::LogRank(Box::new(LogRank {
+                strata,
+                ..logrank(e, call, &labels, &obs)?
+            }))
         }))
     }
 
@@ -449,6 +457,8 @@ fn logrank(e: &Expr, call: String, labels: &[String], obs: &Obs) -> Result<LogRa
         df: m,
         p_value: p,
         strict: false,
+        strata: None,
+        var_diag: (0..kk).map(|a| v[a][a]).collect(),
     })
 }
 
