@@ -198,7 +198,13 @@ pub async fn run_demo(
     let result = analyse(&c, &dir, &policy, progress, echo).await;
     c.shutdown().await;
     progress("nodes stopped");
-    let (mut doc, session, failed, audit, tokens) = result?;
+    let Analysed {
+        mut doc,
+        session,
+        failed,
+        audit,
+        tokens,
+    } = result?;
 
     // The outputs.
     let mut accounts = String::from(
@@ -262,13 +268,19 @@ fn restrict(path: &Path) {
     let _ = path;
 }
 
-type Analysed = (
-    Value,
-    String,
-    Vec<(String, String)>,
-    AuditCheck,
-    Vec<(String, String, String)>,
-);
+/// What steps 2-5 produced.
+struct Analysed {
+    /// The JSON document (results, `refused`, `demo`).
+    doc: Value,
+    /// The printed session.
+    session: String,
+    /// Steps that failed other than by a refusal.
+    failed: Vec<(String, String)>,
+    /// The auditor's check.
+    audit: AuditCheck,
+    /// The accounts: name, role, token.
+    tokens: Vec<(String, String, String)>,
+}
 
 /// Steps 2-5 on running nodes (the caller stops them whatever happens here).
 async fn analyse(
@@ -455,7 +467,13 @@ async fn analyse(
         json!({"uploads": uploads, "queries": {"answered": jobs, "bytes_sent_front_node": bytes,
                "ms": ms(t)}}),
     );
-    Ok((Value::Object(doc), printed, failed, audit, tokens))
+    Ok(Analysed {
+        doc: Value::Object(doc),
+        session: printed,
+        failed,
+        audit,
+        tokens,
+    })
 }
 
 /// `sharestat demo`: runs [`run_demo`], printing the session (or the JSON) on standard output

@@ -228,10 +228,7 @@ impl Evaluator<'_> {
         };
         let out = match name {
             "sum" => {
-                let s = match &col.present {
-                    Some(m) => self.p.dot(m, &col.values)?,
-                    None => col.values.sum(),
-                };
+                let s = self.used_sum(&col)?;
                 if logical {
                     self.check_logical_counts(e, &col, &s)?;
                 }
@@ -240,10 +237,7 @@ impl Evaluator<'_> {
             }
             "mean" | "var" | "sd" => {
                 if logical {
-                    let s = match &col.present {
-                        Some(m) => self.p.dot(m, &col.values)?,
-                        None => col.values.sum(),
-                    };
+                    let s = self.used_sum(&col)?;
                     self.check_logical_counts(e, &col, &s)?;
                 }
                 let (n, s, ss) = self.moments(&col, name != "mean")?;
@@ -290,6 +284,14 @@ impl Evaluator<'_> {
             }
         };
         Ok(Value::Pub(out))
+    }
+
+    /// `Σx` over the used rows, as shares.
+    fn used_sum(&mut self, col: &Column) -> Result<AShares> {
+        Ok(match &col.present {
+            Some(m) => self.p.dot(m, &col.values)?,
+            None => col.values.sum(),
+        })
     }
 
     /// The sum or mean of a logical vector is a count (with the number of used rows, which is
