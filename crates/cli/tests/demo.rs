@@ -201,6 +201,20 @@ async fn the_demo_matches_r_and_refuses_exactly_the_small_cells() {
     assert_eq!(saved, run.doc);
     let accounts = std::fs::read_to_string(run.dir.join("accounts.toml")).unwrap();
     assert_eq!(accounts.matches("token = ").count(), 4);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(run.dir.join("accounts.toml")).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+    // The script keeps what was refused, commented out, so that it runs as it is.
+    let script = std::fs::read_to_string(run.dir.join("analysis.R")).unwrap();
+    assert_eq!(
+        script.matches("# refused by disclosure control:").count(),
+        15
+    );
+    assert!(script.contains("# table(d$timing)"));
+    assert!(script.contains("\nfisher.test(table(d$bed10_gy >= 80"));
     // The nodes are stopped: nothing listens on their API ports any more.
     for url in run.doc["demo"]["nodes"].as_array().unwrap() {
         let addr = url.as_str().unwrap().trim_start_matches("https://");

@@ -215,13 +215,29 @@ pub async fn run_demo(
             "[{name}]\nrole = \"{role}\"\ntoken = \"{token}\"\n\n"
         ));
     }
-    write(&dir.join("accounts.toml"), accounts.as_bytes())?;
-    restrict(&dir.join("accounts.toml"));
+    write_private(&dir.join("accounts.toml"), accounts.as_bytes())?;
+    // The queries as one script for `sharestat run`; what the policy refused is commented
+    // out (a refusal stops a script).
+    let refused = doc["refused"].as_object().cloned().unwrap_or_default();
     let script: String = analysis::sections()
         .iter()
         .flat_map(|s| {
             let mut v = vec![format!("\n# {}\n{}", s.title, s.prelude)];
-            v.extend(s.steps.iter().map(|st| st.lines.join("\n")));
+            v.extend(s.steps.iter().map(|st| {
+                let name = if st.key.is_empty() {
+                    st.lines.last().cloned().unwrap_or_default()
+                } else {
+                    st.key.clone()
+                };
+                let text = st.lines.join("\n");
+                if refused.contains_key(&name) {
+                    let commented: Vec<String> =
+                        st.lines.iter().map(|l| format!("# {l}")).collect();
+                    format!("# refused by disclosure control:\n{}", commented.join("\n"))
+                } else {
+                    text
+                }
+            }));
             v
         })
         .collect::<Vec<_>>()
@@ -257,15 +273,19 @@ pub async fn run_demo(
     })
 }
 
-/// Owner-only permissions for a file of tokens.
-fn restrict(path: &Path) {
+/// Writes a file only its owner can read (it holds tokens): created with mode 0600.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
     }
-    #[cfg(not(unix))]
-    let _ = path;
+    opts.open(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// What steps 2-5 produced.
