@@ -31,6 +31,26 @@ pub struct Policy {
     /// to multiples of this many units of the time column (e.g. 1: whole months, 3: quarters),
     /// revealing only the counts per grid time. Unset: they are refused.
     pub event_time_grid: Option<u32>,
+    /// Output perturbation: `"none"`, or `"cell_key"` (the cell-key method of statistical
+    /// offices): every released count gets a noise drawn from the cell's key, the sum of
+    /// secret per-row keys, so the same rows always get the same noise and differences of
+    /// overlapping releases are noisy.
+    pub perturbation: Perturbation,
+    /// Largest absolute noise of the cell-key method (the noise is binomial on
+    /// `-D..=D`, variance `D / 2`).
+    pub cell_key_noise: u32,
+}
+
+/// How released counts are perturbed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Perturbation {
+    /// Exact counts.
+    #[default]
+    None,
+    /// Cell-key perturbation.
+    CellKey,
 }
 
 impl Default for Policy {
@@ -43,6 +63,10 @@ impl Default for Policy {
             allow_extremes: false,
             allow_event_times: false,
             event_time_grid: None,
+            // New studies perturb counts: the defence against combinations of several
+            // releases (docs/security.md); a study that must publish exact counts says so.
+            perturbation: Perturbation::CellKey,
+            cell_key_noise: 2,
         }
     }
 }
@@ -71,6 +95,11 @@ impl Policy {
         if p.event_time_grid == Some(0) {
             return Err(PolicyError::Invalid(
                 "event_time_grid must be at least 1".into(),
+            ));
+        }
+        if !(1..=8).contains(&p.cell_key_noise) {
+            return Err(PolicyError::Invalid(
+                "cell_key_noise must be between 1 and 8".into(),
             ));
         }
         if p.max_levels < 2 {
@@ -122,6 +151,8 @@ impl Policy {
             max_levels: self.max_levels.min(other.max_levels),
             allow_extremes: self.allow_extremes && other.allow_extremes,
             allow_event_times: allow,
+            perturbation: self.perturbation.max(other.perturbation),
+            cell_key_noise: self.cell_key_noise.max(other.cell_key_noise),
         }
     }
 
@@ -162,9 +193,22 @@ mod tests {
             Policy {
                 allow_extremes: true,
                 allow_event_times: true,
+                perturbation: Perturbation::None,
                 ..Policy::default()
             }
         );
+    }
+
+    #[test]
+    fn new_studies_perturb_counts_and_the_strictest_policy_keeps_perturbation() {
+        let p = Policy::parse("min_cell = 5\n").unwrap();
+        assert_eq!(p.perturbation, Perturbation::CellKey);
+        let exact = Policy::parse("perturbation = \"none\"\n").unwrap();
+        assert_eq!(exact.perturbation, Perturbation::None);
+        assert_eq!(exact.strictest(&p).perturbation, Perturbation::CellKey);
+        assert!(!exact.at_least_as_strict_as(&p));
+        assert!(Policy::parse("cell_key_noise = 0\n").is_err());
+        assert!(Policy::parse("perturbation = \"noise\"\n").is_err());
     }
 
     #[test]

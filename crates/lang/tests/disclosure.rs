@@ -165,6 +165,7 @@ fn extremes_need_the_policy_switch() {
 fn too_many_levels_are_refused() {
     let fx = Fixture::new(Policy {
         max_levels: 3,
+        perturbation: sharestat_dict::Perturbation::None,
         ..Policy::default()
     });
     let e = refused(&fx, "freq(d$primary)", "max_levels");
@@ -172,6 +173,7 @@ fn too_many_levels_are_refused() {
     let cells_of_one = Fixture::new(Policy {
         max_levels: 3,
         min_cell: 1,
+        perturbation: sharestat_dict::Perturbation::None,
         ..Policy::default()
     });
     refused(&cells_of_one, "freq(d$age)", "max_levels");
@@ -181,6 +183,7 @@ fn too_many_levels_are_refused() {
 fn a_node_with_a_stricter_policy_vetoes() {
     let study = Policy {
         allow_extremes: true,
+        perturbation: sharestat_dict::Perturbation::None,
         ..Policy::default()
     };
     let strict = Policy {

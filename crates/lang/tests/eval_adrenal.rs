@@ -82,7 +82,7 @@ fn follow_up_tables_match_r_where_the_policy_allows_them() {
          table(cut(fu, c(0, 12, 24, 120)))"
     ));
     assert!(
-        e.contains("the cell `(24,120]` would count between 1 and 4 rows"),
+        e.contains("the cell `(24,120]` would count between 0 and 4 rows"),
         "{e}"
     );
 }

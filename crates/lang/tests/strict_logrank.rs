@@ -64,6 +64,7 @@ fn strict_log_rank_needs_two_groups_of_min_cell() {
     assert!(e.contains("compares two groups"), "{e}");
     let fx = Fixture::new(Policy {
         min_cell: 10,
+        perturbation: sharestat_dict::Perturbation::None,
         ..Policy::default()
     });
     let e = fx.refusal(&format!(

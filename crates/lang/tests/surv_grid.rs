@@ -11,6 +11,7 @@ const D: &str = "d <- rbind(load(\"munich\"), load(\"rome\"))\n";
 fn grid_policy(g: u32) -> Policy {
     Policy {
         event_time_grid: Some(g),
+        perturbation: sharestat_dict::Perturbation::None,
         ..Policy::default()
     }
 }

@@ -70,6 +70,8 @@ fn run(rows: &[(i64, bool, usize)], src: &str) -> serde_json::Value {
         allow_extremes: true,
         allow_event_times: true,
         event_time_grid: None,
+        perturbation: sharestat_dict::Perturbation::None,
+        ..Policy::default()
     };
     let program = sharestat_lang::parse(src).unwrap();
     let out = run_in_memory(Keys::Seeded([4; 16]), |p| {

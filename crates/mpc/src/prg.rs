@@ -141,6 +141,28 @@ pub fn os_key() -> crate::Result<Key> {
     Ok(k)
 }
 
+/// A pseudo-random function of each word and its index: the low 64 bits of AES under `key`
+/// of `(x[i], i)`. Two parties holding the same word compute the same output, so applied to
+/// both words of a replicated share it yields a consistent sharing (`sharestat-lang`'s cell
+/// keys).
+pub fn prf_words(key: &Key, x: &[u64]) -> Vec<u64> {
+    use aes::cipher::{BlockEncrypt, KeyInit};
+    let cipher = Aes128::new(&(*key).into());
+    let one = |(i, &w): (usize, &u64)| {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&w.to_le_bytes());
+        b[8..].copy_from_slice(&(i as u64).to_le_bytes());
+        let mut block = aes::Block::from(b);
+        cipher.encrypt_block(&mut block);
+        u64::from_le_bytes(block[..8].try_into().expect("8 bytes"))
+    };
+    if x.len() >= crate::PAR_THRESHOLD {
+        x.par_iter().enumerate().map(one).collect()
+    } else {
+        x.iter().enumerate().map(one).collect()
+    }
+}
+
 /// Key check value: AES under `key` of a fixed label, used to confirm two parties hold the same
 /// key without revealing it.
 pub fn key_check_value(key: &Key, label: &[u8; 16]) -> [u8; 16] {

@@ -26,23 +26,42 @@ pub fn quantiles(
     probs: &[f64],
 ) -> sharestat_mpc::Result<Option<Vec<f64>>> {
     let (keys, n) = moved_keys(p, col)?;
+    quantiles_of_keys(p, col, &keys, n, probs)
+}
+
+/// Where R's type 7 quantile at each of `probs` lies among `n` sorted values: the 0-based
+/// ranks of the two order statistics it interpolates between and the weight of the upper one
+/// (in units of `2^-WEIGHT_BITS`). Public: it depends on `n` and `probs` only.
+pub fn quantile_plan(n: u64, probs: &[f64]) -> Vec<(usize, usize, u64)> {
+    probs
+        .iter()
+        .map(|&pr| {
+            let h = n.saturating_sub(1) as f64 * pr;
+            let lo = h.floor() as usize;
+            let hi = h.ceil().min(n.saturating_sub(1) as f64) as usize;
+            let w = ((h - lo as f64) * (1u64 << WEIGHT_BITS) as f64).round() as u64;
+            (lo, hi, w)
+        })
+        .collect()
+}
+
+/// [`quantiles`] on keys from [`moved_keys`] (`n` present values), so that a caller can check
+/// the plan ([`quantile_plan`]) against its disclosure rules between the two steps.
+pub fn quantiles_of_keys(
+    p: &mut Party,
+    col: &Column,
+    keys: &AShares,
+    n: u64,
+    probs: &[f64],
+) -> sharestat_mpc::Result<Option<Vec<f64>>> {
     if n == 0 {
         return Ok(None);
     }
-    let mut ranks: Vec<usize> = Vec::new();
-    let mut plan = Vec::new();
-    for &pr in probs {
-        let h = (n - 1) as f64 * pr;
-        let lo = h.floor() as usize;
-        let hi = h.ceil().min((n - 1) as f64) as usize;
-        let w = ((h - lo as f64) * (1u64 << WEIGHT_BITS) as f64).round() as u64;
-        plan.push((lo, hi, w));
-        ranks.push(lo);
-        ranks.push(hi);
-    }
+    let plan = quantile_plan(n, probs);
+    let mut ranks: Vec<usize> = plan.iter().flat_map(|&(lo, hi, _)| [lo, hi]).collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let picked = p.select_kth(&keys, &ranks, KEY_BITS)?;
+    let picked = p.select_kth(keys, &ranks, KEY_BITS)?;
     let at = |r: usize| ranks.binary_search(&r).expect("rank selected");
     // y = x_lo * 2^W + w (x_hi - x_lo), one value per probability, revealed together.
     let mut outs = Vec::with_capacity(plan.len());
@@ -60,7 +79,7 @@ pub fn quantiles(
 
 /// The keys of `col` with missing values moved past every present value (`m ∘ (x - B) + B`),
 /// and the number `n` of present values, which is **revealed**.
-pub(crate) fn moved_keys(p: &mut Party, col: &Column) -> sharestat_mpc::Result<(AShares, u64)> {
+pub fn moved_keys(p: &mut Party, col: &Column) -> sharestat_mpc::Result<(AShares, u64)> {
     Ok(match &col.present {
         None => (col.values.clone(), col.len() as u64),
         Some(m) => {

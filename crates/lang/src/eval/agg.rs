@@ -15,12 +15,12 @@
 //! Without `na.rm = TRUE`, one more bit is revealed where values may be missing: whether any
 //! selected value is `NA` (R then answers `NA`, or an error for quantiles).
 use super::call::Args;
-use super::value::{Kind, PrivTable, PrivVec, Public, Value, layout_rows};
+use super::value::{Kind, PrivTable, PrivVec, Public, Seg, Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Expr, ExprKind};
 use sharestat_mpc::AShares;
+use sharestat_stats::Column;
 use sharestat_stats::disclose::small_nonzero;
-use sharestat_stats::{Column, order};
 
 /// What a numeric aggregate works on.
 pub(crate) enum Input {
@@ -164,7 +164,8 @@ impl Evaluator<'_> {
                 return Ok(Input::HasNa);
             }
         }
-        let used = self.and_mask(v.sel, v.present)?;
+        let used = self.and_mask(v.sel.clone(), v.present.clone())?;
+        self.check_support(e, &v, &used)?;
         Ok(Input::Values(Column {
             values: v.data,
             present: used.map(|m| m.shares),
@@ -213,6 +214,7 @@ impl Evaluator<'_> {
         if probs.iter().any(|&p| p == 0.0 || p == 1.0) {
             self.check_extremes(e, "the minimum or maximum")?;
         }
+        let (layout, reversed) = (v.layout.clone(), v.support.reversed);
         let col = match self.input(e, v, na_rm)? {
             Input::HasNa if name == "quantile" => {
                 return Err(EvalError::at(
@@ -228,18 +230,32 @@ impl Evaluator<'_> {
         };
         let out = match name {
             "sum" => {
+                // A logical's sum is a count: `input` checked it as one (`check_support`).
                 let s = self.used_sum(&col)?;
-                if logical {
-                    self.check_logical_counts(e, &col, &s)?;
-                }
+                let s = if logical && self.perturbed() {
+                    self.perturbed_count(&col, &s, &layout)?
+                } else {
+                    s
+                };
                 let s = self.p.reveal(&s)?[0] as i64 as f64 / col.unit();
                 Public::num(s)
             }
+            "mean" if logical && self.perturbed() => {
+                let s = self.used_sum(&col)?;
+                let s = self.perturbed_count(&col, &s, &layout)?;
+                let n = match &col.present {
+                    Some(m) => m.sum(),
+                    None => AShares::from_parts(vec![0], vec![0])
+                        .add_const(self.p.id(), col.len() as u64),
+                };
+                let o = self.p.reveal(&AShares::concat(&[&n, &s]))?;
+                Public::num(if o[0] > 0 {
+                    o[1] as i64 as f64 / o[0] as f64
+                } else {
+                    f64::NAN
+                })
+            }
             "mean" | "var" | "sd" => {
-                if logical {
-                    let s = self.used_sum(&col)?;
-                    self.check_logical_counts(e, &col, &s)?;
-                }
                 let (n, s, ss) = self.moments(&col, name != "mean")?;
                 let unit = col.unit();
                 let nf = n as f64;
@@ -256,7 +272,7 @@ impl Evaluator<'_> {
                 Public::num(r)
             }
             _ => {
-                let q = order::quantiles(self.p, &col, &probs)?;
+                let q = self.checked_quantiles(e, &col, &layout, reversed, &probs)?;
                 let values: Vec<Option<f64>> = match q {
                     Some(q) => q.into_iter().map(Some).collect(),
                     None => vec![None; probs.len()],
@@ -286,25 +302,27 @@ impl Evaluator<'_> {
         Ok(Value::Pub(out))
     }
 
+    /// The count `trues` of a logical column (over its used rows) with its cell-key noise.
+    fn perturbed_count(
+        &mut self,
+        col: &Column,
+        trues: &AShares,
+        layout: &[Seg],
+    ) -> Result<AShares> {
+        let rows = match &col.present {
+            Some(m) => self.p.mul(m, &col.values)?,
+            None => col.values.clone(),
+        };
+        let ck = self.cell_key(&rows, layout)?;
+        self.perturb(trues, &ck)
+    }
+
     /// `Σx` over the used rows, as shares.
     fn used_sum(&mut self, col: &Column) -> Result<AShares> {
         Ok(match &col.present {
             Some(m) => self.p.dot(m, &col.values)?,
             None => col.values.sum(),
         })
-    }
-
-    /// The sum or mean of a logical vector is a count (with the number of used rows, which is
-    /// public, also the count of `FALSE`): both must pass the small-cell rule, as the cells of
-    /// `table(x)` would. Reveals one bit per count.
-    fn check_logical_counts(&mut self, e: &Expr, col: &Column, trues: &AShares) -> Result<()> {
-        let used = match &col.present {
-            Some(m) => m.sum(),
-            None => AShares::from_parts(vec![0], vec![0])
-                .add_const(self.p.id(), col.values.len() as u64),
-        };
-        let counts = AShares::concat(&[trues, &used.sub(trues)]);
-        self.check_cells(e, &counts, &["TRUE".to_owned(), "FALSE".to_owned()])
     }
 
     /// `n`, `Σx` and (if `squares`) `Σx²` of the used values, revealed together.
@@ -339,6 +357,7 @@ impl Evaluator<'_> {
     /// `summary(x)`: the five numbers and the mean (min and max only with `allow_extremes`).
     fn summary(&mut self, e: &Expr, v: PrivVec) -> Result<Value> {
         let extremes = self.policy.allow_extremes;
+        let (layout, reversed) = (v.layout.clone(), v.support.reversed);
         let col = match self.input(e, v, true)? {
             Input::Values(c) => c,
             Input::HasNa => unreachable!("na.rm"),
@@ -348,7 +367,9 @@ impl Evaluator<'_> {
         } else {
             &[0.25, 0.5, 0.75]
         };
-        let q = order::quantiles(self.p, &col, probs)?.unwrap_or(vec![f64::NAN; probs.len()]);
+        let q = self
+            .checked_quantiles(e, &col, &layout, reversed, probs)?
+            .unwrap_or(vec![f64::NAN; probs.len()]);
         let (n, s, _) = self.moments(&col, false)?;
         let mean = s as f64 / n as f64 / col.unit();
         let (min, max, q1, med, q3) = if extremes {
@@ -392,6 +413,8 @@ impl Evaluator<'_> {
             present,
             ..x.clone()
         };
+        let used = self.and_mask(joint.sel.clone(), joint.present.clone())?;
+        self.check_support(e, &y, &used)?;
         Ok(match self.input(e, joint, complete)? {
             Input::HasNa => None,
             Input::Values(c) => Some((x, y, c.present)),
@@ -442,6 +465,12 @@ impl Evaluator<'_> {
         self.check_selection(e, &Some(s.clone()), &layout)?;
         let n = s.shares.sum();
         self.check_cells(e, &n, &["rows".to_owned()])?;
+        let n = if self.perturbed() {
+            let ck = self.cell_key(&s.shares, &layout)?;
+            self.perturb(&n, &ck)?
+        } else {
+            n
+        };
         Ok(Value::Pub(Public::num(self.p.reveal(&n)?[0] as f64)))
     }
 }

@@ -2,7 +2,7 @@
 //! `names`, `length`/`nrow`/`ncol`, `ifelse`, `cut`; argument matching; and the public
 //! (plaintext) versions of operators and indexing.
 use super::ops::{const_decimals, encode, rescale};
-use super::value::{Kind, PrivTable, PrivVec, Public, Value, layout_rows};
+use super::value::{Kind, PrivTable, PrivVec, Public, Seg, Support, Term, Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Arg, Expr, ExprKind};
 use crate::check::PrivTy;
@@ -124,15 +124,25 @@ impl Evaluator<'_> {
             }
             "is.na" => match self.eval_in(arg(0)?, scope)? {
                 Value::Vec(v) => {
-                    let data = match &v.present {
-                        Some(m) => m.shares.neg().add_const(self.p.id(), 1),
-                        None => AShares::from_parts(vec![0; v.len()], vec![0; v.len()]),
+                    // A column that cannot be missing gives a constant FALSE: its count is 0
+                    // by construction, not by the data.
+                    let (data, support) = match &v.present {
+                        Some(m) => {
+                            let d = m.shares.neg().add_const(self.p.id(), 1);
+                            let m = self.new_mask(d.clone());
+                            (d, Support::indicator(m))
+                        }
+                        None => (
+                            AShares::from_parts(vec![0; v.len()], vec![0; v.len()]),
+                            Support::constant(),
+                        ),
                     };
                     Ok(Value::Vec(PrivVec {
                         kind: Kind::Bool,
                         data,
                         onehot: None,
                         present: None,
+                        support,
                         ..v
                     }))
                 }
@@ -354,7 +364,9 @@ impl Evaluator<'_> {
         };
         let present = mask(self, |v| &v.present);
         let sel = mask(self, |v| &v.sel);
-        let layout = vecs.iter().flat_map(|v| v.layout.clone()).collect();
+        let layout: Vec<Seg> = vecs.iter().flat_map(|v| v.layout.clone()).collect();
+        no_copies(e, &layout)?;
+        let support = self.combined_support(e, &vecs)?;
         Ok(Value::Vec(PrivVec {
             kind,
             data,
@@ -362,7 +374,59 @@ impl Evaluator<'_> {
             present,
             sel,
             layout,
+            support,
         }))
+    }
+
+    /// The parts of `c(v1, v2, ...)`: one part over every row when each vector has one part
+    /// over all its rows; otherwise each part of each vector, zero on the other vectors' rows.
+    fn combined_support(&mut self, e: &Expr, vecs: &[PrivVec]) -> Result<Support> {
+        let ordered = vecs.iter().any(|v| v.support.ordered);
+        let whole =
+            |v: &PrivVec| matches!(v.support.terms.as_slice(), [t] if t.rows.is_none() && !t.count);
+        if vecs.iter().all(whole) {
+            return Ok(Support {
+                ordered,
+                ..Support::all()
+            });
+        }
+        let mut terms = Vec::new();
+        for (i, v) in vecs.iter().enumerate() {
+            for t in &v.support.terms {
+                let parts: Vec<AShares> = vecs
+                    .iter()
+                    .enumerate()
+                    .map(|(j, w)| {
+                        if i == j {
+                            self.mask_or_ones(&t.rows, w.len())
+                        } else {
+                            AShares::from_parts(vec![0; w.len()], vec![0; w.len()])
+                        }
+                    })
+                    .collect();
+                let mut m = self.new_mask(AShares::concat(&parts.iter().collect::<Vec<_>>()));
+                m.ordered = t.rows.as_ref().is_some_and(|r| r.ordered);
+                terms.push(Term {
+                    rows: Some(m),
+                    count: t.count,
+                });
+            }
+        }
+        if terms.len() > 16 {
+            return Err(EvalError::at(
+                e,
+                format!(
+                    "`{e}` combines {} parts that depend on different rows (at most 16); \
+                     aggregate the vectors one by one",
+                    terms.len()
+                ),
+            ));
+        }
+        Ok(Support {
+            terms,
+            ordered,
+            reversed: false,
+        })
     }
 
     fn rbind(&mut self, e: &Expr, tables: Vec<PrivTable>) -> Result<PrivTable> {
@@ -376,6 +440,8 @@ impl Evaluator<'_> {
                 format!("rbind() of a table with the added column `{name}`: add it after rbind()"),
             ));
         }
+        let layout: Vec<Seg> = tables.iter().flat_map(|t| t.layout.clone()).collect();
+        no_copies(e, &layout)?;
         let sel = if tables.iter().all(|t| t.sel.is_none()) {
             None
         } else {
@@ -386,7 +452,7 @@ impl Evaluator<'_> {
             Some(self.new_mask(AShares::concat(&parts.iter().collect::<Vec<_>>())))
         };
         Ok(PrivTable {
-            layout: tables.iter().flat_map(|t| t.layout.clone()).collect(),
+            layout,
             columns: first.columns.clone(),
             sel,
             derived: Vec::new(),
@@ -416,12 +482,21 @@ impl Evaluator<'_> {
                     a[0].clone().unwrap_or_default(),
                     b[0].clone().unwrap_or_default(),
                 );
+                let support = Support {
+                    terms: vec![Term {
+                        rows: None,
+                        count: true,
+                    }],
+                    ordered: t.support.ordered(),
+                    reversed: false,
+                };
                 if a == b {
                     let ones = self.ones(rows);
                     return Ok(Value::Vec(PrivVec {
                         kind: Kind::Cat { levels: vec![a] },
                         data: AShares::from_parts(vec![0; rows], vec![0; rows]),
                         onehot: Some(vec![ones]),
+                        support: Support::constant(),
                         ..base
                     }));
                 }
@@ -429,28 +504,63 @@ impl Evaluator<'_> {
                     kind: Kind::Cat { levels: vec![a, b] },
                     data: not_t.clone(),
                     onehot: Some(vec![t.data.clone(), not_t]),
+                    support,
                     ..base
                 }))
             }
             (y, n) => {
-                let num = |s: &mut Self, v: Value| -> Result<(AShares, u32, Option<PrivVec>)> {
+                type Branch = (AShares, u32, Option<PrivVec>, Support);
+                let num = |s: &mut Self, v: Value| -> Result<Branch> {
                     match v {
-                        Value::Vec(v) => match v.kind {
-                            Kind::Num { scale } => Ok((v.data.clone(), scale, Some(v))),
-                            Kind::Bool => Ok((v.data.clone(), 0, Some(v))),
-                            _ => Err(EvalError::at(e, "ifelse() of numbers or two strings")),
-                        },
+                        Value::Vec(v) => {
+                            let scale = match v.kind {
+                                Kind::Num { scale } => scale,
+                                Kind::Bool => 0,
+                                _ => {
+                                    return Err(EvalError::at(
+                                        e,
+                                        "ifelse() of numbers or two strings",
+                                    ));
+                                }
+                            };
+                            let sup = v.support.clone();
+                            Ok((v.data.clone(), scale, Some(v), sup))
+                        }
                         Value::Pub(Public::Num { values, .. }) if values.len() == 1 => {
                             let c = values[0].ok_or_else(|| EvalError::at(e, "NA in ifelse()"))?;
                             let d = const_decimals(c);
                             let z = AShares::from_parts(vec![0; rows], vec![0; rows]);
-                            Ok((z.add_const(s.p.id(), encode(c, d)), d, None))
+                            // A non-zero constant branch counts the rows that take it.
+                            let sup = if c == 0.0 {
+                                Support::constant()
+                            } else {
+                                Support {
+                                    terms: vec![Term {
+                                        rows: None,
+                                        count: true,
+                                    }],
+                                    ordered: false,
+                                    reversed: false,
+                                }
+                            };
+                            Ok((z.add_const(s.p.id(), encode(c, d)), d, None, sup))
                         }
                         _ => Err(EvalError::at(e, "ifelse() of numbers or two strings")),
                     }
                 };
-                let (yd, ys, yv) = num(self, y)?;
-                let (nd, ns, nv) = num(self, n)?;
+                let (yd, ys, yv, ysup) = num(self, y)?;
+                let (nd, ns, nv, nsup) = num(self, n)?;
+                // `test ? yes : no` is `test · yes + (1 - test) · no`: the parts of `yes` on
+                // the TRUE rows and those of `no` on the others.
+                let mut tm = self.new_mask(t.data.clone());
+                tm.ordered = t.support.ordered();
+                let mut fm = self.new_mask(not_t.clone());
+                fm.ordered = tm.ordered;
+                let on_true = Support::indicator(tm);
+                let on_false = Support::indicator(fm);
+                let a = self.product_support(e, &on_true, &ysup)?;
+                let b = self.product_support(e, &on_false, &nsup)?;
+                let support = a.union(&b);
                 let s = ys.max(ns);
                 let (yd, nd) = (rescale(&yd, ys, s), rescale(&nd, ns, s));
                 let diff = yd.sub(&nd);
@@ -458,6 +568,7 @@ impl Evaluator<'_> {
                 let mut out = PrivVec {
                     kind: Kind::Num { scale: s },
                     data,
+                    support,
                     ..base
                 };
                 for v in [yv, nv].into_iter().flatten() {
@@ -468,4 +579,24 @@ impl Evaluator<'_> {
             }
         }
     }
+}
+
+/// Refuses rows of one dataset more than once (`c(x, x)`, `rbind(d, d)`, `c(s$age, d$age)`
+/// of a subset `s` of `d`): every rule counts patients, and copies would count one patient
+/// several times (`table(c(p, p, p, p, p))` would show 5 for one patient).
+pub(crate) fn no_copies(e: &Expr, layout: &[Seg]) -> Result<()> {
+    for (i, s) in layout.iter().enumerate() {
+        if layout[..i].iter().any(|t| t.dataset == s.dataset) {
+            return Err(EvalError::refused(
+                e,
+                "distinct_rows",
+                format!(
+                    "`{e}` would hold the rows of dataset {:?} more than once; each patient \
+                     may count once (combine different datasets, or use one subset)",
+                    s.dataset
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

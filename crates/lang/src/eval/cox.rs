@@ -129,6 +129,9 @@ impl Evaluator<'_> {
         }
         self.check_selection(e, &sel, &time.layout)?;
         let used = self.and_mask(sel, present)?;
+        for v in xs.iter().map(|(_, v)| v).chain([&time, &event]) {
+            self.check_support(e, v, &used)?;
+        }
         let rows = time.len();
         let m = self.mask_or_ones(&used, rows);
         // Covariate columns: numbers, or indicators of every level but the first.

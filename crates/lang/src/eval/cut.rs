@@ -93,7 +93,9 @@ impl Evaluator<'_> {
         for (i, o) in onehot.iter().enumerate() {
             code = code.add(&o.scale(i as u64));
         }
-        let r = self.new_mask(in_range);
+        // The breaks are the query's choice: the levels' counts refuse zeros (`disclose.rs`).
+        let mut r = self.new_mask(in_range);
+        r.ordered = true;
         let present = self.and_mask(x.present.clone(), Some(r))?;
         Ok(Value::Vec(PrivVec {
             kind: Kind::Cat { levels },
@@ -102,6 +104,14 @@ impl Evaluator<'_> {
             present,
             sel: x.sel,
             layout: x.layout,
+            support: super::value::Support {
+                terms: vec![super::value::Term {
+                    rows: None,
+                    count: true,
+                }],
+                ordered: true,
+                reversed: false,
+            },
         }))
     }
 }

@@ -16,20 +16,37 @@ use crate::ast::Expr;
 use sharestat_mpc::AShares;
 use sharestat_stats::disclose::{small_nonzero, small_nonzero_mod32};
 
-/// Released subsets remembered per study (oldest dropped first beyond this many) ...
-pub const HISTORY_CAP: usize = 64;
+/// Released subsets remembered per study. Nothing is ever forgotten: when the record is
+/// full, releases of new subsets are refused (`history_full`) rather than letting old ones be
+/// pushed out by repeated queries ...
+pub const HISTORY_CAP: usize = 4096;
 
-/// ... or beyond this many rows in all (memory: 16 bytes of shares per row and subset, so at
-/// most 128 MiB per study and node; at 10^6 rows the last 8 subsets are remembered).
-pub const HISTORY_ROWS: usize = 1 << 23;
+/// ... and at most this many rows in all (memory: 16 bytes of shares per row and subset, so
+/// at most 256 MiB per study and node; at 10^6 rows, 16 distinct subsets).
+pub const HISTORY_ROWS: usize = 1 << 24;
+
+/// Which of the subset rules apply (see `Evaluator::subset_rules`).
+#[derive(Clone, Copy, Debug)]
+struct Rules {
+    /// Check the size and the complement (not only the difference from earlier subsets).
+    sizes: bool,
+    /// An empty subset passes (it is refused when its rows were chosen by comparing numbers).
+    zero_ok: bool,
+}
 
 /// One released subset: per dataset version, this node's shares of the row mask.
-type Released = Vec<(String, AShares)>;
+pub(crate) type Released = Vec<(String, AShares)>;
 
 /// The subsets released in a study, as shares (kept by each node for the study).
 #[derive(Debug, Default, Clone)]
 pub struct History {
     entries: VecDeque<Released>,
+    /// Per entry, where it came from when this node recorded it (see `Evaluator::provenance`):
+    /// the same program on the same dataset versions makes the same subsets, so a repeated
+    /// query adds nothing. `None` for entries read back from the store.
+    keys: VecDeque<Option<u64>>,
+    /// Released quantiles (kept while the node runs; see `quantile_rules.rs`).
+    pub(crate) quantiles: Vec<super::quantile_rules::QuantileRelease>,
     /// Entries appended since the last [`History::take_new`].
     added: usize,
 }
@@ -44,7 +61,9 @@ impl History {
     /// per subset, `(dataset version, shares of its row mask)`.
     pub fn from_entries(entries: Vec<Vec<(String, AShares)>>) -> History {
         History {
+            keys: entries.iter().map(|_| None).collect(),
             entries: entries.into(),
+            quantiles: Vec::new(),
             added: 0,
         }
     }
@@ -79,11 +98,78 @@ impl Evaluator<'_> {
         layout: &[Seg],
     ) -> Result<()> {
         let Some(s) = sel else { return Ok(()) };
+        let rules = Rules {
+            sizes: true,
+            zero_ok: false,
+        };
+        self.subset_rules(e, s, layout, rules, &format!("the subset used by `{e}`"))
+    }
+
+    /// The rules on the rows that really shape an aggregate of `v` over `used` (its selected,
+    /// present rows): each additive part of `v` ([`super::value::Support`]) must pass the
+    /// subset rules on its own rows, and a part made of conditions alone (a count) the
+    /// small-cell rule both ways, as `sum(cond)` would. `used` itself is remembered, so that a
+    /// later part cannot differ from it in a few rows. Call after [`Self::check_selection`].
+    pub(crate) fn check_support(
+        &mut self,
+        e: &Expr,
+        v: &super::value::PrivVec,
+        used: &Option<Mask>,
+    ) -> Result<()> {
+        if let (Some(u), Some(_)) = (used, &v.present) {
+            let rules = Rules {
+                sizes: false,
+                zero_ok: true,
+            };
+            let what = format!("the rows that `{e}` uses");
+            self.subset_rules(e, u, &v.layout, rules, &what)?;
+        }
+        for t in &v.support.terms {
+            let Some(rows) = &t.rows else { continue };
+            let part = self
+                .and_mask(used.clone(), Some(rows.clone()))?
+                .expect("a mask");
+            if t.count {
+                // A count first, as `sum(cond)`: both its TRUE and FALSE cells.
+                let n = match used {
+                    Some(u) => u.shares.sum(),
+                    None => {
+                        AShares::from_parts(vec![0], vec![0]).add_const(self.p.id(), v.len() as u64)
+                    }
+                };
+                let k = part.shares.sum();
+                let counts = AShares::concat(&[&k, &n.sub(&k)]);
+                let labels = ["TRUE".to_owned(), "FALSE".to_owned()];
+                self.check_counts(e, &counts, &labels, !rows.ordered)?;
+            }
+            let rules = Rules {
+                sizes: true,
+                zero_ok: !rows.ordered,
+            };
+            let what = format!("the rows that `{e}` depends on");
+            self.subset_rules(e, &part, &v.layout, rules, &what)?;
+        }
+        Ok(())
+    }
+
+    /// The subset rules on the rows of `s` (out of `layout`): with `rules.sizes`, at least
+    /// `min_subset` rows (or none, with `rules.zero_ok`) and none or at least
+    /// `min_complement` left out; always, no difference of 1 to `min_subset - 1` rows from a
+    /// subset released earlier. Records the subset.
+    fn subset_rules(
+        &mut self,
+        e: &Expr,
+        s: &Mask,
+        layout: &[Seg],
+        rules: Rules,
+        what: &str,
+    ) -> Result<()> {
         let pol = self.policy.clone();
         let total = layout_rows(layout) as u64;
         let me = self.p.id();
         let size = s.shares.sum();
         let mine = self.per_version(s, layout)?;
+        self.history_room(e, &mine)?;
         // |S Δ H| = Σ_v (|S_v| + |H_v| - 2 S_v·H_v), over the dataset versions of either.
         let mut pairs: Vec<(&AShares, &AShares)> = Vec::new();
         for h in &self.history.entries {
@@ -116,9 +202,19 @@ impl Evaluator<'_> {
         }
         // Sizes are exact; differences with remembered subsets are exact modulo 2^32 (the
         // node stores remembered masks as 32-bit words), which suffices for counts < 2^31.
-        let tests = [size.add_const(me, 1), size.neg().add_const(me, total)];
-        let both = AShares::concat(&tests.iter().collect::<Vec<_>>());
-        let mut bad = small_nonzero(self.p, &both, &[pol.min_subset + 1, pol.min_complement])?;
+        let mut bad = if rules.sizes {
+            let small = if rules.zero_ok {
+                size.clone()
+            } else {
+                size.add_const(me, 1)
+            };
+            let lim = pol.min_subset + u64::from(!rules.zero_ok);
+            let tests = [small, size.neg().add_const(me, total)];
+            let both = AShares::concat(&tests.iter().collect::<Vec<_>>());
+            small_nonzero(self.p, &both, &[lim, pol.min_complement])?
+        } else {
+            vec![false, false]
+        };
         if !diffs.is_empty() {
             let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
             bad.extend(small_nonzero_mod32(
@@ -128,13 +224,20 @@ impl Evaluator<'_> {
             )?);
         }
         if bad[0] {
+            let none = if rules.zero_ok {
+                "between 1 and"
+            } else {
+                "fewer than"
+            };
+            let n = if rules.zero_ok {
+                pol.min_subset.saturating_sub(1)
+            } else {
+                pol.min_subset
+            };
             return Err(EvalError::refused(
                 e,
                 "min_subset",
-                format!(
-                    "the subset used by `{e}` has fewer than {} rows",
-                    pol.min_subset
-                ),
+                format!("{what} {} {none} {n} rows", verb(what, "has", "have")),
             ));
         }
         if bad[1] {
@@ -142,7 +245,8 @@ impl Evaluator<'_> {
                 e,
                 "min_complement",
                 format!(
-                    "the subset used by `{e}` leaves out between 1 and {} rows",
+                    "{what} {} out between 1 and {} rows",
+                    verb(what, "leaves", "leave"),
                     pol.min_complement.saturating_sub(1)
                 ),
             ));
@@ -152,25 +256,64 @@ impl Evaluator<'_> {
                 e,
                 "differencing",
                 format!(
-                    "the subset used by `{e}` differs from a subset released earlier in this \
+                    "{what} {} from a subset released earlier in this \
                      study by between 1 and {} rows; both together would single those rows out",
+                    verb(what, "differs", "differ"),
                     pol.min_subset.saturating_sub(1)
                 ),
             ));
         }
         if !self.replay {
-            self.history.entries.push_back(mine);
-            self.history.added += 1;
-            let rows = |h: &VecDeque<Released>| -> usize {
-                h.iter().flatten().map(|(_, m)| m.len()).sum()
-            };
-            while self.history.entries.len() > HISTORY_CAP
-                || (self.history.entries.len() > 1 && rows(&self.history.entries) > HISTORY_ROWS)
-            {
-                self.history.entries.pop_front();
+            let key = self.provenance(&mine);
+            if !self.history.keys.contains(&Some(key)) {
+                self.history.entries.push_back(mine);
+                self.history.keys.push_back(Some(key));
+                self.history.added += 1;
             }
         }
         Ok(())
+    }
+
+    /// A key for the next subset this run records: the program (with the session's replayed
+    /// lines), the ordinal of the check in the run, and the dataset versions. Public: equal
+    /// keys mean the same computation on the same data, hence the same subset.
+    fn provenance(&mut self, parts: &Released) -> u64 {
+        use std::hash::{Hash, Hasher};
+        self.checks += 1;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.source_key.hash(&mut h);
+        self.checks.hash(&mut h);
+        for (v, _) in parts {
+            v.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Refuses a release when the record of released subsets is full (never forgets one).
+    fn history_room(&self, e: &Expr, parts: &Released) -> Result<()> {
+        let h = &self.history;
+        let rows: usize = h.entries.iter().flatten().map(|(_, m)| m.len()).sum();
+        let new: usize = parts.iter().map(|(_, m)| m.len()).sum();
+        if h.entries.len() < HISTORY_CAP && rows + new <= HISTORY_ROWS.max(new) {
+            return Ok(());
+        }
+        Err(EvalError::refused(
+            e,
+            "history_full",
+            format!(
+                "the study's record of released subsets is full ({} subsets over {rows} rows); \
+                 releasing a new subset would need forgetting an old one, which would let \
+                 differencing through. Aggregates over whole datasets still run; ask the \
+                 consortium about cell-key perturbation (docs/security.md)",
+                h.entries.len()
+            ),
+        ))
+    }
+
+    /// The rows of `shares` (a 0/1 vector over `layout`) split per dataset version.
+    pub(crate) fn released_parts(&mut self, shares: &AShares, layout: &[Seg]) -> Result<Released> {
+        let m = self.new_mask(shares.clone());
+        self.per_version(&m, layout)
     }
 
     /// The mask split per dataset version (a dataset named twice: the union of its parts).
@@ -199,8 +342,26 @@ impl Evaluator<'_> {
         counts: &AShares,
         labels: &[String],
     ) -> Result<()> {
+        self.check_counts(e, counts, labels, true)
+    }
+
+    /// The small-cell rule: each count 0 or at least `min_cell`; without `zero_ok` (counts of
+    /// rows chosen by comparing numbers), 0 is refused too, so that a refusal cannot be told
+    /// from a zero (the "refusals say nothing" rule of `docs/security.md`).
+    pub(crate) fn check_counts(
+        &mut self,
+        e: &Expr,
+        counts: &AShares,
+        labels: &[String],
+        zero_ok: bool,
+    ) -> Result<()> {
         let k = self.policy.min_cell;
-        let bad = small_nonzero(self.p, counts, &vec![k; counts.len()])?;
+        let bad = if zero_ok {
+            small_nonzero(self.p, counts, &vec![k; counts.len()])?
+        } else {
+            let shifted = counts.add_const(self.p.id(), 1);
+            small_nonzero(self.p, &shifted, &vec![k + 1; counts.len()])?
+        };
         let offenders: Vec<&str> = labels
             .iter()
             .zip(&bad)
@@ -214,13 +375,18 @@ impl Evaluator<'_> {
             e,
             "min_cell",
             format!(
-                "in `{e}`, the cell{} {} would count between 1 and {} rows",
+                "in `{e}`, the cell{} {} would count {} {} rows",
                 if offenders.len() == 1 { "" } else { "s" },
                 offenders
                     .iter()
                     .map(|l| format!("`{l}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
+                if zero_ok {
+                    "between 1 and"
+                } else {
+                    "between 0 and"
+                },
                 k.saturating_sub(1)
             ),
         ))
@@ -254,5 +420,14 @@ impl Evaluator<'_> {
                 self.policy.max_levels
             ),
         ))
+    }
+}
+
+/// `one` for "the subset ...", `many` for "the rows ...".
+fn verb<'a>(what: &str, one: &'a str, many: &'a str) -> &'a str {
+    if what.starts_with("the rows") {
+        many
+    } else {
+        one
     }
 }

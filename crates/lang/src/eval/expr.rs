@@ -1,7 +1,7 @@
 //! Evaluation of expressions other than calls and operators: literals, names (with the
 //! columns of a table in scope inside `subset`), `$` and `[[ ]]`, `[ ]`, and the mask
 //! helpers every other file uses.
-use super::value::{Kind, Mask, PrivTable, PrivVec, Public, Seg, Value};
+use super::value::{Kind, Mask, PrivTable, PrivVec, Public, Seg, Support, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Arg, Expr, ExprKind, UnOp};
 use crate::check::PrivTy;
@@ -159,6 +159,12 @@ impl Evaluator<'_> {
             Some(_) => AShares::from_parts(Vec::new(), Vec::new()),
             None => cat(&data),
         };
+        // A stored logical counts its TRUE rows (`sum(d$flag)` is a count).
+        let support = if kind == Kind::Bool {
+            Support::indicator(self.new_mask(data.clone()))
+        } else {
+            Support::all()
+        };
         Ok(PrivVec {
             kind,
             data,
@@ -166,6 +172,7 @@ impl Evaluator<'_> {
             present,
             sel: t.sel.clone(),
             layout: t.layout.clone(),
+            support,
         })
     }
 
@@ -245,7 +252,9 @@ impl Evaluator<'_> {
                         format!("the condition has {} rows, the data {rows}", v.len()),
                     ));
                 }
-                let data = self.new_mask(v.data);
+                let ordered = v.support.ordered();
+                let mut data = self.new_mask(v.data);
+                data.ordered = ordered;
                 let m = self.and_mask(Some(data), v.present)?;
                 Ok(self.and_mask(m, v.sel)?.expect("a mask"))
             }
@@ -282,6 +291,7 @@ impl Evaluator<'_> {
         Mask {
             id: self.mask_id(),
             shares,
+            ordered: false,
         }
     }
 
@@ -293,7 +303,9 @@ impl Evaluator<'_> {
             (Some(a), Some(b)) if a.id == b.id => Some(a),
             (Some(a), Some(b)) => {
                 let s = self.p.mul(&a.shares, &b.shares)?;
-                Some(self.new_mask(s))
+                let mut m = self.new_mask(s);
+                m.ordered = a.ordered || b.ordered;
+                Some(m)
             }
         })
     }

@@ -193,6 +193,7 @@ impl Evaluator<'_> {
         self.check_selection(e, &sel, &y.layout)?;
         let present = self.and_mask(y.present.clone(), g.present.clone())?;
         let used = self.and_mask(sel, present)?;
+        self.check_support(e, &y, &used)?;
         let (labels, ind) = self.levels_of(e, &g)?;
         let masked = match &used {
             Some(m) => {

@@ -23,6 +23,7 @@
 //! checks), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs` (survival).
 mod agg;
 mod call;
+mod cell_key;
 mod cox;
 mod cut;
 pub mod disclose;
@@ -33,6 +34,7 @@ mod model;
 mod ops;
 mod plot;
 mod public;
+mod quantile_rules;
 pub mod render;
 pub mod render_cox;
 pub mod render_stats;
@@ -138,6 +140,10 @@ pub struct Evaluator<'a> {
     next_mask: u64,
     /// While replaying a session's earlier statements: no outputs, no history entries.
     pub(crate) replay: bool,
+    /// The program run (with the replayed lines), for the provenance of released subsets.
+    pub(crate) source_key: String,
+    /// Subset checks so far in this run.
+    pub(crate) checks: u64,
 }
 
 impl<'a> Evaluator<'a> {
@@ -158,12 +164,15 @@ impl<'a> Evaluator<'a> {
             vars: HashMap::new(),
             next_mask: 1,
             replay: false,
+            source_key: String::new(),
+            checks: 0,
         }
     }
 
     /// Replays a session's earlier statements: assignments only, nothing printed or recorded.
     pub fn replay(&mut self, program: &Program) -> Result<()> {
         self.replay = true;
+        self.source_key = format!("{program}\n\u{0}");
         let r = self.program(program).map(|_| ());
         self.replay = false;
         r
@@ -171,6 +180,7 @@ impl<'a> Evaluator<'a> {
 
     /// Runs `program` and returns what its expression statements print.
     pub fn run(&mut self, program: &Program, src: &str) -> Result<Vec<Output>> {
+        self.source_key.push_str(&format!("{program}"));
         let mut outputs = Vec::new();
         for (stmt, value) in self.program(program)? {
             let source = src

@@ -68,6 +68,11 @@ impl Evaluator<'_> {
         }
         self.check_selection(e, &sel, &y.layout)?;
         let used = self.and_mask(sel, present)?;
+        // Each regressor and the response on the rows that shape it: a 0/1 regressor however
+        // built (`age > 90`, `(sex == "m") * 1`) has both its groups pass `min_cell`.
+        for v in xs.iter().chain([&y]) {
+            self.check_support(e, v, &used)?;
+        }
         let n_rows = y.len();
         let scale = super::agg::scale;
         let mut cols: Vec<(AShares, u32)> = vec![(self.ones(n_rows), 0)];

@@ -9,13 +9,33 @@
 //! categorical with a level reads its one-hot column, with no communication at all. `&` is a
 //! multiplication, `|` is `a + b - ab`, `!` is `1 - a`. Missing values propagate through the
 //! `present` masks; selections through `sel`.
-use super::value::{Kind, PrivVec, Public, Value};
+use super::value::{Kind, PrivVec, Public, Support, Term, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, UnOp};
 use sharestat_mpc::{AShares, Bits};
 
 /// Width of comparisons: encoded values must lie within `±2^(CMP_BITS - 2)`.
 pub(crate) const CMP_BITS: u32 = 48;
+
+/// Most additive parts a private value may have (see [`Support`]): `x * (a + b + ...)` of
+/// many disjoint conditions is refused beyond this.
+const MAX_TERMS: usize = 16;
+
+/// How an operation's result depends on its operands' rows (see [`Support`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// The parts of the first operand (a constant applied, a sign changed).
+    Same,
+    /// The parts of both (a sum or difference).
+    Sum,
+    /// The products of their parts (a product of two private vectors).
+    Product,
+    /// A logical result, counted on its own TRUE rows; `ordered` when it compared numbers.
+    Indicator {
+        /// Compared numbers or dates.
+        ordered: bool,
+    },
+}
 
 /// Largest number of decimals a private number may carry.
 const MAX_SCALE: u32 = 9;
@@ -63,18 +83,29 @@ impl Evaluator<'_> {
         Ok(match (op, v) {
             (UnOp::Neg, Value::Vec(x)) => {
                 let scale = self.scale_of(e, &x)?;
+                let mut support = x.support.clone();
+                support.reversed = !support.reversed;
                 Value::Vec(PrivVec {
                     kind: Kind::Num { scale },
                     data: x.data.neg(),
                     onehot: None,
+                    support,
                     ..x
                 })
             }
             (UnOp::Pos, v @ Value::Vec(_)) => v,
-            (UnOp::Not, Value::Vec(x)) if x.kind == Kind::Bool => Value::Vec(PrivVec {
-                data: x.data.neg().add_const(self.p.id(), 1),
-                ..x
-            }),
+            (UnOp::Not, Value::Vec(x)) if x.kind == Kind::Bool => {
+                let data = x.data.neg().add_const(self.p.id(), 1);
+                let ordered = x.support.ordered();
+                Value::Vec(self.derived(
+                    e,
+                    &x,
+                    None,
+                    Kind::Bool,
+                    data,
+                    Via::Indicator { ordered },
+                )?)
+            }
             (UnOp::Neg, Value::Pub(p)) => {
                 let v = numbers(e, &p)?;
                 Value::Pub(Public::nums(v.into_iter().map(|x| Some(-x))))
@@ -108,6 +139,7 @@ impl Evaluator<'_> {
         y: Option<&PrivVec>,
         kind: Kind,
         data: AShares,
+        via: Via,
     ) -> Result<PrivVec> {
         let (mut present, mut sel) = (x.present.clone(), x.sel.clone());
         if let Some(y) = y {
@@ -120,6 +152,27 @@ impl Evaluator<'_> {
             present = self.and_mask(present, y.present.clone())?;
             sel = self.and_mask(sel, y.sel.clone())?;
         }
+        let support = match (via, y) {
+            (Via::Same, _) | (Via::Sum | Via::Product, None) => x.support.clone(),
+            (Via::Sum, Some(y)) => x.support.union(&y.support),
+            (Via::Product, Some(y)) => self.product_support(e, &x.support, &y.support)?,
+            (Via::Indicator { ordered }, _) => {
+                let mut m = self.new_mask(data.clone());
+                m.ordered =
+                    ordered || x.support.ordered() || y.is_some_and(|y| y.support.ordered());
+                Support::indicator(m)
+            }
+        };
+        if support.terms.len() > MAX_TERMS {
+            return Err(EvalError::at(
+                e,
+                format!(
+                    "`{e}` adds up {} parts that depend on different rows (at most {MAX_TERMS}); \
+                     aggregate the parts one by one",
+                    support.terms.len()
+                ),
+            ));
+        }
         Ok(PrivVec {
             kind,
             data,
@@ -127,7 +180,61 @@ impl Evaluator<'_> {
             present,
             sel,
             layout: x.layout.clone(),
+            support,
         })
+    }
+
+    /// A logical result of `x` (and `y`) that compared no numbers itself (it keeps its
+    /// operands' `ordered`).
+    fn logical(
+        &mut self,
+        e: &Expr,
+        x: &PrivVec,
+        y: Option<&PrivVec>,
+        data: AShares,
+    ) -> Result<Value> {
+        let via = Via::Indicator { ordered: false };
+        Ok(Value::Vec(self.derived(e, x, y, Kind::Bool, data, via)?))
+    }
+
+    /// The parts of a product: each part of `a` times each part of `b`, on the rows of both.
+    pub(crate) fn product_support(
+        &mut self,
+        e: &Expr,
+        a: &Support,
+        b: &Support,
+    ) -> Result<Support> {
+        if a.terms.len() * b.terms.len() > MAX_TERMS {
+            return Err(EvalError::at(
+                e,
+                format!(
+                    "`{e}` multiplies values of {} and {} parts that depend on different rows \
+                     (at most {MAX_TERMS} parts in all)",
+                    a.terms.len(),
+                    b.terms.len()
+                ),
+            ));
+        }
+        let mut out = Support {
+            terms: Vec::new(),
+            ordered: a.ordered || b.ordered,
+            reversed: false,
+        };
+        for s in &a.terms {
+            for t in &b.terms {
+                let rows = self.and_mask(s.rows.clone(), t.rows.clone())?;
+                let part = Support {
+                    terms: vec![Term {
+                        rows,
+                        count: s.count && t.count,
+                    }],
+                    ordered: false,
+                    reversed: false,
+                };
+                out = out.union(&part);
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) fn binary(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
@@ -155,7 +262,8 @@ impl Evaluator<'_> {
                 ),
             )
         };
-        let (kind, data, x, y) = match (l, r) {
+        let mut flip = false;
+        let (kind, data, x, y, via) = match (l, r) {
             (Value::Vec(x), Value::Vec(y)) => {
                 let (sx, sy) = (self.scale_of(e, &x)?, self.scale_of(e, &y)?);
                 let (s, d) = match op {
@@ -174,7 +282,12 @@ impl Evaluator<'_> {
                     BinOp::Mul => (sx + sy, self.p.mul(&x.data, &y.data)?),
                     _ => return Err(unsupported()),
                 };
-                (Kind::Num { scale: s }, d, x, Some(y))
+                let via = if op == BinOp::Mul {
+                    Via::Product
+                } else {
+                    Via::Sum
+                };
+                (Kind::Num { scale: s }, d, x, Some(y), via)
             }
             (l, r) => {
                 let flipped = matches!(l, Value::Pub(_));
@@ -193,6 +306,12 @@ impl Evaluator<'_> {
                     ));
                 }
                 let sx = self.scale_of(e, &x)?;
+                // The values' order is reversed by `c - x` and by negative factors.
+                flip = match op {
+                    BinOp::Sub => flipped,
+                    BinOp::Mul | BinOp::Div => c.iter().all(|v| *v < 0.0),
+                    _ => false,
+                };
                 let dc = c.iter().map(|&v| const_decimals(v)).max().unwrap_or(0);
                 let n = x.len();
                 let at = |i: usize| c[i % c.len()];
@@ -233,7 +352,7 @@ impl Evaluator<'_> {
                     }
                     _ => return Err(unsupported()),
                 };
-                (Kind::Num { scale: s }, d, x, None)
+                (Kind::Num { scale: s }, d, x, None, Via::Same)
             }
         };
         if let Kind::Num { scale } = kind
@@ -244,7 +363,9 @@ impl Evaluator<'_> {
                 format!("the result would carry {scale} decimal places (at most {MAX_SCALE})"),
             ));
         }
-        Ok(Value::Vec(self.derived(e, &x, y.as_ref(), kind, data)?))
+        let mut out = self.derived(e, &x, y.as_ref(), kind, data, via)?;
+        out.support.reversed ^= flip;
+        Ok(Value::Vec(out))
     }
 
     fn bool_result(
@@ -255,7 +376,16 @@ impl Evaluator<'_> {
         bits: Bits,
     ) -> Result<Value> {
         let data = self.p.b2a_bits(&bits)?;
-        Ok(Value::Vec(self.derived(e, x, y, Kind::Bool, data)?))
+        let number = |v: &PrivVec| matches!(v.kind, Kind::Num { .. } | Kind::Date);
+        let ordered = number(x) || y.is_some_and(number);
+        Ok(Value::Vec(self.derived(
+            e,
+            x,
+            y,
+            Kind::Bool,
+            data,
+            Via::Indicator { ordered },
+        )?))
     }
 
     fn compare(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
@@ -324,7 +454,7 @@ impl Evaluator<'_> {
                 } else {
                     hit.neg().add_const(me, 1)
                 };
-                Ok(Value::Vec(self.derived(e, &x, None, Kind::Bool, data)?))
+                self.logical(e, &x, None, data)
             }
             (Kind::Bool, Public::Bool(b)) if eq_ne && b.len() == 1 && b[0].is_some() => {
                 let want = b[0] == Some(true);
@@ -333,7 +463,7 @@ impl Evaluator<'_> {
                 } else {
                     x.data.neg().add_const(me, 1)
                 };
-                Ok(Value::Vec(self.derived(e, &x, None, Kind::Bool, data)?))
+                self.logical(e, &x, None, data)
             }
             (Kind::Date, Public::Str(s)) if s.len() == 1 => {
                 let text = s[0].clone().unwrap_or_default();
@@ -448,13 +578,7 @@ impl Evaluator<'_> {
                 } else {
                     a.data.add(&b.data).sub(&ab)
                 };
-                Ok(Value::Vec(self.derived(
-                    e,
-                    &a,
-                    Some(&b),
-                    Kind::Bool,
-                    data,
-                )?))
+                self.logical(e, &a, Some(&b), data)
             }
             (Value::Vec(a), Value::Pub(Public::Bool(c)))
             | (Value::Pub(Public::Bool(c)), Value::Vec(a))
@@ -467,7 +591,7 @@ impl Evaluator<'_> {
                     (true, false) => AShares::from_parts(vec![0; n], vec![0; n]),
                     (false, true) => self.ones(n),
                 };
-                Ok(Value::Vec(self.derived(e, &a, None, Kind::Bool, data)?))
+                self.logical(e, &a, None, data)
             }
             _ => Err(EvalError::at(e, "`&` and `|` take logical values")),
         }
@@ -529,7 +653,8 @@ impl Evaluator<'_> {
         if let (Some(m), false) = (&x.present, matches!(x.kind, Kind::Cat { .. })) {
             acc = self.p.mul(&acc, &m.shares)?;
         }
-        let mut out = self.derived(e, &x, None, Kind::Bool, acc)?;
+        let ordered = matches!(x.kind, Kind::Num { .. } | Kind::Date);
+        let mut out = self.derived(e, &x, None, Kind::Bool, acc, Via::Indicator { ordered })?;
         out.present = None;
         Ok(Value::Vec(out))
     }

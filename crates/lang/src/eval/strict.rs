@@ -34,6 +34,9 @@ impl Evaluator<'_> {
         present = self.and_mask(present, group.present.clone())?;
         self.check_selection(e, &sel, &time.layout)?;
         let used = self.and_mask(sel, present)?;
+        for v in [&time, &event, &group] {
+            self.check_support(e, v, &used)?;
+        }
         let m = self.mask_or_ones(&used, time.len());
         let (labels, ind) = self.levels_of(rhs, &group)?;
         if labels.len() != 2 {

@@ -227,6 +227,9 @@ impl Evaluator<'_> {
         }
         self.check_selection(e, &sel, &time.layout)?;
         let used = self.and_mask(sel, present)?;
+        for v in [&time, &event].into_iter().chain(&group) {
+            self.check_support(e, v, &used)?;
+        }
         let n_rows = time.len();
         let m = self.mask_or_ones(&used, n_rows);
         let me = self.p.id();

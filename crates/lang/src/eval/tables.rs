@@ -77,8 +77,32 @@ impl Evaluator<'_> {
             counts = AShares::concat(&[&counts, &na]);
             labels.push("<NA>".into());
         }
-        self.check_cells(e, &counts, &labels)?;
-        let mut opened = self.p.reveal(&counts)?;
+        let zero_ok = !ordered(&v);
+        self.check_counts(e, &counts, &labels, zero_ok)?;
+        let released = if self.perturbed() {
+            // Each cell's key: its rows' record keys added up (cells: the levels among the
+            // used rows, then the missing among the selected).
+            let n = v.len();
+            let keys = self.record_keys(&v.layout)?;
+            let used_keys = match &used {
+                Some(m) => self.p.mul(&m.shares, &keys)?,
+                None => keys.clone(),
+            };
+            let mut pairs: Vec<(&AShares, &AShares)> =
+                refs.iter().map(|c| (*c, &used_keys)).collect();
+            let na_rows;
+            if use_na != "no" {
+                na_rows = self
+                    .mask_or_ones(&v.sel, n)
+                    .sub(&self.mask_or_ones(&used, n));
+                pairs.push((&na_rows, &keys));
+            }
+            let cks = self.p.dot_many(&pairs)?;
+            self.perturb(&counts, &cks)?
+        } else {
+            counts.clone()
+        };
+        let mut opened = self.p.reveal(&released)?;
         if use_na == "ifany" && opened.last() == Some(&0) {
             opened.pop();
             labels.pop();
@@ -180,11 +204,36 @@ impl Evaluator<'_> {
             .iter()
             .flat_map(|a| ly.iter().map(move |b| format!("{a} / {b}")))
             .collect();
-        self.check_cells(e, &counts, &labels)?;
-        let opened = self.p.reveal(&counts)?;
+        let zero_ok = !ordered(&x) && !ordered(&y);
+        self.check_counts(e, &counts, &labels, zero_ok)?;
+        let released = if self.perturbed() {
+            let keys = self.record_keys(&x.layout)?;
+            let pairs: Vec<(&AShares, &AShares)> = masked.iter().map(|a| (a, &keys)).collect();
+            let keyed = self.p.mul_many(&pairs)?;
+            let mut cells = Vec::new();
+            for a in &keyed {
+                for b in &iy {
+                    cells.push((a, b));
+                }
+            }
+            let cks = self.p.dot_many(&cells)?;
+            self.perturb(&counts, &cks)?
+        } else {
+            counts.clone()
+        };
+        let opened = self.p.reveal(&released)?;
         Ok(Value::Pub(Public::Table(Table {
             dims: vec![(dim_name(args[0]), lx), (dim_name(args[1]), ly)],
             counts: opened,
         })))
     }
+}
+
+/// The vector's levels, selection or missing values come from comparing numbers with values
+/// the query chose (`x > k`, `cut(x, breaks)`, `subset(d, age > k)`): its zero counts are
+/// refused like small ones, so a threshold cannot be moved until a refusal turns into a 0.
+pub(crate) fn ordered(v: &PrivVec) -> bool {
+    v.support.ordered()
+        || v.sel.as_ref().is_some_and(|m| m.ordered)
+        || v.present.as_ref().is_some_and(|m| m.ordered)
 }

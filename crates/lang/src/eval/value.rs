@@ -50,6 +50,106 @@ pub struct Mask {
     pub id: u64,
     /// The shares.
     pub shares: AShares,
+    /// Made by comparing numbers or dates (`x > k`, `x == k`, `cut`): a threshold the query
+    /// chooses can move across single patients, so the counts of such rows are refused
+    /// when below `min_cell`, zero included (`disclose.rs`).
+    pub ordered: bool,
+}
+
+/// One additive part of a private vector's value: zero outside `rows`.
+#[derive(Clone, Debug)]
+pub struct Term {
+    /// The rows where the part can be non-zero (`None`: every row).
+    pub rows: Option<Mask>,
+    /// The part is a public constant on its rows (it was made from conditions alone, as
+    /// in `(x > k) * 1` or `ifelse(c, 2, 0)`): an aggregate of it is a count of `rows`.
+    pub count: bool,
+}
+
+/// Which rows can influence a private vector (disclosure control, design brief §7): its
+/// value is a public constant plus the sum of its [`Term`]s, each zero outside its rows.
+/// `x * cond` has one term on the rows of `cond`; `ifelse(c, x, y)` has two; a constant
+/// has none. Every aggregate is checked on the rows of each term, not only on the rows it
+/// selects, so a sum over `x * cond` is refused exactly when a sum over `x[cond]` would be.
+#[derive(Clone, Debug)]
+pub struct Support {
+    /// The additive parts (empty: the value is a public constant by construction).
+    pub terms: Vec<Term>,
+    /// Levels made by comparing numbers with query-chosen values (`cut(x, breaks)`).
+    pub ordered: bool,
+    /// The values are in the reverse order of their source's (`-x`, `10 - x`), for the
+    /// quantile rules.
+    pub reversed: bool,
+}
+
+impl Support {
+    /// A stored column: one part over every row.
+    pub fn all() -> Support {
+        Support {
+            terms: vec![Term {
+                rows: None,
+                count: false,
+            }],
+            ordered: false,
+            reversed: false,
+        }
+    }
+
+    /// A logical vector, as the mask of its TRUE rows: one counting part.
+    pub fn indicator(m: Mask) -> Support {
+        Support {
+            terms: vec![Term {
+                rows: Some(m),
+                count: true,
+            }],
+            ordered: false,
+            reversed: false,
+        }
+    }
+
+    /// A public constant: no part.
+    pub fn constant() -> Support {
+        Support {
+            terms: Vec::new(),
+            ordered: false,
+            reversed: false,
+        }
+    }
+
+    /// Every part is a count (the value is a function of conditions alone).
+    pub fn is_count(&self) -> bool {
+        self.terms.iter().all(|t| t.count)
+    }
+
+    /// Some part's rows come from comparing numbers or dates.
+    pub fn ordered(&self) -> bool {
+        self.ordered
+            || self
+                .terms
+                .iter()
+                .any(|t| t.rows.as_ref().is_some_and(|m| m.ordered))
+    }
+
+    /// The parts of `self` and `other` (the value of a sum), each mask once.
+    pub fn union(&self, other: &Support) -> Support {
+        let mut terms = self.terms.clone();
+        for t in &other.terms {
+            let same = terms.iter_mut().find(|u| match (&u.rows, &t.rows) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.id == b.id,
+                _ => false,
+            });
+            match same {
+                Some(u) => u.count &= t.count,
+                None => terms.push(t.clone()),
+            }
+        }
+        Support {
+            terms,
+            ordered: self.ordered || other.ordered,
+            reversed: false,
+        }
+    }
 }
 
 /// A private vector.
@@ -68,6 +168,8 @@ pub struct PrivVec {
     pub sel: Option<Mask>,
     /// Where the rows come from.
     pub layout: Vec<Seg>,
+    /// Which rows can influence the value (see [`Support`]).
+    pub support: Support,
 }
 
 impl PrivVec {

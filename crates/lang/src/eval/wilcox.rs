@@ -30,6 +30,7 @@ impl Evaluator<'_> {
             self.check_selection(e, &sel, &y.layout)?;
             let present = self.and_mask(y.present.clone(), g.present.clone())?;
             let used = self.and_mask(sel, present)?;
+            self.check_support(e, &y, &used)?;
             let m = self.mask_or_ones(&used, y.len());
             let (labels, ind) = self.levels_of(rhs, &g)?;
             let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
@@ -64,6 +65,7 @@ impl Evaluator<'_> {
             for v in [&xv, &yv] {
                 self.check_selection(e, &v.sel, &v.layout)?;
                 let used = self.and_mask(v.sel.clone(), v.present.clone())?;
+                self.check_support(e, v, &used)?;
                 masks.push(self.mask_or_ones(&used, v.len()));
             }
             let (nx, ny) = (xv.len(), yv.len());

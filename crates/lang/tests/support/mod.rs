@@ -73,6 +73,8 @@ impl Fixture {
             allow_extremes: true,
             allow_event_times: true,
             event_time_grid: None,
+            perturbation: sharestat_dict::Perturbation::None,
+            ..Policy::default()
         })
     }
 

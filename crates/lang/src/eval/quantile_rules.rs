@@ -1,0 +1,216 @@
+//! Disclosure rules for quantiles (`quantile`, `median`, `summary`, `min`, `max`, `range`).
+//!
+//! A type 7 quantile interpolates between two neighbouring order statistics `x_(i)` and
+//! `x_(i+1)`; two releases that share one of them give two equations in three unknowns, and a
+//! third gives them all (`quantile(x, c(0.96, 0.98))` on 24 rows returns both order statistics
+//! around the maximum, hence the maximum). The rules:
+//!
+//! - **Near the ends**: without `allow_extremes`, each order statistic a quantile reads must
+//!   have at least `min_cell - 1` others on either side (it is at worst the `min_cell`-th
+//!   value from an end, which `sum(x > k)` could find anyway by moving `k` until a count of
+//!   `min_cell` is refused).
+//! - **No shared order statistics**: the order statistics that two released quantiles of one
+//!   set of rows read must be disjoint, unless both releases are the same number (the same
+//!   order statistics with the same weights). This holds within a query and across the
+//!   study's queries: every released quantile is remembered with its rows (as shares), its
+//!   `n` and its plan, and a new one whose plan overlaps an earlier one of the same `n` is
+//!   refused if its rows are the same (one secure equality bit per such earlier release).
+//!   Any vector on the same rows counts as the same (the rule does not trust that two
+//!   expressions are different columns); a vector whose order is reversed (`-x`, `10 - x`)
+//!   is compared in the reversed ranks.
+use super::disclose::Released;
+use super::value::Seg;
+use super::{EvalError, Evaluator, Result};
+use crate::ast::Expr;
+use sharestat_mpc::AShares;
+use sharestat_stats::disclose::small_nonzero_mod32;
+use sharestat_stats::{Column, order};
+
+/// A released set of quantiles, remembered for the rule on shared order statistics.
+#[derive(Clone, Debug)]
+pub struct QuantileRelease {
+    /// The dataset versions of the rows, in order (the rows are the same only if these are).
+    versions: Vec<String>,
+    /// The rows used, per dataset version (`None`: every row of the layout).
+    rows: Option<Released>,
+    /// Number of values.
+    n: u64,
+    /// Per quantile: the order statistics read (0-based ranks, ascending order of the source)
+    /// and the weight of the upper one.
+    plan: Vec<(usize, usize, u64)>,
+}
+
+/// The order statistics a planned quantile reads: one when it falls on a value.
+fn reads(&(lo, hi, w): &(usize, usize, u64)) -> Vec<usize> {
+    if w == 0 || lo == hi {
+        vec![lo]
+    } else {
+        vec![lo, hi]
+    }
+}
+
+/// Two planned quantiles overlap: they read a common order statistic and are not the same
+/// number.
+fn overlap(a: &(usize, usize, u64), b: &(usize, usize, u64)) -> bool {
+    let (ra, rb) = (reads(a), reads(b));
+    let same = ra == rb && (a.2 == b.2 || ra.len() == 1);
+    !same && ra.iter().any(|i| rb.contains(i))
+}
+
+/// The plan in the ranks of the source order when the values' order is reversed.
+fn canonical(
+    plan: &[(usize, usize, u64)],
+    n: u64,
+    reversed: bool,
+    unit: u64,
+) -> Vec<(usize, usize, u64)> {
+    if !reversed {
+        return plan.to_vec();
+    }
+    let last = n as usize - 1;
+    plan.iter()
+        .map(|&(lo, hi, w)| {
+            let w2 = if w == 0 { 0 } else { unit - w };
+            (last - hi, last - lo, w2)
+        })
+        .collect()
+}
+
+impl Evaluator<'_> {
+    /// The quantiles of `col` (the rows of `layout` that it uses) at `probs`, after the rules
+    /// of this module; `None` when no value is present. Reveals `n`, then the quantiles.
+    pub(crate) fn checked_quantiles(
+        &mut self,
+        e: &Expr,
+        col: &Column,
+        layout: &[Seg],
+        reversed: bool,
+        probs: &[f64],
+    ) -> Result<Option<Vec<f64>>> {
+        let (keys, n) = order::moved_keys(self.p, col)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let plan = order::quantile_plan(n, probs);
+        let k = self.policy.min_cell;
+        if !self.policy.allow_extremes {
+            for (&(lo, hi, _), p) in plan.iter().zip(probs) {
+                if (lo as u64) + 1 < k || n - (hi as u64) < k {
+                    return Err(EvalError::refused(
+                        e,
+                        "allow_extremes",
+                        format!(
+                            "the {} quantile of `{e}` would read a value among the {} \
+                             smallest or largest; the study policy does not allow values so \
+                             close to a single patient's",
+                            crate::display::fmt_num(*p),
+                            k.saturating_sub(1)
+                        ),
+                    ));
+                }
+            }
+        }
+        for (i, a) in plan.iter().enumerate() {
+            if plan[..i].iter().any(|b| overlap(a, b)) {
+                return Err(self.overlap_refusal(e));
+            }
+        }
+        let unit = 1u64 << 24;
+        let canon = canonical(&plan, n, reversed, unit);
+        let versions: Vec<String> = layout
+            .iter()
+            .map(|s| self.data.version(&s.dataset))
+            .collect();
+        let rows = match &col.present {
+            None => None,
+            Some(m) => Some(self.released_parts(m, layout)?),
+        };
+        // Earlier releases with the same n and versions whose plan overlaps: are they on the
+        // same rows? (One bit each, revealed only as this refusal.)
+        let mut diffs = Vec::new();
+        let earlier = self.history.quantiles.clone();
+        for q in &earlier {
+            if q.n != n || q.versions != versions {
+                continue;
+            }
+            if !canon.iter().any(|a| q.plan.iter().any(|b| overlap(a, b))) {
+                continue;
+            }
+            match (&rows, &q.rows) {
+                (None, None) => return Err(self.overlap_refusal(e)),
+                (mine, theirs) => {
+                    let total = layout.iter().map(|s| s.rows).sum::<usize>();
+                    diffs.push(self.difference(mine.as_ref(), theirs.as_ref(), layout, total)?);
+                }
+            }
+        }
+        if !diffs.is_empty() {
+            let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
+            // |S Δ H| + 1 in (0, 2): the rows are the same.
+            let shifted = all.add_const(self.p.id(), 1);
+            let same = small_nonzero_mod32(self.p, &shifted, &vec![2; diffs.len()])?;
+            if same.iter().any(|b| *b) {
+                return Err(self.overlap_refusal(e));
+            }
+        }
+        if !self.replay {
+            self.history.quantiles.push(QuantileRelease {
+                versions,
+                rows,
+                n,
+                plan: canon,
+            });
+        }
+        Ok(order::quantiles_of_keys(self.p, col, &keys, n, probs)?)
+    }
+
+    fn overlap_refusal(&self, e: &Expr) -> EvalError {
+        EvalError::refused(
+            e,
+            "quantile_overlap",
+            format!(
+                "`{e}` would read an order statistic that another released quantile of the same \
+                 rows also reads; together they would give single values. Ask for all the \
+                 quantiles you need at once, with probabilities further apart"
+            ),
+        )
+    }
+
+    /// `|S Δ H|` of two row sets over `layout` (`None`: every row), as shares.
+    fn difference(
+        &mut self,
+        s: Option<&Released>,
+        h: Option<&Released>,
+        layout: &[Seg],
+        total: usize,
+    ) -> Result<AShares> {
+        let me = self.p.id();
+        let zero = AShares::from_parts(vec![0], vec![0]);
+        Ok(match (s, h) {
+            (None, None) => zero,
+            (Some(x), None) | (None, Some(x)) => {
+                let size = x.iter().fold(zero, |acc, (_, m)| acc.add(&m.sum()));
+                size.neg().add_const(me, total as u64)
+            }
+            (Some(a), Some(b)) => {
+                let _ = layout;
+                let mut d = zero;
+                let mut pairs = Vec::new();
+                for (v, m) in a {
+                    d = d.add(&m.sum());
+                    if let Some((_, hm)) = b.iter().find(|(w, _)| w == v) {
+                        pairs.push((m, hm));
+                    }
+                }
+                for (_, hm) in b {
+                    d = d.add(&hm.sum());
+                }
+                if !pairs.is_empty() {
+                    let dots = self.p.dot_many(&pairs)?;
+                    d = d.sub(&dots.sum().scale(2));
+                }
+                d
+            }
+        })
+    }
+}

@@ -1,0 +1,409 @@
+//! The adversarial researcher's suite (issue 13): one module per attack class, the naive
+//! forms from the issue and variants of our own (other columns, operators, functions, sites,
+//! orders of queries). Each must be refused under the study's policy (`min_cell`,
+//! `min_subset`, `min_complement` all 5), and no refusal may contain the value it protects.
+//! The fixture: the oldest Munich patient is 91 and was followed 12.6 months; 3 patients are
+//! older than 83; one patient's `pattern` is missing, two patients' `primary`.
+//!
+//! The same attacks against real nodes over TLS: `crates/node/tests/attacks_lang.rs`.
+mod support;
+
+use sharestat_dict::Policy;
+use support::Fixture;
+
+const D: &str = "tm <- load(\"munich\")\ntr <- load(\"rome\")\nd <- rbind(tm, tr)\n";
+
+/// `q` (after the loads) is refused by disclosure control; returns the message.
+fn refused(fx: &Fixture, q: &str) -> String {
+    let e = fx.refusal(&format!("{D}{q}"));
+    assert!(e.contains("refused by disclosure control"), "{q}: {e}");
+    for secret in ["12.6", "91"] {
+        assert!(
+            !e.contains(secret) || q.contains(secret),
+            "{q}: the refusal shows {secret}: {e}"
+        );
+    }
+    e
+}
+
+/// `q` is refused by `rule`.
+fn refused_by(fx: &Fixture, q: &str, rule: &str) -> String {
+    let e = refused(fx, q);
+    assert!(
+        e.contains(&format!("({rule})")),
+        "{q}: expected {rule}, got {e}"
+    );
+    e
+}
+
+/// `q` runs (an ordinary analysis the rules must leave alone).
+fn runs(fx: &Fixture, q: &str) -> serde_json::Value {
+    fx.json(&format!("{D}{q}"))
+}
+
+/// The study's own policy (`examples/adrenal/policy.toml`).
+fn study_policy() -> Policy {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal/policy.toml");
+    Policy::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The study's policy with single values forbidden (the product's default).
+fn no_extremes() -> Fixture {
+    Fixture::new(Policy {
+        allow_extremes: false,
+        ..study_policy()
+    })
+}
+
+mod arithmetic_on_a_condition {
+    use super::*;
+
+    #[test]
+    fn the_naive_forms() {
+        let fx = Fixture::adrenal();
+        refused(&fx, "sum(d$follow_up_months * (d$age > 90))");
+        refused(&fx, "sum(ifelse(d$age > 90, d$follow_up_months, 0))");
+        refused(&fx, "sum((d$age > 83) * 1)");
+        refused(&fx, "sum(d$age > 83)");
+        refused(&fx, "var(d$follow_up_months * (d$age > 90))");
+        refused(&fx, "cor(d$follow_up_months * (d$age > 90), d$age)");
+        refused(&fx, "quantile(d$follow_up_months * (d$age > 90), 0.5)");
+        refused(&fx, "t.test(d$follow_up_months * (d$age > 90), mu = 0)");
+    }
+
+    #[test]
+    fn variants_other_columns_operators_and_functions() {
+        let fx = Fixture::adrenal();
+        // A condition on two columns, a product on the left, a mean and sd.
+        refused(&fx, "mean((d$age > 85 & d$gender == \"male\") * d$gtv_cc)");
+        refused(&fx, "sd(ifelse(d$age <= 88, 0, d$bed10_gy))");
+        // Counts in disguise: an affine function of a condition.
+        refused(&fx, "sum(2 * (d$age > 85) + 1)");
+        refused(&fx, "mean(ifelse(d$age > 85, 10, 0))");
+        // The complement: everything but the oldest, as a sum of two parts.
+        refused(&fx, "sum(d$age - d$age * (d$age <= 90))");
+        refused(&fx, "sum(d$ptv_cc * (d$age <= 90))");
+        // Through a derived column and a subset of one site.
+        refused(
+            &fx,
+            "tm$x <- tm$follow_up_months * (tm$age >= 91)\nmean(tm$x)",
+        );
+        refused(&fx, "median(ifelse(d$age > 88, d$follow_up_months, 0))");
+        // Comparing private vectors: `x > y` as a condition.
+        refused(&fx, "sum(d$gtv_cc * (d$age > d$bed10_gy + 20))");
+    }
+
+    #[test]
+    fn missing_values_of_another_column() {
+        let fx = Fixture::adrenal();
+        refused(&fx, "sum(ifelse(is.na(d$pattern), 0, d$age))");
+        refused(&fx, "sum(ifelse(is.na(d$primary), d$age, 0))");
+        refused(&fx, "mean(d$age[!is.na(d$pattern)])");
+        refused(&fx, "sum(d$age * !is.na(d$pattern))");
+        refused(&fx, "sum(is.na(d$pattern))");
+    }
+
+    #[test]
+    fn ordinary_arithmetic_still_runs() {
+        let fx = Fixture::adrenal();
+        // A balanced condition, a unit change, a derived column over every row.
+        let r = runs(
+            &fx,
+            "sum(d$age * (d$age > 66)) + sum(d$age * (d$age <= 66))",
+        );
+        assert_eq!(r.as_f64(), Some(3208.0));
+        runs(&fx, "mean(d$follow_up_months / 12)");
+        runs(&fx, "d$bed <- ifelse(d$bed10_gy >= 80, 1, 0)\nmean(d$bed)");
+        runs(&fx, "mean(d$gtv_cc[d$gender == \"female\"])");
+        // A categorical level nobody has: its zero is the dictionary's, not a threshold's.
+        assert_eq!(runs(&fx, "sum(d$ecog_status == \"4\")").as_f64(), Some(0.0));
+    }
+}
+
+mod models_with_small_groups {
+    use super::*;
+
+    #[test]
+    fn the_naive_form() {
+        let fx = Fixture::adrenal();
+        refused(
+            &fx,
+            "d$old <- d$age > 90\nlm(follow_up_months ~ old, data = d)",
+        );
+    }
+
+    #[test]
+    fn variants() {
+        let fx = Fixture::adrenal();
+        refused(
+            &fx,
+            "d$old <- (d$age > 85) * 1\nlm(follow_up_months ~ old, data = d)",
+        );
+        refused(
+            &fx,
+            "d$old <- ifelse(d$age > 85, 1, 0)\ncoxph(Surv(follow_up_months, event_death) ~ old, data = d)",
+        );
+        refused(
+            &fx,
+            "d$old <- d$age > 85\ncoxph(Surv(follow_up_months, event_death) ~ age + old, data = d)",
+        );
+        // The response made of one patient's value.
+        refused(
+            &fx,
+            "d$y <- d$follow_up_months * (d$age > 90)\nlm(y ~ age, data = d)",
+        );
+        refused(
+            &fx,
+            "d$y <- d$gtv_cc * (d$age > 88)\nt.test(y ~ gender, data = d)",
+        );
+        // A survival curve whose events are one patient's.
+        refused(
+            &fx,
+            "d$e <- d$age > 90\nsurvfit(Surv(follow_up_months, e) ~ 1, data = d)",
+        );
+        refused(
+            &fx,
+            "d$t <- d$follow_up_months * (d$age > 90)\nsurvfit(Surv(t, event_death) ~ 1, data = d)",
+        );
+    }
+
+    #[test]
+    fn ordinary_models_still_run() {
+        let fx = Fixture::adrenal();
+        runs(&fx, "lm(ptv_cc ~ gtv_cc, data = d)");
+        runs(
+            &fx,
+            "d$older <- d$age > 66\nlm(follow_up_months ~ older, data = d)",
+        );
+    }
+}
+
+mod copies_of_rows {
+    use super::*;
+
+    #[test]
+    fn the_naive_forms() {
+        let fx = Fixture::adrenal();
+        refused_by(
+            &fx,
+            "p <- d$pattern\ntable(c(p, p, p, p, p))",
+            "distinct_rows",
+        );
+        refused_by(
+            &fx,
+            "e <- rbind(d, d, d, d, d)\nmean(subset(e, age > 90)$follow_up_months)",
+            "distinct_rows",
+        );
+    }
+
+    #[test]
+    fn variants() {
+        let fx = Fixture::adrenal();
+        // Through variables, subsets of the same table, columns of one dataset, other sites.
+        refused_by(&fx, "x <- tm$age\ny <- x\nsum(c(x, y))", "distinct_rows");
+        refused_by(
+            &fx,
+            "mean(c(tm$age, subset(tm, age > 90)$age))",
+            "distinct_rows",
+        );
+        refused_by(&fx, "length(c(tr$gtv_cc, tr$ptv_cc))", "distinct_rows");
+        refused_by(
+            &fx,
+            "t2 <- load(\"munich\")\nnrow(rbind(tm, t2))",
+            "distinct_rows",
+        );
+        refused_by(&fx, "nrow(rbind(d, tr))", "distinct_rows");
+        // Two sites once each are fine.
+        runs(&fx, "mean(c(tm$age, tr$age))");
+    }
+}
+
+mod refusals_say_nothing {
+    use super::*;
+
+    #[test]
+    fn a_zero_below_a_threshold_is_refused_like_a_small_count() {
+        let fx = Fixture::adrenal();
+        refused_by(&fx, "sum(d$age > 95)", "min_cell");
+        refused_by(&fx, "table(d$age > 95)", "min_cell");
+        refused_by(&fx, "table(cut(d$age, c(0, 95, 120)))", "min_cell");
+        refused(&fx, "sum(d$age == 37)");
+        refused(&fx, "sum(d$age > 90 & d$gender == \"male\")");
+    }
+
+    #[test]
+    fn a_binary_search_over_the_threshold_learns_nothing_below_min_cell() {
+        let fx = Fixture::adrenal();
+        // Every answer is a refusal or a count of at least 5: the search can find the 5th
+        // oldest patient's age at best (as the quantile rules allow), never the oldest's.
+        for k in (60..=100).step_by(3) {
+            match fx.run(&format!("{D}sum(d$age > {k})")) {
+                Err(e) => assert!(e.contains("refused by disclosure control"), "{e}"),
+                Ok(out) => {
+                    let n = support_count(&out);
+                    assert!(n >= 5.0, "sum(d$age > {k}) = {n}");
+                }
+            }
+        }
+    }
+
+    fn support_count(out: &[sharestat_lang::eval::Output]) -> f64 {
+        let v = sharestat_lang::eval::render::to_json(&out.last().unwrap().value);
+        v.as_f64().unwrap()
+    }
+}
+
+mod quantiles_invert {
+    use super::*;
+
+    #[test]
+    fn the_naive_form() {
+        let fx = no_extremes();
+        refused(&fx, "quantile(tm$age, c(0.96, 0.98))");
+        refused(&fx, "quantile(d$age, c(0.96, 0.98))");
+    }
+
+    #[test]
+    fn two_quantiles_in_one_interval_are_refused_even_with_extremes_allowed() {
+        let fx = Fixture::adrenal();
+        refused_by(&fx, "quantile(d$age, c(0.5, 0.51))", "quantile_overlap");
+        refused_by(&fx, "quantile(tm$age, c(0.5, 0.52))", "quantile_overlap");
+    }
+
+    #[test]
+    fn across_queries_and_through_transformations() {
+        let fx = Fixture::adrenal();
+        runs(&fx, "quantile(d$age, 0.5)");
+        refused_by(&fx, "quantile(d$age, 0.51)", "quantile_overlap");
+        refused_by(&fx, "quantile(d$age + 1, 0.51)", "quantile_overlap");
+        refused_by(&fx, "quantile(-d$age, 0.49)", "quantile_overlap");
+        refused_by(&fx, "quantile(10 - d$age, 0.48)", "quantile_overlap");
+        // The same number again is fine; so are other quantiles of other rows.
+        runs(&fx, "median(d$age)");
+        runs(&fx, "quantile(tm$age, 0.51)");
+    }
+
+    #[test]
+    fn near_the_ends_without_extremes() {
+        let fx = no_extremes();
+        refused_by(&fx, "quantile(d$age, 0.95)", "allow_extremes");
+        refused_by(&fx, "quantile(d$age, 0.02)", "allow_extremes");
+        refused_by(&fx, "max(d$age)", "allow_extremes");
+        runs(&fx, "quantile(d$age, c(0.1, 0.25, 0.5, 0.75, 0.9))");
+        runs(&fx, "summary(d$age)");
+    }
+}
+
+mod differencing_across_releases {
+    use super::*;
+
+    #[test]
+    fn repeated_releases_do_not_push_old_ones_out() {
+        let fx = Fixture::adrenal();
+        runs(&fx, "mean(subset(d, age > 60)$gtv_cc)");
+        for _ in 0..70 {
+            runs(&fx, "mean(subset(d, age > 66)$gtv_cc)");
+        }
+        // One patient is 61: the two subsets differ in one row.
+        refused_by(&fx, "mean(subset(d, age > 61)$gtv_cc)", "differencing");
+    }
+
+    #[test]
+    fn a_part_of_a_sum_against_an_earlier_subset() {
+        let fx = Fixture::adrenal();
+        runs(&fx, "sum(d$gtv_cc[d$age > 60])");
+        refused_by(&fx, "sum(d$gtv_cc * (d$age > 61))", "differencing");
+    }
+}
+
+mod cell_key_perturbation {
+    use super::*;
+
+    /// The study's policy in the perturbation mode.
+    fn perturbed() -> Fixture {
+        Fixture::new(Policy {
+            perturbation: sharestat_dict::Perturbation::CellKey,
+            ..study_policy()
+        })
+    }
+
+    fn num(fx: &Fixture, q: &str) -> f64 {
+        runs(fx, q).as_f64().unwrap_or_else(|| panic!("{q}"))
+    }
+
+    /// A tracker (Denning 1979): three releases that each pass every pairwise rule and
+    /// together give one patient's attribute: whether the oldest patient is a man.
+    const TRACKER: [&str; 3] = [
+        "sum(d$gender == \"male\")",
+        "sum(d$gender == \"male\" & d$age <= 66)",
+        "sum(d$gender == \"male\" & d$age > 66 & d$age < 91)",
+    ];
+
+    #[test]
+    fn the_tracker_is_exact_without_perturbation() {
+        let fx = Fixture::adrenal();
+        let c: Vec<f64> = TRACKER.iter().map(|q| num(&fx, q)).collect();
+        assert_eq!(c[0] - c[1] - c[2], 1.0, "the oldest patient is a man");
+    }
+
+    #[test]
+    fn the_tracker_is_noisy_with_perturbation() {
+        let (fx, exact) = (perturbed(), Fixture::adrenal());
+        let c: Vec<f64> = TRACKER.iter().map(|q| num(&fx, q)).collect();
+        let t: Vec<f64> = TRACKER.iter().map(|q| num(&exact, q)).collect();
+        // Each count is within the noise bound of the truth, and the combination is not the
+        // patient's attribute.
+        for (g, w) in c.iter().zip(&t) {
+            assert!((g - w).abs() <= 2.0, "{g} vs {w}");
+        }
+        assert_ne!(c[0] - c[1] - c[2], 1.0, "{c:?}");
+    }
+
+    #[test]
+    fn the_same_rows_always_get_the_same_noise() {
+        let fx = perturbed();
+        let q = "sum(d$age > 66)";
+        let first = num(&fx, q);
+        for _ in 0..5 {
+            assert_eq!(
+                num(&fx, q),
+                first,
+                "repeating does not average the noise out"
+            );
+        }
+        // Written differently, the same rows: the same count.
+        assert_eq!(num(&fx, "sum(!(d$age <= 66))"), first);
+        assert_eq!(num(&fx, "nrow(subset(d, age > 66))"), first);
+    }
+
+    #[test]
+    fn counts_are_perturbed_within_the_bound_and_zeros_stay_zero() {
+        let (fx, exact) = (perturbed(), Fixture::adrenal());
+        let mut moved = 0;
+        // Thresholds whose subsets differ pairwise in at least 5 rows (the differencing rule).
+        for k in [52, 60, 66, 73, 80] {
+            let q = format!("sum(d$age > {k})");
+            let (g, w) = (num(&fx, &q), num(&exact, &q));
+            assert!((g - w).abs() <= 2.0, "{q}: {g} vs {w}");
+            moved += usize::from(g != w);
+        }
+        assert!(moved >= 2, "the noise moved only {moved} of 5 counts");
+        let t = runs(&fx, "table(d$ecog_status)");
+        assert_eq!(t["3"], serde_json::json!(0), "{t}");
+        assert_eq!(t["4"], serde_json::json!(0), "{t}");
+        let q = "table(d$gender, d$age > 66)";
+        let (g, w) = (runs(&fx, q).to_string(), runs(&exact, q).to_string());
+        let nums = |s: &str| -> Vec<f64> {
+            s.split(|c: char| !c.is_ascii_digit())
+                .filter_map(|t| t.parse().ok())
+                .collect()
+        };
+        let (gn, wn) = (nums(&g), nums(&w));
+        assert_eq!(gn.len(), wn.len(), "{g} vs {w}");
+        assert!(
+            gn.iter().zip(&wn).all(|(a, b)| (a - b).abs() <= 2.0),
+            "{g} vs {w}"
+        );
+    }
+}
