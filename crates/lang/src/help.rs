@@ -6,7 +6,7 @@
 pub const HELP: &[(&str, &str, &str)] = &[
     (
         "load",
-        "load(study, name) or load(name): a dataset as a private table",
+        "load(study, name) or load(name): a dataset of the query's study as a private table (study must be the query's own)",
         "nothing",
     ),
     (

@@ -289,3 +289,41 @@ fn type_errors_render_with_the_source_line_and_carets() {
     assert!(text.contains(" --> line 2, column 1\n"), "{text}");
     assert!(text.contains("2 | tm$age\n  | ^^^^^^\n"), "{text}");
 }
+
+#[test]
+fn load_of_another_study_is_refused_naming_both_studies() {
+    let dict = sharestat_dict::Dictionary::parse(
+        "study = \"a\"\n[[columns]]\nname = \"age\"\ntype = \"integer\"\n",
+    )
+    .unwrap();
+    let env = Env::new().with_dataset("munich", dict).in_study("a");
+    // The query's own study, named or not, is fine.
+    for src in ["d <- load(\"a\", \"munich\")", "d <- load(\"munich\")"] {
+        let mut c = Checker::new(env.clone());
+        c.check_program(&parse(src).unwrap())
+            .unwrap_or_else(|e| panic!("{src}: {e}"));
+    }
+    // Another study, whether or not a dataset of that name exists here.
+    for src in [
+        "d <- load(\"b\", \"munich\")",
+        "d <- load(\"b\", \"other\")",
+        "mean(load(study = \"b\", name = \"munich\")$age)",
+    ] {
+        let mut c = Checker::new(env.clone());
+        let e = c.check_program(&parse(src).unwrap()).unwrap_err();
+        let TypeErrorKind::OtherStudy { study, message } = &e.kind else {
+            panic!("{src}: {e:?}");
+        };
+        assert_eq!(study, "b");
+        assert!(
+            message.contains("reads study b") && message.contains("runs in study a"),
+            "{message}"
+        );
+    }
+    // The study must be a literal string.
+    let mut c = Checker::new(env);
+    let e = c
+        .check_program(&parse("s <- \"b\"\nd <- load(s, \"munich\")").unwrap())
+        .unwrap_err();
+    assert!(e.to_string().contains("study as a string"), "{e}");
+}

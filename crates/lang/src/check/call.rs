@@ -277,6 +277,20 @@ impl Checker {
 
     /// `load("name")` or `load(study, "name")`.
     fn load(&self, e: &Expr, b: &Bound<'_>) -> Result<Ty, TypeError> {
+        if let (Some(study), Some(_)) = (b.slots[0], b.slots[1]) {
+            let ExprKind::Str(named) = &study.kind else {
+                return Err(unsupported(study, "load() takes the study as a string"));
+            };
+            if let Err(message) = self.env.check_load_study(named) {
+                return Err(TypeError::new(
+                    study,
+                    TypeErrorKind::OtherStudy {
+                        study: named.clone(),
+                        message,
+                    },
+                ));
+            }
+        }
         let arg = b.slots[1].or(b.slots[0]).expect("required");
         let ExprKind::Str(name) = &arg.kind else {
             return Err(unsupported(

@@ -98,6 +98,14 @@ pub enum TypeErrorKind {
         /// The datasets there are.
         available: Vec<String>,
     },
+    /// `load(study, name)` naming a study other than the query's.
+    #[error("{message}")]
+    OtherStudy {
+        /// The study named.
+        study: String,
+        /// The whole message (names both studies).
+        message: String,
+    },
     /// A call of a function the language does not have.
     #[error("unknown function `{name}`{}", did_you_mean(suggestions))]
     UnknownFunction {

@@ -170,6 +170,12 @@ pub struct Env {
     /// Dataset name -> the dictionary of its columns (shared: the datasets of a study have one
     /// dictionary, and checkers and evaluators are made per query).
     pub datasets: BTreeMap<String, std::sync::Arc<Dictionary>>,
+    /// The study the query runs in, when there is one (a node always sets it). A query reads
+    /// only this study: `load(study, name)` naming another study is refused (its datasets,
+    /// grants, policy and release history are not this query's), and `load(name)` and
+    /// `load(this_study, name)` read the same dataset. `None` (tests, a study-less
+    /// environment) accepts any study name.
+    pub study: Option<String>,
 }
 
 impl Env {
@@ -186,6 +192,24 @@ impl Env {
     ) -> Env {
         self.datasets.insert(name.into(), dict.into());
         self
+    }
+
+    /// Sets the study the query runs in (see [`Env::study`]).
+    pub fn in_study(mut self, study: impl Into<String>) -> Env {
+        self.study = Some(study.into());
+        self
+    }
+
+    /// Checks the study argument of `load(study, name)`: `Err` with the message to show when
+    /// it names another study than the query's.
+    pub fn check_load_study(&self, named: &str) -> Result<(), String> {
+        match &self.study {
+            Some(current) if current != named => Err(format!(
+                "load(\"{named}\", ...) reads study {named}, but this query runs in study \
+                 {current}; a query reads one study: run it in study {named}"
+            )),
+            _ => Ok(()),
+        }
     }
 }
 

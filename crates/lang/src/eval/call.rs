@@ -67,6 +67,15 @@ impl Evaluator<'_> {
         let arg = |i: usize| a.slots[i].ok_or_else(|| EvalError::at(e, "missing argument"));
         match name {
             "load" => {
+                // The checker refuses these first; checked again where the data is read.
+                if let (Some(study), Some(_)) = (a.slots[0], a.slots[1]) {
+                    let ExprKind::Str(named) = &study.kind else {
+                        return Err(EvalError::at(study, "load() takes the study as a string"));
+                    };
+                    self.env
+                        .check_load_study(named)
+                        .map_err(|m| EvalError::at(study, m))?;
+                }
                 let n = a.slots[1]
                     .or(a.slots[0])
                     .ok_or_else(|| EvalError::at(e, "load(name)"))?;

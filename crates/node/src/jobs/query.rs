@@ -50,11 +50,14 @@ pub fn study_rules(state: &AppState, study: &str) -> Result<(Dictionary, Policy)
     Ok((dict, policy))
 }
 
-/// The datasets `load()` can open in `study`, on this node.
+/// The datasets `load()` can open in `study`, on this node: only the study's own. A query
+/// reads one study: `load("other", ...)` is refused by the checker (and again by the
+/// evaluator) on every node, because the caller's grant, the policy and the release history
+/// the query runs under are all `study`'s.
 fn study_env(state: &AppState, study: &str) -> Result<(Env, Vec<Dataset>), ApiError> {
     let dict = std::sync::Arc::new(study_rules(state, study)?.0);
     let datasets = state.store.dataset_index(study)?;
-    let mut env = Env::new();
+    let mut env = Env::new().in_study(study);
     for d in &datasets {
         env = env.with_dataset(d.name.clone(), dict.clone());
     }
