@@ -89,13 +89,13 @@ async fn no_node_holds_or_shows_a_plaintext_value() {
     let job: Value = r
         .post(
             "/api/v1/jobs?wait_secs=30",
-            &json!({"kind": "sum", "study": "canary", "dataset": "a", "column": "marker"}),
+            &json!({"kind": "query", "study": "canary", "text": "sum(load(\"a\")$marker)"}),
         )
         .await
         .unwrap();
     assert_eq!(
-        job["result"]["sum"],
-        markers().iter().map(|m| m.0).sum::<i64>(),
+        job["result"]["outputs"][0]["value"].as_f64(),
+        Some(markers().iter().map(|m| m.0).sum::<i64>() as f64),
         "{job}"
     );
 

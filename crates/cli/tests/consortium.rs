@@ -65,11 +65,15 @@ async fn a_killed_node_fails_the_job_clearly_and_rejoins_after_restart() {
     let sum: Value = r2
         .post(
             "/api/v1/jobs?wait_secs=60",
-            &json!({"kind": "sum", "study": "adrenal", "dataset": "munich", "column": "age"}),
+            &json!({"kind": "query", "study": "adrenal", "text": "sum(load(\"munich\")$age)"}),
         )
         .await
         .unwrap();
-    assert_eq!(sum["result"]["sum"], ages.iter().sum::<i64>(), "{sum}");
+    assert_eq!(
+        sum["result"]["outputs"][0]["value"].as_f64(),
+        Some(ages.iter().sum::<i64>() as f64),
+        "{sum}"
+    );
 
     // The three audit logs verify and agree on the shared jobs.
     let out = sharestat(&["audit", "verify", "--consortium", d]);

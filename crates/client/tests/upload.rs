@@ -95,7 +95,7 @@ async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
         .client(1, &researcher)
         .post(
             "/api/v1/jobs?wait_secs=30",
-            &json!({"kind": "sum", "study": dict.study, "dataset": "rome", "column": "age"}),
+            &json!({"kind": "query", "study": dict.study, "text": "sum(load(\"rome\")$age)"}),
         )
         .await
         .unwrap();
@@ -114,7 +114,11 @@ async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
         .position(|col| col.name == "age")
         .unwrap();
     let want: i64 = canonical.data[age].iter().map(|&v| v as i64).sum();
-    assert_eq!(job["result"]["sum"], want, "{job}");
+    assert_eq!(
+        job["result"]["outputs"][0]["value"].as_f64(),
+        Some(want as f64),
+        "{job}"
+    );
     c.shutdown().await;
 }
 
@@ -159,7 +163,7 @@ async fn a_site_that_reaches_only_its_own_node_uploads_through_it() {
         .client(2, &researcher)
         .post(
             "/api/v1/jobs?wait_secs=30",
-            &json!({"kind": "sum", "study": dict.study, "dataset": "munich", "column": "age"}),
+            &json!({"kind": "query", "study": dict.study, "text": "sum(load(\"munich\")$age)"}),
         )
         .await
         .unwrap();
@@ -169,6 +173,10 @@ async fn a_site_that_reaches_only_its_own_node_uploads_through_it() {
         .position(|col| col.name == "age")
         .unwrap();
     let want: i64 = data.data[age].iter().map(|&v| v as i64).sum();
-    assert_eq!(job["result"]["sum"], want, "{job}");
+    assert_eq!(
+        job["result"]["outputs"][0]["value"].as_f64(),
+        Some(want as f64),
+        "{job}"
+    );
     c.shutdown().await;
 }

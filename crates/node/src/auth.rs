@@ -1,7 +1,8 @@
 //! Who is calling: bearer-token authentication and role checks.
 //!
-//! Every route takes a [`Caller`], so an unauthenticated request never reaches a handler (401).
-//! Handlers then state the roles they accept with [`Caller::require`] (403 otherwise). Roles are
+//! Every route's gate ([`crate::api::gate`]) authenticates the caller before the handler reads
+//! the request (401), checks the route's roles (403) and hands the [`Caller`] to the handler,
+//! which makes its finer checks with [`Caller::require`] (403 otherwise). Roles are
 //! per study (`researcher`, `data_owner` bound to one site, `auditor`) or node-wide (`admin`,
 //! and `auditor` for the whole node).
 use crate::problem::ApiError;
@@ -88,6 +89,10 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // Already authenticated by the route's gate (crate::api::gate).
+        if let Some(c) = parts.extensions.get::<Caller>() {
+            return Ok(c.clone());
+        }
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)

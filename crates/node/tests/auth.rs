@@ -19,7 +19,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             json!({"role": "researcher", "study": "s1"})
         }
         ("post", "/api/v1/jobs") => {
-            json!({"kind": "sum", "study": "s1", "dataset": "munich", "column": "age"})
+            json!({"kind": "query", "study": "s1", "text": "sum(load(\"munich\")$age)"})
         }
         ("post", "/api/v1/jobs/{job}/cancel")
         | ("post", "/api/v1/uploads/{upload}/commit")

@@ -201,16 +201,17 @@ async fn replace_keeps_the_old_version_until_commit_and_withdraw_removes_everywh
             .await
             .unwrap();
     assert_eq!(s.visible("d").await, vec![Some(5); 3]);
-    let job: Value =
-        s.c.client(2, &s.researcher)
-            .post(
-                "/api/v1/jobs?wait_secs=30",
-                &serde_json::json!({"kind": "sum", "study": "s1", "dataset": "d", "column": "age"}),
-            )
-            .await
-            .unwrap();
+    let job: Value = s
+        .c
+        .client(2, &s.researcher)
+        .post(
+            "/api/v1/jobs?wait_secs=30",
+            &serde_json::json!({"kind": "query", "study": "s1", "text": "sum(load(\"d\")$age)"}),
+        )
+        .await
+        .unwrap();
     assert_eq!(
-        job["result"]["sum"], 150,
+        job["result"]["outputs"][0]["value"], 150.0,
         "the new version is the one computed on: {job}"
     );
     // Withdraw at node 2 removes it from all three.

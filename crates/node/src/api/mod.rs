@@ -1,13 +1,15 @@
 //! The HTTPS API under `/api/v1`, and its OpenAPI 3 description at `/api/v1/openapi.json`.
 //!
-//! Every route authenticates its caller (a [`Caller`](crate::auth::Caller) argument: no token,
-//! 401) and checks roles (403). Each operation declares the roles it accepts as the scopes of
+//! Every route authenticates its caller and checks its roles in a [`gate`] that runs before the
+//! handler reads the request (no token: 401; no role: 403, whatever the body), and the handler
+//! makes the finer checks that need the body or the stored resource. Each operation declares the roles it accepts as the scopes of
 //! its `bearer` security requirement (`any` = every authenticated user); a test walks the
 //! document and checks that every route enforces what it declares. Errors are
 //! `application/problem+json` ([`crate::problem`]). No route ever returns a share or a
 //! patient-level value: datasets are described by metadata only.
 pub mod audit;
 pub mod datasets;
+pub mod gate;
 pub mod health;
 pub mod jobs;
 pub mod studies;
@@ -17,6 +19,8 @@ pub mod users;
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::{delete, get, post, put};
+use gate::{Gate, gated};
+use sharestat_store::Role;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -78,36 +82,105 @@ async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(ApiDoc::openapi())
 }
 
-/// The router with every route.
+/// The router with every route. Each operation is [`gated`]: authentication and its role
+/// check run before the handler reads anything of the request (see [`gate`]).
 pub fn router(state: AppState) -> Router {
+    use Role::{Admin, Auditor, DataOwner, Researcher};
+    let s = &state;
+    let any = Gate::Any;
+    let admin = Gate::Node(&[Admin]);
+    let readers = Gate::Study(&studies::READERS);
+    let owner_here = Gate::Study(&[DataOwner]);
+    let owner = Gate::Anywhere(&[DataOwner]);
+    let runs_jobs = Gate::Anywhere(&[Researcher, Admin]);
+    let sees_jobs = Gate::Anywhere(&[Admin, Auditor, Researcher]);
     let v1 = Router::new()
-        .route("/health", get(health::health))
-        .route("/whoami", get(health::whoami))
-        .route("/studies", get(studies::list).post(studies::create))
-        .route("/studies/{study}", get(studies::show))
-        .route("/studies/{study}/datasets", get(datasets::list))
+        .route("/health", gated(s, any, get(health::health)))
+        .route("/whoami", gated(s, any, get(health::whoami)))
+        .route(
+            "/studies",
+            gated(s, any, get(studies::list)).merge(gated(s, admin, post(studies::create))),
+        )
+        .route("/studies/{study}", gated(s, readers, get(studies::show)))
+        .route(
+            "/studies/{study}/datasets",
+            gated(s, readers, get(datasets::list)),
+        )
         .route(
             "/studies/{study}/datasets/{dataset}",
-            get(datasets::show).delete(uploads::withdraw),
+            gated(s, readers, get(datasets::show)).merge(gated(
+                s,
+                owner_here,
+                delete(uploads::withdraw),
+            )),
         )
-        .route("/studies/{study}/uploads", post(uploads::begin))
-        .route("/studies/{study}/uploads/relay", post(uploads::relay_begin))
-        .route("/uploads/{upload}/relay/{chunk}", put(uploads::relay_chunk))
-        .route("/uploads/{upload}", get(uploads::show))
-        .route("/uploads/{upload}/chunks/{chunk}", put(uploads::chunk))
-        .route("/uploads/{upload}/commit", post(uploads::commit))
-        .route("/uploads/{upload}/abort", post(uploads::abort))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/{user}", get(users::show))
-        .route("/users/{user}/tokens", post(users::add_token))
-        .route("/tokens/{token}", delete(users::revoke_token))
-        .route("/users/{user}/grants", post(users::grant))
-        .route("/users/{user}/grants/revoke", post(users::revoke_grant))
-        .route("/jobs", get(jobs::list).post(jobs::submit))
-        .route("/jobs/{job}", get(jobs::show))
-        .route("/jobs/{job}/cancel", post(jobs::cancel))
-        .route("/audit", get(audit::list))
-        .route("/audit/verify", get(audit::verify))
+        .route(
+            "/studies/{study}/uploads",
+            gated(s, owner_here, post(uploads::begin)),
+        )
+        .route(
+            "/studies/{study}/uploads/relay",
+            gated(s, owner_here, post(uploads::relay_begin)),
+        )
+        .route(
+            "/uploads/{upload}/relay/{chunk}",
+            gated(s, owner, put(uploads::relay_chunk)),
+        )
+        .route(
+            "/uploads/{upload}",
+            gated(s, Gate::Anywhere(&[DataOwner, Admin]), get(uploads::show)),
+        )
+        .route(
+            "/uploads/{upload}/chunks/{chunk}",
+            gated(s, owner, put(uploads::chunk)),
+        )
+        .route(
+            "/uploads/{upload}/commit",
+            gated(s, owner, post(uploads::commit)),
+        )
+        .route(
+            "/uploads/{upload}/abort",
+            gated(s, owner, post(uploads::abort)),
+        )
+        .route(
+            "/users",
+            gated(s, admin, get(users::list)).merge(gated(s, admin, post(users::create))),
+        )
+        .route("/users/{user}", gated(s, admin, get(users::show)))
+        .route(
+            "/users/{user}/tokens",
+            gated(s, admin, post(users::add_token)),
+        )
+        .route(
+            "/tokens/{token}",
+            gated(s, admin, delete(users::revoke_token)),
+        )
+        .route("/users/{user}/grants", gated(s, admin, post(users::grant)))
+        .route(
+            "/users/{user}/grants/revoke",
+            gated(s, admin, post(users::revoke_grant)),
+        )
+        .route(
+            "/jobs",
+            gated(s, sees_jobs, get(jobs::list)).merge(gated(s, runs_jobs, post(jobs::submit))),
+        )
+        .route("/jobs/{job}", gated(s, sees_jobs, get(jobs::show)))
+        .route(
+            "/jobs/{job}/cancel",
+            gated(s, runs_jobs, post(jobs::cancel)),
+        )
+        .route(
+            "/audit",
+            gated(
+                s,
+                Gate::Anywhere(&[Admin, Auditor, DataOwner]),
+                get(audit::list),
+            ),
+        )
+        .route(
+            "/audit/verify",
+            gated(s, Gate::Node(&[Admin, Auditor]), get(audit::verify)),
+        )
         .route("/openapi.json", get(openapi_json));
     Router::new()
         .nest("/api/v1", v1)

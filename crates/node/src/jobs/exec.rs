@@ -5,7 +5,7 @@
 //! and every wait ends after the job timeout with an error naming the node.
 use super::{JobSpec, job_name};
 use crate::state::AppState;
-use sharestat_mpc::{AShares, MpcError, NetError, Party};
+use sharestat_mpc::{MpcError, NetError, Party};
 use sharestat_store::JobState;
 
 /// Starts job `id` (already in the registry) on a blocking thread.
@@ -64,7 +64,7 @@ pub(crate) fn spawn(state: AppState, id: u64) {
                 role.as_str(),
                 action,
                 spec.study(),
-                spec.dataset(),
+                None,
                 Some(&name),
                 &detail,
                 &revealed,
@@ -127,21 +127,6 @@ fn compute(
     spec: &JobSpec,
 ) -> Result<serde_json::Value, Failure> {
     match spec {
-        JobSpec::Sum {
-            study,
-            dataset,
-            column,
-        } => {
-            let ds = crate::api::datasets::find(state, study, dataset)
-                .map_err(|e| Failure::Other(e.detail))?;
-            let (a, b) = state
-                .store
-                .load_column(&ds.id, column)
-                .map_err(|e| Failure::Other(e.to_string()))?;
-            let x = AShares::from_parts(a, b);
-            let sum = p.reveal(&x.sum())?[0] as i64;
-            Ok(serde_json::json!({ "sum": sum, "rows": ds.rows }))
-        }
         JobSpec::Query {
             study,
             prelude,

@@ -406,7 +406,7 @@ fn accept(
             spec.role().as_str(),
             "job.accept",
             study.as_deref(),
-            spec.dataset(),
+            None,
             Some(&name),
             &spec.describe(),
             "",

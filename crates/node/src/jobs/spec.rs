@@ -10,18 +10,14 @@ use utoipa::ToSchema;
 const SELFTEST_MAX: u64 = 10_000_000;
 
 /// A computation across the three nodes.
+///
+/// There is no raw aggregate kind (the former `sum` of one column): every computation on a
+/// study's data is a `query`, so it goes through the language's checks and the study's
+/// disclosure policy and release history. A submission of another kind is refused with a
+/// 400 naming `kind` before anything is computed.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum JobSpec {
-    /// Sum of one integer column of a dataset. Reveals the sum and nothing else.
-    Sum {
-        /// Study id.
-        study: String,
-        /// Dataset name within the study.
-        dataset: String,
-        /// Column name.
-        column: String,
-    },
     /// An analysis query (design brief §6): `text` is run after `prelude` (the session's
     /// earlier lines, replayed without printing). Every node parses and type-checks it and
     /// runs it under the strictest of the three nodes' disclosure policies. Reveals what the
@@ -47,32 +43,61 @@ pub enum JobSpec {
     },
 }
 
+/// The kinds of job a caller may submit.
+pub const KINDS: [&str; 2] = ["query", "self_test"];
+
 impl JobSpec {
+    /// Reads a submitted job. An unknown `kind` (e.g. the removed raw `sum`) is refused with a
+    /// 400 that names `kind` and says to submit a query instead; other mistakes name the field.
+    pub fn from_json(v: serde_json::Value) -> Result<JobSpec, ApiError> {
+        let kinds = KINDS.join(", ");
+        let kind = match v.get("kind") {
+            Some(serde_json::Value::String(k)) => k.clone(),
+            Some(_) => {
+                return Err(ApiError::bad_request(format!(
+                    "kind must be a string, one of: {kinds}"
+                )));
+            }
+            None => {
+                return Err(ApiError::bad_request(format!(
+                    "missing field kind (one of: {kinds})"
+                )));
+            }
+        };
+        if !KINDS.contains(&kind.as_str()) {
+            let shown = if kind.len() <= 32
+                && kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                format!("kind {kind:?}")
+            } else {
+                "kind".to_string()
+            };
+            return Err(ApiError::bad_request(format!(
+                "{shown} is not a job kind (kinds: {kinds}); a computation on a study's data is a \
+                 query, checked against the study's disclosure policy: {{\"kind\": \"query\", \
+                 \"study\": ..., \"text\": \"sum(load(\\\"dataset\\\")$column)\"}}"
+            )));
+        }
+        serde_json::from_value(v).map_err(|e| ApiError::bad_request(format!("{kind} job: {e}")))
+    }
+
     /// The study it runs in, if any.
     pub fn study(&self) -> Option<&str> {
         match self {
-            JobSpec::Sum { study, .. } | JobSpec::Query { study, .. } => Some(study),
+            JobSpec::Query { study, .. } => Some(study),
             JobSpec::SelfTest { .. } => None,
-        }
-    }
-    /// The dataset it reads, if any.
-    pub fn dataset(&self) -> Option<&str> {
-        match self {
-            JobSpec::Sum { dataset, .. } => Some(dataset),
-            JobSpec::SelfTest { .. } | JobSpec::Query { .. } => None,
         }
     }
     /// The role that may run it.
     pub fn role(&self) -> Role {
         match self {
-            JobSpec::Sum { .. } | JobSpec::Query { .. } => Role::Researcher,
+            JobSpec::Query { .. } => Role::Researcher,
             JobSpec::SelfTest { .. } => Role::Admin,
         }
     }
     /// Short name of the kind.
     pub fn kind(&self) -> &'static str {
         match self {
-            JobSpec::Sum { .. } => "sum",
             JobSpec::Query { .. } => "query",
             JobSpec::SelfTest { .. } => "self_test",
         }
@@ -91,24 +116,6 @@ pub fn authorize(
     spec: &JobSpec,
 ) -> Result<Option<String>, ApiError> {
     match spec {
-        JobSpec::Sum {
-            study,
-            dataset,
-            column,
-        } => {
-            caller.require(Some(study), &[Role::Researcher])?;
-            state
-                .store
-                .study(study)?
-                .ok_or_else(|| ApiError::not_found(format!("no study {study}")))?;
-            let ds = crate::api::datasets::find(state, study, dataset)?;
-            if !ds.columns.iter().any(|c| &c.name == column) {
-                return Err(ApiError::bad_request(format!(
-                    "dataset {dataset} has no column {column:?}"
-                )));
-            }
-            Ok(Some(study.clone()))
-        }
         JobSpec::Query {
             study,
             prelude,
