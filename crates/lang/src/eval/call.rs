@@ -287,6 +287,7 @@ impl Evaluator<'_> {
 
     /// `c(...)` of private vectors of one kind, or of public values.
     fn combine(&mut self, e: &Expr, vals: Vec<Value>) -> Result<Value> {
+        self.check_combined_values(e, &vals)?;
         if vals.iter().all(|v| matches!(v, Value::Pub(_))) {
             let pubs: Vec<Public> = vals
                 .into_iter()
@@ -439,6 +440,7 @@ impl Evaluator<'_> {
     }
 
     fn rbind(&mut self, e: &Expr, tables: Vec<PrivTable>) -> Result<PrivTable> {
+        self.check_combined_rows(e, tables.iter().map(|t| layout_rows(&t.layout)))?;
         let first = &tables[0];
         if tables.iter().any(|t| t.columns != first.columns) {
             return Err(EvalError::at(e, "rbind() of tables with different columns"));

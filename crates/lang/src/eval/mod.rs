@@ -20,7 +20,12 @@
 //! JSON), `expr.rs` (names, columns, indexing, masks), `ops.rs` (operators on private
 //! vectors), `call.rs` (non-aggregate functions), `cut.rs`, `public.rs` (public values in the
 //! clear), `agg.rs` (aggregates), `tables.rs` (frequency tables), `disclose.rs` (the policy
-//! checks), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs` (survival).
+//! checks), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs` (survival),
+//! `limits.rs` (the policy's cost limits: rows after `c()` / `rbind()`).
+//!
+//! **Cost limits** (`limits.rs`): a `c()` or `rbind()` whose result would have more rows than
+//! the policy allows (`max_rows`, `max_rows_factor`) is refused before anything is allocated
+//! ([`EvalError::Limit`]). The wall-time and concurrency limits are enforced by the node.
 mod agg;
 mod call;
 mod cell_key;
@@ -30,6 +35,7 @@ pub mod disclose;
 mod expr;
 mod fisher_rc;
 mod htest;
+mod limits;
 mod model;
 mod ops;
 mod plot;
@@ -80,6 +86,16 @@ pub enum EvalError {
         /// The policy rule (`min_cell`, `min_subset`, ...).
         rule: &'static str,
         /// What broke it, naming cells or expressions, never values.
+        message: String,
+    },
+    /// A cost limit of the study policy would be exceeded (the work is not started).
+    #[error("{span}: refused by the query's cost limits ({limit}): {message}")]
+    Limit {
+        /// The expression refused.
+        span: Span,
+        /// The policy limit (`max_rows`).
+        limit: &'static str,
+        /// What would exceed it: the expression and both numbers (public row counts).
         message: String,
     },
     /// A value or operation the evaluator cannot handle.
