@@ -45,6 +45,10 @@ pub struct NodeSection {
     /// Heartbeat interval on idle peer links, milliseconds.
     #[serde(default = "default_heartbeat")]
     pub heartbeat_ms: u64,
+    /// A staged upload (begun, never prepared or committed) with no activity for this many
+    /// seconds is aborted, its shares removed, and the expiry audited (default 24 h).
+    #[serde(default = "default_upload_expiry")]
+    pub upload_expiry_secs: u64,
 }
 
 /// `[tls]`: PEM files.
@@ -111,6 +115,9 @@ impl Default for LogSection {
 
 fn default_job_timeout() -> u64 {
     10
+}
+fn default_upload_expiry() -> u64 {
+    24 * 3600
 }
 fn default_heartbeat() -> u64 {
     1000
@@ -201,6 +208,11 @@ impl NodeConfig {
     /// Job timeout.
     pub fn job_timeout(&self) -> Duration {
         Duration::from_secs(self.node.job_timeout_secs.max(1))
+    }
+
+    /// How long a staged upload may stay without activity (at least 1 s).
+    pub fn upload_expiry(&self) -> Duration {
+        Duration::from_secs(self.node.upload_expiry_secs.max(1))
     }
 
     /// Serialises back to TOML.

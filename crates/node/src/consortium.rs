@@ -208,6 +208,7 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<[String; 3], InitError> {
                     .expect("valid socket address"),
                 job_timeout_secs: 10,
                 heartbeat_ms: 1000,
+                upload_expiry_secs: 24 * 3600,
             },
             tls: TlsSection {
                 ca_cert: "ca.pem".into(),

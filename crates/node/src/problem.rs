@@ -82,6 +82,12 @@ impl ApiError {
         "The query does not parse or would show private data"
     );
     ctor!(
+        too_many_requests,
+        TOO_MANY_REQUESTS,
+        "too-many-queries",
+        "Too many queries of this user at once"
+    );
+    ctor!(
         refused_by_peer,
         FORBIDDEN,
         "refused-by-peer",

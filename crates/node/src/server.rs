@@ -193,6 +193,7 @@ pub async fn start_bound(
     let peer_addr = mesh.local_addr();
     let _ = state.mesh.set(mesh);
     crate::uploads::recovery::spawn(&state);
+    crate::uploads::expiry::spawn(&state);
     let (stop, stop_rx) = watch::channel(false);
     let app = crate::api::router(state.clone());
     let api_task = tokio::spawn(serve(api_listener, api_tls, app, stop_rx));

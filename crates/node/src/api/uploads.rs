@@ -132,6 +132,19 @@ pub fn begin_here(
         return Err(ApiError::bad_request("coordinator must be 0, 1 or 2"));
     }
     check_columns(state, &study, &b.columns)?;
+    // The declared size is bounded by this node's copy of the study policy (and so are the
+    // chunks: ceil(rows / chunk_rows)).
+    let max = crate::jobs::query::study_rules(state, &study)?
+        .1
+        .max_upload_rows;
+    if b.rows > max {
+        return Err(ApiError::bad_request(format!(
+            "rows: the upload declares {} rows ({} chunks); study {study} accepts at most {max} \
+             rows per upload (max_upload_rows)",
+            b.rows,
+            b.rows.div_ceil(CHUNK_WORDS as u64)
+        )));
+    }
     if let Some(old) = state.store.dataset_by_name(&study, &b.name)? {
         if old.site != b.site {
             return Err(ApiError::forbidden(format!(

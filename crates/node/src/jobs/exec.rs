@@ -11,14 +11,19 @@ use sharestat_store::JobState;
 /// Starts job `id` (already in the registry) on a blocking thread.
 pub(crate) fn spawn(state: AppState, id: u64) {
     tokio::spawn(async move {
-        let Some((spec, user)) = state.jobs.with(|m| {
+        let Some((spec, user, limit)) = state.jobs.with(|m| {
             m.get_mut(&id).map(|e| {
                 e.started = true;
-                (e.spec.clone(), e.user.clone())
+                let limit = match e.spec {
+                    JobSpec::Query { .. } => e.policy.as_ref().map(|p| p.query_time_limit()),
+                    _ => None,
+                };
+                (e.spec.clone(), e.user.clone(), limit)
             })
         }) else {
             return;
         };
+        let watchdog = limit.map(|l| super::limits::watch(&state, id, l));
         let name = job_name(id);
         let _ = sharestat_store::deferred(|| {
             state
@@ -30,6 +35,9 @@ pub(crate) fn spawn(state: AppState, id: u64) {
         let outcome = tokio::task::spawn_blocking(move || run(&st, id, &sp))
             .await
             .unwrap_or_else(|_| Err("the job's thread panicked; see the node's log".into()));
+        if let Some(w) = watchdog {
+            w.abort();
+        }
         state.mesh().close_job(id);
         let cancelled = state
             .jobs

@@ -18,7 +18,10 @@
 //! of that study is pending or running there, and a peer that is busy refuses the proposal
 //! (`conflict`); the front then withdraws and retries after a random pause, up to the job
 //! timeout. So every query starts from the same released-subset history on all three nodes.
+//!
+//! - [`limits`]: the policy's per-user concurrency and per-query wall-time limits.
 pub mod exec;
+pub mod limits;
 pub mod peer;
 pub mod query;
 pub mod spec;
@@ -49,12 +52,16 @@ pub(crate) struct Entry {
     pub done: Arc<Notify>,
     /// For queries: the disclosure policy agreed for this run (strictest of the three).
     pub policy: Option<sharestat_dict::Policy>,
+    /// The job's place in its user's concurrency count (released with the entry).
+    pub(crate) slot: Option<limits::Slot>,
 }
 
 /// Jobs in flight on this node.
 #[derive(Default)]
 pub struct Registry {
     inner: Mutex<HashMap<u64, Entry>>,
+    /// Jobs in flight per user (see [`limits`]).
+    pub slots: limits::UserSlots,
 }
 
 impl Registry {
@@ -84,6 +91,7 @@ impl Registry {
                 started: false,
                 done: done.clone(),
                 policy: None,
+                slot: None,
             };
             m.insert(id, entry);
             Some(done)
@@ -134,6 +142,15 @@ pub async fn submit(
 ) -> Result<(JobView, Duration), ApiError> {
     let t0 = std::time::Instant::now();
     let study = authorize(state, caller, &spec)?;
+    // The user's concurrency slot on this node, held from now until the job ends here.
+    let mut slot = match &study {
+        Some(s) => Some(state.jobs.slots.acquire(
+            &caller.user,
+            query::study_rules(state, s)?.1.max_concurrent_queries,
+            &state.party_name(state.party() as usize),
+        )?),
+        None => None,
+    };
     let id = new_job_id();
     let name = job_name(id);
     let rec = spec::new_record(&name, &spec, &caller.user, state.party());
@@ -179,6 +196,7 @@ pub async fn submit(
                 state.jobs.with(|m| {
                     if let Some(e) = m.get_mut(&id) {
                         e.policy = policy;
+                        e.slot = slot.take();
                     }
                 });
                 break Ok(());

@@ -53,6 +53,9 @@ pub enum PeerRequest {
     UploadAbort {
         /// Upload id.
         upload: String,
+        /// Why, when it is not an ordinary abort (e.g. the upload expired).
+        #[serde(default)]
+        reason: Option<String>,
     },
     /// Recovery: a peer asks the coordinator what it decided.
     UploadDecision {
@@ -230,12 +233,21 @@ pub(crate) async fn propose_and_go(
             Ok(PeerReply::Decision { .. }) => {
                 failure.get_or_insert(ApiError::internal("unexpected reply to a proposal"));
             }
-            Ok(PeerReply::Refused { slug, detail, .. }) => {
+            Ok(PeerReply::Refused {
+                status,
+                slug,
+                detail,
+            }) => {
                 busy |= slug == "conflict" && detail.contains("still running");
-                failure.get_or_insert(ApiError::refused_by_peer(format!(
+                let msg = format!(
                     "{} refused the job ({slug}): {detail}",
                     state.party_name(to.index())
-                )));
+                );
+                failure.get_or_insert(if status == 429 {
+                    ApiError::too_many_requests(msg)
+                } else {
+                    ApiError::refused_by_peer(msg)
+                });
             }
             Err(e) => {
                 failure.get_or_insert(e);
@@ -367,6 +379,19 @@ fn accept(
         JobSpec::Query { study, .. } => Some(super::query::study_rules(state, study)?.1),
         _ => None,
     };
+    // The user's concurrency slot here (this node's own copy of the study's limit).
+    let slot = match &study {
+        Some(s) => Some(
+            state.jobs.slots.acquire(
+                &user,
+                super::query::study_rules(state, s)?
+                    .1
+                    .max_concurrent_queries,
+                &state.party_name(state.party() as usize),
+            )?,
+        ),
+        None => None,
+    };
     if state
         .jobs
         .register(job, spec.clone(), user.clone())
@@ -378,6 +403,11 @@ fn accept(
             state.party_name(state.party() as usize)
         )));
     }
+    state.jobs.with(|m| {
+        if let Some(e) = m.get_mut(&job) {
+            e.slot = slot;
+        }
+    });
     // Submission records are written without waiting for the disk (see `jobs::submit`).
     if retry {
         // The withdrawn proposal closed the job's engine session here; accept its messages

@@ -122,6 +122,7 @@ pub async fn push_decision(state: &AppState, up: &Upload, d: Decision) -> bool {
         },
         Decision::Abort => PeerRequest::UploadAbort {
             upload: up.id.clone(),
+            reason: None,
         },
     };
     let [a, b] = other_parties(state);
@@ -265,16 +266,24 @@ pub async fn handle(
             audit_upload(state, &up.uploaded_by, "dataset.upload", &up, &summary(&up));
             Ok(PeerReply::Ok)
         }
-        PeerRequest::UploadAbort { upload } => {
+        PeerRequest::UploadAbort { upload, reason } => {
             let up = from_coordinator(state, from, &upload)?;
             if state.store.abort_upload(&upload)? {
-                audit_upload(
-                    state,
-                    &up.uploaded_by,
-                    "dataset.upload_aborted",
-                    &up,
-                    "aborted by the coordinator",
-                );
+                let (action, detail) = match &reason {
+                    Some(r) if r.starts_with("expired") => (
+                        "dataset.upload_expired",
+                        format!(
+                            "upload {upload} of site {}: {r} (at the coordinator)",
+                            up.site
+                        ),
+                    ),
+                    Some(r) => ("dataset.upload_aborted", r.clone()),
+                    None => (
+                        "dataset.upload_aborted",
+                        "aborted by the coordinator".to_string(),
+                    ),
+                };
+                audit_upload(state, &up.uploaded_by, action, &up, &detail);
             }
             Ok(PeerReply::Ok)
         }

@@ -14,7 +14,12 @@
 //! 4. **Recovery** ([`recovery`]): after a restart a prepared upload is *in doubt*: a peer asks
 //!    the coordinator for the decision; a coordinator re-sends its decision, and presumes abort
 //!    for a prepared upload it never decided. Until then the staged dataset stays invisible.
+//! 5. **Expiry** ([`expiry`]): an upload begun but never committed expires after the node's
+//!    `upload_expiry_secs` without activity: aborted on every node, its shares removed, audited.
+//!
+//! A begin declaring more rows than the study policy's `max_upload_rows` is refused (400).
 pub mod coordinator;
+pub mod expiry;
 pub mod recovery;
 pub mod sealed;
 pub mod wire;
