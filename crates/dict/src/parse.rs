@@ -99,6 +99,8 @@ impl Dictionary {
             .collect();
 
         let mut columns: Vec<ColumnSpec> = Vec::with_capacity(raw.columns.len());
+        // Names seen so far: a set, so that wide dictionaries parse in linear time.
+        let mut names = std::collections::HashSet::with_capacity(raw.columns.len());
         for (i, value) in raw.columns.into_iter().enumerate() {
             let label = value
                 .get("name")
@@ -108,7 +110,7 @@ impl Dictionary {
                 .try_into()
                 .map_err(|e: toml::de::Error| DictError::column(&label, "", e.message()))?;
             let col = parse_column(raw, &missing, &sites, &all_markers)?;
-            if columns.iter().any(|c| c.name == col.name) {
+            if !names.insert(col.name.clone()) {
                 return Err(DictError::column(
                     &col.name,
                     "name",

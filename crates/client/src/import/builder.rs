@@ -1,5 +1,6 @@
 //! Shared by both readers: matching a header against the dictionary, harmonising the
 //! rows into the encoded columns, collecting every problem, and finishing the import.
+use std::collections::{HashMap, HashSet};
 
 use sharestat_dict::{Cell, Dictionary, EncodedColumn, SiteConventions, encode_row, harmonise};
 
@@ -243,49 +244,61 @@ fn match_header(
             ));
         }
     }
+    // Every look-up goes through hash maps: linear in the number of columns (a header of
+    // 10^5 columns is checked in milliseconds, not the minute a quadratic scan takes).
     let mut problems = Vec::new();
     for (i, name) in names.iter().enumerate() {
         if name.is_empty() {
             problems.push(format!("column {} of the header is empty", i + first_col));
         }
     }
+    // Header name -> its 1-based columns, in the order the names first occur.
+    let mut at: HashMap<&str, Vec<usize>> = HashMap::with_capacity(n);
+    let mut order: Vec<&str> = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        if name.is_empty() || names[..i].contains(name) {
+        if name.is_empty() {
             continue;
         }
-        let at: Vec<String> = names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| *n == name)
-            .map(|(j, _)| (j + first_col).to_string())
-            .collect();
-        if at.len() > 1 {
-            let (last, rest) = at.split_last().expect("two or more");
+        let cols = at.entry(name).or_default();
+        if cols.is_empty() {
+            order.push(name);
+        }
+        cols.push(i + first_col);
+    }
+    for name in &order {
+        let cols = &at[name];
+        if let Some((last, rest)) = cols.split_last()
+            && !rest.is_empty()
+        {
+            let rest: Vec<String> = rest.iter().map(usize::to_string).collect();
             problems.push(format!(
                 "duplicate header {name:?} in columns {} and {last}",
                 rest.join(", ")
             ));
         }
     }
-    for (i, name) in names.iter().enumerate() {
-        if name.is_empty() || dict.column(name).is_some() || names[..i].contains(name) {
+    let known: HashSet<&str> = dict.columns.iter().map(|c| c.name.as_str()).collect();
+    let mut folded: HashMap<String, &str> = HashMap::with_capacity(dict.columns.len());
+    for c in dict.columns.iter().rev() {
+        folded.insert(c.name.to_ascii_lowercase(), c.name.as_str());
+    }
+    for name in &order {
+        if known.contains(name) {
             continue;
         }
-        let hint = dict
-            .columns
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name))
-            .map(|c| format!(" (did you mean {:?}?)", c.name))
+        let hint = folded
+            .get(&name.to_ascii_lowercase())
+            .map(|c| format!(" (did you mean {c:?}?)"))
             .unwrap_or_default();
         problems.push(format!(
             "unknown column {name:?} (column {}) is not in the dictionary{hint}",
-            i + first_col
+            at[name][0]
         ));
     }
     let absent: Vec<String> = dict
         .columns
         .iter()
-        .filter(|c| !names.contains(&c.name.as_str()))
+        .filter(|c| !at.contains_key(c.name.as_str()))
         .map(|c| format!("{:?}", c.name))
         .collect();
     if !absent.is_empty() {
@@ -298,14 +311,10 @@ fn match_header(
     if !problems.is_empty() {
         return Err(problems.join("; "));
     }
+    // No duplicates and none missing: each dictionary column's one field, 0-based.
     Ok(dict
         .columns
         .iter()
-        .map(|c| {
-            names
-                .iter()
-                .position(|n| *n == c.name)
-                .expect("checked present")
-        })
+        .map(|c| at[c.name.as_str()][0] - first_col)
         .collect())
 }

@@ -107,16 +107,18 @@ impl SummaryBuilder {
 
     pub(super) fn finish(self, dict: &Dictionary) -> Summary {
         let encoded = dict.encoded_columns();
+        // Column name -> its encoded kind, looked up once per column (linear, not quadratic).
+        let kinds: std::collections::HashMap<&str, String> = encoded
+            .iter()
+            .rev()
+            .map(|e| (e.name.as_str(), e.kind.as_str()))
+            .collect();
         let columns = dict
             .columns
             .iter()
             .enumerate()
             .map(|(i, col)| {
-                let kind = encoded
-                    .iter()
-                    .find(|e| e.name == col.name)
-                    .map(|e| e.kind.as_str())
-                    .unwrap_or_default();
+                let kind = kinds.get(col.name.as_str()).cloned().unwrap_or_default();
                 let names: Vec<String> = match &col.ty {
                     ColumnType::Categorical { levels, .. } => levels.clone(),
                     ColumnType::Boolean => vec!["0".into(), "1".into()],
