@@ -146,6 +146,12 @@ pub async fn user(cmd: UserCmd) -> Result<ExitCode, String> {
 }
 
 /// Creates `name` with one grant on all three nodes and returns its token.
+///
+/// All or nothing: before anything is created, every node must answer, hold the study (when
+/// the grant names one) and have no user of that name; otherwise nothing is created and the
+/// error names the node and what is wrong. Each node then writes the user, grant and token in
+/// one transaction. Only a node that fails between these checks and its own creation (it goes
+/// down) can leave the account on fewer nodes; the error then says on which.
 pub async fn add_everywhere(
     local: &Local,
     name: &str,
@@ -153,6 +159,40 @@ pub async fn add_everywhere(
     study: Option<&str>,
     site: Option<&str>,
 ) -> Result<String, String> {
+    use reqwest::StatusCode;
+    use sharestat_node::client::ClientError;
+    for (c, n) in local.nodes.iter().zip(&local.names) {
+        if let Some(study) = study {
+            match c
+                .get::<serde_json::Value>(&format!("/api/v1/studies/{study}"))
+                .await
+            {
+                Ok(_) => {}
+                Err(ClientError::Api { status, .. }) if status == StatusCode::NOT_FOUND => {
+                    return Err(format!(
+                        "{n} has no study {study:?}; user {name} was not created on any node                          (create the study first: sharestat study create)"
+                    ));
+                }
+                Err(e) => {
+                    return Err(format!("{n}: {e}; user {name} was not created on any node"));
+                }
+            }
+        }
+        match c
+            .get::<serde_json::Value>(&format!("/api/v1/users/{name}"))
+            .await
+        {
+            Err(ClientError::Api { status, .. }) if status == StatusCode::NOT_FOUND => {}
+            Ok(_) => {
+                return Err(format!(
+                    "{n} already has a user {name}; no node was changed"
+                ));
+            }
+            Err(e) => {
+                return Err(format!("{n}: {e}; user {name} was not created on any node"));
+            }
+        }
+    }
     let grant = serde_json::json!({ "role": role, "study": study, "site": site });
     let first: serde_json::Value = local.nodes[0]
         .post(
@@ -160,12 +200,18 @@ pub async fn add_everywhere(
             &serde_json::json!({ "name": name, "grants": [grant] }),
         )
         .await
-        .map_err(|e| format!("{}: {e}", local.names[0]))?;
+        .map_err(|e| {
+            format!(
+                "{}: {e}; user {name} was not created on any node",
+                local.names[0]
+            )
+        })?;
     let token = first["token"]
         .as_str()
         .ok_or("node 0 returned no token")?
         .to_string();
     let hash = sharestat_node::token::hash_hex(&token);
+    let mut done = vec![local.names[0].as_str()];
     for (c, n) in local.nodes.iter().zip(&local.names).skip(1) {
         let _: serde_json::Value = c
             .post(
@@ -173,7 +219,14 @@ pub async fn add_everywhere(
                 &serde_json::json!({ "name": name, "grants": [grant], "token_sha256": hash }),
             )
             .await
-            .map_err(|e| format!("{n}: {e}"))?;
+            .map_err(|e| {
+                format!(
+                    "{n}: {e}; user {name} exists only on {} (fix {n}, then add the user there \
+                     with the same token hash)",
+                    done.join(", ")
+                )
+            })?;
+        done.push(n);
     }
     Ok(token)
 }

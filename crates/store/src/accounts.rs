@@ -209,6 +209,97 @@ impl Store {
         Ok(user)
     }
 
+    /// Creates an enabled user with `grants` and a first token (by its hash), all in one
+    /// transaction: either the whole account exists afterwards or nothing of it does.
+    ///
+    /// Errors (nothing is written): [`StoreError::Invalid`] for a bad name, display name,
+    /// label or grant (or a grant for another user); [`StoreError::Exists`] if the name or the
+    /// token hash is taken; [`StoreError::NotFound`] for a grant's unknown study.
+    pub fn create_account(
+        &self,
+        name: &str,
+        display_name: &str,
+        grants: &[RoleGrant],
+        token_sha256: [u8; 32],
+        label: &str,
+    ) -> Result<(User, TokenInfo)> {
+        check_user_name(name)?;
+        for (what, text) in [("display name", display_name), ("token label", label)] {
+            if text.chars().count() > 256 || text.chars().any(char::is_control) {
+                return Err(StoreError::invalid(
+                    what,
+                    "at most 256 characters, no control characters",
+                ));
+            }
+        }
+        for g in grants {
+            check_grant(g)?;
+            if g.user != name {
+                return Err(StoreError::invalid(
+                    "grant",
+                    format!("a grant for {:?} in the account of {name:?}", g.user),
+                ));
+            }
+        }
+        let user = User {
+            name: name.to_owned(),
+            display_name: display_name.to_owned(),
+            created_at: now(),
+            disabled: false,
+        };
+        let info = TokenInfo {
+            id: random_hex(8)?,
+            user: name.to_owned(),
+            label: label.to_owned(),
+            created_at: user.created_at.clone(),
+            revoked: false,
+        };
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if user_exists(&tx, name)? {
+            return Err(StoreError::Exists {
+                what: "user",
+                id: user.name,
+            });
+        }
+        for study in grants.iter().filter_map(|g| g.study.as_deref()) {
+            require_study(&tx, study)?;
+        }
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT id FROM tokens WHERE token_sha256 = ?1",
+                [&token_sha256[..]],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Err(StoreError::Exists { what: "token", id });
+        }
+        tx.execute(
+            &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4)"),
+            params![user.name, user.display_name, user.created_at, user.disabled],
+        )?;
+        for g in grants {
+            tx.execute(
+                "INSERT OR IGNORE INTO grants (user, role, study, site) VALUES (?1, ?2, ?3, ?4)",
+                params![g.user, g.role.as_str(), g.study, g.site],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO tokens (id, user, token_sha256, label, created_at, revoked)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+            params![
+                info.id,
+                info.user,
+                &token_sha256[..],
+                info.label,
+                info.created_at
+            ],
+        )?;
+        tx.commit()?;
+        Ok((user, info))
+    }
+
     /// All users, ordered by name.
     pub fn users(&self) -> Result<Vec<User>> {
         let conn = self.conn();

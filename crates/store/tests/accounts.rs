@@ -154,3 +154,51 @@ fn role_names() {
         Err(StoreError::Invalid { field: "role", .. })
     ));
 }
+
+#[test]
+fn an_account_is_created_whole_or_not_at_all() {
+    let (_tmp, store) = store();
+    let ok = [grant("rita", Role::Researcher, Some("s1"), None)];
+    // A grant in a study that does not exist: no user, no token, no grant.
+    let bad = [
+        grant("rita", Role::Researcher, Some("s1"), None),
+        grant("rita", Role::Researcher, Some("nope"), None),
+    ];
+    let err = store
+        .create_account("rita", "Rita", &bad, hash("t1"), "initial")
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    assert!(store.user("rita").unwrap().is_none());
+    assert!(store.grants("rita").unwrap().is_empty());
+    assert!(store.authenticate(&hash("t1")).unwrap().is_none());
+    // A token hash already taken: nothing either.
+    store.create_user("bob", "Bob").unwrap();
+    store.add_token("bob", hash("taken"), "").unwrap();
+    let err = store
+        .create_account("rita", "Rita", &ok, hash("taken"), "initial")
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Exists { what: "token", .. }),
+        "{err}"
+    );
+    assert!(store.user("rita").unwrap().is_none());
+    // A grant for someone else is refused.
+    let other = [grant("bob", Role::Researcher, Some("s1"), None)];
+    assert!(matches!(
+        store.create_account("rita", "Rita", &other, hash("t2"), ""),
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(store.user("rita").unwrap().is_none());
+    // The good account: user, grant and token together.
+    let (u, t) = store
+        .create_account("rita", "Rita", &ok, hash("t3"), "initial")
+        .unwrap();
+    assert_eq!(u.name, "rita");
+    assert_eq!(store.grants("rita").unwrap(), ok);
+    let (who, tok) = store.authenticate(&hash("t3")).unwrap().unwrap();
+    assert_eq!((who.name, tok.id), ("rita".to_string(), t.id));
+    assert!(matches!(
+        store.create_account("rita", "Rita", &ok, hash("t4"), ""),
+        Err(StoreError::Exists { what: "user", .. })
+    ));
+}

@@ -171,13 +171,9 @@ pub struct TokenBody {
     pub token_sha256: Option<String>,
 }
 
-fn make_token(
-    state: &AppState,
-    user: &str,
-    label: &str,
-    import: Option<&str>,
-) -> Result<(Option<String>, TokenInfo), ApiError> {
-    let (token, hash) = match import {
+/// A new token and its hash, or (`import`) only the hash of a token made on another node.
+fn new_token(import: Option<&str>) -> Result<(Option<String>, [u8; 32]), ApiError> {
+    Ok(match import {
         Some(h) => (
             None,
             crate::token::parse_hash(h)
@@ -188,7 +184,16 @@ fn make_token(
             let h = crate::token::hash(&t);
             (Some(t), h)
         }
-    };
+    })
+}
+
+fn make_token(
+    state: &AppState,
+    user: &str,
+    label: &str,
+    import: Option<&str>,
+) -> Result<(Option<String>, TokenInfo), ApiError> {
+    let (token, hash) = new_token(import)?;
     Ok((token, state.store.add_token(user, hash, label)?))
 }
 
@@ -228,11 +233,20 @@ pub async fn create(
         .iter()
         .map(|g| g.to_grant(&b.name))
         .collect::<Result<_, _>>()?;
-    let u = state.store.create_user(&b.name, &b.display_name)?;
-    for g in &grants {
-        state.store.grant(g)?;
-    }
-    let (token, info) = make_token(&state, &u.name, "initial", b.token_sha256.as_deref())?;
+    // The user, its grants and its token are written in one transaction: a grant in a study
+    // this node does not hold, or a token hash already registered, leaves no account behind.
+    let (token, hash) = new_token(b.token_sha256.as_deref())?;
+    let (u, info) = state
+        .store
+        .create_account(&b.name, &b.display_name, &grants, hash, "initial")
+        .map_err(|e| match e {
+            sharestat_store::StoreError::NotFound { .. } => ApiError::not_found(format!(
+                "{e} on {}; user {} was not created",
+                state.party_name(state.party() as usize),
+                b.name
+            )),
+            other => other.into(),
+        })?;
     let roles: Vec<String> = grants
         .iter()
         .map(|g| match &g.study {
