@@ -52,8 +52,8 @@ pub struct Policy {
     /// all three nodes. May be fractional. The default, 600, is well above the slowest
     /// benchmarked analysis (Cox models at 10^6 rows).
     pub max_query_seconds: f64,
-    /// Cost limit: one user may have at most this many queries (and other jobs of a study)
-    /// submitted or running on a node at once; the next is refused (HTTP 429).
+    /// Cost limit: one user may have at most this many queries submitted or running on a node
+    /// at once (counted by each node, as front or peer); the next is refused (HTTP 429).
     pub max_concurrent_queries: u32,
     /// Cost limit: an upload may declare at most this many rows (and so at most
     /// `ceil(max_upload_rows / 65536)` chunks). The default is [`Policy::max_rows`]' default.

@@ -1,10 +1,10 @@
 //! The study policy's per-query limits that the node enforces (the row limit is the
 //! evaluator's, see `sharestat_lang::eval`):
 //!
-//! - **Concurrency** (`max_concurrent_queries`): each node counts, per user, the jobs of a
-//!   study that are submitted or running on it, whether it is their front or a peer. The front
-//!   takes a slot before proposing (and holds it while it retries a busy study), each peer takes
-//!   one when it accepts; a user already holding the limit is refused with `429`
+//! - **Concurrency** (`max_concurrent_queries`): each node counts, per user, the queries that
+//!   are submitted or running on it (raw jobs such as `sum` are not counted), whether it is
+//!   their front or a peer. The front takes a slot before proposing (and holds it while it
+//!   retries a busy study), each peer takes one when it accepts; a user already holding the limit is refused with `429`
 //!   (`urn:sharestat:problem:too-many-queries`) naming the limit. A slot is released when the
 //!   job leaves the node's registry (done, failed, cancelled, or its proposal withdrawn).
 //! - **Wall time** (`max_query_seconds`): when a query starts on a node, a watchdog is armed

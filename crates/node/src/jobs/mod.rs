@@ -143,13 +143,13 @@ pub async fn submit(
     let t0 = std::time::Instant::now();
     let study = authorize(state, caller, &spec)?;
     // The user's concurrency slot on this node, held from now until the job ends here.
-    let mut slot = match &study {
-        Some(s) => Some(state.jobs.slots.acquire(
+    let mut slot = match &spec {
+        JobSpec::Query { study: s, .. } => Some(state.jobs.slots.acquire(
             &caller.user,
             query::study_rules(state, s)?.1.max_concurrent_queries,
             &state.party_name(state.party() as usize),
         )?),
-        None => None,
+        _ => None,
     };
     let id = new_job_id();
     let name = job_name(id);

@@ -380,8 +380,8 @@ fn accept(
         _ => None,
     };
     // The user's concurrency slot here (this node's own copy of the study's limit).
-    let slot = match &study {
-        Some(s) => Some(
+    let slot = match &spec {
+        JobSpec::Query { study: s, .. } => Some(
             state.jobs.slots.acquire(
                 &user,
                 super::query::study_rules(state, s)?
@@ -390,7 +390,7 @@ fn accept(
                 &state.party_name(state.party() as usize),
             )?,
         ),
-        None => None,
+        _ => None,
     };
     if state
         .jobs
