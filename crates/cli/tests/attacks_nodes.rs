@@ -122,5 +122,45 @@ async fn every_attack_class_is_refused_by_real_nodes() {
     let out = &job["result"]["outputs"];
     assert!((out[0]["value"].as_f64().unwrap() - 3208.0 / 48.0).abs() < 1e-9);
     assert_eq!(out[1]["value"].as_f64(), Some(23.0));
+
+    // A site replaces its dataset with one more patient: totals before and after would give
+    // that patient's values.
+    let job = query(&c, &rita, 0, "tm <- load(\"munich\")\nsum(tm$age)").await;
+    assert_eq!(job["state"], "done", "{job}");
+    let munich = read("munich.csv");
+    let one_more = read("rome.csv").lines().nth(1).unwrap().to_owned();
+    let file = tmp.path().join("munich_plus_one.csv");
+    std::fs::write(&file, format!("{}{one_more}\n", munich)).unwrap();
+    let opts = ImportOptions {
+        site: "canonical".into(),
+        drop_bad_rows: false,
+    };
+    let imported = import_file(&file, &dict, &opts).unwrap();
+    assert_eq!(imported.rows, 25);
+    let owner = c
+        .add_user("munich2", "data_owner", Some("adrenal"), Some("munich"))
+        .await
+        .unwrap();
+    let target = Target {
+        nodes: (0..3).map(|i| c.client(i, &owner)).collect(),
+        coordinator: 1,
+        relay: None,
+    };
+    let plan = Plan {
+        study: "adrenal",
+        site: "munich",
+        name: "munich",
+        replaces: true,
+        data: &imported,
+    };
+    upload(&target, &plan, &new_id().unwrap(), false, &|_, _| {})
+        .await
+        .unwrap();
+    let job = query(&c, &rita, 2, "tm <- load(\"munich\")\nsum(tm$age)").await;
+    let detail = job.to_string();
+    assert!(
+        detail.contains("refused by disclosure control (version_change)"),
+        "{detail}"
+    );
     c.shutdown().await;
 }

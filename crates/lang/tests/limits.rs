@@ -22,31 +22,21 @@ fn limit_error(fx: &Fixture, q: &str) -> String {
 }
 
 #[test]
-fn the_doubling_attack_is_refused_at_four_times_the_study() {
+fn the_doubling_attack_is_refused_at_the_first_copy() {
     let fx = Fixture::adrenal();
-    let n = study_rows(&fx);
     // 17 doublings of the pooled column, then a median (the attack that took the nodes to
-    // 5.7 GB): refused at the third doubling, the first past 4 x the study's rows.
+    // 5.7 GB): the first doubling copies the datasets' rows (distinct_rows), before anything
+    // is allocated; the row limit is the second line of defence.
     let mut q = String::from("x <- d$age\n");
     for _ in 0..17 {
         q.push_str("x <- c(x, x)\n");
     }
     q.push_str("median(x)");
-    let e = limit_error(&fx, &q);
-    assert!(e.starts_with("line 7, column 6"), "{e}");
-    assert!(e.contains("`c(x, x)`"), "{e}");
-    assert!(e.contains(&format!("would have {} rows", 8 * n)), "{e}");
+    let e = fx.refusal(&format!("{D}{q}"));
+    assert!(e.starts_with("line 5, column 6"), "{e}");
     assert!(
-        e.contains(&format!("the study's limit is {}", 4 * n)),
+        e.contains("(distinct_rows)") && e.contains("`c(x, x)`"),
         "{e}"
-    );
-    // Up to the limit it runs.
-    let ok = fx
-        .run(&format!("{D}x <- c(d$age, d$age)\nx <- c(x, x)\nlength(x)"))
-        .unwrap();
-    assert_eq!(
-        sharestat_lang::eval::render::to_json(&ok[0].value),
-        serde_json::json!((4 * n) as f64)
     );
 }
 
@@ -54,12 +44,16 @@ fn the_doubling_attack_is_refused_at_four_times_the_study() {
 fn rbind_past_the_limit_is_refused_and_pooling_runs() {
     let fx = Fixture::adrenal();
     let n = study_rows(&fx);
-    let e = limit_error(&fx, "nrow(rbind(d, d, tm, d, tr, d))");
-    assert!(e.contains("`rbind(d, d, tm, d, tr, d)`"), "{e}");
-    assert!(e.contains(&format!("would have {} rows", 5 * n)), "{e}");
-    // Pooling the sites, and stacking two columns of the pool, are ordinary analyses.
+    let small = Fixture::new(Policy {
+        max_rows: (n - 1) as u64,
+        ..Policy::default()
+    });
+    let e = limit_error(&small, "nrow(rbind(tm, tr))");
+    assert!(e.contains("`rbind(tm, tr)`"), "{e}");
+    assert!(e.contains(&format!("would have {n} rows")), "{e}");
+    // Pooling the sites is an ordinary analysis.
     let out = fx
-        .run(&format!("{D}nrow(d)\nlength(c(d$age, d$gtv_cc))"))
+        .run(&format!("{D}nrow(d)\nlength(c(tm$age, tr$age))"))
         .unwrap();
     assert_eq!(out.len(), 2);
 }
@@ -68,16 +62,23 @@ fn rbind_past_the_limit_is_refused_and_pooling_runs() {
 fn an_absolute_limit_and_public_vectors() {
     let fx = Fixture::adrenal();
     let n = study_rows(&fx);
+    let one_site = fx.sites[0].rows;
     let small = Fixture::new(Policy {
-        max_rows: n as u64,
+        max_rows: one_site as u64,
         allow_extremes: true,
         ..Policy::default()
     });
     // Exactly the limit passes; one dataset more is refused, naming max_rows.
-    assert!(small.run(&format!("{D}median(c(tm$age, tr$age))")).is_ok());
-    let e = limit_error(&small, "median(c(tm$age, tr$age, tm$gtv_cc))");
-    assert!(e.contains(&format!("the study's limit is {n}")), "{e}");
-    assert!(e.contains(&format!("max_rows = {n}")), "{e}");
+    let q = "tm <- load(\"munich\")\ntr <- load(\"rome\")\n";
+    assert!(small.run(&format!("{q}median(tm$age)")).is_ok());
+    let e = small.refusal(&format!("{q}median(c(tm$age, tr$age))"));
+    assert!(e.contains("(max_rows)"), "{e}");
+    assert!(e.contains(&format!("would have {n} rows")), "{e}");
+    assert!(
+        e.contains(&format!("the study's limit is {one_site}")),
+        "{e}"
+    );
+    assert!(e.contains(&format!("max_rows = {one_site}")), "{e}");
     // Public vectors are bounded by max_rows alone, whatever the study's size.
     let public = Fixture::new(Policy {
         max_rows: 1000,

@@ -27,7 +27,11 @@ pub struct NodeState {
     /// Uploads whose commit or abort this node is coordinating right now.
     pub uploads_busy: Mutex<HashSet<String>>,
     /// Per study, the subsets released so far (shares), for the differencing defence.
-    pub histories: Mutex<std::collections::HashMap<String, sharestat_lang::eval::History>>,
+    /// Each is locked for the whole of a query of its study.
+    #[allow(clippy::type_complexity)]
+    pub histories: Mutex<
+        std::collections::HashMap<String, std::sync::Arc<Mutex<sharestat_lang::eval::History>>>,
+    >,
     /// Parsed dictionary and policy per study, under their documents' hashes.
     pub rules: Mutex<
         std::collections::HashMap<

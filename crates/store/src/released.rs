@@ -1,7 +1,8 @@
 //! The subsets whose aggregates were released in each study, as this node's shares of their
 //! 0/1 row masks (one mask per dataset version a subset spans). Disclosure control compares a
 //! new subset with these (the differencing defence); keeping them here means a restart does not
-//! reset it. Entries are numbered per study (`seq`); the oldest are dropped as new ones come.
+//! reset it. Entries are numbered per study (`seq`) and never dropped (dropping them would let
+//! repeated queries push old releases out); each has the provenance key the evaluator gave it.
 //!
 //! Only the low 32 bits of each share word are stored (4 bytes per row and vector): masks are
 //! compared by counting rows, exactly modulo 2^32, so the high bits are never needed.
@@ -13,16 +14,19 @@ use crate::{Store, now};
 /// One part of a released subset: a dataset version and this node's two share vectors.
 pub type MaskPart = (String, Vec<u64>, Vec<u64>);
 
+/// A released subset as stored: its `seq`, provenance key and parts.
+pub type ReleasedSubset = (i64, Option<u64>, Vec<MaskPart>);
+
 impl Store {
-    /// The released subsets of `study`, oldest first: `(seq, parts)`.
-    pub fn released_subsets(&self, study: &str) -> Result<Vec<(i64, Vec<MaskPart>)>> {
+    /// The released subsets of `study`, oldest first.
+    pub fn released_subsets(&self, study: &str) -> Result<Vec<ReleasedSubset>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT seq, dataset, a, b FROM released_subsets WHERE study = ?1
+            "SELECT seq, dataset, a, b, provenance FROM released_subsets WHERE study = ?1
              ORDER BY seq, dataset",
         )?;
         let mut rows = stmt.query([study])?;
-        let mut out: Vec<(i64, Vec<MaskPart>)> = Vec::new();
+        let mut out: Vec<ReleasedSubset> = Vec::new();
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(0)?;
             let dataset: String = r.get(1)?;
@@ -41,21 +45,21 @@ impl Store {
                     .collect())
             };
             let part = (dataset, blob(2)?, blob(3)?);
+            let key: Option<i64> = r.get(4)?;
             match out.last_mut() {
-                Some((s, parts)) if *s == seq => parts.push(part),
-                _ => out.push((seq, vec![part])),
+                Some((s, _, parts)) if *s == seq => parts.push(part),
+                _ => out.push((seq, key.map(|k| k as u64), vec![part])),
             }
         }
         Ok(out)
     }
 
-    /// Appends a released subset of `study` and drops all but the newest `keep` entries, in
-    /// one transaction. Returns the new entry's `seq`.
+    /// Appends a released subset of `study` with its provenance key. Returns its `seq`.
     pub fn add_released_subset(
         &self,
         study: &str,
         parts: &[(&str, &[u64], &[u64])],
-        keep: usize,
+        provenance: Option<u64>,
     ) -> Result<i64> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -65,18 +69,14 @@ impl Store {
             |r| r.get(0),
         )?;
         let at = now();
+        let key = provenance.map(|k| k as i64);
         for (dataset, a, b) in parts {
             tx.execute(
-                "INSERT INTO released_subsets (study, seq, dataset, a, b, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![study, seq, dataset, low_words(a), low_words(b), at],
+                "INSERT INTO released_subsets (study, seq, dataset, a, b, created_at, provenance)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![study, seq, dataset, low_words(a), low_words(b), at, key],
             )?;
         }
-        let keep = i64::try_from(keep).unwrap_or(i64::MAX);
-        tx.execute(
-            "DELETE FROM released_subsets WHERE study = ?1 AND seq <= ?2 - ?3",
-            params![study, seq, keep],
-        )?;
         tx.commit()?;
         Ok(seq)
     }
@@ -97,7 +97,7 @@ mod tests {
     use crate::NewStudy;
 
     #[test]
-    fn subsets_are_kept_in_order_and_trimmed() {
+    fn subsets_are_kept_in_order_with_their_keys_and_never_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         store
@@ -112,14 +112,26 @@ mod tests {
             let a = vec![k, 1, 2 | (7 << 40)];
             let b = vec![9, k, 8];
             store
-                .add_released_subset("s", &[("ds1", &a, &b), ("ds2", &b, &a)], 3)
+                .add_released_subset(
+                    "s",
+                    &[("ds1", &a, &b), ("ds2", &b, &a)],
+                    (k != 2).then_some(u64::MAX - k),
+                )
                 .unwrap();
         }
         let got = store.released_subsets("s").unwrap();
-        assert_eq!(got.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [2, 3, 4]);
-        assert_eq!(got[0].1.len(), 2);
         assert_eq!(
-            got[0].1[0],
+            got.iter().map(|(s, _, _)| *s).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
+        let keys: Vec<Option<u64>> = got.iter().map(|(_, k, _)| *k).collect();
+        assert_eq!(
+            keys,
+            [Some(u64::MAX), Some(u64::MAX - 1), None, Some(u64::MAX - 3)]
+        );
+        assert_eq!(got[1].2.len(), 2);
+        assert_eq!(
+            got[1].2[0],
             ("ds1".to_owned(), vec![1, 1, 2], vec![9, 1, 8])
         );
         assert!(store.released_subsets("other").unwrap().is_empty());

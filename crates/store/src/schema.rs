@@ -17,7 +17,7 @@ use crate::error::{Result, StoreError};
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Migration steps; step `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Version 1: studies, datasets and share chunks, accounts, jobs, audit log.
 const V1: &str = r#"
@@ -246,4 +246,11 @@ CREATE TABLE released_subsets (
     created_at TEXT NOT NULL,
     PRIMARY KEY (study, seq, dataset)
 );
+"#;
+
+/// Version 4: each released subset's provenance key (the hash of the program and dataset
+/// versions that made it), so that a repeated query adds nothing, the same way on every node
+/// and after a restart. Subsets are never deleted any more.
+const V4: &str = r#"
+ALTER TABLE released_subsets ADD COLUMN provenance INTEGER;
 "#;

@@ -192,7 +192,7 @@ fn version_1_database_migrates() {
 
     let store = open(tmp.path());
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 3);
+    assert_eq!(SCHEMA_VERSION, 4);
     // The migrated schema is the one a new store gets.
     let fresh = tempfile::tempdir().unwrap();
     assert_eq!(schema_sql(&store), schema_sql(&open(fresh.path())));

@@ -287,6 +287,15 @@ impl Evaluator<'_> {
 
     /// `c(...)` of private vectors of one kind, or of public values.
     fn combine(&mut self, e: &Expr, vals: Vec<Value>) -> Result<Value> {
+        let layouts: Vec<Seg> = vals
+            .iter()
+            .flat_map(|v| match v {
+                Value::Vec(v) => v.layout.clone(),
+                Value::Table(t) => t.layout.clone(),
+                Value::Pub(_) => Vec::new(),
+            })
+            .collect();
+        no_copies(e, &layouts)?;
         self.check_combined_values(e, &vals)?;
         if vals.iter().all(|v| matches!(v, Value::Pub(_))) {
             let pubs: Vec<Public> = vals
@@ -375,7 +384,6 @@ impl Evaluator<'_> {
         let present = mask(self, |v| &v.present);
         let sel = mask(self, |v| &v.sel);
         let layout: Vec<Seg> = vecs.iter().flat_map(|v| v.layout.clone()).collect();
-        no_copies(e, &layout)?;
         let support = self.combined_support(e, &vecs)?;
         Ok(Value::Vec(PrivVec {
             kind,
@@ -440,6 +448,8 @@ impl Evaluator<'_> {
     }
 
     fn rbind(&mut self, e: &Expr, tables: Vec<PrivTable>) -> Result<PrivTable> {
+        let layout: Vec<Seg> = tables.iter().flat_map(|t| t.layout.clone()).collect();
+        no_copies(e, &layout)?;
         self.check_combined_rows(e, tables.iter().map(|t| layout_rows(&t.layout)))?;
         let first = &tables[0];
         if tables.iter().any(|t| t.columns != first.columns) {
@@ -451,8 +461,6 @@ impl Evaluator<'_> {
                 format!("rbind() of a table with the added column `{name}`: add it after rbind()"),
             ));
         }
-        let layout: Vec<Seg> = tables.iter().flat_map(|t| t.layout.clone()).collect();
-        no_copies(e, &layout)?;
         let sel = if tables.iter().all(|t| t.sel.is_none()) {
             None
         } else {

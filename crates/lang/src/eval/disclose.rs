@@ -35,7 +35,10 @@ struct Rules {
 }
 
 /// One released subset: per dataset version, this node's shares of the row mask.
-pub(crate) type Released = Vec<(String, AShares)>;
+pub type Released = Vec<(String, AShares)>;
+
+/// A remembered subset with its provenance key (`None`: unknown).
+pub type Record = (Option<u64>, Released);
 
 /// The subsets released in a study, as shares (kept by each node for the study).
 #[derive(Debug, Default, Clone)]
@@ -45,6 +48,9 @@ pub struct History {
     /// the same program on the same dataset versions makes the same subsets, so a repeated
     /// query adds nothing. `None` for entries read back from the store.
     keys: VecDeque<Option<u64>>,
+    /// Dataset versions that aggregates were released on (`name#id`, see [`super::Data`]):
+    /// their dataset's name and rows, for the rule on replaced datasets.
+    pub(crate) versions: std::collections::BTreeMap<String, (String, usize)>,
     /// Released quantiles (kept while the node runs; see `quantile_rules.rs`).
     pub(crate) quantiles: Vec<super::quantile_rules::QuantileRelease>,
     /// Entries appended since the last [`History::take_new`].
@@ -60,21 +66,42 @@ impl History {
     /// A history of earlier subsets (oldest first), e.g. as read back from the node's store:
     /// per subset, `(dataset version, shares of its row mask)`.
     pub fn from_entries(entries: Vec<Vec<(String, AShares)>>) -> History {
+        History::from_records(entries.into_iter().map(|e| (None, e)).collect())
+    }
+
+    /// As [`History::from_entries`], with each subset's provenance key as recorded (`None`
+    /// when unknown). The nodes must hold the same keys: repeated queries are recognised by
+    /// them, and every node must make the same decision.
+    pub fn from_records(records: Vec<Record>) -> History {
+        let (keys, entries): (VecDeque<_>, VecDeque<Released>) = records.into_iter().unzip();
+        let mut versions = std::collections::BTreeMap::new();
+        for (v, m) in entries.iter().flatten() {
+            if let Some((name, _)) = v.split_once('#') {
+                versions.insert(v.clone(), (name.to_owned(), m.len()));
+            }
+        }
         History {
-            keys: entries.iter().map(|_| None).collect(),
-            entries: entries.into(),
+            keys,
+            entries,
+            versions,
             quantiles: Vec::new(),
             added: 0,
         }
     }
 
-    /// The subsets appended since the last call (oldest first), for the node to persist;
-    /// afterwards the history should hold as many entries as [`History::len`] says.
-    pub fn take_new(&mut self) -> Vec<&[(String, AShares)]> {
+    /// The subsets appended since the last call (oldest first) with their provenance keys,
+    /// for the node to persist.
+    pub fn take_new(&mut self) -> Vec<(Option<u64>, &[(String, AShares)])> {
+        #![allow(clippy::type_complexity)]
         let n = self.added.min(self.entries.len());
         self.added = 0;
         let skip = self.entries.len() - n;
-        self.entries.iter().skip(skip).map(Vec::as_slice).collect()
+        self.keys
+            .iter()
+            .zip(&self.entries)
+            .skip(skip)
+            .map(|(k, e)| (*k, e.as_slice()))
+            .collect()
     }
 
     /// Number of remembered subsets.
@@ -97,12 +124,47 @@ impl Evaluator<'_> {
         sel: &Option<Mask>,
         layout: &[Seg],
     ) -> Result<()> {
+        self.check_versions(e, layout)?;
         let Some(s) = sel else { return Ok(()) };
         let rules = Rules {
             sizes: true,
             zero_ok: false,
         };
         self.subset_rules(e, s, layout, rules, &format!("the subset used by `{e}`"))
+    }
+
+    /// A dataset replaced by its site by a version with 1 to `min_subset - 1` rows more or
+    /// fewer than a version that aggregates were released on: totals before and after would
+    /// single out the patients added or removed (`version_change`). Records the versions used.
+    fn check_versions(&mut self, e: &Expr, layout: &[Seg]) -> Result<()> {
+        let k = self.policy.min_subset;
+        for seg in layout {
+            let v = self.data.version(&seg.dataset);
+            let changed = self.history.versions.iter().any(|(w, (name, rows))| {
+                let d = seg.rows.abs_diff(*rows) as u64;
+                *name == seg.dataset && *w != v && d > 0 && d < k
+            });
+            if changed {
+                return Err(EvalError::refused(
+                    e,
+                    "version_change",
+                    format!(
+                        "dataset {:?} was replaced by a version with between 1 and {} rows more or \
+                         fewer than a version whose aggregates were released; together they \
+                         would single out those patients. Ask the site to add or remove at \
+                         least {k} rows at once",
+                        seg.dataset,
+                        k.saturating_sub(1)
+                    ),
+                ));
+            }
+            if !self.replay && v.contains('#') {
+                self.history
+                    .versions
+                    .insert(v, (seg.dataset.clone(), seg.rows));
+            }
+        }
+        Ok(())
     }
 
     /// The rules on the rows that really shape an aggregate of `v` over `used` (its selected,
@@ -277,16 +339,21 @@ impl Evaluator<'_> {
     /// A key for the next subset this run records: the program (with the session's replayed
     /// lines), the ordinal of the check in the run, and the dataset versions. Public: equal
     /// keys mean the same computation on the same data, hence the same subset.
+    /// SHA-256 (truncated to 64 bits): the same on every node and every build, and no query
+    /// can be written to collide with another's key.
     fn provenance(&mut self, parts: &Released) -> u64 {
-        use std::hash::{Hash, Hasher};
+        use sha2::{Digest, Sha256};
         self.checks += 1;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.source_key.hash(&mut h);
-        self.checks.hash(&mut h);
+        let mut h = Sha256::new();
+        h.update((self.source_key.len() as u64).to_le_bytes());
+        h.update(self.source_key.as_bytes());
+        h.update(self.checks.to_le_bytes());
         for (v, _) in parts {
-            v.hash(&mut h);
+            h.update((v.len() as u64).to_le_bytes());
+            h.update(v.as_bytes());
         }
-        h.finish()
+        let d = h.finalize();
+        u64::from_le_bytes(d[..8].try_into().expect("8 bytes"))
     }
 
     /// Refuses a release when the record of released subsets is full (never forgets one).

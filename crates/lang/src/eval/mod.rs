@@ -68,7 +68,8 @@ pub use value::{Public, Value};
 pub trait Data {
     /// Rows of dataset `name`.
     fn rows(&self, dataset: &str) -> Option<usize>;
-    /// A version id of the dataset (changes when it is replaced).
+    /// A version id of the dataset (changes when it is replaced). Written `name#id`, it links
+    /// the versions of one dataset for disclosure control (`version_change`).
     fn version(&self, dataset: &str) -> String;
     /// This node's shares of stored column `encoded` (see `Dictionary::encoded_columns`).
     fn column(&self, dataset: &str, encoded: &str) -> Result<AShares, String>;

@@ -100,7 +100,9 @@ impl Data for StoreData<'_> {
         self.find(dataset).map(|d| d.rows as usize)
     }
     fn version(&self, dataset: &str) -> String {
-        self.find(dataset).map(|d| d.id.clone()).unwrap_or_default()
+        self.find(dataset)
+            .map(|d| format!("{dataset}#{}", d.id))
+            .unwrap_or_default()
     }
     fn column(&self, dataset: &str, encoded: &str) -> Result<AShares, String> {
         let d = self
@@ -123,14 +125,15 @@ fn stored_history(state: &AppState, study: &str) -> Result<History, String> {
         .store
         .released_subsets(study)
         .map_err(|e| format!("released subsets of {study}: {e}"))?;
-    Ok(History::from_entries(
+    Ok(History::from_records(
         entries
             .into_iter()
-            .map(|(_, parts)| {
-                parts
+            .map(|(_, key, parts)| {
+                let parts = parts
                     .into_iter()
                     .map(|(ds, a, b)| (ds, AShares::from_parts(a, b)))
-                    .collect()
+                    .collect();
+                (key, parts)
             })
             .collect(),
     ))
@@ -157,17 +160,25 @@ pub fn run(
     let parse = |src: &str| sharestat_lang::parse(src).map_err(|e| e.render(src));
     let (before, program) = (parse(prelude)?, parse(text)?);
     let data = StoreData { state, datasets };
-    let cached = state.histories.lock().expect("history lock").remove(study);
-    let mut history = match cached {
-        Some(h) => h,
-        None => stored_history(state, study)?,
+    // The study's record is held for the whole run: a query that outlives its job (cancelled,
+    // its thread still finishing) completes its record before the next query reads it.
+    let slot = {
+        let mut all = state.histories.lock().unwrap_or_else(|e| e.into_inner());
+        match all.get(study) {
+            Some(h) => h.clone(),
+            None => {
+                let h = std::sync::Arc::new(std::sync::Mutex::new(stored_history(state, study)?));
+                all.insert(study.to_owned(), h.clone());
+                h
+            }
+        }
     };
+    let mut history = slot.lock().unwrap_or_else(|e| e.into_inner());
     let outcome = {
         let mut ev = Evaluator::new(p, &data, env, policy.clone(), &mut history);
         ev.replay(&before).and_then(|()| ev.run(&program, text))
     };
-    let keep = history.len();
-    for entry in history.take_new() {
+    for (key, entry) in history.take_new() {
         let parts: Vec<(&str, &[u64], &[u64])> = entry
             .iter()
             .map(|(ds, m)| {
@@ -175,16 +186,12 @@ pub fn run(
                 (ds.as_str(), a, b)
             })
             .collect();
-        if let Err(e) = state.store.add_released_subset(study, &parts, keep) {
+        if let Err(e) = state.store.add_released_subset(study, &parts, key) {
             // Without its record the defence would weaken after a restart: fail the query.
             return Err(format!("could not record the released subset: {e}"));
         }
     }
-    state
-        .histories
-        .lock()
-        .expect("history lock")
-        .insert(study.to_owned(), history);
+    drop(history);
     let outputs = outcome.map_err(|e| match e {
         EvalError::Engine(e) => super::exec::describe(state, &e),
         other => other.to_string(),
