@@ -240,7 +240,7 @@ pub async fn run(
     writeln!(
         md,
         "\n#### The brief's operations, n = {} .. {} rows\n\n\
-         Generated data: `x` integer 0..99 (a survival time, an event when below 90), `age`, `g` \
+         Generated data: `x` integer 0..99 (a survival time, an event when below 80), `age`, `g` \
          with 5 levels. Each study has the default policy of a new study, so every check of \
          disclosure control runs and counts are perturbed by the cell-key method. Targets from \
          `PRODUCT.md` section 8 (the n = 48 target for n = 48, the n = 10^6 target for 10^6; \
@@ -255,8 +255,8 @@ pub async fn run(
         }
     )
     .ok();
-    let survival = "s <- survfit(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d)\n\
-                    survdiff(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d)";
+    let survival = "s <- survfit(Surv(x, x < 80) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d)\n\
+                    survdiff(Surv(x, x < 80) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d)";
     let ops: [(&str, &str, &str, &str); 6] = [
         ("mean", "mean(d$x)", "5 ms", "25 ms"),
         ("freq, 5 levels", "freq(d$g)", "5 ms", "100 ms"),

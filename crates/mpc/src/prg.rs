@@ -141,6 +141,9 @@ pub fn os_key() -> crate::Result<Key> {
     Ok(k)
 }
 
+/// Words per batch of [`prf_words`].
+const PRF_CHUNK: usize = 1024;
+
 /// A pseudo-random function of each word and its index: the low 64 bits of AES under `key`
 /// of `(x[i], i)`. Two parties holding the same word compute the same output, so applied to
 /// both words of a replicated share it yields a consistent sharing (`sharestat-lang`'s cell
@@ -148,19 +151,30 @@ pub fn os_key() -> crate::Result<Key> {
 pub fn prf_words(key: &Key, x: &[u64]) -> Vec<u64> {
     use aes::cipher::{BlockEncrypt, KeyInit};
     let cipher = Aes128::new(&(*key).into());
-    let one = |(i, &w): (usize, &u64)| {
-        let mut b = [0u8; 16];
-        b[..8].copy_from_slice(&w.to_le_bytes());
-        b[8..].copy_from_slice(&(i as u64).to_le_bytes());
-        let mut block = aes::Block::from(b);
-        cipher.encrypt_block(&mut block);
-        u64::from_le_bytes(block[..8].try_into().expect("8 bytes"))
+    // Blocks are encrypted a chunk at a time (the AES pipeline works on several at once).
+    let chunk = |(c, words): (usize, &[u64])| -> Vec<u64> {
+        let mut blocks: Vec<aes::Block> = words
+            .iter()
+            .enumerate()
+            .map(|(j, &w)| {
+                let mut b = [0u8; 16];
+                b[..8].copy_from_slice(&w.to_le_bytes());
+                b[8..].copy_from_slice(&((c * PRF_CHUNK + j) as u64).to_le_bytes());
+                aes::Block::from(b)
+            })
+            .collect();
+        cipher.encrypt_blocks(&mut blocks);
+        blocks
+            .iter()
+            .map(|b| u64::from_le_bytes(b[..8].try_into().expect("8 bytes")))
+            .collect()
     };
-    if x.len() >= crate::PAR_THRESHOLD {
-        x.par_iter().enumerate().map(one).collect()
+    let parts: Vec<Vec<u64>> = if x.len() >= crate::PAR_THRESHOLD {
+        x.par_chunks(PRF_CHUNK).enumerate().map(chunk).collect()
     } else {
-        x.iter().enumerate().map(one).collect()
-    }
+        x.chunks(PRF_CHUNK).enumerate().map(chunk).collect()
+    };
+    parts.concat()
 }
 
 /// Key check value: AES under `key` of a fixed label, used to confirm two parties hold the same

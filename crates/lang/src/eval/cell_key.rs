@@ -41,6 +41,13 @@ impl Evaluator<'_> {
     pub(crate) fn record_keys(&mut self, layout: &[Seg]) -> Result<AShares> {
         let mut parts = Vec::with_capacity(layout.len());
         for seg in layout {
+            let version = self.data.version(&seg.dataset);
+            if let Some(k) = self.history.record_keys.get(&version)
+                && k.len() == seg.rows
+            {
+                parts.push(k.clone());
+                continue;
+            }
             let first = self
                 .env
                 .datasets
@@ -51,10 +58,9 @@ impl Evaluator<'_> {
             let shares = self.stored(&seg.dataset, &first)?;
             let (a, b) = shares.parts();
             let prf = sharestat_mpc::prg::prf_words;
-            parts.push(AShares::from_parts(
-                prf(&RECORD_KEY_PRF, a),
-                prf(&RECORD_KEY_PRF, b),
-            ));
+            let keys = AShares::from_parts(prf(&RECORD_KEY_PRF, a), prf(&RECORD_KEY_PRF, b));
+            self.history.record_keys.insert(version, keys.clone());
+            parts.push(keys);
         }
         Ok(AShares::concat(&parts.iter().collect::<Vec<_>>()))
     }

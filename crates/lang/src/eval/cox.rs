@@ -129,7 +129,13 @@ impl Evaluator<'_> {
         }
         self.check_selection(e, &sel, &time.layout)?;
         let used = self.and_mask(sel, present)?;
-        for v in xs.iter().map(|(_, v)| v).chain([&time, &event]) {
+        let derived_event = !super::surv::stored_column(ee, &t);
+        for v in xs
+            .iter()
+            .map(|(_, v)| v)
+            .chain([&time])
+            .chain(derived_event.then_some(&event))
+        {
             self.check_support(e, v, &used)?;
         }
         let rows = time.len();

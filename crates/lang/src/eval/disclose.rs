@@ -51,6 +51,8 @@ pub struct History {
     /// Dataset versions that aggregates were released on (`name#id`, see [`super::Data`]):
     /// their dataset's name and rows, for the rule on replaced datasets.
     pub(crate) versions: std::collections::BTreeMap<String, (String, usize)>,
+    /// Record keys of the cell-key method per dataset version (`cell_key.rs`), computed once.
+    pub(crate) record_keys: std::collections::HashMap<String, AShares>,
     /// Released quantiles (kept while the node runs; see `quantile_rules.rs`).
     pub(crate) quantiles: Vec<super::quantile_rules::QuantileRelease>,
     /// Entries appended since the last [`History::take_new`].
@@ -84,6 +86,7 @@ impl History {
             keys,
             entries,
             versions,
+            record_keys: Default::default(),
             quantiles: Vec::new(),
             added: 0,
         }

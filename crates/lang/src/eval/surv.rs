@@ -227,7 +227,15 @@ impl Evaluator<'_> {
         }
         self.check_selection(e, &sel, &time.layout)?;
         let used = self.and_mask(sel, present)?;
-        for v in [&time, &event].into_iter().chain(&group) {
+        // The times are opened by design (allow_event_times or the grid), with their counts;
+        // an event indicator made of conditions on other columns (`age > 90`) would link
+        // them to those columns, so it counts as a table of them and passes min_cell.
+        let derived_event = !stored_column(ee, t);
+        for v in [&time]
+            .into_iter()
+            .chain(derived_event.then_some(&event))
+            .chain(&group)
+        {
             self.check_support(e, v, &used)?;
         }
         let n_rows = time.len();
@@ -529,4 +537,15 @@ pub fn summary_at(fit: &SurvFit, times: &[f64]) -> Public {
         labels: fit.strata.as_ref().map(|_| ("strata".to_owned(), labels)),
         columns: names.iter().map(|n| n.to_string()).zip(cols).collect(),
     }
+}
+
+/// `e` names a stored column of `t` as it is (`event`, `d$event`), not one the program set or
+/// computed.
+pub(crate) fn stored_column(e: &Expr, t: &super::value::PrivTable) -> bool {
+    let name = match &e.kind {
+        ExprKind::Ident(n) => n,
+        ExprKind::Dollar { field, .. } => field,
+        _ => return false,
+    };
+    t.columns.iter().any(|(c, _)| c == name) && !t.derived.iter().any(|(c, _)| c == name)
 }
