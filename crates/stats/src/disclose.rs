@@ -10,7 +10,7 @@
 //!
 //! Cost for `n` tests: 1 round and `n` words for the product, then the sign test
 //! (`Party::msb`, 64 bits) and one reveal of `n` bits.
-use sharestat_mpc::{AShares, Party};
+use sharestat_mpc::{AShares, Bits, Party};
 
 /// Violation bits of `0 < v_i < t_i`, one per count; thresholds of 0 or 1 never fail.
 /// Reveals only these bits.
@@ -40,8 +40,8 @@ pub fn small_nonzero(
 
 /// Violation bits of `0 < v_i < t_i` for counts known only **modulo 2^32** (below `2^31`),
 /// such as sizes computed from masks whose shares were kept as 32-bit words: two signed 32-bit
-/// comparisons, `[v < t] XOR [v < 1]`. Reveals only these bits. Cost: two comparisons of
-/// `n` values (`Party::lt_public` at 32 bits) and one reveal.
+/// comparisons, `[v < t] XOR [v < 1]`. Reveals only these bits. Cost: one batch of two
+/// comparisons per count (`Party::lt_public` at 32 bits) and one reveal.
 pub fn small_nonzero_mod32(
     p: &mut Party,
     counts: &AShares,
@@ -52,9 +52,19 @@ pub fn small_nonzero_mod32(
     if n == 0 {
         return Ok(Vec::new());
     }
-    let below = p.lt_public(counts, thresholds, 32)?;
-    let zero = p.lt_public(counts, &vec![1; n], 32)?;
-    p.reveal_bits(&below.xor(&zero))
+    // Both comparisons in one batch, each half padded to whole 64-bit words so that the two
+    // halves XOR word by word in shares; only the XOR is opened.
+    let m = n.div_ceil(64) * 64;
+    let pad = AShares::from_parts(vec![0; m - n], vec![0; m - n]);
+    let both = AShares::concat(&[counts, &pad, counts, &pad]);
+    let mut limits = thresholds.to_vec();
+    limits.resize(m, 1);
+    limits.extend(std::iter::repeat_n(1, m));
+    let bits = p.lt_public(&both, &limits, 32)?;
+    let w = m / 64;
+    let words = bits.words();
+    let xor = words.slice(0..w).xor(&words.slice(w..2 * w));
+    p.reveal_bits(&Bits::from_words(xor, n))
 }
 
 /// Violations of the subset rules for a selection of `size` (shared) rows out of a public

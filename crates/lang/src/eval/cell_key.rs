@@ -15,8 +15,9 @@
 //!
 //! **Noise.** The cell key of a count is the sum of its rows' record keys (a dot product with
 //! the count's 0/1 mask, one round). Its low `2D` bits (bit decomposition, then conversion of
-//! each bit) are `2D` fair coins, and the noise is their sum minus `D`: binomial on
-//! `-D..=D`, variance `D / 2`. A count of 0 keeps 0 (the noise is multiplied by `[c > 0]`).
+//! each bit) are `2D` fair coins, and the noise is `Σ_j (b_2j - b_2j+1)`: binomial on
+//! `-D..=D` (the law of the coins' sum minus `D`), variance `D / 2`. A count of 0 keeps 0: an
+//! empty cell's key is 0, so are its coins.
 //! Only `count + noise` is revealed; neither the key nor the noise.
 //!
 //! **What it stops.** Repeating a release gives the same noise (no averaging); two releases
@@ -77,21 +78,21 @@ impl Evaluator<'_> {
         let d = self.policy.cell_key_noise.clamp(1, 8);
         let n = counts.len();
         let words = self.p.a2b(keys)?;
-        let me = self.p.id();
         let mut coins = Vec::with_capacity(2 * d as usize);
         for j in 0..2 * d {
             coins.push(words.map(|w| (w >> j) & 1));
         }
         let all = sharestat_mpc::BShares::concat(&coins.iter().collect::<Vec<_>>());
         let coins = self.p.b2a(&all)?;
+        // Σ_j (coin_2j - coin_2j+1): the same law as Σ coins - D, and 0 for an empty cell,
+        // whose key is 0 (no zero test needed).
         let mut noise = AShares::from_parts(vec![0; n], vec![0; n]);
-        for j in 0..2 * d as usize {
-            noise = noise.add(&coins.slice(j * n..(j + 1) * n));
+        for j in 0..d as usize {
+            let (up, down) = (2 * j, 2 * j + 1);
+            noise = noise
+                .add(&coins.slice(up * n..(up + 1) * n))
+                .sub(&coins.slice(down * n..(down + 1) * n));
         }
-        let noise = noise.add_const(me, u64::from(d).wrapping_neg());
-        // [c > 0] = 1 - [c < 1]: counts are small non-negative integers.
-        let zero = self.p.lt_public(counts, &vec![1; n], 32)?;
-        let nonzero = self.p.b2a_bits(&zero.not(me))?;
-        Ok(counts.add(&self.p.mul(&noise, &nonzero)?))
+        Ok(counts.add(&noise))
     }
 }

@@ -133,7 +133,14 @@ impl Evaluator<'_> {
             sizes: true,
             zero_ok: false,
         };
-        self.subset_rules(e, s, layout, rules, &format!("the subset used by `{e}`"))
+        self.subset_rules(
+            e,
+            s,
+            layout,
+            rules,
+            &format!("the subset used by `{e}`"),
+            None,
+        )
     }
 
     /// A dataset replaced by its site by a version with 1 to `min_subset - 1` rows more or
@@ -187,15 +194,16 @@ impl Evaluator<'_> {
                 zero_ok: true,
             };
             let what = format!("the rows that `{e}` uses");
-            self.subset_rules(e, u, &v.layout, rules, &what)?;
+            self.subset_rules(e, u, &v.layout, rules, &what, None)?;
         }
         for t in &v.support.terms {
             let Some(rows) = &t.rows else { continue };
             let part = self
                 .and_mask(used.clone(), Some(rows.clone()))?
                 .expect("a mask");
-            if t.count {
-                // A count first, as `sum(cond)`: both its TRUE and FALSE cells.
+            // A count is also checked as `sum(cond)` is: both its TRUE and FALSE cells (in
+            // the same secure test as the subset rules).
+            let cells = t.count.then(|| {
                 let n = match used {
                     Some(u) => u.shares.sum(),
                     None => {
@@ -203,16 +211,14 @@ impl Evaluator<'_> {
                     }
                 };
                 let k = part.shares.sum();
-                let counts = AShares::concat(&[&k, &n.sub(&k)]);
-                let labels = ["TRUE".to_owned(), "FALSE".to_owned()];
-                self.check_counts(e, &counts, &labels, !rows.ordered)?;
-            }
+                AShares::concat(&[&k, &n.sub(&k)])
+            });
             let rules = Rules {
                 sizes: true,
                 zero_ok: !rows.ordered,
             };
             let what = format!("the rows that `{e}` depends on");
-            self.subset_rules(e, &part, &v.layout, rules, &what)?;
+            self.subset_rules(e, &part, &v.layout, rules, &what, cells.as_ref())?;
         }
         Ok(())
     }
@@ -228,6 +234,7 @@ impl Evaluator<'_> {
         layout: &[Seg],
         rules: Rules,
         what: &str,
+        cells: Option<&AShares>,
     ) -> Result<()> {
         let pol = self.policy.clone();
         let total = layout_rows(layout) as u64;
@@ -267,19 +274,36 @@ impl Evaluator<'_> {
         }
         // Sizes are exact; differences with remembered subsets are exact modulo 2^32 (the
         // node stores remembered masks as 32-bit words), which suffices for counts < 2^31.
+        // One batch: the size and the complement, then the TRUE and FALSE cells of a count.
+        let shift = u64::from(!rules.zero_ok);
+        let mut tests: Vec<AShares> = Vec::new();
+        let mut limits: Vec<u64> = Vec::new();
+        if rules.sizes {
+            tests.push(size.add_const(me, shift));
+            tests.push(size.neg().add_const(me, total));
+            limits.extend([pol.min_subset + shift, pol.min_complement]);
+        }
+        if let Some(c) = cells {
+            tests.push(c.add_const(me, shift));
+            limits.extend(vec![pol.min_cell + shift; c.len()]);
+        }
+        let batch = AShares::concat(&tests.iter().collect::<Vec<_>>());
+        let mut found = small_nonzero(self.p, &batch, &limits)?;
+        let cell_bad = found.split_off(if rules.sizes { 2 } else { 0 });
         let mut bad = if rules.sizes {
-            let small = if rules.zero_ok {
-                size.clone()
-            } else {
-                size.add_const(me, 1)
-            };
-            let lim = pol.min_subset + u64::from(!rules.zero_ok);
-            let tests = [small, size.neg().add_const(me, total)];
-            let both = AShares::concat(&tests.iter().collect::<Vec<_>>());
-            small_nonzero(self.p, &both, &[lim, pol.min_complement])?
+            found
         } else {
             vec![false, false]
         };
+        if cell_bad.iter().any(|b| *b) {
+            let labels: Vec<&str> = ["TRUE", "FALSE"]
+                .iter()
+                .zip(&cell_bad)
+                .filter(|(_, b)| **b)
+                .map(|(l, _)| *l)
+                .collect();
+            return Err(self.cell_refusal(e, &labels, rules.zero_ok));
+        }
         if !diffs.is_empty() {
             let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
             bad.extend(small_nonzero_mod32(
@@ -344,7 +368,7 @@ impl Evaluator<'_> {
     /// keys mean the same computation on the same data, hence the same subset.
     /// SHA-256 (truncated to 64 bits): the same on every node and every build, and no query
     /// can be written to collide with another's key.
-    fn provenance(&mut self, parts: &Released) -> u64 {
+    pub(crate) fn provenance(&mut self, parts: &Released) -> u64 {
         use sha2::{Digest, Sha256};
         self.checks += 1;
         let mut h = Sha256::new();
@@ -441,7 +465,13 @@ impl Evaluator<'_> {
         if offenders.is_empty() {
             return Ok(());
         }
-        Err(EvalError::refused(
+        Err(self.cell_refusal(e, &offenders, zero_ok))
+    }
+
+    /// The refusal of the small-cell rule for the cells `offenders` of `e`.
+    fn cell_refusal(&self, e: &Expr, offenders: &[&str], zero_ok: bool) -> EvalError {
+        let k = self.policy.min_cell;
+        EvalError::refused(
             e,
             "min_cell",
             format!(
@@ -459,7 +489,7 @@ impl Evaluator<'_> {
                 },
                 k.saturating_sub(1)
             ),
-        ))
+        )
     }
 
     /// Refuses outputs that are one patient's value unless the policy allows them.

@@ -38,6 +38,8 @@ pub struct QuantileRelease {
     /// Per quantile: the order statistics read (0-based ranks, ascending order of the source)
     /// and the weight of the upper one.
     plan: Vec<(usize, usize, u64)>,
+    /// Where it came from (see `Evaluator::provenance`): a repeated query adds nothing.
+    key: u64,
 }
 
 /// The order statistics a planned quantile reads: one when it falls on a value.
@@ -154,12 +156,41 @@ impl Evaluator<'_> {
             }
         }
         if !self.replay {
-            self.history.quantiles.push(QuantileRelease {
-                versions,
-                rows,
-                n,
-                plan: canon,
-            });
+            let parts: super::disclose::Released = match &rows {
+                Some(r) => r.clone(),
+                None => versions
+                    .iter()
+                    .map(|v| (v.clone(), AShares::from_parts(vec![], vec![])))
+                    .collect(),
+            };
+            let key = self.provenance(&parts);
+            if !self.history.quantiles.iter().any(|q| q.key == key) {
+                // Bounded as the record of subsets is: refused, never forgotten, when full.
+                let held: usize = self
+                    .history
+                    .quantiles
+                    .iter()
+                    .flat_map(|q| q.rows.iter().flatten())
+                    .map(|(_, m)| m.len())
+                    .sum();
+                let new = rows.iter().flatten().map(|(_, m)| m.len()).sum::<usize>();
+                if held + new > super::disclose::HISTORY_ROWS.max(new) {
+                    return Err(EvalError::refused(
+                        e,
+                        "history_full",
+                        "the study's record of released quantiles is full; releasing another \
+                         would need forgetting one, which would let their order statistics be \
+                         combined",
+                    ));
+                }
+                self.history.quantiles.push(QuantileRelease {
+                    versions,
+                    rows,
+                    n,
+                    plan: canon,
+                    key,
+                });
+            }
         }
         Ok(order::quantiles_of_keys(self.p, col, &keys, n, probs)?)
     }
