@@ -2,6 +2,7 @@
 //! `names`, `length`/`nrow`/`ncol`, `ifelse`, `cut`; argument matching; and the public
 //! (plaintext) versions of operators and indexing.
 use super::ops::{const_decimals, encode, rescale};
+use super::support::no_copies;
 use super::value::{Kind, PrivTable, PrivVec, Public, Seg, Support, Term, Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Arg, Expr, ExprKind};
@@ -396,57 +397,6 @@ impl Evaluator<'_> {
         }))
     }
 
-    /// The parts of `c(v1, v2, ...)`: one part over every row when each vector has one part
-    /// over all its rows; otherwise each part of each vector, zero on the other vectors' rows.
-    fn combined_support(&mut self, e: &Expr, vecs: &[PrivVec]) -> Result<Support> {
-        let ordered = vecs.iter().any(|v| v.support.ordered);
-        let whole =
-            |v: &PrivVec| matches!(v.support.terms.as_slice(), [t] if t.rows.is_none() && !t.count);
-        if vecs.iter().all(whole) {
-            return Ok(Support {
-                ordered,
-                ..Support::all()
-            });
-        }
-        let mut terms = Vec::new();
-        for (i, v) in vecs.iter().enumerate() {
-            for t in &v.support.terms {
-                let parts: Vec<AShares> = vecs
-                    .iter()
-                    .enumerate()
-                    .map(|(j, w)| {
-                        if i == j {
-                            self.mask_or_ones(&t.rows, w.len())
-                        } else {
-                            AShares::from_parts(vec![0; w.len()], vec![0; w.len()])
-                        }
-                    })
-                    .collect();
-                let mut m = self.new_mask(AShares::concat(&parts.iter().collect::<Vec<_>>()));
-                m.ordered = t.rows.as_ref().is_some_and(|r| r.ordered);
-                terms.push(Term {
-                    rows: Some(m),
-                    count: t.count,
-                });
-            }
-        }
-        if terms.len() > 16 {
-            return Err(EvalError::at(
-                e,
-                format!(
-                    "`{e}` combines {} parts that depend on different rows (at most 16); \
-                     aggregate the vectors one by one",
-                    terms.len()
-                ),
-            ));
-        }
-        Ok(Support {
-            terms,
-            ordered,
-            reversed: false,
-        })
-    }
-
     fn rbind(&mut self, e: &Expr, tables: Vec<PrivTable>) -> Result<PrivTable> {
         let layout: Vec<Seg> = tables.iter().flat_map(|t| t.layout.clone()).collect();
         no_copies(e, &layout)?;
@@ -598,24 +548,4 @@ impl Evaluator<'_> {
             }
         }
     }
-}
-
-/// Refuses rows of one dataset more than once (`c(x, x)`, `rbind(d, d)`, `c(s$age, d$age)`
-/// of a subset `s` of `d`): every rule counts patients, and copies would count one patient
-/// several times (`table(c(p, p, p, p, p))` would show 5 for one patient).
-pub(crate) fn no_copies(e: &Expr, layout: &[Seg]) -> Result<()> {
-    for (i, s) in layout.iter().enumerate() {
-        if layout[..i].iter().any(|t| t.dataset == s.dataset) {
-            return Err(EvalError::refused(
-                e,
-                "distinct_rows",
-                format!(
-                    "`{e}` would hold the rows of dataset {:?} more than once; each patient \
-                     may count once (combine different datasets, or use one subset)",
-                    s.dataset
-                ),
-            ));
-        }
-    }
-    Ok(())
 }

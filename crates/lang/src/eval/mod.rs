@@ -20,8 +20,9 @@
 //! JSON), `expr.rs` (names, columns, indexing, masks), `ops.rs` (operators on private
 //! vectors), `call.rs` (non-aggregate functions), `cut.rs`, `public.rs` (public values in the
 //! clear), `agg.rs` (aggregates), `tables.rs` (frequency tables), `disclose.rs` (the policy
-//! checks), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs` (survival),
-//! `limits.rs` (the policy's cost limits: rows after `c()` / `rbind()`).
+//! checks), `support.rs` (the rows each value depends on), `quantile_rules.rs`, `cell_key.rs`
+//! (perturbation of counts), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs`
+//! (survival), `limits.rs` (the policy's cost limits: rows after `c()` / `rbind()`).
 //!
 //! **Cost limits** (`limits.rs`): a `c()` or `rbind()` whose result would have more rows than
 //! the policy allows (`max_rows`, `max_rows_factor`) is refused before anything is allocated
@@ -47,6 +48,7 @@ pub mod render_stats;
 pub mod render_surv;
 mod spearman;
 mod strict;
+mod support;
 pub mod surv;
 mod tables;
 pub mod value;

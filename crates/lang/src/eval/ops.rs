@@ -9,33 +9,14 @@
 //! categorical with a level reads its one-hot column, with no communication at all. `&` is a
 //! multiplication, `|` is `a + b - ab`, `!` is `1 - a`. Missing values propagate through the
 //! `present` masks; selections through `sel`.
-use super::value::{Kind, PrivVec, Public, Support, Term, Value};
+use super::support::Via;
+use super::value::{Kind, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, UnOp};
 use sharestat_mpc::{AShares, Bits};
 
 /// Width of comparisons: encoded values must lie within `±2^(CMP_BITS - 2)`.
 pub(crate) const CMP_BITS: u32 = 48;
-
-/// Most additive parts a private value may have (see [`Support`]): `x * (a + b + ...)` of
-/// many disjoint conditions is refused beyond this.
-const MAX_TERMS: usize = 16;
-
-/// How an operation's result depends on its operands' rows (see [`Support`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Via {
-    /// The parts of the first operand (a constant applied, a sign changed).
-    Same,
-    /// The parts of both (a sum or difference).
-    Sum,
-    /// The products of their parts (a product of two private vectors).
-    Product,
-    /// A logical result, counted on its own TRUE rows; `ordered` when it compared numbers.
-    Indicator {
-        /// Compared numbers or dates.
-        ordered: bool,
-    },
-}
 
 /// Largest number of decimals a private number may carry.
 const MAX_SCALE: u32 = 9;
@@ -152,27 +133,7 @@ impl Evaluator<'_> {
             present = self.and_mask(present, y.present.clone())?;
             sel = self.and_mask(sel, y.sel.clone())?;
         }
-        let support = match (via, y) {
-            (Via::Same, _) | (Via::Sum | Via::Product, None) => x.support.clone(),
-            (Via::Sum, Some(y)) => x.support.union(&y.support),
-            (Via::Product, Some(y)) => self.product_support(e, &x.support, &y.support)?,
-            (Via::Indicator { ordered }, _) => {
-                let mut m = self.new_mask(data.clone());
-                m.ordered =
-                    ordered || x.support.ordered() || y.is_some_and(|y| y.support.ordered());
-                Support::indicator(m)
-            }
-        };
-        if support.terms.len() > MAX_TERMS {
-            return Err(EvalError::at(
-                e,
-                format!(
-                    "`{e}` adds up {} parts that depend on different rows (at most {MAX_TERMS}); \
-                     aggregate the parts one by one",
-                    support.terms.len()
-                ),
-            ));
-        }
+        let support = self.result_support(e, x, y, &data, via)?;
         Ok(PrivVec {
             kind,
             data,
@@ -195,46 +156,6 @@ impl Evaluator<'_> {
     ) -> Result<Value> {
         let via = Via::Indicator { ordered: false };
         Ok(Value::Vec(self.derived(e, x, y, Kind::Bool, data, via)?))
-    }
-
-    /// The parts of a product: each part of `a` times each part of `b`, on the rows of both.
-    pub(crate) fn product_support(
-        &mut self,
-        e: &Expr,
-        a: &Support,
-        b: &Support,
-    ) -> Result<Support> {
-        if a.terms.len() * b.terms.len() > MAX_TERMS {
-            return Err(EvalError::at(
-                e,
-                format!(
-                    "`{e}` multiplies values of {} and {} parts that depend on different rows \
-                     (at most {MAX_TERMS} parts in all)",
-                    a.terms.len(),
-                    b.terms.len()
-                ),
-            ));
-        }
-        let mut out = Support {
-            terms: Vec::new(),
-            ordered: a.ordered || b.ordered,
-            reversed: false,
-        };
-        for s in &a.terms {
-            for t in &b.terms {
-                let rows = self.and_mask(s.rows.clone(), t.rows.clone())?;
-                let part = Support {
-                    terms: vec![Term {
-                        rows,
-                        count: s.count && t.count,
-                    }],
-                    ordered: false,
-                    reversed: false,
-                };
-                out = out.union(&part);
-            }
-        }
-        Ok(out)
     }
 
     pub(crate) fn binary(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
