@@ -265,16 +265,7 @@ impl Store {
         for study in grants.iter().filter_map(|g| g.study.as_deref()) {
             require_study(&tx, study)?;
         }
-        let existing: Option<String> = tx
-            .query_row(
-                "SELECT id FROM tokens WHERE token_sha256 = ?1",
-                [&token_sha256[..]],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            return Err(StoreError::Exists { what: "token", id });
-        }
+        token_is_new(&tx, &token_sha256)?;
         tx.execute(
             &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4)"),
             params![user.name, user.display_name, user.created_at, user.disabled],
@@ -285,17 +276,7 @@ impl Store {
                 params![g.user, g.role.as_str(), g.study, g.site],
             )?;
         }
-        tx.execute(
-            "INSERT INTO tokens (id, user, token_sha256, label, created_at, revoked)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-            params![
-                info.id,
-                info.user,
-                &token_sha256[..],
-                info.label,
-                info.created_at
-            ],
-        )?;
+        insert_token(&tx, &info, &token_sha256)?;
         tx.commit()?;
         Ok((user, info))
     }
@@ -352,27 +333,8 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         require_user(&tx, user)?;
-        let existing: Option<String> = tx
-            .query_row(
-                "SELECT id FROM tokens WHERE token_sha256 = ?1",
-                [&token_sha256[..]],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            return Err(StoreError::Exists { what: "token", id });
-        }
-        tx.execute(
-            "INSERT INTO tokens (id, user, token_sha256, label, created_at, revoked)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0)",
-            params![
-                info.id,
-                info.user,
-                &token_sha256[..],
-                info.label,
-                info.created_at
-            ],
-        )?;
+        token_is_new(&tx, &token_sha256)?;
+        insert_token(&tx, &info, &token_sha256)?;
         tx.commit()?;
         Ok(info)
     }
@@ -487,4 +449,39 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// [`StoreError::Exists`] (naming the existing token's id) if this hash is registered.
+fn token_is_new(tx: &rusqlite::Transaction<'_>, token_sha256: &[u8; 32]) -> Result<()> {
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT id FROM tokens WHERE token_sha256 = ?1",
+            [&token_sha256[..]],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(id) => Err(StoreError::Exists { what: "token", id }),
+        None => Ok(()),
+    }
+}
+
+/// Inserts the token `info` with its hash.
+fn insert_token(
+    tx: &rusqlite::Transaction<'_>,
+    info: &TokenInfo,
+    token_sha256: &[u8; 32],
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO tokens (id, user, token_sha256, label, created_at, revoked)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+        params![
+            info.id,
+            info.user,
+            &token_sha256[..],
+            info.label,
+            info.created_at
+        ],
+    )?;
+    Ok(())
 }
