@@ -195,16 +195,7 @@ impl Store {
         };
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if user_exists(&tx, name)? {
-            return Err(StoreError::Exists {
-                what: "user",
-                id: user.name,
-            });
-        }
-        tx.execute(
-            &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4)"),
-            params![user.name, user.display_name, user.created_at, user.disabled],
-        )?;
+        insert_user(&tx, &user)?;
         tx.commit()?;
         Ok(user)
     }
@@ -256,20 +247,12 @@ impl Store {
         };
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if user_exists(&tx, name)? {
-            return Err(StoreError::Exists {
-                what: "user",
-                id: user.name,
-            });
-        }
+        // Nothing is written unless the whole transaction commits.
+        insert_user(&tx, &user)?;
         for study in grants.iter().filter_map(|g| g.study.as_deref()) {
             require_study(&tx, study)?;
         }
         token_is_new(&tx, &token_sha256)?;
-        tx.execute(
-            &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4)"),
-            params![user.name, user.display_name, user.created_at, user.disabled],
-        )?;
         for g in grants {
             tx.execute(
                 "INSERT OR IGNORE INTO grants (user, role, study, site) VALUES (?1, ?2, ?3, ?4)",
@@ -482,6 +465,21 @@ fn insert_token(
             info.label,
             info.created_at
         ],
+    )?;
+    Ok(())
+}
+
+/// Inserts `user`: [`StoreError::Exists`] if the name is taken.
+fn insert_user(tx: &rusqlite::Transaction<'_>, user: &User) -> Result<()> {
+    if user_exists(tx, &user.name)? {
+        return Err(StoreError::Exists {
+            what: "user",
+            id: user.name.clone(),
+        });
+    }
+    tx.execute(
+        &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4)"),
+        params![user.name, user.display_name, user.created_at, user.disabled],
     )?;
     Ok(())
 }

@@ -242,36 +242,8 @@ impl Evaluator<'_> {
         let size = s.shares.sum();
         let mine = self.per_version(s, layout)?;
         self.history_room(e, &mine)?;
-        // |S Δ H| = Σ_v (|S_v| + |H_v| - 2 S_v·H_v), over the dataset versions of either.
-        let mut pairs: Vec<(&AShares, &AShares)> = Vec::new();
-        for h in &self.history.entries {
-            for (ver, m) in &mine {
-                if let Some((_, hm)) = h.iter().find(|(v, _)| v == ver) {
-                    pairs.push((m, hm));
-                }
-            }
-        }
-        let dots = if pairs.is_empty() {
-            AShares::from_parts(vec![], vec![])
-        } else {
-            self.p.dot_many(&pairs)?
-        };
-        let mut next = 0;
-        let mut diffs = Vec::new();
-        for h in &self.history.entries {
-            let mut d = AShares::from_parts(vec![0], vec![0]);
-            for (ver, m) in &mine {
-                d = d.add(&m.sum());
-                if h.iter().any(|(v, _)| v == ver) {
-                    d = d.sub(&dots.slice(next..next + 1).scale(2));
-                    next += 1;
-                }
-            }
-            for (_, hm) in h {
-                d = d.add(&hm.sum());
-            }
-            diffs.push(d);
-        }
+        let earlier: Vec<&Released> = self.history.entries.iter().collect();
+        let diffs = differences(self.p, &mine, &earlier)?;
         // Sizes are exact; differences with remembered subsets are exact modulo 2^32 (the
         // node stores remembered masks as 32-bit words), which suffices for counts < 2^31.
         // One batch: the size and the complement, then the TRUE and FALSE cells of a count.
@@ -530,4 +502,43 @@ fn verb<'a>(what: &str, one: &'a str, many: &'a str) -> &'a str {
     } else {
         one
     }
+}
+
+/// `|S Δ H|` of the subset `mine` with each subset of `others`, as shares: `Σ_v (|S_v| +
+/// |H_v| - 2 S_v·H_v)` over the dataset versions of either (one batch of dot products).
+pub(crate) fn differences(
+    p: &mut sharestat_mpc::Party,
+    mine: &Released,
+    others: &[&Released],
+) -> Result<Vec<AShares>> {
+    let mut pairs: Vec<(&AShares, &AShares)> = Vec::new();
+    for h in others {
+        for (ver, m) in mine {
+            if let Some((_, hm)) = h.iter().find(|(v, _)| v == ver) {
+                pairs.push((m, hm));
+            }
+        }
+    }
+    let dots = if pairs.is_empty() {
+        AShares::from_parts(vec![], vec![])
+    } else {
+        p.dot_many(&pairs)?
+    };
+    let mut next = 0;
+    let mut diffs = Vec::with_capacity(others.len());
+    for h in others {
+        let mut d = AShares::from_parts(vec![0], vec![0]);
+        for (ver, m) in mine {
+            d = d.add(&m.sum());
+            if h.iter().any(|(v, _)| v == ver) {
+                d = d.sub(&dots.slice(next..next + 1).scale(2));
+                next += 1;
+            }
+        }
+        for (_, hm) in h.iter() {
+            d = d.add(&hm.sum());
+        }
+        diffs.push(d);
+    }
+    Ok(diffs)
 }

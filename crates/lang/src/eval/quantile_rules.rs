@@ -18,7 +18,7 @@
 //!   Any vector on the same rows counts as the same (the rule does not trust that two
 //!   expressions are different columns); a vector whose order is reversed (`-x`, `10 - x`)
 //!   is compared in the reversed ranks.
-use super::disclose::Released;
+use super::disclose::{Released, differences};
 use super::value::Seg;
 use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
@@ -142,7 +142,7 @@ impl Evaluator<'_> {
                 (None, None) => return Err(self.overlap_refusal(e)),
                 (mine, theirs) => {
                     let total = layout.iter().map(|s| s.rows).sum::<usize>();
-                    diffs.push(self.difference(mine.as_ref(), theirs.as_ref(), layout, total)?);
+                    diffs.push(self.difference(mine.as_ref(), theirs.as_ref(), total)?);
                 }
             }
         }
@@ -207,12 +207,11 @@ impl Evaluator<'_> {
         )
     }
 
-    /// `|S Δ H|` of two row sets over `layout` (`None`: every row), as shares.
+    /// `|S Δ H|` of two row sets of `total` rows (`None`: every row), as shares.
     fn difference(
         &mut self,
         s: Option<&Released>,
         h: Option<&Released>,
-        layout: &[Seg],
         total: usize,
     ) -> Result<AShares> {
         let me = self.p.id();
@@ -223,25 +222,7 @@ impl Evaluator<'_> {
                 let size = x.iter().fold(zero, |acc, (_, m)| acc.add(&m.sum()));
                 size.neg().add_const(me, total as u64)
             }
-            (Some(a), Some(b)) => {
-                let _ = layout;
-                let mut d = zero;
-                let mut pairs = Vec::new();
-                for (v, m) in a {
-                    d = d.add(&m.sum());
-                    if let Some((_, hm)) = b.iter().find(|(w, _)| w == v) {
-                        pairs.push((m, hm));
-                    }
-                }
-                for (_, hm) in b {
-                    d = d.add(&hm.sum());
-                }
-                if !pairs.is_empty() {
-                    let dots = self.p.dot_many(&pairs)?;
-                    d = d.sub(&dots.sum().scale(2));
-                }
-                d
-            }
+            (Some(a), Some(b)) => differences(self.p, a, &[b])?.remove(0),
         })
     }
 }
