@@ -114,7 +114,7 @@ impl Evaluator<'_> {
         }
         for (i, a) in plan.iter().enumerate() {
             if plan[..i].iter().any(|b| overlap(a, b)) {
-                return Err(self.overlap_refusal(e));
+                return Err(overlap_refusal(e));
             }
         }
         let unit = 1u64 << 24;
@@ -130,21 +130,26 @@ impl Evaluator<'_> {
         // Earlier releases with the same n and versions whose plan overlaps: are they on the
         // same rows? (One bit each, revealed only as this refusal.)
         let mut diffs = Vec::new();
-        let earlier = self.history.quantiles.clone();
-        for q in &earlier {
+        // (The record is read in place: `difference` borrows only the engine.)
+        let total = layout.iter().map(|s| s.rows).sum::<usize>();
+        let me = self.p.id();
+        for q in &self.history.quantiles {
             if q.n != n || q.versions != versions {
                 continue;
             }
             if !canon.iter().any(|a| q.plan.iter().any(|b| overlap(a, b))) {
                 continue;
             }
-            match (&rows, &q.rows) {
-                (None, None) => return Err(self.overlap_refusal(e)),
-                (mine, theirs) => {
-                    let total = layout.iter().map(|s| s.rows).sum::<usize>();
-                    diffs.push(self.difference(mine.as_ref(), theirs.as_ref(), total)?);
-                }
+            if rows.is_none() && q.rows.is_none() {
+                return Err(overlap_refusal(e));
             }
+            diffs.push(difference(
+                self.p,
+                me,
+                rows.as_ref(),
+                q.rows.as_ref(),
+                total,
+            )?);
         }
         if !diffs.is_empty() {
             let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
@@ -152,7 +157,7 @@ impl Evaluator<'_> {
             let shifted = all.add_const(self.p.id(), 1);
             let same = small_nonzero_mod32(self.p, &shifted, &vec![2; diffs.len()])?;
             if same.iter().any(|b| *b) {
-                return Err(self.overlap_refusal(e));
+                return Err(overlap_refusal(e));
             }
         }
         if !self.replay {
@@ -194,35 +199,36 @@ impl Evaluator<'_> {
         }
         Ok(order::quantiles_of_keys(self.p, col, &keys, n, probs)?)
     }
+}
 
-    fn overlap_refusal(&self, e: &Expr) -> EvalError {
-        EvalError::refused(
-            e,
-            "quantile_overlap",
-            format!(
-                "`{e}` would read an order statistic that another released quantile of the same \
-                 rows also reads; together they would give single values. Ask for all the \
-                 quantiles you need at once, with probabilities further apart"
-            ),
-        )
-    }
+/// `|S Δ H|` of two row sets of `total` rows (`None`: every row), as shares.
+fn difference(
+    p: &mut sharestat_mpc::Party,
+    me: sharestat_mpc::PartyId,
+    s: Option<&Released>,
+    h: Option<&Released>,
+    total: usize,
+) -> Result<AShares> {
+    let zero = AShares::from_parts(vec![0], vec![0]);
+    Ok(match (s, h) {
+        (None, None) => zero,
+        (Some(x), None) | (None, Some(x)) => {
+            let size = x.iter().fold(zero, |acc, (_, m)| acc.add(&m.sum()));
+            size.neg().add_const(me, total as u64)
+        }
+        (Some(a), Some(b)) => differences(p, a, &[b])?.remove(0),
+    })
+}
 
-    /// `|S Δ H|` of two row sets of `total` rows (`None`: every row), as shares.
-    fn difference(
-        &mut self,
-        s: Option<&Released>,
-        h: Option<&Released>,
-        total: usize,
-    ) -> Result<AShares> {
-        let me = self.p.id();
-        let zero = AShares::from_parts(vec![0], vec![0]);
-        Ok(match (s, h) {
-            (None, None) => zero,
-            (Some(x), None) | (None, Some(x)) => {
-                let size = x.iter().fold(zero, |acc, (_, m)| acc.add(&m.sum()));
-                size.neg().add_const(me, total as u64)
-            }
-            (Some(a), Some(b)) => differences(self.p, a, &[b])?.remove(0),
-        })
-    }
+/// The refusal of the rule on shared order statistics.
+fn overlap_refusal(e: &Expr) -> EvalError {
+    EvalError::refused(
+        e,
+        "quantile_overlap",
+        format!(
+            "`{e}` would read an order statistic that another released quantile of the same \
+             rows also reads; together they would give single values. Ask for all the \
+             quantiles you need at once, with probabilities further apart"
+        ),
+    )
 }
