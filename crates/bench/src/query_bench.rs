@@ -141,6 +141,7 @@ async fn main() {
             ("mean(d$x[d$x > 50])", "<= 400 ms"),
             ("median(d$x)", "<= 4 s"),
             ("cor(d$x, d$age, method = \"spearman\")", "–"),
+            ("lm(x ~ age, data = d)", "–"),
             (
                 "survdiff(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d, strict = TRUE)",
                 "–",

@@ -41,6 +41,11 @@ const ATTACKS: &[(&str, &str, &str)] = &[
         "quantile(tm$age, c(0.5, 0.52))",
         "quantile_overlap",
     ),
+    (
+        "a regressor isolating one patient",
+        "d$old <- floor(d$age / 90.5)\nlm(follow_up_months ~ old, data = d)",
+        "max_leverage",
+    ),
 ];
 
 async fn query(c: &LocalConsortium, token: &str, front: usize, text: &str) -> Value {

@@ -131,7 +131,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "lm",
         "lm(y ~ x1 + x2, data): least squares",
-        "n, XᵀX, Xᵀy, yᵀy",
+        "n, XᵀX, Xᵀy, yᵀy; one bit: whether some row's hat value exceeds max_leverage (then refused)",
     ),
     (
         "Surv",
@@ -151,7 +151,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     (
         "coxph",
         "coxph(Surv(time, event) ~ x1 + x2, data, ties = \"efron\"): Cox regression (or ties = \"breslow\")",
-        "as survfit, plus each numeric covariate's mean and SD and which of 4/8/16/32 SDs bounds it, and per iteration the score, information and log-likelihood (so the coefficients, their covariance and the likelihoods)",
+        "as survfit, plus each numeric covariate's mean and SD and which of 4/8/16/32 SDs bounds it, and per iteration the score, information and log-likelihood (so the coefficients, their covariance and the likelihoods); to the nodes the covariates' XᵀX, and one bit: whether some row's hat value exceeds max_leverage (then refused)",
     ),
     (
         "plot",

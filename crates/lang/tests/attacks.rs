@@ -407,3 +407,87 @@ mod cell_key_perturbation {
         );
     }
 }
+
+/// Regressors that isolate rows without being written as a product with a condition: the
+/// leverage rule (`max_leverage`, hat values computed securely, one bit opened).
+mod leverage {
+    use super::*;
+
+    #[test]
+    fn a_step_function_isolating_one_patient() {
+        let fx = Fixture::adrenal();
+        // 1 for the 91-year-old only: intercept + slope would be their follow-up.
+        refused_by(
+            &fx,
+            "d$old <- floor(d$age / 90.5)\nlm(follow_up_months ~ old, data = d)",
+            "max_leverage",
+        );
+        // Without the rule the attack works: the fit goes through the patient.
+        let off = Fixture::new(Policy {
+            max_leverage: 1.0,
+            ..study_policy()
+        });
+        let fit = runs(
+            &off,
+            "d$old <- floor(d$age / 90.5)\nlm(follow_up_months ~ old, data = d)",
+        );
+        let coef: Vec<f64> = fit["coef"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        assert!((coef[0] + coef[1] - 12.6).abs() < 1e-9, "{fit}");
+    }
+
+    #[test]
+    fn variants() {
+        let fx = Fixture::adrenal();
+        // Shifted and scaled, with another regressor beside it.
+        refused_by(
+            &fx,
+            "d$old <- 3 * floor(d$age / 90.5) + 2\nlm(ptv_cc ~ gtv_cc + old, data = d)",
+            "max_leverage",
+        );
+        // As the response's partner in a Cox model.
+        refused_by(
+            &fx,
+            "d$old <- floor(d$age / 90.5)\ncoxph(Surv(follow_up_months, event_death) ~ old, data = d)",
+            "max_leverage",
+        );
+        // On one site's rows, with the response a lab value.
+        refused_by(
+            &fx,
+            "tm$old <- floor(tm$age / 90.5)\nlm(gtv_cc ~ old + fractions, data = tm)",
+            "max_leverage",
+        );
+        // A power that dwarfs every other row.
+        refused_by(
+            &fx,
+            "d$x <- floor(d$age / 90.5) * 1000 + d$fractions\nlm(follow_up_months ~ x, data = d)",
+            "max_leverage",
+        );
+    }
+
+    /// The bit against R's `hatvalues()` (`r/leverage.R` -> `r/leverage.json`): each model
+    /// is refused just below its largest hat value and runs just above it.
+    #[test]
+    fn the_bound_is_tested_against_r_hat_values() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../r/leverage.json");
+        let models: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for m in models.as_array().unwrap() {
+            let (q, h) = (m["call"].as_str().unwrap(), m["max_hat"].as_f64().unwrap());
+            let at = |bound: f64| {
+                Fixture::new(Policy {
+                    max_leverage: bound,
+                    ..study_policy()
+                })
+            };
+            refused_by(&at(h - 2e-3), q, "max_leverage");
+            runs(&at(h + 2e-3), q);
+        }
+        // The fixture's largest tumour (0.866) is an ordinary outlier: the default keeps it.
+        runs(&Fixture::adrenal(), "lm(ptv_cc ~ gtv_cc, data = d)");
+    }
+}

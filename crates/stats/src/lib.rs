@@ -17,6 +17,8 @@
 //! - [`round`]: `floor` of private decimals (exact division by `10^s`).
 //! - [`logrank`]: the strict log-rank test (two groups), revealing only its statistic.
 //! - [`linalg`]: inverse of small matrices (public model fitting).
+//! - [`leverage`]: a model's cross-products and the leverage rule (one bit: some hat value above
+//!   a bound).
 //! - [`disclose`]: secure disclosure-control tests that reveal only pass/fail bits.
 #![forbid(unsafe_code)]
 
@@ -25,6 +27,7 @@ pub mod cox;
 pub mod disclose;
 pub mod distinct;
 pub mod freq;
+pub mod leverage;
 pub mod linalg;
 pub mod logrank;
 pub mod order;

@@ -13,6 +13,8 @@
 //! mean and standard deviation, whether all of its values lie within 4, 8, 16 or 32 standard
 //! deviations of the mean (a pass/fail bit per width tried), and per Newton-Raphson iteration
 //! the score, information and log-likelihood: the coefficients, their covariance and `ℓ`.
+//! Before the shuffle, the covariates' cross-products `XᵀX` over the rows used are opened
+//! for the leverage rule (`max_leverage`, [`super::leverage`]), which opens one more bit.
 use super::call::Args;
 use super::htest::formula;
 use super::model::terms;
@@ -24,6 +26,8 @@ use sharestat_mpc::AShares;
 use sharestat_stats::cox::{
     Covariate, CoxError, F, Ties, TimeGroup, coxph, dummy_covariate, numeric_covariate,
 };
+use sharestat_stats::leverage::gram;
+use sharestat_stats::linalg::invert;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// A fitted Cox model (R's `coxph`).
@@ -172,6 +176,21 @@ impl Evaluator<'_> {
         if cols.is_empty() {
             return Err(EvalError::at(rhs, "coxph needs at least one covariate"));
         }
+        // The leverage rule on the covariates' design (intercept and columns).
+        let shares: Vec<&AShares> = cols.iter().map(|c| &c.1).collect();
+        let scales: Vec<u32> = cols
+            .iter()
+            .map(|c| match c.0 {
+                Col::Num { scale, .. } => scale,
+                Col::Dummy { .. } => 0,
+            })
+            .collect();
+        let mask = used.as_ref().map(|u| &u.shares);
+        let g = gram(self.p, &shares, mask)?;
+        if invert(&g.design(&scales)).is_none() {
+            return Err(EvalError::at(rhs, "coxph: the covariates are collinear"));
+        }
+        self.check_leverage(e, &shares, &scales, mask, &g)?;
         // key = 2·time + event for used rows, BIG for the others; shuffled with the covariates.
         const BIG: u64 = (1 << 38) - 1;
         let me = self.p.id();

@@ -36,6 +36,7 @@ pub mod disclose;
 mod expr;
 mod fisher_rc;
 mod htest;
+mod leverage;
 mod limits;
 mod model;
 mod ops;

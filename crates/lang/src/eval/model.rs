@@ -7,13 +7,15 @@
 //! `RSS = yᵀy − βᵀXᵀy`, `σ² = RSS / (n − p)`, standard errors from `σ² (XᵀX)⁻¹`, R² from
 //! `RSS` and `Σ(y − ȳ)²`. **Reveals** `n`, `XᵀX`, `Xᵀy`, `yᵀy` (the sufficient statistics;
 //! the subset rules apply to a filtered `data`). Numeric and logical predictors; code a
-//! categorical one with `ifelse()`.
+//! categorical one with `ifelse()`. The leverage rule (`max_leverage`, [`super::leverage`])
+//! then opens one more bit: whether some row's hat value is above the bound.
 use super::call::Args;
 use super::htest::formula;
 use super::value::{Kind, LmFit, PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, ExprKind};
 use sharestat_mpc::AShares;
+use sharestat_stats::leverage::gram;
 
 /// The terms of `a + b + c`.
 pub(crate) fn terms(e: &Expr) -> Vec<&Expr> {
@@ -73,50 +75,16 @@ impl Evaluator<'_> {
         for v in xs.iter().chain([&y]) {
             self.check_support(e, v, &used)?;
         }
-        let n_rows = y.len();
         let scale = super::agg::scale;
-        let mut cols: Vec<(AShares, u32)> = vec![(self.ones(n_rows), 0)];
-        cols.extend(xs.iter().map(|x| (x.data.clone(), scale(x))));
-        cols.push((y.data.clone(), scale(&y)));
-        // Masked columns: m ∘ c (the intercept column becomes m itself).
-        let masked: Vec<AShares> = match &used {
-            Some(m) => {
-                let pairs: Vec<(&AShares, &AShares)> =
-                    cols[1..].iter().map(|(c, _)| (&m.shares, c)).collect();
-                let mut v = vec![m.shares.clone()];
-                v.extend(self.p.mul_many(&pairs)?);
-                v
-            }
-            None => cols.iter().map(|(c, _)| c.clone()).collect(),
-        };
-        // Cross-products Σ m c_i c_j for i <= j over the intercept, predictors and y.
-        let k = cols.len();
-        let index: Vec<(usize, usize)> = (1..k).flat_map(|i| (i..k).map(move |j| (i, j))).collect();
-        let pairs: Vec<(&AShares, &AShares)> = index
-            .iter()
-            .map(|&(i, j)| (&masked[i], &cols[j].0))
-            .collect();
-        let dots = self.p.dot_many(&pairs)?;
-        let sums: Vec<AShares> = masked.iter().map(AShares::sum).collect();
-        let mut all = sums.clone();
-        all.push(dots);
-        let o = self
-            .p
-            .reveal(&AShares::concat(&all.iter().collect::<Vec<_>>()))?;
-        let val = |w: u64| w as i64 as f64;
-        let mut xx = vec![vec![0.0; k]; k];
-        for i in 0..k {
-            // Row and column 0: sums of the masked columns (Σ m = n at [0][0]).
-            let v = val(o[i]) / 10f64.powi(cols[i].1 as i32);
-            xx[0][i] = v;
-            xx[i][0] = v;
-        }
-        for (p, &(i, j)) in index.iter().enumerate() {
-            let v = val(o[k + p]) / 10f64.powi((cols[i].1 + cols[j].1) as i32);
-            xx[i][j] = v;
-            xx[j][i] = v;
-        }
-        let n = o[0];
+        let mut cols: Vec<&AShares> = xs.iter().map(|x| &x.data).collect();
+        cols.push(&y.data);
+        let scales: Vec<u32> = xs.iter().chain([&y]).map(scale).collect();
+        let mask = used.as_ref().map(|m| &m.shares);
+        // Σ m, Σ m c_i and Σ m c_i c_j over the predictors and y.
+        let g = gram(self.p, &cols, mask)?;
+        let xx = g.design(&scales);
+        let k = xx.len();
+        let n = g.n;
         let p = k - 1;
         if n as usize <= p {
             return Err(EvalError::at(e, "fewer rows than coefficients"));
@@ -125,6 +93,8 @@ impl Evaluator<'_> {
         let xty: Vec<f64> = (0..p).map(|i| xx[i][p]).collect();
         let yty = xx[p][p];
         let inv = invert(&xtx).ok_or_else(|| EvalError::at(e, "the predictors are collinear"))?;
+        let q = xs.len();
+        self.check_leverage(e, &cols[..q], &scales[..q], mask, &g)?;
         let beta: Vec<f64> = (0..p)
             .map(|i| (0..p).map(|j| inv[i][j] * xty[j]).sum())
             .collect();
