@@ -110,8 +110,10 @@ async fn every_attack_class_is_refused_by_real_nodes() {
             detail.contains(&format!("refused by disclosure control ({rule})")),
             "{class}: {q}: expected a {rule} refusal, got {detail}"
         );
+        // The message only: ids and times are random and may contain the digits.
+        let message = job["error"].to_string();
         assert!(
-            !detail.contains("12.6") && !detail.contains("\"91"),
+            !message.contains("12.6") && !message.contains(" 91"),
             "{class}: the refusal shows the value: {detail}"
         );
     }

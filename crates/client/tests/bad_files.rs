@@ -329,7 +329,7 @@ fn all_errors_are_collected_and_drop_bad_rows_counts() {
         25,
         "gtv_cc",
         "",
-        "a number of at least 0.1 with at most 1 decimal place (required: missing values are not allowed)",
+        "a number from 0.1 to 2000.0 with at most 1 decimal place (required: missing values are not allowed)",
     );
     assert!(
         e.to_string()

@@ -38,6 +38,15 @@ pub fn harmonise(
     let value = parse_value(col, site_name, conv, cell);
     match value {
         Some(v) if in_range(col, v) => Ok(Some(v)),
+        // Within what the dictionary declares, beyond the implicit bound of an open side.
+        Some(v) if col.min.is_none_or(|m| v >= m) && col.max.is_none_or(|m| v <= m) => {
+            Err(format!(
+                "{} within ±{} (the bound of a column without min or max: declare the \
+                 column's range in the dictionary)",
+                expected_description(col, site_name, conv),
+                col.display_value(crate::spec::DEFAULT_BOUND)
+            ))
+        }
         _ => Err(describe_failure(col, site_name, conv, cell)),
     }
 }
@@ -149,7 +158,8 @@ pub(crate) fn human_date_format(fmt: &str) -> String {
 }
 
 fn in_range(col: &ColumnSpec, v: i64) -> bool {
-    col.min.is_none_or(|m| v >= m) && col.max.is_none_or(|m| v <= m)
+    let (lo, hi) = col.bounds();
+    (lo..=hi).contains(&v)
 }
 
 fn is_missing(cell: &Cell, conv: &SiteConventions, missing: &[String]) -> bool {

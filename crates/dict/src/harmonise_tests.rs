@@ -86,14 +86,38 @@ fn decimals_are_exact() {
     );
     assert_eq!(
         h(&d, "gtv_cc", "canonical", text("0")),
-        Err("a number of at least 0.1 with at most 1 decimal place".into())
+        Err("a number from 0.1 to 2000.0 with at most 1 decimal place".into())
     );
+    assert!(h(&d, "ptv_dmax_gy", "canonical", text("-3.5")).is_err());
+    // A column without min or max: negative values, and values within the implicit bound
+    // (2^40 - 1 encoded), and nothing beyond it.
+    let mut open = d.clone();
+    for c in &mut open.columns {
+        if c.name == "ptv_dmax_gy" {
+            (c.min, c.max) = (None, None);
+        }
+    }
     assert_eq!(
-        h(&d, "ptv_dmax_gy", "canonical", text("-3.5")),
+        h(&open, "ptv_dmax_gy", "canonical", text("-3.5")),
         Ok(Some(-35))
     );
-    assert!(h(&d, "ptv_dmax_gy", "canonical", text("1e3")).is_err());
-    assert!(h(&d, "ptv_dmax_gy", "canonical", text("99999999999999999999")).is_err());
+    assert!(h(&open, "ptv_dmax_gy", "canonical", text("1e3")).is_err());
+    assert!(
+        h(
+            &open,
+            "ptv_dmax_gy",
+            "canonical",
+            text("99999999999999999999")
+        )
+        .is_err()
+    );
+    assert_eq!(
+        h(&open, "ptv_dmax_gy", "canonical", text("109951162777.5")),
+        Ok(Some(1_099_511_627_775))
+    );
+    let e = h(&open, "ptv_dmax_gy", "canonical", text("109951162777.6")).unwrap_err();
+    assert!(e.contains("within ±109951162777.5"), "{e}");
+    assert!(e.contains("declare the column's range"), "{e}");
 }
 
 #[test]

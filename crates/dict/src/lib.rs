@@ -41,5 +41,6 @@ pub use error::DictError;
 pub use harmonise::harmonise;
 pub use policy::{Perturbation, Policy, PolicyError};
 pub use spec::{
-    Cell, ColumnSpec, ColumnType, Dictionary, EncodedColumn, EncodedKind, SiteConventions,
+    Cell, ColumnSpec, ColumnType, DEFAULT_BOUND, Dictionary, EncodedColumn, EncodedKind,
+    SiteConventions,
 };

@@ -30,7 +30,12 @@ fn adrenal_example_parses() {
     assert_eq!(gender.aliases["rome"]["M"], "male");
     assert!(gender.required);
     let gtv = d.column("gtv_cc").unwrap();
-    assert_eq!((gtv.min, gtv.max), (Some(1), None));
+    assert_eq!((gtv.min, gtv.max), (Some(1), Some(20000)));
+    assert_eq!(gtv.bounds(), (1, 20000));
+    let dose = d.column("bed10_gy").unwrap();
+    assert_eq!(dose.bounds(), (0, 2000));
+    let start = d.column("treatment_start").unwrap();
+    assert_eq!(start.bounds().1, crate::DEFAULT_BOUND);
     let ci = d.column("conformity_index").unwrap();
     assert_eq!((ci.min, ci.max), (Some(0), Some(300)));
     assert_eq!(d.column("toxicity_grade").unwrap().ty.name(), "categorical");

@@ -66,6 +66,13 @@ pub struct Policy {
     /// Largest absolute noise of the cell-key method (the noise is binomial on
     /// `-D..=D`, variance `D / 2`).
     pub cell_key_noise: u32,
+    /// Noise unit of a perturbed sum: `2^-cell_key_sum_bits` of `2^b`, the power of two
+    /// at or above the largest magnitude among the summed values (so between
+    /// `2^-bits` and `2^(1-bits)` of the largest contribution); the sum's noise is that unit
+    /// times a draw on `-D..=D` from the cell key, the sum of squares' (for `var`, `sd`)
+    /// the unit times `2^b` times another draw. 0 to 16; the default, 4, gives a noise of
+    /// about a sixteenth of the largest value per unit of `D`.
+    pub cell_key_sum_bits: u32,
     /// Leverage rule of `lm` and `coxph`: no row used by a model may have a hat value
     /// `h_i = x_iᵀ(XᵀX)⁻¹x_i` (its weight in its own fitted value) above this; checked
     /// securely, one bit revealed. A regressor isolating one row gives it `h = 1` (its
@@ -108,6 +115,7 @@ impl Default for Policy {
             // releases (docs/security.md); a study that must publish exact counts says so.
             perturbation: Perturbation::CellKey,
             cell_key_noise: 2,
+            cell_key_sum_bits: 4,
             max_leverage: 0.9,
             max_rows: 10_000_000,
             max_rows_factor: 4,
@@ -147,6 +155,11 @@ impl Policy {
         if !(1..=8).contains(&p.cell_key_noise) {
             return Err(PolicyError::Invalid(
                 "cell_key_noise must be between 1 and 8".into(),
+            ));
+        }
+        if p.cell_key_sum_bits > 16 {
+            return Err(PolicyError::Invalid(
+                "cell_key_sum_bits must be between 0 and 16".into(),
             ));
         }
         if !(p.max_leverage > 0.0 && p.max_leverage <= 1.0) {
@@ -239,6 +252,7 @@ impl Policy {
             allow_event_times: allow,
             perturbation: self.perturbation.max(other.perturbation),
             cell_key_noise: self.cell_key_noise.max(other.cell_key_noise),
+            cell_key_sum_bits: self.cell_key_sum_bits.min(other.cell_key_sum_bits),
             max_leverage: self.max_leverage.min(other.max_leverage),
             max_rows: self.max_rows.min(other.max_rows),
             max_rows_factor: self.max_rows_factor.min(other.max_rows_factor),
@@ -302,6 +316,9 @@ mod tests {
         assert_eq!(exact.strictest(&p).perturbation, Perturbation::CellKey);
         assert!(!exact.at_least_as_strict_as(&p));
         assert!(Policy::parse("cell_key_noise = 0\n").is_err());
+        assert!(Policy::parse("cell_key_sum_bits = 17\n").is_err());
+        let coarse = Policy::parse("cell_key_sum_bits = 2\n").unwrap();
+        assert_eq!(p.strictest(&coarse).cell_key_sum_bits, 2);
         assert!(Policy::parse("perturbation = \"noise\"\n").is_err());
     }
 

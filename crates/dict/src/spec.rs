@@ -123,7 +123,25 @@ pub struct ColumnSpec {
     pub aliases: BTreeMap<String, BTreeMap<String, String>>,
 }
 
+/// Largest magnitude, in encoded units, of a number, date or level of a column whose
+/// dictionary declares no `min` or `max` (that side's implicit bound): `2^40 - 1`. Uploads
+/// refuse values beyond it, and the query language proves its ranges from it (`docs/dictionary.md`).
+pub const DEFAULT_BOUND: i64 = (1 << 40) - 1;
+
 impl ColumnSpec {
+    /// The inclusive bounds of this column's encoded values: the declared `min` and `max`,
+    /// each side defaulting to [`DEFAULT_BOUND`] (levels: `0..levels`, booleans: `0..=1`).
+    pub fn bounds(&self) -> (i64, i64) {
+        match &self.ty {
+            ColumnType::Categorical { levels, .. } => (0, levels.len().saturating_sub(1) as i64),
+            ColumnType::Boolean => (0, 1),
+            _ => (
+                self.min.unwrap_or(-DEFAULT_BOUND),
+                self.max.unwrap_or(DEFAULT_BOUND),
+            ),
+        }
+    }
+
     /// The human form of an encoded value of this column: decimals with all their
     /// places (`40.5`, `72.0`), dates as ISO, levels by name, booleans as 0/1.
     pub fn display_value(&self, value: i64) -> String {

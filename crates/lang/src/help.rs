@@ -50,6 +50,31 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("floor", "floor(x): rounded down, exactly", "nothing"),
     ("ceiling", "ceiling(x): rounded up, exactly", "nothing"),
     (
+        "abs",
+        "abs(x): the absolute value, exactly (one secure sign test and a product per row)",
+        "nothing",
+    ),
+    (
+        "round",
+        "round(x, digits = 0): public numbers rounded as R does (the closest number with that many places, ties to even); private values: floor(x * 10^k + 0.5) / 10^k",
+        "nothing",
+    ),
+    (
+        "signif",
+        "signif(x, digits = 6): public numbers to that many significant digits, as R",
+        "nothing",
+    ),
+    (
+        "pmin",
+        "pmin(x, y, ...): the parallel minimum of numbers (vectors, or a vector and constants), exactly; na.rm = TRUE is not available",
+        "nothing",
+    ),
+    (
+        "pmax",
+        "pmax(x, y, ...): the parallel maximum, as pmin",
+        "nothing",
+    ),
+    (
         "print",
         "print(x): a public value, or the type of a private one",
         "nothing private",

@@ -10,43 +10,7 @@ mod support;
 
 use sharestat_dict::Policy;
 use support::Fixture;
-
-const D: &str = "tm <- load(\"munich\")\ntr <- load(\"rome\")\nd <- rbind(tm, tr)\n";
-
-/// `q` (after the loads) is refused by disclosure control; returns the message.
-fn refused(fx: &Fixture, q: &str) -> String {
-    let e = fx.refusal(&format!("{D}{q}"));
-    assert!(e.contains("refused by disclosure control"), "{q}: {e}");
-    for secret in ["12.6", "91"] {
-        assert!(
-            !e.contains(secret) || q.contains(secret),
-            "{q}: the refusal shows {secret}: {e}"
-        );
-    }
-    e
-}
-
-/// `q` is refused by `rule`.
-fn refused_by(fx: &Fixture, q: &str, rule: &str) -> String {
-    let e = refused(fx, q);
-    assert!(
-        e.contains(&format!("({rule})")),
-        "{q}: expected {rule}, got {e}"
-    );
-    e
-}
-
-/// `q` runs (an ordinary analysis the rules must leave alone).
-fn runs(fx: &Fixture, q: &str) -> serde_json::Value {
-    fx.json(&format!("{D}{q}"))
-}
-
-/// The study's own policy (`examples/adrenal/policy.toml`).
-fn study_policy() -> Policy {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal/policy.toml");
-    Policy::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use support::attack::{D, refused, refused_by, runs, study_policy};
 
 /// The study's policy with single values forbidden (the product's default).
 fn no_extremes() -> Fixture {
@@ -314,97 +278,6 @@ mod differencing_across_releases {
         let fx = Fixture::adrenal();
         runs(&fx, "sum(d$gtv_cc[d$age > 60])");
         refused_by(&fx, "sum(d$gtv_cc * (d$age > 61))", "differencing");
-    }
-}
-
-mod cell_key_perturbation {
-    use super::*;
-
-    /// The study's policy in the perturbation mode.
-    fn perturbed() -> Fixture {
-        Fixture::new(Policy {
-            perturbation: sharestat_dict::Perturbation::CellKey,
-            ..study_policy()
-        })
-    }
-
-    fn num(fx: &Fixture, q: &str) -> f64 {
-        runs(fx, q).as_f64().unwrap_or_else(|| panic!("{q}"))
-    }
-
-    /// A tracker (Denning 1979): three releases that each pass every pairwise rule and
-    /// together give one patient's attribute: whether the oldest patient is a man.
-    const TRACKER: [&str; 3] = [
-        "sum(d$gender == \"male\")",
-        "sum(d$gender == \"male\" & d$age <= 66)",
-        "sum(d$gender == \"male\" & d$age > 66 & d$age < 91)",
-    ];
-
-    #[test]
-    fn the_tracker_is_exact_without_perturbation() {
-        let fx = Fixture::adrenal();
-        let c: Vec<f64> = TRACKER.iter().map(|q| num(&fx, q)).collect();
-        assert_eq!(c[0] - c[1] - c[2], 1.0, "the oldest patient is a man");
-    }
-
-    #[test]
-    fn the_tracker_is_noisy_with_perturbation() {
-        let (fx, exact) = (perturbed(), Fixture::adrenal());
-        let c: Vec<f64> = TRACKER.iter().map(|q| num(&fx, q)).collect();
-        let t: Vec<f64> = TRACKER.iter().map(|q| num(&exact, q)).collect();
-        // Each count is within the noise bound of the truth, and the combination is not the
-        // patient's attribute.
-        for (g, w) in c.iter().zip(&t) {
-            assert!((g - w).abs() <= 2.0, "{g} vs {w}");
-        }
-        assert_ne!(c[0] - c[1] - c[2], 1.0, "{c:?}");
-    }
-
-    #[test]
-    fn the_same_rows_always_get_the_same_noise() {
-        let fx = perturbed();
-        let q = "sum(d$age > 66)";
-        let first = num(&fx, q);
-        for _ in 0..5 {
-            assert_eq!(
-                num(&fx, q),
-                first,
-                "repeating does not average the noise out"
-            );
-        }
-        // Written differently, the same rows: the same count.
-        assert_eq!(num(&fx, "sum(!(d$age <= 66))"), first);
-        assert_eq!(num(&fx, "nrow(subset(d, age > 66))"), first);
-    }
-
-    #[test]
-    fn counts_are_perturbed_within_the_bound_and_zeros_stay_zero() {
-        let (fx, exact) = (perturbed(), Fixture::adrenal());
-        let mut moved = 0;
-        // Thresholds whose subsets differ pairwise in at least 5 rows (the differencing rule).
-        for k in [52, 60, 66, 73, 80] {
-            let q = format!("sum(d$age > {k})");
-            let (g, w) = (num(&fx, &q), num(&exact, &q));
-            assert!((g - w).abs() <= 2.0, "{q}: {g} vs {w}");
-            moved += usize::from(g != w);
-        }
-        assert!(moved >= 2, "the noise moved only {moved} of 5 counts");
-        let t = runs(&fx, "table(d$ecog_status)");
-        assert_eq!(t["3"], serde_json::json!(0), "{t}");
-        assert_eq!(t["4"], serde_json::json!(0), "{t}");
-        let q = "table(d$gender, d$age > 66)";
-        let (g, w) = (runs(&fx, q).to_string(), runs(&exact, q).to_string());
-        let nums = |s: &str| -> Vec<f64> {
-            s.split(|c: char| !c.is_ascii_digit())
-                .filter_map(|t| t.parse().ok())
-                .collect()
-        };
-        let (gn, wn) = (nums(&g), nums(&w));
-        assert_eq!(gn.len(), wn.len(), "{g} vs {w}");
-        assert!(
-            gn.iter().zip(&wn).all(|(a, b)| (a - b).abs() <= 2.0),
-            "{g} vs {w}"
-        );
     }
 }
 

@@ -20,6 +20,8 @@
 //! - [`leverage`]: a model's cross-products and the leverage rule (one bit: some hat value above
 //!   a bound).
 //! - [`disclose`]: secure disclosure-control tests that reveal only pass/fail bits.
+//! - [`magnitude`]: a secret power-of-two bound on the largest value (the scale of the noise of
+//!   perturbed sums).
 #![forbid(unsafe_code)]
 
 pub mod column;
@@ -30,6 +32,7 @@ pub mod freq;
 pub mod leverage;
 pub mod linalg;
 pub mod logrank;
+pub mod magnitude;
 pub mod order;
 pub mod rank;
 pub mod round;

@@ -152,6 +152,44 @@ impl Checker {
                     _ => Ty::Public(PubTy::NumVec),
                 })
             }
+            "abs" => {
+                let (x, xt) = first()?;
+                let decimals = numeric(x, &xt)?;
+                Ok(match xt {
+                    Ty::Private(_) => Ty::Private(PrivTy::Num { decimals }),
+                    Ty::Public(PubTy::Num | PubTy::Int) => Ty::Public(PubTy::Num),
+                    _ => Ty::Public(PubTy::NumVec),
+                })
+            }
+            "round" | "signif" => {
+                let (x, xt) = first()?;
+                if let Ty::Private(_) = xt {
+                    return Err(mismatch(
+                        x,
+                        &xt,
+                        "public numbers (round a private value with floor(x * 10^k + 0.5) / 10^k)",
+                    ));
+                }
+                numeric(x, &xt)?;
+                self.public_arg(ty(1)?, "a public number of digits")?;
+                Ok(match xt {
+                    Ty::Public(PubTy::Num | PubTy::Int) => Ty::Public(PubTy::Num),
+                    _ => Ty::Public(PubTy::NumVec),
+                })
+            }
+            "pmin" | "pmax" => {
+                let (mut private, mut decimals) = (false, 0);
+                for v in &b.dots {
+                    let t = self.expr(v, scope)?;
+                    decimals = decimals.max(numeric(v, &t)?);
+                    private |= matches!(t, Ty::Private(_));
+                }
+                Ok(if private {
+                    Ty::Private(PrivTy::Num { decimals })
+                } else {
+                    Ty::Public(PubTy::NumVec)
+                })
+            }
             "print" => {
                 first()?;
                 public(PubTy::Str)

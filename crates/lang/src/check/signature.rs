@@ -50,6 +50,9 @@ pub(crate) fn signature(name: &str) -> Option<Sig> {
         "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
             sig(&["x"], 1)
         }
+        "abs" => sig(&["x"], 1),
+        "round" | "signif" => sig(&["x", "digits"], 1),
+        "pmin" | "pmax" => dots(&["na.rm"], 2),
         "summary" => sig(&["object", "times"], 1),
         "ifelse" => sig(&["test", "yes", "no"], 3),
         "cut" => sig(&["x", "breaks", "labels", "right", "include.lowest"], 2),
@@ -82,6 +85,11 @@ pub const FUNCTIONS: &[&str] = &[
     "is.na",
     "floor",
     "ceiling",
+    "abs",
+    "round",
+    "signif",
+    "pmin",
+    "pmax",
     "print",
     "length",
     "nrow",

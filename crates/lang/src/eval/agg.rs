@@ -148,6 +148,19 @@ impl Evaluator<'_> {
 
     /// The rows a numeric aggregate uses, after the subset rules and the `NA` test.
     pub(crate) fn input(&mut self, e: &Expr, v: PrivVec, na_rm: bool) -> Result<Input> {
+        Ok(self.input_shaping(e, v, na_rm, false)?.0)
+    }
+
+    /// [`Self::input`], and with `shaping` the 0/1 shares of the rows that shape the
+    /// aggregate, whose cell key perturbs a sum: the used rows where one additive part of the
+    /// value spans them all, else the union of its parts' rows (`None`: every row).
+    pub(crate) fn input_shaping(
+        &mut self,
+        e: &Expr,
+        v: PrivVec,
+        na_rm: bool,
+        shaping: bool,
+    ) -> Result<(Input, Option<AShares>)> {
         let scale = match v.kind {
             Kind::Num { scale } => scale,
             Kind::Bool | Kind::Date => 0,
@@ -161,16 +174,30 @@ impl Evaluator<'_> {
                 Some(s) => s.shares.sum().sub(&self.p.dot(&s.shares, &pm.shares)?),
             };
             if small_nonzero(self.p, &missing, &[n + 1])?[0] {
-                return Ok(Input::HasNa);
+                return Ok((Input::HasNa, None));
             }
         }
         let used = self.and_mask(v.sel.clone(), v.present.clone())?;
-        self.check_support(e, &v, &used)?;
-        Ok(Input::Values(Column {
+        let parts = self.check_support(e, &v, &used)?;
+        let partial = v.support.terms.iter().all(|t| t.rows.is_some()) && !parts.is_empty();
+        let rows = match (shaping, partial) {
+            (false, _) => None,
+            (true, false) => used.as_ref().map(|m| m.shares.clone()),
+            (true, true) => {
+                let mut union = parts[0].shares.clone();
+                for part in &parts[1..] {
+                    let both = self.p.mul(&union, &part.shares)?;
+                    union = union.add(&part.shares).sub(&both);
+                }
+                Some(union)
+            }
+        };
+        let col = Column {
             values: v.data,
             present: used.map(|m| m.shares),
             scale,
-        }))
+        };
+        Ok((Input::Values(col), rows))
     }
 
     fn numeric(
@@ -214,8 +241,16 @@ impl Evaluator<'_> {
         if probs.iter().any(|&p| p == 0.0 || p == 1.0) {
             self.check_extremes(e, "the minimum or maximum")?;
         }
-        let (layout, reversed) = (v.layout.clone(), v.support.reversed);
-        let col = match self.input(e, v, na_rm)? {
+        let (layout, reversed, range) = (v.layout.clone(), v.support.reversed, v.range);
+        if matches!(name, "sum" | "mean" | "var" | "sd") {
+            super::moments::check_sum(e, range, scale(&v), v.len())?;
+        }
+        if !probs.is_empty() {
+            super::checks::check_key(e, range, scale(&v))?;
+        }
+        let noisy = !logical && self.perturbed() && matches!(name, "sum" | "mean" | "var" | "sd");
+        let (col, rows) = self.input_shaping(e, v, na_rm, noisy)?;
+        let col = match col {
             Input::HasNa if name == "quantile" => {
                 return Err(EvalError::at(
                     e,
@@ -229,6 +264,9 @@ impl Evaluator<'_> {
             Input::Values(c) => c,
         };
         let out = match name {
+            "sum" | "mean" | "var" | "sd" if let Some(rows) = &rows => {
+                self.perturbed_moments(e, name, &col, range, rows, &layout)?
+            }
             "sum" => {
                 // A logical's sum is a count: `input` checked it as one (`check_support`).
                 let s = self.used_sum(&col)?;
@@ -256,7 +294,7 @@ impl Evaluator<'_> {
                 })
             }
             "mean" | "var" | "sd" => {
-                let (n, s, ss) = self.moments(&col, name != "mean")?;
+                let (n, s, ss) = self.moments(e, &col, range, name != "mean")?;
                 let unit = col.unit();
                 let nf = n as f64;
                 let r = match name {
@@ -325,39 +363,11 @@ impl Evaluator<'_> {
         })
     }
 
-    /// `n`, `Σx` and (if `squares`) `Σx²` of the used values, revealed together.
-    pub(crate) fn moments(&mut self, col: &Column, squares: bool) -> Result<(u64, i128, i128)> {
-        let x = &col.values;
-        let parts = match &col.present {
-            Some(m) => {
-                let mx = self.p.mul(m, x)?;
-                let mut v = vec![m.sum(), mx.sum()];
-                if squares {
-                    v.push(self.p.dot(&mx, x)?);
-                }
-                v
-            }
-            None => {
-                let n =
-                    AShares::from_parts(vec![0], vec![0]).add_const(self.p.id(), x.len() as u64);
-                let mut v = vec![n, x.sum()];
-                if squares {
-                    v.push(self.p.dot(x, x)?);
-                }
-                v
-            }
-        };
-        let opened = self
-            .p
-            .reveal(&AShares::concat(&parts.iter().collect::<Vec<_>>()))?;
-        let ss = if squares { opened[2] as i128 } else { 0 };
-        Ok((opened[0], opened[1] as i64 as i128, ss))
-    }
-
     /// `summary(x)`: the five numbers and the mean (min and max only with `allow_extremes`).
     fn summary(&mut self, e: &Expr, v: PrivVec) -> Result<Value> {
         let extremes = self.policy.allow_extremes;
-        let (layout, reversed) = (v.layout.clone(), v.support.reversed);
+        let (layout, reversed, range) = (v.layout.clone(), v.support.reversed, v.range);
+        super::checks::check_key(e, range, scale(&v))?;
         let col = match self.input(e, v, true)? {
             Input::Values(c) => c,
             Input::HasNa => unreachable!("na.rm"),
@@ -370,7 +380,7 @@ impl Evaluator<'_> {
         let q = self
             .checked_quantiles(e, &col, &layout, reversed, probs)?
             .unwrap_or(vec![f64::NAN; probs.len()]);
-        let (n, s, _) = self.moments(&col, false)?;
+        let (n, s, _) = self.moments(e, &col, range, false)?;
         let mean = s as f64 / n as f64 / col.unit();
         let (min, max, q1, med, q3) = if extremes {
             (Some(q[0]), Some(q[4]), q[1], q[2], q[3])
@@ -433,6 +443,11 @@ impl Evaluator<'_> {
         let Some((x, y, m)) = self.pair_input(e, x, y, complete)? else {
             return Ok(None);
         };
+        let vars = [
+            ("x".to_owned(), x.range, scale(&x)),
+            ("y".to_owned(), y.range, scale(&y)),
+        ];
+        super::moments::check_products(e, &vars, x.len())?;
         let (mx, my) = match &m {
             Some(m) => {
                 let v = self.p.mul_many(&[(m, &x.data), (m, &y.data)])?;

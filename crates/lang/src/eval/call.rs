@@ -2,6 +2,7 @@
 //! `names`, `length`/`nrow`/`ncol`, `ifelse`, `cut`; argument matching; and the public
 //! (plaintext) versions of operators and indexing.
 use super::ops::{const_decimals, encode, rescale};
+use super::range::Range;
 use super::support::no_copies;
 use super::value::{Kind, PrivTable, PrivVec, Public, Seg, Support, Term, Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
@@ -153,6 +154,7 @@ impl Evaluator<'_> {
                         onehot: None,
                         present: None,
                         support,
+                        range: Range::unit(),
                         ..v
                     }))
                 }
@@ -161,34 +163,36 @@ impl Evaluator<'_> {
                 ))),
                 _ => Err(EvalError::at(e, "is.na() takes a vector")),
             },
-            "floor" | "ceiling" => match self.eval_in(arg(0)?, scope)? {
-                Value::Vec(v) => {
-                    let Kind::Num { scale } = v.kind else {
-                        return Err(EvalError::at(e, format!("{name}() takes numbers")));
-                    };
-                    let x = if name == "floor" {
-                        v.data.clone()
-                    } else {
-                        v.data.neg()
-                    };
-                    let q = sharestat_stats::round::floor_scaled(self.p, &x, scale)?;
-                    let data = if name == "floor" { q } else { q.neg() };
-                    Ok(Value::Vec(PrivVec {
-                        kind: Kind::Num { scale: 0 },
-                        data,
-                        onehot: None,
-                        ..v
-                    }))
+            "floor" | "ceiling" => self.floor_call(e, name, arg(0)?, scope),
+            "abs" => {
+                let x = self.eval_in(arg(0)?, scope)?;
+                self.abs_call(e, x)
+            }
+            "pmin" | "pmax" => self.pminmax(e, name == "pmin", &a.dots, a.slots[0], scope),
+            "round" | "signif" => {
+                let default = if name == "round" { 0.0 } else { 6.0 };
+                let digits = self.flag(a.slots[1], scope, default)?;
+                if digits.fract() != 0.0 {
+                    return Err(EvalError::at(e, "digits must be a whole number"));
                 }
-                Value::Pub(Public::Num { values, names }) => Ok(Value::Pub(Public::Num {
-                    values: values
-                        .iter()
-                        .map(|v| v.map(|x| if name == "floor" { x.floor() } else { x.ceil() }))
-                        .collect(),
-                    names,
-                })),
-                _ => Err(EvalError::at(e, format!("{name}() takes numbers"))),
-            },
+                match self.eval_in(arg(0)?, scope)? {
+                    Value::Pub(Public::Num { values, names }) => {
+                        let f = if name == "round" {
+                            super::rounding::round_public
+                        } else {
+                            super::rounding::signif_public
+                        };
+                        Ok(Value::Pub(Public::Num {
+                            values: values
+                                .iter()
+                                .map(|v| v.map(|x| f(x, digits as i32)))
+                                .collect(),
+                            names,
+                        }))
+                    }
+                    _ => Err(EvalError::at(e, format!("{name}() takes public numbers"))),
+                }
+            }
             "print" => Ok(Value::Pub(match self.eval_in(arg(0)?, scope)? {
                 Value::Pub(p) => p,
                 Value::Vec(v) => Public::Note(v.describe()),
@@ -386,6 +390,13 @@ impl Evaluator<'_> {
         let sel = mask(self, |v| &v.sel);
         let layout: Vec<Seg> = vecs.iter().flat_map(|v| v.layout.clone()).collect();
         let support = self.combined_support(e, &vecs)?;
+        let range = match &kind {
+            Kind::Cat { levels } => Range::new(0.0, levels.len().saturating_sub(1) as f64),
+            _ => vecs
+                .iter()
+                .skip(1)
+                .fold(vecs[0].range, |r, v| r.hull(v.range)),
+        };
         Ok(Value::Vec(PrivVec {
             kind,
             data,
@@ -394,6 +405,7 @@ impl Evaluator<'_> {
             sel,
             layout,
             support,
+            range,
         }))
     }
 
@@ -466,6 +478,7 @@ impl Evaluator<'_> {
                         data: AShares::from_parts(vec![0; rows], vec![0; rows]),
                         onehot: Some(vec![ones]),
                         support: Support::constant(),
+                        range: Range::point(0.0),
                         ..base
                     }));
                 }
@@ -474,11 +487,12 @@ impl Evaluator<'_> {
                     data: not_t.clone(),
                     onehot: Some(vec![t.data.clone(), not_t]),
                     support,
+                    range: Range::unit(),
                     ..base
                 }))
             }
             (y, n) => {
-                type Branch = (AShares, u32, Option<PrivVec>, Support);
+                type Branch = (AShares, u32, Option<PrivVec>, Support, Range);
                 let num = |s: &mut Self, v: Value| -> Result<Branch> {
                     match v {
                         Value::Vec(v) => {
@@ -492,8 +506,8 @@ impl Evaluator<'_> {
                                     ));
                                 }
                             };
-                            let sup = v.support.clone();
-                            Ok((v.data.clone(), scale, Some(v), sup))
+                            let (sup, range) = (v.support.clone(), v.range);
+                            Ok((v.data.clone(), scale, Some(v), sup, range))
                         }
                         Value::Pub(Public::Num { values, .. }) if values.len() == 1 => {
                             let c = values[0].ok_or_else(|| EvalError::at(e, "NA in ifelse()"))?;
@@ -512,13 +526,14 @@ impl Evaluator<'_> {
                                     reversed: false,
                                 }
                             };
-                            Ok((z.add_const(s.p.id(), encode(c, d)), d, None, sup))
+                            let word = z.add_const(s.p.id(), encode(c, d));
+                            Ok((word, d, None, sup, Range::point(c)))
                         }
                         _ => Err(EvalError::at(e, "ifelse() of numbers or two strings")),
                     }
                 };
-                let (yd, ys, yv, ysup) = num(self, y)?;
-                let (nd, ns, nv, nsup) = num(self, n)?;
+                let (yd, ys, yv, ysup, yr) = num(self, y)?;
+                let (nd, ns, nv, nsup, nr) = num(self, n)?;
                 // `test ? yes : no` is `test · yes + (1 - test) · no`: the parts of `yes` on
                 // the TRUE rows and those of `no` on the others.
                 let mut tm = self.new_mask(t.data.clone());
@@ -534,10 +549,14 @@ impl Evaluator<'_> {
                 let (yd, nd) = (rescale(&yd, ys, s), rescale(&nd, ns, s));
                 let diff = yd.sub(&nd);
                 let data = self.p.mul(&t.data, &diff)?.add(&nd);
+                // `t (yes - no) + no`: the product's word is within the difference's range.
+                let range = yr.hull(nr);
+                super::checks::check_words(e, yr.minus(nr), s)?;
                 let mut out = PrivVec {
                     kind: Kind::Num { scale: s },
                     data,
                     support,
+                    range,
                     ..base
                 };
                 for v in [yv, nv].into_iter().flatten() {

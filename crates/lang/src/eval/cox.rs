@@ -118,6 +118,7 @@ impl Evaluator<'_> {
         let grid = self.time_grid(e)?;
         let t = self.data_arg(e, a.slots[1], scope)?;
         let time = self.in_table(te, &t)?;
+        super::checks::check_key(te, time.range, super::agg::scale(&time))?;
         let event = self.in_table(ee, &t)?;
         let (times, _) = self.opened_times(te, &time, grid)?;
         check_event(ee, &event)?;

@@ -65,6 +65,9 @@ impl Evaluator<'_> {
         };
         let s = sx.max(b.iter().map(|&v| const_decimals(v)).max().unwrap_or(0));
         let xs = rescale(&x.data, sx, s);
+        for &v in &b {
+            super::checks::check_comparable(e, x.range.minus(super::range::Range::point(v)), s)?;
+        }
         let n = x.len();
         // above_j = x > b_j (right-closed) or x >= b_j (left-closed), for j = 0..=k;
         // include.lowest closes the outer end.
@@ -104,6 +107,7 @@ impl Evaluator<'_> {
             present,
             sel: x.sel,
             layout: x.layout,
+            range: super::range::Range::new(0.0, k.saturating_sub(1) as f64),
             support: super::value::Support {
                 terms: vec![super::value::Term {
                     rows: None,

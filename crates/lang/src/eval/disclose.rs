@@ -51,8 +51,15 @@ pub struct History {
     /// Dataset versions that aggregates were released on (`name#id`, see [`super::Data`]):
     /// their dataset's name and rows, for the rule on replaced datasets.
     pub(crate) versions: std::collections::BTreeMap<String, (String, usize)>,
-    /// Record keys of the cell-key method per dataset version (`cell_key.rs`), computed once.
-    pub(crate) record_keys: std::collections::HashMap<String, AShares>,
+    /// Record keys of the cell-key method per dataset version and per layout of several
+    /// (`cell_key.rs`), computed once.
+    pub(crate) record_keys: std::collections::HashMap<String, std::sync::Arc<AShares>>,
+    /// Magnitude bounds of vectors whose sums were perturbed, by a hash of this node's shares
+    /// (`cell_key.rs`): a cache.
+    pub(crate) magnitudes: std::collections::HashMap<[u8; 32], AShares>,
+    /// Stated bounds securely checked for columns with an open side, per dataset versions
+    /// and column (`range.rs`).
+    pub(crate) stated: std::collections::HashMap<String, (i64, i64)>,
     /// Released quantiles (kept while the node runs; see `quantile_rules.rs`).
     pub(crate) quantiles: Vec<super::quantile_rules::QuantileRelease>,
     /// Entries appended since the last [`History::take_new`].
@@ -87,6 +94,8 @@ impl History {
             entries,
             versions,
             record_keys: Default::default(),
+            magnitudes: Default::default(),
+            stated: Default::default(),
             quantiles: Vec::new(),
             added: 0,
         }
@@ -187,7 +196,8 @@ impl Evaluator<'_> {
         e: &Expr,
         v: &super::value::PrivVec,
         used: &Option<Mask>,
-    ) -> Result<()> {
+    ) -> Result<Vec<Mask>> {
+        let mut parts = Vec::new();
         if let (Some(u), Some(_)) = (used, &v.present) {
             let rules = Rules {
                 sizes: false,
@@ -219,8 +229,9 @@ impl Evaluator<'_> {
             };
             let what = format!("the rows that `{e}` depends on");
             self.subset_rules(e, &part, &v.layout, rules, &what, cells.as_ref())?;
+            parts.push(part);
         }
-        Ok(())
+        Ok(parts)
     }
 
     /// The subset rules on the rows of `s` (out of `layout`): with `rules.sizes`, at least

@@ -78,7 +78,8 @@ impl Evaluator<'_> {
     fn field(&mut self, e: &Expr, t: Value, field: &str) -> Result<Value> {
         match t {
             Value::Table(t) => Ok(Value::Vec(self.column(e, &t, field)?)),
-            _ => Err(EvalError::at(e, "`$` takes a private table")),
+            Value::Pub(p) => super::fields::field(e, &p, field),
+            _ => Err(EvalError::at(e, "`$` takes a private table or a result")),
         }
     }
 
@@ -165,6 +166,20 @@ impl Evaluator<'_> {
         } else {
             Support::all()
         };
+        // The dictionary's bounds (uploads enforce them), narrowed on an open side by a
+        // secure check of a stated bound; a missing row's word is 0.
+        let (lo, hi) = match (&kind, spec.min.zip(spec.max)) {
+            (Kind::Num { .. } | Kind::Date, None) => self.stated_bounds(t, name, &spec, &data)?,
+            _ => spec.bounds(),
+        };
+        let unit = match kind {
+            Kind::Num { scale } => 10f64.powi(scale as i32),
+            _ => 1.0,
+        };
+        let mut range = super::range::Range::new(lo as f64 / unit, hi as f64 / unit);
+        if present.is_some() {
+            range = range.hull(super::range::Range::point(0.0));
+        }
         Ok(PrivVec {
             kind,
             data,
@@ -173,6 +188,7 @@ impl Evaluator<'_> {
             sel: t.sel.clone(),
             layout: t.layout.clone(),
             support,
+            range,
         })
     }
 

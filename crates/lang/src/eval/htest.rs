@@ -14,10 +14,9 @@
 //! row are dropped, as R's `factor()` drops unused levels.
 use super::call::Args;
 use super::render_stats::t_p;
-use super::value::{HTest, Kind, PrivTable, PrivVec, Public, Table, Value};
+use super::value::{HTest, PrivTable, PrivVec, Public, Table, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, ExprKind};
-use sharestat_mpc::AShares;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
 
 /// The two sides of a formula `lhs ~ rhs`.
@@ -31,9 +30,6 @@ pub(crate) fn formula(e: &Expr) -> Option<(&Expr, &Expr)> {
         _ => None,
     }
 }
-
-/// Per-group `(label, n, Σy, Σy²)` in encoded units.
-type Groups = Vec<(String, u64, i128, i128)>;
 
 impl Evaluator<'_> {
     /// A public `TRUE`/`FALSE` or number argument, or the default.
@@ -149,12 +145,20 @@ impl Evaluator<'_> {
         let one =
             |s: &mut Self, v: PrivVec, label: &str| -> Result<(String, u64, i128, i128, f64)> {
                 let unit = 10f64.powi(super::agg::scale(&v) as i32);
-                match s.input(e, v, true)? {
-                    super::agg::Input::Values(c) => {
-                        let (n, s1, s2) = s.moments(&c, true)?;
+                let (range, layout) = (v.range, v.layout.clone());
+                // With the cell-key method, a subset's n and sums carry their noise, as its
+                // mean and variance do: its degrees of freedom must not count it exactly.
+                let perturbed = s.perturbed();
+                match s.input_shaping(e, v, true, perturbed)? {
+                    (super::agg::Input::Values(c), Some(rows)) => {
+                        let (n, s1, s2) = s.perturbed_raw(e, &c, range, &rows, &layout, true)?;
                         Ok((label.to_owned(), n, s1, s2, unit))
                     }
-                    super::agg::Input::HasNa => unreachable!("na.rm"),
+                    (super::agg::Input::Values(c), None) => {
+                        let (n, s1, s2) = s.moments(e, &c, range, true)?;
+                        Ok((label.to_owned(), n, s1, s2, unit))
+                    }
+                    (super::agg::Input::HasNa, _) => unreachable!("na.rm"),
                 }
             };
         match a.slots[1] {
@@ -182,48 +186,6 @@ impl Evaluator<'_> {
                 Ok(t)
             }
         }
-    }
-
-    /// `n`, `Σy`, `Σy²` of `y` in each nonempty level of `g` (group sizes pass `min_cell`).
-    fn group_moments(&mut self, e: &Expr, y: PrivVec, g: PrivVec) -> Result<Groups> {
-        if !matches!(y.kind, Kind::Num { .. } | Kind::Bool) {
-            return Err(EvalError::at(e, "the response must be numeric"));
-        }
-        let sel = self.and_mask(y.sel.clone(), g.sel.clone())?;
-        self.check_selection(e, &sel, &y.layout)?;
-        let present = self.and_mask(y.present.clone(), g.present.clone())?;
-        let used = self.and_mask(sel, present)?;
-        self.check_support(e, &y, &used)?;
-        let (labels, ind) = self.levels_of(e, &g)?;
-        let masked = match &used {
-            Some(m) => {
-                let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m.shares)).collect();
-                self.p.mul_many(&pairs)?
-            }
-            None => ind,
-        };
-        let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
-        let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
-        self.check_cells(e, &counts, &labels)?;
-        let pairs: Vec<(&AShares, &AShares)> = masked.iter().map(|m| (m, &y.data)).collect();
-        let my = self.p.mul_many(&pairs)?;
-        let sq_pairs: Vec<(&AShares, &AShares)> = my.iter().map(|m| (m, &y.data)).collect();
-        let sq = self.p.dot_many(&sq_pairs)?;
-        let sums: Vec<AShares> = my.iter().map(AShares::sum).collect();
-        let sums = AShares::concat(&sums.iter().collect::<Vec<_>>());
-        let o = self.p.reveal(&AShares::concat(&[&counts, &sums, &sq]))?;
-        let k = labels.len();
-        Ok((0..k)
-            .filter(|&i| o[i] > 0)
-            .map(|i| {
-                (
-                    labels[i].clone(),
-                    o[i],
-                    o[k + i] as i64 as i128,
-                    o[2 * k + i] as i128,
-                )
-            })
-            .collect())
     }
 }
 

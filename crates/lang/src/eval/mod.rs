@@ -30,23 +30,30 @@
 mod agg;
 mod call;
 mod cell_key;
+mod checks;
+mod compare;
 mod cox;
 mod cut;
 pub mod disclose;
 mod expr;
+mod fields;
 mod fisher_rc;
 mod htest;
 mod leverage;
 mod limits;
+mod minmax;
 mod model;
+mod moments;
 mod ops;
 mod plot;
 mod public;
 mod quantile_rules;
+pub mod range;
 pub mod render;
 pub mod render_cox;
 pub mod render_stats;
 pub mod render_surv;
+mod rounding;
 mod spearman;
 mod strict;
 mod support;
@@ -147,6 +154,9 @@ pub struct Output {
     pub source: String,
     /// Its value.
     pub value: Public,
+    /// What the reader must know about how the value was made (e.g. that the study perturbs
+    /// released counts and sums), printed after it as `Note: ...`.
+    pub notes: Vec<String>,
 }
 
 /// Evaluates programs on one node.
@@ -164,6 +174,8 @@ pub struct Evaluator<'a> {
     pub(crate) source_key: String,
     /// Subset checks so far in this run.
     pub(crate) checks: u64,
+    /// Notes of the statement being evaluated ([`Output::notes`]).
+    pub(crate) notes: Vec<String>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -186,6 +198,7 @@ impl<'a> Evaluator<'a> {
             replay: false,
             source_key: String::new(),
             checks: 0,
+            notes: Vec::new(),
         }
     }
 
@@ -202,17 +215,21 @@ impl<'a> Evaluator<'a> {
     pub fn run(&mut self, program: &Program, src: &str) -> Result<Vec<Output>> {
         self.source_key.push_str(&format!("{program}"));
         let mut outputs = Vec::new();
-        for (stmt, value) in self.program(program)? {
+        for (stmt, value, notes) in self.program(program)? {
             let source = src
                 .get(stmt.start.offset..stmt.end.offset)
                 .unwrap_or_default()
                 .to_owned();
-            outputs.push(Output { source, value });
+            outputs.push(Output {
+                source,
+                value,
+                notes,
+            });
         }
         Ok(outputs)
     }
 
-    fn program(&mut self, program: &Program) -> Result<Vec<(Span, Public)>> {
+    fn program(&mut self, program: &Program) -> Result<Vec<(Span, Public, Vec<String>)>> {
         let mut out = Vec::new();
         for stmt in &program.stmts {
             match &stmt.kind {
@@ -238,8 +255,9 @@ impl<'a> Evaluator<'a> {
                     if self.replay {
                         continue;
                     }
+                    self.notes.clear();
                     match self.eval(e)? {
-                        Value::Pub(v) => out.push((stmt.span, v)),
+                        Value::Pub(v) => out.push((stmt.span, v, std::mem::take(&mut self.notes))),
                         _ => {
                             return Err(EvalError::at(
                                 e,
@@ -294,6 +312,13 @@ impl<'a> Evaluator<'a> {
             None => t.derived.push((column.to_owned(), v)),
         }
         Ok(t)
+    }
+
+    /// Adds a note to the statement being evaluated (once).
+    pub(crate) fn note(&mut self, text: String) {
+        if !self.notes.contains(&text) {
+            self.notes.push(text);
+        }
     }
 
     /// A new mask id.

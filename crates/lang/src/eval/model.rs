@@ -76,6 +76,13 @@ impl Evaluator<'_> {
             self.check_support(e, v, &used)?;
         }
         let scale = super::agg::scale;
+        let mut vars: Vec<(String, super::range::Range, u32)> = terms(rhs)
+            .into_iter()
+            .zip(&xs)
+            .map(|(t, x)| (t.to_string(), x.range, scale(x)))
+            .collect();
+        vars.push((lhs.to_string(), y.range, scale(&y)));
+        super::moments::check_products(e, &vars, y.len())?;
         let mut cols: Vec<&AShares> = xs.iter().map(|x| &x.data).collect();
         cols.push(&y.data);
         let scales: Vec<u32> = xs.iter().chain([&y]).map(scale).collect();

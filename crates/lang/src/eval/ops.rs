@@ -1,25 +1,25 @@
-//! Operators: arithmetic, comparison, logic and `%in%` on private vectors (and on public
-//! values, computed in the clear).
+//! Operators: arithmetic on private vectors (and on public values, computed in the clear);
+//! comparisons and logic are in `compare.rs`.
 //!
 //! Private numbers are exact scaled integers (`Kind::Num { scale }`); `+ -` align scales,
 //! `*` adds them (one multiplication round for two private vectors, none with a constant),
-//! division is by public constants only (a public multiplier at enough extra decimals for
-//! 6 significant digits). Comparisons use the engine's bit-sliced less-than and equality on
-//! `CMP_BITS`-bit values and turn the result bit into a 0/1 share (`b2a_bits`); comparing a
-//! categorical with a level reads its one-hot column, with no communication at all. `&` is a
-//! multiplication, `|` is `a + b - ab`, `!` is `1 - a`. Missing values propagate through the
-//! `present` masks; selections through `sel`.
+//! division is by public constants only (a public multiplier with the decimals its proven
+//! range allows, its error checked: `checks.rs`). Every result carries its proven range
+//! (`range.rs`). Missing values propagate through the `present` masks; selections through
+//! `sel`.
+use super::checks::{check_words, constant_decimals, division_decimals};
+use super::range::Range;
 use super::support::Via;
 use super::value::{Kind, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, UnOp};
-use sharestat_mpc::{AShares, Bits};
+use sharestat_mpc::AShares;
 
 /// Width of comparisons: encoded values must lie within `±2^(CMP_BITS - 2)`.
 pub(crate) const CMP_BITS: u32 = 48;
 
 /// Largest number of decimals a private number may carry.
-const MAX_SCALE: u32 = 9;
+pub(crate) const MAX_SCALE: u32 = 12;
 
 /// Decimal places a public constant needs (at most 6).
 pub(crate) fn const_decimals(c: f64) -> u32 {
@@ -45,7 +45,7 @@ pub(crate) fn rescale(x: &AShares, from: u32, to: u32) -> std::borrow::Cow<'_, A
     }
 }
 
-fn numbers(e: &Expr, p: &Public) -> Result<Vec<f64>> {
+pub(crate) fn numbers(e: &Expr, p: &Public) -> Result<Vec<f64>> {
     match p {
         Public::Num { values, .. } => values
             .iter()
@@ -71,6 +71,7 @@ impl Evaluator<'_> {
                     data: x.data.neg(),
                     onehot: None,
                     support,
+                    range: x.range.negated(),
                     ..x
                 })
             }
@@ -82,7 +83,7 @@ impl Evaluator<'_> {
                     e,
                     &x,
                     None,
-                    Kind::Bool,
+                    (Kind::Bool, Range::unit()),
                     data,
                     Via::Indicator { ordered },
                 )?)
@@ -104,7 +105,7 @@ impl Evaluator<'_> {
         })
     }
 
-    fn scale_of(&self, e: &Expr, x: &PrivVec) -> Result<u32> {
+    pub(crate) fn scale_of(&self, e: &Expr, x: &PrivVec) -> Result<u32> {
         match x.kind {
             Kind::Num { scale } => Ok(scale),
             Kind::Bool | Kind::Date => Ok(0),
@@ -113,12 +114,12 @@ impl Evaluator<'_> {
     }
 
     /// Result of an operation on `x` (and `y`): merged masks, same layout.
-    fn derived(
+    pub(crate) fn derived(
         &mut self,
         e: &Expr,
         x: &PrivVec,
         y: Option<&PrivVec>,
-        kind: Kind,
+        (kind, range): (Kind, Range),
         data: AShares,
         via: Via,
     ) -> Result<PrivVec> {
@@ -142,12 +143,13 @@ impl Evaluator<'_> {
             sel,
             layout: x.layout.clone(),
             support,
+            range,
         })
     }
 
     /// A logical result of `x` (and `y`) that compared no numbers itself (it keeps its
     /// operands' `ordered`).
-    fn logical(
+    pub(crate) fn logical(
         &mut self,
         e: &Expr,
         x: &PrivVec,
@@ -155,7 +157,14 @@ impl Evaluator<'_> {
         data: AShares,
     ) -> Result<Value> {
         let via = Via::Indicator { ordered: false };
-        Ok(Value::Vec(self.derived(e, x, y, Kind::Bool, data, via)?))
+        Ok(Value::Vec(self.derived(
+            e,
+            x,
+            y,
+            (Kind::Bool, Range::unit()),
+            data,
+            via,
+        )?))
     }
 
     pub(crate) fn binary(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
@@ -184,9 +193,21 @@ impl Evaluator<'_> {
             )
         };
         let mut flip = false;
-        let (kind, data, x, y, via) = match (l, r) {
+        let (kind, data, x, y, via, range) = match (l, r) {
             (Value::Vec(x), Value::Vec(y)) => {
                 let (sx, sy) = (self.scale_of(e, &x)?, self.scale_of(e, &y)?);
+                let range = match op {
+                    BinOp::Add => x.range.plus(y.range),
+                    BinOp::Sub => x.range.minus(y.range),
+                    BinOp::Mul => x.range.times(y.range),
+                    _ => return Err(unsupported()),
+                };
+                let out_scale = if op == BinOp::Mul {
+                    sx + sy
+                } else {
+                    sx.max(sy)
+                };
+                check_words(e, range, out_scale)?;
                 let (s, d) = match op {
                     BinOp::Add | BinOp::Sub => {
                         let s = sx.max(sy);
@@ -208,7 +229,7 @@ impl Evaluator<'_> {
                 } else {
                     Via::Sum
                 };
-                (Kind::Num { scale: s }, d, x, Some(y), via)
+                (Kind::Num { scale: s }, d, x, Some(y), via, range)
             }
             (l, r) => {
                 let flipped = matches!(l, Value::Pub(_));
@@ -233,10 +254,27 @@ impl Evaluator<'_> {
                     BinOp::Mul | BinOp::Div => c.iter().all(|v| *v < 0.0),
                     _ => false,
                 };
-                let dc = c.iter().map(|&v| const_decimals(v)).max().unwrap_or(0);
+                let cr = c
+                    .iter()
+                    .fold(Range::point(c[0]), |r, &v| r.hull(Range::point(v)));
+                let dc = constant_decimals(e, op, &c, sx, x.range)?;
                 let n = x.len();
                 let at = |i: usize| c[i % c.len()];
                 let enc = |s: u32| (0..n).map(|i| encode(at(i), s)).collect::<Vec<u64>>();
+                let range = match (op, flipped) {
+                    (BinOp::Add, _) => x.range.plus(cr),
+                    (BinOp::Sub, false) => x.range.minus(cr),
+                    (BinOp::Sub, true) => cr.minus(x.range),
+                    (BinOp::Mul, _) => x.range.times(cr),
+                    (BinOp::Div, false) if !c.contains(&0.0) => {
+                        let inv = c.iter().fold(Range::point(1.0 / c[0]), |r, &v| {
+                            r.hull(Range::point(1.0 / v))
+                        });
+                        x.range.times(inv)
+                    }
+                    (BinOp::Pow, false) => x.range.square(),
+                    _ => x.range,
+                };
                 let (s, d) = match (op, flipped) {
                     (BinOp::Add, _) => {
                         let s = sx.max(dc);
@@ -258,11 +296,10 @@ impl Evaluator<'_> {
                     }
                     (BinOp::Mul, _) => (sx + dc, x.data.mul_public(&enc(dc))),
                     (BinOp::Div, false) => {
-                        let big = c.iter().fold(1f64, |m, v| m.max(v.abs()));
-                        let extra = (6 + big.log10().ceil().max(0.0) as u32).min(MAX_SCALE);
                         if c.contains(&0.0) {
                             return Err(EvalError::at(e, "division by zero"));
                         }
+                        let extra = division_decimals(e, &c, sx, range)?;
                         let f: Vec<u64> = (0..n)
                             .map(|i| (10f64.powi(extra as i32) / at(i)).round() as i64 as u64)
                             .collect();
@@ -273,7 +310,8 @@ impl Evaluator<'_> {
                     }
                     _ => return Err(unsupported()),
                 };
-                (Kind::Num { scale: s }, d, x, None, Via::Same)
+                check_words(e, range, s)?;
+                (Kind::Num { scale: s }, d, x, None, Via::Same, range)
             }
         };
         if let Kind::Num { scale } = kind
@@ -284,299 +322,8 @@ impl Evaluator<'_> {
                 format!("the result would carry {scale} decimal places (at most {MAX_SCALE})"),
             ));
         }
-        let mut out = self.derived(e, &x, y.as_ref(), kind, data, via)?;
+        let mut out = self.derived(e, &x, y.as_ref(), (kind, range), data, via)?;
         out.support.reversed ^= flip;
-        Ok(Value::Vec(out))
-    }
-
-    fn bool_result(
-        &mut self,
-        e: &Expr,
-        x: &PrivVec,
-        y: Option<&PrivVec>,
-        bits: Bits,
-    ) -> Result<Value> {
-        let data = self.p.b2a_bits(&bits)?;
-        let number = |v: &PrivVec| matches!(v.kind, Kind::Num { .. } | Kind::Date);
-        let ordered = number(x) || y.is_some_and(number);
-        Ok(Value::Vec(self.derived(
-            e,
-            x,
-            y,
-            Kind::Bool,
-            data,
-            Via::Indicator { ordered },
-        )?))
-    }
-
-    fn compare(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
-        let me = self.p.id();
-        match (l, r) {
-            (Value::Vec(x), Value::Vec(y)) => {
-                if let (Kind::Cat { levels: a }, Kind::Cat { levels: b }) = (&x.kind, &y.kind)
-                    && a != b
-                {
-                    return Err(EvalError::at(e, "categoricals with different levels"));
-                }
-                let (sx, sy) = match (&x.kind, &y.kind) {
-                    (Kind::Cat { .. }, _) | (_, Kind::Cat { .. }) => (0, 0),
-                    _ => (self.scale_of(e, &x)?, self.scale_of(e, &y)?),
-                };
-                let s = sx.max(sy);
-                let (cx, cy) = (self.codes(&x), self.codes(&y));
-                let (a, b) = (rescale(&cx, sx, s), rescale(&cy, sy, s));
-                let bits = match op {
-                    BinOp::Lt => self.p.lt(&a, &b, CMP_BITS)?,
-                    BinOp::Le => self.p.le(&a, &b, CMP_BITS)?,
-                    BinOp::Gt => self.p.lt(&b, &a, CMP_BITS)?,
-                    BinOp::Ge => self.p.le(&b, &a, CMP_BITS)?,
-                    BinOp::Eq => self.p.eq(&a, &b, CMP_BITS)?,
-                    _ => self.p.eq(&a, &b, CMP_BITS)?.not(me),
-                };
-                self.bool_result(e, &x, Some(&y), bits)
-            }
-            (l, r) => {
-                let flipped = matches!(l, Value::Pub(_));
-                let (Value::Vec(x), Value::Pub(c)) = (if flipped { (r, l) } else { (l, r) }) else {
-                    return Err(EvalError::at(e, "cannot compare these values"));
-                };
-                let op = if flipped {
-                    match op {
-                        BinOp::Lt => BinOp::Gt,
-                        BinOp::Gt => BinOp::Lt,
-                        BinOp::Le => BinOp::Ge,
-                        BinOp::Ge => BinOp::Le,
-                        o => o,
-                    }
-                } else {
-                    op
-                };
-                self.compare_const(e, op, x, c)
-            }
-        }
-    }
-
-    fn compare_const(&mut self, e: &Expr, op: BinOp, x: PrivVec, c: Public) -> Result<Value> {
-        let me = self.p.id();
-        let eq_ne = matches!(op, BinOp::Eq | BinOp::Ne);
-        match (&x.kind, &c) {
-            (Kind::Cat { .. }, Public::Str(_) | Public::Num { .. }) if eq_ne && c.len() == 1 => {
-                // A number is compared with the labels as text, as R compares factors.
-                let level = match &c {
-                    Public::Str(s) => s[0].clone().unwrap_or_default(),
-                    Public::Num { values, .. } => {
-                        values[0].map(crate::display::fmt_num).unwrap_or_default()
-                    }
-                    _ => unreachable!("matched above"),
-                };
-                let hit = self.level_indicator(e, &x, &level)?;
-                let data = if op == BinOp::Eq {
-                    hit
-                } else {
-                    hit.neg().add_const(me, 1)
-                };
-                self.logical(e, &x, None, data)
-            }
-            (Kind::Bool, Public::Bool(b)) if eq_ne && b.len() == 1 && b[0].is_some() => {
-                let want = b[0] == Some(true);
-                let data = if want == (op == BinOp::Eq) {
-                    x.data.clone()
-                } else {
-                    x.data.neg().add_const(me, 1)
-                };
-                self.logical(e, &x, None, data)
-            }
-            (Kind::Date, Public::Str(s)) if s.len() == 1 => {
-                let text = s[0].clone().unwrap_or_default();
-                let d = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
-                    EvalError::at(e, format!("{text:?} is not a date (YYYY-MM-DD)"))
-                })?;
-                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("date");
-                let days = d.signed_duration_since(epoch).num_days() as f64;
-                self.compare_num(e, op, x, 0, &[days])
-            }
-            (Kind::Num { .. } | Kind::Bool | Kind::Date, Public::Num { .. } | Public::Bool(_)) => {
-                let c = numbers(e, &c)?;
-                let sx = self.scale_of(e, &x)?;
-                self.compare_num(e, op, x, sx, &c)
-            }
-            _ => Err(EvalError::at(e, "cannot compare these values")),
-        }
-    }
-
-    fn compare_num(
-        &mut self,
-        e: &Expr,
-        op: BinOp,
-        x: PrivVec,
-        sx: u32,
-        c: &[f64],
-    ) -> Result<Value> {
-        let me = self.p.id();
-        let n = x.len();
-        if c.len() != 1 && c.len() != n {
-            return Err(EvalError::at(e, "compare with one public value"));
-        }
-        let s = sx.max(c.iter().map(|&v| const_decimals(v)).max().unwrap_or(0));
-        let xs = rescale(&x.data, sx, s);
-        let cc = |plus: u64| -> Vec<u64> {
-            (0..n)
-                .map(|i| encode(c[i % c.len()], s).wrapping_add(plus))
-                .collect()
-        };
-        let bits = match op {
-            BinOp::Lt => self.p.lt_public(&xs, &cc(0), CMP_BITS)?,
-            BinOp::Le => self.p.lt_public(&xs, &cc(1), CMP_BITS)?,
-            BinOp::Gt => self.p.lt_public(&xs, &cc(1), CMP_BITS)?.not(me),
-            BinOp::Ge => self.p.lt_public(&xs, &cc(0), CMP_BITS)?.not(me),
-            _ => {
-                let neg: Vec<u64> = cc(0).iter().map(|v| v.wrapping_neg()).collect();
-                let d = xs.add_public(me, &neg);
-                let zero = AShares::from_parts(vec![0; n], vec![0; n]);
-                let eq = self.p.eq(&d, &zero, CMP_BITS)?;
-                if op == BinOp::Eq { eq } else { eq.not(me) }
-            }
-        };
-        self.bool_result(e, &x, None, bits)
-    }
-
-    /// 0/1 shares of `x == level` for a categorical (its one-hot column when stored).
-    pub(crate) fn level_indicator(
-        &mut self,
-        e: &Expr,
-        x: &PrivVec,
-        level: &str,
-    ) -> Result<AShares> {
-        let Kind::Cat { levels } = &x.kind else {
-            return Err(EvalError::at(e, "not a categorical"));
-        };
-        let Some(i) = levels.iter().position(|l| l == level) else {
-            return Err(EvalError::at(
-                e,
-                format!("{level:?} is not a level; levels are {}", levels.join(", ")),
-            ));
-        };
-        if let Some(oh) = &x.onehot {
-            return Ok(oh[i].clone());
-        }
-        let n = x.len();
-        let d = x.data.add_const(self.p.id(), (i as u64).wrapping_neg());
-        let zero = AShares::from_parts(vec![0; n], vec![0; n]);
-        let bits = self.p.eq(&d, &zero, CMP_BITS)?;
-        let hit = self.p.b2a_bits(&bits)?;
-        // A missing value is stored as 0, which would match level 0.
-        match &x.present {
-            Some(m) => Ok(self.p.mul(&hit, &m.shares)?),
-            None => Ok(hit),
-        }
-    }
-
-    /// One-hot columns of a categorical, computed once.
-    pub(crate) fn onehot(&mut self, e: &Expr, x: &PrivVec) -> Result<Vec<AShares>> {
-        if let Some(oh) = &x.onehot {
-            return Ok(oh.clone());
-        }
-        let Kind::Cat { levels } = &x.kind else {
-            return Err(EvalError::at(e, "not a categorical"));
-        };
-        let mut out = Vec::with_capacity(levels.len());
-        for l in levels.clone() {
-            out.push(self.level_indicator(e, x, &l)?);
-        }
-        Ok(out)
-    }
-
-    fn logic(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
-        let and = matches!(op, BinOp::And | BinOp::AndAnd);
-        match (l, r) {
-            (Value::Vec(a), Value::Vec(b)) => {
-                if a.kind != Kind::Bool || b.kind != Kind::Bool {
-                    return Err(EvalError::at(e, "`&` and `|` take logical values"));
-                }
-                let ab = self.p.mul(&a.data, &b.data)?;
-                let data = if and {
-                    ab
-                } else {
-                    a.data.add(&b.data).sub(&ab)
-                };
-                self.logical(e, &a, Some(&b), data)
-            }
-            (Value::Vec(a), Value::Pub(Public::Bool(c)))
-            | (Value::Pub(Public::Bool(c)), Value::Vec(a))
-                if c.len() == 1 && a.kind == Kind::Bool =>
-            {
-                let t = c[0] == Some(true);
-                let n = a.len();
-                let data = match (and, t) {
-                    (true, true) | (false, false) => a.data.clone(),
-                    (true, false) => AShares::from_parts(vec![0; n], vec![0; n]),
-                    (false, true) => self.ones(n),
-                };
-                self.logical(e, &a, None, data)
-            }
-            _ => Err(EvalError::at(e, "`&` and `|` take logical values")),
-        }
-    }
-
-    /// `x %in% c(...)` with public values on the right.
-    fn within(&mut self, e: &Expr, l: Value, r: Value) -> Result<Value> {
-        let (Value::Vec(x), Value::Pub(set)) = (l, r) else {
-            return Err(EvalError::at(
-                e,
-                "%in% takes a private vector and public values",
-            ));
-        };
-        let n = x.len();
-        let mut acc = AShares::from_parts(vec![0; n], vec![0; n]);
-        match (&x.kind, &set) {
-            (Kind::Cat { .. }, Public::Str(_) | Public::Num { .. }) => {
-                let levels: Vec<String> = match &set {
-                    Public::Str(s) => s.iter().flatten().cloned().collect(),
-                    Public::Num { values, .. } => values
-                        .iter()
-                        .flatten()
-                        .map(|v| crate::display::fmt_num(*v))
-                        .collect(),
-                    _ => unreachable!("matched above"),
-                };
-                let mut seen = Vec::new();
-                for l in &levels {
-                    if !seen.contains(l) {
-                        seen.push(l.clone());
-                        acc = acc.add(&self.level_indicator(e, &x, l)?);
-                    }
-                }
-            }
-            (Kind::Num { .. } | Kind::Date | Kind::Bool, Public::Num { .. }) => {
-                let mut c = numbers(e, &set)?;
-                c.sort_by(f64::total_cmp);
-                c.dedup();
-                let sx = self.scale_of(e, &x)?;
-                let s = sx.max(c.iter().map(|&v| const_decimals(v)).max().unwrap_or(0));
-                let xs = rescale(&x.data, sx, s);
-                let me = self.p.id();
-                let diffs: Vec<AShares> = c
-                    .iter()
-                    .map(|&v| xs.add_const(me, encode(v, s).wrapping_neg()))
-                    .collect();
-                let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
-                let zero = AShares::from_parts(vec![0; all.len()], vec![0; all.len()]);
-                let bits = self.p.eq(&all, &zero, CMP_BITS)?;
-                let hits = self.p.b2a_bits(&bits)?;
-                for k in 0..c.len() {
-                    acc = acc.add(&hits.slice(k * n..(k + 1) * n));
-                }
-            }
-            _ => return Err(EvalError::at(e, "%in% needs values of the vector's kind")),
-        }
-        // As in R, `NA %in% s` is FALSE, never NA: missing rows become 0, not missing.
-        // (One-hot columns are 0 there already.)
-        if let (Some(m), false) = (&x.present, matches!(x.kind, Kind::Cat { .. })) {
-            acc = self.p.mul(&acc, &m.shares)?;
-        }
-        let ordered = matches!(x.kind, Kind::Num { .. } | Kind::Date);
-        let mut out = self.derived(e, &x, None, Kind::Bool, acc, Via::Indicator { ordered })?;
-        out.present = None;
         Ok(Value::Vec(out))
     }
 }

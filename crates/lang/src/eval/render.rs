@@ -6,6 +6,15 @@ use serde_json::{Value as Json, json};
 /// Width R wraps output at.
 const WIDTH: usize = 80;
 
+/// [`render`] followed by the statement's notes, one `Note: ...` line each.
+pub fn with_notes(v: &Public, notes: &[String]) -> String {
+    let mut text = render(v);
+    for n in notes {
+        text.push_str(&format!("Note: {n}\n"));
+    }
+    text
+}
+
 /// R's text for a value (with a final newline).
 pub fn render(v: &Public) -> String {
     match v {

@@ -23,6 +23,9 @@ impl Evaluator<'_> {
         let Some((x, y, used)) = self.pair_input(e, x, y, complete)? else {
             return Ok(None);
         };
+        for v in [&x, &y] {
+            super::checks::check_key(e, v.range, super::agg::scale(v))?;
+        }
         let m = used.unwrap_or_else(|| self.ones(x.len()));
         // Ranks compare a vector with itself only: its own encoding scale is fine.
         let o = spearman_sums(self.p, &x.data, &y.data, &m)?;

@@ -22,6 +22,7 @@ impl Evaluator<'_> {
     ) -> Result<Value> {
         let t = self.data_arg(e, data, scope)?;
         let time = self.in_table(te, &t)?;
+        super::checks::check_key(te, time.range, super::agg::scale(&time))?;
         let event = self.in_table(ee, &t)?;
         let group = self.in_table(rhs, &t)?;
         if !matches!(time.kind, Kind::Num { .. }) {

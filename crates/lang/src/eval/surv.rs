@@ -1,14 +1,16 @@
 //! Survival analysis (issue 6): `survfit(Surv(time, event) ~ g, data)` (Kaplan-Meier) and
 //! `survdiff(...)` (log-rank), matching R's `survival` package.
 //!
-//! Securely: rows used (selected, time, event and group present) get the composite key
-//! `group · 2^32 + time · 2 + event` (unused rows a marker value); the keys are shuffled with
-//! the resharing shuffle (the order no longer links to a row) and opened.
+//! Securely: rows used (selected, time, event and group present) get the key
+//! `(group + 1) · 2^32 + 2 · time + event` when the times' proven range fits 31 bits, else two
+//! words, `2 · time + event` and `group + 1` (unused rows 0); the keys are shuffled with the
+//! resharing shuffle (the order no longer links to a row) and opened.
 //! **Reveals** the group sizes (each must pass `min_cell` first) and the multiset of
 //! `(group, time, event)`: the distinct event and censoring times with their counts, which is
 //! what a Kaplan-Meier table shows (and what the pilot revealed). The study policy must allow
-//! it (`allow_event_times`); otherwise the analysis is refused. Times must be `>= 0` and below
-//! `2^31` encoded units. Everything after the reveal is computed in the clear, as R does:
+//! it (`allow_event_times`); otherwise the analysis is refused. Any time whose proven range
+//! keeps `2 · time + 1` a word is kept (issue 14: a key packed into 31 bits silently dropped
+//! the rows of `days / 30.4375`). Everything after the reveal is computed in the clear, as R does:
 //! Greenwood standard errors, log-scale 95% intervals (`conf.type = "log"`), the median and its
 //! interval, the restricted mean up to the largest time of all groups (`rmean = "common"`),
 //! and the log-rank test with its variance matrix.
@@ -196,6 +198,18 @@ impl Evaluator<'_> {
             None => (time.data.clone(), unit),
             Some(g) => {
                 let d = u64::from(g) * 10u64.pow(scale);
+                // The exact division holds for words below 2^29 and divisors below 2^20.
+                if time.range.words(scale) + d as f64 >= (1u64 << 29) as f64 || d >= 1 << 20 {
+                    return Err(EvalError::at(
+                        te,
+                        format!(
+                            "`{te}` has values up to {} at {scale} decimal places: too many \
+                             digits to round up to the event-time grid exactly; round the \
+                             times first (e.g. `floor({te})`)",
+                            super::range::show(time.range.mag())
+                        ),
+                    ));
+                }
                 (ceil_div(self.p, &time.data, d)?, f64::from(g))
             }
         })
@@ -213,6 +227,11 @@ impl Evaluator<'_> {
     ) -> Result<(Vec<String>, Obs)> {
         let time = self.in_table(te, t)?;
         let event = self.in_table(ee, t)?;
+        if let Kind::Num { scale } = time.kind {
+            // `2·time + 1` must be a word.
+            let twice = time.range.times(super::range::Range::point(2.0));
+            super::checks::check_words(te, twice, scale)?;
+        }
         let (times, unit) = self.opened_times(te, &time, grid)?;
         check_event(ee, &event)?;
         let group = match &rhs.kind {
@@ -259,29 +278,59 @@ impl Evaluator<'_> {
                 (labels, code)
             }
         };
-        // key = group·2^32 + 2·time + event for used rows, BIG for the others.
-        const BIG: u64 = (1 << 38) - 1;
-        let key = code
-            .scale(1 << 32)
-            .add(&times.scale(2))
-            .add(&event.data)
-            .add_const(me, BIG.wrapping_neg());
-        let key = self.p.mul(&m, &key)?.add_const(me, BIG);
-        // A secret shuffle unlinks the keys from the rows; opening them all then shows the
-        // multiset and nothing else (unused rows show as BIG: their number is N − n).
-        let shuffled = self.p.shuffle(&[&key])?;
-        let opened: Vec<u64> = self
+        // The times' words after the grid, from the proven range: when `2·time + 1` and the
+        // group fit one 38-bit key, one word per row (`(group + 1)·2^32 + 2·time + event`,
+        // 0 for unused rows); otherwise two (`2·time + event` and `group + 1`), so that a
+        // time may take any word (`days / 30.4375` has 10 significant digits).
+        let scale = match time.kind {
+            Kind::Num { scale } => scale,
+            _ => 0,
+        };
+        let words = match grid {
+            None => time.range.words(scale),
+            Some(g) => time.range.words(scale) / (f64::from(g) * 10f64.powi(scale as i32)) + 1.0,
+        };
+        let packed =
+            time.range.lo >= 0.0 && 2.0 * words + 1.0 < (1u64 << 31) as f64 && labels.len() < 63;
+        let tk = times.scale(2).add(&event.data);
+        let gk = code.add_const(me, 1);
+        if packed {
+            let key = self.p.mul(&m, &gk.scale(1 << 32).add(&tk))?;
+            let shuffled = self.p.shuffle(&[&key])?;
+            let obs = self
+                .p
+                .reveal(&shuffled[0])?
+                .into_iter()
+                .filter(|&k| k >> 32 != 0)
+                .map(|k| {
+                    let low = k & 0xffff_ffff;
+                    (
+                        ((k >> 32) - 1) as usize,
+                        (low >> 1) as f64 * unit,
+                        low & 1 == 1,
+                    )
+                })
+                .collect();
+            return Ok((labels, obs));
+        }
+        let both = self
             .p
-            .reveal(&shuffled[0])?
-            .into_iter()
-            .filter(|&k| k != BIG)
-            .collect();
-        let obs = opened
+            .mul(&AShares::concat(&[&m, &m]), &AShares::concat(&[&tk, &gk]))?;
+        let (tk, gk) = (both.slice(0..n_rows), both.slice(n_rows..2 * n_rows));
+        // A secret shuffle unlinks them from the rows; opening them all then shows the
+        // multiset and nothing else (unused rows show group 0: their number is N − n).
+        let shuffled = self.p.shuffle(&[&tk, &gk])?;
+        let opened = self
+            .p
+            .reveal(&AShares::concat(&[&shuffled[0], &shuffled[1]]))?;
+        let (tw, gw) = opened.split_at(n_rows);
+        let obs = tw
             .iter()
-            .map(|&k| {
-                let g = (k >> 32) as usize;
-                let low = k & 0xffff_ffff;
-                (g, (low >> 1) as f64 * unit, low & 1 == 1)
+            .zip(gw)
+            .filter(|(_, g)| **g != 0)
+            .map(|(&t, &g)| {
+                let t = t as i64;
+                ((g - 1) as usize, (t >> 1) as f64 * unit, t & 1 == 1)
             })
             .collect();
         Ok((labels, obs))

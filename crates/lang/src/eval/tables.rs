@@ -85,19 +85,29 @@ impl Evaluator<'_> {
             let n = v.len();
             let keys = self.record_keys(&v.layout)?;
             let used_keys = match &used {
-                Some(m) => self.p.mul(&m.shares, &keys)?,
+                Some(m) => std::sync::Arc::new(self.p.mul(&m.shares, &keys)?),
                 None => keys.clone(),
             };
-            let mut pairs: Vec<(&AShares, &AShares)> =
-                refs.iter().map(|c| (*c, &used_keys)).collect();
+            // Without a mask the levels partition the rows: the last one's key is the rest of
+            // all the rows' keys (one dot product fewer).
+            let last = (mask.is_none() && refs.len() > 1).then(|| refs.len() - 1);
+            let mut pairs: Vec<(&AShares, &AShares)> = refs[..last.unwrap_or(refs.len())]
+                .iter()
+                .map(|c| (*c, used_keys.as_ref()))
+                .collect();
             let na_rows;
             if use_na != "no" {
                 na_rows = self
                     .mask_or_ones(&v.sel, n)
                     .sub(&self.mask_or_ones(&used, n));
-                pairs.push((&na_rows, &keys));
+                pairs.push((&na_rows, keys.as_ref()));
             }
-            let cks = self.p.dot_many(&pairs)?;
+            let mut cks = self.p.dot_many(&pairs)?;
+            if let Some(l) = last {
+                let rest = keys.sum().sub(&cks.slice(0..l).sum());
+                let na = cks.slice(l..cks.len());
+                cks = AShares::concat(&[&cks.slice(0..l), &rest, &na]);
+            }
             self.perturb(&counts, &cks)?
         } else {
             counts.clone()
@@ -208,7 +218,8 @@ impl Evaluator<'_> {
         self.check_counts(e, &counts, &labels, zero_ok)?;
         let released = if self.perturbed() {
             let keys = self.record_keys(&x.layout)?;
-            let pairs: Vec<(&AShares, &AShares)> = masked.iter().map(|a| (a, &keys)).collect();
+            let pairs: Vec<(&AShares, &AShares)> =
+                masked.iter().map(|a| (a, keys.as_ref())).collect();
             let keyed = self.p.mul_many(&pairs)?;
             let mut cells = Vec::new();
             for a in &keyed {

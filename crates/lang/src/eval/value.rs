@@ -170,6 +170,8 @@ pub struct PrivVec {
     pub layout: Vec<Seg>,
     /// Which rows can influence the value (see [`Support`]).
     pub support: Support,
+    /// A proven bound on the words of every row, in real units (see [`super::range`]).
+    pub range: super::range::Range,
 }
 
 impl PrivVec {

@@ -26,6 +26,7 @@ impl Evaluator<'_> {
         let (values, ga, gb, names, data_name) = if let Some((lhs, rhs)) = formula(x) {
             let t = self.data_arg(e, a.slots[2], scope)?;
             let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
+            super::checks::check_key(lhs, y.range, super::agg::scale(&y))?;
             let sel = self.and_mask(y.sel.clone(), g.sel.clone())?;
             self.check_selection(e, &sel, &y.layout)?;
             let present = self.and_mask(y.present.clone(), g.present.clone())?;
@@ -71,6 +72,9 @@ impl Evaluator<'_> {
             let (nx, ny) = (xv.len(), yv.len());
             let z = |n: usize| AShares::from_parts(vec![0; n], vec![0; n]);
             let s = super::agg::scale(&xv).max(super::agg::scale(&yv));
+            for v in [&xv, &yv] {
+                super::checks::check_key(e, v.range, s)?;
+            }
             let values = AShares::concat(&[
                 &super::ops::rescale(&xv.data, super::agg::scale(&xv), s),
                 &super::ops::rescale(&yv.data, super::agg::scale(&yv), s),

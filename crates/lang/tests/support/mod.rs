@@ -1,6 +1,7 @@
 //! A three-party in-memory run of the evaluator over secret shares of the adrenal fixture
 //! (Munich as dataset `munich`, Rome as `rome`), checked and evaluated as a node would.
 #![allow(dead_code)]
+pub mod attack;
 use sharestat_client::import::{ImportOptions, Imported, import_file};
 use sharestat_dict::{Dictionary, Policy};
 use sharestat_lang::check::{Checker, Env};
@@ -80,9 +81,21 @@ impl Fixture {
 
     /// Each node with its own policy (the strictest applies, as the node service merges them).
     pub fn with_policies(policies: [Policy; 3]) -> Fixture {
+        Fixture::build(policies, |_| {})
+    }
+
+    /// The fixture under `policy` with the dictionary changed by `edit` (e.g. a column's
+    /// declared range removed).
+    pub fn with_dictionary(policy: Policy, edit: impl FnOnce(&mut Dictionary)) -> Fixture {
+        Fixture::build([policy.clone(), policy.clone(), policy], edit)
+    }
+
+    fn build(policies: [Policy; 3], edit: impl FnOnce(&mut Dictionary)) -> Fixture {
         let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
-        let dict = Dictionary::parse(&std::fs::read_to_string(ex.join("dictionary.toml")).unwrap())
-            .unwrap();
+        let mut dict =
+            Dictionary::parse(&std::fs::read_to_string(ex.join("dictionary.toml")).unwrap())
+                .unwrap();
+        edit(&mut dict);
         let opts = ImportOptions {
             site: "canonical".into(),
             drop_bad_rows: false,

@@ -26,15 +26,27 @@ fn cross_terms(x: &AShares, y: &AShares) -> Vec<u64> {
     }
 }
 
+/// `Σ_i` of the cross terms, as `x_i (y_i + y_{i+1}) + x_{i+1} y_i` (two products per
+/// element), over slices so that the loop has no bounds checks; chunks in parallel.
 fn cross_sum(x: &AShares, y: &AShares) -> u64 {
-    let f = |i: usize| cross(x.a[i], x.b[i], y.a[i], y.b[i]);
+    fn run(xa: &[u64], xb: &[u64], ya: &[u64], yb: &[u64]) -> u64 {
+        xa.iter()
+            .zip(xb)
+            .zip(ya.iter().zip(yb))
+            .fold(0u64, |s, ((&a, &b), (&c, &d))| {
+                s.wrapping_add(a.wrapping_mul(c.wrapping_add(d)))
+                    .wrapping_add(b.wrapping_mul(c))
+            })
+    }
+    const CHUNK: usize = 1 << 15;
     if x.len() >= crate::PAR_THRESHOLD {
-        (0..x.len())
-            .into_par_iter()
-            .map(f)
+        x.a.par_chunks(CHUNK)
+            .zip(x.b.par_chunks(CHUNK))
+            .zip(y.a.par_chunks(CHUNK).zip(y.b.par_chunks(CHUNK)))
+            .map(|((xa, xb), (ya, yb))| run(xa, xb, ya, yb))
             .reduce(|| 0, u64::wrapping_add)
     } else {
-        (0..x.len()).map(f).fold(0, u64::wrapping_add)
+        run(&x.a, &x.b, &y.a, &y.b)
     }
 }
 

@@ -200,8 +200,9 @@ pub fn run(
     Ok(serde_json::json!({
         "outputs": outputs.iter().map(|o| serde_json::json!({
             "source": o.source,
-            "text": render::render(&o.value),
+            "text": render::with_notes(&o.value, &o.notes),
             "value": render::to_json(&o.value),
+            "notes": o.notes,
         })).collect::<Vec<_>>(),
         "bytes_sent": stats.bytes_sent,
         "communication_rounds": stats.rounds,

@@ -1,0 +1,351 @@
+//! Sums and sums of squares that cannot wrap (issue 14), and the evaluator's moments built on
+//! them (`n`, `Σx`, `Σx²` of a vector, and per level of a grouping, as `t.test` uses them). A sum over `n` rows of words within
+//! `±w` stays in the ring when `n w < 2^63` ([`check_sum`]; refused otherwise, naming the
+//! bound). A sum of squares is computed as it is when `n (w + 1)^2 < 2^62`; otherwise on the
+//! values centred at their range's public midpoint `m` (exact and local: a variance does not
+//! change), and, when `n (h + 2)^2` would
+//! still reach `2^62` for the half-width `h` of the centred words, on the centred values
+//! truncated by `2^j` (the engine's truncation, `floor(x / 2^j) - ε`, `ε ∈ {0, 1}`), with the
+//! smallest `j` that fits ([`Plan`]).
+//!
+//! Accuracy: `Σx` is always exact. Without truncation (`j = 0`, every dictionary column of
+//! a study of up to millions of rows with a few decimals) `Σx²` is exact too. With `j > 0` each
+//! centred value moves by less than `2^(j+1)` units of its last decimal place, so the
+//! variance's error is below `2^(j+2) s + 2^(2j+2)` in squared units, for `s` the standard
+//! deviation in units of the last place (a relative error below `2^(j+2) / s`; the truncation
+//! needs `j` only when values have about 10 or more significant digits, so `s` is large).
+use super::range::{Range, WORD_LIMIT, show};
+use super::value::{Kind, PrivVec};
+use super::{EvalError, Result};
+use crate::ast::Expr;
+use sharestat_mpc::AShares;
+use sharestat_stats::Column;
+
+/// Refuses a sum over `rows` rows of words within `range` at `scale` decimals that could
+/// leave the ring.
+pub(crate) fn check_sum(e: &Expr, range: Range, scale: u32, rows: usize) -> Result<()> {
+    if rows as f64 * range.words(scale) < 2.0 * WORD_LIMIT {
+        return Ok(());
+    }
+    Err(EvalError::at(
+        e,
+        format!(
+            "a sum of `{e}` over {rows} rows can reach {} (values up to {}), beyond what a \
+             64-bit word holds at {scale} decimal places; scale the values down or round them",
+            show(rows as f64 * range.mag()),
+            show(range.mag())
+        ),
+    ))
+}
+
+/// Refuses cross-products `Σ x_i x_j` over `rows` rows (of `cor`, `lm`) that could leave the
+/// ring: `vars` are each variable's expression, range and decimals.
+pub(crate) fn check_products(e: &Expr, vars: &[(String, Range, u32)], rows: usize) -> Result<()> {
+    for (i, (a, ra, sa)) in vars.iter().enumerate() {
+        for (b, rb, sb) in &vars[i..] {
+            let bound = rows as f64 * ra.words(*sa) * rb.words(*sb);
+            if bound >= WORD_LIMIT {
+                return Err(EvalError::at(
+                    e,
+                    format!(
+                        "in `{e}`, the sum of `{a}` times `{b}` over {rows} rows can reach {} \
+                         units of their last decimal places, beyond what a 64-bit word holds; \
+                         scale a variable down or round it",
+                        show(bound)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How a sum of squares is computed: centred at `centre` (a word), truncated by `2^shift`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Plan {
+    /// The range's midpoint as a word.
+    pub centre: i64,
+    /// Bits truncated from the centred words before squaring.
+    pub shift: u32,
+}
+
+impl Plan {
+    /// The plan for `rows` rows of words within `range` at `scale` decimals (with `squares`
+    /// false, no centring is needed and the plan is the identity).
+    pub(crate) fn new(
+        e: &Expr,
+        range: Range,
+        scale: u32,
+        rows: usize,
+        squares: bool,
+    ) -> Result<Plan> {
+        if !squares {
+            return Ok(Plan {
+                centre: 0,
+                shift: 0,
+            });
+        }
+        let unit = 10f64.powi(scale as i32);
+        // Uncentred when the squares fit as they are (the usual case: no change at all).
+        let plain = range.words(scale) + 1.0;
+        if rows.max(1) as f64 * plain * plain < WORD_LIMIT {
+            return Ok(Plan {
+                centre: 0,
+                shift: 0,
+            });
+        }
+        let centre = range.centre_word(scale);
+        let half = (range.hi * unit - centre as f64).max(centre as f64 - range.lo * unit) + 1.0;
+        let rows = rows.max(1) as f64;
+        let fits = |j: u32| {
+            let h = half / 2f64.powi(j as i32) + 2.0;
+            rows * h * h < WORD_LIMIT
+        };
+        let shift = (0..62).find(|&j| fits(j)).ok_or_else(|| {
+            EvalError::at(
+                e,
+                format!(
+                    "the squares of `{e}` (values up to {}) cannot be summed over {rows} rows",
+                    show(range.mag())
+                ),
+            )
+        })?;
+        Ok(Plan { centre, shift })
+    }
+
+    /// Refuses a truncated sum of squares whose variance could be off by more than 1e-6
+    /// relative: the bound of the module doc against the variance the truncated words give.
+    /// Nothing is refused without truncation (the squares are exact).
+    pub(crate) fn check_accuracy(&self, e: &Expr, n: u64, st: i128, sst: i128) -> Result<()> {
+        if self.shift == 0 || n < 2 {
+            return Ok(());
+        }
+        let (nf, q) = (n as f64, 2f64.powi(self.shift as i32));
+        let var_t = ((n as i128 * sst - st * st) as f64 / (nf * (nf - 1.0))).max(0.0);
+        let var = var_t * q * q;
+        let error = 4.0 * q * var.sqrt() + 4.0 * q * q;
+        if error <= 1e-6 * var {
+            return Ok(());
+        }
+        Err(EvalError::at(
+            e,
+            format!(
+                "the variance of `{e}` cannot be computed within 1e-6 relative: its values' \
+                 range allows words up to {} units of the last decimal place, so its squares \
+                 were summed to within {} units only; declare the column's range (`min`, \
+                 `max`) in the dictionary or round the values",
+                show(self.half_hint()),
+                show(q)
+            ),
+        ))
+    }
+
+    /// The largest centred word the plan was made for (for messages).
+    fn half_hint(&self) -> f64 {
+        2f64.powi(self.shift as i32) * (WORD_LIMIT.sqrt())
+    }
+
+    /// `Σx²` in squared words from the count `n`, the exact `Σx` (`sum`) and the sums of
+    /// the centred (and truncated) words `t` and of their squares. Without truncation it is
+    /// exact; with it, it is the value for which `n Σx² - (Σx)²` is the truncated words'
+    /// `2^(2j) (n Σt² - (Σt)²)`: the variance of the truncated values, consistent with
+    /// itself (see the module doc for its error).
+    pub(crate) fn squares(&self, n: u64, sum: i128, st: i128, sst: i128) -> i128 {
+        let (n, m) = (n as i128, self.centre as i128);
+        if self.shift == 0 {
+            // Σx² = Σ(t + m)² = Σt² + 2m Σt + n m².
+            return sst + 2 * m * st + n * m * m;
+        }
+        if n == 0 {
+            return 0;
+        }
+        let var_num = (n * sst - st * st) << (2 * self.shift);
+        let total = var_num + sum * sum;
+        // Rounded to the nearest: `n Σx² - (Σx)²` is then `var_num` within `n / 2`.
+        (total + n / 2).div_euclid(n)
+    }
+}
+
+impl super::Evaluator<'_> {
+    /// `n`, `Σx` and (if `squares`) `Σx²` of the used values of `col`, whose words lie in
+    /// `range`, revealed together (`Σx` exact; see [`super::moments`] for `Σx²`).
+    pub(crate) fn moments(
+        &mut self,
+        e: &Expr,
+        col: &Column,
+        range: Range,
+        squares: bool,
+    ) -> Result<(u64, i128, i128)> {
+        super::moments::check_sum(e, range, col.scale, col.len())?;
+        let plan = super::moments::Plan::new(e, range, col.scale, col.len(), squares)?;
+        let me = self.p.id();
+        let x = &col.values;
+        // The centred values `x - m` (exact, local), truncated by `2^j` when their squares
+        // would not fit.
+        let centred = x.add_const(me, plan.centre.wrapping_neg() as u64);
+        let t = if plan.shift > 0 {
+            self.p.trunc(&centred, plan.shift)?
+        } else {
+            centred
+        };
+        let parts = match &col.present {
+            Some(m) => {
+                let both = self
+                    .p
+                    .mul(&AShares::concat(&[m, m]), &AShares::concat(&[x, &t]))?;
+                let (mx, mt) = (both.slice(0..x.len()), both.slice(x.len()..2 * x.len()));
+                let mut v = vec![m.sum(), mx.sum()];
+                if squares {
+                    v.extend([mt.sum(), self.p.dot(&mt, &t)?]);
+                }
+                v
+            }
+            None => {
+                let n = AShares::from_parts(vec![0], vec![0]).add_const(me, x.len() as u64);
+                let mut v = vec![n, x.sum()];
+                if squares {
+                    v.extend([t.sum(), self.p.dot(&t, &t)?]);
+                }
+                v
+            }
+        };
+        let o = self
+            .p
+            .reveal(&AShares::concat(&parts.iter().collect::<Vec<_>>()))?;
+        let (n, sum) = (o[0], o[1] as i64 as i128);
+        let ss = if squares {
+            let (st, sst) = (o[2] as i64 as i128, o[3] as i64 as i128);
+            plan.check_accuracy(e, n, st, sst)?;
+            plan.squares(n, sum, st, sst)
+        } else {
+            0
+        };
+        Ok((n, sum, ss))
+    }
+}
+
+/// Per level of a grouping: label, `n`, `Σy`, `Σy²`.
+pub(crate) type Groups = Vec<(String, u64, i128, i128)>;
+
+impl super::Evaluator<'_> {
+    /// `n`, `Σy`, `Σy²` of `y` in each nonempty level of `g` (group sizes pass `min_cell`).
+    pub(crate) fn group_moments(&mut self, e: &Expr, y: PrivVec, g: PrivVec) -> Result<Groups> {
+        if !matches!(y.kind, Kind::Num { .. } | Kind::Bool) {
+            return Err(EvalError::at(e, "the response must be numeric"));
+        }
+        let sel = self.and_mask(y.sel.clone(), g.sel.clone())?;
+        self.check_selection(e, &sel, &y.layout)?;
+        let present = self.and_mask(y.present.clone(), g.present.clone())?;
+        let used = self.and_mask(sel, present)?;
+        self.check_support(e, &y, &used)?;
+        let (labels, ind) = self.levels_of(e, &g)?;
+        let masked = match &used {
+            Some(m) => {
+                let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m.shares)).collect();
+                self.p.mul_many(&pairs)?
+            }
+            None => ind,
+        };
+        let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
+        let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
+        self.check_cells(e, &counts, &labels)?;
+        // Squares of the values centred at their range's midpoint (`moments.rs`).
+        let scale = super::agg::scale(&y);
+        super::moments::check_sum(e, y.range, scale, y.len())?;
+        let plan = super::moments::Plan::new(e, y.range, scale, y.len(), true)?;
+        if plan.shift > 0 {
+            return Err(EvalError::at(
+                e,
+                "the response has too many significant digits for its squares to be summed \
+                 exactly; round it (e.g. to 6 significant digits) first",
+            ));
+        }
+        let centred = y
+            .data
+            .add_const(self.p.id(), plan.centre.wrapping_neg() as u64);
+        let pairs: Vec<(&AShares, &AShares)> = masked
+            .iter()
+            .flat_map(|m| [(m, &y.data), (m, &centred)])
+            .collect();
+        let both = self.p.mul_many(&pairs)?;
+        let my: Vec<AShares> = both.iter().step_by(2).cloned().collect();
+        let mc: Vec<&AShares> = both.iter().skip(1).step_by(2).collect();
+        let sq_pairs: Vec<(&AShares, &AShares)> = mc.iter().map(|m| (*m, &centred)).collect();
+        let sq = self.p.dot_many(&sq_pairs)?;
+        let csums: Vec<AShares> = mc.iter().map(|m| m.sum()).collect();
+        let sq = AShares::concat(&[&sq, &AShares::concat(&csums.iter().collect::<Vec<_>>())]);
+        let sums: Vec<AShares> = my.iter().map(AShares::sum).collect();
+        let sums = AShares::concat(&sums.iter().collect::<Vec<_>>());
+        let o = self.p.reveal(&AShares::concat(&[&counts, &sums, &sq]))?;
+        let k = labels.len();
+        Ok((0..k)
+            .filter(|&i| o[i] > 0)
+            .map(|i| {
+                let sum = o[k + i] as i64 as i128;
+                let (sst, st) = (o[2 * k + i] as i64 as i128, o[3 * k + i] as i64 as i128);
+                (
+                    labels[i].clone(),
+                    o[i],
+                    sum,
+                    plan.squares(o[i], sum, st, sst),
+                )
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expr() -> Expr {
+        crate::parse("x").unwrap().stmts[0].expr().clone()
+    }
+
+    #[test]
+    fn small_ranges_need_no_truncation_and_large_ones_the_least_that_fits() {
+        let e = expr();
+        let age = Plan::new(&e, Range::new(18.0, 110.0), 0, 1_000_000, true).unwrap();
+        assert_eq!(
+            age,
+            Plan {
+                centre: 0,
+                shift: 0
+            }
+        );
+        // Days since 1970 over 10^7 rows: centred, not truncated.
+        let days = Plan::new(&e, Range::new(0.0, 1e6), 0, 10_000_000, true).unwrap();
+        assert_eq!(
+            days,
+            Plan {
+                centre: 500_000,
+                shift: 0
+            }
+        );
+        // ptv_cc / 3 at 7 decimals: words up to 6.7e9 around a centre of 3.3e9.
+        let p = Plan::new(&e, Range::new(0.0, 666.7), 7, 48, true).unwrap();
+        assert_eq!(p.centre, 3_333_500_000);
+        let h = 3_333_500_001f64 / 2f64.powi(p.shift as i32) + 2.0;
+        assert!(48.0 * h * h < WORD_LIMIT);
+        let h = 3_333_500_001f64 / 2f64.powi(p.shift as i32 - 1) + 2.0;
+        assert!(48.0 * h * h >= WORD_LIMIT, "{p:?} is not the least shift");
+        assert!(check_sum(&e, Range::new(0.0, 1e12), 6, 10).is_err());
+    }
+
+    #[test]
+    fn the_squares_are_exact_without_truncation() {
+        let xs = [3i128, 17, 250, 99, 120];
+        let p = Plan {
+            centre: 125,
+            shift: 0,
+        };
+        let t: Vec<i128> = xs.iter().map(|x| x - p.centre as i128).collect();
+        let got = p.squares(
+            5,
+            xs.iter().sum(),
+            t.iter().sum(),
+            t.iter().map(|v| v * v).sum(),
+        );
+        assert_eq!(got, xs.iter().map(|v| v * v).sum::<i128>());
+    }
+}

@@ -1,0 +1,174 @@
+//! `floor()` and `ceiling()` of private numbers, exact within their proven range.
+//!
+//! The engine's exact floor division (`sharestat_stats::round::floor_div`) divides a word by
+//! a public integer `d < 2^20` for words `|x| < 2^29 - d`; the range of the argument
+//! ([`super::range`]) says whether that holds, and a call outside it is refused rather than
+//! answered wrongly. `floor(x / c)` with a public constant `c = P / 10^k` is computed as one
+//! exact division of `x`'s words by `P` (times a power of ten), not as the floor of the
+//! rounded quotient: `floor(ptv / 7)` is then right at exact multiples of 7, as in R.
+use super::ops::const_decimals;
+use super::range::Range;
+use super::value::{Kind, PrivTable, PrivVec, Public, Value};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::{BinOp, Expr, ExprKind};
+use sharestat_stats::round::{ceil_div, floor_div};
+
+/// The largest divisor of the exact floor division.
+const MAX_DIVISOR: u64 = 1 << 20;
+
+impl Evaluator<'_> {
+    /// `floor(arg)` or `ceiling(arg)` (`name`).
+    pub(crate) fn floor_call(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        arg: &Expr,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        // `x / c`: the operands are evaluated once; the exact quotient when `x` is a private
+        // number, else the ordinary division.
+        let value = match &arg.kind {
+            ExprKind::Binary {
+                op: BinOp::Div,
+                lhs,
+                rhs,
+            } => {
+                let (x, c) = (self.eval_in(lhs, scope)?, self.eval_in(rhs, scope)?);
+                let divisor = match &c {
+                    Value::Pub(Public::Num { values, .. }) => match values.as_slice() {
+                        [Some(v)] if *v != 0.0 => Some(*v),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match (x, divisor) {
+                    (Value::Vec(v), Some(d)) if matches!(v.kind, Kind::Num { .. }) => {
+                        let scale = super::agg::scale(&v);
+                        return self.floor_quotient(e, name, v, scale, d);
+                    }
+                    (x, _) => self.binary(arg, BinOp::Div, x, c)?,
+                }
+            }
+            _ => self.eval_in(arg, scope)?,
+        };
+        match value {
+            Value::Vec(v) => {
+                let Kind::Num { scale } = v.kind else {
+                    return Err(EvalError::at(e, format!("{name}() takes numbers")));
+                };
+                let d = 10u64.pow(scale);
+                self.floor_words(e, name, v, 1, d, Range::point(1.0))
+            }
+            Value::Pub(Public::Num { values, names }) => Ok(Value::Pub(Public::Num {
+                values: values
+                    .iter()
+                    .map(|v| v.map(|x| if name == "floor" { x.floor() } else { x.ceil() }))
+                    .collect(),
+                names,
+            })),
+            _ => Err(EvalError::at(e, format!("{name}() takes numbers"))),
+        }
+    }
+
+    /// `floor(x / c)` for `x` at `scale` decimals: `x`'s words times `10^k` over `P 10^scale`
+    /// for `c = P / 10^k` (signs folded into the numerator).
+    fn floor_quotient(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        v: PrivVec,
+        scale: u32,
+        c: f64,
+    ) -> Result<Value> {
+        let k = const_decimals(c);
+        let p = (c.abs() * 10f64.powi(k as i32)).round() as u64;
+        // x / c = (x_enc 10^k) / (P 10^scale); cancel the common power of ten.
+        let common = k.min(scale);
+        let (up, down) = (10u64.pow(k - common), 10u64.pow(scale - common));
+        let sign = if c < 0.0 { -1.0 } else { 1.0 };
+        self.floor_words(e, name, v, up, p.saturating_mul(down), Range::point(sign))
+    }
+
+    /// `floor` (or `ceiling`) of `v`'s words times `up` (a sign in `sign`) over `d`, exactly,
+    /// after checking that the words fit the exact division.
+    fn floor_words(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        v: PrivVec,
+        up: u64,
+        d: u64,
+        sign: Range,
+    ) -> Result<Value> {
+        let scale = match v.kind {
+            Kind::Num { scale } => scale,
+            _ => 0,
+        };
+        let num = v.range.times(sign);
+        let words = num.words(scale) * up as f64;
+        if d >= MAX_DIVISOR || words + d as f64 >= (1u64 << 29) as f64 {
+            return Err(EvalError::at(
+                e,
+                format!(
+                    "`{e}` is exact only for values whose words stay below 2^29 and divisors \
+                     below 2^20; its values can reach {} at {scale} decimal places: round them \
+                     to fewer places or divide by a smaller constant",
+                    super::range::show(v.range.mag())
+                ),
+            ));
+        }
+        let mut x = v.data.scale(up);
+        if sign.lo < 0.0 {
+            x = x.neg();
+        }
+        let q = if name == "floor" {
+            floor_div(self.p, &x, d)?
+        } else {
+            ceil_div(self.p, &x, d)?
+        };
+        // The quotient's range, moved by less than 1 by the rounding.
+        let f = up as f64 * 10f64.powi(scale as i32) / d as f64;
+        let range = Range::new((num.lo * f).floor(), (num.hi * f).ceil());
+        Ok(Value::Vec(PrivVec {
+            kind: Kind::Num { scale: 0 },
+            data: q,
+            onehot: None,
+            range,
+            ..v
+        }))
+    }
+}
+
+/// R's `round(x, digits)` of a public number (R >= 4.0): the number with `digits` decimal
+/// places closest to `x` as stored (its binary value), ties to even; negative `digits` round
+/// to tens, hundreds, .... Checked against R in `r/round.json`.
+pub(crate) fn round_public(x: f64, digits: i32) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    if digits >= 0 {
+        let d = digits.min(15) as usize;
+        return format!("{x:.d$}").parse().unwrap_or(x);
+    }
+    let p = 10f64.powi(-digits);
+    let q: f64 = format!("{:.0}", x / p).parse().unwrap_or(x / p);
+    q * p
+}
+
+/// R's `signif(x, digits)` of a public number: `digits` significant digits (at least 1), as R
+/// computes it: `x · 10^k` rounded to the nearest integer (ties to even) in double precision,
+/// then scaled back, for `k = digits - 1 - floor(log10 |x|)` (so `signif(0.15, 1)` is 0.2
+/// while `round(0.15, 1)` is 0.1, as in R).
+pub(crate) fn signif_public(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let k = digits.max(1) - 1 - x.abs().log10().floor() as i32;
+    if k >= 0 {
+        let p = 10f64.powi(k);
+        (x * p).round_ties_even() / p
+    } else {
+        let p = 10f64.powi(-k);
+        (x / p).round_ties_even() * p
+    }
+}
