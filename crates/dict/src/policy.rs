@@ -11,7 +11,9 @@
 //! fields after it), so that one researcher cannot exhaust the nodes' memory or time: private
 //! vectors and tables at most `min(max_rows, max_rows_factor x the study's rows)` rows, a query
 //! at most `max_query_seconds` of wall time, a user at most `max_concurrent_queries` queries in
-//! flight on a node, an upload at most `max_upload_rows` rows.
+//! flight on a node, an upload at most `max_upload_rows` rows, a query's secure operations at
+//! most `max_query_traffic_mb` of messages sent by each node, and its variables at most
+//! `max_query_memory_mb` of shares held by each node.
 use serde::{Deserialize, Serialize};
 
 /// A disclosure policy.
@@ -58,6 +60,19 @@ pub struct Policy {
     /// Cost limit: an upload may declare at most this many rows (and so at most
     /// `ceil(max_upload_rows / 65536)` chunks). The default is [`Policy::max_rows`]' default.
     pub max_upload_rows: u64,
+    /// Cost limit on a query's secure operations: each node sends at most this many
+    /// megabytes (10^6 bytes) for one query (every secure multiplication, comparison, sort and
+    /// opening is counted by what it sends); the protocol step that would exceed it is not
+    /// run and the query is cancelled on all three nodes. May be fractional. The default,
+    /// 50 000 (50 GB, about 7 minutes of a 1 Gbit/s link), is well above the heaviest
+    /// benchmarked analysis at 10^6 rows.
+    pub max_query_traffic_mb: f64,
+    /// Cost limit on a query's memory: the variables of a query (private vectors, their
+    /// masks, the columns it adds to tables) may hold at most this many megabytes of shares
+    /// on each node; an assignment past it is refused at the same statement on every node
+    /// (sizes are public). Temporaries of one statement are bounded by the row limit. May be
+    /// fractional. The default, 8192, is 50 vectors of the 10^7-row limit.
+    pub max_query_memory_mb: f64,
     /// Output perturbation: `"none"`, or `"cell_key"` (the cell-key method of statistical
     /// offices): every released count gets a noise drawn from the cell's key, the sum of
     /// secret per-row keys, so the same rows always get the same noise and differences of
@@ -96,8 +111,8 @@ pub enum Perturbation {
     CellKey,
 }
 
-/// Policies carry no NaN: [`Policy::parse`] refuses a non-finite `max_query_seconds` or
-/// `max_leverage`, and
+/// Policies carry no NaN: [`Policy::parse`] refuses a non-finite `max_query_seconds`,
+/// `max_query_traffic_mb`, `max_query_memory_mb` or `max_leverage`, and
 /// JSON, in which nodes exchange policies, has no NaN.
 impl Eq for Policy {}
 
@@ -122,6 +137,8 @@ impl Default for Policy {
             max_query_seconds: 600.0,
             max_concurrent_queries: 2,
             max_upload_rows: 10_000_000,
+            max_query_traffic_mb: 50_000.0,
+            max_query_memory_mb: 8_192.0,
         }
     }
 }
@@ -183,10 +200,16 @@ impl Policy {
                 return Err(PolicyError::Invalid(format!("{name} must be at least 1")));
             }
         }
-        if !(p.max_query_seconds.is_finite() && p.max_query_seconds > 0.0) {
-            return Err(PolicyError::Invalid(
-                "max_query_seconds must be a positive number of seconds".into(),
-            ));
+        for (name, v, unit) in [
+            ("max_query_seconds", p.max_query_seconds, "seconds"),
+            ("max_query_traffic_mb", p.max_query_traffic_mb, "megabytes"),
+            ("max_query_memory_mb", p.max_query_memory_mb, "megabytes"),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(PolicyError::Invalid(format!(
+                    "{name} must be a positive number of {unit}"
+                )));
+            }
         }
         Ok(p)
     }
@@ -205,6 +228,17 @@ impl Policy {
         // saturates rather than panics.
         std::time::Duration::try_from_secs_f64(self.max_query_seconds)
             .unwrap_or(std::time::Duration::MAX)
+    }
+
+    /// The most bytes a node may send for one query (`max_query_traffic_mb`).
+    pub fn query_traffic_limit(&self) -> u64 {
+        megabytes(self.max_query_traffic_mb)
+    }
+
+    /// The most bytes of shares a query's variables may hold on a node
+    /// (`max_query_memory_mb`).
+    pub fn query_memory_limit(&self) -> u64 {
+        megabytes(self.max_query_memory_mb)
     }
 
     /// Checks one revealed count: `Err(rule)` naming the rule when it is between 1 and
@@ -261,6 +295,8 @@ impl Policy {
                 .max_concurrent_queries
                 .min(other.max_concurrent_queries),
             max_upload_rows: self.max_upload_rows.min(other.max_upload_rows),
+            max_query_traffic_mb: self.max_query_traffic_mb.min(other.max_query_traffic_mb),
+            max_query_memory_mb: self.max_query_memory_mb.min(other.max_query_memory_mb),
         }
     }
 
@@ -285,6 +321,18 @@ impl Policy {
             ));
         }
         Ok(())
+    }
+}
+
+/// `mb` megabytes in bytes, saturating (a parsed policy holds a finite positive number).
+fn megabytes(mb: f64) -> u64 {
+    let b = (mb * 1e6).ceil();
+    if b.is_nan() || b <= 0.0 {
+        0
+    } else if b >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        b as u64
     }
 }
 
@@ -423,6 +471,20 @@ mod tests {
         assert_eq!(merged.max_rows, 1000);
         assert_eq!(merged.max_query_seconds, 0.25);
         assert_eq!(merged.max_concurrent_queries, 1);
+        // Traffic and memory in megabytes of 10^6 bytes, fractions allowed, merged to the least.
+        let q = Policy::parse("max_query_traffic_mb = 0.5\nmax_query_memory_mb = 2.25\n").unwrap();
+        assert_eq!(
+            (q.query_traffic_limit(), q.query_memory_limit()),
+            (500_000, 2_250_000)
+        );
+        assert_eq!(d.query_traffic_limit(), 50_000_000_000);
+        assert_eq!(d.query_memory_limit(), 8_192_000_000);
+        let both = d.strictest(&q);
+        assert_eq!(
+            (both.max_query_traffic_mb, both.max_query_memory_mb),
+            (0.5, 2.25)
+        );
+        assert!(!d.at_least_as_strict_as(&q));
         assert!(merged.at_least_as_strict_as(&d) && merged.at_least_as_strict_as(&p));
         assert!(!d.at_least_as_strict_as(&p));
         for (text, field) in [
@@ -434,6 +496,10 @@ mod tests {
             ("max_query_seconds = -1.5", "max_query_seconds"),
             ("max_query_seconds = inf", "max_query_seconds"),
             ("max_query_seconds = nan", "max_query_seconds"),
+            ("max_query_traffic_mb = 0", "max_query_traffic_mb"),
+            ("max_query_traffic_mb = -inf", "max_query_traffic_mb"),
+            ("max_query_memory_mb = 0", "max_query_memory_mb"),
+            ("max_query_memory_mb = nan", "max_query_memory_mb"),
         ] {
             match Policy::parse(text) {
                 Err(PolicyError::Invalid(m)) => assert!(m.contains(field), "{text}: {m}"),

@@ -104,3 +104,49 @@ fn an_absolute_limit_and_public_vectors() {
             .contains("max_rows")
     );
 }
+
+#[test]
+fn variables_past_the_memory_limit_are_refused_and_reuse_is_not() {
+    // 48 patients: a private number vector holds 48 x 2 words = 768 bytes of shares on a
+    // node. 5 000 bytes hold six such variables, not seven.
+    let fx = Fixture::new(Policy {
+        max_query_memory_mb: 0.005,
+        ..Policy::default()
+    });
+    let mut q = String::from(D);
+    for i in 1..=7 {
+        q.push_str(&format!("x{i} <- d$age + {i}\n"));
+    }
+    q.push_str("mean(x1)");
+    let e = fx.refusal(&q);
+    assert!(e.starts_with("line 10, column 1"), "{e}");
+    assert!(
+        e.contains("refused by the query's cost limits (max_query_memory_mb)")
+            && e.contains("assigning `x7`")
+            && e.contains("hold 5.4 kB of shares on each node (768 bytes for `x7`)")
+            && e.contains("the study's limit is 0.005 MB"),
+        "{e}"
+    );
+    // Six fit; a name assigned again replaces its value, so a loop-like script runs.
+    let mut q = String::from(D);
+    for i in 1..=6 {
+        q.push_str(&format!("x{i} <- d$age + {i}\n"));
+    }
+    for i in 1..=20 {
+        q.push_str(&format!("x1 <- d$age * {i}\n"));
+    }
+    q.push_str("mean(x1)");
+    let out = fx.run(&q).unwrap();
+    assert_eq!(out.len(), 1);
+    // Columns added to a table count too.
+    let mut q = String::from(D);
+    for i in 1..=7 {
+        q.push_str(&format!("d$c{i} <- d$age + {i}\n"));
+    }
+    q.push_str("mean(d$c1)");
+    let e = fx.refusal(&q);
+    assert!(
+        e.starts_with("line 10, column 1") && e.contains("(max_query_memory_mb)"),
+        "{e}"
+    );
+}

@@ -66,6 +66,20 @@ pub enum MpcError {
         /// The peer whose key check value did not match.
         peer: PartyId,
     },
+    /// This party's budget of bytes to send ([`crate::net::Net::set_budget`]) would be
+    /// exceeded; nothing was sent.
+    #[error(
+        "the computation would send more than its budget of {limit} bytes ({sent} sent, \
+         {wanted} more wanted)"
+    )]
+    Budget {
+        /// The budget in bytes.
+        limit: u64,
+        /// Bytes sent before.
+        sent: u64,
+        /// Bytes of the refused message.
+        wanted: u64,
+    },
     /// The parties disagree about the protocol being run (message sizes or order differ).
     #[error("protocol desynchronised with party {peer}: {detail}")]
     Desync {

@@ -158,4 +158,22 @@ impl Party {
     pub fn stats(&self) -> NetStats {
         self.net.stats()
     }
+
+    /// Limits the bytes this party may send in the session (counted from its start, key
+    /// set-up included; `None`: no limit): the protocol step that would exceed it fails with
+    /// [`MpcError::Budget`] before sending. The peers then wait for a message that never
+    /// comes; the caller must close the session (the node cancels the job on all three).
+    pub fn set_budget(&mut self, bytes: Option<u64>) {
+        self.net.set_budget(bytes);
+    }
+
+    /// The budget set by [`Party::set_budget`].
+    pub fn budget(&self) -> Option<u64> {
+        self.net.budget()
+    }
+
+    /// Whether a protocol step failed because it would have exceeded the budget.
+    pub fn over_budget(&self) -> bool {
+        self.net.over_budget()
+    }
 }

@@ -1,6 +1,6 @@
 //! The study policy's cost limits against three real nodes: the row limit stops the doubling
-//! attack, a query past `max_query_seconds` is cancelled on all three nodes and the next one
-//! runs, a user past `max_concurrent_queries` gets 429, begin-uploads are bounded, and staged
+//! attack, a query past `max_query_seconds` or `max_query_traffic_mb` is cancelled on all
+//! three nodes and the next one runs, a user past `max_concurrent_queries` gets 429, begin-uploads are bounded, and staged
 //! uploads expire everywhere with their shares removed and the expiry audited.
 mod common;
 use serde_json::{Value, json};
@@ -96,15 +96,11 @@ async fn the_doubling_attack_is_refused_before_it_costs_anything() {
     c.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_query_past_its_wall_time_is_cancelled_everywhere_and_the_next_runs() {
-    let c = common::start(10).await;
+/// A study `slow` under `policy` and a study `s` under the defaults, both with the ages
+/// uploaded by Munich's owner; returns the researcher's token (granted in both).
+async fn two_studies(c: &common::TestConsortium, policy: &str) -> String {
     let dict = integer_dictionary("slow", &["age"]);
-    // A limit of 1 ms, against a query of 10 000 secure multiplications (each a round trip
-    // between the nodes): it cannot finish in time.
-    c.create_study("slow", &dict, "max_query_seconds = 0.001\n")
-        .await
-        .unwrap();
+    c.create_study("slow", &dict, policy).await.unwrap();
     c.create_study("s", &integer_dictionary("s", &["age"]), "")
         .await
         .unwrap();
@@ -123,33 +119,46 @@ async fn a_query_past_its_wall_time_is_cancelled_everywhere_and_the_next_runs() 
     }
     c.upload(&owner, "slow", "munich", "munich", &ages()).await;
     c.upload(&owner, "s", "munich", "munich", &ages()).await;
+    rita
+}
+
+/// `n` secure multiplications of 100 rows, each a round trip, then a sum.
+fn many_products(n: usize) -> String {
     let mut long = String::from("d <- load(\"munich\")\n");
-    for _ in 0..10_000 {
+    for _ in 0..n {
         long.push_str("y <- d$age * d$age\n");
     }
     long.push_str("sum(y)");
-    let job = query(&c, 0, &rita, "slow", &long).await.unwrap();
+    long
+}
+
+/// `job` (answered by the front) was cancelled on all three nodes for the limit named
+/// `limit` (the error also holds `detail`), the cancellation was audited by one node, the
+/// consortium then runs the next query at every front, and no concurrency slot is left.
+async fn cancelled_everywhere(
+    c: &common::TestConsortium,
+    rita: &str,
+    job: &Value,
+    limit: &str,
+    detail: &str,
+) {
     assert_eq!(job["state"], "cancelled", "{job}");
     let err = job["error"].as_str().unwrap();
-    assert!(
-        err.contains("max_query_seconds") && err.contains("0.001 s"),
-        "{err}"
-    );
+    assert!(err.contains(limit) && err.contains(detail), "{err}");
     let id = job["id"].as_str().unwrap();
     for i in 1..3 {
         let j: Value = c
-            .client(i, &rita)
+            .client(i, rita)
             .get(&format!("/api/v1/jobs/{id}?wait_secs=30"))
             .await
             .unwrap();
         assert_eq!(j["state"], "cancelled", "node {i}: {j}");
         assert!(
-            j["error"].as_str().unwrap().contains("max_query_seconds"),
+            j["error"].as_str().unwrap().contains(limit),
             "node {i}: {j}"
         );
     }
-    // The cancellation is audited at the front.
-    // The cancellation is audited by the node whose watchdog fired first (before it told the
+    // The cancellation is audited by the node that stopped it first (before it told the
     // others), so once all three have cancelled it, one of them holds the entry.
     let audited = (0..3).any(|i| {
         let audit = c
@@ -165,7 +174,7 @@ async fn a_query_past_its_wall_time_is_cancelled_everywhere_and_the_next_runs() 
     assert!(audited, "no node audited the cancellation");
     // The consortium keeps serving: the next query (another study, other fronts) runs.
     for front in [1, 2, 0] {
-        let ok = query(&c, front, &rita, "s", "d <- load(\"munich\")\nsum(d$age)")
+        let ok = query(c, front, rita, "s", "d <- load(\"munich\")\nsum(d$age)")
             .await
             .unwrap();
         assert_eq!(ok["state"], "done", "front {front}: {ok}");
@@ -175,7 +184,41 @@ async fn a_query_past_its_wall_time_is_cancelled_everywhere_and_the_next_runs() 
         );
     }
     // No concurrency slot is left behind.
-    no_slots_left(&c, "rita").await;
+    no_slots_left(c, "rita").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_query_past_its_wall_time_is_cancelled_everywhere_and_the_next_runs() {
+    let c = common::start(10).await;
+    // A limit of 1 ms, against a query of 10 000 secure multiplications (each a round trip
+    // between the nodes): it cannot finish in time.
+    let rita = two_studies(&c, "max_query_seconds = 0.001\n").await;
+    let job = query(&c, 0, &rita, "slow", &many_products(10_000))
+        .await
+        .unwrap();
+    cancelled_everywhere(&c, &rita, &job, "max_query_seconds", "0.001 s").await;
+    c.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_query_past_its_traffic_is_cancelled_everywhere_and_the_next_runs() {
+    let c = common::start(10).await;
+    // 10 kB a node, against 200 products of 100 rows (each node sends 808 bytes a product):
+    // the 13th product would exceed it, whatever the timing.
+    let rita = two_studies(&c, "max_query_traffic_mb = 0.01\n").await;
+    let job = query(&c, 0, &rita, "slow", &many_products(200))
+        .await
+        .unwrap();
+    cancelled_everywhere(&c, &rita, &job, "max_query_traffic_mb", "limit of 0.01 MB").await;
+    // A query within the budget runs in the same study.
+    let ok = query(&c, 2, &rita, "slow", &many_products(5))
+        .await
+        .unwrap();
+    assert_eq!(ok["state"], "done", "{ok}");
+    assert!(
+        ok["result"]["bytes_sent"].as_u64().unwrap() <= 10_000,
+        "{ok}"
+    );
     c.shutdown().await;
 }
 

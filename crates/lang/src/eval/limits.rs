@@ -5,11 +5,17 @@
 //! Public vectors (computed in the clear) are bounded by `max_rows` alone: they cost memory
 //! too, but do not grow with the study.
 //!
-//! The row limit depends only on public information (the policy and the datasets' row
-//! counts), so the three nodes refuse at the same statement without communicating.
+//! The memory limit (`max_query_memory_mb`) bounds the shares the query's variables hold on a
+//! node: checked at every assignment, with the new value in place of the old one. A single
+//! statement's temporaries are bounded by the row limit.
+//!
+//! Both limits depend only on public information (the policy, the datasets' row counts and
+//! the lengths of values), so the three nodes refuse at the same statement without
+//! communicating.
 use super::value::{Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
+use crate::span::Span;
 
 impl Evaluator<'_> {
     /// The most rows a private vector or table of this query may have:
@@ -78,5 +84,45 @@ impl Evaluator<'_> {
                 self.policy.max_rows, self.policy.max_rows_factor
             ),
         })
+    }
+
+    /// Refuses the assignment of `value` to `target` (statement `span`) when the query's
+    /// variables would then hold more shares than `max_query_memory_mb` allows.
+    pub(crate) fn check_memory(&self, span: Span, target: &str, value: &Value) -> Result<()> {
+        let others: u64 = self
+            .vars
+            .iter()
+            .filter(|(name, _)| name.as_str() != target)
+            .map(|(_, v)| v.share_bytes())
+            .fold(0, u64::saturating_add);
+        let total = others.saturating_add(value.share_bytes());
+        let limit = self.policy.query_memory_limit();
+        if total <= limit {
+            return Ok(());
+        }
+        Err(EvalError::Limit {
+            span,
+            limit: "max_query_memory_mb",
+            message: format!(
+                "assigning `{target}` would make the query's variables hold {} of shares \
+                 on each node ({} for `{target}`); the study's limit is {} MB \
+                 (max_query_memory_mb): reuse variable names, keep fewer columns, or split the \
+                 analysis into several queries",
+                bytes(total),
+                bytes(value.share_bytes()),
+                self.policy.max_query_memory_mb
+            ),
+        })
+    }
+}
+
+/// `b` bytes for a reader: `768 bytes`, `5.4 kB`, `160.0 MB`, `8.2 GB`.
+fn bytes(b: u64) -> String {
+    let f = b as f64;
+    match b {
+        0..1_000 => format!("{b} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", f / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", f / 1e6),
+        _ => format!("{:.1} GB", f / 1e9),
     }
 }

@@ -22,11 +22,13 @@
 //! clear), `agg.rs` (aggregates), `tables.rs` (frequency tables), `disclose.rs` (the policy
 //! checks), `support.rs` (the rows each value depends on), `quantile_rules.rs`, `cell_key.rs`
 //! (perturbation of counts), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs`
-//! (survival), `limits.rs` (the policy's cost limits: rows after `c()` / `rbind()`).
+//! (survival), `limits.rs` (the policy's cost limits: rows after `c()` / `rbind()`, memory).
 //!
 //! **Cost limits** (`limits.rs`): a `c()` or `rbind()` whose result would have more rows than
-//! the policy allows (`max_rows`, `max_rows_factor`) is refused before anything is allocated
-//! ([`EvalError::Limit`]). The wall-time and concurrency limits are enforced by the node.
+//! the policy allows (`max_rows`, `max_rows_factor`) is refused before anything is allocated,
+//! and an assignment that would make the query's variables hold more shares than
+//! `max_query_memory_mb` is refused ([`EvalError::Limit`]). The wall-time, traffic (secure
+//! operations) and concurrency limits are enforced by the node.
 mod agg;
 mod call;
 mod cell_key;
@@ -240,6 +242,7 @@ impl<'a> Evaluator<'a> {
                     ..
                 } => {
                     let v = self.eval(value)?;
+                    self.check_memory(stmt.span, target, &v)?;
                     self.vars.insert(target.clone(), v);
                 }
                 StmtKind::Assign {
@@ -248,8 +251,9 @@ impl<'a> Evaluator<'a> {
                     value,
                     ..
                 } => {
-                    let t = self.set_column(target, column, value)?;
-                    self.vars.insert(target.clone(), Value::Table(t));
+                    let t = Value::Table(self.set_column(target, column, value)?);
+                    self.check_memory(stmt.span, target, &t)?;
+                    self.vars.insert(target.clone(), t);
                 }
                 StmtKind::Expr(e) => {
                     if self.replay {

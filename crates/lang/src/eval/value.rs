@@ -375,3 +375,27 @@ pub enum Value {
     /// A private table.
     Table(PrivTable),
 }
+
+impl Value {
+    /// Bytes of shares this node holds for the value (two words per row of every vector and
+    /// mask it carries; a table's stored columns are read on demand and not counted). A
+    /// function of public lengths: every node computes the same number.
+    pub fn share_bytes(&self) -> u64 {
+        fn mask(m: &Option<Mask>) -> u64 {
+            m.as_ref().map_or(0, |m| shares(&m.shares))
+        }
+        fn shares(s: &AShares) -> u64 {
+            16 * s.len() as u64
+        }
+        fn vec(v: &PrivVec) -> u64 {
+            let onehot: u64 = v.onehot.iter().flatten().map(shares).sum();
+            let terms: u64 = v.support.terms.iter().map(|t| mask(&t.rows)).sum();
+            shares(&v.data) + onehot + mask(&v.present) + mask(&v.sel) + terms
+        }
+        match self {
+            Value::Pub(_) => 0,
+            Value::Vec(v) => vec(v),
+            Value::Table(t) => mask(&t.sel) + t.derived.iter().map(|(_, v)| vec(v)).sum::<u64>(),
+        }
+    }
+}

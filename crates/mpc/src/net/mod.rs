@@ -9,7 +9,10 @@
 //!
 //! [`Net`] sits between protocols and the transport: it encodes `u64` vectors, adds a per-link
 //! sequence number so that parties running different protocols fail loudly instead of
-//! computing garbage, checks message sizes, and counts bytes, messages and rounds.
+//! computing garbage, checks message sizes, and counts bytes, messages and rounds. It can also
+//! hold a budget of bytes to send ([`Net::set_budget`]): the send that would exceed it fails
+//! with [`MpcError::Budget`] before anything leaves, which is how the node bounds what one
+//! query may cost in secure operations.
 pub mod memory;
 pub mod stream;
 
@@ -61,6 +64,10 @@ pub struct Net {
     stats: NetStats,
     seq_out: [u64; 3],
     seq_in: [u64; 3],
+    /// Most bytes this party may send in all (`None`: no limit).
+    budget: Option<u64>,
+    /// Whether a send was refused for the budget.
+    over_budget: bool,
 }
 
 impl std::fmt::Debug for Net {
@@ -82,6 +89,8 @@ impl Net {
             stats: NetStats::default(),
             seq_out: [0; 3],
             seq_in: [0; 3],
+            budget: None,
+            over_budget: false,
         }
     }
 
@@ -95,6 +104,22 @@ impl Net {
         self.stats
     }
 
+    /// Limits the bytes this party may send from now on, counted from the start of the
+    /// session (`None`: no limit). A send past it fails with [`MpcError::Budget`].
+    pub fn set_budget(&mut self, bytes: Option<u64>) {
+        self.budget = bytes;
+    }
+
+    /// The budget set by [`Net::set_budget`].
+    pub fn budget(&self) -> Option<u64> {
+        self.budget
+    }
+
+    /// Whether a send was refused for the budget (the session cannot go on).
+    pub fn over_budget(&self) -> bool {
+        self.over_budget
+    }
+
     /// Marks the start of a communication round; every party calls it at the same points of a
     /// protocol, whether or not it sends in that round.
     pub fn round(&mut self) {
@@ -103,6 +128,17 @@ impl Net {
 
     /// Sends a vector of words to `to`.
     pub fn send(&mut self, to: PartyId, words: &[u64]) -> crate::Result<()> {
+        let len = (HEADER_BYTES + words.len() * 8) as u64;
+        if let Some(limit) = self.budget
+            && self.stats.bytes_sent.saturating_add(len) > limit
+        {
+            self.over_budget = true;
+            return Err(MpcError::Budget {
+                limit,
+                sent: self.stats.bytes_sent,
+                wanted: len,
+            });
+        }
         let seq = self.seq_out[to.index()];
         self.seq_out[to.index()] += 1;
         let mut msg = vec![0u8; HEADER_BYTES + words.len() * 8];
@@ -168,5 +204,41 @@ impl Net {
         let mut out: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
         out.truncate(len);
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_send_past_the_budget_fails_and_sends_nothing() {
+        let [a, b, _c] = memory::mesh(Duration::from_millis(200));
+        let (mut na, mut nb) = (Net::new(Box::new(a)), Net::new(Box::new(b)));
+        let to = nb.me();
+        // Two messages of 2 words: 24 bytes each with the header.
+        na.set_budget(Some(50));
+        na.send(to, &[1, 2]).unwrap();
+        na.send(to, &[3, 4]).unwrap();
+        match na.send(to, &[5, 6]) {
+            Err(MpcError::Budget {
+                limit: 50,
+                sent: 48,
+                wanted: 24,
+            }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(na.stats().bytes_sent, 48);
+        assert!(na.over_budget());
+        let from = na.me();
+        assert_eq!(nb.recv(from, 2).unwrap(), vec![1, 2]);
+        assert_eq!(nb.recv(from, 2).unwrap(), vec![3, 4]);
+        // The refused message never left.
+        assert!(nb.recv(from, 2).is_err());
+        // Lifting the budget lets the session go on.
+        na.set_budget(None);
+        na.send(to, &[5, 6]).unwrap();
+        assert_eq!(nb.recv(from, 2).unwrap(), vec![5, 6]);
     }
 }

@@ -11,14 +11,16 @@ use sharestat_store::JobState;
 /// Starts job `id` (already in the registry) on a blocking thread.
 pub(crate) fn spawn(state: AppState, id: u64) {
     tokio::spawn(async move {
-        let Some((spec, user, limit)) = state.jobs.with(|m| {
+        let Some((spec, user, limit, budget)) = state.jobs.with(|m| {
             m.get_mut(&id).map(|e| {
                 e.started = true;
-                let limit = match e.spec {
-                    JobSpec::Query { .. } => e.policy.as_ref().map(|p| p.query_time_limit()),
-                    _ => None,
+                let (limit, budget) = match (&e.spec, &e.policy) {
+                    (JobSpec::Query { .. }, Some(p)) => {
+                        (Some(p.query_time_limit()), Some(p.query_traffic_limit()))
+                    }
+                    _ => (None, None),
                 };
-                (e.spec.clone(), e.user.clone(), limit)
+                (e.spec.clone(), e.user.clone(), limit, budget)
             })
         }) else {
             return;
@@ -32,11 +34,19 @@ pub(crate) fn spawn(state: AppState, id: u64) {
         });
         let st = state.clone();
         let sp = spec.clone();
-        let outcome = tokio::task::spawn_blocking(move || run(&st, id, &sp))
+        let (outcome, over_budget) = tokio::task::spawn_blocking(move || run(&st, id, &sp, budget))
             .await
-            .unwrap_or_else(|_| Err("the job's thread panicked; see the node's log".into()));
+            .unwrap_or_else(|_| {
+                (
+                    Err("the job's thread panicked; see the node's log".into()),
+                    false,
+                )
+            });
         if let Some(w) = watchdog {
             w.abort();
+        }
+        if let (true, Some(b)) = (over_budget, budget) {
+            super::limits::cancel_for_limit(&state, id, &super::limits::traffic_reason(b)).await;
         }
         state.mesh().close_job(id);
         let cancelled = state
@@ -106,15 +116,27 @@ pub(crate) fn describe(state: &AppState, e: &MpcError) -> String {
     }
 }
 
-/// Runs the engine for one job and returns its public result.
-fn run(state: &AppState, id: u64, spec: &JobSpec) -> Result<serde_json::Value, String> {
+/// Runs the engine for one job, with `budget` bytes to send at most, and returns its public
+/// result, and whether it failed for the budget (a send was refused).
+fn run(
+    state: &AppState,
+    id: u64,
+    spec: &JobSpec,
+    budget: Option<u64>,
+) -> (Result<serde_json::Value, String>, bool) {
     let transport = state.mesh().job_transport(id);
-    let mut p = Party::setup(Box::new(transport)).map_err(|e| describe(state, &e))?;
+    let mut p = match Party::setup(Box::new(transport)) {
+        Ok(p) => p,
+        Err(e) => return (Err(describe(state, &e)), false),
+    };
+    p.set_budget(budget);
     let r = compute(state, id, &mut p, spec);
-    r.map_err(|e| match e {
+    let failed = r.is_err();
+    let r = r.map_err(|e| match e {
         Failure::Engine(e) => describe(state, &e),
         Failure::Other(s) => s,
-    })
+    });
+    (r, failed && p.over_budget())
 }
 
 enum Failure {

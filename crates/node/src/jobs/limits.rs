@@ -13,6 +13,14 @@
 //!   secure operation fails at once and its thread ends), tells both peers to abort it (each
 //!   also has its own watchdog), having first audited the cancellation (`job.limit`). The nodes' other jobs are not
 //!   affected, and the study is free for the next query.
+//! - **Secure operations** (`max_query_traffic_mb`): the job's engine session holds a budget
+//!   of bytes to send ([`sharestat_mpc::Party::set_budget`]); the protocol step that would
+//!   exceed it sends nothing and fails, and the node cancels the query as for the wall time
+//!   (audited, stopped on all three nodes; the peers, left waiting for its message, end when
+//!   they are told to abort). The budget counts what this node sends, so it bounds the work of
+//!   every secure multiplication, comparison, sort and opening alike.
+//! - **Memory** (`max_query_memory_mb`) is the evaluator's: sizes are public, so all three
+//!   nodes refuse the same assignment (`sharestat_lang::eval`).
 use super::job_name;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -83,33 +91,50 @@ pub(crate) fn watch(state: &AppState, id: u64, limit: Duration) -> tokio::task::
     let st = state.clone();
     tokio::spawn(async move {
         tokio::time::sleep(limit).await;
-        let running = st.jobs.with(|m| match m.get(&id) {
-            Some(e) if !e.cancelled => Some((e.user.clone(), e.spec.study().map(str::to_owned))),
-            _ => None,
-        });
-        let Some((user, study)) = running else { return };
         let secs = limit.as_secs_f64();
         let reason = format!(
             "cancelled: the query ran longer than the study's limit of {secs} s \
              (max_query_seconds); it was stopped on all three nodes"
         );
-        if let Err(e) = crate::audit::record(
-            &st,
-            &user,
-            "researcher",
-            "job.limit",
-            study.as_deref(),
-            None,
-            Some(&job_name(id)),
-            &reason,
-            "",
-        ) {
-            tracing::error!(job = %job_name(id), error = %e.detail, "audit entry failed");
-        }
-        tracing::warn!(job = %job_name(id), "{reason}");
-        super::finish_cancelled(&st, id, &reason);
-        for p in super::peer::peers(&st) {
-            let _ = super::peer::abort(&st, p, id, &reason).await;
-        }
+        cancel_for_limit(&st, id, &reason).await;
     })
+}
+
+/// The reason given when this node's share of query `id` would send more than the study's
+/// `limit` bytes.
+pub(crate) fn traffic_reason(limit: u64) -> String {
+    format!(
+        "cancelled: the query's secure operations would send more than the study's limit of \
+         {} MB from one node (max_query_traffic_mb); it was stopped on all three nodes before \
+         the step that would exceed it. Run it on fewer rows or split it into smaller queries",
+        limit as f64 / 1e6
+    )
+}
+
+/// Cancels query `id` for a cost limit (`reason` names it), if it is still running here:
+/// audits the cancellation (`job.limit`), cancels it locally and tells both peers to abort it.
+pub(crate) async fn cancel_for_limit(st: &AppState, id: u64, reason: &str) {
+    let running = st.jobs.with(|m| match m.get(&id) {
+        Some(e) if !e.cancelled => Some((e.user.clone(), e.spec.study().map(str::to_owned))),
+        _ => None,
+    });
+    let Some((user, study)) = running else { return };
+    if let Err(e) = crate::audit::record(
+        st,
+        &user,
+        "researcher",
+        "job.limit",
+        study.as_deref(),
+        None,
+        Some(&job_name(id)),
+        reason,
+        "",
+    ) {
+        tracing::error!(job = %job_name(id), error = %e.detail, "audit entry failed");
+    }
+    tracing::warn!(job = %job_name(id), "{reason}");
+    super::finish_cancelled(st, id, reason);
+    for p in super::peer::peers(st) {
+        let _ = super::peer::abort(st, p, id, reason).await;
+    }
 }
