@@ -251,7 +251,24 @@ pub async fn upload_dealt(
     column: &str,
     values: &[i64],
 ) -> Result<(), ClientError> {
-    let id = stage_dealt(nodes, study, site, dataset, column, values).await?;
+    let id = stage(nodes, study, site, dataset, column, values, false).await?;
+    let _: Value = nodes[0]
+        .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
+        .await?;
+    Ok(())
+}
+
+/// As [`upload_dealt`], for a new version of an existing dataset `dataset` (it replaces the
+/// current one when committed).
+pub async fn replace_dealt(
+    nodes: &[Client],
+    study: &str,
+    site: &str,
+    dataset: &str,
+    column: &str,
+    values: &[i64],
+) -> Result<(), ClientError> {
+    let id = stage(nodes, study, site, dataset, column, values, true).await?;
     let _: Value = nodes[0]
         .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
         .await?;
@@ -268,6 +285,19 @@ pub async fn stage_dealt(
     column: &str,
     values: &[i64],
 ) -> Result<String, ClientError> {
+    stage(nodes, study, site, dataset, column, values, false).await
+}
+
+/// [`stage_dealt`], `replaces` saying whether it is a new version of an existing dataset.
+async fn stage(
+    nodes: &[Client],
+    study: &str,
+    site: &str,
+    dataset: &str,
+    column: &str,
+    values: &[i64],
+    replaces: bool,
+) -> Result<String, ClientError> {
     use sharestat_store::CHUNK_WORDS;
     let raw: Vec<u64> = values.iter().map(|&v| v as u64).collect();
     let mut prg = sharestat_mpc::prg::Prg::from_os().expect("operating system random source");
@@ -277,7 +307,7 @@ pub async fn stage_dealt(
     let begin = json!({
         "id": id, "name": dataset, "site": site, "rows": values.len(),
         "columns": [{"name": column, "kind": "integer"}], "chunk_rows": CHUNK_WORDS,
-        "replaces": false, "coordinator": 0,
+        "replaces": replaces, "coordinator": 0,
     });
     for c in nodes {
         let _: Value = c

@@ -153,6 +153,62 @@ async fn the_differencing_defence_survives_a_restart() {
     c.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_quantile_and_version_records_survive_a_restart() {
+    let mut c = common::start(10).await;
+    c.study("s").await;
+    let owner = c.user("o", "data_owner", Some("s"), Some("rome")).await;
+    let rita = c.user("rita", "researcher", Some("s"), None).await;
+    let ages: Vec<i64> = (0..40).collect();
+    c.upload(&owner, "s", "rome", "rome", &ages).await;
+    c.upload(&owner, "s", "rome", "other", &ages).await;
+    async fn query(c: &common::TestConsortium, rita: &str, front: usize, text: &str) -> Value {
+        let text = format!("d <- load(\"rome\")\ne <- load(\"other\")\n{text}");
+        let body = json!({"kind": "query", "study": "s", "text": text});
+        c.client(front, rita)
+            .post::<Value>("/api/v1/jobs?wait_secs=60", &body)
+            .await
+            .unwrap()
+    }
+    // The median of all 40 rows (order statistics 19 and 20), the median of the 30 over 9
+    // (14 and 15 of those), and a total of the other dataset: released.
+    for text in ["median(d$age)", "median(d$age[d$age > 9])", "sum(e$age)"] {
+        let j = query(&c, &rita, 0, text).await;
+        assert_eq!(j["state"], "done", "{text}: {j}");
+    }
+    for i in 0..3 {
+        c.restart(i).await.unwrap();
+    }
+    // After the restart, quantiles that read the same order statistics are still refused,
+    // on all rows and on the same subset (matched by its rows, one secure bit).
+    for text in ["quantile(d$age, 0.51)", "quantile(d$age[d$age > 9], 0.49)"] {
+        let j = query(&c, &rita, 1, text).await;
+        assert_eq!(j["state"], "failed", "{text}: {j}");
+        assert!(
+            j["error"].as_str().unwrap().contains("(quantile_overlap)"),
+            "{text}: {j}"
+        );
+    }
+    // Another subset of the same size is not the same rows: released.
+    let j = query(&c, &rita, 2, "median(d$age[d$age < 30])").await;
+    assert_eq!(j["state"], "done", "{j}");
+    // The other dataset, replaced by a version with one patient more: its total before and
+    // after would give that patient, even though the first total was released before the
+    // restart and no subset of it was.
+    let clients: Vec<_> = (0..3).map(|i| c.client(i, &owner)).collect();
+    let more: Vec<i64> = (0..41).collect();
+    sharestat_node::local::replace_dealt(&clients, "s", "rome", "other", "age", &more)
+        .await
+        .unwrap();
+    let j = query(&c, &rita, 0, "sum(e$age)").await;
+    assert_eq!(j["state"], "failed", "{j}");
+    assert!(
+        j["error"].as_str().unwrap().contains("(version_change)"),
+        "{j}"
+    );
+    c.shutdown().await;
+}
+
 async fn futures_join<A, B, C>(a: A, b: B, c: C) -> [A::Output; 3]
 where
     A: std::future::Future,

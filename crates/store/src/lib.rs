@@ -29,6 +29,7 @@
 //! | `uploads.rs`  | staged uploads committed by two-phase commit ([`NewUpload`], [`Upload`], [`UploadState`], [`Decision`]); their state transitions in `uploads/protocol.rs` |
 //! | `jobs.rs`     | [`JobRecord`], [`JobState`] |
 //! | `released.rs` | subsets released per study (shares of their row masks), for disclosure control |
+//! | `records.rs`  | the rest of the record: dataset versions released on, released quantiles with their rows |
 //! | `audit.rs`    | the hash-chained audit log ([`AuditEntry`], [`AuditReport`]) |
 //!
 //! Secrets: the store never sees API tokens, only their SHA-256; share
@@ -42,6 +43,7 @@ mod audit;
 mod datasets;
 mod error;
 mod jobs;
+mod records;
 mod released;
 mod schema;
 mod studies;
@@ -59,6 +61,7 @@ pub use audit::{AuditEntry, AuditFault, AuditReport, NewAuditEntry};
 pub use datasets::{CHUNK_WORDS, ColumnMeta, ColumnShares, Dataset, NewDataset};
 pub use error::{Result, StoreError};
 pub use jobs::{JobRecord, JobState};
+pub use records::{MaskPartRef, ReleasedQuantiles};
 pub use released::MaskPart;
 pub use schema::SCHEMA_VERSION;
 pub use studies::{NewStudy, Study};

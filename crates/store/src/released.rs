@@ -30,21 +30,12 @@ impl Store {
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(0)?;
             let dataset: String = r.get(1)?;
-            let blob = |i: usize| -> Result<Vec<u64>> {
-                let bytes = r.get_ref(i)?.as_blob().map_err(|_| {
-                    StoreError::corrupt(format!("released subset {study}/{seq} is not a BLOB"))
-                })?;
-                if !bytes.len().is_multiple_of(4) {
-                    return Err(StoreError::corrupt(format!(
-                        "released subset {study}/{seq} is malformed"
-                    )));
-                }
-                Ok(bytes
-                    .chunks_exact(4)
-                    .map(|c| u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
-                    .collect())
-            };
-            let part = (dataset, blob(2)?, blob(3)?);
+            let what = format!("released subset {study}/{seq}");
+            let part = (
+                dataset,
+                read_low_words(r, 2, &what)?,
+                read_low_words(r, 3, &what)?,
+            );
             let key: Option<i64> = r.get(4)?;
             match out.last_mut() {
                 Some((s, _, parts)) if *s == seq => parts.push(part),
@@ -82,8 +73,24 @@ impl Store {
     }
 }
 
+/// Column `i` of row `r`, written by [`low_words`], as words (`what` names the record in
+/// errors).
+pub(crate) fn read_low_words(r: &rusqlite::Row<'_>, i: usize, what: &str) -> Result<Vec<u64>> {
+    let bytes = r
+        .get_ref(i)?
+        .as_blob()
+        .map_err(|_| StoreError::corrupt(format!("{what} is not a BLOB")))?;
+    if !bytes.len().is_multiple_of(4) {
+        return Err(StoreError::corrupt(format!("{what} is malformed")));
+    }
+    Ok(bytes
+        .chunks_exact(4)
+        .map(|c| u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+        .collect())
+}
+
 /// The low 32 bits of each word, little-endian.
-fn low_words(words: &[u64]) -> Vec<u8> {
+pub(crate) fn low_words(words: &[u64]) -> Vec<u8> {
     let mut out = Vec::with_capacity(words.len() * 4);
     for w in words {
         out.extend_from_slice(&(*w as u32).to_le_bytes());

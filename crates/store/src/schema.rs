@@ -17,7 +17,7 @@ use crate::error::{Result, StoreError};
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Migration steps; step `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// Version 1: studies, datasets and share chunks, accounts, jobs, audit log.
 const V1: &str = r#"
@@ -253,4 +253,35 @@ CREATE TABLE released_subsets (
 /// and after a restart. Subsets are never deleted any more.
 const V4: &str = r#"
 ALTER TABLE released_subsets ADD COLUMN provenance INTEGER;
+"#;
+
+/// Version 5: the rest of a study's record of releases, so that a restart forgets nothing: the
+/// dataset versions aggregates were released on (the `version_change` rule) and the released
+/// quantiles (public parts as JSON; rows as this node's shares of their masks, low 32 bits).
+const V5: &str = r#"
+CREATE TABLE released_versions (
+    study      TEXT NOT NULL REFERENCES studies(id),
+    version    TEXT NOT NULL,
+    dataset    TEXT NOT NULL,
+    rows       INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (study, version)
+);
+CREATE TABLE released_quantiles (
+    study      TEXT NOT NULL REFERENCES studies(id),
+    seq        INTEGER NOT NULL,
+    public     TEXT NOT NULL,
+    all_rows   INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (study, seq)
+);
+CREATE TABLE released_quantile_rows (
+    study      TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    dataset    TEXT NOT NULL,
+    a          BLOB NOT NULL,
+    b          BLOB NOT NULL,
+    PRIMARY KEY (study, seq, dataset),
+    FOREIGN KEY (study, seq) REFERENCES released_quantiles(study, seq)
+);
 "#;

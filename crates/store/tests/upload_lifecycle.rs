@@ -180,7 +180,10 @@ fn version_1_database_migrates() {
     {
         let c = Connection::open(tmp.path().join(sharestat_store::DB_FILE_NAME)).unwrap();
         c.execute_batch(
-            "DROP TABLE released_subsets;
+            "DROP TABLE released_quantile_rows;
+             DROP TABLE released_quantiles;
+             DROP TABLE released_versions;
+             DROP TABLE released_subsets;
              DROP INDEX datasets_by_name;
              DROP TABLE upload_columns;
              DROP TABLE uploads;
@@ -192,7 +195,7 @@ fn version_1_database_migrates() {
 
     let store = open(tmp.path());
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 4);
+    assert_eq!(SCHEMA_VERSION, 5);
     // The migrated schema is the one a new store gets.
     let fresh = tempfile::tempdir().unwrap();
     assert_eq!(schema_sql(&store), schema_sql(&open(fresh.path())));

@@ -60,8 +60,12 @@ pub struct History {
     /// Stated bounds securely checked for columns with an open side, per dataset versions
     /// and column (`range.rs`).
     pub(crate) stated: std::collections::HashMap<String, (i64, i64)>,
-    /// Released quantiles (kept while the node runs; see `quantile_rules.rs`).
+    /// Released quantiles (see `quantile_rules.rs`; persisted by the node, `record.rs`).
     pub(crate) quantiles: Vec<super::quantile_rules::QuantileRelease>,
+    /// Versions of [`History::versions`] the node has persisted (`record.rs`).
+    pub(crate) saved_versions: std::collections::BTreeSet<String>,
+    /// How many of [`History::quantiles`] the node has persisted (`record.rs`).
+    pub(crate) saved_quantiles: usize,
     /// Entries appended since the last [`History::take_new`].
     added: usize,
 }
@@ -97,6 +101,8 @@ impl History {
             magnitudes: Default::default(),
             stated: Default::default(),
             quantiles: Vec::new(),
+            saved_versions: Default::default(),
+            saved_quantiles: 0,
             added: 0,
         }
     }

@@ -21,7 +21,7 @@
 //! vectors), `call.rs` (non-aggregate functions), `cut.rs`, `public.rs` (public values in the
 //! clear), `agg.rs` (aggregates), `tables.rs` (frequency tables), `disclose.rs` (the policy
 //! checks), `support.rs` (the rows each value depends on), `quantile_rules.rs`, `cell_key.rs`
-//! (perturbation of counts), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs`
+//! (perturbation of counts), `record.rs` (what the node persists of the record), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs`
 //! (survival), `limits.rs` (the policy's cost limits: rows after `c()` / `rbind()`, memory).
 //!
 //! **Cost limits** (`limits.rs`): a `c()` or `rbind()` whose result would have more rows than
@@ -51,6 +51,7 @@ mod plot;
 mod public;
 mod quantile_rules;
 pub mod range;
+mod record;
 pub mod render;
 pub mod render_cox;
 pub mod render_stats;
@@ -73,6 +74,7 @@ use crate::ast::{Expr, Program, StmtKind};
 use crate::check::{Env, PrivTy};
 use crate::span::Span;
 pub use disclose::History;
+pub use record::{ReleasedVersion, StoredQuantiles};
 use value::{Kind, PrivTable, PrivVec};
 pub use value::{Public, Value};
 

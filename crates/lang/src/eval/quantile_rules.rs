@@ -42,6 +42,51 @@ pub struct QuantileRelease {
     key: u64,
 }
 
+impl QuantileRelease {
+    /// The public parts (everything but the rows) as JSON, for the node's store.
+    pub(crate) fn public_json(&self) -> String {
+        serde_json::json!({
+            "versions": self.versions,
+            "n": self.n,
+            "plan": self.plan,
+            "key": self.key.to_string(),
+        })
+        .to_string()
+    }
+
+    /// A release read back from the node's store: its public parts ([`Self::public_json`])
+    /// and its rows.
+    pub(crate) fn from_stored(json: &str, rows: Option<Released>) -> Option<QuantileRelease> {
+        let v: serde_json::Value = serde_json::from_str(json).ok()?;
+        let versions = v["versions"]
+            .as_array()?
+            .iter()
+            .map(|s| s.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()?;
+        let plan = v["plan"]
+            .as_array()?
+            .iter()
+            .map(|t| {
+                let t = t.as_array()?;
+                let u = |i: usize| t.get(i)?.as_u64();
+                Some((u(0)? as usize, u(1)? as usize, u(2)?))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(QuantileRelease {
+            versions,
+            rows,
+            n: v["n"].as_u64()?,
+            plan,
+            key: v["key"].as_str()?.parse().ok()?,
+        })
+    }
+
+    /// The rows used, per dataset version (`None`: every row).
+    pub(crate) fn rows(&self) -> Option<&Released> {
+        self.rows.as_ref()
+    }
+}
+
 /// The order statistics a planned quantile reads: one when it falls on a value.
 fn reads(&(lo, hi, w): &(usize, usize, u64)) -> Vec<usize> {
     if w == 0 || lo == hi {

@@ -119,24 +119,83 @@ impl Data for StoreData<'_> {
     }
 }
 
-/// The study's released subsets as this node stored them (after a restart).
+/// The study's record of releases as this node stored it (after a restart): the released
+/// subsets, the dataset versions released on, the released quantiles.
 fn stored_history(state: &AppState, study: &str) -> Result<History, String> {
+    let shares = |parts: Vec<sharestat_store::MaskPart>| {
+        parts
+            .into_iter()
+            .map(|(ds, a, b)| (ds, AShares::from_parts(a, b)))
+            .collect::<Vec<_>>()
+    };
     let entries = state
         .store
         .released_subsets(study)
         .map_err(|e| format!("released subsets of {study}: {e}"))?;
-    Ok(History::from_records(
+    let mut history = History::from_records(
         entries
             .into_iter()
-            .map(|(_, key, parts)| {
-                let parts = parts
-                    .into_iter()
-                    .map(|(ds, a, b)| (ds, AShares::from_parts(a, b)))
-                    .collect();
-                (key, parts)
-            })
+            .map(|(_, key, parts)| (key, shares(parts)))
             .collect(),
-    ))
+    );
+    let versions = state
+        .store
+        .released_versions(study)
+        .map_err(|e| format!("released versions of {study}: {e}"))?;
+    let quantiles = state
+        .store
+        .released_quantiles(study)
+        .map_err(|e| format!("released quantiles of {study}: {e}"))?;
+    history
+        .restore(
+            versions
+                .into_iter()
+                .map(|(v, d, rows)| (v, d, rows as usize))
+                .collect(),
+            quantiles
+                .into_iter()
+                .map(|(_, public, rows)| (public, rows.map(shares)))
+                .collect(),
+        )
+        .map_err(|e| format!("the record of {study}: {e}"))?;
+    Ok(history)
+}
+
+/// The parts of a released subset as the store takes them (borrowed, not copied).
+fn mask_parts(entry: &[(String, AShares)]) -> Vec<(&str, &[u64], &[u64])> {
+    entry
+        .iter()
+        .map(|(ds, m)| {
+            let (a, b) = m.parts();
+            (ds.as_str(), a, b)
+        })
+        .collect()
+}
+
+/// Persists what `history` recorded in this run: released subsets, versions and quantiles.
+/// Without its record the defence would weaken after a restart: a failure fails the query.
+fn save_history(state: &AppState, study: &str, history: &mut History) -> Result<(), String> {
+    let fail = |e: sharestat_store::StoreError| format!("could not record the release: {e}");
+    for (key, entry) in history.take_new() {
+        state
+            .store
+            .add_released_subset(study, &mask_parts(entry), key)
+            .map_err(fail)?;
+    }
+    for (v, dataset, rows) in history.take_new_versions() {
+        state
+            .store
+            .add_released_version(study, &v, &dataset, rows as u64)
+            .map_err(fail)?;
+    }
+    for (public, rows) in history.take_new_quantiles() {
+        let parts = rows.map(|r| mask_parts(r));
+        state
+            .store
+            .add_released_quantiles(study, &public, parts.as_deref())
+            .map_err(fail)?;
+    }
+    Ok(())
 }
 
 /// Runs a query on this node under the consortium's merged `policy`; returns the public
@@ -178,19 +237,7 @@ pub fn run(
         let mut ev = Evaluator::new(p, &data, env, policy.clone(), &mut history);
         ev.replay(&before).and_then(|()| ev.run(&program, text))
     };
-    for (key, entry) in history.take_new() {
-        let parts: Vec<(&str, &[u64], &[u64])> = entry
-            .iter()
-            .map(|(ds, m)| {
-                let (a, b) = m.parts();
-                (ds.as_str(), a, b)
-            })
-            .collect();
-        if let Err(e) = state.store.add_released_subset(study, &parts, key) {
-            // Without its record the defence would weaken after a restart: fail the query.
-            return Err(format!("could not record the released subset: {e}"));
-        }
-    }
+    save_history(state, study, &mut history)?;
     drop(history);
     let outputs = outcome.map_err(|e| match e {
         EvalError::Engine(e) => super::exec::describe(state, &e),
