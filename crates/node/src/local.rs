@@ -251,24 +251,21 @@ pub async fn upload_dealt(
     column: &str,
     values: &[i64],
 ) -> Result<(), ClientError> {
-    let id = stage(nodes, study, site, dataset, column, values, false).await?;
-    let _: Value = nodes[0]
-        .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
-        .await?;
-    Ok(())
+    upload_version(nodes, study, site, dataset, column, values, false).await
 }
 
-/// As [`upload_dealt`], for a new version of an existing dataset `dataset` (it replaces the
-/// current one when committed).
-pub async fn replace_dealt(
+/// As [`upload_dealt`]; with `replaces`, a new version of the existing dataset `dataset`
+/// (it replaces the current one when committed).
+pub async fn upload_version(
     nodes: &[Client],
     study: &str,
     site: &str,
     dataset: &str,
     column: &str,
     values: &[i64],
+    replaces: bool,
 ) -> Result<(), ClientError> {
-    let id = stage(nodes, study, site, dataset, column, values, true).await?;
+    let id = stage(nodes, study, site, dataset, column, values, replaces).await?;
     let _: Value = nodes[0]
         .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
         .await?;

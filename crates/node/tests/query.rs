@@ -197,7 +197,7 @@ async fn the_quantile_and_version_records_survive_a_restart() {
     // restart and no subset of it was.
     let clients: Vec<_> = (0..3).map(|i| c.client(i, &owner)).collect();
     let more: Vec<i64> = (0..41).collect();
-    sharestat_node::local::replace_dealt(&clients, "s", "rome", "other", "age", &more)
+    sharestat_node::local::upload_version(&clients, "s", "rome", "other", "age", &more, true)
         .await
         .unwrap();
     let j = query(&c, &rita, 0, "sum(e$age)").await;

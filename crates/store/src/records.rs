@@ -117,21 +117,14 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::{NewStudy, Store};
+    use crate::Store;
+    use crate::released::store_with_study;
 
     #[test]
     fn versions_and_quantiles_survive_reopening_in_order() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let store = Store::open(dir.path()).unwrap();
-            store
-                .create_study(&NewStudy {
-                    id: "s".into(),
-                    title: "s".into(),
-                    dictionary: "d".into(),
-                    policy: "p".into(),
-                })
-                .unwrap();
+            let store = store_with_study(dir.path());
             store
                 .add_released_version("s", "munich#2", "munich", 24)
                 .unwrap();

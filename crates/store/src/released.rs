@@ -98,23 +98,29 @@ pub(crate) fn low_words(words: &[u64]) -> Vec<u8> {
     out
 }
 
+/// A store in `dir` with a study `s` (tests of the records).
+#[cfg(test)]
+pub(crate) fn store_with_study(dir: &std::path::Path) -> Store {
+    let store = Store::open(dir).unwrap();
+    store
+        .create_study(&crate::NewStudy {
+            id: "s".into(),
+            title: "s".into(),
+            dictionary: "d".into(),
+            policy: "p".into(),
+        })
+        .unwrap();
+    store
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::NewStudy;
 
     #[test]
     fn subsets_are_kept_in_order_with_their_keys_and_never_dropped() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        store
-            .create_study(&NewStudy {
-                id: "s".into(),
-                title: "s".into(),
-                dictionary: "d".into(),
-                policy: "p".into(),
-            })
-            .unwrap();
+        let store = store_with_study(dir.path());
         for k in 0..4u64 {
             let a = vec![k, 1, 2 | (7 << 40)];
             let b = vec![9, k, 8];
