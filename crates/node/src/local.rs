@@ -265,28 +265,17 @@ pub async fn upload_version(
     values: &[i64],
     replaces: bool,
 ) -> Result<(), ClientError> {
-    let id = stage(nodes, study, site, dataset, column, values, replaces).await?;
+    let id = stage_dealt(nodes, study, site, dataset, column, values, replaces).await?;
     let _: Value = nodes[0]
         .post(&format!("/api/v1/uploads/{id}/commit"), &json!({}))
         .await?;
     Ok(())
 }
 
-/// The first half of [`upload_dealt`]: begins the upload (coordinator: node 0) and sends every
-/// chunk, without committing. Returns the upload id.
+/// The first half of [`upload_dealt`] (with `replaces`, of [`upload_version`]): begins the
+/// upload (coordinator: node 0) and sends every chunk, without committing. Returns the upload
+/// id.
 pub async fn stage_dealt(
-    nodes: &[Client],
-    study: &str,
-    site: &str,
-    dataset: &str,
-    column: &str,
-    values: &[i64],
-) -> Result<String, ClientError> {
-    stage(nodes, study, site, dataset, column, values, false).await
-}
-
-/// [`stage_dealt`], `replaces` saying whether it is a new version of an existing dataset.
-async fn stage(
     nodes: &[Client],
     study: &str,
     site: &str,

@@ -321,9 +321,10 @@ async fn begin_uploads_are_bounded_and_staged_uploads_expire_everywhere() {
 
     // A staged upload (begun, every chunk sent, never committed) on all three nodes.
     let clients: Vec<_> = (0..3).map(|i| c.client(i, &owner)).collect();
-    let id = sharestat_node::local::stage_dealt(&clients, "t", "munich", "m", "age", &ages())
-        .await
-        .unwrap();
+    let id =
+        sharestat_node::local::stage_dealt(&clients, "t", "munich", "m", "age", &ages(), false)
+            .await
+            .unwrap();
     let staged = |i: usize| c.node(i).state().store.upload(&id).unwrap().unwrap();
     let datasets: Vec<String> = (0..3).map(|i| staged(i).dataset_id).collect();
     for i in 0..3 {
@@ -378,9 +379,10 @@ async fn begin_uploads_are_bounded_and_staged_uploads_expire_everywhere() {
         );
     }
     // A peer expires its own staged uploads too; committed uploads are never touched.
-    let id2 = sharestat_node::local::stage_dealt(&clients, "t", "munich", "m2", "age", &ages())
-        .await
-        .unwrap();
+    let id2 =
+        sharestat_node::local::stage_dealt(&clients, "t", "munich", "m2", "age", &ages(), false)
+            .await
+            .unwrap();
     c.upload(&owner, "t", "munich", "kept", &ages()).await;
     let expired = sharestat_node::uploads::expiry::sweep(c.node(2).state(), later).await;
     assert_eq!(expired, vec![id2.clone()]);

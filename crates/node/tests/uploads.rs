@@ -79,7 +79,7 @@ impl Setup {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_peer_down_before_prepare_aborts_everywhere_and_a_retry_succeeds() {
     let mut s = setup().await;
-    let id = stage_dealt(&s.owners(), "s1", "munich", "d", "age", &[1, 2, 3])
+    let id = stage_dealt(&s.owners(), "s1", "munich", "d", "age", &[1, 2, 3], false)
         .await
         .unwrap();
     s.c.stop(2).await;
@@ -109,7 +109,7 @@ async fn a_peer_down_before_prepare_aborts_everywhere_and_a_retry_succeeds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_coordinator_lost_after_everyone_prepared_presumes_abort() {
     let mut s = setup().await;
-    let id = stage_dealt(&s.owners(), "s1", "munich", "d", "age", &[4, 5])
+    let id = stage_dealt(&s.owners(), "s1", "munich", "d", "age", &[4, 5], false)
         .await
         .unwrap();
     // Phase 1 done on all three nodes; the coordinator dies before deciding.
@@ -136,9 +136,17 @@ async fn a_coordinator_lost_after_everyone_prepared_presumes_abort() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_coordinator_lost_during_commit_commits_everywhere_after_restart() {
     let mut s = setup().await;
-    let id = stage_dealt(&s.owners(), "s1", "munich", "d", "age", &[7, 8, 9, 10])
-        .await
-        .unwrap();
+    let id = stage_dealt(
+        &s.owners(),
+        "s1",
+        "munich",
+        "d",
+        "age",
+        &[7, 8, 9, 10],
+        false,
+    )
+    .await
+    .unwrap();
     for i in 0..3 {
         s.c.node(i).state().store.prepare_upload(&id).unwrap();
     }
