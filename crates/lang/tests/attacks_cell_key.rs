@@ -66,6 +66,25 @@ fn the_same_rows_always_get_the_same_noise() {
 }
 
 #[test]
+fn the_noise_of_a_count_costs_two_rounds_more_than_its_checks() {
+    // The coins are drawn in the sign-bit circuit of the count's own disclosure tests
+    // (`disclose::Batch`); only their conversion to arithmetic shares adds rounds. Fresh
+    // fixtures: each query's subset is new to the record in both modes.
+    for q in [
+        "sum(d$age > 66)",
+        "table(d$laterality)",
+        "table(d$gender, d$age > 66)",
+    ] {
+        let q = format!("{D}{q}");
+        let (noisy, exact) = (perturbed().rounds(&q), Fixture::adrenal().rounds(&q));
+        assert!(
+            noisy <= exact + 3,
+            "{q}: {noisy} rounds perturbed, {exact} exact"
+        );
+    }
+}
+
+#[test]
 fn counts_are_perturbed_within_the_bound_and_zeros_stay_zero() {
     let (fx, exact) = (perturbed(), Fixture::adrenal());
     let mut moved = 0;

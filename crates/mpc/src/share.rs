@@ -278,6 +278,35 @@ impl Bits {
             len: self.len,
         }
     }
+    /// The bits `r` as a new packed vector (local: each party moves the bits of its two
+    /// components; bit by bit, for the short vectors of tests and coins).
+    pub fn slice(&self, r: std::ops::Range<usize>) -> Bits {
+        assert!(r.end <= self.len, "bits {r:?} of {}", self.len);
+        Bits::concat_ranges(&[(self, r)])
+    }
+    /// The bits of `parts`, one after the other (local, as [`Bits::slice`]).
+    pub fn concat(parts: &[&Bits]) -> Bits {
+        let ranges: Vec<(&Bits, std::ops::Range<usize>)> =
+            parts.iter().map(|b| (*b, 0..b.len)).collect();
+        Bits::concat_ranges(&ranges)
+    }
+    fn concat_ranges(parts: &[(&Bits, std::ops::Range<usize>)]) -> Bits {
+        let len: usize = parts.iter().map(|(_, r)| r.len()).sum();
+        let (mut a, mut b) = (vec![0u64; words_for(len)], vec![0u64; words_for(len)]);
+        let mut k = 0;
+        for (bits, r) in parts {
+            for i in r.clone() {
+                let (w, s) = (i / 64, i % 64);
+                a[k / 64] |= ((bits.w.a[w] >> s) & 1) << (k % 64);
+                b[k / 64] |= ((bits.w.b[w] >> s) & 1) << (k % 64);
+                k += 1;
+            }
+        }
+        Bits {
+            w: BShares { a, b },
+            len,
+        }
+    }
     /// Bit-wise NOT.
     pub fn not(&self, me: PartyId) -> Bits {
         Bits {
@@ -301,4 +330,23 @@ pub fn unpack_bits(words: &[u64], len: usize) -> Vec<bool> {
     (0..len)
         .map(|i| (words[i / 64] >> (i % 64)) & 1 == 1)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_slice_and_concat_move_both_components() {
+        let (a, b): (Vec<bool>, Vec<bool>) = (0..150).map(|i| (i % 3 == 0, i % 5 == 1)).unzip();
+        let bits = Bits::from_words(BShares::from_parts(pack_bits(&a), pack_bits(&b)), 150);
+        let s = bits.slice(60..140);
+        assert_eq!(s.len(), 80);
+        assert_eq!(unpack_bits(&s.w.a, 80), a[60..140]);
+        assert_eq!(unpack_bits(&s.w.b, 80), b[60..140]);
+        let c = Bits::concat(&[&bits.slice(100..103), &bits.slice(0..70)]);
+        let want: Vec<bool> = a[100..103].iter().chain(&a[0..70]).copied().collect();
+        assert_eq!(unpack_bits(&c.w.a, 73), want);
+        assert_eq!(c.w.a.len(), 2);
+    }
 }

@@ -54,7 +54,11 @@ proptest! {
             let mm = p.mul_many(&[(&s[0], &s[0]), (&s[1], &m)])?;
             let d = p.dot(&s[0], &s[1])?;
             let dd = p.dot_many(&[(&s[1], &s[1]), (&s[0], &m)])?;
-            Ok(AShares::concat(&[&m, &mm[0], &mm[1], &d, &dd]))
+            // Products and dot products in one round.
+            let before = p.stats().rounds;
+            let (md, mdd) = p.mul_dot(&[(&s[0], &s[0]), (&s[1], &m)], &[(&s[1], &s[1]), (&s[0], &m)])?;
+            assert_eq!(p.stats().rounds, before + 1);
+            Ok(AShares::concat(&[&m, &mm[0], &mm[1], &d, &dd, &md[0], &md[1], &mdd]))
         });
         let n = x.len();
         let m: Vec<u64> = (0..n).map(|i| x[i].wrapping_mul(y[i])).collect();
@@ -65,6 +69,9 @@ proptest! {
         want.push(dot(&x, &y));
         want.push(dot(&y, &y));
         want.push(dot(&x, &m));
+        let again = want[n..].to_vec();
+        want.extend(again[..2 * n].iter().copied());
+        want.extend(again[2 * n + 1..].iter().copied());
         prop_assert_eq!(got, want);
     }
 }

@@ -347,6 +347,12 @@ impl Evaluator<'_> {
         trues: &AShares,
         layout: &[Seg],
     ) -> Result<AShares> {
+        // The coins drawn in the rounds of the count's check (`check_support`): its rows
+        // are the used TRUE rows, those of `rows` below.
+        if let Some(coins) = self.count_coins.take() {
+            let noise = coins.noise(self.p, self.noise_width(), 1)?;
+            return Ok(trues.add(&noise[0]));
+        }
         let rows = match &col.present {
             Some(m) => self.p.mul(m, &col.values)?,
             None => col.values.clone(),

@@ -14,8 +14,10 @@
 //! fixed for a dataset version: the same rows always give the same cell key.
 //!
 //! **Noise.** The cell key of a count is the sum of its rows' record keys (a dot product with
-//! the count's 0/1 mask, one round). Its top `2D` bits (bit decomposition, then conversion of
-//! each bit) are `2D` fair coins, and the noise is `Σ_j (b_2j - b_2j+1)`: binomial on
+//! the count's 0/1 mask, one round). Its top `2D` bits (bit `63 - j` is the sign bit of the
+//! key times `2^j`, computed in the sign-bit circuit of the count's own disclosure tests,
+//! `sharestat_stats::disclose::Batch`; then each bit converted, 2 rounds) are `2D` fair coins,
+//! and the noise is `Σ_j (b_2j - b_2j+1)`: binomial on
 //! `-D..=D` (the law of the coins' sum minus `D`), variance `D / 2`. A count of 0 keeps 0: an
 //! empty cell's key is 0, so are its coins. The top bits and not the low ones: bit 0 of a sum
 //! of keys is the parity of the rows' bits 0, so low bits of `A`, `B` and `A ∪ B` are nearly
@@ -42,6 +44,7 @@ use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
 use sharestat_mpc::AShares;
 use sharestat_stats::Column;
+use sharestat_stats::disclose::Batch;
 use std::sync::Arc;
 
 /// Layouts whose concatenated record keys are kept before they are forgotten.
@@ -119,34 +122,27 @@ impl Evaluator<'_> {
         Ok(counts.add(&noise[0]))
     }
 
+    /// `D`, the noise's half-width (`cell_key_noise`, within 1..=8).
+    pub(crate) fn noise_width(&self) -> u32 {
+        self.policy.cell_key_noise.clamp(1, 8)
+    }
+
     /// `draws` independent noises on `-D..=D` for each cell key of `keys`: draw `t` from the
     /// key's `2D` bits below its top `2Dt` (the counts' noise is draw 0; a sum's and its sum of
-    /// squares' are draws 1 and 2). A key of 0 (an empty cell) gives 0.
+    /// squares' are draws 1 and 2). A key of 0 (an empty cell) gives 0. The coins are the
+    /// sign bits of the keys shifted left (`sharestat_stats::disclose::Batch`, 8 rounds),
+    /// converted as bits (2 rounds).
     pub(crate) fn key_draws(&mut self, keys: &AShares, draws: u32) -> Result<Vec<AShares>> {
-        let d = self.policy.cell_key_noise.clamp(1, 8);
-        let n = keys.len();
-        let words = self.p.a2b(keys)?;
+        let d = self.noise_width();
         // Coin `j` is bit `63 - j`: the top bits of a sum of keys take the carries of all the
         // lower ones, while the low bits are nearly linear in the rows' keys (bit 0 is the
         // parity of the rows' bits 0), which would tie the noises of `A`, `B` and `A ∪ B`.
-        let coins: Vec<_> = (0..2 * d * draws)
-            .map(|j| words.map(|w| (w >> (63 - j)) & 1))
-            .collect();
-        let all = sharestat_mpc::BShares::concat(&coins.iter().collect::<Vec<_>>());
-        let coins = self.p.b2a(&all)?;
-        let coin = |j: u32| coins.slice(j as usize * n..(j as usize + 1) * n);
+        let mut batch = Batch::default();
+        batch.coins(keys, 2 * d * draws);
+        let coins = batch.finish(self.p)?.coins.expect("coins were asked for");
         // Σ_j (coin_2j - coin_2j+1): the same law as Σ coins - D, and 0 for an empty cell,
         // whose key is 0 (no zero test needed).
-        Ok((0..draws)
-            .map(|t| {
-                let mut noise = AShares::from_parts(vec![0; n], vec![0; n]);
-                for j in 0..d {
-                    let up = 2 * (d * t + j);
-                    noise = noise.add(&coin(up)).sub(&coin(up + 1));
-                }
-                noise
-            })
-            .collect())
+        Ok(coins.noise(self.p, d, draws)?)
     }
 
     /// `Σx` (and `Σx²` with `squares`) of `x` over the rows of `rows` (0/1 over `layout`,

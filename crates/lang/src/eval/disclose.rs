@@ -14,7 +14,7 @@ use super::value::{Mask, Seg, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
 use sharestat_mpc::AShares;
-use sharestat_stats::disclose::{small_nonzero, small_nonzero_mod32};
+use sharestat_stats::disclose::{Batch, Coins};
 
 /// Released subsets remembered per study. Nothing is ever forgotten: when the record is
 /// full, releases of new subsets are refused (`history_full`) rather than letting old ones be
@@ -33,6 +33,13 @@ struct Rules {
     /// An empty subset passes (it is refused when its rows were chosen by comparing numbers).
     zero_ok: bool,
 }
+
+/// The cells' keys of a perturbed release: dot products, and the keys as a local function of
+/// them (see `Evaluator::released_counts`).
+pub(crate) type CellKeys<'a> = (
+    &'a [(&'a AShares, &'a AShares)],
+    Box<dyn FnOnce(AShares) -> AShares + 'a>,
+);
 
 /// One released subset: per dataset version, this node's shares of the row mask.
 pub type Released = Vec<(String, AShares)>;
@@ -155,7 +162,9 @@ impl Evaluator<'_> {
             rules,
             &format!("the subset used by `{e}`"),
             None,
-        )
+            false,
+        )?;
+        Ok(())
     }
 
     /// A dataset replaced by its site by a version with 1 to `min_subset - 1` rows more or
@@ -210,8 +219,15 @@ impl Evaluator<'_> {
                 zero_ok: true,
             };
             let what = format!("the rows that `{e}` uses");
-            self.subset_rules(e, u, &v.layout, rules, &what, None)?;
+            self.subset_rules(e, u, &v.layout, rules, &what, None, false)?;
         }
+        // A logical's sum is a count whose only part is its own TRUE rows (its support is an
+        // indicator of its values, `Support::indicator`): in the perturbation mode, the
+        // count's coins are drawn in the rounds of its check.
+        let own_count = self.perturbed()
+            && v.kind == super::value::Kind::Bool
+            && matches!(&v.support.terms[..], [t] if t.count && t.rows.is_some());
+        self.count_coins = None;
         for t in &v.support.terms {
             let Some(rows) = &t.rows else { continue };
             let part = self
@@ -234,7 +250,8 @@ impl Evaluator<'_> {
                 zero_ok: !rows.ordered,
             };
             let what = format!("the rows that `{e}` depends on");
-            self.subset_rules(e, &part, &v.layout, rules, &what, cells.as_ref())?;
+            self.count_coins =
+                self.subset_rules(e, &part, &v.layout, rules, &what, cells.as_ref(), own_count)?;
             parts.push(part);
         }
         Ok(parts)
@@ -243,7 +260,9 @@ impl Evaluator<'_> {
     /// The subset rules on the rows of `s` (out of `layout`): with `rules.sizes`, at least
     /// `min_subset` rows (or none, with `rules.zero_ok`) and none or at least
     /// `min_complement` left out; always, no difference of 1 to `min_subset - 1` rows from a
-    /// subset released earlier. Records the subset.
+    /// subset released earlier. Records the subset. With `coins`, also the coins of the
+    /// cell-key noise of the count of `s` (drawn in the same rounds, kept secret).
+    #[allow(clippy::too_many_arguments)]
     fn subset_rules(
         &mut self,
         e: &Expr,
@@ -252,18 +271,24 @@ impl Evaluator<'_> {
         rules: Rules,
         what: &str,
         cells: Option<&AShares>,
-    ) -> Result<()> {
+        coins: bool,
+    ) -> Result<Option<Coins>> {
         let pol = self.policy.clone();
         let total = layout_rows(layout) as u64;
         let me = self.p.id();
         let size = s.shares.sum();
         let mine = self.per_version(s, layout)?;
         self.history_room(e, &mine)?;
+        let keys = if coins {
+            Some(self.record_keys(layout)?)
+        } else {
+            None
+        };
         let earlier: Vec<&Released> = self.history.entries.iter().collect();
-        let diffs = differences(self.p, &mine, &earlier)?;
         // Sizes are exact; differences with remembered subsets are exact modulo 2^32 (the
         // node stores remembered masks as 32-bit words), which suffices for counts < 2^31.
-        // One batch: the size and the complement, then the TRUE and FALSE cells of a count.
+        // One batch (`Batch`: 10 rounds): the size and the complement, the TRUE and FALSE
+        // cells of a count, the differences, and the count's coins.
         let shift = u64::from(!rules.zero_ok);
         let mut tests: Vec<AShares> = Vec::new();
         let mut limits: Vec<u64> = Vec::new();
@@ -276,8 +301,24 @@ impl Evaluator<'_> {
             tests.push(c.add_const(me, shift));
             limits.extend(vec![pol.min_cell + shift; c.len()]);
         }
-        let batch = AShares::concat(&tests.iter().collect::<Vec<_>>());
-        let mut found = small_nonzero(self.p, &batch, &limits)?;
+        let mut batch = Batch::default();
+        batch.small_nonzero(&AShares::concat(&tests.iter().collect::<Vec<_>>()), &limits);
+        let mut dots = difference_pairs(&mine, &earlier);
+        let pairs = dots.len();
+        if let Some(k) = &keys {
+            dots.push((&s.shares, k.as_ref()));
+        }
+        let dots = batch.products(self.p, &dots)?;
+        let diffs = assemble_differences(&mine, &earlier, &dots.slice(0..pairs));
+        if !diffs.is_empty() {
+            let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
+            batch.small_nonzero_mod32(&all, &vec![pol.min_subset; diffs.len()]);
+        }
+        if keys.is_some() {
+            batch.coins(&dots.slice(pairs..pairs + 1), 2 * self.noise_width());
+        }
+        let verdict = batch.finish(self.p)?;
+        let mut found = verdict.small;
         let cell_bad = found.split_off(if rules.sizes { 2 } else { 0 });
         let mut bad = if rules.sizes {
             found
@@ -293,14 +334,7 @@ impl Evaluator<'_> {
                 .collect();
             return Err(self.cell_refusal(e, &labels, rules.zero_ok));
         }
-        if !diffs.is_empty() {
-            let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
-            bad.extend(small_nonzero_mod32(
-                self.p,
-                &all,
-                &vec![pol.min_subset; diffs.len()],
-            )?);
-        }
+        bad.extend(verdict.mod32);
         if bad[0] {
             let none = if rules.zero_ok {
                 "between 1 and"
@@ -349,7 +383,7 @@ impl Evaluator<'_> {
                 self.history.added += 1;
             }
         }
-        Ok(())
+        Ok(verdict.coins)
     }
 
     /// A key for the next subset this run records: the program (with the session's replayed
@@ -438,23 +472,50 @@ impl Evaluator<'_> {
         labels: &[String],
         zero_ok: bool,
     ) -> Result<()> {
+        self.released_counts(e, counts, labels, zero_ok, None)?;
+        Ok(())
+    }
+
+    /// [`Self::check_counts`], then the counts as released: in the perturbation mode, with
+    /// the cell-key noise of each cell, whose key is `keys.1` of the dot products `keys.0`
+    /// (`None`: not perturbed). The dot products run in the round of the rule's products and
+    /// the coins in its sign-bit circuit (`Batch`), so the noise adds only their conversion
+    /// (2 rounds) to the rule.
+    pub(crate) fn released_counts(
+        &mut self,
+        e: &Expr,
+        counts: &AShares,
+        labels: &[String],
+        zero_ok: bool,
+        keys: Option<CellKeys<'_>>,
+    ) -> Result<AShares> {
         let k = self.policy.min_cell;
-        let bad = if zero_ok {
-            small_nonzero(self.p, counts, &vec![k; counts.len()])?
+        let (tested, t) = if zero_ok {
+            (counts.clone(), k)
         } else {
-            let shifted = counts.add_const(self.p.id(), 1);
-            small_nonzero(self.p, &shifted, &vec![k + 1; counts.len()])?
+            (counts.add_const(self.p.id(), 1), k + 1)
         };
+        let mut batch = Batch::default();
+        batch.small_nonzero(&tested, &vec![t; counts.len()]);
+        let d = self.noise_width();
+        if let Some((pairs, cell_keys)) = keys {
+            let dots = batch.products(self.p, pairs)?;
+            batch.coins(&cell_keys(dots), 2 * d);
+        }
+        let verdict = batch.finish(self.p)?;
         let offenders: Vec<&str> = labels
             .iter()
-            .zip(&bad)
+            .zip(&verdict.small)
             .filter(|(_, b)| **b)
             .map(|(l, _)| l.as_str())
             .collect();
-        if offenders.is_empty() {
-            return Ok(());
+        if !offenders.is_empty() {
+            return Err(self.cell_refusal(e, &offenders, zero_ok));
         }
-        Err(self.cell_refusal(e, &offenders, zero_ok))
+        Ok(match verdict.coins {
+            Some(c) => counts.add(&c.noise(self.p, d, 1)?[0]),
+            None => counts.clone(),
+        })
     }
 
     /// The refusal of the small-cell rule for the cells `offenders` of `e`.
@@ -528,7 +589,22 @@ pub(crate) fn differences(
     mine: &Released,
     others: &[&Released],
 ) -> Result<Vec<AShares>> {
-    let mut pairs: Vec<(&AShares, &AShares)> = Vec::new();
+    let pairs = difference_pairs(mine, others);
+    let dots = if pairs.is_empty() {
+        AShares::from_parts(vec![], vec![])
+    } else {
+        p.dot_many(&pairs)?
+    };
+    Ok(assemble_differences(mine, others, &dots))
+}
+
+/// The dot products [`differences`] needs: each part of `mine` with the same version's part
+/// of each of `others`.
+fn difference_pairs<'a>(
+    mine: &'a Released,
+    others: &[&'a Released],
+) -> Vec<(&'a AShares, &'a AShares)> {
+    let mut pairs = Vec::new();
     for h in others {
         for (ver, m) in mine {
             if let Some((_, hm)) = h.iter().find(|(v, _)| v == ver) {
@@ -536,11 +612,11 @@ pub(crate) fn differences(
             }
         }
     }
-    let dots = if pairs.is_empty() {
-        AShares::from_parts(vec![], vec![])
-    } else {
-        p.dot_many(&pairs)?
-    };
+    pairs
+}
+
+/// The differences from the dot products of [`difference_pairs`] (local).
+fn assemble_differences(mine: &Released, others: &[&Released], dots: &AShares) -> Vec<AShares> {
     let mut next = 0;
     let mut diffs = Vec::with_capacity(others.len());
     for h in others {
@@ -557,5 +633,5 @@ pub(crate) fn differences(
         }
         diffs.push(d);
     }
-    Ok(diffs)
+    diffs
 }

@@ -178,6 +178,9 @@ pub struct Evaluator<'a> {
     pub(crate) source_key: String,
     /// Subset checks so far in this run.
     pub(crate) checks: u64,
+    /// The coins of the cell-key noise of the count checked last (`disclose.rs`), drawn in
+    /// the rounds of its check and taken by its release (`agg.rs`).
+    pub(crate) count_coins: Option<sharestat_stats::disclose::Coins>,
     /// Notes of the statement being evaluated ([`Output::notes`]).
     pub(crate) notes: Vec<String>,
 }
@@ -202,6 +205,7 @@ impl<'a> Evaluator<'a> {
             replay: false,
             source_key: String::new(),
             checks: 0,
+            count_coins: None,
             notes: Vec::new(),
         }
     }

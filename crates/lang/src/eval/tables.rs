@@ -78,7 +78,6 @@ impl Evaluator<'_> {
             labels.push("<NA>".into());
         }
         let zero_ok = !ordered(&v);
-        self.check_counts(e, &counts, &labels, zero_ok)?;
         let released = if self.perturbed() {
             // Each cell's key: its rows' record keys added up (cells: the levels among the
             // used rows, then the missing among the selected).
@@ -102,15 +101,19 @@ impl Evaluator<'_> {
                     .sub(&self.mask_or_ones(&used, n));
                 pairs.push((&na_rows, keys.as_ref()));
             }
-            let mut cks = self.p.dot_many(&pairs)?;
-            if let Some(l) = last {
-                let rest = keys.sum().sub(&cks.slice(0..l).sum());
-                let na = cks.slice(l..cks.len());
-                cks = AShares::concat(&[&cks.slice(0..l), &rest, &na]);
-            }
-            self.perturb(&counts, &cks)?
+            let all = keys.sum();
+            let cell_keys = move |cks: AShares| match last {
+                Some(l) => {
+                    let rest = all.sub(&cks.slice(0..l).sum());
+                    let na = cks.slice(l..cks.len());
+                    AShares::concat(&[&cks.slice(0..l), &rest, &na])
+                }
+                None => cks,
+            };
+            let keys = (&pairs[..], Box::new(cell_keys) as Box<dyn FnOnce(_) -> _>);
+            self.released_counts(e, &counts, &labels, zero_ok, Some(keys))?
         } else {
-            counts.clone()
+            self.released_counts(e, &counts, &labels, zero_ok, None)?
         };
         let mut opened = self.p.reveal(&released)?;
         if use_na == "ifany" && opened.last() == Some(&0) {
@@ -215,7 +218,6 @@ impl Evaluator<'_> {
             .flat_map(|a| ly.iter().map(move |b| format!("{a} / {b}")))
             .collect();
         let zero_ok = !ordered(&x) && !ordered(&y);
-        self.check_counts(e, &counts, &labels, zero_ok)?;
         let released = if self.perturbed() {
             let keys = self.record_keys(&x.layout)?;
             let pairs: Vec<(&AShares, &AShares)> =
@@ -227,10 +229,10 @@ impl Evaluator<'_> {
                     cells.push((a, b));
                 }
             }
-            let cks = self.p.dot_many(&cells)?;
-            self.perturb(&counts, &cks)?
+            let keys = (&cells[..], Box::new(|k| k) as Box<dyn FnOnce(_) -> _>);
+            self.released_counts(e, &counts, &labels, zero_ok, Some(keys))?
         } else {
-            counts.clone()
+            self.released_counts(e, &counts, &labels, zero_ok, None)?
         };
         let opened = self.p.reveal(&released)?;
         Ok(Value::Pub(Public::Table(Table {

@@ -139,7 +139,17 @@ impl Fixture {
             .iter()
             .skip(1)
             .fold(self.policies[0].clone(), |a, b| a.strictest(b));
-        self.evaluate(self.env(), policy, &program, src, [11; 16])
+        self.evaluate(self.env(), policy, &program, src, [11; 16]).0
+    }
+
+    /// The communication rounds that [`Fixture::run`] of `src` takes (the same at every
+    /// party); panics when it fails.
+    pub fn rounds(&self, src: &str) -> u64 {
+        let program = sharestat_lang::parse(src).unwrap();
+        let policy = self.policies[0].clone();
+        let (out, rounds) = self.evaluate(self.env(), policy, &program, src, [11; 16]);
+        out.unwrap_or_else(|e| panic!("{src}: {e}"));
+        rounds
     }
 
     /// Evaluates a parsed `program` on the three parties with `env` and `policy`; all must
@@ -151,20 +161,23 @@ impl Fixture {
         program: &sharestat_lang::ast::Program,
         src: &str,
         seed: [u8; 16],
-    ) -> Result<Vec<Output>, String> {
+    ) -> (Result<Vec<Output>, String>, u64) {
         let out = run_in_memory(Keys::Seeded(seed), |p| {
             let i = p.id().index();
             let data = PartyData { fx: self, party: i };
             let mut h = self.histories[i].lock().unwrap();
             let mut ev = Evaluator::new(p, &data, env.clone(), policy.clone(), &mut h);
-            Ok(ev.run(program, src).map_err(|e| e.to_string()))
+            let out = ev.run(program, src).map_err(|e| e.to_string());
+            Ok((out, p.stats().rounds))
         })
         .unwrap();
+        let rounds = out[0].1;
+        let out: Vec<Result<Vec<Output>, String>> = out.into_iter().map(|(o, _)| o).collect();
         // Compared as text so that NaN results compare equal.
         let text = |o: &Result<Vec<Output>, String>| format!("{o:?}");
         assert_eq!(text(&out[0]), text(&out[1]));
         assert_eq!(text(&out[0]), text(&out[2]));
-        out[0].clone()
+        (out[0].clone(), rounds)
     }
 
     /// The single output of `src`, as JSON.
@@ -186,6 +199,7 @@ impl Fixture {
     pub fn run_unchecked(&self, env: Env, src: &str) -> Result<Vec<Output>, String> {
         let program = sharestat_lang::parse(src).map_err(|e| e.render(src))?;
         self.evaluate(env, self.policies[0].clone(), &program, src, [12; 16])
+            .0
     }
 }
 

@@ -71,19 +71,34 @@ impl Party {
 
     /// Several element-wise products in one round.
     pub fn mul_many(&mut self, pairs: &[(&AShares, &AShares)]) -> crate::Result<Vec<AShares>> {
+        Ok(self.mul_dot(pairs, &[])?.0)
+    }
+
+    /// Element-wise products of `muls` and dot products of `dots` in one round (one element
+    /// per party per product and per dot product): for protocols whose independent steps
+    /// would otherwise take a round each.
+    pub fn mul_dot(
+        &mut self,
+        muls: &[(&AShares, &AShares)],
+        dots: &[(&AShares, &AShares)],
+    ) -> crate::Result<(Vec<AShares>, AShares)> {
         let mut z = Vec::new();
-        for (x, y) in pairs {
-            same_len("mul_many", x.len(), y.len())?;
+        for (x, y) in muls {
+            same_len("mul_dot", x.len(), y.len())?;
             z.extend(cross_terms(x, y));
         }
+        for (x, y) in dots {
+            same_len("mul_dot", x.len(), y.len())?;
+            z.push(cross_sum(x, y));
+        }
         let all = self.reshare(z)?;
-        let mut out = Vec::with_capacity(pairs.len());
+        let mut out = Vec::with_capacity(muls.len());
         let mut at = 0;
-        for (x, _) in pairs {
+        for (x, _) in muls {
             out.push(all.slice(at..at + x.len()));
             at += x.len();
         }
-        Ok(out)
+        Ok((out, all.slice(at..all.len())))
     }
 
     /// Dot product `sum_k x_k * y_k` (a vector of length 1). One round, one element per party.
@@ -93,11 +108,6 @@ impl Party {
 
     /// Several dot products in one round, one element per party per product.
     pub fn dot_many(&mut self, pairs: &[(&AShares, &AShares)]) -> crate::Result<AShares> {
-        let mut z = Vec::with_capacity(pairs.len());
-        for (x, y) in pairs {
-            same_len("dot", x.len(), y.len())?;
-            z.push(cross_sum(x, y));
-        }
-        self.reshare(z)
+        Ok(self.mul_dot(&[], pairs)?.1)
     }
 }
