@@ -69,9 +69,11 @@ pub struct Verdict {
     pub coins: Option<Coins>,
 }
 
-/// The top bits of cell keys as shared bits: coin `j` of key `i` at `j * keys + i`.
+/// The top bits of cell keys, as this party's terms of a 3-out-of-3 additive sharing of each
+/// bit as a 0/1 ring element (converted in the round that opened the tests' bits): coin `j`
+/// of key `i` at `j * keys + i`.
 pub struct Coins {
-    bits: Bits,
+    terms: Vec<u64>,
     keys: usize,
     count: u32,
 }
@@ -155,10 +157,22 @@ impl Batch {
         let mod32 = signs
             .slice(nu..nu + nv)
             .xor(&signs.slice(nu + nv..nu + 2 * nv));
-        let opened = if nu + nv == 0 {
-            Vec::new()
-        } else {
-            p.reveal_bits(&Bits::concat(&[&signs.slice(0..nu), &mod32]))?
+        let tests = Bits::concat(&[&signs.slice(0..nu), &mod32]);
+        // The tests' bits are opened in the first round of the coins' conversion.
+        let (opened, coins) = match self.coins {
+            Some((keys, count)) => {
+                let at = nu + 2 * nv;
+                let bits = signs.slice(at..at + count as usize * keys.len());
+                let (opened, terms) = p.reveal_bits_and_convert(&tests, &bits)?;
+                let coins = Coins {
+                    terms,
+                    keys: keys.len(),
+                    count,
+                };
+                (opened, Some(coins))
+            }
+            None if nu + nv == 0 => (Vec::new(), None),
+            None => (p.reveal_bits(&tests)?, None),
         };
         let small = ut
             .iter()
@@ -166,14 +180,6 @@ impl Batch {
             .map(|(i, &t)| t > 1 && !opened[i])
             .collect();
         let mod32 = opened[nu..].to_vec();
-        let coins = self.coins.map(|(keys, count)| {
-            let at = nu + 2 * nv;
-            Coins {
-                bits: signs.slice(at..at + count as usize * keys.len()),
-                keys: keys.len(),
-                count,
-            }
-        });
         Ok(Verdict {
             small,
             mod32,
@@ -183,27 +189,45 @@ impl Batch {
 }
 
 impl Coins {
-    /// `draws` noises on `-d..=d` per key, from coins `2d t .. 2d (t + 1)` for draw `t`:
-    /// `Σ_j (coin_2j - coin_2j+1)`, binomial with variance `d / 2`, and 0 for a key of 0.
-    /// Converts the coins to arithmetic shares (`Party::b2a_bits`, 2 rounds).
-    pub fn noise(&self, p: &mut Party, d: u32, draws: u32) -> sharestat_mpc::Result<Vec<AShares>> {
-        assert!(2 * d * draws <= self.count, "not enough coins");
-        let all = p.b2a_bits(&self.bits)?;
+    /// This party's terms of draw `t` of the noise on `-d..=d` per key: `Σ_j (coin_2j -
+    /// coin_2j+1)` over coins `2d t .. 2d (t + 1)`, binomial with variance `d / 2`, and 0 for
+    /// a key of 0.
+    fn draw(&self, d: u32, t: u32) -> Vec<u64> {
+        assert!(2 * d * (t + 1) <= self.count, "not enough coins");
         let n = self.keys;
-        let coin = |j: u32| {
-            let at = j as usize * n;
-            all.slice(at..at + n)
-        };
-        Ok((0..draws)
-            .map(|t| {
-                let mut noise = AShares::from_parts(vec![0; n], vec![0; n]);
-                for j in 0..d {
-                    let up = 2 * (d * t + j);
-                    noise = noise.add(&coin(up)).sub(&coin(up + 1));
-                }
-                noise
-            })
+        let coin = |j: u32| &self.terms[j as usize * n..(j as usize + 1) * n];
+        let mut noise = vec![0u64; n];
+        for j in 0..d {
+            let up = 2 * (d * t + j);
+            for (i, w) in noise.iter_mut().enumerate() {
+                *w = w.wrapping_add(coin(up)[i]).wrapping_sub(coin(up + 1)[i]);
+            }
+        }
+        noise
+    }
+
+    /// `draws` noises per key (see [`Coins::draw`]) as replicated shares: one round.
+    pub fn noise(&self, p: &mut Party, d: u32, draws: u32) -> sharestat_mpc::Result<Vec<AShares>> {
+        let terms: Vec<u64> = (0..draws).flat_map(|t| self.draw(d, t)).collect();
+        let all = p.reshare(terms)?;
+        let n = self.keys;
+        Ok((0..draws as usize)
+            .map(|t| all.slice(t * n..(t + 1) * n))
             .collect())
+    }
+
+    /// Opens `counts` (one per key) with draw 0 of the noise added, and `exact` as they are:
+    /// one round.
+    pub fn open_noisy(
+        &self,
+        p: &mut Party,
+        counts: &AShares,
+        exact: &AShares,
+        d: u32,
+    ) -> sharestat_mpc::Result<Vec<u64>> {
+        let mut terms = self.draw(d, 0);
+        terms.resize(self.keys + exact.len(), 0);
+        p.open_additive(&AShares::concat(&[counts, exact]), &terms)
     }
 }
 
@@ -308,14 +332,19 @@ mod tests {
             let coins = v.coins.expect("coins");
             let noise = coins.noise(p, 2, 1)?;
             let rounds = p.stats().rounds - before;
-            Ok((v.small, v.mod32, p.reveal(&noise[0])?, rounds))
+            let zeros = AShares::from_parts(vec![0; 7], vec![0; 7]);
+            let opened = coins.open_noisy(p, &zeros, &shared(p, &[42]), 2)?;
+            Ok((v.small, v.mod32, p.reveal(&noise[0])?, rounds, opened))
         })
         .unwrap();
-        let (small, mod32, noise, rounds) = &out[0];
+        let (small, mod32, noise, rounds, opened) = &out[0];
         assert_eq!(small, &[false, true, true, false, false]);
         assert_eq!(mod32, &[false, true, false]);
-        // 1 product round, 8 of the sign bits, 1 opening, 2 of the coins' conversion.
-        assert_eq!(*rounds, 12);
+        // 1 product round, 8 of the sign bits, 1 opening with the coins' first conversion
+        // round, 1 resharing.
+        assert_eq!(*rounds, 11);
+        assert_eq!(opened[..7], noise[..]);
+        assert_eq!(opened[7], 42);
         let dot = mask
             .iter()
             .zip(&keys)

@@ -271,24 +271,22 @@ impl Evaluator<'_> {
                 // A logical's sum is a count: `input` checked it as one (`check_support`).
                 let s = self.used_sum(&col)?;
                 let s = if logical && self.perturbed() {
-                    self.perturbed_count(&col, &s, &layout)?
+                    self.perturbed_count(&col, &s, &none(), &layout)?[0]
                 } else {
-                    s
+                    self.p.reveal(&s)?[0]
                 };
-                let s = self.p.reveal(&s)?[0] as i64 as f64 / col.unit();
-                Public::num(s)
+                Public::num(s as i64 as f64 / col.unit())
             }
             "mean" if logical && self.perturbed() => {
                 let s = self.used_sum(&col)?;
-                let s = self.perturbed_count(&col, &s, &layout)?;
                 let n = match &col.present {
                     Some(m) => m.sum(),
                     None => AShares::from_parts(vec![0], vec![0])
                         .add_const(self.p.id(), col.len() as u64),
                 };
-                let o = self.p.reveal(&AShares::concat(&[&n, &s]))?;
-                Public::num(if o[0] > 0 {
-                    o[1] as i64 as f64 / o[0] as f64
+                let o = self.perturbed_count(&col, &s, &n, &layout)?;
+                Public::num(if o[1] > 0 {
+                    o[0] as i64 as f64 / o[1] as f64
                 } else {
                     f64::NAN
                 })
@@ -340,25 +338,27 @@ impl Evaluator<'_> {
         Ok(Value::Pub(out))
     }
 
-    /// The count `trues` of a logical column (over its used rows) with its cell-key noise.
+    /// The count `trues` of a logical column (over its used rows) with its cell-key noise,
+    /// opened, followed by the values of `exact` opened as they are.
     fn perturbed_count(
         &mut self,
         col: &Column,
         trues: &AShares,
+        exact: &AShares,
         layout: &[Seg],
-    ) -> Result<AShares> {
+    ) -> Result<Vec<u64>> {
         // The coins drawn in the rounds of the count's check (`check_support`): its rows
         // are the used TRUE rows, those of `rows` below.
         if let Some(coins) = self.count_coins.take() {
-            let noise = coins.noise(self.p, self.noise_width(), 1)?;
-            return Ok(trues.add(&noise[0]));
+            return Ok(coins.open_noisy(self.p, trues, exact, self.noise_width())?);
         }
         let rows = match &col.present {
             Some(m) => self.p.mul(m, &col.values)?,
             None => col.values.clone(),
         };
         let ck = self.cell_key(&rows, layout)?;
-        self.perturb(trues, &ck)
+        let noisy = self.perturb(trues, &ck)?;
+        Ok(self.p.reveal(&AShares::concat(&[&noisy, exact]))?)
     }
 
     /// `Σx` over the used rows, as shares.
@@ -573,4 +573,9 @@ pub(crate) fn cor_from_sums(o: &[u64]) -> Option<(u64, f64)> {
         return None;
     }
     Some((n as u64, cov / (v1 * v2).sqrt()))
+}
+
+/// No shares.
+fn none() -> AShares {
+    AShares::from_parts(Vec::new(), Vec::new())
 }

@@ -284,6 +284,7 @@ impl Evaluator<'_> {
         } else {
             None
         };
+        let (deferred, deferred_labels) = self.take_deferred();
         let earlier: Vec<&Released> = self.history.entries.iter().collect();
         // Sizes are exact; differences with remembered subsets are exact modulo 2^32 (the
         // node stores remembered masks as 32-bit words), which suffices for counts < 2^31.
@@ -303,6 +304,8 @@ impl Evaluator<'_> {
         }
         let mut batch = Batch::default();
         batch.small_nonzero(&AShares::concat(&tests.iter().collect::<Vec<_>>()), &limits);
+        // Cells deferred by the caller (`defer_cells`) ride in the same batch.
+        batch.small_nonzero(&deferred, &vec![pol.min_cell; deferred.len()]);
         let mut dots = difference_pairs(&mine, &earlier);
         let pairs = dots.len();
         if let Some(k) = &keys {
@@ -319,6 +322,7 @@ impl Evaluator<'_> {
         }
         let verdict = batch.finish(self.p)?;
         let mut found = verdict.small;
+        let deferred_bad = found.split_off(limits.len());
         let cell_bad = found.split_off(if rules.sizes { 2 } else { 0 });
         let mut bad = if rules.sizes {
             found
@@ -383,7 +387,39 @@ impl Evaluator<'_> {
                 self.history.added += 1;
             }
         }
+        let offenders: Vec<&str> = deferred_labels
+            .iter()
+            .zip(&deferred_bad)
+            .filter(|(_, b)| **b)
+            .map(|(l, _)| l.as_str())
+            .collect();
+        if !offenders.is_empty() {
+            return Err(self.cell_refusal(e, &offenders, true));
+        }
         Ok(verdict.coins)
+    }
+
+    /// Defers the small-cell rule on `counts` (one per label) to the batch of the next subset
+    /// check (`check_support`, `check_selection`), so that both share their rounds; call
+    /// [`Self::flush_cells`] after those checks. The refusals of the subset check come first.
+    pub(crate) fn defer_cells(&mut self, counts: AShares, labels: Vec<String>) {
+        self.deferred_cells.push((counts, labels));
+    }
+
+    /// The small-cell rule on the cells deferred and not checked yet (none: no rounds).
+    pub(crate) fn flush_cells(&mut self, e: &Expr) -> Result<()> {
+        let (counts, labels) = self.take_deferred();
+        if counts.is_empty() {
+            return Ok(());
+        }
+        self.check_cells(e, &counts, &labels)
+    }
+
+    /// The deferred cells, concatenated, and forgotten.
+    fn take_deferred(&mut self) -> (AShares, Vec<String>) {
+        let cells = std::mem::take(&mut self.deferred_cells);
+        let counts = AShares::concat(&cells.iter().map(|(c, _)| c).collect::<Vec<_>>());
+        (counts, cells.into_iter().flat_map(|(_, l)| l).collect())
     }
 
     /// A key for the next subset this run records: the program (with the session's replayed
@@ -472,15 +508,42 @@ impl Evaluator<'_> {
         labels: &[String],
         zero_ok: bool,
     ) -> Result<()> {
-        self.released_counts(e, counts, labels, zero_ok, None)?;
-        Ok(())
+        let bad = self.cell_batch(counts, zero_ok).finish(self.p)?.small;
+        self.cell_verdict(e, labels, &bad, zero_ok)
     }
 
-    /// [`Self::check_counts`], then the counts as released: in the perturbation mode, with
-    /// the cell-key noise of each cell, whose key is `keys.1` of the dot products `keys.0`
-    /// (`None`: not perturbed). The dot products run in the round of the rule's products and
-    /// the coins in its sign-bit circuit (`Batch`), so the noise adds only their conversion
-    /// (2 rounds) to the rule.
+    /// A batch with the small-cell rule on `counts` (0 refused too without `zero_ok`).
+    fn cell_batch(&self, counts: &AShares, zero_ok: bool) -> Batch {
+        let mut batch = Batch::default();
+        let shift = u64::from(!zero_ok);
+        let t = self.policy.min_cell + shift;
+        batch.small_nonzero(
+            &counts.add_const(self.p.id(), shift),
+            &vec![t; counts.len()],
+        );
+        batch
+    }
+
+    /// The refusal for the cells `labels` whose test found a violation in `bad`, if any.
+    fn cell_verdict(&self, e: &Expr, labels: &[String], bad: &[bool], zero_ok: bool) -> Result<()> {
+        let offenders: Vec<&str> = labels
+            .iter()
+            .zip(bad)
+            .filter(|(_, b)| **b)
+            .map(|(l, _)| l.as_str())
+            .collect();
+        if offenders.is_empty() {
+            return Ok(());
+        }
+        Err(self.cell_refusal(e, &offenders, zero_ok))
+    }
+
+    /// [`Self::check_counts`], then the counts opened: in the perturbation mode, with the
+    /// cell-key noise of each cell, whose key is `keys.1` of the dot products `keys.0`
+    /// (`None`: not perturbed). The dot products run in the round of the rule's products, the
+    /// coins in its sign-bit circuit and their conversion in the round that opens its bits
+    /// (`Batch`), and the noisy counts are opened from additive shares: no round more than
+    /// the rule and an exact opening.
     pub(crate) fn released_counts(
         &mut self,
         e: &Expr,
@@ -488,33 +551,19 @@ impl Evaluator<'_> {
         labels: &[String],
         zero_ok: bool,
         keys: Option<CellKeys<'_>>,
-    ) -> Result<AShares> {
-        let k = self.policy.min_cell;
-        let (tested, t) = if zero_ok {
-            (counts.clone(), k)
-        } else {
-            (counts.add_const(self.p.id(), 1), k + 1)
-        };
-        let mut batch = Batch::default();
-        batch.small_nonzero(&tested, &vec![t; counts.len()]);
+    ) -> Result<Vec<u64>> {
+        let mut batch = self.cell_batch(counts, zero_ok);
         let d = self.noise_width();
         if let Some((pairs, cell_keys)) = keys {
             let dots = batch.products(self.p, pairs)?;
             batch.coins(&cell_keys(dots), 2 * d);
         }
         let verdict = batch.finish(self.p)?;
-        let offenders: Vec<&str> = labels
-            .iter()
-            .zip(&verdict.small)
-            .filter(|(_, b)| **b)
-            .map(|(l, _)| l.as_str())
-            .collect();
-        if !offenders.is_empty() {
-            return Err(self.cell_refusal(e, &offenders, zero_ok));
-        }
+        self.cell_verdict(e, labels, &verdict.small, zero_ok)?;
+        let none = AShares::from_parts(vec![], vec![]);
         Ok(match verdict.coins {
-            Some(c) => counts.add(&c.noise(self.p, d, 1)?[0]),
-            None => counts.clone(),
+            Some(c) => c.open_noisy(self.p, counts, &none, d)?,
+            None => self.p.reveal(counts)?,
         })
     }
 

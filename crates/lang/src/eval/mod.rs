@@ -181,6 +181,9 @@ pub struct Evaluator<'a> {
     /// The coins of the cell-key noise of the count checked last (`disclose.rs`), drawn in
     /// the rounds of its check and taken by its release (`agg.rs`).
     pub(crate) count_coins: Option<sharestat_stats::disclose::Coins>,
+    /// Cells (counts and labels) whose small-cell rule runs in the batch of the next subset
+    /// check, or at [`Evaluator::flush_cells`] (`disclose.rs`).
+    pub(crate) deferred_cells: Vec<(AShares, Vec<String>)>,
     /// Notes of the statement being evaluated ([`Output::notes`]).
     pub(crate) notes: Vec<String>,
 }
@@ -206,6 +209,7 @@ impl<'a> Evaluator<'a> {
             source_key: String::new(),
             checks: 0,
             count_coins: None,
+            deferred_cells: Vec::new(),
             notes: Vec::new(),
         }
     }

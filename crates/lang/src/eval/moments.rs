@@ -237,7 +237,6 @@ impl super::Evaluator<'_> {
         self.check_selection(e, &sel, &y.layout)?;
         let present = self.and_mask(y.present.clone(), g.present.clone())?;
         let used = self.and_mask(sel, present)?;
-        self.check_support(e, &y, &used)?;
         let (labels, ind) = self.levels_of(e, &g)?;
         let masked = match &used {
             Some(m) => {
@@ -248,7 +247,10 @@ impl super::Evaluator<'_> {
         };
         let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
         let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
-        self.check_cells(e, &counts, &labels)?;
+        // The groups' sizes pass min_cell in the batch of the response's support check.
+        self.defer_cells(counts.clone(), labels.clone());
+        self.check_support(e, &y, &used)?;
+        self.flush_cells(e)?;
         // Squares of the values centred at their range's midpoint (`moments.rs`).
         let scale = super::agg::scale(&y);
         super::moments::check_sum(e, y.range, scale, y.len())?;

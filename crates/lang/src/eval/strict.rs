@@ -35,9 +35,6 @@ impl Evaluator<'_> {
         present = self.and_mask(present, group.present.clone())?;
         self.check_selection(e, &sel, &time.layout)?;
         let used = self.and_mask(sel, present)?;
-        for v in [&time, &event, &group] {
-            self.check_support(e, v, &used)?;
-        }
         let m = self.mask_or_ones(&used, time.len());
         let (labels, ind) = self.levels_of(rhs, &group)?;
         if labels.len() != 2 {
@@ -48,7 +45,12 @@ impl Evaluator<'_> {
         }
         let both = self.p.mul_many(&[(&ind[0], &m), (&ind[1], &m)])?;
         let sizes = AShares::concat(&[&both[0].sum(), &both[1].sum()]);
-        self.check_cells(e, &sizes, &labels)?;
+        // The groups' sizes pass min_cell in the batch of the supports' checks.
+        self.defer_cells(sizes, labels.clone());
+        for v in [&time, &event, &group] {
+            self.check_support(e, v, &used)?;
+        }
+        self.flush_cells(e)?;
         let chisq =
             strict_logrank(self.p, &time.data, &event.data, &both[0], &both[1]).map_err(|err| {
                 match err {

@@ -250,17 +250,11 @@ impl Evaluator<'_> {
         // an event indicator made of conditions on other columns (`age > 90`) would link
         // them to those columns, so it counts as a table of them and passes min_cell.
         let derived_event = !stored_column(ee, t);
-        for v in [&time]
-            .into_iter()
-            .chain(derived_event.then_some(&event))
-            .chain(&group)
-        {
-            self.check_support(e, v, &used)?;
-        }
         let n_rows = time.len();
         let m = self.mask_or_ones(&used, n_rows);
         let me = self.p.id();
-        // Group code and sizes (each a cell: min_cell).
+        // Group code and sizes (each a cell: min_cell, checked in the batch of the supports'
+        // checks below).
         let (labels, code) = match &group {
             None => (
                 vec![String::new()],
@@ -274,10 +268,18 @@ impl Evaluator<'_> {
                 }
                 let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
                 let sizes = self.p.dot_many(&pairs)?;
-                self.check_cells(e, &sizes, &labels)?;
+                self.defer_cells(sizes, labels.clone());
                 (labels, code)
             }
         };
+        for v in [&time]
+            .into_iter()
+            .chain(derived_event.then_some(&event))
+            .chain(&group)
+        {
+            self.check_support(e, v, &used)?;
+        }
+        self.flush_cells(e)?;
         // The times' words after the grid, from the proven range: when `2·time + 1` and the
         // group fit one 38-bit key, one word per row (`(group + 1)·2^32 + 2·time + event`,
         // 0 for unused rows); otherwise two (`2·time + event` and `group + 1`), so that a

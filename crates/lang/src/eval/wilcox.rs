@@ -31,14 +31,16 @@ impl Evaluator<'_> {
             self.check_selection(e, &sel, &y.layout)?;
             let present = self.and_mask(y.present.clone(), g.present.clone())?;
             let used = self.and_mask(sel, present)?;
-            self.check_support(e, &y, &used)?;
             let m = self.mask_or_ones(&used, y.len());
             let (labels, ind) = self.levels_of(rhs, &g)?;
             let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
             let masked = self.p.mul_many(&pairs)?;
             let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
             let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
-            self.check_cells(e, &counts, &labels)?;
+            // The groups' sizes pass min_cell in the batch of the response's support check.
+            self.defer_cells(counts.clone(), labels.clone());
+            self.check_support(e, &y, &used)?;
+            self.flush_cells(e)?;
             let n = self.p.reveal(&counts)?;
             let nonempty: Vec<usize> = (0..labels.len()).filter(|&i| n[i] > 0).collect();
             let [i, j] = nonempty.as_slice() else {

@@ -53,7 +53,7 @@ fn cross_sum(x: &AShares, y: &AShares) -> u64 {
 impl Party {
     /// Turns a 3-out-of-3 additive sharing (`z` held by this party) into replicated shares:
     /// adds a zero share and sends the result to the previous party. One round.
-    pub(crate) fn reshare(&mut self, mut z: Vec<u64>) -> crate::Result<AShares> {
+    pub fn reshare(&mut self, mut z: Vec<u64>) -> crate::Result<AShares> {
         self.rand.add_zero(&mut z);
         self.net.round();
         let me = self.id;

@@ -6,6 +6,9 @@
 //!   party 1, so `u b_2 = r b_2 + (u - r) b_2` splits into a term party 2 knows and one party 1
 //!   knows: a 3-out-of-3 sharing of `b`, reshared in the second round. Party 0 sends two words
 //!   per bit, the others one.
+//!   The first round can carry an opening (`reveal_bits_and_convert`), and a linear
+//!   function of the 3-out-of-3 sharing can be opened instead of reshared
+//!   (`open_additive`, one round, two elements per party).
 //! - **Bit injection** `b * x` (3 rounds): bit to arithmetic, then one multiplication.
 //! - **Select** `b ? x : y = y + b (x - y)` (3 rounds).
 //! - **B2A** of 64-bit words (9 rounds): parties draw `x_1`, `x_2` from their pairwise keys;
@@ -21,11 +24,18 @@ fn unpack(words: &[u64], n: usize) -> Vec<u64> {
 impl Party {
     /// Converts shared bits into arithmetic shares of 0/1.
     pub fn b2a_bits(&mut self, bits: &Bits) -> crate::Result<AShares> {
-        let n = bits.len;
-        let me = self.id.index();
         // Round 1: party 0 sends u - r to party 1.
         self.net.round();
-        let t: Vec<u64> = match me {
+        let t = self.b2a_bits_additive(bits)?;
+        self.reshare(t)
+    }
+
+    /// The first round's messages of [`Party::b2a_bits`] (the caller counts the round): this
+    /// party's term of a 3-out-of-3 additive sharing of each bit as a 0/1 ring element.
+    fn b2a_bits_additive(&mut self, bits: &Bits) -> crate::Result<Vec<u64>> {
+        let n = bits.len;
+        let me = self.id.index();
+        Ok(match me {
             0 => {
                 let u: Vec<u64> = bits.w.a.iter().zip(&bits.w.b).map(|(x, y)| x ^ y).collect();
                 let u = unpack(&u, n);
@@ -50,8 +60,46 @@ impl Party {
                     .map(|(&b, &x)| b.wrapping_mul(x).wrapping_mul(2).wrapping_neg())
                     .collect()
             }
-        };
-        self.reshare(t)
+        })
+    }
+
+    /// Opens `open` and, in the same round, starts converting `convert` to the ring: returns
+    /// the opened bits and this party's terms of a 3-out-of-3 additive sharing of the
+    /// converted bits (finished by [`Party::reshare`] or opened by [`Party::open_additive`]).
+    /// One round.
+    pub fn reveal_bits_and_convert(
+        &mut self,
+        open: &Bits,
+        convert: &Bits,
+    ) -> crate::Result<(Vec<bool>, Vec<u64>)> {
+        self.net.round();
+        let me = self.id;
+        self.net.send(me.prev(), &open.w.b)?;
+        let t = self.b2a_bits_additive(convert)?;
+        let third = self.net.recv(me.next(), open.w.a.len())?;
+        let words: Vec<u64> = (0..third.len())
+            .map(|i| open.w.a[i] ^ open.w.b[i] ^ third[i])
+            .collect();
+        Ok((crate::share::unpack_bits(&words, open.len), t))
+    }
+
+    /// Opens `x + z` to all three parties for replicated shares `x` and this party's terms
+    /// `z` of a 3-out-of-3 additive sharing (its first component is its term of `x`): each
+    /// party sends its term, re-randomised by a zero sharing, to both others. One round,
+    /// two elements per party per value.
+    pub fn open_additive(&mut self, x: &AShares, z: &[u64]) -> crate::Result<Vec<u64>> {
+        crate::error::same_len("open_additive", x.len(), z.len())?;
+        let mut mine: Vec<u64> = x.a.iter().zip(z).map(|(a, b)| a.wrapping_add(*b)).collect();
+        self.rand.add_zero(&mut mine);
+        self.net.round();
+        let me = self.id;
+        self.net.send(me.prev(), &mine)?;
+        self.net.send(me.next(), &mine)?;
+        let p = self.net.recv(me.prev(), mine.len())?;
+        let q = self.net.recv(me.next(), mine.len())?;
+        Ok((0..mine.len())
+            .map(|i| mine[i].wrapping_add(p[i]).wrapping_add(q[i]))
+            .collect())
     }
 
     /// `b * x` for a shared bit `b` and a shared ring element `x`.
