@@ -106,13 +106,16 @@ impl Batch {
     }
 
     /// The products of the tests added so far, with the dot products `dots` of the caller:
-    /// one round. Returns the dot products.
+    /// one round (none when there is nothing to multiply). Returns the dot products.
     pub fn products(
         &mut self,
         p: &mut Party,
         dots: &[(&AShares, &AShares)],
     ) -> sharestat_mpc::Result<AShares> {
         let (v, t) = concat_vec(&std::mem::take(&mut self.pending));
+        if v.is_empty() && dots.is_empty() {
+            return Ok(AShares::from_parts(Vec::new(), Vec::new()));
+        }
         let lo = v.add_const(p.id(), 1u64.wrapping_neg());
         // t - 1 - v (thresholds of 0 or 1 are answered "pass", whatever u is).
         let hi_pub: Vec<u64> = t.iter().map(|&t| t.saturating_sub(1)).collect();
