@@ -20,7 +20,7 @@ use super::{EvalError, Evaluator, Result};
 use crate::ast::{Expr, ExprKind};
 use sharestat_mpc::AShares;
 use sharestat_stats::Column;
-use sharestat_stats::disclose::small_nonzero;
+use sharestat_stats::disclose::{Coins, small_nonzero};
 
 /// What a numeric aggregate works on.
 pub(crate) enum Input {
@@ -153,14 +153,16 @@ impl Evaluator<'_> {
 
     /// [`Self::input`], and with `shaping` the 0/1 shares of the rows that shape the
     /// aggregate, whose cell key perturbs a sum: the used rows where one additive part of the
-    /// value spans them all, else the union of its parts' rows (`None`: every row).
+    /// value spans them all, else the union of its parts' rows (`None`: every row); and for a
+    /// logical in the perturbation mode, the coins of its count's noise
+    /// ([`Self::check_support_coins`]).
     pub(crate) fn input_shaping(
         &mut self,
         e: &Expr,
         v: PrivVec,
         na_rm: bool,
         shaping: bool,
-    ) -> Result<(Input, Option<AShares>)> {
+    ) -> Result<(Input, Option<AShares>, Option<Coins>)> {
         let scale = match v.kind {
             Kind::Num { scale } => scale,
             Kind::Bool | Kind::Date => 0,
@@ -174,11 +176,11 @@ impl Evaluator<'_> {
                 Some(s) => s.shares.sum().sub(&self.p.dot(&s.shares, &pm.shares)?),
             };
             if small_nonzero(self.p, &missing, &[n + 1])?[0] {
-                return Ok((Input::HasNa, None));
+                return Ok((Input::HasNa, None, None));
             }
         }
         let used = self.and_mask(v.sel.clone(), v.present.clone())?;
-        let parts = self.check_support(e, &v, &used)?;
+        let (parts, coins) = self.check_support_coins(e, &v, &used)?;
         let partial = v.support.terms.iter().all(|t| t.rows.is_some()) && !parts.is_empty();
         let rows = match (shaping, partial) {
             (false, _) => None,
@@ -197,7 +199,7 @@ impl Evaluator<'_> {
             present: used.map(|m| m.shares),
             scale,
         };
-        Ok((Input::Values(col), rows))
+        Ok((Input::Values(col), rows, coins))
     }
 
     fn numeric(
@@ -249,7 +251,7 @@ impl Evaluator<'_> {
             super::checks::check_key(e, range, scale(&v))?;
         }
         let noisy = !logical && self.perturbed() && matches!(name, "sum" | "mean" | "var" | "sd");
-        let (col, rows) = self.input_shaping(e, v, na_rm, noisy)?;
+        let (col, rows, coins) = self.input_shaping(e, v, na_rm, noisy)?;
         let col = match col {
             Input::HasNa if name == "quantile" => {
                 return Err(EvalError::at(
@@ -271,7 +273,7 @@ impl Evaluator<'_> {
                 // A logical's sum is a count: `input` checked it as one (`check_support`).
                 let s = self.used_sum(&col)?;
                 let s = if logical && self.perturbed() {
-                    self.perturbed_count(&col, &s, &none(), &layout)?[0]
+                    self.perturbed_count(&col, &s, &none(), coins, &layout)?[0]
                 } else {
                     self.p.reveal(&s)?[0]
                 };
@@ -284,7 +286,7 @@ impl Evaluator<'_> {
                     None => AShares::from_parts(vec![0], vec![0])
                         .add_const(self.p.id(), col.len() as u64),
                 };
-                let o = self.perturbed_count(&col, &s, &n, &layout)?;
+                let o = self.perturbed_count(&col, &s, &n, coins, &layout)?;
                 Public::num(if o[1] > 0 {
                     o[0] as i64 as f64 / o[1] as f64
                 } else {
@@ -339,17 +341,18 @@ impl Evaluator<'_> {
     }
 
     /// The count `trues` of a logical column (over its used rows) with its cell-key noise,
-    /// opened, followed by the values of `exact` opened as they are.
+    /// opened, followed by the values of `exact` opened as they are. `coins`: those drawn in
+    /// the rounds of the count's check (`check_support_coins`), whose rows are the used TRUE
+    /// rows, those of `rows` below.
     fn perturbed_count(
         &mut self,
         col: &Column,
         trues: &AShares,
         exact: &AShares,
+        coins: Option<Coins>,
         layout: &[Seg],
     ) -> Result<Vec<u64>> {
-        // The coins drawn in the rounds of the count's check (`check_support`): its rows
-        // are the used TRUE rows, those of `rows` below.
-        if let Some(coins) = self.count_coins.take() {
+        if let Some(coins) = coins {
             return Ok(coins.open_noisy(self.p, trues, exact, self.noise_width())?);
         }
         let rows = match &col.present {

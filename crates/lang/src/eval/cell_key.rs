@@ -16,8 +16,10 @@
 //! **Noise.** The cell key of a count is the sum of its rows' record keys (a dot product with
 //! the count's 0/1 mask, one round). Its top `2D` bits (bit `63 - j` is the sign bit of the
 //! key times `2^j`, computed in the sign-bit circuit of the count's own disclosure tests,
-//! `sharestat_stats::disclose::Batch`; then each bit converted, 2 rounds) are `2D` fair coins,
-//! and the noise is `Σ_j (b_2j - b_2j+1)`: binomial on
+//! `sharestat_stats::disclose::Batch`; each bit converted to the ring in the round that opens
+//! the tests' bits, and a noisy count opened from additive shares, so the noise adds no round
+//! to the checks and the opening) are `2D` fair coins, and the noise is `Σ_j (b_2j - b_2j+1)`:
+//! binomial on
 //! `-D..=D` (the law of the coins' sum minus `D`), variance `D / 2`. A count of 0 keeps 0: an
 //! empty cell's key is 0, so are its coins. The top bits and not the low ones: bit 0 of a sum
 //! of keys is the parity of the rows' bits 0, so low bits of `A`, `B` and `A ∪ B` are nearly
@@ -131,7 +133,7 @@ impl Evaluator<'_> {
     /// key's `2D` bits below its top `2Dt` (the counts' noise is draw 0; a sum's and its sum of
     /// squares' are draws 1 and 2). A key of 0 (an empty cell) gives 0. The coins are the
     /// sign bits of the keys shifted left (`sharestat_stats::disclose::Batch`, 8 rounds),
-    /// converted as bits (2 rounds).
+    /// converted as bits and reshared (2 rounds).
     pub(crate) fn key_draws(&mut self, keys: &AShares, draws: u32) -> Result<Vec<AShares>> {
         let d = self.noise_width();
         // Coin `j` is bit `63 - j`: the top bits of a sum of keys take the carries of all the

@@ -134,7 +134,7 @@ impl Evaluator<'_> {
         }
         self.check_selection(e, &sel, &time.layout)?;
         let used = self.and_mask(sel, present)?;
-        let derived_event = !super::surv::stored_column(ee, &t);
+        let derived_event = !t.stored_column(ee);
         for v in xs
             .iter()
             .map(|(_, v)| v)

@@ -34,13 +34,6 @@ struct Rules {
     zero_ok: bool,
 }
 
-/// The cells' keys of a perturbed release: dot products, and the keys as a local function of
-/// them (see `Evaluator::released_counts`).
-pub(crate) type CellKeys<'a> = (
-    &'a [(&'a AShares, &'a AShares)],
-    Box<dyn FnOnce(AShares) -> AShares + 'a>,
-);
-
 /// One released subset: per dataset version, this node's shares of the row mask.
 pub type Released = Vec<(String, AShares)>;
 
@@ -212,7 +205,19 @@ impl Evaluator<'_> {
         v: &super::value::PrivVec,
         used: &Option<Mask>,
     ) -> Result<Vec<Mask>> {
+        Ok(self.check_support_coins(e, v, used)?.0)
+    }
+
+    /// [`Self::check_support`], and for a logical in the perturbation mode the coins of its
+    /// count's cell-key noise, drawn in the rounds of the count's check (`Batch`).
+    pub(crate) fn check_support_coins(
+        &mut self,
+        e: &Expr,
+        v: &super::value::PrivVec,
+        used: &Option<Mask>,
+    ) -> Result<(Vec<Mask>, Option<Coins>)> {
         let mut parts = Vec::new();
+        let mut coins = None;
         if let (Some(u), Some(_)) = (used, &v.present) {
             let rules = Rules {
                 sizes: false,
@@ -227,7 +232,6 @@ impl Evaluator<'_> {
         let own_count = self.perturbed()
             && v.kind == super::value::Kind::Bool
             && matches!(&v.support.terms[..], [t] if t.count && t.rows.is_some());
-        self.count_coins = None;
         for t in &v.support.terms {
             let Some(rows) = &t.rows else { continue };
             let part = self
@@ -250,11 +254,11 @@ impl Evaluator<'_> {
                 zero_ok: !rows.ordered,
             };
             let what = format!("the rows that `{e}` depends on");
-            self.count_coins =
+            coins =
                 self.subset_rules(e, &part, &v.layout, rules, &what, cells.as_ref(), own_count)?;
             parts.push(part);
         }
-        Ok(parts)
+        Ok((parts, coins))
     }
 
     /// The subset rules on the rows of `s` (out of `layout`): with `rules.sizes`, at least
@@ -304,7 +308,7 @@ impl Evaluator<'_> {
         }
         let mut batch = Batch::default();
         batch.small_nonzero(&AShares::concat(&tests.iter().collect::<Vec<_>>()), &limits);
-        // Cells deferred by the caller (`defer_cells`) ride in the same batch.
+        // Cells deferred by the caller (`check_with_cells`) ride in the same batch.
         batch.small_nonzero(&deferred, &vec![pol.min_cell; deferred.len()]);
         let mut dots = difference_pairs(&mine, &earlier);
         let pairs = dots.len();
@@ -329,15 +333,12 @@ impl Evaluator<'_> {
         } else {
             vec![false, false]
         };
-        if cell_bad.iter().any(|b| *b) {
-            let labels: Vec<&str> = ["TRUE", "FALSE"]
-                .iter()
-                .zip(&cell_bad)
-                .filter(|(_, b)| **b)
-                .map(|(l, _)| *l)
-                .collect();
-            return Err(self.cell_refusal(e, &labels, rules.zero_ok));
-        }
+        self.cell_verdict(
+            e,
+            &["TRUE".into(), "FALSE".into()],
+            &cell_bad,
+            rules.zero_ok,
+        )?;
         bad.extend(verdict.mod32);
         if bad[0] {
             let none = if rules.zero_ok {
@@ -387,39 +388,8 @@ impl Evaluator<'_> {
                 self.history.added += 1;
             }
         }
-        let offenders: Vec<&str> = deferred_labels
-            .iter()
-            .zip(&deferred_bad)
-            .filter(|(_, b)| **b)
-            .map(|(l, _)| l.as_str())
-            .collect();
-        if !offenders.is_empty() {
-            return Err(self.cell_refusal(e, &offenders, true));
-        }
+        self.cell_verdict(e, &deferred_labels, &deferred_bad, true)?;
         Ok(verdict.coins)
-    }
-
-    /// Defers the small-cell rule on `counts` (one per label) to the batch of the next subset
-    /// check (`check_support`, `check_selection`), so that both share their rounds; call
-    /// [`Self::flush_cells`] after those checks. The refusals of the subset check come first.
-    pub(crate) fn defer_cells(&mut self, counts: AShares, labels: Vec<String>) {
-        self.deferred_cells.push((counts, labels));
-    }
-
-    /// The small-cell rule on the cells deferred and not checked yet (none: no rounds).
-    pub(crate) fn flush_cells(&mut self, e: &Expr) -> Result<()> {
-        let (counts, labels) = self.take_deferred();
-        if counts.is_empty() {
-            return Ok(());
-        }
-        self.check_cells(e, &counts, &labels)
-    }
-
-    /// The deferred cells, concatenated, and forgotten.
-    fn take_deferred(&mut self) -> (AShares, Vec<String>) {
-        let cells = std::mem::take(&mut self.deferred_cells);
-        let counts = AShares::concat(&cells.iter().map(|(c, _)| c).collect::<Vec<_>>());
-        (counts, cells.into_iter().flat_map(|(_, l)| l).collect())
     }
 
     /// A key for the next subset this run records: the program (with the session's replayed
@@ -486,109 +456,6 @@ impl Evaluator<'_> {
             }
         }
         Ok(out)
-    }
-
-    /// The small-cell rule on `counts` (shares, one per label). Reveals one bit per cell.
-    pub(crate) fn check_cells(
-        &mut self,
-        e: &Expr,
-        counts: &AShares,
-        labels: &[String],
-    ) -> Result<()> {
-        self.check_counts(e, counts, labels, true)
-    }
-
-    /// The small-cell rule: each count 0 or at least `min_cell`; without `zero_ok` (counts of
-    /// rows chosen by comparing numbers), 0 is refused too, so that a refusal cannot be told
-    /// from a zero (the "refusals say nothing" rule of `docs/security.md`).
-    pub(crate) fn check_counts(
-        &mut self,
-        e: &Expr,
-        counts: &AShares,
-        labels: &[String],
-        zero_ok: bool,
-    ) -> Result<()> {
-        let bad = self.cell_batch(counts, zero_ok).finish(self.p)?.small;
-        self.cell_verdict(e, labels, &bad, zero_ok)
-    }
-
-    /// A batch with the small-cell rule on `counts` (0 refused too without `zero_ok`).
-    fn cell_batch(&self, counts: &AShares, zero_ok: bool) -> Batch {
-        let mut batch = Batch::default();
-        let shift = u64::from(!zero_ok);
-        let t = self.policy.min_cell + shift;
-        batch.small_nonzero(
-            &counts.add_const(self.p.id(), shift),
-            &vec![t; counts.len()],
-        );
-        batch
-    }
-
-    /// The refusal for the cells `labels` whose test found a violation in `bad`, if any.
-    fn cell_verdict(&self, e: &Expr, labels: &[String], bad: &[bool], zero_ok: bool) -> Result<()> {
-        let offenders: Vec<&str> = labels
-            .iter()
-            .zip(bad)
-            .filter(|(_, b)| **b)
-            .map(|(l, _)| l.as_str())
-            .collect();
-        if offenders.is_empty() {
-            return Ok(());
-        }
-        Err(self.cell_refusal(e, &offenders, zero_ok))
-    }
-
-    /// [`Self::check_counts`], then the counts opened: in the perturbation mode, with the
-    /// cell-key noise of each cell, whose key is `keys.1` of the dot products `keys.0`
-    /// (`None`: not perturbed). The dot products run in the round of the rule's products, the
-    /// coins in its sign-bit circuit and their conversion in the round that opens its bits
-    /// (`Batch`), and the noisy counts are opened from additive shares: no round more than
-    /// the rule and an exact opening.
-    pub(crate) fn released_counts(
-        &mut self,
-        e: &Expr,
-        counts: &AShares,
-        labels: &[String],
-        zero_ok: bool,
-        keys: Option<CellKeys<'_>>,
-    ) -> Result<Vec<u64>> {
-        let mut batch = self.cell_batch(counts, zero_ok);
-        let d = self.noise_width();
-        if let Some((pairs, cell_keys)) = keys {
-            let dots = batch.products(self.p, pairs)?;
-            batch.coins(&cell_keys(dots), 2 * d);
-        }
-        let verdict = batch.finish(self.p)?;
-        self.cell_verdict(e, labels, &verdict.small, zero_ok)?;
-        let none = AShares::from_parts(vec![], vec![]);
-        Ok(match verdict.coins {
-            Some(c) => c.open_noisy(self.p, counts, &none, d)?,
-            None => self.p.reveal(counts)?,
-        })
-    }
-
-    /// The refusal of the small-cell rule for the cells `offenders` of `e`.
-    fn cell_refusal(&self, e: &Expr, offenders: &[&str], zero_ok: bool) -> EvalError {
-        let k = self.policy.min_cell;
-        EvalError::refused(
-            e,
-            "min_cell",
-            format!(
-                "in `{e}`, the cell{} {} would count {} {} rows",
-                if offenders.len() == 1 { "" } else { "s" },
-                offenders
-                    .iter()
-                    .map(|l| format!("`{l}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if zero_ok {
-                    "between 1 and"
-                } else {
-                    "between 0 and"
-                },
-                k.saturating_sub(1)
-            ),
-        )
     }
 
     /// Refuses outputs that are one patient's value unless the policy allows them.

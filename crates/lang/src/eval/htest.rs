@@ -150,15 +150,15 @@ impl Evaluator<'_> {
                 // mean and variance do: its degrees of freedom must not count it exactly.
                 let perturbed = s.perturbed();
                 match s.input_shaping(e, v, true, perturbed)? {
-                    (super::agg::Input::Values(c), Some(rows)) => {
+                    (super::agg::Input::Values(c), Some(rows), _) => {
                         let (n, s1, s2) = s.perturbed_raw(e, &c, range, &rows, &layout, true)?;
                         Ok((label.to_owned(), n, s1, s2, unit))
                     }
-                    (super::agg::Input::Values(c), None) => {
+                    (super::agg::Input::Values(c), None, _) => {
                         let (n, s1, s2) = s.moments(e, &c, range, true)?;
                         Ok((label.to_owned(), n, s1, s2, unit))
                     }
-                    (super::agg::Input::HasNa, _) => unreachable!("na.rm"),
+                    (super::agg::Input::HasNa, ..) => unreachable!("na.rm"),
                 }
             };
         match a.slots[1] {

@@ -20,8 +20,8 @@
 //! JSON), `expr.rs` (names, columns, indexing, masks), `ops.rs` (operators on private
 //! vectors), `call.rs` (non-aggregate functions), `cut.rs`, `public.rs` (public values in the
 //! clear), `agg.rs` (aggregates), `tables.rs` (frequency tables), `disclose.rs` (the policy
-//! checks), `support.rs` (the rows each value depends on), `quantile_rules.rs`, `cell_key.rs`
-//! (perturbation of counts), `record.rs` (what the node persists of the record), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs`
+//! checks), `cells.rs` (the small-cell rule and the release of counts), `support.rs` (the rows
+//! each value depends on), `quantile_rules.rs`, `cell_key.rs` (perturbation of counts), `record.rs` (what the node persists of the record), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs`
 //! (survival), `limits.rs` (the policy's cost limits: rows after `c()` / `rbind()`, memory).
 //!
 //! **Cost limits** (`limits.rs`): a `c()` or `rbind()` whose result would have more rows than
@@ -32,6 +32,7 @@
 mod agg;
 mod call;
 mod cell_key;
+mod cells;
 mod checks;
 mod compare;
 mod cox;
@@ -178,11 +179,8 @@ pub struct Evaluator<'a> {
     pub(crate) source_key: String,
     /// Subset checks so far in this run.
     pub(crate) checks: u64,
-    /// The coins of the cell-key noise of the count checked last (`disclose.rs`), drawn in
-    /// the rounds of its check and taken by its release (`agg.rs`).
-    pub(crate) count_coins: Option<sharestat_stats::disclose::Coins>,
     /// Cells (counts and labels) whose small-cell rule runs in the batch of the next subset
-    /// check, or at [`Evaluator::flush_cells`] (`disclose.rs`).
+    /// check (`cells.rs`, [`Evaluator::check_with_cells`]).
     pub(crate) deferred_cells: Vec<(AShares, Vec<String>)>,
     /// Notes of the statement being evaluated ([`Output::notes`]).
     pub(crate) notes: Vec<String>,
@@ -208,7 +206,6 @@ impl<'a> Evaluator<'a> {
             replay: false,
             source_key: String::new(),
             checks: 0,
-            count_coins: None,
             deferred_cells: Vec::new(),
             notes: Vec::new(),
         }

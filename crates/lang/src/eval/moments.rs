@@ -248,9 +248,9 @@ impl super::Evaluator<'_> {
         let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
         let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
         // The groups' sizes pass min_cell in the batch of the response's support check.
-        self.defer_cells(counts.clone(), labels.clone());
-        self.check_support(e, &y, &used)?;
-        self.flush_cells(e)?;
+        self.check_with_cells(e, counts.clone(), labels.clone(), |s| {
+            s.check_support(e, &y, &used).map(drop)
+        })?;
         // Squares of the values centred at their range's midpoint (`moments.rs`).
         let scale = super::agg::scale(&y);
         super::moments::check_sum(e, y.range, scale, y.len())?;

@@ -46,11 +46,11 @@ impl Evaluator<'_> {
         let both = self.p.mul_many(&[(&ind[0], &m), (&ind[1], &m)])?;
         let sizes = AShares::concat(&[&both[0].sum(), &both[1].sum()]);
         // The groups' sizes pass min_cell in the batch of the supports' checks.
-        self.defer_cells(sizes, labels.clone());
-        for v in [&time, &event, &group] {
-            self.check_support(e, v, &used)?;
-        }
-        self.flush_cells(e)?;
+        self.check_with_cells(e, sizes, labels.clone(), |s| {
+            [&time, &event, &group]
+                .into_iter()
+                .try_for_each(|v| s.check_support(e, v, &used).map(drop))
+        })?;
         let chisq =
             strict_logrank(self.p, &time.data, &event.data, &both[0], &both[1]).map_err(|err| {
                 match err {

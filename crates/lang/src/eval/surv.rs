@@ -249,16 +249,17 @@ impl Evaluator<'_> {
         // The times are opened by design (allow_event_times or the grid), with their counts;
         // an event indicator made of conditions on other columns (`age > 90`) would link
         // them to those columns, so it counts as a table of them and passes min_cell.
-        let derived_event = !stored_column(ee, t);
+        let derived_event = !t.stored_column(ee);
         let n_rows = time.len();
         let m = self.mask_or_ones(&used, n_rows);
         let me = self.p.id();
         // Group code and sizes (each a cell: min_cell, checked in the batch of the supports'
         // checks below).
-        let (labels, code) = match &group {
+        let (labels, code, sizes) = match &group {
             None => (
                 vec![String::new()],
                 AShares::from_parts(vec![0; n_rows], vec![0; n_rows]),
+                AShares::from_parts(vec![], vec![]),
             ),
             Some(g) => {
                 let (labels, ind) = self.levels_of(rhs, g)?;
@@ -268,18 +269,17 @@ impl Evaluator<'_> {
                 }
                 let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
                 let sizes = self.p.dot_many(&pairs)?;
-                self.defer_cells(sizes, labels.clone());
-                (labels, code)
+                (labels, code, sizes)
             }
         };
-        for v in [&time]
+        let mut supports = [&time]
             .into_iter()
             .chain(derived_event.then_some(&event))
-            .chain(&group)
-        {
-            self.check_support(e, v, &used)?;
-        }
-        self.flush_cells(e)?;
+            .chain(&group);
+        let cells = labels[..sizes.len()].to_vec();
+        self.check_with_cells(e, sizes, cells, |s| {
+            supports.try_for_each(|v| s.check_support(e, v, &used).map(drop))
+        })?;
         // The times' words after the grid, from the proven range: when `2·time + 1` and the
         // group fit one 38-bit key, one word per row (`(group + 1)·2^32 + 2·time + event`,
         // 0 for unused rows); otherwise two (`2·time + event` and `group + 1`), so that a
@@ -588,15 +588,4 @@ pub fn summary_at(fit: &SurvFit, times: &[f64]) -> Public {
         labels: fit.strata.as_ref().map(|_| ("strata".to_owned(), labels)),
         columns: names.iter().map(|n| n.to_string()).zip(cols).collect(),
     }
-}
-
-/// `e` names a stored column of `t` as it is (`event`, `d$event`), not one the program set or
-/// computed.
-pub(crate) fn stored_column(e: &Expr, t: &super::value::PrivTable) -> bool {
-    let name = match &e.kind {
-        ExprKind::Ident(n) => n,
-        ExprKind::Dollar { field, .. } => field,
-        _ => return false,
-    };
-    t.columns.iter().any(|(c, _)| c == name) && !t.derived.iter().any(|(c, _)| c == name)
 }

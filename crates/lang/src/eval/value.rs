@@ -216,6 +216,20 @@ pub struct PrivTable {
     pub derived: Vec<(String, PrivVec)>,
 }
 
+impl PrivTable {
+    /// `e` names a stored column of this table as it is (`event`, `d$event`), not one the
+    /// program set or computed.
+    pub(crate) fn stored_column(&self, e: &crate::ast::Expr) -> bool {
+        use crate::ast::ExprKind;
+        let name = match &e.kind {
+            ExprKind::Ident(n) => n,
+            ExprKind::Dollar { field, .. } => field,
+            _ => return false,
+        };
+        self.columns.iter().any(|(c, _)| c == name) && !self.derived.iter().any(|(c, _)| c == name)
+    }
+}
+
 /// A contingency table of counts (`freq`, `table`): one or two dimensions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {

@@ -38,9 +38,9 @@ impl Evaluator<'_> {
             let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
             let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
             // The groups' sizes pass min_cell in the batch of the response's support check.
-            self.defer_cells(counts.clone(), labels.clone());
-            self.check_support(e, &y, &used)?;
-            self.flush_cells(e)?;
+            self.check_with_cells(e, counts.clone(), labels.clone(), |s| {
+                s.check_support(e, &y, &used).map(drop)
+            })?;
             let n = self.p.reveal(&counts)?;
             let nonempty: Vec<usize> = (0..labels.len()).filter(|&i| n[i] > 0).collect();
             let [i, j] = nonempty.as_slice() else {
