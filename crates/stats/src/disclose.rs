@@ -40,8 +40,10 @@ pub fn small_nonzero_mod32(
 /// Several of this module's tests, and the coins of cell keys (`Batch::coins`), run in shared
 /// rounds: one round of products (the tests' `u` and the caller's dot products, see
 /// [`Batch::products`]), one sign-bit circuit for everything (`Party::msb` at 64 bits, 8
-/// rounds), one opening of the tests' bits. Run alone, the tests, the dot products of cell keys
-/// and their bit decomposition would take 1 + 10 + 8 + 8 rounds; batched they take 10.
+/// rounds), one opening of the tests' bits that also carries the first round of the coins'
+/// conversion ([`Coins`]). Run alone, the dot products, the tests, the keys' bit decomposition
+/// and the coins' conversion would take 1 + 10 + 8 + 9 rounds; batched they take 10, and the
+/// noise one more (reshared) or none (added to counts being opened, [`Coins::open_noisy`]).
 ///
 /// Every quantity is a sign bit: `0 < v < t` is the sign of `(v - 1)(t - 1 - v)`; for counts
 /// modulo 2^32, `[v < t] XOR [v < 1]` are bits 31 of `v - t` and `v - 1`, the sign bits of
@@ -149,14 +151,13 @@ impl Batch {
             let neg: Vec<u64> = c.iter().map(|t| t.wrapping_neg()).collect();
             x.add_public(me, &neg).scale(1u64 << 32)
         };
-        let ones = vec![1; v.len()];
-        let mut groups = vec![u.clone(), shift(&v, &vt), shift(&v, &ones)];
+        let (nu, nv) = (u.len(), v.len());
+        let mut groups = vec![u, shift(&v, &vt), shift(&v, &vec![1; nv])];
         if let Some((keys, count)) = &self.coins {
             groups.extend((0..*count).map(|j| keys.scale(1u64 << j)));
         }
         let all = AShares::concat(&groups.iter().collect::<Vec<_>>());
         let signs = p.msb(&all, 64)?;
-        let (nu, nv) = (u.len(), v.len());
         let mod32 = signs
             .slice(nu..nu + nv)
             .xor(&signs.slice(nu + nv..nu + 2 * nv));
