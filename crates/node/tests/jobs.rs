@@ -64,9 +64,16 @@ async fn a_job_runs_on_all_three_nodes_and_returns_the_right_answer() {
         );
     }
 
-    // Concurrent jobs on different fronts do not mix their messages.
+    // Concurrent jobs on different fronts do not mix their messages. Three researchers: one
+    // researcher's third query at once would meet `max_concurrent_queries` (2) whenever the
+    // three overlap, which depends on timing.
+    let others = [
+        researcher.clone(),
+        c.user("rafa", "researcher", Some("adrenal"), None).await,
+        c.user("remi", "researcher", Some("adrenal"), None).await,
+    ];
     let fut = |i: usize| {
-        let cl = c.client(i, &researcher);
+        let cl = c.client(i, &others[i]);
         let spec = spec.clone();
         async move {
             cl.post::<Value>("/api/v1/jobs?wait_secs=60", &spec)
