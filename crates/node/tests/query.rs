@@ -103,11 +103,20 @@ async fn queries_run_everywhere_under_the_strictest_policy() {
         assert!(!e.contains('7'), "{e}");
     }
 
-    // Queries of one study submitted at once on three fronts take turns; all finish.
+    // Queries of one study submitted at once on three fronts take turns; all finish. Three
+    // researchers: one researcher's third query at once would meet `max_concurrent_queries`
+    // (2) whenever the three overlap, which depends on timing.
+    let rafa = c.user("rafa", "researcher", Some("s"), None).await;
+    let remi = c.user("remi", "researcher", Some("s"), None).await;
+    let by = |user: &str, front: usize, text: &str| {
+        let cl = c.client(front, user);
+        let body = json!({"kind": "query", "study": "s", "text": text});
+        async move { cl.post::<Value>("/api/v1/jobs?wait_secs=60", &body).await }
+    };
     let all = futures_join(
-        query(0, "", "mean(load(\"munich\")$age)"),
-        query(1, "", "sd(load(\"munich\")$age)"),
-        query(2, "", "median(load(\"munich\")$age)"),
+        by(&rita, 0, "mean(load(\"munich\")$age)"),
+        by(&rafa, 1, "sd(load(\"munich\")$age)"),
+        by(&remi, 2, "median(load(\"munich\")$age)"),
     )
     .await;
     for j in all {
