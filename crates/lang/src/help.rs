@@ -55,6 +55,36 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "nothing",
     ),
     (
+        "log",
+        "log(x, base = exp(1)): the logarithm; private x must be > 0 by its proven range (a dictionary `min` above 0, or x + c), where R gives -Inf/NaN it is refused. Private: absolute error below 5e-7 / ln(base), 7 decimal places",
+        "nothing",
+    ),
+    (
+        "log2",
+        "log2(x): log(x, 2); private error below 7.3e-7",
+        "nothing",
+    ),
+    (
+        "log10",
+        "log10(x): log(x, 10); private error below 2.2e-7",
+        "nothing",
+    ),
+    (
+        "log1p",
+        "log1p(x): log(1 + x), x > -1; private error below 5e-7 (absolute, so not R's extra precision near 0)",
+        "nothing",
+    ),
+    (
+        "exp",
+        "exp(x): the exponential; private x must range over at most 21 and stay below 27 (results below 2^40); relative error below 2e-7",
+        "nothing",
+    ),
+    (
+        "sqrt",
+        "sqrt(x): the square root, x >= 0 by its proven range (R gives NaN below); relative error below 2e-7; also x^0.5. Private powers x^p: whole p up to 8 exactly by products, negative whole p as 1 / x^-p, other p through logarithms (x > 0, relative error |p| 2e-7)",
+        "nothing",
+    ),
+    (
         "round",
         "round(x, digits = 0): public numbers rounded as R does (the closest number with that many places, ties to even); private values: floor(x * 10^k + 0.5) / 10^k",
         "nothing",

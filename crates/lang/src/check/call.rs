@@ -152,6 +152,18 @@ impl Checker {
                     _ => Ty::Public(PubTy::NumVec),
                 })
             }
+            "log" | "log2" | "log10" | "log1p" | "exp" | "sqrt" => {
+                let (x, xt) = first()?;
+                numeric(x, &xt)?;
+                if name == "log" && b.slots[1].is_some() {
+                    self.public_arg(ty(1)?, "a public base")?;
+                }
+                Ok(match xt {
+                    Ty::Private(_) => Ty::Private(PrivTy::Num { decimals: 7 }),
+                    Ty::Public(PubTy::Num | PubTy::Int) => Ty::Public(PubTy::Num),
+                    _ => Ty::Public(PubTy::NumVec),
+                })
+            }
             "abs" => {
                 let (x, xt) = first()?;
                 let decimals = numeric(x, &xt)?;

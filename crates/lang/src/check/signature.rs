@@ -50,7 +50,8 @@ pub(crate) fn signature(name: &str) -> Option<Sig> {
         "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
             sig(&["x"], 1)
         }
-        "abs" => sig(&["x"], 1),
+        "abs" | "exp" | "sqrt" | "log2" | "log10" | "log1p" => sig(&["x"], 1),
+        "log" => sig(&["x", "base"], 1),
         "round" | "signif" => sig(&["x", "digits"], 1),
         "pmin" | "pmax" => dots(&["na.rm"], 2),
         "summary" => sig(&["object", "times"], 1),
@@ -86,6 +87,12 @@ pub const FUNCTIONS: &[&str] = &[
     "floor",
     "ceiling",
     "abs",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "exp",
+    "sqrt",
     "round",
     "signif",
     "pmin",

@@ -243,7 +243,7 @@ impl Evaluator<'_> {
         if probs.iter().any(|&p| p == 0.0 || p == 1.0) {
             self.check_extremes(e, "the minimum or maximum")?;
         }
-        let (layout, reversed, range) = (v.layout.clone(), v.support.reversed, v.range);
+        let (layout, reversed, range) = (v.layout.clone(), v.support.reversed, *v.range);
         if matches!(name, "sum" | "mean" | "var" | "sd") {
             super::moments::check_sum(e, range, scale(&v), v.len())?;
         }
@@ -375,7 +375,7 @@ impl Evaluator<'_> {
     /// `summary(x)`: the five numbers and the mean (min and max only with `allow_extremes`).
     fn summary(&mut self, e: &Expr, v: PrivVec) -> Result<Value> {
         let extremes = self.policy.allow_extremes;
-        let (layout, reversed, range) = (v.layout.clone(), v.support.reversed, v.range);
+        let (layout, reversed, range) = (v.layout.clone(), v.support.reversed, *v.range);
         super::checks::check_key(e, range, scale(&v))?;
         let col = match self.input(e, v, true)? {
             Input::Values(c) => c,
@@ -453,8 +453,8 @@ impl Evaluator<'_> {
             return Ok(None);
         };
         let vars = [
-            ("x".to_owned(), x.range, scale(&x)),
-            ("y".to_owned(), y.range, scale(&y)),
+            ("x".to_owned(), *x.range, scale(&x)),
+            ("y".to_owned(), *y.range, scale(&y)),
         ];
         super::moments::check_products(e, &vars, x.len())?;
         let (mx, my) = match &m {

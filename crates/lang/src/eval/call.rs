@@ -2,7 +2,7 @@
 //! `names`, `length`/`nrow`/`ncol`, `ifelse`, `cut`; argument matching; and the public
 //! (plaintext) versions of operators and indexing.
 use super::ops::{const_decimals, encode, rescale};
-use super::range::Range;
+use super::range::{Bounds, Range};
 use super::support::no_copies;
 use super::value::{Kind, PrivTable, PrivVec, Public, Seg, Support, Term, Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
@@ -154,7 +154,7 @@ impl Evaluator<'_> {
                         onehot: None,
                         present: None,
                         support,
-                        range: Range::unit(),
+                        range: Range::unit().into(),
                         ..v
                     }))
                 }
@@ -167,6 +167,19 @@ impl Evaluator<'_> {
             "abs" => {
                 let x = self.eval_in(arg(0)?, scope)?;
                 self.abs_call(e, x)
+            }
+            "log" | "log2" | "log10" | "log1p" | "exp" | "sqrt" => {
+                let base = match a.slots.get(1).copied().flatten() {
+                    Some(b) if name == "log" => {
+                        Some(self.flag(Some(b), scope, std::f64::consts::E)?)
+                    }
+                    _ => None,
+                };
+                match self.eval_in(arg(0)?, scope)? {
+                    Value::Vec(x) => self.math_call(e, name, x, base),
+                    Value::Pub(p) => super::math::public_math(e, name, &p, base),
+                    _ => Err(EvalError::at(e, format!("{name}() takes numbers"))),
+                }
             }
             "pmin" | "pmax" => self.pminmax(e, name == "pmin", &a.dots, a.slots[0], scope),
             "round" | "signif" => {
@@ -391,7 +404,7 @@ impl Evaluator<'_> {
         let layout: Vec<Seg> = vecs.iter().flat_map(|v| v.layout.clone()).collect();
         let support = self.combined_support(e, &vecs)?;
         let range = match &kind {
-            Kind::Cat { levels } => Range::new(0.0, levels.len().saturating_sub(1) as f64),
+            Kind::Cat { levels } => Range::new(0.0, levels.len().saturating_sub(1) as f64).into(),
             _ => vecs
                 .iter()
                 .skip(1)
@@ -478,7 +491,7 @@ impl Evaluator<'_> {
                         data: AShares::from_parts(vec![0; rows], vec![0; rows]),
                         onehot: Some(vec![ones]),
                         support: Support::constant(),
-                        range: Range::point(0.0),
+                        range: Range::point(0.0).into(),
                         ..base
                     }));
                 }
@@ -487,12 +500,12 @@ impl Evaluator<'_> {
                     data: not_t.clone(),
                     onehot: Some(vec![t.data.clone(), not_t]),
                     support,
-                    range: Range::unit(),
+                    range: Range::unit().into(),
                     ..base
                 }))
             }
             (y, n) => {
-                type Branch = (AShares, u32, Option<PrivVec>, Support, Range);
+                type Branch = (AShares, u32, Option<PrivVec>, Support, Bounds);
                 let num = |s: &mut Self, v: Value| -> Result<Branch> {
                     match v {
                         Value::Vec(v) => {
@@ -527,7 +540,7 @@ impl Evaluator<'_> {
                                 }
                             };
                             let word = z.add_const(s.p.id(), encode(c, d));
-                            Ok((word, d, None, sup, Range::point(c)))
+                            Ok((word, d, None, sup, Range::point(c).into()))
                         }
                         _ => Err(EvalError::at(e, "ifelse() of numbers or two strings")),
                     }

@@ -9,7 +9,8 @@ use crate::ast::{BinOp, Expr};
 
 /// Refuses a result whose words could leave the ring: `range` at `scale` decimals beyond
 /// [`WORD_LIMIT`].
-pub(crate) fn check_words(e: &Expr, range: Range, scale: u32) -> Result<()> {
+pub(crate) fn check_words(e: &Expr, range: impl Into<Range>, scale: u32) -> Result<()> {
+    let range: Range = range.into();
     if range.words(scale) < WORD_LIMIT {
         return Ok(());
     }
@@ -25,7 +26,8 @@ pub(crate) fn check_words(e: &Expr, range: Range, scale: u32) -> Result<()> {
 
 /// Refuses a comparison whose difference `range` (at `scale` decimals) could exceed the
 /// comparison's width, `±2^(CMP_BITS - 2)` (words beyond it would compare wrongly).
-pub(crate) fn check_comparable(e: &Expr, range: Range, scale: u32) -> Result<()> {
+pub(crate) fn check_comparable(e: &Expr, range: impl Into<Range>, scale: u32) -> Result<()> {
+    let range: Range = range.into();
     if range.words(scale) < (1u64 << (CMP_BITS - 2)) as f64 {
         return Ok(());
     }
@@ -43,7 +45,8 @@ pub(crate) fn check_comparable(e: &Expr, range: Range, scale: u32) -> Result<()>
 
 /// Refuses a sort or rank key whose words (`range` at `scale` decimals) could exceed the
 /// width of the engine's sorting and ranking (`|x| < 2^(KEY_BITS - 3)`).
-pub(crate) fn check_key(e: &Expr, range: Range, scale: u32) -> Result<()> {
+pub(crate) fn check_key(e: &Expr, range: impl Into<Range>, scale: u32) -> Result<()> {
+    let range: Range = range.into();
     let bits = sharestat_stats::order::KEY_BITS - 3;
     if range.words(scale) < (1u64 << bits) as f64 {
         return Ok(());

@@ -27,7 +27,7 @@ impl Evaluator<'_> {
             e,
             x,
             y,
-            (Kind::Bool, Range::unit()),
+            (Kind::Bool, Range::unit().into()),
             data,
             Via::Indicator { ordered },
         )?))
@@ -310,7 +310,7 @@ impl Evaluator<'_> {
         }
         let ordered = matches!(x.kind, Kind::Num { .. } | Kind::Date);
         let via = Via::Indicator { ordered };
-        let mut out = self.derived(e, &x, None, (Kind::Bool, Range::unit()), acc, via)?;
+        let mut out = self.derived(e, &x, None, (Kind::Bool, Range::unit().into()), acc, via)?;
         out.present = None;
         Ok(Value::Vec(out))
     }

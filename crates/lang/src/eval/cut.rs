@@ -107,7 +107,7 @@ impl Evaluator<'_> {
             present,
             sel: x.sel,
             layout: x.layout,
-            range: super::range::Range::new(0.0, k.saturating_sub(1) as f64),
+            range: super::range::Range::new(0.0, k.saturating_sub(1) as f64).into(),
             support: super::value::Support {
                 terms: vec![super::value::Term {
                     rows: None,

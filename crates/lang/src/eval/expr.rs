@@ -176,10 +176,11 @@ impl Evaluator<'_> {
             Kind::Num { scale } => 10f64.powi(scale as i32),
             _ => 1.0,
         };
-        let mut range = super::range::Range::new(lo as f64 / unit, hi as f64 / unit);
-        if present.is_some() {
-            range = range.hull(super::range::Range::point(0.0));
-        }
+        let values = super::range::Range::new(lo as f64 / unit, hi as f64 / unit);
+        let range = match present {
+            Some(_) => super::range::Bounds::with_missing(values, 0.0),
+            None => values.into(),
+        };
         Ok(PrivVec {
             kind,
             data,

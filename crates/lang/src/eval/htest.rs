@@ -151,11 +151,11 @@ impl Evaluator<'_> {
                 let perturbed = s.perturbed();
                 match s.input_shaping(e, v, true, perturbed)? {
                     (super::agg::Input::Values(c), Some(rows), _) => {
-                        let (n, s1, s2) = s.perturbed_raw(e, &c, range, &rows, &layout, true)?;
+                        let (n, s1, s2) = s.perturbed_raw(e, &c, *range, &rows, &layout, true)?;
                         Ok((label.to_owned(), n, s1, s2, unit))
                     }
                     (super::agg::Input::Values(c), None, _) => {
-                        let (n, s1, s2) = s.moments(e, &c, range, true)?;
+                        let (n, s1, s2) = s.moments(e, &c, *range, true)?;
                         Ok((label.to_owned(), n, s1, s2, unit))
                     }
                     (super::agg::Input::HasNa, ..) => unreachable!("na.rm"),

@@ -8,7 +8,7 @@
 //! range is the exact interval of the function ([`super::range`]). A missing value in any
 //! argument makes the row missing, as R's `pmin` does without `na.rm`; `na.rm = TRUE` is
 //! refused by name.
-use super::range::Range;
+use super::range::{Bounds, Range};
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr};
@@ -31,11 +31,15 @@ impl Evaluator<'_> {
         if v.range.lo >= 0.0 {
             return Ok(Value::Vec(v));
         }
-        let range = if v.range.hi <= 0.0 {
-            v.range.negated()
-        } else {
-            Range::new(0.0, v.range.mag())
-        };
+        let range = v.range.map(|r| {
+            if r.hi <= 0.0 {
+                r.negated()
+            } else if r.lo >= 0.0 {
+                r
+            } else {
+                Range::new(0.0, r.mag())
+            }
+        });
         let negative = self.binary(e, BinOp::Lt, Value::Vec(v.clone()), num(0.0))?;
         let twice = self.binary(e, BinOp::Mul, negative, num(2.0))?;
         let sign = self.binary(e, BinOp::Sub, num(1.0), twice)?;
@@ -99,7 +103,7 @@ impl Evaluator<'_> {
         let yr = match &y {
             Value::Vec(v) => v.range,
             Value::Pub(Public::Num { values, .. }) => match values.as_slice() {
-                [Some(c)] => Range::point(*c),
+                [Some(c)] => Range::point(*c).into(),
                 _ => {
                     return Err(EvalError::at(
                         e,
@@ -109,11 +113,13 @@ impl Evaluator<'_> {
             },
             _ => return Err(EvalError::at(e, "pmin() and pmax() take numbers")),
         };
-        let range = if min {
-            Range::new(x.range.lo.min(yr.lo), x.range.hi.min(yr.hi))
-        } else {
-            Range::new(x.range.lo.max(yr.lo), x.range.hi.max(yr.hi))
-        };
+        let range = x.range.zip(yr, |a, b| {
+            if min {
+                Range::new(a.lo.min(b.lo), a.hi.min(b.hi))
+            } else {
+                Range::new(a.lo.max(b.lo), a.hi.max(b.hi))
+            }
+        });
         // The ranges may decide it for every row (public: they come from the dictionary).
         let (x_below, y_below) = (x.range.hi <= yr.lo, yr.hi <= x.range.lo);
         if (min && x_below) || (!min && y_below) {
@@ -143,7 +149,7 @@ fn num(c: f64) -> Value {
 }
 
 /// `v` with the (tighter, still proven) range `range`.
-fn with_range(v: Value, range: Range) -> Value {
+fn with_range(v: Value, range: Bounds) -> Value {
     match v {
         Value::Vec(mut p) => {
             p.range = range;

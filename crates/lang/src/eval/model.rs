@@ -79,9 +79,9 @@ impl Evaluator<'_> {
         let mut vars: Vec<(String, super::range::Range, u32)> = terms(rhs)
             .into_iter()
             .zip(&xs)
-            .map(|(t, x)| (t.to_string(), x.range, scale(x)))
+            .map(|(t, x)| (t.to_string(), *x.range, scale(x)))
             .collect();
-        vars.push((lhs.to_string(), y.range, scale(&y)));
+        vars.push((lhs.to_string(), *y.range, scale(&y)));
         super::moments::check_products(e, &vars, y.len())?;
         let mut cols: Vec<&AShares> = xs.iter().map(|x| &x.data).collect();
         cols.push(&y.data);

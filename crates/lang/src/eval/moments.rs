@@ -60,6 +60,12 @@ pub(crate) fn check_products(e: &Expr, vars: &[(String, Range, u32)], rows: usiz
     Ok(())
 }
 
+/// The largest centred word `|x - centre|` of words within `range` at `scale` decimals.
+pub(crate) fn centred_half(range: Range, scale: u32, centre: i64) -> f64 {
+    let unit = 10f64.powi(scale as i32);
+    (range.hi * unit - centre as f64).max(centre as f64 - range.lo * unit) + 1.0
+}
+
 /// How a sum of squares is computed: centred at `centre` (a word), truncated by `2^shift`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Plan {
@@ -85,7 +91,7 @@ impl Plan {
                 shift: 0,
             });
         }
-        let unit = 10f64.powi(scale as i32);
+
         // Uncentred when the squares fit as they are (the usual case: no change at all).
         let plain = range.words(scale) + 1.0;
         if rows.max(1) as f64 * plain * plain < WORD_LIMIT {
@@ -95,7 +101,7 @@ impl Plan {
             });
         }
         let centre = range.centre_word(scale);
-        let half = (range.hi * unit - centre as f64).max(centre as f64 - range.lo * unit) + 1.0;
+        let half = centred_half(range, scale, centre);
         let rows = rows.max(1) as f64;
         let fits = |j: u32| {
             let h = half / 2f64.powi(j as i32) + 2.0;
@@ -183,6 +189,13 @@ impl super::Evaluator<'_> {
         // The centred values `x - m` (exact, local), truncated by `2^j` when their squares
         // would not fit.
         let centred = x.add_const(me, plan.centre.wrapping_neg() as u64);
+        // Squares beyond the ring in three exact parts (`wide.rs`) rather than truncated.
+        if squares && plan.shift > 0 {
+            let half = centred_half(range, col.scale, plan.centre);
+            if let Some(w) = super::wide::Wide::new(half, col.len()) {
+                return self.wide_moments(col, plan.centre, &centred, w);
+            }
+        }
         let t = if plan.shift > 0 {
             self.p.trunc(&centred, plan.shift)?
         } else {
@@ -224,6 +237,75 @@ impl super::Evaluator<'_> {
     }
 }
 
+impl super::Evaluator<'_> {
+    /// [`moments`](Self::moments) with `Σx²` from the three parts of `wide.rs`: `n`, `Σx`
+    /// and `Σx²`, exact.
+    fn wide_moments(
+        &mut self,
+        col: &Column,
+        centre: i64,
+        centred: &AShares,
+        w: super::wide::Wide,
+    ) -> Result<(u64, i128, i128)> {
+        let me = self.p.id();
+        let (x, n) = (&col.values, col.len());
+        let h = self.p.trunc(centred, w.s)?;
+        let l = centred.sub(&h.scale(1u64 << w.s));
+        let (count, sum, mh, ml) = match &col.present {
+            Some(m) => {
+                let all = self
+                    .p
+                    .mul(&AShares::concat(&[m, m, m]), &AShares::concat(&[x, &h, &l]))?;
+                (
+                    m.sum(),
+                    all.slice(0..n).sum(),
+                    all.slice(n..2 * n),
+                    all.slice(2 * n..3 * n),
+                )
+            }
+            None => {
+                let c = AShares::from_parts(vec![0], vec![0]).add_const(me, n as u64);
+                (c, x.sum(), h.clone(), l.clone())
+            }
+        };
+        let s = self.p.dot_many(&[(&mh, &h), (&mh, &l), (&ml, &l)])?;
+        let part = |i: usize| s.slice(i..i + 1);
+        // T mod 2^64, and the estimate E from each part by a public power of two.
+        let low = part(0)
+            .scale(1u64 << (2 * w.s))
+            .add(&part(1).scale(1u64 << (w.s + 1)))
+            .add(&part(2));
+        let ex = w.exponents();
+        let (mut est, mut cut, mut by) = (
+            AShares::from_parts(vec![0], vec![0]),
+            Vec::new(),
+            Vec::new(),
+        );
+        for (i, &e) in ex.iter().enumerate() {
+            if e >= 0 {
+                est = est.add(&part(i).scale(1u64 << e));
+            } else {
+                cut.push(part(i));
+                by.push((-e) as u32);
+            }
+        }
+        if !cut.is_empty() {
+            let t = self
+                .p
+                .trunc_each(&AShares::concat(&cut.iter().collect::<Vec<_>>()), &by)?;
+            est = est.add(&t.sum());
+        }
+        let o = self
+            .p
+            .reveal(&AShares::concat(&[&count, &sum, &low, &est]))?;
+        let (n, sum) = (o[0], o[1] as i64 as i128);
+        let st = sum - i128::from(centre) * i128::from(n);
+        let sst = w.total(o[2], o[3] as i64);
+        let plan = Plan { centre, shift: 0 };
+        Ok((n, sum, plan.squares(n, sum, st, sst)))
+    }
+}
+
 /// Per level of a grouping: label, `n`, `Σy`, `Σy²`.
 pub(crate) type Groups = Vec<(String, u64, i128, i128)>;
 
@@ -253,8 +335,8 @@ impl super::Evaluator<'_> {
         })?;
         // Squares of the values centred at their range's midpoint (`moments.rs`).
         let scale = super::agg::scale(&y);
-        super::moments::check_sum(e, y.range, scale, y.len())?;
-        let plan = super::moments::Plan::new(e, y.range, scale, y.len(), true)?;
+        super::moments::check_sum(e, *y.range, scale, y.len())?;
+        let plan = super::moments::Plan::new(e, *y.range, scale, y.len(), true)?;
         if plan.shift > 0 {
             return Err(EvalError::at(
                 e,

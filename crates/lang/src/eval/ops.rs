@@ -45,6 +45,18 @@ pub(crate) fn rescale(x: &AShares, from: u32, to: u32) -> std::borrow::Cow<'_, A
     }
 }
 
+/// The refusal of an operator that private values do not support here.
+fn unsupported(e: &Expr, op: BinOp) -> EvalError {
+    EvalError::at(
+        e,
+        format!(
+            "`{}` is not available on private values here; aggregate first \
+             (e.g. sum(x) / sum(y))",
+            op.symbol()
+        ),
+    )
+}
+
 pub(crate) fn numbers(e: &Expr, p: &Public) -> Result<Vec<f64>> {
     match p {
         Public::Num { values, .. } => values
@@ -83,7 +95,7 @@ impl Evaluator<'_> {
                     e,
                     &x,
                     None,
-                    (Kind::Bool, Range::unit()),
+                    (Kind::Bool, Range::unit().into()),
                     data,
                     Via::Indicator { ordered },
                 )?)
@@ -119,7 +131,7 @@ impl Evaluator<'_> {
         e: &Expr,
         x: &PrivVec,
         y: Option<&PrivVec>,
-        (kind, range): (Kind, Range),
+        (kind, range): (Kind, super::range::Bounds),
         data: AShares,
         via: Via,
     ) -> Result<PrivVec> {
@@ -161,7 +173,7 @@ impl Evaluator<'_> {
             e,
             x,
             y,
-            (Kind::Bool, Range::unit()),
+            (Kind::Bool, Range::unit().into()),
             data,
             via,
         )?))
@@ -182,16 +194,28 @@ impl Evaluator<'_> {
     }
 
     fn arith(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
-        let unsupported = || {
-            EvalError::at(
-                e,
-                format!(
-                    "`{}` is not available on private values here; aggregate first \
-                     (e.g. sum(x) / sum(y))",
-                    op.symbol()
-                ),
-            )
-        };
+        let unsupported = || unsupported(e, op);
+        // Quotients of private values and powers other than the square (`quotient.rs`).
+        match (op, l, r) {
+            (BinOp::Div, Value::Vec(x), Value::Vec(y)) => self.quotient(e, x, y),
+            (BinOp::Div, Value::Pub(c), Value::Vec(y)) if !y.is_empty() => {
+                match numbers(e, &c)?[..] {
+                    [c] => self.constant_over(e, c, y),
+                    _ => Err(unsupported()),
+                }
+            }
+            (BinOp::Pow, Value::Vec(x), Value::Pub(c)) if matches!(numbers(e, &c)?[..], [p] if p != 2.0) =>
+            {
+                let p = numbers(e, &c)?[0];
+                self.power(e, x, p)
+            }
+            (op, l, r) => self.arith_exact(e, op, l, r),
+        }
+    }
+
+    /// `+ - *`, division by public constants and squares: exact on the words.
+    fn arith_exact(&mut self, e: &Expr, op: BinOp, l: Value, r: Value) -> Result<Value> {
+        let unsupported = || unsupported(e, op);
         let mut flip = false;
         let (kind, data, x, y, via, range) = match (l, r) {
             (Value::Vec(x), Value::Vec(y)) => {
@@ -257,14 +281,14 @@ impl Evaluator<'_> {
                 let cr = c
                     .iter()
                     .fold(Range::point(c[0]), |r, &v| r.hull(Range::point(v)));
-                let dc = constant_decimals(e, op, &c, sx, x.range)?;
+                let dc = constant_decimals(e, op, &c, sx, *x.range)?;
                 let n = x.len();
                 let at = |i: usize| c[i % c.len()];
                 let enc = |s: u32| (0..n).map(|i| encode(at(i), s)).collect::<Vec<u64>>();
                 let range = match (op, flipped) {
                     (BinOp::Add, _) => x.range.plus(cr),
                     (BinOp::Sub, false) => x.range.minus(cr),
-                    (BinOp::Sub, true) => cr.minus(x.range),
+                    (BinOp::Sub, true) => x.range.negated().plus(cr),
                     (BinOp::Mul, _) => x.range.times(cr),
                     (BinOp::Div, false) if !c.contains(&0.0) => {
                         let inv = c.iter().fold(Range::point(1.0 / c[0]), |r, &v| {
@@ -299,7 +323,7 @@ impl Evaluator<'_> {
                         if c.contains(&0.0) {
                             return Err(EvalError::at(e, "division by zero"));
                         }
-                        let extra = division_decimals(e, &c, sx, range)?;
+                        let extra = division_decimals(e, &c, sx, *range)?;
                         let f: Vec<u64> = (0..n)
                             .map(|i| (10f64.powi(extra as i32) / at(i)).round() as i64 as u64)
                             .collect();

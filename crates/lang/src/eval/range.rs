@@ -105,6 +105,95 @@ impl Range {
     }
 }
 
+/// The proven bounds of a private vector: `all` holds the word of every row (missing and
+/// unselected rows included: what keeps the ring from wrapping), `present` the values of its
+/// present rows (what R sees: the domain that `log`, `sqrt` and division check). A row is
+/// present in a result only when it is present in every operand, so each operation maps the
+/// two intervals alike; `present` is always within `all`. Dereferences to `all`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bounds {
+    /// Every row's word, in real units.
+    pub all: Range,
+    /// The present rows' values.
+    pub present: Range,
+}
+
+impl From<Range> for Bounds {
+    fn from(r: Range) -> Bounds {
+        Bounds { all: r, present: r }
+    }
+}
+
+impl From<Bounds> for Range {
+    fn from(b: Bounds) -> Range {
+        b.all
+    }
+}
+
+impl std::ops::Deref for Bounds {
+    type Target = Range;
+    fn deref(&self) -> &Range {
+        &self.all
+    }
+}
+
+impl Bounds {
+    /// A column's bounds: its values within `present`, and missing rows holding `missing`.
+    pub fn with_missing(present: Range, missing: f64) -> Bounds {
+        Bounds {
+            all: present.hull(Range::point(missing)),
+            present,
+        }
+    }
+
+    /// Both intervals mapped by `f` (a function increasing or decreasing on each).
+    pub fn map(self, f: impl Fn(Range) -> Range) -> Bounds {
+        Bounds {
+            all: f(self.all),
+            present: f(self.present),
+        }
+    }
+
+    /// Both intervals combined with `o`'s by `f`.
+    pub fn zip(self, o: impl Into<Bounds>, f: impl Fn(Range, Range) -> Range) -> Bounds {
+        let o = o.into();
+        Bounds {
+            all: f(self.all, o.all),
+            present: f(self.present, o.present),
+        }
+    }
+
+    /// `-x`.
+    pub fn negated(self) -> Bounds {
+        self.map(Range::negated)
+    }
+
+    /// `x + y`.
+    pub fn plus(self, o: impl Into<Bounds>) -> Bounds {
+        self.zip(o, Range::plus)
+    }
+
+    /// `x - y`.
+    pub fn minus(self, o: impl Into<Bounds>) -> Bounds {
+        self.zip(o, Range::minus)
+    }
+
+    /// `x * y`.
+    pub fn times(self, o: impl Into<Bounds>) -> Bounds {
+        self.zip(o, Range::times)
+    }
+
+    /// `x * x`.
+    pub fn square(self) -> Bounds {
+        self.map(Range::square)
+    }
+
+    /// The smallest bounds holding both (`ifelse`, `c()`).
+    pub fn hull(self, o: impl Into<Bounds>) -> Bounds {
+        self.zip(o, Range::hull)
+    }
+}
+
 /// Bounds stated for an open side of a column, tried in order (encoded units): a secure check
 /// that every value lies within one opens a single bit.
 pub(crate) const STATED_BOUNDS: [i64; 3] = [1 << 10, 1 << 20, 1 << 30];

@@ -128,7 +128,7 @@ impl Evaluator<'_> {
         };
         // The quotient's range, moved by less than 1 by the rounding.
         let f = up as f64 * 10f64.powi(scale as i32) / d as f64;
-        let range = Range::new((num.lo * f).floor(), (num.hi * f).ceil());
+        let range = num.map(|r| Range::new((r.lo * f).floor(), (r.hi * f).ceil()));
         Ok(Value::Vec(PrivVec {
             kind: Kind::Num { scale: 0 },
             data: q,

@@ -170,8 +170,9 @@ pub struct PrivVec {
     pub layout: Vec<Seg>,
     /// Which rows can influence the value (see [`Support`]).
     pub support: Support,
-    /// A proven bound on the words of every row, in real units (see [`super::range`]).
-    pub range: super::range::Range,
+    /// Proven bounds on the words of every row and on the present values, in real units
+    /// (see [`super::range`]).
+    pub range: super::range::Bounds,
 }
 
 impl PrivVec {

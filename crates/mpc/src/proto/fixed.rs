@@ -158,13 +158,18 @@ impl Party {
 
     /// Bit-decomposes `x` and scales it into `[0.5, 1)` (the first half of the reciprocal).
     pub(crate) fn normalize(&mut self, x: &AShares, f: u32) -> crate::Result<Normalized> {
-        if !(4..=28).contains(&f) {
+        // C = 2^(K - p) keeps x*C < 2^(K+1) and the reciprocal's y*C < 2^62.
+        self.normalize_k(x, f, 60 - f)
+    }
+
+    /// [`normalize`](Party::normalize) for `0 < x < 2^(k+1)` (words): `C = 2^(k - p)`.
+    pub(crate) fn normalize_k(&mut self, x: &AShares, f: u32, k: u32) -> crate::Result<Normalized> {
+        if !(4..=28).contains(&f) || !(f..=60).contains(&k) {
             return Err(MpcError::param(
                 "reciprocal",
-                format!("f = {f} not in 4..=28"),
+                format!("f = {f} not in 4..=28 or k = {k} not in f..=60"),
             ));
         }
-        let k = 60 - f; // C = 2^(K - p) keeps x*C < 2^(K+1) and y*C < 2^62
         // Leading bit p of x: prefix-OR downwards, then v ^ (v >> 1) is one-hot at p.
         let mut v = self.a2b(x)?;
         for s in [1u32, 2, 4, 8, 16, 32] {

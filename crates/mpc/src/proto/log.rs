@@ -1,6 +1,6 @@
 //! Fixed-point natural logarithm, sharing its normalisation with the reciprocal.
 //!
-//! `ln x` for `0 < x < 2^(61-2f)` reals: the reciprocal's normalisation (`proto::fixed`) gives
+//! `ln x` for `0 < x < 2^61` words (`2^(61-2f)` with the reciprocal): the normalisation (`proto::fixed`) gives
 //! `x = m 2^(p + 1 - f)` with `m ∈ [0.5, 1)` and the leading bit `p` as a one-hot boolean word.
 //! Then `ln x = ln m + (p + 1 - f) ln 2`:
 //!
@@ -45,9 +45,14 @@ const POS_BIT: [u64; 6] = [
 ];
 
 impl Party {
-    /// `ln x` for shared fixed-point `0 < x < 2^(61-2f)` (see the module doc).
+    /// `ln x` for shared fixed-point `x` with `0 < x < 2^61` as words (the reciprocal's
+    /// bound does not apply: the normalisation may take the full width).
     pub fn ln(&mut self, x: &AShares, f: u32) -> crate::Result<AShares> {
-        Ok(self.recip_ln(x, f)?.1)
+        if f > 26 {
+            return Err(MpcError::param("ln", format!("f = {f} above 26")));
+        }
+        let norm = self.normalize_k(x, f, 60)?;
+        self.ln_of(&norm, x.len(), f)
     }
 
     /// `(1/x, ln x)` from one bit decomposition.
@@ -55,9 +60,20 @@ impl Party {
         if f > 26 {
             return Err(MpcError::param("ln", format!("f = {f} above 26")));
         }
-        let me = self.id;
         let norm = self.normalize(x, f)?;
         let recip = self.reciprocal_of(&norm, f)?;
+        let ln = self.ln_of(&norm, x.len(), f)?;
+        Ok((recip, ln))
+    }
+
+    /// `ln x = ln m + (p + 1 - f) ln 2` from the normalisation of `n` elements.
+    fn ln_of(
+        &mut self,
+        norm: &super::fixed::Normalized,
+        n: usize,
+        f: u32,
+    ) -> crate::Result<AShares> {
+        let me = self.id;
         // p from the one-hot word: parities of masked shares are shares of p's bits.
         let p_bool = norm.onehot.map(|w| {
             POS_BIT.iter().enumerate().fold(0u64, |acc, (t, mask)| {
@@ -68,7 +84,6 @@ impl Party {
         // v = 4m - 3, then Horner.
         let v = norm.m.scale(4).add_const(me, crate::fixed::encode(-3.0, f));
         let enc = |c: f64| crate::fixed::encode(c, f);
-        let n = x.len();
         let mut y = AShares::from_parts(vec![0; n], vec![0; n]).add_const(me, enc(LN_POLY[9]));
         let d = vec![f; n];
         for &c in LN_POLY[..9].iter().rev() {
@@ -77,9 +92,7 @@ impl Party {
         }
         // + (p + 1 - f) ln 2: p is an integer, ln 2 a public fixed-point constant.
         let ln2 = enc(std::f64::consts::LN_2);
-        let ln = y
-            .add(&p.scale(ln2))
-            .add_const(me, ln2.wrapping_mul((1i64 - f as i64) as u64));
-        Ok((recip, ln))
+        Ok(y.add(&p.scale(ln2))
+            .add_const(me, ln2.wrapping_mul((1i64 - f as i64) as u64)))
     }
 }

@@ -10,6 +10,7 @@
 //! | [`fixed`] | truncation (floor or unbiased, per-element shifts), fixed-point multiply, reciprocal, division |
 //! | [`ratio`] | `a / b` of shared numbers of any scale, normalised together |
 //! | [`log`] | natural logarithm (with the reciprocal from one bit decomposition) |
+//! | [`exp`] | powers of two `m 2^(y + shift)` of a fixed-point exponent (exp, sqrt, powers) |
 //! | [`shuffle`] | the 3-party resharing shuffle |
 //! | [`sort`] | shuffle-then-sort and k-th element selection (ordering in `partition`) |
 //! | [`aggregate`] | masked sum, count, sum of squares, one-hot frequencies |
@@ -21,6 +22,7 @@ pub mod arith;
 pub mod boolean;
 pub mod compare;
 pub mod convert;
+pub mod exp;
 pub mod fixed;
 pub mod io;
 pub mod log;

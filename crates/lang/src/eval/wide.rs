@@ -1,0 +1,115 @@
+//! Sums of squares beyond 64 bits (issue 14): `Σc²` of centred words `|c| < 2^W` over `n`
+//! rows, exact, when `n 2^(2W)` leaves the ring but `W + log2 n <= 60`.
+//!
+//! Each word is split exactly into `c = h 2^s + l` (`h` the engine's truncation of `c`,
+//! `floor(c / 2^s) - ε`; `l = c - h 2^s ∈ [0, 2^(s+1))`, so the identity holds whatever `ε`),
+//! and `Σc² = 2^(2s) S1 + 2^(s+1) S2 + S3` with `S1 = Σh²`, `S2 = Σhl`, `S3 = Σl²`, each
+//! within the ring for `s = ⌊(60 - log2 n) / 2⌋`. The three are not opened: the parties
+//! open `T mod 2^64` (the same combination in the ring, exact) and an estimate
+//! `E ≈ T / 2^(64-g)` made from `S1, S2, S3` by public shifts and truncations (error below
+//! `6 · 2^(64-g) < 2^63`); `T` is the one value of the form `k 2^64 + (T mod 2^64)` within
+//! that error of `E 2^(64-g)`. So the release is `T`, as with 64-bit squares, and the
+//! variance is exact; `E`'s truncation noise (below a unit of `2^-(g-3)` of the 64-bit word)
+//! carries no more than the released `T` up to that noise.
+//! It replaces the truncated squares of `moments.rs` (whose error bound refused variances of
+//! values much narrower than their proven range, such as quotients and exponentials).
+
+/// The split of a wide sum of squares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Wide {
+    /// Bits of the low part: `c = h 2^s + l`.
+    pub s: u32,
+    /// Fractional bits of the estimate `E ≈ T / 2^(64-g)`.
+    pub g: u32,
+}
+
+impl Wide {
+    /// The split for centred words of magnitude at most `half` over `rows` rows, or `None`
+    /// when even 128 bits in three parts cannot hold them.
+    pub(crate) fn new(half: f64, rows: usize) -> Option<Wide> {
+        let w = (half + 1.0).log2().ceil() as i32;
+        let l = (rows.max(2) as f64).log2().ceil() as i32;
+        if w + l > 60 {
+            return None;
+        }
+        let s = (60 - l) / 2;
+        if 2 * (w - s + 1) + l > 62 || s < 1 {
+            return None;
+        }
+        Some(Wide {
+            s: s as u32,
+            g: (123 - 2 * w - l).min(62) as u32,
+        })
+    }
+
+    /// The powers of two that bring `S1`, `S2`, `S3` to the estimate's scale.
+    pub(crate) fn exponents(&self) -> [i32; 3] {
+        let (s, g) = (self.s as i32, self.g as i32);
+        [2 * s - 64 + g, s + 1 - 64 + g, g - 64]
+    }
+
+    /// `T mod 2^64` from the three sums (wrapping, as the parties compute it on shares):
+    /// for tests.
+    #[cfg(test)]
+    fn low(&self, [s1, s2, s3]: [u64; 3]) -> u64 {
+        s1.wrapping_shl(2 * self.s)
+            .wrapping_add(s2.wrapping_shl(self.s + 1))
+            .wrapping_add(s3)
+    }
+
+    /// `T` from `T mod 2^64` and the estimate `E ≈ T / 2^(64-g)`.
+    pub(crate) fn total(&self, low: u64, estimate: i64) -> i128 {
+        let approx = i128::from(estimate) << (64 - self.g);
+        let k = (approx - i128::from(low) + (1i128 << 63)) >> 64;
+        (k << 64) + i128::from(low)
+    }
+
+    /// The estimate from exact `S1, S2, S3` (each term floored, as a truncation may be):
+    /// for tests.
+    #[cfg(test)]
+    fn estimate(&self, s: [i128; 3]) -> i64 {
+        self.exponents()
+            .iter()
+            .zip(s)
+            .map(|(&e, v)| if e >= 0 { v << e } else { (v >> -e) - 1 })
+            .sum::<i128>() as i64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sum_of_squares_beyond_the_ring_is_recovered_exactly() {
+        // Words up to 2^40 (quotients at 7 decimals) over up to 10^6 rows.
+        for (half, n) in [
+            (1.1e12, 48usize),
+            (2f64.powi(40) - 1.0, 1_000_000),
+            (3e9, 100),
+        ] {
+            let w = Wide::new(half, n).expect("fits");
+            let rows: Vec<i128> = (0..n.min(5000))
+                .map(|i| {
+                    let f = ((i * 7919) % 1000) as f64 / 999.0;
+                    ((2.0 * f - 1.0) * half) as i128
+                })
+                .collect();
+            let (mut s, mut t) = ([0i128; 3], 0i128);
+            for &c in &rows {
+                let h = c.div_euclid(1 << w.s) - (c & 1); // an ε that varies
+                let l = c - h * (1 << w.s);
+                assert!((0..1 << (w.s + 1)).contains(&l));
+                s[0] += h * h;
+                s[1] += h * l;
+                s[2] += l * l;
+                t += c * c;
+            }
+            let low = w.low(s.map(|v| v as u64));
+            assert_eq!(low, t as u64);
+            assert_eq!(w.total(low, w.estimate(s)), t, "half {half} n {n}");
+        }
+        // Beyond 128 bits in three parts: none.
+        assert_eq!(Wide::new(2f64.powi(50), 1 << 20), None);
+    }
+}
