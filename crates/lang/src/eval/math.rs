@@ -81,7 +81,7 @@ impl Evaluator<'_> {
                 self.log(e, x, s, base)
             }
             "exp" => self.exp(e, x, s),
-            "sqrt" => self.sqrt(e, x, s),
+            "sqrt" => self.real_power(e, x, 0.5),
             _ => Err(EvalError::at(e, format!("{name}() is not a math function"))),
         }
     }
@@ -102,13 +102,13 @@ impl Evaluator<'_> {
             return Err(EvalError::at(
                 e,
                 format!(
-                    "`{e}`: the values can be {} ({} of the operand's range [{}, {}]), where R \
-                     gives {r_gives}; restrict the values first (e.g. pmax(x, c), or a \
+                    "`{e}`: the operand's values can be {} {} (its proven range is [{}, {}]), \
+                     where R gives {r_gives}; restrict them first (e.g. pmax(x, c), or a \
                      dictionary `min` above {})",
                     if open { "at or below" } else { "below" },
                     show(lo),
-                    show(p.lo),
-                    show(p.hi),
+                    show(p.lo + 0.0),
+                    show(p.hi + 0.0),
                     show(lo)
                 ),
             ));
@@ -162,18 +162,40 @@ impl Evaluator<'_> {
         self.math_result(e, &x, data, d, widen(out, LOG_ERROR * c.abs(), d))
     }
 
-    /// `x^p` for a real `p` other than a small whole number: `2^(p log2 x)`, `x > 0`.
+    /// `x^p` for a real `p` other than a small whole number: `2^(p log2 x)`; `x >= 0` for
+    /// `p > 0` (R's `0^p` is 0: rows where `x` is 0 are found by a secure equality test, their
+    /// words moved to 1 for the logarithm and their results set to 0), `x > 0` for `p < 0`.
     pub(crate) fn real_power(&mut self, e: &Expr, x: PrivVec, p: f64) -> Result<Value> {
         let s = self.scale_of(e, &x)?;
-        if p == 0.5 {
-            return self.sqrt(e, x, s);
-        }
-        let x = self.in_domain(e, x, s, (0.0, true), "NaN or Inf")?;
-        let l = self.ln_words(&x.data, s)?;
+        let gives = if p < 0.0 { "Inf or NaN" } else { "NaN" };
+        let x = self.in_domain(e, x, s, (0.0, p < 0.0), gives)?;
         let pr = x.range.present;
-        let lr = Range::new(pr.lo.ln(), pr.hi.ln());
-        let out = Range::new(pr.lo.powf(p), pr.hi.powf(p));
-        let (data, d) = self.power_of_ln(e, &l, lr, p, out)?;
+        let unit = 10f64.powi(s as i32);
+        let zero = if pr.lo * unit < 1.0 {
+            let z = AShares::from_parts(vec![0; x.len()], vec![0; x.len()]);
+            let eq = self.p.eq(&x.data, &z, super::ops::CMP_BITS)?;
+            Some(self.p.b2a_bits(&eq)?)
+        } else {
+            None
+        };
+        let w = match &zero {
+            Some(z) => x.data.add(z),
+            None => x.data.clone(),
+        };
+        let (wlo, whi) = Self::words_of(&x, s);
+        let l = self.ln_words(&w, s)?;
+        let wr = Range::new(wlo / unit, whi / unit);
+        let lr = Range::new(wr.lo.ln(), wr.hi.ln());
+        let powers = Range::new(wr.lo.powf(p), wr.hi.powf(p));
+        let (data, d) = self.power_of_ln(e, &l, lr, p, powers)?;
+        let data = match zero {
+            Some(z) => {
+                let keep = z.neg().add_const(self.p.id(), 1);
+                self.p.mul(&keep, &data)?
+            }
+            None => data,
+        };
+        let out = Range::new(pr.lo.max(0.0).powf(p), pr.hi.powf(p));
         let err = EXP_ERROR * p.abs().max(1.0);
         self.math_result(e, &x, data, d, widen_rel(out, err, d).into())
     }
@@ -245,44 +267,6 @@ impl Evaluator<'_> {
             present: widen_rel(present, EXP_ERROR, d),
         };
         self.math_result(e, &x, data, d, bounds)
-    }
-
-    /// `sqrt(x)`: `x^(1/2)` from `ln`, and 0 where `x` is 0 (those words are moved to 1
-    /// first: `ln 0` is outside the protocol's domain).
-    fn sqrt(&mut self, e: &Expr, x: PrivVec, s: u32) -> Result<Value> {
-        let x = self.in_domain(e, x, s, (0.0, false), "NaN")?;
-        let p = x.range.present;
-        let zero = if p.lo * 10f64.powi(s as i32) < 1.0 {
-            let z = AShares::from_parts(vec![0; x.len()], vec![0; x.len()]);
-            let eq = self.p.eq(&x.data, &z, super::ops::CMP_BITS)?;
-            Some(self.p.b2a_bits(&eq)?)
-        } else {
-            None
-        };
-        let w = match &zero {
-            Some(z) => x.data.add(z),
-            None => x.data.clone(),
-        };
-        let (wlo, whi) = Self::words_of(&x, s);
-        let l = self.ln_words(&w, s)?;
-        let unit = 10f64.powi(s as i32);
-        let lr = Range::new((wlo / unit).ln(), (whi / unit).ln());
-        let out = Range::new(p.lo.max(0.0).sqrt(), p.hi.sqrt());
-        let (data, d) = self.power_of_ln(
-            e,
-            &l,
-            lr,
-            0.5,
-            Range::new((wlo / unit).sqrt(), (whi / unit).sqrt()),
-        )?;
-        let data = match zero {
-            Some(z) => {
-                let keep = z.neg().add_const(self.p.id(), 1);
-                self.p.mul(&keep, &data)?
-            }
-            None => data,
-        };
-        self.math_result(e, &x, data, d, widen_rel(out, EXP_ERROR, d).into())
     }
 
     /// `y = x · c` as fixed point with [`EXP_BITS`] fractional bits, for words `x` up to `xmax`
@@ -357,10 +341,11 @@ fn widen(r: Range, err: f64, d: u32) -> Bounds {
     Range::new(r.lo - err - u, r.hi + err + u).into()
 }
 
-/// `r` (not negative) widened by a relative error `rel` and two units at `d` decimals.
+/// `r` (not negative) widened by a relative error `rel` and two units at `d` decimals; the
+/// results of `pow2` are never negative (its last truncation rounds up or down).
 fn widen_rel(r: Range, rel: f64, d: u32) -> Range {
     let u = 2.0 * 10f64.powi(-(d as i32));
-    Range::new(r.lo * (1.0 - rel) - u, r.hi * (1.0 + rel) + u)
+    Range::new((r.lo * (1.0 - rel) - u).max(0.0), r.hi * (1.0 + rel) + u)
 }
 
 /// The math functions of public numbers, as R computes them (`log(0)` is `-Inf`, `log(-1)`

@@ -18,7 +18,8 @@
 //! 3. `2^k = Π_i (1 + b_i (2^(2^i) − 1))` over the five bits: a tree of four products
 //!    (3 rounds, inside Horner's first three).
 //! 4. `z = 2^k · m 2^r · 2^f < 2^61` (one product), then `z · 2^(lo + shift − f)`: a
-//!    truncation when the exponent is negative, a public shift otherwise.
+//!    truncation that rounds down or up (so the result is never negative) when the exponent
+//!    is negative, a public shift otherwise.
 //!
 //! Rounds: 8 + 2 + 21 + 1 + 2 = 34. Error (tested): the polynomial and seven truncations
 //! of at most one unit `2^-f` each give a relative error below `2^-(f-3)` (3e-8 at `f = 28`),
@@ -64,7 +65,7 @@ impl Party {
             ));
         }
         let d = f as i64 - lo - shift; // the final truncation
-        if d > 62 || lo + span as i64 + 2 + shift > 62 {
+        if d > 61 || lo + span as i64 + 2 + shift > 62 {
             return Err(MpcError::param(
                 "pow2",
                 format!("lo = {lo} and shift = {shift} put the result outside 2^-1..2^62"),
@@ -127,7 +128,8 @@ impl Party {
         // 4. z = 2^k · m 2^r 2^f, then the final power of two.
         let z = self.mul(&p2k, &q)?;
         if d > 0 {
-            self.trunc(&z, d as u32)
+            // Rounded down or up (never below 0): `z < 2^61` leaves the room it needs.
+            self.trunc_unbiased(&z, &vec![d as u32; n])
         } else {
             Ok(z.scale(1u64 << (-d)))
         }
