@@ -17,8 +17,7 @@
 //! for the leverage rule (`max_leverage`, [`super::leverage`]), which opens one more bit.
 use super::call::Args;
 use super::htest::formula;
-use super::model::terms;
-use super::surv::{check_event, surv_terms};
+use super::surv::surv_terms;
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
@@ -119,13 +118,19 @@ impl Evaluator<'_> {
         let t = self.data_arg(e, a.slots[1], scope)?;
         let time = self.in_table(te, &t)?;
         super::checks::check_key(te, time.range, super::agg::scale(&time))?;
-        let event = self.in_table(ee, &t)?;
+        let event = self.event_of(ee, &t)?;
         let (times, _) = self.opened_times(te, &time, grid)?;
-        check_event(ee, &event)?;
-        let xs: Vec<(&Expr, PrivVec)> = terms(rhs)
-            .into_iter()
-            .map(|x| Ok((x, self.in_table(x, &t)?)))
-            .collect::<Result<_>>()?;
+        let form = super::formula::expand(rhs)?;
+        if let Some(s) = form.strata.first().or(form.offsets.first()) {
+            return Err(EvalError::at(
+                s,
+                "strata() and offset() in coxph() are not available yet",
+            ));
+        }
+        let mut xs: Vec<(String, PrivVec)> = Vec::new();
+        for term in &form.terms {
+            xs.extend(self.term_columns(term, &t, false)?);
+        }
         let mut sel = self.and_mask(time.sel.clone(), event.sel.clone())?;
         let mut present = self.and_mask(time.present.clone(), event.present.clone())?;
         for (_, v) in &xs {
@@ -145,33 +150,25 @@ impl Evaluator<'_> {
         }
         let rows = time.len();
         let m = self.mask_or_ones(&used, rows);
-        // Covariate columns: numbers, or indicators of every level but the first.
+        // Covariate columns (`formula.rs`): numbers, and 0/1 indicators of factor levels,
+        // logicals and their products, whose rows on both sides pass the cell rule.
         let mut cols: Vec<(Col, AShares)> = Vec::new();
-        for (x, v) in &xs {
-            let name = x.to_string();
+        for (name, v) in &xs {
             match &v.kind {
                 Kind::Num { scale } => cols.push((
                     Col::Num {
-                        name,
+                        name: name.clone(),
                         scale: *scale,
                     },
                     v.data.clone(),
                 )),
-                Kind::Cat { .. } | Kind::Bool => {
-                    let (labels, ind) = self.levels_of(x, v)?;
-                    let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
-                    let sizes = self.p.dot_many(&pairs)?;
+                _ => {
+                    let one = self.ones(rows).sub(&v.data);
+                    let sizes = self.p.dot_many(&[(&one, &m), (&v.data, &m)])?;
+                    let labels = [format!("not {name}"), name.clone()];
                     self.check_cells(e, &sizes, &labels)?;
-                    for (l, c) in labels.iter().zip(ind).skip(1) {
-                        cols.push((
-                            Col::Dummy {
-                                name: format!("{name}{l}"),
-                            },
-                            c,
-                        ));
-                    }
+                    cols.push((Col::Dummy { name: name.clone() }, v.data.clone()));
                 }
-                Kind::Date => return Err(EvalError::at(x, "a date cannot be a covariate")),
             }
         }
         if cols.is_empty() {

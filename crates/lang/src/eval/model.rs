@@ -13,25 +13,9 @@ use super::call::Args;
 use super::htest::formula;
 use super::value::{Kind, LmFit, PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::{BinOp, Expr, ExprKind};
+use crate::ast::Expr;
 use sharestat_mpc::AShares;
 use sharestat_stats::leverage::gram;
-
-/// The terms of `a + b + c`.
-pub(crate) fn terms(e: &Expr) -> Vec<&Expr> {
-    match &e.kind {
-        ExprKind::Binary {
-            op: BinOp::Add,
-            lhs,
-            rhs,
-        } => {
-            let mut v = terms(lhs);
-            v.extend(terms(rhs));
-            v
-        }
-        _ => vec![e],
-    }
-}
 
 pub(crate) use sharestat_stats::linalg::invert;
 
@@ -47,18 +31,26 @@ impl Evaluator<'_> {
             formula(f).ok_or_else(|| EvalError::at(f, "lm() takes a formula y ~ x"))?;
         let t = self.data_arg(e, a.slots[1], scope)?;
         let y = self.in_table(lhs, &t)?;
+        let form = super::formula::expand(rhs)?;
+        if let Some(s) = form.strata.first().or(form.offsets.first()) {
+            return Err(EvalError::at(
+                s,
+                "strata() and offset() are not available in lm(); strata() is for coxph()",
+            ));
+        }
         let mut xs = Vec::new();
-        let mut names = vec!["(Intercept)".to_owned()];
-        for term in terms(rhs) {
-            let v = self.in_table(term, &t)?;
-            if matches!(v.kind, Kind::Cat { .. }) {
-                return Err(EvalError::at(
-                    term,
-                    "categorical predictor: code it with ifelse()",
-                ));
+        let mut names = Vec::new();
+        if form.intercept {
+            names.push("(Intercept)".to_owned());
+        }
+        for (i, term) in form.terms.iter().enumerate() {
+            for (name, v) in self.term_columns(term, &t, !form.intercept && i == 0)? {
+                names.push(name);
+                xs.push(v);
             }
-            names.push(term.to_string());
-            xs.push(v);
+        }
+        if xs.is_empty() && !form.intercept {
+            return Err(EvalError::at(rhs, "lm() needs an intercept or a predictor"));
         }
         if matches!(y.kind, Kind::Cat { .. }) {
             return Err(EvalError::at(lhs, "the response must be numeric"));
@@ -76,10 +68,11 @@ impl Evaluator<'_> {
             self.check_support(e, v, &used)?;
         }
         let scale = super::agg::scale;
-        let mut vars: Vec<(String, super::range::Range, u32)> = terms(rhs)
-            .into_iter()
+        let skip = usize::from(form.intercept);
+        let mut vars: Vec<(String, super::range::Range, u32)> = names[skip..]
+            .iter()
             .zip(&xs)
-            .map(|(t, x)| (t.to_string(), *x.range, scale(x)))
+            .map(|(t, x)| (t.clone(), *x.range, scale(x)))
             .collect();
         vars.push((lhs.to_string(), *y.range, scale(&y)));
         super::moments::check_products(e, &vars, y.len())?;
@@ -89,7 +82,11 @@ impl Evaluator<'_> {
         let mask = used.as_ref().map(|m| &m.shares);
         // Σ m, Σ m c_i and Σ m c_i c_j over the predictors and y.
         let g = gram(self.p, &cols, mask)?;
-        let xx = g.design(&scales);
+        let mut xx = g.design(&scales);
+        if !form.intercept {
+            // Without an intercept: the design's first row and column (the 1s) go.
+            xx = xx[1..].iter().map(|r| r[1..].to_vec()).collect();
+        }
         let k = xx.len();
         let n = g.n;
         let p = k - 1;
@@ -109,7 +106,12 @@ impl Evaluator<'_> {
         let df = n - p as u64;
         let sigma2 = rss / df as f64;
         let se: Vec<f64> = (0..p).map(|i| (sigma2 * inv[i][i]).sqrt()).collect();
-        let tss = yty - xx[0][p] * xx[0][p] / n as f64;
+        // R's R² is about the mean with an intercept, about 0 without one.
+        let tss = if form.intercept {
+            yty - xx[0][p] * xx[0][p] / n as f64
+        } else {
+            yty
+        };
         let r2 = 1.0 - rss / tss;
         let adj = 1.0 - (1.0 - r2) * (n as f64 - 1.0) / df as f64;
         let data = a.slots[1]

@@ -23,12 +23,11 @@ impl Evaluator<'_> {
         let t = self.data_arg(e, data, scope)?;
         let time = self.in_table(te, &t)?;
         super::checks::check_key(te, time.range, super::agg::scale(&time))?;
-        let event = self.in_table(ee, &t)?;
+        let event = self.event_of(ee, &t)?;
         let group = self.in_table(rhs, &t)?;
         if !matches!(time.kind, Kind::Num { .. }) {
             return Err(EvalError::at(te, "the time must be numeric"));
         }
-        super::surv::check_event(ee, &event)?;
         let mut sel = self.and_mask(time.sel.clone(), event.sel.clone())?;
         sel = self.and_mask(sel, group.sel.clone())?;
         let mut present = self.and_mask(time.present.clone(), event.present.clone())?;

@@ -116,15 +116,6 @@ pub(crate) fn surv_terms(lhs: &Expr) -> Result<(&Expr, &Expr)> {
     }
 }
 
-/// Checks that an event indicator is logical or 0/1.
-pub(crate) fn check_event(ee: &Expr, event: &super::value::PrivVec) -> Result<()> {
-    if matches!(event.kind, Kind::Bool | Kind::Num { scale: 0 }) {
-        Ok(())
-    } else {
-        Err(EvalError::at(ee, "the event must be logical or 0/1"))
-    }
-}
-
 /// `(group, time, event)` of every row used, revealed as a multiset.
 type Obs = Vec<(usize, f64, bool)>;
 
@@ -226,14 +217,13 @@ impl Evaluator<'_> {
         grid: Option<u32>,
     ) -> Result<(Vec<String>, Obs)> {
         let time = self.in_table(te, t)?;
-        let event = self.in_table(ee, t)?;
+        let event = self.event_of(ee, t)?;
         if let Kind::Num { scale } = time.kind {
             // `2·time + 1` must be a word.
             let twice = time.range.times(super::range::Range::point(2.0));
             super::checks::check_words(te, twice, scale)?;
         }
         let (times, unit) = self.opened_times(te, &time, grid)?;
-        check_event(ee, &event)?;
         let group = match &rhs.kind {
             ExprKind::Num(_) | ExprKind::Int(_) => None,
             _ => Some(self.in_table(rhs, t)?),

@@ -1,5 +1,6 @@
 //! A three-party in-memory run of the evaluator over secret shares of the adrenal fixture
-//! (Munich as dataset `munich`, Rome as `rome`), checked and evaluated as a node would.
+//! (Munich as dataset `munich`, Rome as `rome`), or of another cohort of `examples/` (its
+//! sites `site_a`, `site_b`), checked and evaluated as a node would.
 #![allow(dead_code)]
 pub mod attack;
 use sharestat_client::import::{ImportOptions, Imported, import_file};
@@ -20,6 +21,8 @@ pub struct Fixture {
     histories: [Mutex<History>; 3],
     pub policies: [Policy; 3],
     pub expected: serde_json::Value,
+    /// The datasets' names, one per site.
+    pub names: Vec<String>,
 }
 
 pub const NAMES: [&str; 2] = ["munich", "rome"];
@@ -31,16 +34,18 @@ struct PartyData<'a> {
 
 impl Data for PartyData<'_> {
     fn rows(&self, dataset: &str) -> Option<usize> {
-        let s = NAMES.iter().position(|n| *n == dataset)?;
+        let s = self.fx.names.iter().position(|n| n == dataset)?;
         Some(self.fx.sites[s].rows)
     }
     fn version(&self, dataset: &str) -> String {
         dataset.to_owned()
     }
     fn column(&self, dataset: &str, encoded: &str) -> Result<AShares, String> {
-        let s = NAMES
+        let s = self
+            .fx
+            .names
             .iter()
-            .position(|n| *n == dataset)
+            .position(|n| n == dataset)
             .ok_or("no dataset")?;
         let c = self.fx.sites[s]
             .columns
@@ -66,17 +71,7 @@ impl Fixture {
 
     /// A policy that lets everything out (to compare with R's unrestricted answers).
     pub fn open() -> Fixture {
-        Fixture::new(Policy {
-            min_cell: 1,
-            min_subset: 1,
-            min_complement: 0,
-            max_levels: 1000,
-            allow_extremes: true,
-            allow_event_times: true,
-            event_time_grid: None,
-            perturbation: sharestat_dict::Perturbation::None,
-            ..Policy::default()
-        })
+        Fixture::new(open_policy())
     }
 
     /// Each node with its own policy (the strictest applies, as the node service merges them).
@@ -90,28 +85,62 @@ impl Fixture {
         Fixture::build([policy.clone(), policy.clone(), policy], edit)
     }
 
+    /// The cohort `examples/{name}` (sites `site_a.csv`, `site_b.csv`, R's references in
+    /// `r/survival_cohorts.json` under `name`) with everything let out.
+    pub fn cohort(name: &str) -> Fixture {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let ex = root.join("examples").join(name);
+        let dict = Dictionary::parse(&std::fs::read_to_string(ex.join("dictionary.toml")).unwrap())
+            .unwrap();
+        let refs: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join("r/survival_cohorts.json")).unwrap(),
+        )
+        .unwrap();
+        let names = vec!["site_a".to_owned(), "site_b".to_owned()];
+        let files: Vec<String> = names.iter().map(|n| format!("{n}.csv")).collect();
+        let open = open_policy();
+        let policies = [open.clone(), open.clone(), open];
+        Fixture::from_files(&ex, dict, &files, names, policies, refs[name].clone())
+    }
+
     fn build(policies: [Policy; 3], edit: impl FnOnce(&mut Dictionary)) -> Fixture {
         let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
         let mut dict =
             Dictionary::parse(&std::fs::read_to_string(ex.join("dictionary.toml")).unwrap())
                 .unwrap();
         edit(&mut dict);
+        let expected =
+            serde_json::from_str(&std::fs::read_to_string(ex.join("expected.json")).unwrap())
+                .unwrap();
+        let files = ["munich.csv".to_owned(), "rome.csv".to_owned()];
+        let names = NAMES.iter().map(|n| n.to_string()).collect();
+        Fixture::from_files(&ex, dict, &files, names, policies, expected)
+    }
+
+    /// Imports the canonical CSV `files` of `ex` with `dict` and deals their shares.
+    fn from_files(
+        ex: &Path,
+        dict: Dictionary,
+        files: &[String],
+        names: Vec<String>,
+        policies: [Policy; 3],
+        expected: serde_json::Value,
+    ) -> Fixture {
         let opts = ImportOptions {
             site: "canonical".into(),
             drop_bad_rows: false,
         };
-        let sites: Vec<Imported> = ["munich.csv", "rome.csv"]
+        let sites: Vec<Imported> = files
             .iter()
-            .map(|f| import_file(&ex.join(f), &dict, &opts).unwrap())
+            .map(|f| {
+                import_file(&ex.join(f), &dict, &opts).unwrap_or_else(|e| panic!("{f}: {e:?}"))
+            })
             .collect();
         let mut prg = Prg::new([3; 16]);
         let dealt = sites
             .iter()
             .map(|s| s.data.iter().map(|c| deal(c, &mut prg)).collect())
             .collect();
-        let expected =
-            serde_json::from_str(&std::fs::read_to_string(ex.join("expected.json")).unwrap())
-                .unwrap();
         Fixture {
             dict,
             sites,
@@ -119,13 +148,14 @@ impl Fixture {
             histories: Default::default(),
             policies,
             expected,
+            names,
         }
     }
 
     pub fn env(&self) -> Env {
-        Env::new()
-            .with_dataset("munich", self.dict.clone())
-            .with_dataset("rome", self.dict.clone())
+        self.names
+            .iter()
+            .fold(Env::new(), |env, n| env.with_dataset(n, self.dict.clone()))
     }
 
     /// Checks and runs `src` on the three parties; all must agree. `Err` is the message.
@@ -200,6 +230,21 @@ impl Fixture {
         let program = sharestat_lang::parse(src).map_err(|e| e.render(src))?;
         self.evaluate(env, self.policies[0].clone(), &program, src, [12; 16])
             .0
+    }
+}
+
+/// A policy that lets everything out.
+pub fn open_policy() -> Policy {
+    Policy {
+        min_cell: 1,
+        min_subset: 1,
+        min_complement: 0,
+        max_levels: 1000,
+        allow_extremes: true,
+        allow_event_times: true,
+        event_time_grid: None,
+        perturbation: sharestat_dict::Perturbation::None,
+        ..Policy::default()
     }
 }
 

@@ -1,0 +1,168 @@
+//! Issue 14: R's `survival` cohorts (`examples/lung`, `veteran`, `pbc`; two sites each)
+//! against R's own results (`r/survival_cohorts.R`, JSON committed): Kaplan-Meier on
+//! `time / 30.4375` keeps every patient, 1/2 statuses are read as R reads them, the math
+//! functions of the Mayo model's covariates match R, and Cox models fit as R fits them.
+mod support;
+
+use support::Fixture;
+
+const D: &str = "d <- rbind(load(\"site_a\"), load(\"site_b\"))\n";
+
+fn num(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// Within `rel` of R's value, relative (`abs` where R's value is near 0).
+fn near(got: f64, want: f64, rel: f64, abs: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= rel * want.abs() + abs,
+        "{what}: got {got}, R says {want} (relative error {:.2e})",
+        ((got - want) / want).abs()
+    );
+}
+
+/// Kaplan-Meier on months (`time / 30.4375`): every patient and event kept, the whole curve
+/// and the median as R's.
+fn km_matches_r(cohort: &str, event: &str) {
+    let fx = Fixture::cohort(cohort);
+    let want = &fx.expected["survfit"];
+    let got = fx.json(&format!(
+        "{D}survfit(Surv(time / 30.4375, {event}) ~ 1, data = d)"
+    ));
+    let curve = if got.is_array() { &got[0] } else { &got };
+    assert_eq!(curve["n"], want["n"], "{cohort}: n");
+    assert_eq!(
+        num(&curve["events"]),
+        num(&want["n_event"]),
+        "{cohort}: events"
+    );
+    let table = curve["table"].as_array().unwrap();
+    // R's curve has a row per distinct time; the table, as `summary(fit)`, the event times.
+    let rows: Vec<usize> = (0..want["time"].as_array().unwrap().len())
+        .filter(|&i| num(&want["n_event_at"][i]) > 0.0)
+        .collect();
+    assert_eq!(table.len(), rows.len(), "{cohort}: event times");
+    // Times divided by 30.4375 are within 1e-7 relative (a quotient by a constant); the
+    // survival estimates are exact ratios of counts.
+    for (row, &i) in table.iter().zip(&rows) {
+        let t = num(&want["time"][i]);
+        near(
+            num(&row["time"]),
+            t,
+            1e-7,
+            0.0,
+            &format!("{cohort}: time {t}"),
+        );
+        assert_eq!(row["n_risk"], want["n_risk"][i], "{cohort}: n.risk at {t}");
+        assert_eq!(
+            row["n_event"], want["n_event_at"][i],
+            "{cohort}: n.event at {t}"
+        );
+        let ws = &want["surv"][i];
+        near(
+            num(&row["surv"]),
+            num(ws),
+            1e-12,
+            1e-15,
+            &format!("{cohort}: surv at {t}"),
+        );
+    }
+    for k in ["median", "median_lower", "median_upper"] {
+        near(
+            num(&curve[k]),
+            num(&want[k]),
+            1e-7,
+            0.0,
+            &format!("{cohort}: {k}"),
+        );
+    }
+}
+
+#[test]
+fn kaplan_meier_in_months_keeps_every_patient() {
+    // lung's status is R's 1/2 coding (2 = dead): read as R does.
+    km_matches_r("lung", "status");
+    km_matches_r("veteran", "status");
+    km_matches_r("pbc", "status == 2");
+}
+
+#[test]
+fn statuses_coded_0_1_2_are_refused_not_misread() {
+    let fx = Fixture::cohort("pbc");
+    let e = fx.refusal(&format!("{D}survfit(Surv(time, status) ~ 1, data = d)"));
+    assert!(e.contains("status == 2"), "{e}");
+}
+
+#[test]
+fn math_functions_match_r_on_the_mayo_covariates() {
+    let fx = Fixture::cohort("pbc");
+    let want = fx.expected["aggregates"].as_object().unwrap().clone();
+    for (q, w) in &want {
+        let got = num(&fx.json(&format!("{D}{q}")));
+        // log: 5e-7 absolute per value; sqrt, exp: 2e-7 relative; quotients 3e-8 relative,
+        // plus a few units of their last place.
+        near(got, num(w), 1e-6, 1e-6, q);
+    }
+}
+
+/// `lm` with a factor, an interaction (`a * b`) and `I(x^2)`: R's terms, names and numbers.
+#[test]
+fn lm_reads_formulas_as_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["lm"];
+    let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
+    let names: Vec<&str> = got["terms"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{got}"))
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let wn: Vec<&String> = want["coefficients"].as_object().unwrap().keys().collect();
+    assert_eq!(names, wn, "coefficient names");
+    for (i, name) in names.iter().enumerate() {
+        // Exact cross-products: only the solve's rounding remains.
+        near(
+            num(&got["coef"][i]),
+            num(&want["coefficients"][*name]),
+            1e-9,
+            0.0,
+            name,
+        );
+        near(num(&got["se"][i]), num(&want["se"][*name]), 1e-9, 0.0, name);
+    }
+    near(num(&got["sigma"]), num(&want["sigma"]), 1e-9, 0.0, "sigma");
+    near(
+        num(&got["r_squared"]),
+        num(&want["r_squared"]),
+        1e-9,
+        0.0,
+        "r2",
+    );
+    assert_eq!(got["df"], want["df"]);
+    // `-1` drops the intercept; `a:b` alone is the interaction; a sum that removes terms is
+    // refused by name rather than read differently.
+    let f = fx.json(&format!("{D}lm(wt.loss ~ age:sex_f - 1, data = d)"));
+    assert_eq!(f["terms"][0], "age:sex_fmale");
+    assert_eq!(f["terms"][1], "age:sex_ffemale");
+    let e = fx.refusal(&format!("{D}lm(wt.loss ~ age * sex_f - age, data = d)"));
+    assert!(e.contains("removing terms"), "{e}");
+}
+
+/// Cox regression fits what R fits: lung's `~ age + sex + ph.ecog`.
+#[test]
+fn cox_models_match_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["coxph"];
+    let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
+    for (i, (name, w)) in want["coefficients"].as_object().unwrap().iter().enumerate() {
+        assert_eq!(got["names"][i], name.as_str());
+        let se = num(&want["se"][name]);
+        eprintln!(
+            "{name}: {} vs {} ({:.2e} se)",
+            num(&got["coef"][i]),
+            num(w),
+            (num(&got["coef"][i]) - num(w)).abs() / se
+        );
+        near(num(&got["coef"][i]), num(w), 0.0, 1e-5 * se, name);
+    }
+}

@@ -1,0 +1,189 @@
+# Reference values for the two-site cohorts examples/lung, examples/veteran and examples/pbc (R's
+# survival::lung, survival::veteran and the 312 randomised patients of survival::pbc), as R
+# computes them on the SAME canonical CSV files the tests upload (site_a.csv rbind site_b.csv;
+# pbc's age is rounded to 4 decimals there, so these numbers use the rounded ages).
+# Run from the repository root:
+#   Rscript r/survival_cohorts.R        (writes r/survival_cohorts.json, which tests read; CI needs no R)
+# The CSV files themselves were written by r/survival_cohorts_data.R.
+#
+# JSON layout (keys are R's names; coefficient vectors are objects keyed by R's coefficient names):
+#   <cohort>.rows                      rows of site_a, site_b and in all
+#   <cohort>.<model>.call              the R call, on d = rbind(site_a, site_b)
+#   coxph results: coefficients, exp_coef, se, z, p (Wald, per coefficient), loglik (null, model),
+#     n, nevent, concordance (C and its se), lrt / wald / score tests (test, df, p), and for
+#     veteran confint (lower/upper: 2.5 % and 97.5 % Wald limits of the coefficients)
+#   cox.zph results (default transform "km", terms = TRUE): per term and GLOBAL {chisq, df, p}
+#   survfit results (time in months = days / 30.4375, one curve): n, n_event (total), median,
+#     median_lower, median_upper (log-CI), and the full vectors time, n_risk, n_event_at,
+#     n_censor, surv, std_err (of log S, as R's $std.err), lower, upper (log-transformed 95 %);
+#     null where R has Inf or NA (veteran's last time: surv 0, std_err Inf, lower/upper NA)
+#   lm results: coefficients, se, t, p, sigma, r_squared, adj_r_squared, df (residual df),
+#     df_model (rank), n
+#   pbc.aggregates: simple means/variances of math functions of private columns
+#
+# Cohort factors use the dictionaries' level orders (= R's): lung sex_f male/female, veteran
+# celltype squamous/smallcell/adeno/large, pbc sex m/f. lung$status is R's 1/2 coding, which
+# Surv() reads as censored/dead; veteran's is 0/1; pbc's death indicator is status == 2.
+library(survival)
+library(jsonlite)
+
+read_cohort <- function(name) {
+  a <- read.csv(sprintf("examples/%s/site_a.csv", name), check.names = FALSE,
+                stringsAsFactors = FALSE)
+  b <- read.csv(sprintf("examples/%s/site_b.csv", name), check.names = FALSE,
+                stringsAsFactors = FALSE)
+  stopifnot(identical(names(a), names(b)))
+  list(d = rbind(a, b), rows = list(site_a = nrow(a), site_b = nrow(b), total = nrow(a) + nrow(b)))
+}
+
+# a column of a coefficient table as a JSON object keyed by the row names (also for one row)
+col <- function(tab, name) as.list(setNames(tab[, name], rownames(tab)))
+# a chi-square test as R computes it (summary.coxph rounds the Wald statistic to 2 decimals)
+chisq_test <- function(stat, df) list(test = unname(stat), df = df,
+                                      p = pchisq(unname(stat), df, lower.tail = FALSE))
+
+cox_result <- function(call, fit) {
+  s <- summary(fit)
+  cf <- s$coefficients
+  df <- sum(!is.na(coef(fit)))
+  stopifnot(isTRUE(all.equal(unname(s$logtest["test"]), 2 * diff(fit$loglik))),
+            isTRUE(all.equal(unname(s$sctest["test"]), unname(fit$score))))
+  list(
+    call = call,
+    coefficients = col(cf, "coef"),
+    exp_coef = col(cf, "exp(coef)"),
+    se = col(cf, "se(coef)"),
+    z = col(cf, "z"),
+    p = col(cf, "Pr(>|z|)"),
+    loglik = unname(fit$loglik),
+    n = fit$n,
+    nevent = fit$nevent,
+    ties = fit$method,
+    concordance = list(C = unname(s$concordance[1]), se = unname(s$concordance[2])),
+    lrt = chisq_test(2 * diff(fit$loglik), df),
+    wald = chisq_test(fit$wald.test, df),
+    score = chisq_test(fit$score, df)
+  )
+}
+
+zph_result <- function(call, fit) {
+  z <- cox.zph(fit)   # transform = "km", terms = TRUE, global = TRUE
+  tab <- z$table
+  out <- list(call = call, transform = "km")
+  for (r in rownames(tab)) {
+    out[[r]] <- list(chisq = unname(tab[r, "chisq"]), df = unname(tab[r, "df"]),
+                     p = unname(tab[r, "p"]))
+  }
+  out
+}
+
+km_result <- function(call, fit) {
+  tab <- summary(fit)$table
+  list(
+    call = call,
+    n = unname(fit$n),
+    n_event = sum(fit$n.event),
+    median = unname(tab["median"]),
+    median_lower = unname(tab["0.95LCL"]),
+    median_upper = unname(tab["0.95UCL"]),
+    conf_type = fit$conf.type,
+    time = fit$time,
+    n_risk = fit$n.risk,
+    n_event_at = fit$n.event,
+    n_censor = fit$n.censor,
+    surv = fit$surv,
+    std_err = fit$std.err,
+    lower = fit$lower,
+    upper = fit$upper
+  )
+}
+
+lm_result <- function(call, fit) {
+  s <- summary(fit)
+  cf <- s$coefficients
+  list(
+    call = call,
+    coefficients = col(cf, "Estimate"),
+    se = col(cf, "Std. Error"),
+    t = col(cf, "t value"),
+    p = col(cf, "Pr(>|t|)"),
+    sigma = s$sigma,
+    r_squared = s$r.squared,
+    adj_r_squared = s$adj.r.squared,
+    df = fit$df.residual,
+    df_model = fit$rank,
+    n = length(fit$residuals)
+  )
+}
+
+out <- list(
+  generated_by = "r/survival_cohorts.R",
+  r_version = R.version.string,
+  survival_version = as.character(packageVersion("survival"))
+)
+
+# ---------------------------------------------------------------- lung
+co <- read_cohort("lung")
+d <- co$d
+d$sex_f <- factor(d$sex_f, levels = c("male", "female"))
+stopifnot(all(d$dead == (d$status == 2)), all((d$sex == 2) == (d$sex_f == "female")))
+cox1 <- coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d)
+cox2 <- coxph(Surv(time, status) ~ age + strata(sex), data = d)
+km <- survfit(Surv(time / 30.4375, status) ~ 1, data = d)
+lm1 <- lm(wt.loss ~ age * sex_f + I(age^2), data = d)
+out$lung <- list(
+  rows = co$rows,
+  coxph = cox_result("coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d)", cox1),
+  coxph_strata = cox_result("coxph(Surv(time, status) ~ age + strata(sex), data = d)", cox2),
+  # the same model with the boolean event column (must give the same numbers)
+  coxph_dead = cox_result("coxph(Surv(time, dead) ~ age + sex_f + ph.ecog, data = d)",
+                          coxph(Surv(time, dead) ~ age + sex_f + ph.ecog, data = d)),
+  cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d))", cox1),
+  survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
+  lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1)
+)
+
+# ---------------------------------------------------------------- veteran
+co <- read_cohort("veteran")
+d <- co$d
+d$celltype <- factor(d$celltype, levels = c("squamous", "smallcell", "adeno", "large"))
+stopifnot(all(d$dead == d$status))
+cox1 <- coxph(Surv(time, status) ~ trt + celltype + karno, data = d)
+ci <- confint(cox1)
+km <- survfit(Surv(time / 30.4375, status) ~ 1, data = d)
+out$veteran <- list(
+  rows = co$rows,
+  coxph = c(cox_result("coxph(Surv(time, status) ~ trt + celltype + karno, data = d)", cox1),
+            list(confint = list(lower = col(ci, "2.5 %"), upper = col(ci, "97.5 %")))),
+  cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ trt + celltype + karno, data = d))",
+                       cox1),
+  survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km)
+)
+
+# ---------------------------------------------------------------- pbc
+co <- read_cohort("pbc")
+d <- co$d
+d$sex <- factor(d$sex, levels = c("m", "f"))
+stopifnot(nrow(d) == 312, all(sort(d$id) == 1:312))
+mayo <- coxph(Surv(time, status == 2) ~ age + edema + log(bili) + log(albumin) + log(protime),
+              data = d)
+km <- survfit(Surv(time / 30.4375, status == 2) ~ 1, data = d)
+lm1 <- lm(log(bili) ~ age * sex + I(age^2), data = d)
+out$pbc <- list(
+  rows = co$rows,
+  coxph_mayo = cox_result(
+    "coxph(Surv(time, status == 2) ~ age + edema + log(bili) + log(albumin) + log(protime), data = d)",
+    mayo),
+  survfit = km_result("survfit(Surv(time / 30.4375, status == 2) ~ 1, data = d)", km),
+  lm = lm_result("lm(log(bili) ~ age * sex + I(age^2), data = d)", lm1),
+  aggregates = list(
+    "mean(log(d$bili))" = mean(log(d$bili)),
+    "sd(log(d$bili))" = sd(log(d$bili)),
+    "mean(sqrt(d$platelet), na.rm = TRUE)" = mean(sqrt(d$platelet), na.rm = TRUE),
+    "mean(exp(d$albumin - 3.5))" = mean(exp(d$albumin - 3.5)),
+    "mean(d$bili / d$albumin)" = mean(d$bili / d$albumin),
+    "var(d$bili / d$albumin)" = var(d$bili / d$albumin)
+  )
+)
+
+write_json(out, "r/survival_cohorts.json", digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
