@@ -142,6 +142,12 @@ async fn main() {
             ("median(d$x)", "<= 4 s"),
             ("cor(d$x, d$age, method = \"spearman\")", "–"),
             ("lm(x ~ age, data = d)", "–"),
+            // Issue 14: the math of private numbers, 10^6 values each.
+            ("mean(d$x / d$age)", "–"),
+            ("var(d$x / d$age)", "–"),
+            ("mean(log(d$age))", "–"),
+            ("mean(exp(d$age / 100))", "–"),
+            ("mean(sqrt(d$x))", "–"),
             (
                 "survdiff(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d, strict = TRUE)",
                 "–",

@@ -124,6 +124,7 @@ fn secure(
             groups.push(TimeGroup {
                 start: i,
                 deaths: 0,
+                end: n,
             });
         }
         if r.1 {

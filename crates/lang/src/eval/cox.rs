@@ -17,6 +17,7 @@
 //! for the leverage rule (`max_leverage`, [`super::leverage`]), which opens one more bit.
 use super::call::Args;
 use super::htest::formula;
+use super::strata::TIME_BITS;
 use super::surv::surv_terms;
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
@@ -121,19 +122,27 @@ impl Evaluator<'_> {
         let event = self.event_of(ee, &t)?;
         let (times, _) = self.opened_times(te, &time, grid)?;
         let form = super::formula::expand(rhs)?;
-        if let Some(s) = form.strata.first().or(form.offsets.first()) {
+        if let Some(s) = form.offsets.first().or(form.strata.get(1)) {
             return Err(EvalError::at(
                 s,
-                "strata() and offset() in coxph() are not available yet",
+                "offset() and more than one strata() term in coxph() are not available yet",
             ));
         }
         let mut xs: Vec<(String, PrivVec)> = Vec::new();
         for term in &form.terms {
             xs.extend(self.term_columns(term, &t, false)?);
         }
+        let strata = match form.strata.first() {
+            Some(s) => Some((*s, self.stratum_var(s, &t)?)),
+            None => None,
+        };
         let mut sel = self.and_mask(time.sel.clone(), event.sel.clone())?;
         let mut present = self.and_mask(time.present.clone(), event.present.clone())?;
-        for (_, v) in &xs {
+        for v in xs
+            .iter()
+            .map(|(_, v)| v)
+            .chain(strata.as_ref().map(|s| &s.1))
+        {
             sel = self.and_mask(sel, v.sel.clone())?;
             present = self.and_mask(present, v.present.clone())?;
         }
@@ -190,11 +199,17 @@ impl Evaluator<'_> {
         }
         self.check_leverage(e, &shares, &scales, mask, &g)?;
         // key = 2·time + event for used rows, BIG for the others; shuffled with the covariates.
-        const BIG: u64 = (1 << 38) - 1;
+        const BIG: u64 = (1 << 62) - 1;
         let me = self.p.id();
+        // Stratified: the stratum's code above the time's bits (`strata.rs`).
+        let code = match &strata {
+            Some((s, g)) => self.stratum_codes(e, s, g, &m)?,
+            None => AShares::from_parts(vec![0; rows], vec![0; rows]),
+        };
         let key = times
             .scale(2)
             .add(&event.data)
+            .add(&code.scale(1 << TIME_BITS))
             .add_const(me, BIG.wrapping_neg());
         let key = self.p.mul(&m, &key)?.add_const(me, BIG);
         let mut all: Vec<&AShares> = vec![&key];
@@ -202,15 +217,22 @@ impl Evaluator<'_> {
         let shuffled = self.p.shuffle(&all)?;
         let keys = self.p.reveal(&shuffled[0])?;
         let mut order: Vec<usize> = (0..keys.len()).filter(|&i| keys[i] != BIG).collect();
-        // Time ascending, deaths first within a time.
+        // Stratum, then time ascending, deaths first within a time.
         order.sort_by_key(|&i| (keys[i] >> 1, 1 - (keys[i] & 1)));
         let n = order.len();
+        // One past the last row of each row's stratum.
+        let mut ends = vec![n; n];
+        for r in (0..n.saturating_sub(1)).rev() {
+            let (a, b) = (keys[order[r]] >> TIME_BITS, keys[order[r + 1]] >> TIME_BITS);
+            ends[r] = if a == b { ends[r + 1] } else { r + 1 };
+        }
         let mut groups: Vec<TimeGroup> = Vec::new();
         for (r, &i) in order.iter().enumerate() {
             if r == 0 || keys[order[r - 1]] >> 1 != keys[i] >> 1 {
                 groups.push(TimeGroup {
                     start: r,
                     deaths: 0,
+                    end: ends[r],
                 });
             }
             if keys[i] & 1 == 1 {
@@ -299,7 +321,7 @@ impl Evaluator<'_> {
         if sd.is_nan() || sd <= 0.0 {
             return Err(EvalError::at(e, format!("coxph: `{name}` is constant")));
         }
-        let e2 = (sd.log2().round().max(0.0) as u32).min(F);
+        let e2 = (sd.log2().round().max(0.0) as u32).min(F + 20);
         for k in [4.0, 8.0, 16.0, 32.0] {
             let width = ((k * sd).log2().ceil().max(1.0) as u32 + 1).max(2);
             if width > 40 {

@@ -63,6 +63,7 @@ pub mod render_stats;
 pub mod render_surv;
 mod rounding;
 mod spearman;
+mod strata;
 mod strict;
 mod support;
 pub mod surv;

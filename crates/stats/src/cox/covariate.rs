@@ -28,9 +28,17 @@ pub struct Covariate {
 }
 
 impl Covariate {
-    /// The largest `|z|` the bits can express.
+    /// The sum of the bits' weights' magnitudes (the span of `z` the bits can express).
     pub fn bound(&self) -> f64 {
         self.weights.iter().map(|w| w.abs()).sum()
+    }
+
+    /// The largest `|z|` the bits can express: the larger of the positive weights' sum and
+    /// the negative ones'.
+    pub fn max_abs(&self) -> f64 {
+        let pos: f64 = self.weights.iter().filter(|w| **w > 0.0).sum();
+        let neg: f64 = -self.weights.iter().filter(|w| **w < 0.0).sum::<f64>();
+        pos.max(neg)
     }
 }
 
@@ -43,9 +51,10 @@ pub fn dummy_covariate(d: AShares) -> Covariate {
     }
 }
 
-/// The numeric covariate `(x − center) / 2^e` (`x` encoded integers, `e <= F`) on `width`
-/// bits; `Ok(None)` when some row is outside `|x − center| < 2^(width−1)` (only that fact is
-/// opened).
+/// The numeric covariate `(x − center) / 2^e` (`x` encoded integers, `e <= F + 20`; above
+/// `F`, `z` is the words truncated by `2^(e − F)`, within `2^-F` of the bits' value) on
+/// `width` bits; `Ok(None)` when some row is outside `|x − center| < 2^(width−1)` (only
+/// that fact is opened).
 pub fn numeric_covariate(
     p: &mut Party,
     x: &AShares,
@@ -53,9 +62,10 @@ pub fn numeric_covariate(
     e: u32,
     width: u32,
 ) -> Result<Option<Covariate>, CoxError> {
-    if e > F || !(2..=40).contains(&width) {
+    if e > F + 20 || !(2..=40).contains(&width) {
         return Err(CoxError::Invalid(format!(
-            "numeric covariate: e = {e} above {F} or width {width} not in 2..=40"
+            "numeric covariate: e = {e} above {} or width {width} not in 2..=40",
+            F + 20
         )));
     }
     let me = p.id();
@@ -91,9 +101,10 @@ pub fn numeric_covariate(
             if b == width - 1 { -w } else { w }
         })
         .collect();
-    Ok(Some(Covariate {
-        z: d.scale(1 << (F - e)),
-        bits,
-        weights,
-    }))
+    let z = if e > F {
+        p.trunc_unbiased(&d, &vec![e - F; n])?
+    } else {
+        d.scale(1 << (F - e))
+    };
+    Ok(Some(Covariate { z, bits, weights }))
 }

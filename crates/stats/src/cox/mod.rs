@@ -11,7 +11,9 @@
 //!   product of factors that are affine in one shared bit each: no secure exponential is
 //!   needed, only a product tree (`⌈log2 F⌉` fixed-point multiplications for `F` factors).
 //! - **Risk sets**: rows sorted by time, so the risk set of time `t` is a suffix; its sums of
-//!   `w`, `w z`, `w z zᵀ` are local suffix sums.
+//!   `w`, `w z`, `w z zᵀ` are local suffix sums. With strata (R's `strata(g)`), rows are
+//!   sorted by stratum, then time, and a risk set ends where its stratum ends: the suffix
+//!   sum at its start minus the one at its stratum's end (still local).
 //! - **Ties: Efron** (R's default): at a time with `m` deaths, term `k = 0..m−1` has the
 //!   denominator `S0 − (k/m) D0` (`D` the sums over the deaths). Breslow (`ties = "breslow"`)
 //!   uses one term with multiplicity `m`.
@@ -21,14 +23,23 @@
 //!   reciprocal's `2^-18`. The logarithms (`Party::recip_ln`, one bit decomposition for both)
 //!   are computed only at the final `β̂`: step halving uses the slopes `U·s` at both ends of
 //!   a step instead of `ℓ` (`ℓ` is concave along the step).
+//! - **Adaptive weights** (issue 14): when the worst case of `β z` over every covariate's
+//!   range is beyond what the fixed point holds (a Karnofsky score with a treatment and a
+//!   cell type; the Mayo model's logarithms), the weights are `exp(β z)` from the linear
+//!   predictor by one `Party::pow2`, after a secure check, opening one bit, that every
+//!   `β z_i` lies in the window the later steps hold ([`pass`]); a Newton step that leaves
+//!   it is halved, as R halves a step that lowers the likelihood.
 //! - **Rounding**: every truncation is the unbiased one, so sums over many rows do not drift.
 //!
 //! **Reveals** per iteration `U`, `I` and `ℓ` at the public iterate (aggregates over all
-//! rows), hence the coefficients, their covariance and the log-likelihoods; nothing per row.
+//! rows), hence the coefficients, their covariance and the log-likelihoods, and on the
+//! adaptive path one bit per evaluation (the relative risks at that iterate lie within the
+//! fixed-point window); nothing per row.
 //! Fixed point: [`F`] = 22 fractional bits (resolution 2.4e-7; on the fixture the
-//! coefficients are within 1e-5 standard errors of R's). The range this leaves: every weight
-//! below `2^15` and `weight · z²` below `2^16` (`z` in internal units, a few standard
-//! deviations), checked before each step from public bounds ([`CoxError::Range`] otherwise).
+//! coefficients are within 1e-5 standard errors of R's; on R's `lung`, `veteran` and `pbc`
+//! models within 3e-5). The range this leaves: every weight below `2^15` and
+//! `weight · z²` below `2^16` (`z` in internal units, a few standard deviations), from public
+//! bounds or, beyond them, the adaptive check ([`CoxError::Range`] when that fails too).
 //! Why hand-written: these are MPC protocols over our own shares; no crate fits.
 mod covariate;
 mod pass;
@@ -49,13 +60,17 @@ pub enum Ties {
     Breslow,
 }
 
-/// One distinct time, in ascending order, of the sorted rows.
+/// One distinct time, in ascending order within its stratum, of the sorted rows (sorted by
+/// stratum, then time, deaths first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeGroup {
     /// Index of its first row (deaths first).
     pub start: usize,
     /// Deaths at this time.
     pub deaths: usize,
+    /// One past the last row of its stratum (`n` without strata): the risk set of this time
+    /// is `start..end` (stratified partial likelihood, R's `strata()`).
+    pub end: usize,
 }
 
 /// Why a Cox fit failed.
@@ -153,8 +168,18 @@ pub fn coxph(
         // Logarithms (for ℓ) only once the iterates are close: quadratic convergence then
         // makes the next step tiny, so this is probably the last evaluation.
         let with_ln = moved < 1e-2;
-        let mut next = pass.eval(p, &last, with_ln)?;
+        // A step whose weights leave the fixed-point range (a Newton step from 0 overshoots)
+        // is halved, as R halves a step that lowers the likelihood.
         let mut taken = last;
+        let mut next = loop {
+            match pass.eval(p, &taken, with_ln) {
+                Err(CoxError::Range { .. }) if step.iter().any(|s| s.abs() > 1e-6) => {
+                    step.iter_mut().for_each(|s| *s /= 2.0);
+                    taken = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
+                }
+                other => break other?,
+            }
+        };
         // Step halving while the likelihood would fall along the step. ℓ is concave, so the
         // trapezoid of its slopes at both ends (exact for a quadratic) estimates the change
         // without computing ℓ itself, which costs a logarithm per term.

@@ -28,6 +28,8 @@ const FH: u32 = F + 12;
 struct DeathTime {
     start: usize,
     deaths: usize,
+    /// One past the last row of its stratum.
+    end: usize,
     /// `⌊log2 n_risk⌋`, at least 1.
     t: u32,
 }
@@ -95,13 +97,14 @@ impl<'a> Pass<'a> {
             .map(|g| DeathTime {
                 start: g.start,
                 deaths: g.deaths,
-                t: ilog2(n - g.start),
+                end: g.end.min(n),
+                t: ilog2(g.end.min(n) - g.start),
             })
             .collect();
         let mut terms = Vec::new();
         let mut null_loglik = 0.0;
         for (gi, g) in times.iter().enumerate() {
-            let at_risk = (n - g.start) as f64;
+            let at_risk = (g.end - g.start) as f64;
             match ties {
                 Ties::Breslow => {
                     terms.push(Term {
@@ -120,8 +123,8 @@ impl<'a> Pass<'a> {
                             k,
                             mult: 1,
                             // T_0 ≈ m (n_risk − k) ĝ / 2^(t+s): scaled to about the mean weight.
-                            s: (ilog2(g.deaths * (n - g.start - k)) as i64 - i64::from(g.t)).max(1)
-                                as u32,
+                            s: (ilog2(g.deaths * (g.end - g.start - k)) as i64 - i64::from(g.t))
+                                .max(1) as u32,
                             efron: true,
                         });
                         null_loglik -= (at_risk - k as f64).ln();
@@ -159,20 +162,70 @@ impl<'a> Pass<'a> {
         })
     }
 
-    /// Refuses a `β` whose weights could leave the fixed-point range. With `A` the largest
-    /// exponent any partial product of factors can reach and `Z` the largest `|z|`: products
-    /// of two values need `e^A Z² < 2^(62−2F)`, the reciprocal `4 e^A < 2^(61−2F)`, the sums
-    /// over `n` rows `n e^A Z² 2^F < 2^62` (with one bit of margin each).
-    fn check_range(&self, beta: &[f64], n: usize) -> Result<(), CoxError> {
+    /// The largest weight exponent `A` the steps after the weights allow: with `Z` the
+    /// largest `|z|`, products of two values need `e^A Z² < 2^(62−2F)`, the reciprocal
+    /// `4 e^A < 2^(61−2F)`, the sums over `n` rows `n e^A Z² 2^F < 2^62` (one bit of margin
+    /// each).
+    fn allowed_exponent(&self, n: usize) -> f64 {
+        let zmax = self.cov.iter().fold(1f64, |m, c| m.max(c.max_abs()));
+        let z2 = (zmax * zmax).log2();
+        let bits = f64::from(59 - 2 * F)
+            .min(f64::from(61 - 2 * F) - z2)
+            .min(f64::from(61 - F) - z2 - (n.max(1) as f64).log2());
+        bits * std::f64::consts::LN_2
+    }
+
+    /// Whether the weights at `beta` need the adaptive path: their worst case over the
+    /// covariates' ranges, `A = Σ |β_j| bound_j / 2`, is beyond [`Self::allowed_exponent`].
+    fn needs_adaptive(&self, beta: &[f64], n: usize) -> bool {
         let a: f64 = beta
             .iter()
             .zip(self.cov)
             .map(|(b, c)| b.abs() * c.bound() / 2.0)
             .sum();
-        let zmax = self.cov.iter().fold(1f64, |m, c| m.max(c.bound()));
-        let lim = |bits: u32| f64::from(bits).exp2();
-        let big = a.exp() * zmax * zmax;
-        if a.exp() > lim(59 - 2 * F) || big > lim(61 - 2 * F) || big * n as f64 > lim(61 - F) {
+        a > self.allowed_exponent(n)
+    }
+
+    /// The adaptive weights (issue 14): `w_i = exp(β z_i)` from the linear predictor by one
+    /// `Party::pow2`, after a secure check that every `β z_i` lies in the window
+    /// `[(h − 29) ln 2, h ln 2]`, `h = ⌊A log2 e⌋` for the [`Self::allowed_exponent`] `A`.
+    /// The check opens one bit: that the largest relative risk at this public `β` is below
+    /// `e^A` and the smallest above `2^-29` of it (`U`, `I` and `ℓ`, opened at every
+    /// iterate, say far more). The worst case over every covariate's range refuses models
+    /// that R fits (a Karnofsky score with a treatment and a cell type; the Mayo model's
+    /// logarithms): the extremes of several covariates rarely meet in one patient. Refused
+    /// only when the check fails.
+    fn adaptive_weights(&self, p: &mut Party, beta: &[f64]) -> Result<AShares, CoxError> {
+        use std::f64::consts::LOG2_E;
+        let n = self.cov[0].z.len();
+        let a = self.allowed_exponent(n);
+        // y = β·z log2(e) with 28 fractional bits: Σ_j M_j z_j / 2^t, z_j at F bits.
+        let worst: f64 = beta
+            .iter()
+            .zip(self.cov)
+            .map(|(b, c)| b.abs() * c.bound() * LOG2_E)
+            .sum::<f64>()
+            .max(1.0);
+        let t = ((61.0 - worst.log2() - 28.0).floor() as i32 - 1).clamp(1, 40) as u32;
+        let mut acc = zeros(n);
+        for (c, &b) in self.cov.iter().zip(beta) {
+            let m = (b * LOG2_E * f64::from(28 - F + t).exp2()).round() as i64;
+            acc = acc.add(&c.z.scale(m as u64));
+        }
+        let y = p.trunc(&acc, t)?;
+        // The window of pow2: 29 powers of two below 2^(A log2 e).
+        let hi = (a * LOG2_E).floor() as i64;
+        let lo = hi - 29;
+        let one = 1i64 << 28;
+        let (below, above) = ((lo * one) as u64, (-(hi * one)) as u64);
+        let out = p.lt_public(
+            &AShares::concat(&[&y, &y.neg()]),
+            &[vec![below; n], vec![above; n]].concat(),
+            64,
+        )?;
+        let count = p.b2a_bits(&out)?.sum();
+        let none = p.eq(&count, &zeros(1), 32)?;
+        if !p.reveal_bits(&none)?[0] {
             let worst = (0..beta.len())
                 .max_by(|&i, &j| {
                     (beta[i].abs() * self.cov[i].bound())
@@ -184,7 +237,7 @@ impl<'a> Pass<'a> {
                 coef: beta.get(worst).copied().unwrap_or(0.0),
             });
         }
-        Ok(())
+        Ok(p.pow2(&y, 28, (lo, 29), 1.0, i64::from(F))?)
     }
 
     /// `w = exp(β z − const)` for every row.
@@ -220,9 +273,13 @@ impl<'a> Pass<'a> {
         let me = p.id();
         let k = self.cov.len();
         let n = self.cov[0].z.len();
-        self.check_range(beta, n)?;
+        let adaptive = self.needs_adaptive(beta, n);
         let pr = pairs(k);
-        let w = self.weights(p, beta)?;
+        let w = if adaptive {
+            self.adaptive_weights(p, beta)?
+        } else {
+            self.weights(p, beta)?
+        };
         // V = [w, w z_1.., w z_j z_k..].
         let right: Vec<&AShares> = self.cov.iter().map(|c| &c.z).chain(&self.zz).collect();
         let left: Vec<&AShares> = right.iter().map(|_| &w).collect();
@@ -252,7 +309,7 @@ impl<'a> Pass<'a> {
                         if death {
                             s[t.start].wrapping_sub(s[t.start + t.deaths])
                         } else {
-                            s[t.start]
+                            s[t.start].wrapping_sub(s[t.end])
                         }
                     })
                     .collect()
@@ -353,7 +410,7 @@ impl<'a> Pass<'a> {
             info[j][kk] = v;
             info[kk][j] = v;
         }
-        let loglik = ln_den.map(|_| self.loglik_public(beta, opened[k + pr.len()]));
+        let loglik = ln_den.map(|_| self.loglik_public(beta, opened[k + pr.len()], adaptive));
         Ok(Eval {
             score,
             info,
@@ -398,12 +455,16 @@ impl<'a> Pass<'a> {
 
     /// `ℓ` from its opened shared part: minus the weights' constant, minus the shifts of each
     /// denominator (`den = T_0 2^(t+s) / m` for Efron, `T_0 2^t` for Breslow).
-    fn loglik_public(&self, beta: &[f64], opened: u64) -> f64 {
-        let shift_const: f64 = beta
-            .iter()
-            .zip(self.cov)
-            .map(|(b, c)| b * c.weights.iter().sum::<f64>() / 2.0)
-            .sum();
+    fn loglik_public(&self, beta: &[f64], opened: u64, adaptive: bool) -> f64 {
+        // The factors' weights carry exp(−Σ β w_b / 2); the adaptive ones none.
+        let shift_const: f64 = if adaptive {
+            0.0
+        } else {
+            beta.iter()
+                .zip(self.cov)
+                .map(|(b, c)| b * c.weights.iter().sum::<f64>() / 2.0)
+                .sum()
+        };
         let offsets: f64 = self
             .terms
             .iter()
