@@ -138,6 +138,11 @@ out$lung <- list(
   # the same model with the boolean event column (must give the same numbers)
   coxph_dead = cox_result("coxph(Surv(time, dead) ~ age + sex_f + ph.ecog, data = d)",
                           coxph(Surv(time, dead) ~ age + sex_f + ph.ecog, data = d)),
+  # strata from a comparison and from a numeric score (R groups by the distinct values)
+  coxph_strata_cmp = cox_result("coxph(Surv(time, status) ~ age + sex_f + strata(age > 60), data = d)",
+                                coxph(Surv(time, status) ~ age + sex_f + strata(age > 60), data = d)),
+  coxph_strata_ecog = cox_result("coxph(Surv(time, status) ~ age + sex_f + strata(ph.ecog), data = d)",
+                                 coxph(Surv(time, status) ~ age + sex_f + strata(ph.ecog), data = d)),
   cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d))", cox1),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1)

@@ -88,9 +88,13 @@ async fn main() {
     );
     println!("| query | rows | median (ms) | max (ms) | bytes sent | rounds | target |");
     println!("|---|---:|---:|---:|---:|---:|---|");
-    // `--only TEXT`: run just the queries whose text contains TEXT (e.g. to profile one).
+    // `--only TEXT`: run just the queries whose text contains TEXT (e.g. to profile one);
+    // `A|B` for either.
     let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
-    let wanted = |q: &str| only.as_deref().is_none_or(|o| q.contains(o));
+    let wanted = |q: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split('|').any(|o| q.contains(o)))
+    };
     let one = "tm <- load(\"munich\")\n";
     let both = "x <- rbind(load(\"munich\"), load(\"rome\"))\n";
     for (prefix, t, n) in [(one, "tm", 24), (both, "x", 48)] {
@@ -184,6 +188,17 @@ async fn main() {
                 rows,
                 m,
                 "<= 30 s",
+            );
+        }
+        // Issue 14: five covariates (age and a five-level factor) and a stratum.
+        let q = format!("{d}coxph(Surv(x, x < 90) ~ age + g + strata(age > 60), data = d)");
+        if wanted(&q) {
+            let m = measure(&rb, "big", &q, 2).await;
+            row(
+                "`coxph` (age + 5-level factor + strata)",
+                rows,
+                m,
+                "<= 60 s",
             );
         }
     }

@@ -77,7 +77,7 @@ pub async fn measure(
     for k in 0..reps + 2 {
         let t = Instant::now();
         let v: Value = client
-            .post("/api/v1/jobs?wait_secs=120", &body)
+            .post("/api/v1/jobs?wait_secs=300", &body)
             .await
             .expect("query");
         let dt = t.elapsed().as_secs_f64() * 1e3;

@@ -185,7 +185,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("cor.test", "cor.test(x, y): Pearson's test", "as cor"),
     (
         "lm",
-        "lm(y ~ x1 + x2, data): least squares",
+        "lm(y ~ x1 + x2, data): least squares; formulas as R reads them: a:b, a * b, I(x^2), log(x), factors (R's names: sexf, age:sexf), - 1 for no intercept",
         "n, XᵀX, Xᵀy, yᵀy; one bit: whether some row's hat value exceeds max_leverage (then refused)",
     ),
     (
@@ -205,8 +205,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "coxph",
-        "coxph(Surv(time, event) ~ x1 + x2, data, ties = \"efron\"): Cox regression (or ties = \"breslow\")",
-        "as survfit, plus each numeric covariate's mean and SD and which of 4/8/16/32 SDs bounds it, and per iteration the score, information and log-likelihood (so the coefficients, their covariance and the likelihoods); to the nodes the covariates' XᵀX, and one bit: whether some row's hat value exceeds max_leverage (then refused)",
+        "coxph(Surv(time, event) ~ x1 + x2 + strata(g), data, ties = \"efron\"): Cox regression (or ties = \"breslow\"); formulas as lm; strata(g): the stratified partial likelihood; a 1/2 status is read as R reads it (2 = the event). Fixed point: coefficients within a few 1e-5 standard errors of R's",
+        "as survfit (with each used row's stratum), plus each numeric covariate's mean and SD and which of 4/8/16/32 SDs bounds it, and per iteration the score, information and log-likelihood (so the coefficients, their covariance and the likelihoods); when the weights' worst case is beyond the fixed point, one bit per evaluation (every relative risk at that iterate lies within the fixed-point window); to the nodes the covariates' XᵀX, and one bit: whether some row's hat value exceeds max_leverage (then refused)",
     ),
     (
         "plot",
