@@ -145,7 +145,13 @@ out$lung <- list(
                                  coxph(Surv(time, status) ~ age + sex_f + strata(ph.ecog), data = d)),
   cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d))", cox1),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
-  lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1)
+  lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1),
+  # 90 % limits of a simple lm (Student's t on the residual df)
+  lm_confint = {
+    ci <- confint(lm(wt.loss ~ age, data = d), level = 0.9)
+    list(call = "confint(lm(wt.loss ~ age, data = d), level = 0.9)",
+         lower = as.list(ci[, 1]), upper = as.list(ci[, 2]), columns = colnames(ci))
+  }
 )
 
 # ---------------------------------------------------------------- veteran

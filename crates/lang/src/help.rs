@@ -204,6 +204,11 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "as survfit; with strict = TRUE only the chi-square statistic (no times, no counts; allowed without allow_event_times)",
     ),
     (
+        "confint",
+        "confint(fit, level = 0.95): Wald confidence limits of a coxph() fit (normal quantile, as R's confint.default) or an lm() fit (Student's t, as confint.lm); parm is refused",
+        "nothing beyond the fit",
+    ),
+    (
         "coxph",
         "coxph(Surv(time, event) ~ x1 + x2 + strata(g), data, ties = \"efron\"): Cox regression (or ties = \"breslow\"); formulas as lm; strata(g): the stratified partial likelihood; a 1/2 status is read as R reads it (2 = the event). Fixed point: coefficients within a few 1e-5 standard errors of R's",
         "as survfit (with each used row's stratum), plus each numeric covariate's mean and SD and which of 4/8/16/32 SDs bounds it, and per iteration the score, information and log-likelihood (so the coefficients, their covariance and the likelihoods); when the weights' worst case is beyond the fixed point, one bit per evaluation (every relative risk at that iterate lies within the fixed-point window); to the nodes the covariates' XᵀX, and one bit: whether some row's hat value exceeds max_leverage (then refused)",

@@ -182,3 +182,49 @@ fn cox_models_match_r() {
     cox_matches_r("veteran", "coxph", 5e-5);
     cox_matches_r("pbc", "coxph_mayo", 5e-5);
 }
+
+/// `confint()` of a Cox fit: R's Wald limits (veteran), from the fit within its tolerance;
+/// of an lm fit: Student's t limits, consistent with the coefficients and their SEs.
+#[test]
+fn confint_matches_r() {
+    let fx = Fixture::cohort("veteran");
+    let want = &fx.expected["coxph"];
+    let ci = fx.json(&format!("{D}confint({})", want["call"].as_str().unwrap()));
+    let names: Vec<&String> = want["coefficients"].as_object().unwrap().keys().collect();
+    for (i, name) in names.iter().enumerate() {
+        let se = num(&want["se"][name.as_str()]);
+        let lo = num(&ci["2.5 %"][i]);
+        let hi = num(&ci["97.5 %"][i]);
+        near(
+            lo,
+            num(&want["confint"]["lower"][name.as_str()]),
+            0.0,
+            1e-4 * se,
+            name,
+        );
+        near(
+            hi,
+            num(&want["confint"]["upper"][name.as_str()]),
+            0.0,
+            1e-4 * se,
+            name,
+        );
+    }
+    let e = fx.refusal(&format!(
+        "{D}confint({}, parm = 1)",
+        want["call"].as_str().unwrap()
+    ));
+    assert!(e.contains("parm is not available"), "{e}");
+    // lm: 90% limits with t on the residual df, R's column names.
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["lm_confint"];
+    let ci = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
+    let (lo, hi) = (
+        want["columns"][0].as_str().unwrap(),
+        want["columns"][1].as_str().unwrap(),
+    );
+    for (i, name) in ["(Intercept)", "age"].iter().enumerate() {
+        near(num(&ci[lo][i]), num(&want["lower"][*name]), 1e-9, 0.0, name);
+        near(num(&ci[hi][i]), num(&want["upper"][*name]), 1e-9, 0.0, name);
+    }
+}

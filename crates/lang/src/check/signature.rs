@@ -73,6 +73,7 @@ pub(crate) fn signature(name: &str) -> Option<Sig> {
             1,
         ),
         "fisher.test" | "chisq.test" | "t.test" | "wilcox.test" | "cor.test" => sig(TEST2, 1),
+        "confint" => sig(&["object", "parm", "level"], 1),
         _ => return None,
     })
 }
@@ -131,6 +132,7 @@ pub const FUNCTIONS: &[&str] = &[
     "t.test",
     "wilcox.test",
     "cor.test",
+    "confint",
 ];
 
 /// The parameter names of function `name` and whether it takes `...` (for the evaluator's

@@ -275,6 +275,11 @@ impl Evaluator<'_> {
             "lm" => self.lm(e, &a, scope),
             "survfit" | "survdiff" => self.survival(e, name, &a, scope),
             "coxph" => self.coxph(e, &a, scope),
+            "confint" => {
+                let object = self.eval_in(arg(0)?, scope)?;
+                let level = self.flag(a.slots[2], scope, 0.95)?;
+                self.confint(e, object, a.slots[1], level)
+            }
             "help" => {
                 let topic = arg(0)?;
                 let name = match &topic.kind {

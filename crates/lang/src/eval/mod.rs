@@ -35,6 +35,7 @@ mod cell_key;
 mod cells;
 mod checks;
 mod compare;
+mod confint;
 mod cox;
 mod cut;
 pub mod disclose;
