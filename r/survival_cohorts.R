@@ -168,7 +168,11 @@ out$veteran <- list(
             list(confint = list(lower = col(ci, "2.5 %"), upper = col(ci, "97.5 %")))),
   cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ trt + celltype + karno, data = d))",
                        cox1),
-  survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km)
+  survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
+  # the reference level moved: contrasts to "large", named as R names them
+  coxph_relevel = cox_result(
+    "coxph(Surv(time, status) ~ trt + relevel(celltype, ref = \"large\") + karno, data = d)",
+    coxph(Surv(time, status) ~ trt + relevel(celltype, ref = "large") + karno, data = d))
 )
 
 # ---------------------------------------------------------------- pbc

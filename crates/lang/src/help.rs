@@ -204,6 +204,16 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "as survfit; with strict = TRUE only the chi-square statistic (no times, no counts; allowed without allow_event_times)",
     ),
     (
+        "levels",
+        "levels(f): the levels of a factor, in order (the dictionary's or the program's; public)",
+        "nothing",
+    ),
+    (
+        "relevel",
+        "relevel(f, ref = \"level\"): the factor with that level first (the reference level of models)",
+        "nothing",
+    ),
+    (
         "confint",
         "confint(fit, level = 0.95): Wald confidence limits of a coxph() fit (normal quantile, as R's confint.default) or an lm() fit (Student's t, as confint.lm); parm is refused",
         "nothing beyond the fit",

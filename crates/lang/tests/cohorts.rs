@@ -228,3 +228,23 @@ fn confint_matches_r() {
         near(num(&ci[hi][i]), num(&want["upper"][*name]), 1e-9, 0.0, name);
     }
 }
+
+/// `levels()` and `relevel()`: the reference level moves, the coefficients become contrasts
+/// to it, with R's names (`relevel(celltype, ref = "large")squamous`).
+#[test]
+fn relevel_changes_the_reference_as_r() {
+    let fx = Fixture::cohort("veteran");
+    let lv = fx.json(&format!("{D}levels(d$celltype)"));
+    assert_eq!(
+        lv,
+        serde_json::json!(["squamous", "smallcell", "adeno", "large"])
+    );
+    let lv = fx.json(&format!("{D}levels(relevel(d$celltype, ref = \"large\"))"));
+    assert_eq!(
+        lv,
+        serde_json::json!(["large", "squamous", "smallcell", "adeno"])
+    );
+    cox_matches_r("veteran", "coxph_relevel", 5e-5);
+    let e = fx.refusal(&format!("{D}relevel(d$celltype, ref = \"huge\")"));
+    assert!(e.contains("existing level"), "{e}");
+}

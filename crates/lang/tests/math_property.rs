@@ -108,6 +108,28 @@ impl E {
                     hi: b.hi.exp() * 1.01,
                 }
             }
+            E::Pow(a, p) if p.fract() == 0.0 && *p > 0.0 => {
+                // Whole powers are products: any sign (R: (-5)^3 is -125).
+                let b = a.bound()?;
+                let (x, y) = (b.lo.powf(*p), b.hi.powf(*p));
+                let m = b.mag().powf(*p);
+                let lo = if b.lo < 0.0 && b.hi > 0.0 && *p % 2.0 == 0.0 {
+                    0.0
+                } else {
+                    x.min(y)
+                };
+                B {
+                    lo: lo.min(-m * f64::from(u8::from(*p % 2.0 == 1.0 && b.lo < 0.0))),
+                    hi: x.max(y).max(m * f64::from(u8::from(*p % 2.0 == 0.0))),
+                }
+            }
+            E::Pow(a, p) if p.fract() == 0.0 => {
+                let b = a.bound()?;
+                (b.lo > 0.0 || b.hi < 0.0).then(|| {
+                    let m = b.lo.abs().min(b.hi.abs()).powf(*p);
+                    B { lo: -m, hi: m }
+                })?
+            }
             E::Pow(a, p) => {
                 let b = a.bound()?;
                 (b.lo > 0.0).then(|| {
@@ -161,7 +183,8 @@ impl E {
             }
             E::Pow(a, p) => {
                 let (x, e) = a.eval(row)?;
-                if x - e <= 0.0 {
+                let whole = p.fract() == 0.0;
+                if (whole && x.abs() - e <= 0.0 && *p < 0.0) || (!whole && x - e <= 0.0) {
                     return None;
                 }
                 let r = x.powf(*p);

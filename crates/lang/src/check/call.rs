@@ -215,6 +215,33 @@ impl Checker {
                 }
                 public(PubTy::Int)
             }
+            "levels" => match first()? {
+                (_, Ty::Private(PrivTy::Cat { .. }) | Ty::Public(_)) => public(PubTy::StrVec),
+                (x, t) => Err(mismatch(x, &t, "a factor")),
+            },
+            "relevel" => {
+                let (x, xt) = first()?;
+                let Ty::Private(PrivTy::Cat { levels }) = xt else {
+                    return Err(mismatch(x, &xt, "a private factor"));
+                };
+                let r = b.slots[1].expect("required");
+                let crate::ast::ExprKind::Str(name) = &r.kind else {
+                    return Err(unsupported(r, "relevel() takes ref as a string"));
+                };
+                let Some(i) = levels.iter().position(|l| l == name) else {
+                    return Err(unsupported(
+                        r,
+                        format!(
+                            "'ref' must be an existing level: one of {}",
+                            levels.join(", ")
+                        ),
+                    ));
+                };
+                let mut levels = levels.clone();
+                let l = levels.remove(i);
+                levels.insert(0, l);
+                Ok(Ty::Private(PrivTy::Cat { levels }))
+            }
             "names" => match first()? {
                 (_, Ty::Private(PrivTy::Table { .. }) | Ty::Public(_)) => public(PubTy::StrVec),
                 (x, t) => Err(mismatch(x, &t, "a table")),

@@ -74,6 +74,8 @@ pub(crate) fn signature(name: &str) -> Option<Sig> {
         ),
         "fisher.test" | "chisq.test" | "t.test" | "wilcox.test" | "cor.test" => sig(TEST2, 1),
         "confint" => sig(&["object", "parm", "level"], 1),
+        "levels" => sig(&["x"], 1),
+        "relevel" => sig(&["x", "ref"], 2),
         _ => return None,
     })
 }
@@ -133,6 +135,8 @@ pub const FUNCTIONS: &[&str] = &[
     "wilcox.test",
     "cor.test",
     "confint",
+    "levels",
+    "relevel",
 ];
 
 /// The parameter names of function `name` and whether it takes `...` (for the evaluator's

@@ -275,6 +275,20 @@ impl Evaluator<'_> {
             "lm" => self.lm(e, &a, scope),
             "survfit" | "survdiff" => self.survival(e, name, &a, scope),
             "coxph" => self.coxph(e, &a, scope),
+            "levels" => {
+                let x = self.eval_in(arg(0)?, scope)?;
+                self.levels_call(e, x)
+            }
+            "relevel" => {
+                let x = self.eval_in(arg(0)?, scope)?;
+                let reference = match self.eval_in(arg(1)?, scope)? {
+                    Value::Pub(Public::Str(s)) if s.len() == 1 && s[0].is_some() => {
+                        s[0].clone().unwrap_or_default()
+                    }
+                    _ => return Err(EvalError::at(arg(1)?, "ref is one level, as a string")),
+                };
+                self.relevel(e, x, &reference)
+            }
             "confint" => {
                 let object = self.eval_in(arg(0)?, scope)?;
                 let level = self.flag(a.slots[2], scope, 0.95)?;

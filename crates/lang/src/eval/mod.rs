@@ -45,6 +45,7 @@ mod fields;
 mod fisher_rc;
 mod formula;
 mod htest;
+mod levels;
 mod leverage;
 mod limits;
 mod math;
