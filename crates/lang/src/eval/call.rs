@@ -169,17 +169,7 @@ impl Evaluator<'_> {
                 self.abs_call(e, x)
             }
             "log" | "log2" | "log10" | "log1p" | "exp" | "sqrt" => {
-                let base = match a.slots.get(1).copied().flatten() {
-                    Some(b) if name == "log" => {
-                        Some(self.flag(Some(b), scope, std::f64::consts::E)?)
-                    }
-                    _ => None,
-                };
-                match self.eval_in(arg(0)?, scope)? {
-                    Value::Vec(x) => self.math_call(e, name, x, base),
-                    Value::Pub(p) => super::math::public_math(e, name, &p, base),
-                    _ => Err(EvalError::at(e, format!("{name}() takes numbers"))),
-                }
+                self.math_args(e, name, arg(0)?, a.slots.get(1).copied().flatten(), scope)
             }
             "pmin" | "pmax" => self.pminmax(e, name == "pmin", &a.dots, a.slots[0], scope),
             "round" | "signif" => {
@@ -279,16 +269,7 @@ impl Evaluator<'_> {
                 let x = self.eval_in(arg(0)?, scope)?;
                 self.levels_call(e, x)
             }
-            "relevel" => {
-                let x = self.eval_in(arg(0)?, scope)?;
-                let reference = match self.eval_in(arg(1)?, scope)? {
-                    Value::Pub(Public::Str(s)) if s.len() == 1 && s[0].is_some() => {
-                        s[0].clone().unwrap_or_default()
-                    }
-                    _ => return Err(EvalError::at(arg(1)?, "ref is one level, as a string")),
-                };
-                self.relevel(e, x, &reference)
-            }
+            "relevel" => self.relevel_args(e, arg(0)?, arg(1)?, scope),
             "confint" => {
                 let object = self.eval_in(arg(0)?, scope)?;
                 let level = self.flag(a.slots[2], scope, 0.95)?;

@@ -22,8 +22,26 @@ impl Evaluator<'_> {
         }
     }
 
+    /// `relevel(x, ref)` from the call's arguments.
+    pub(crate) fn relevel_args(
+        &mut self,
+        e: &Expr,
+        x: &Expr,
+        reference: &Expr,
+        scope: Option<&super::value::PrivTable>,
+    ) -> Result<Value> {
+        let v = self.eval_in(x, scope)?;
+        let name = match self.eval_in(reference, scope)? {
+            Value::Pub(Public::Str(s)) if s.len() == 1 && s[0].is_some() => {
+                s[0].clone().unwrap_or_default()
+            }
+            _ => return Err(EvalError::at(reference, "ref is one level, as a string")),
+        };
+        self.relevel(e, v, &name)
+    }
+
     /// `relevel(x, ref)`.
-    pub(crate) fn relevel(&mut self, e: &Expr, x: Value, reference: &str) -> Result<Value> {
+    fn relevel(&mut self, e: &Expr, x: Value, reference: &str) -> Result<Value> {
         let Value::Vec(v) = x else {
             return Err(EvalError::at(e, "relevel() takes a private factor"));
         };

@@ -48,6 +48,26 @@ fn bits(v: f64) -> u32 {
 }
 
 impl Evaluator<'_> {
+    /// `name(x)` (and `log`'s `base`) from the call's arguments, public or private.
+    pub(crate) fn math_args(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        x: &Expr,
+        base: Option<&Expr>,
+        scope: Option<&super::value::PrivTable>,
+    ) -> Result<Value> {
+        let base = match base {
+            Some(b) if name == "log" => Some(self.flag(Some(b), scope, std::f64::consts::E)?),
+            _ => None,
+        };
+        match self.eval_in(x, scope)? {
+            Value::Vec(x) => self.math_call(e, name, x, base),
+            Value::Pub(p) => public_math(e, name, &p, base),
+            _ => Err(EvalError::at(e, format!("{name}() takes numbers"))),
+        }
+    }
+
     /// `name(x)` for the one-argument functions of this module (`base` for `log`).
     pub(crate) fn math_call(
         &mut self,
@@ -159,7 +179,12 @@ impl Evaluator<'_> {
         let out = lr.times(Range::point(c));
         let d = out_decimals(out.mag()).min(7);
         let data = self.times_real(e, &l, lr.mag() + 1.0, LN_BITS, c * 10f64.powi(d as i32))?;
-        self.math_result(e, &x, data, d, widen(out, LOG_ERROR * c.abs(), d))
+        self.math_result(
+            e,
+            &x,
+            (data, d, c > 0.0),
+            widen(out, LOG_ERROR * c.abs(), d),
+        )
     }
 
     /// `x^p` for a real `p` other than a small whole number: `2^(p log2 x)`; `x >= 0` for
@@ -197,7 +222,7 @@ impl Evaluator<'_> {
         };
         let out = Range::new(pr.lo.max(0.0).powf(p), pr.hi.powf(p));
         let err = EXP_ERROR * p.abs().max(1.0);
-        self.math_result(e, &x, data, d, widen_rel(out, err, d).into())
+        self.math_result(e, &x, (data, d, p > 0.0), widen_rel(out, err, d).into())
     }
 
     /// `x^p = 2^(p ln x / ln 2)` from `l = ln(x) 2^26` with `ln x` in `lnr`; the result,
@@ -266,7 +291,7 @@ impl Evaluator<'_> {
             all: widen_rel(out, EXP_ERROR, d),
             present: widen_rel(present, EXP_ERROR, d),
         };
-        self.math_result(e, &x, data, d, bounds)
+        self.math_result(e, &x, (data, d, true), bounds)
     }
 
     /// `y = x · c` as fixed point with [`EXP_BITS`] fractional bits, for words `x` up to `xmax`
@@ -314,13 +339,14 @@ impl Evaluator<'_> {
         Ok(self.p.trunc(&x.scale(m), t)?)
     }
 
-    /// The private result of a function of `x`: `d` decimals, `x`'s masks and rows.
-    pub(crate) fn math_result(
+    /// The private result of a function of `x`: its words at `d` decimals, `x`'s masks and
+    /// rows; an increasing function keeps the values' order (for the quantile rules), a
+    /// decreasing one reverses it.
+    fn math_result(
         &mut self,
         e: &Expr,
         x: &PrivVec,
-        data: AShares,
-        d: u32,
+        (data, d, increasing): (AShares, u32, bool),
         range: Bounds,
     ) -> Result<Value> {
         let mut out = self.derived(e, x, None, (Kind::Num { scale: d }, range), data, Via::Same)?;
@@ -330,7 +356,7 @@ impl Evaluator<'_> {
                 t.count = false;
             }
         }
-        out.support.reversed = false;
+        out.support.reversed = x.support.reversed ^ !increasing;
         Ok(Value::Vec(out))
     }
 }
