@@ -158,3 +158,22 @@ fn outside_rs_domain_is_refused_with_what_r_would_give() {
         fx.run("-Inf").unwrap()[0].value
     );
 }
+
+/// An attacker wraps a condition on one patient in a math function, hoping the function
+/// hides which rows shape the value: the rows of each part still pass the subset rules, so
+/// `sum(log(1 + ptv * (age > 90)))` is refused as `sum(ptv[age > 90])` is, and the same over
+/// a large group runs.
+#[test]
+fn math_functions_keep_the_disclosure_rules_of_their_operand() {
+    let fx = Fixture::adrenal();
+    for q in [
+        "sum(log(1 + d$ptv_cc * (d$age > 90)))",
+        "sum(sqrt(d$ptv_cc * (d$age > 90)))",
+        "mean(exp(d$age * (d$age > 90) / 100))",
+        "sum(d$ptv_cc * (d$age > 90) / d$gtv_cc)",
+    ] {
+        let e = support::attack::refused(&fx, q);
+        assert!(!e.is_empty(), "{q}");
+    }
+    support::attack::runs(&fx, "sum(log(1 + d$ptv_cc * (d$age > 50)))");
+}
