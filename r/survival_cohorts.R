@@ -12,7 +12,8 @@
 #   coxph results: coefficients, exp_coef, se, z, p (Wald, per coefficient), loglik (null, model),
 #     n, nevent, concordance (C and its se), lrt / wald / score tests (test, df, p), and for
 #     veteran confint (lower/upper: 2.5 % and 97.5 % Wald limits of the coefficients)
-#   cox.zph results (default transform "km", terms = TRUE): per term and GLOBAL {chisq, df, p}
+#   cox.zph results (transform "km" and terms = TRUE unless the call says otherwise): per term
+#     (or coefficient) and GLOBAL {chisq, df, p}
 #   survfit results (time in months = days / 30.4375, one curve): n, n_event (total), median,
 #     median_lower, median_upper (log-CI), and the full vectors time, n_risk, n_event_at,
 #     n_censor, surv, std_err (of log S, as R's $std.err), lower, upper (log-transformed 95 %);
@@ -66,10 +67,10 @@ cox_result <- function(call, fit) {
   )
 }
 
-zph_result <- function(call, fit) {
-  z <- cox.zph(fit)   # transform = "km", terms = TRUE, global = TRUE
+zph_result <- function(call, fit, transform = "km", terms = TRUE) {
+  z <- cox.zph(fit, transform = transform, terms = terms)   # global = TRUE
   tab <- z$table
-  out <- list(call = call, transform = "km")
+  out <- list(call = call, transform = transform)
   for (r in rownames(tab)) {
     out[[r]] <- list(chisq = unname(tab[r, "chisq"]), df = unname(tab[r, "df"]),
                      p = unname(tab[r, "p"]))
@@ -170,6 +171,9 @@ out$veteran <- list(
                        cox1),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   # the reference level moved: contrasts to "large", named as R names them
+  cox_zph_rank = zph_result(
+    "cox.zph(coxph(Surv(time, status) ~ trt + celltype + karno, data = d), transform = \"rank\", terms = FALSE)",
+    cox1, transform = "rank", terms = FALSE),
   coxph_relevel = cox_result(
     "coxph(Surv(time, status) ~ trt + relevel(celltype, ref = \"large\") + karno, data = d)",
     coxph(Surv(time, status) ~ trt + relevel(celltype, ref = "large") + karno, data = d))
@@ -188,6 +192,9 @@ out$pbc <- list(
   rows = co$rows,
   coxph_mayo = cox_result(
     "coxph(Surv(time, status == 2) ~ age + edema + log(bili) + log(albumin) + log(protime), data = d)",
+    mayo),
+  cox_zph_mayo = zph_result(
+    "cox.zph(coxph(Surv(time, status == 2) ~ age + edema + log(bili) + log(albumin) + log(protime), data = d))",
     mayo),
   survfit = km_result("survfit(Surv(time / 30.4375, status == 2) ~ 1, data = d)", km),
   lm = lm_result("lm(log(bili) ~ age * sex + I(age^2), data = d)", lm1),

@@ -219,8 +219,13 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "nothing beyond the fit",
     ),
     (
+        "cox.zph",
+        "cox.zph(fit, transform = \"km\", terms = TRUE, global = TRUE): R's test of proportional hazards of a coxph() fit (the score test of adding g(t)·x for each term, g the centred transform of time: \"km\", \"rank\", \"identity\" or \"log\"); one row per term (or per coefficient) and GLOBAL; singledf is refused. Runs the fit's call again on the data",
+        "what the fit reveals, again, plus the test's k + k(k+1) sums at the fitted coefficients (hence the statistics)",
+    ),
+    (
         "coxph",
-        "coxph(Surv(time, event) ~ x1 + x2 + strata(g), data, ties = \"efron\"): Cox regression (or ties = \"breslow\"); formulas as lm; strata(g): the stratified partial likelihood; a 1/2 status is read as R reads it (2 = the event). Fixed point: coefficients within a few 1e-5 standard errors of R's",
+        "coxph(Surv(time, event) ~ x1 + x2 + strata(g), data, ties = \"efron\"): Cox regression (or ties = \"breslow\"); formulas as lm; strata(g): the stratified partial likelihood; a 1/2 status is read as R reads it (2 = the event). Fixed point (24 fractional bits, or 22 when the relative risks need the range): coefficients within 1e-6 relative of R's (1e-6 of their standard error when closer to 0); every rounding is exact, so reruns print identical digits; summary(fit) prints R's summary.coxph (without the concordance)",
         "as survfit (with each used row's stratum), plus each numeric covariate's mean and SD and which of 4/8/16/32 SDs bounds it, and per iteration the score, information and log-likelihood (so the coefficients, their covariance and the likelihoods); when the weights' worst case is beyond the fixed point, one bit per evaluation (every relative risk at that iterate lies within the fixed-point window); to the nodes the covariates' XᵀX, and one bit: whether some row's hat value exceeds max_leverage (then refused)",
     ),
     (

@@ -148,8 +148,9 @@ fn lm_reads_formulas_as_r() {
     assert!(e.contains("removing terms"), "{e}");
 }
 
-/// `coxph(...)` of `cohort` against R's `key`: R's names, coefficients within `tol`
-/// standard errors, standard errors within 1e-4 relative, the events.
+/// `coxph(...)` of `cohort` against R's `key`: R's names, coefficients within `tol` relative
+/// (or `tol` standard errors when closer to zero), standard errors within 1e-4 relative, the
+/// events.
 fn cox_matches_r(cohort: &str, key: &str, tol: f64) {
     let fx = Fixture::cohort(cohort);
     let want = &fx.expected[key];
@@ -160,7 +161,14 @@ fn cox_matches_r(cohort: &str, key: &str, tol: f64) {
         assert_eq!(got["names"][i], name.as_str(), "{cohort} {key}: names");
         let se = num(&want["se"][name]);
         let what = format!("{cohort} {key}: {name}");
-        near(num(&got["coef"][i]), num(w), 0.0, tol * se, &what);
+        // The issue's criterion: 1e-6 relative, or 1e-6 of the standard error when closer to 0.
+        near(
+            num(&got["coef"][i]),
+            num(w),
+            0.0,
+            tol * se.max(num(w).abs()),
+            &what,
+        );
         near(num(&got["se"][i]), se, 1e-4, 0.0, &what);
     }
 }
@@ -170,17 +178,34 @@ fn cox_matches_r(cohort: &str, key: &str, tol: f64) {
 /// model `~ age + edema + log(bili) + log(albumin) + log(protime)` (their worst cases do not:
 /// the weights are bounded adaptively, and the Mayo model's logarithms are the private
 /// `log`). The last two were refused before issue 14 ("too large for fixed-point weights").
-/// The fixed-point path leaves a few 1e-5 standard errors; the issue's 1e-6 is still open.
+/// All within the issue's 1e-6.
 #[test]
 fn cox_models_match_r() {
-    cox_matches_r("lung", "coxph", 1e-5);
+    cox_matches_r("lung", "coxph", 1e-6);
     // The stratified partial likelihood: a risk set holds its own stratum's rows only; strata
     // from a factor-like integer, a comparison and a numeric score (R groups by its values).
-    cox_matches_r("lung", "coxph_strata", 1e-5);
-    cox_matches_r("lung", "coxph_strata_cmp", 1e-5);
-    cox_matches_r("lung", "coxph_strata_ecog", 1e-5);
-    cox_matches_r("veteran", "coxph", 5e-5);
-    cox_matches_r("pbc", "coxph_mayo", 5e-5);
+    cox_matches_r("lung", "coxph_strata", 1e-6);
+    cox_matches_r("lung", "coxph_strata_cmp", 1e-6);
+    cox_matches_r("lung", "coxph_strata_ecog", 1e-6);
+    cox_matches_r("veteran", "coxph", 1e-6);
+    cox_matches_r("pbc", "coxph_mayo", 1e-6);
+}
+
+/// Ten runs of the same Cox queries, each in a session with fresh randomness, print the same
+/// output to the last digit (every truncation rounds exactly, `sharestat_mpc::proto::fixed`):
+/// the adaptive weights (veteran) and private logarithms as covariates (Mayo).
+#[test]
+fn ten_runs_of_a_cox_query_print_identical_output() {
+    for (cohort, key) in [("veteran", "coxph"), ("pbc", "coxph_mayo")] {
+        let fx = Fixture::cohort(cohort);
+        let call = fx.expected[key]["call"].as_str().unwrap().to_string();
+        let src = format!("{D}fit <- {call}\nsummary(fit)\nfit$coefficients");
+        let first = fx.printed(&src, 1);
+        assert!(first.contains("exp(coef)"), "{first}");
+        for seed in 2..=10 {
+            assert_eq!(fx.printed(&src, seed), first, "{cohort}: run {seed}");
+        }
+    }
 }
 
 /// `confint()` of a Cox fit: R's Wald limits (veteran), from the fit within its tolerance;
@@ -244,7 +269,94 @@ fn relevel_changes_the_reference_as_r() {
         lv,
         serde_json::json!(["large", "squamous", "smallcell", "adeno"])
     );
-    cox_matches_r("veteran", "coxph_relevel", 5e-5);
+    cox_matches_r("veteran", "coxph_relevel", 1e-6);
     let e = fx.refusal(&format!("{D}relevel(d$celltype, ref = \"huge\")"));
     assert!(e.contains("existing level"), "{e}");
+}
+
+/// `summary(fit)` of a Cox fit prints R's `summary.coxph` (lines from R 4.2.2 on the same
+/// data; R's trailing blanks trimmed, its concordance line not computed here).
+#[test]
+fn summary_of_a_cox_fit_prints_as_r() {
+    let fx = Fixture::cohort("veteran");
+    let call = fx.expected["coxph"]["call"].as_str().unwrap().to_string();
+    let out = fx.printed(&format!("{D}summary({call})"), 3);
+    for line in [
+        "  n= 137, number of events= 128",
+        "                       coef exp(coef)  se(coef)      z Pr(>|z|)",
+        "trt                0.261744  1.299194  0.200923  1.303  0.19267",
+        "celltypeadeno      1.153994  3.170833  0.295038  3.911 9.18e-05 ***",
+        "karno             -0.031271  0.969213  0.005165 -6.054 1.41e-09 ***",
+        "                  exp(coef) exp(-coef) lower .95 upper .95",
+        "celltypesmallcell    2.2818     0.4382    1.3471    3.8653",
+        "karno                0.9692     1.0318    0.9595    0.9791",
+        "Likelihood ratio test= 61.07  on 5 df,   p=7e-12",
+        "Wald test            = 63.41  on 5 df,   p=2e-12",
+        "Score (logrank) test = 66.55  on 5 df,   p=5e-13",
+    ] {
+        assert!(
+            out.lines().any(|l| l.trim_end() == line),
+            "missing {line:?} in\n{out}"
+        );
+    }
+}
+
+/// `cox.zph(fit)` against R (`survival` 3.x): each term's and the global statistic within
+/// 1e-6 relative (absolute below 1), R's degrees of freedom and row names; the Kaplan-Meier transform (R's
+/// default) on lung, veteran (a factor's three indicators as one term) and the Mayo model
+/// (private logarithms, adaptive weights), the rank transform per coefficient on veteran.
+#[test]
+fn cox_zph_matches_r() {
+    // The Mayo model's covariates are private logarithms, each within 5e-7 of R's (`log`).
+    for (cohort, key, tol) in [
+        ("lung", "cox_zph", 1e-6),
+        ("veteran", "cox_zph", 1e-6),
+        ("veteran", "cox_zph_rank", 1e-6),
+        ("pbc", "cox_zph_mayo", 1e-5),
+    ] {
+        let fx = Fixture::cohort(cohort);
+        let want = &fx.expected[key];
+        let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
+        let rows: Vec<&str> = want
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| !matches!(k.as_str(), "call" | "transform"))
+            .map(String::as_str)
+            .collect();
+        let labels = got[""].as_array().unwrap_or_else(|| panic!("{got}"));
+        assert_eq!(labels.len(), rows.len(), "{cohort} {key}: {got}");
+        for row in rows {
+            let i = labels
+                .iter()
+                .position(|l| l == row)
+                .unwrap_or_else(|| panic!("{row}: {got}"));
+            let what = format!("{cohort} {key} {row}");
+            let chisq = num(&want[row]["chisq"]);
+            near(
+                num(&got["chisq"][i]),
+                chisq,
+                0.0,
+                tol * chisq.max(1.0),
+                &what,
+            );
+            assert_eq!(num(&got["df"][i]), num(&want[row]["df"]), "{what}");
+            near(
+                num(&got["p"][i]),
+                num(&want[row]["p"]),
+                10.0 * tol,
+                0.0,
+                &what,
+            );
+        }
+    }
+    let fx = Fixture::cohort("veteran");
+    let e = fx.refusal(&format!(
+        "{D}cox.zph(coxph(Surv(time, status) ~ karno, data = d), singledf = TRUE)"
+    ));
+    assert!(e.contains("singledf"), "{e}");
+    let e = fx.refusal(&format!(
+        "{D}cox.zph(coxph(Surv(time, status) ~ karno, data = d), transform = \"sqrt\")"
+    ));
+    assert!(e.contains("transform"), "{e}");
 }

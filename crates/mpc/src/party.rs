@@ -74,6 +74,9 @@ pub struct Party {
     pub(crate) id: PartyId,
     pub(crate) net: Net,
     pub(crate) rand: Randomness,
+    /// Whether truncations round exactly (deterministic results; the default) or carry the
+    /// one-unit random error of the cheaper protocol (see `proto::fixed`).
+    pub(crate) exact: bool,
 }
 
 impl std::fmt::Debug for Party {
@@ -146,12 +149,27 @@ impl Party {
                 own: Prg::new(own),
                 next: Prg::new(next),
             },
+            exact: true,
         })
     }
 
     /// This party's index.
     pub fn id(&self) -> PartyId {
         self.id
+    }
+
+    /// Chooses how truncations round. Exact (the default): every truncation is
+    /// `floor(x / 2^d + 1/2)`, so a result depends only on the secret values, never on the
+    /// shares' randomness, and the same computation on the same data gives the same words
+    /// every time. Not exact: the cheaper truncations of `proto::fixed` (one unit of random
+    /// error; `trunc_unbiased` rounds stochastically), for measurements and tests of them.
+    pub fn set_exact_rounding(&mut self, exact: bool) {
+        self.exact = exact;
+    }
+
+    /// Whether truncations round exactly ([`Party::set_exact_rounding`]).
+    pub fn exact_rounding(&self) -> bool {
+        self.exact
     }
 
     /// Communication counters so far.

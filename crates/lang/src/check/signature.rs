@@ -74,6 +74,7 @@ pub(crate) fn signature(name: &str) -> Option<Sig> {
         ),
         "fisher.test" | "chisq.test" | "t.test" | "wilcox.test" | "cor.test" => sig(TEST2, 1),
         "confint" => sig(&["object", "parm", "level"], 1),
+        "cox.zph" => sig(&["fit", "transform", "terms", "singledf", "global"], 1),
         "levels" => sig(&["x"], 1),
         "relevel" => sig(&["x", "ref"], 2),
         _ => return None,
@@ -135,6 +136,7 @@ pub const FUNCTIONS: &[&str] = &[
     "wilcox.test",
     "cor.test",
     "confint",
+    "cox.zph",
     "levels",
     "relevel",
 ];

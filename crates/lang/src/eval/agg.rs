@@ -75,6 +75,12 @@ impl Evaluator<'_> {
             };
             return Ok(Value::Pub(super::surv::summary_at(fit, &times)));
         }
+        if let (Value::Pub(Public::Cox(fit)), "summary") = (&x, name) {
+            return Ok(Value::Pub(Public::Cox(Box::new(super::cox::CoxModel {
+                summary: true,
+                ..(**fit).clone()
+            }))));
+        }
         if let Value::Pub(p) = &x {
             return public_aggregate(e, name, p);
         }

@@ -265,6 +265,7 @@ impl Evaluator<'_> {
             "lm" => self.lm(e, &a, scope),
             "survfit" | "survdiff" => self.survival(e, name, &a, scope),
             "coxph" => self.coxph(e, &a, scope),
+            "cox.zph" => self.cox_zph_call(e, &a, scope),
             "levels" => {
                 let x = self.eval_in(arg(0)?, scope)?;
                 self.levels_call(e, x)

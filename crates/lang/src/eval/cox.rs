@@ -20,6 +20,7 @@ use super::htest::formula;
 use super::strata::TIME_BITS;
 use super::surv::surv_terms;
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
+use super::zph::{ZphArgs, ZphData};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
 use sharestat_mpc::AShares;
@@ -51,6 +52,11 @@ pub struct CoxModel {
     pub n: u64,
     /// Events.
     pub events: u64,
+    /// Printed as R's `summary(fit)` (with hazard ratios, their limits and the three tests)
+    /// rather than `print(fit)`.
+    pub summary: bool,
+    /// The `coxph(...)` call that made the fit, which `cox.zph` runs again.
+    pub source: Option<Box<Expr>>,
     /// `"efron"` or `"breslow"`.
     pub ties: String,
     /// Newton-Raphson iterations.
@@ -96,6 +102,18 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
+        self.coxph_run(e, a, scope, None)
+    }
+
+    /// The fit, or with `zph` the rerun of a fit for `cox.zph` ([`super::zph`]): the same
+    /// rows, times and covariates, then the test's sums at the fit's coefficients.
+    pub(crate) fn coxph_run(
+        &mut self,
+        e: &Expr,
+        a: &Args<'_>,
+        scope: Option<&PrivTable>,
+        zph: Option<&ZphArgs>,
+    ) -> Result<Value> {
         let f = a.slots[0].ok_or_else(|| EvalError::at(e, "coxph(formula, data)"))?;
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ x1 + x2"))?;
@@ -129,8 +147,12 @@ impl Evaluator<'_> {
             ));
         }
         let mut xs: Vec<(String, PrivVec)> = Vec::new();
+        let mut term_cols: Vec<(String, Vec<usize>)> = Vec::new();
         for term in &form.terms {
-            xs.extend(self.term_columns(term, &t, false)?);
+            let cols = self.term_columns(term, &t, false)?;
+            let label: Vec<String> = term.iter().map(|f| f.to_string()).collect();
+            term_cols.push((label.join(":"), (xs.len()..xs.len() + cols.len()).collect()));
+            xs.extend(cols);
         }
         let strata = match form.strata.first() {
             Some(s) => Some((*s, self.stratum_var(s, &t)?)),
@@ -263,6 +285,23 @@ impl Evaluator<'_> {
                 }
             }
         }
+        if let Some(z) = zph {
+            let times: Vec<(u64, bool)> = order
+                .iter()
+                .map(|&i| ((keys[i] >> 1) & ((1 << TIME_BITS) - 1), keys[i] & 1 == 1))
+                .collect();
+            let data = ZphData {
+                groups: &groups,
+                n,
+                covs: &covs,
+                ties,
+                unit: &unit,
+                times: &times,
+                term_cols: &term_cols,
+                names: &names,
+            };
+            return self.zph_table(e, z, &data);
+        }
         let fit = coxph(self.p, &groups, n, &covs, ties).map_err(|err| match err {
             CoxError::Engine(m) => EvalError::Engine(m),
             CoxError::Range { covariate, .. } => EvalError::at(
@@ -298,6 +337,8 @@ impl Evaluator<'_> {
             }
             .into(),
             iter: fit.iter,
+            summary: false,
+            source: Some(Box::new(e.clone())),
         }))))
     }
 

@@ -73,6 +73,7 @@ mod tables;
 pub mod value;
 mod wide;
 mod wilcox;
+mod zph;
 
 use std::collections::HashMap;
 

@@ -1,11 +1,14 @@
 //! `print.coxph`: the coefficient table and the likelihood ratio test, and its JSON form.
 use super::cox::CoxModel;
 use super::render_stats::{pval, signif};
-use super::render_surv::columns;
+use super::render_surv::{columns, signif_column};
 use serde_json::{Value as Json, json};
 
-/// R's print of a `coxph` fit.
+/// R's print of a `coxph` fit, or of its `summary()`.
 pub fn render_cox(c: &CoxModel) -> String {
+    if c.summary {
+        return render_summary(c);
+    }
     let mut rows = vec![
         ["", "coef", "exp(coef)", "se(coef)", "z", "p"]
             .map(String::from)
@@ -55,4 +58,128 @@ pub fn cox_json(c: &CoxModel) -> Json {
         "ties": c.ties,
         "iter": c.iter,
     })
+}
+
+/// R's significance stars of a p-value (`printCoefmat`).
+fn stars(p: f64) -> &'static str {
+    match p {
+        p if p < 0.001 => "***",
+        p if p < 0.01 => "**",
+        p if p < 0.05 => "*",
+        p if p < 0.1 => ".",
+        _ => "",
+    }
+}
+
+/// A column of p-values as `printCoefmat` shows them: 3 significant digits, one number of
+/// decimals for those printed in fixed notation, scientific below 1e-4, `<2e-16` below that.
+fn pval_column(ps: &[f64]) -> Vec<String> {
+    let fixed: Vec<f64> = ps.iter().copied().filter(|p| *p >= 1e-4).collect();
+    let fixed = signif_column(&fixed, 3);
+    let mut it = fixed.into_iter();
+    ps.iter()
+        .map(|&p| match p {
+            p if p < 2e-16 => "<2e-16".to_owned(),
+            p if p < 1e-4 => fix_exponent(&format!("{p:.2e}")),
+            _ => it.next().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Rust's `1.23e-5` as R's `1.23e-05` (two exponent digits at least).
+fn fix_exponent(s: &str) -> String {
+    match s.split_once('e') {
+        Some((m, e)) => {
+            let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
+            let digits = digits.trim_start_matches('0');
+            format!("{m}e{sign}{digits:0>2}")
+        }
+        None => s.to_owned(),
+    }
+}
+
+/// A test p-value in `summary.coxph`'s one significant digit (`format.pval(p, digits = 1)`).
+fn pval1(p: f64) -> String {
+    if p < 2e-16 {
+        "<2e-16".into()
+    } else {
+        fix_exponent(&signif(p, 1))
+    }
+}
+
+/// R's `summary(fit)` of a `coxph` fit (`print.summary.coxph`, 4 significant digits): the
+/// coefficients with stars, the hazard ratios with their 95 % Wald limits, and the likelihood
+/// ratio, Wald and score tests. R's concordance line is not printed: it is not computed.
+fn render_summary(c: &CoxModel) -> String {
+    let k = c.coef.len();
+    let hr: Vec<f64> = c.coef.iter().map(|b| b.exp()).collect();
+    let ps = c.p_values();
+    let z: Vec<String> = c
+        .coef
+        .iter()
+        .zip(&c.se)
+        .map(|(b, s)| format!("{:.3}", b / s))
+        .collect();
+    // printCoefmat gives the three estimate columns one number of decimals.
+    let joint = signif_column(&[&c.coef[..], &hr, &c.se].concat(), 4);
+    let wide = joint.iter().map(String::len).max().unwrap_or(0);
+    let joint: Vec<String> = joint.iter().map(|v| format!("{v:>wide$}")).collect();
+    let cols = [&joint[..k], &joint[k..2 * k], &joint[2 * k..]];
+    let pcol = pval_column(&ps);
+    let mut rows = vec![
+        ["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)", ""]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for h in &mut rows[0][1..4] {
+        *h = format!("{h:>wide$}");
+    }
+    for i in 0..k {
+        rows.push(vec![
+            c.names[i].clone(),
+            cols[0][i].clone(),
+            cols[1][i].clone(),
+            cols[2][i].clone(),
+            z[i].clone(),
+            pcol[i].clone(),
+            format!("{:<3}", stars(ps[i])),
+        ]);
+    }
+    let q = 1.959_963_984_540_054;
+    let lower: Vec<f64> = (0..k).map(|i| (c.coef[i] - q * c.se[i]).exp()).collect();
+    let upper: Vec<f64> = (0..k).map(|i| (c.coef[i] + q * c.se[i]).exp()).collect();
+    let inv: Vec<f64> = hr.iter().map(|h| 1.0 / h).collect();
+    let ci = [&hr, &inv, &lower, &upper].map(|v| signif_column(v, 4));
+    let mut hr_rows = vec![
+        ["", "exp(coef)", "exp(-coef)", "lower .95", "upper .95"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for i in 0..k {
+        let mut row = vec![c.names[i].clone()];
+        row.extend(ci.iter().map(|col| col[i].clone()));
+        hr_rows.push(row);
+    }
+    let (lr, df, lr_p) = c.lr_test();
+    let p = |x: f64| super::cox::chi2_p(x, df);
+    let r2 = |x: f64| signif((x * 100.0).round() / 100.0, 4);
+    format!(
+        "Call:\n{}\n\n  n= {}, number of events= {} \n\n{}---\nSignif. codes:  0 '***' 0.001 '**' \
+         0.01 '*' 0.05 '.' 0.1 ' ' 1\n\n{}\nLikelihood ratio test= {}  on {} df,   p={}\n\
+         Wald test            = {}  on {} df,   p={}\nScore (logrank) test = {}  on {} df,   p={}\n",
+        c.call,
+        c.n,
+        c.events,
+        columns(&rows),
+        columns(&hr_rows),
+        r2(lr),
+        df,
+        pval1(lr_p),
+        r2(c.wald),
+        df,
+        pval1(p(c.wald)),
+        r2(c.score),
+        df,
+        pval1(p(c.score)),
+    )
 }

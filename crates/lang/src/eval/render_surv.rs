@@ -161,7 +161,7 @@ pub fn render_logrank(l: &LogRank) -> String {
 
 /// A column of numbers with one number of decimals for all, enough for `digits` significant
 /// digits in each (as R prints a matrix column).
-fn signif_column(v: &[f64], digits: i32) -> Vec<String> {
+pub(crate) fn signif_column(v: &[f64], digits: i32) -> Vec<String> {
     let decimals = v
         .iter()
         .filter(|x| x.is_finite() && **x != 0.0)

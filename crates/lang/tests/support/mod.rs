@@ -172,6 +172,19 @@ impl Fixture {
         self.evaluate(self.env(), policy, &program, src, [11; 16]).0
     }
 
+    /// The printed output (R-like text, notes included) of `src` in a session keyed by
+    /// `seed` (the shares' randomness of a fresh run); panics when it fails.
+    pub fn printed(&self, src: &str, seed: u8) -> String {
+        let program = sharestat_lang::parse(src).unwrap();
+        let policy = self.policies[0].clone();
+        let (out, _) = self.evaluate(self.env(), policy, &program, src, [seed; 16]);
+        out.unwrap_or_else(|e| panic!("{src}: {e}"))
+            .iter()
+            .map(|o| render::with_notes(&o.value, &o.notes))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The communication rounds that [`Fixture::run`] of `src` takes (the same at every
     /// party); panics when it fails.
     pub fn rounds(&self, src: &str) -> u64 {

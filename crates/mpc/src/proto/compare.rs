@@ -175,6 +175,42 @@ impl Party {
         })
     }
 
+    /// The carry out of the low `d[i]` bits of the two summands the truncation of
+    /// `proto::fixed` splits `x` into: `s = x_0 + x_1 + off(i)` (party 0) and `x_2` (parties
+    /// 1 and 2). Each summand's low `d[i]` bits are moved to the top of a `D`-bit field
+    /// (`D = max d`), so their sum's bit `D` is the carry: the MSB circuit above on `D + 1`
+    /// planes, fed these summands in place of the two of a sharing (only party 0's sum and
+    /// the other parties' `x_2` enter it).
+    pub(crate) fn low_carry(
+        &mut self,
+        x: &AShares,
+        d: &[u32],
+        off: impl Fn(usize) -> u64,
+    ) -> crate::Result<Bits> {
+        same_len("low_carry", x.len(), d.len())?;
+        let top = d.iter().copied().max().unwrap_or(1);
+        let field = |v: u64, d: u32| (v & ((1u64 << d) - 1)) << (top - d);
+        let n = x.len();
+        let zeros = vec![0u64; n];
+        let views = match self.id.index() {
+            0 => AShares {
+                a: (0..n)
+                    .map(|i| field(x.a[i].wrapping_add(x.b[i]).wrapping_add(off(i)), d[i]))
+                    .collect(),
+                b: zeros,
+            },
+            1 => AShares {
+                a: zeros,
+                b: x.b.iter().zip(d).map(|(&v, &d)| field(v, d)).collect(),
+            },
+            _ => AShares {
+                a: x.a.iter().zip(d).map(|(&v, &d)| field(v, d)).collect(),
+                b: zeros,
+            },
+        };
+        self.msb(&views, top + 1)
+    }
+
     /// `x < y` for signed values with `|x - y| < 2^{k-1}`.
     pub fn lt(&mut self, x: &AShares, y: &AShares, k: u32) -> crate::Result<Bits> {
         same_len("lt", x.len(), y.len())?;

@@ -32,7 +32,7 @@ impl Party {
 
     /// The first round's messages of [`Party::b2a_bits`] (the caller counts the round): this
     /// party's term of a 3-out-of-3 additive sharing of each bit as a 0/1 ring element.
-    fn b2a_bits_additive(&mut self, bits: &Bits) -> crate::Result<Vec<u64>> {
+    pub(crate) fn b2a_bits_additive(&mut self, bits: &Bits) -> crate::Result<Vec<u64>> {
         let n = bits.len;
         let me = self.id.index();
         Ok(match me {

@@ -21,7 +21,8 @@
 //!    truncation that rounds down or up (so the result is never negative) when the exponent
 //!    is negative, a public shift otherwise.
 //!
-//! Rounds: 8 + 2 + 21 + 1 + 2 = 34. Error (tested): the polynomial and seven truncations
+//! Rounds: 8 + 2 + 21 + 1 + 2 = 34 with the cheap truncation, 90 with exact rounding (the
+//! default: seven more per truncation, `proto::fixed`). Error (tested): the polynomial and seven truncations
 //! of at most one unit `2^-f` each give a relative error below `2^-(f-3)` (3e-8 at `f = 28`),
 //! plus two units of the result from the final truncation (its floor and its `ε`).
 //! Why hand-written: no crate offers protocols on our replicated shares.

@@ -19,6 +19,18 @@
 //! rounding with mean `x / 2^d + 2^-d`: [`trunc_unbiased`](Party::trunc_unbiased), used where
 //! millions of truncated terms are summed (the Cox model's risk-set sums).
 //!
+//! **Exact rounding** (the default, [`Party::set_exact_rounding`]): the dropped carry `ε`
+//! of the low `d` bits of `a + b` is computed by the MSB circuit of `proto::compare` on
+//! those bits alone (`Party::low_carry`: party 0's `d` bit planes in, a carry tree of
+//! `⌈log2 (d+1)⌉` AND layers) and added back in the truncation's own round (its 3-out-of-3
+//! sharing from the bit-to-arithmetic conversion of `proto::convert`). `trunc` is then
+//! `floor(x / 2^d)` exactly (its callers' floor-or-one-less contract holds, as floor
+//! divisions need), `trunc_unbiased` `floor(x / 2^d + 1/2)` (round to nearest, with
+//! `x + 2^(d−1)` in place of `x`): results depend on the secret alone, not on the shares, so
+//! reruns of a query give identical words (issue 14). Cost:
+//! `3 + ⌈log2 (d+1)⌉` rounds instead of 2, and about `(d + 1)/64 · 4` words more per element
+//! (party 0 also sends one word per element for the carry's conversion).
+//!
 //! **Reciprocal** `1/x` for `0 < x < 2^(K+1-f)`, `K = 60 - f` (2^21 for `f = 20`), 47 rounds:
 //! bit-decompose `x`, prefix-OR to find its leading bit `p`, build `C = 2^(K-p)` by a bit
 //! reversal (local) and B2A, normalise `m = x C 2^-(K-f+1) ∈ [0.5, 1)`, run three Newton steps
@@ -29,7 +41,7 @@
 //! **Division** `a / b = a * (1/b)` adds one truncation.
 use crate::error::{MpcError, same_len};
 use crate::party::{Party, PartyId};
-use crate::share::{AShares, BShares};
+use crate::share::{AShares, BShares, Bits};
 
 /// `x = m 2^(p + 1 - f)` with `m` in `[0.5, 1)`: the normalisation shared by the reciprocal
 /// and the logarithm.
@@ -52,15 +64,17 @@ impl Party {
 
     /// [`trunc`](Party::trunc) with its own shift `d[i]` for each element.
     pub fn trunc_each(&mut self, x: &AShares, d: &[u32]) -> crate::Result<AShares> {
-        self.trunc_offset(x, d, |_| 0)
+        self.trunc_offset(x, d, |_| 0, false)
     }
 
-    /// `trunc_each(x + off)` for a public offset `off(i)`, without copying `x`.
+    /// `trunc_each(x + off)` for a public offset `off(i)`, without copying `x`. With exact
+    /// rounding, `floor(x / 2^d)` (or, `nearest`, `floor(x / 2^d + 1/2)`) exactly instead.
     fn trunc_offset(
         &mut self,
         x: &AShares,
         d: &[u32],
         off: impl Fn(usize) -> u64,
+        nearest: bool,
     ) -> crate::Result<AShares> {
         same_len("trunc_each", x.len(), d.len())?;
         if let Some(bad) = d.iter().find(|d| !(1..=62).contains(*d)) {
@@ -69,6 +83,25 @@ impl Party {
                 format!("shift {bad} not in 1..=62"),
             ));
         }
+        if self.exact {
+            // Exactly: the carry the cheap protocol drops, computed and added back (see the
+            // module doc); floor, or round to nearest for the unbiased truncation.
+            let half = |i: usize| if nearest { 1u64 << (d[i] - 1) } else { 0 };
+            let carry = self.low_carry(x, d, half)?;
+            return self.trunc_core(x, d, half, Some(&carry));
+        }
+        self.trunc_core(x, d, off, None)
+    }
+
+    /// The truncation protocol (module doc) of `x + off`, plus `carry` when given: its
+    /// 3-out-of-3 additive sharing is formed in the same round as the truncation's terms.
+    fn trunc_core(
+        &mut self,
+        x: &AShares,
+        d: &[u32],
+        off: impl Fn(usize) -> u64,
+        carry: Option<&Bits>,
+    ) -> crate::Result<AShares> {
         let n = x.len();
         // The shift into [0, 2^63) (and `off`) belong to component x_0: only party 0's sum
         // `a = x_0 + x_1` sees them; parties 1 and 2 use `x_2` alone.
@@ -124,6 +157,16 @@ impl Party {
                     .collect()
             }
         };
+        let t = match carry {
+            Some(c) => {
+                let bit = self.b2a_bits_additive(c)?;
+                t.iter()
+                    .zip(&bit)
+                    .map(|(a, b)| a.wrapping_add(*b))
+                    .collect()
+            }
+            None => t,
+        };
         self.reshare(t)
     }
 
@@ -132,7 +175,7 @@ impl Party {
     /// then carry no drift, which fixed-point statistics over many rows need.
     pub fn trunc_unbiased(&mut self, x: &AShares, d: &[u32]) -> crate::Result<AShares> {
         same_len("trunc_unbiased", x.len(), d.len())?;
-        self.trunc_offset(x, d, |i| 1u64 << d[i].min(62))
+        self.trunc_offset(x, d, |i| 1u64 << d[i].min(62), true)
     }
 
     /// Fixed-point product with `f` fractional bits: `trunc(x * y, f)`. 3 rounds.

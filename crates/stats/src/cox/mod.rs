@@ -43,13 +43,20 @@
 //! Why hand-written: these are MPC protocols over our own shares; no crate fits.
 mod covariate;
 mod pass;
+mod zph;
 
 pub use crate::linalg::invert;
 pub use covariate::{Covariate, dummy_covariate, numeric_covariate};
 use sharestat_mpc::{MpcError, Party};
+pub use zph::ZphSums;
 
-/// Fractional bits of the fixed-point arithmetic.
+/// Fractional bits of the covariates, and of the fit when its relative risks need the wider
+/// range (resolution 2.4e-7).
 pub const F: u32 = 22;
+
+/// Fractional bits of the fit when the relative risks allow (resolution 6e-8): four times
+/// finer, for a quarter of the range of the weights (see the module doc).
+pub const F_FINE: u32 = F + 2;
 
 /// How tied death times are handled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,8 +131,48 @@ pub fn coxph(
     cov: &[Covariate],
     ties: Ties,
 ) -> Result<CoxFit, CoxError> {
-    let k = cov.len();
-    let pass = pass::Pass::new(p, groups, n, cov, ties)?;
+    // First at [`F_FINE`] bits; a model whose relative risks need the wider range of [`F`]
+    // bits is fitted again there (the failed attempt opened only its range bit).
+    let fine = pass::Pass::new(p, groups, n, cov, ties, F_FINE)?;
+    match newton(p, &fine, cov.len(), false) {
+        Err(CoxError::Range { .. }) => {
+            let pass = pass::Pass::new(p, groups, n, cov, ties, F)?;
+            let fit = newton(p, &pass, cov.len(), true)?;
+            // Often only the first steps need the range (a Newton step from 0 overshoots):
+            // one more step at the finer bits from the fit, when its weights allow.
+            match fine.eval(p, &fit.coef, true) {
+                Ok(ev) => polish(fit, &ev),
+                Err(CoxError::Range { .. }) => Ok(fit),
+                Err(other) => Err(other),
+            }
+        }
+        other => other,
+    }
+}
+
+/// The Newton step from `fit` with the evaluation `ev` at its coefficients (see [`newton`]'s
+/// last step): coefficients, covariance and `ℓ` at the finer bits.
+fn polish(fit: CoxFit, ev: &pass::Eval) -> Result<CoxFit, CoxError> {
+    let k = fit.coef.len();
+    let var = invert(&ev.info).ok_or(CoxError::Singular)?;
+    let step: Vec<f64> = (0..k)
+        .map(|i| (0..k).map(|j| var[i][j] * ev.score[j]).sum())
+        .collect();
+    let gain: f64 = ev.score.iter().zip(&step).map(|(u, s)| u * s).sum::<f64>() / 2.0;
+    let coef: Vec<f64> = fit.coef.iter().zip(&step).map(|(b, s)| b + s).collect();
+    Ok(CoxFit {
+        wald: quad(&coef, &ev.info),
+        coef,
+        var,
+        loglik: [fit.loglik[0], ev.loglik.map_or(f64::NAN, |l| l + gain)],
+        iter: fit.iter + 1,
+        ..fit
+    })
+}
+
+/// Newton-Raphson from 0 with one [`pass::Pass`]. A step that leaves the weights' range is
+/// halved when `halve`, else the range error is returned at once (for a retry at fewer bits).
+fn newton(p: &mut Party, pass: &pass::Pass, k: usize, halve: bool) -> Result<CoxFit, CoxError> {
     let mut beta = vec![0.0; k];
     let mut cur = pass.eval(p, &beta, false)?;
     let mut inv = invert(&cur.info).ok_or(CoxError::Singular)?;
@@ -173,7 +220,7 @@ pub fn coxph(
         let mut taken = last;
         let mut next = loop {
             match pass.eval(p, &taken, with_ln) {
-                Err(CoxError::Range { .. }) if step.iter().any(|s| s.abs() > 1e-6) => {
+                Err(CoxError::Range { .. }) if halve && step.iter().any(|s| s.abs() > 1e-6) => {
                     step.iter_mut().for_each(|s| *s /= 2.0);
                     taken = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
                 }
@@ -194,18 +241,51 @@ pub fn coxph(
         cur = next;
         inv = invert(&cur.info).ok_or(CoxError::Singular)?;
     }
-    // Not converged, or converged before ℓ was computed: evaluate at the last iterate.
+    // Not converged, or converged before ℓ was computed: evaluate at the last iterate, and
+    // take the Newton step from there without evaluating again. That iterate is within
+    // 1e-3 standard errors of β̂, so the step's own error is of the order of its square
+    // (quadratic convergence), where stopping at the iterate would leave up to 1e-3.
     let fin = pass.eval(p, &beta, true)?;
     let var = invert(&fin.info).ok_or(CoxError::Singular)?;
+    let step: Vec<f64> = (0..k)
+        .map(|i| (0..k).map(|j| var[i][j] * fin.score[j]).sum())
+        .collect();
+    let gain: f64 = fin.score.iter().zip(&step).map(|(u, s)| u * s).sum::<f64>() / 2.0;
+    let coef: Vec<f64> = if converged {
+        beta.iter().zip(&step).map(|(b, s)| b + s).collect()
+    } else {
+        beta
+    };
+    let gain = if converged { gain } else { 0.0 };
     Ok(CoxFit {
-        wald: quad(&beta, &fin.info),
-        coef: beta,
+        wald: quad(&coef, &fin.info),
+        coef,
         var,
-        loglik: [pass.null_loglik, fin.loglik.unwrap_or(f64::NAN)],
+        loglik: [pass.null_loglik, fin.loglik.map_or(f64::NAN, |l| l + gain)],
         score,
         iter,
         converged,
     })
+}
+
+/// The sums of R's `cox.zph` test at the fitted `beta` (internal units), `g` the centred
+/// time transform at each death time ([`zph`]): at [`F_FINE`] bits, or [`F`] when the
+/// relative risks need the wider range.
+#[allow(clippy::too_many_arguments)]
+pub fn cox_zph(
+    p: &mut Party,
+    groups: &[TimeGroup],
+    n: usize,
+    cov: &[Covariate],
+    ties: Ties,
+    beta: &[f64],
+    g: &[f64],
+) -> Result<ZphSums, CoxError> {
+    let fine = pass::Pass::new(p, groups, n, cov, ties, F_FINE)?;
+    match fine.zph(p, beta, g) {
+        Err(CoxError::Range { .. }) => pass::Pass::new(p, groups, n, cov, ties, F)?.zph(p, beta, g),
+        other => other,
+    }
 }
 
 /// `xᵀ A x`.

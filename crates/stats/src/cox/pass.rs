@@ -21,8 +21,10 @@ use super::{Covariate, CoxError, F, Ties, TimeGroup};
 use sharestat_mpc::fixed::{decode, encode};
 use sharestat_mpc::{AShares, Party};
 
-/// Fractional bits of the corrected ratios that enter the score.
-const FH: u32 = F + 12;
+/// Fractional bits of the corrected ratios that enter the score (`a_1 = N_1 r` is formed at
+/// `f + FH` bits, so `|a_1|`, a weighted mean of a covariate, must stay below `2^(61−f−FH)`:
+/// 64 at `f = 22`, 16 at `f = 24`).
+const FH: u32 = 34;
 
 /// A death time, with its public shifts.
 struct DeathTime {
@@ -35,16 +37,30 @@ struct DeathTime {
 }
 
 /// One term of the likelihood (a denominator).
-struct Term {
-    group: usize,
+pub(super) struct Term {
+    pub group: usize,
     /// Efron's `k`.
     k: usize,
     /// Multiplicity (Breslow: the deaths; Efron: 1).
-    mult: u64,
+    pub mult: u64,
     /// Second shift `s` (0: none).
     s: u32,
     /// An Efron term (`T_0 = (m S_0 − k D_0) / 2^s`).
     efron: bool,
+}
+
+/// Per-term shares at one `β` ([`Pass::terms`]), each block of [`Pass::terms`]' length.
+pub(super) struct Terms {
+    /// `a_1` per covariate, at [`FH`] bits.
+    pub a_hi: AShares,
+    /// `a_1` per covariate, at `f` bits.
+    pub a_f: AShares,
+    /// `a_2 − a_1 a_1ᵀ` per pair `j <= k` (the order of [`pairs`]), at `f` bits.
+    pub v: AShares,
+    /// `ln` of each term's denominator, when asked.
+    pub ln_den: Option<AShares>,
+    /// Whether the weights took the adaptive path.
+    pub adaptive: bool,
 }
 
 /// The result of one evaluation.
@@ -58,7 +74,11 @@ pub(super) struct Eval {
 
 /// Everything about the data that does not change with `β`.
 pub(super) struct Pass<'a> {
-    cov: &'a [Covariate],
+    pub(super) cov: &'a [Covariate],
+    /// Fractional bits of this pass (`F` or more: the covariates' `z` are scaled up).
+    f: u32,
+    /// Each covariate's `z` at `f` fractional bits.
+    z: Vec<AShares>,
     times: Vec<DeathTime>,
     terms: Vec<Term>,
     /// `z_j z_k` for `j <= k`.
@@ -79,7 +99,7 @@ fn zeros(n: usize) -> AShares {
 }
 
 /// The pairs `(j, k)`, `j <= k`, in the order of the packed information matrix.
-fn pairs(p: usize) -> Vec<(usize, usize)> {
+pub(super) fn pairs(p: usize) -> Vec<(usize, usize)> {
     (0..p).flat_map(|j| (j..p).map(move |k| (j, k))).collect()
 }
 
@@ -90,7 +110,15 @@ impl<'a> Pass<'a> {
         n: usize,
         cov: &'a [Covariate],
         ties: Ties,
+        f: u32,
     ) -> Result<Self, CoxError> {
+        if !(F..=F + 4).contains(&f) {
+            return Err(CoxError::Invalid(format!(
+                "fractional bits {f} not in {F}..={}",
+                F + 4
+            )));
+        }
+        let z: Vec<AShares> = cov.iter().map(|c| c.z.scale(1 << (f - F))).collect();
         let times: Vec<DeathTime> = groups
             .iter()
             .filter(|g| g.deaths > 0)
@@ -134,18 +162,18 @@ impl<'a> Pass<'a> {
         }
         let pr = pairs(cov.len());
         let (l, r): (Vec<&AShares>, Vec<&AShares>) =
-            pr.iter().map(|&(j, k)| (&cov[j].z, &cov[k].z)).unzip();
+            pr.iter().map(|&(j, k)| (&z[j], &z[k])).unzip();
         let prod = p.mul(&AShares::concat(&l), &AShares::concat(&r))?;
-        let all = p.trunc_unbiased(&prod, &vec![F; prod.len()])?;
+        let all = p.trunc_unbiased(&prod, &vec![f; prod.len()])?;
         let zz = (0..pr.len())
             .map(|i| all.slice(i * n..(i + 1) * n))
             .collect();
-        let sz = cov
+        let sz = z
             .iter()
             .map(|c| {
                 let mut s = zeros(1);
                 for g in &times {
-                    s = s.add(&c.z.slice(g.start..g.start + g.deaths).sum());
+                    s = s.add(&c.slice(g.start..g.start + g.deaths).sum());
                 }
                 s
             })
@@ -153,6 +181,8 @@ impl<'a> Pass<'a> {
         let deaths = times.iter().map(|g| g.deaths).sum();
         Ok(Pass {
             cov,
+            f,
+            z,
             times,
             terms,
             zz,
@@ -169,9 +199,10 @@ impl<'a> Pass<'a> {
     fn allowed_exponent(&self, n: usize) -> f64 {
         let zmax = self.cov.iter().fold(1f64, |m, c| m.max(c.max_abs()));
         let z2 = (zmax * zmax).log2();
-        let bits = f64::from(59 - 2 * F)
-            .min(f64::from(61 - 2 * F) - z2)
-            .min(f64::from(61 - F) - z2 - (n.max(1) as f64).log2());
+        let f = self.f;
+        let bits = f64::from(59 - 2 * f)
+            .min(f64::from(61 - 2 * f) - z2)
+            .min(f64::from(61 - f) - z2 - (n.max(1) as f64).log2());
         bits * std::f64::consts::LN_2
     }
 
@@ -208,9 +239,9 @@ impl<'a> Pass<'a> {
             .max(1.0);
         let t = ((61.0 - worst.log2() - 28.0).floor() as i32 - 1).clamp(1, 40) as u32;
         let mut acc = zeros(n);
-        for (c, &b) in self.cov.iter().zip(beta) {
-            let m = (b * LOG2_E * f64::from(28 - F + t).exp2()).round() as i64;
-            acc = acc.add(&c.z.scale(m as u64));
+        for (c, &b) in self.z.iter().zip(beta) {
+            let m = (b * LOG2_E * f64::from(28 - self.f + t).exp2()).round() as i64;
+            acc = acc.add(&c.scale(m as u64));
         }
         let y = p.trunc(&acc, t)?;
         // The window of pow2: 29 powers of two below 2^(A log2 e).
@@ -237,7 +268,7 @@ impl<'a> Pass<'a> {
                 coef: beta.get(worst).copied().unwrap_or(0.0),
             });
         }
-        Ok(p.pow2(&y, 28, (lo, 29), 1.0, i64::from(F))?)
+        Ok(p.pow2(&y, 28, (lo, 29), 1.0, i64::from(self.f))?)
     }
 
     /// `w = exp(β z − const)` for every row.
@@ -248,7 +279,10 @@ impl<'a> Pass<'a> {
             for (d, &w) in c.bits.iter().zip(&c.weights) {
                 let a = b * w;
                 let (lo, hi) = ((-a / 2.0).exp(), (a / 2.0).exp());
-                fs.push(d.scale(encode(hi - lo, F)).add_const(me, encode(lo, F)));
+                fs.push(
+                    d.scale(encode(hi - lo, self.f))
+                        .add_const(me, encode(lo, self.f)),
+                );
             }
         }
         while fs.len() > 1 {
@@ -257,7 +291,7 @@ impl<'a> Pass<'a> {
             let left: Vec<&AShares> = fs.iter().step_by(2).take(half).collect();
             let right: Vec<&AShares> = fs.iter().skip(1).step_by(2).take(half).collect();
             let prod = p.mul(&AShares::concat(&left), &AShares::concat(&right))?;
-            let prod = p.trunc_unbiased(&prod, &vec![F; prod.len()])?;
+            let prod = p.trunc_unbiased(&prod, &vec![self.f; prod.len()])?;
             let mut next: Vec<AShares> =
                 (0..half).map(|i| prod.slice(i * n..(i + 1) * n)).collect();
             if fs.len() % 2 == 1 {
@@ -270,6 +304,49 @@ impl<'a> Pass<'a> {
 
     /// `U`, `I` and `ℓ` at `beta` (see the module doc).
     pub fn eval(&self, p: &mut Party, beta: &[f64], with_ln: bool) -> Result<Eval, CoxError> {
+        let k = self.cov.len();
+        let pr = pairs(k);
+        let f = self.f;
+        let t = self.terms(p, beta, with_ln)?;
+        let nt = self.terms.len();
+        let block = |x: &AShares, i: usize| x.slice(i * nt..(i + 1) * nt);
+        let mut out: Vec<AShares> = Vec::new();
+        for j in 0..k {
+            let sum = self.weighted_sum(&block(&t.a_hi, j));
+            out.push(self.sz[j].scale(1 << (FH - f)).sub(&sum));
+        }
+        for i in 0..pr.len() {
+            out.push(self.weighted_sum(&block(&t.v, i)));
+        }
+        if let Some(ln_den) = &t.ln_den {
+            out.push(self.loglik_shares(p, beta, ln_den)?);
+        }
+        let opened = p.reveal(&AShares::concat(&out.iter().collect::<Vec<_>>()))?;
+        let score: Vec<f64> = opened[..k].iter().map(|&v| decode(v, FH)).collect();
+        let mut info = vec![vec![0.0; k]; k];
+        for (i, &(j, kk)) in pr.iter().enumerate() {
+            let v = decode(opened[k + i], f);
+            info[j][kk] = v;
+            info[kk][j] = v;
+        }
+        let loglik = t
+            .ln_den
+            .map(|_| self.loglik_public(beta, opened[k + pr.len()], t.adaptive));
+        Ok(Eval {
+            score,
+            info,
+            loglik,
+        })
+    }
+
+    /// Each term's weighted means `a_1` (at [`FH`] and at `f` bits) and weighted covariance
+    /// `a_2 − a_1 a_1ᵀ` (at `f` bits), and `ln` of its denominator when asked, at `beta`.
+    pub(super) fn terms(
+        &self,
+        p: &mut Party,
+        beta: &[f64],
+        with_ln: bool,
+    ) -> Result<Terms, CoxError> {
         let me = p.id();
         let k = self.cov.len();
         let n = self.cov[0].z.len();
@@ -281,10 +358,11 @@ impl<'a> Pass<'a> {
             self.weights(p, beta)?
         };
         // V = [w, w z_1.., w z_j z_k..].
-        let right: Vec<&AShares> = self.cov.iter().map(|c| &c.z).chain(&self.zz).collect();
+        let f = self.f;
+        let right: Vec<&AShares> = self.z.iter().chain(&self.zz).collect();
         let left: Vec<&AShares> = right.iter().map(|_| &w).collect();
         let prod = p.mul(&AShares::concat(&left), &AShares::concat(&right))?;
-        let prod = p.trunc_unbiased(&prod, &vec![F; prod.len()])?;
+        let prod = p.trunc_unbiased(&prod, &vec![f; prod.len()])?;
         let q = 1 + right.len();
         let vs: Vec<AShares> = std::iter::once(w.clone())
             .chain((0..q - 1).map(|i| prod.slice(i * n..(i + 1) * n)))
@@ -360,26 +438,26 @@ impl<'a> Pass<'a> {
         let num = ts.slice(nt..q * nt);
         let block = |x: &AShares, i: usize| x.slice(i * nt..(i + 1) * nt);
         let (r, ln_den) = if with_ln {
-            let (r, l) = p.recip_ln(&den, F)?;
+            let (r, l) = p.recip_ln(&den, f)?;
             (r, Some(l))
         } else {
-            (p.reciprocal_rough(&den, F)?, None)
+            (p.reciprocal_rough(&den, f)?, None)
         };
         // One Newton step at higher precision: r_hi = r + r (1 − T_0 r), at FH bits.
-        let e = p.mul(&den, &r)?.neg().add_const(me, 1 << (2 * F));
-        let e = p.trunc_unbiased(&e, &vec![F - 8; nt])?;
+        let e = p.mul(&den, &r)?.neg().add_const(me, 1 << (2 * f));
+        let e = p.trunc_unbiased(&e, &vec![f - 8; nt])?;
         let c = p.mul(&r, &e)?;
-        let c = p.trunc_unbiased(&c, &vec![2 * F + 8 - FH; nt])?;
-        let r_hi = r.scale(1 << (FH - F)).add(&c);
-        let r_f = p.trunc_unbiased(&r_hi, &vec![FH - F; nt])?;
+        let c = p.trunc_unbiased(&c, &vec![2 * f + 8 - FH; nt])?;
+        let r_hi = r.scale(1 << (FH - f)).add(&c);
+        let r_f = p.trunc_unbiased(&r_hi, &vec![FH - f; nt])?;
         // a_1 = N_1 r_hi (at FH bits, for the score), a_2 = N_2 r_f (at F bits).
         let (n1, n2) = (num.slice(0..k * nt), num.slice(k * nt..(q - 1) * nt));
         let r_rep = AShares::concat(&[&vec![&r_hi; k][..], &vec![&r_f; pr.len()][..]].concat());
         let a = p.mul(&AShares::concat(&[&n1, &n2]), &r_rep)?;
-        let a = p.trunc_unbiased(&a, &vec![F; a.len()])?;
+        let a = p.trunc_unbiased(&a, &vec![f; a.len()])?;
         let a_hi = a.slice(0..k * nt);
         let a2 = a.slice(k * nt..a.len());
-        let a_f = p.trunc_unbiased(&a_hi, &vec![FH - F; a_hi.len()])?;
+        let a_f = p.trunc_unbiased(&a_hi, &vec![FH - f; a_hi.len()])?;
         // a_1 a_1ᵀ per term.
         let (l, rr): (Vec<AShares>, Vec<AShares>) = pr
             .iter()
@@ -389,42 +467,43 @@ impl<'a> Pass<'a> {
             &AShares::concat(&l.iter().collect::<Vec<_>>()),
             &AShares::concat(&rr.iter().collect::<Vec<_>>()),
         )?;
-        let outer = p.trunc_unbiased(&outer, &vec![F; outer.len()])?;
-        let mut out: Vec<AShares> = Vec::new();
-        for j in 0..k {
-            let sum = self.weighted_sum(&block(&a_hi, j));
-            out.push(self.sz[j].scale(1 << (FH - F)).sub(&sum));
-        }
-        for i in 0..pr.len() {
-            let sum = self.weighted_sum(&block(&a2, i));
-            out.push(sum.sub(&self.weighted_sum(&block(&outer, i))));
-        }
-        if let Some(ln_den) = &ln_den {
-            out.push(self.loglik_shares(p, beta, ln_den)?);
-        }
-        let opened = p.reveal(&AShares::concat(&out.iter().collect::<Vec<_>>()))?;
-        let score: Vec<f64> = opened[..k].iter().map(|&v| decode(v, FH)).collect();
-        let mut info = vec![vec![0.0; k]; k];
-        for (i, &(j, kk)) in pr.iter().enumerate() {
-            let v = decode(opened[k + i], F);
-            info[j][kk] = v;
-            info[kk][j] = v;
-        }
-        let loglik = ln_den.map(|_| self.loglik_public(beta, opened[k + pr.len()], adaptive));
-        Ok(Eval {
-            score,
-            info,
-            loglik,
+        let outer = p.trunc_unbiased(&outer, &vec![f; outer.len()])?;
+        Ok(Terms {
+            a_hi,
+            a_f,
+            v: a2.sub(&outer),
+            ln_den,
+            adaptive,
         })
+    }
+
+    /// Fractional bits of this pass.
+    pub(super) fn f(&self) -> u32 {
+        self.f
+    }
+
+    /// Covariate `j`'s `z` at this pass's bits.
+    pub(super) fn z_of(&self, j: usize) -> &AShares {
+        &self.z[j]
+    }
+
+    /// `(first row, deaths)` of each death time.
+    pub(super) fn death_times(&self) -> Vec<(usize, usize)> {
+        self.times.iter().map(|t| (t.start, t.deaths)).collect()
     }
 
     /// `Σ_t mult_t x_t` (local).
     fn weighted_sum(&self, x: &AShares) -> AShares {
+        self.weighted_by(x, |t| t.mult)
+    }
+
+    /// `Σ_t w(t) x_t` over the terms, for public integer weights (local).
+    pub(super) fn weighted_by(&self, x: &AShares, w: impl Fn(&Term) -> u64) -> AShares {
         let (a, b) = x.parts();
         let dot = |v: &[u64]| {
             v.iter()
                 .zip(&self.terms)
-                .fold(0u64, |s, (x, t)| s.wrapping_add(x.wrapping_mul(t.mult)))
+                .fold(0u64, |s, (x, t)| s.wrapping_add(x.wrapping_mul(w(t))))
         };
         AShares::from_parts(vec![dot(a)], vec![dot(b)])
     }
@@ -442,8 +521,9 @@ impl<'a> Pass<'a> {
             if b == 0.0 {
                 continue;
             }
-            let bound =
-                (self.deaths.max(1) as f64) * self.cov[j].bound().max(1.0) * 2f64.powi(F as i32);
+            let bound = (self.deaths.max(1) as f64)
+                * self.cov[j].bound().max(1.0)
+                * 2f64.powi(self.f as i32);
             let fb = (61.0 - (bound * b.abs().max(1e-9)).log2())
                 .floor()
                 .clamp(1.0, 40.0) as u32;
@@ -475,6 +555,6 @@ impl<'a> Pass<'a> {
                 t.mult as f64 * ln
             })
             .sum();
-        decode(opened, F) - self.deaths as f64 * shift_const - offsets
+        decode(opened, self.f) - self.deaths as f64 * shift_const - offsets
     }
 }

@@ -1,0 +1,224 @@
+//! `cox.zph(fit, transform = "km", terms = TRUE, singledf = FALSE, global = TRUE)`: R's test
+//! of proportional hazards for a `coxph` fit (`sharestat_stats::cox::zph`).
+//!
+//! The fit remembers its call; the test runs it again on the data up to the risk sets (the
+//! same rows, times and covariates, under the same disclosure rules), then evaluates the
+//! test's sums once at the fitted coefficients. The time transform `g` is public: it is
+//! computed from the opened event times, as R does, by `"km"` (one minus the
+//! left-continuous Kaplan-Meier curve of all rows, R's default), `"rank"`, `"identity"` or
+//! `"log"`; it is centred over the deaths and scaled to `[-1, 1]` (the statistic does not
+//! change under a scaling of `g`). One test per term (`terms = TRUE`: a factor's indicators
+//! together) or per coefficient, and the global test.
+//!
+//! **Reveals**, beyond the fit: the test's `k + k(k+1)` aggregate sums at the fitted
+//! coefficients (hence the statistics); `singledf = TRUE` is refused by name.
+use super::call::{Args, bind};
+use super::cox::{CoxModel, chi2_p};
+use super::value::{PrivTable, Public, Value};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::{Expr, ExprKind};
+use sharestat_stats::cox::{Covariate, CoxError, Ties, TimeGroup, cox_zph};
+
+/// What `cox.zph` asks of a rerun of the fit.
+pub(crate) struct ZphArgs {
+    /// The fit (its coefficients, names and call).
+    pub fit: CoxModel,
+    /// `"km"`, `"rank"`, `"identity"` or `"log"`.
+    pub transform: String,
+    /// One test per term (else per coefficient).
+    pub terms: bool,
+    /// Whether to add the global test.
+    pub global: bool,
+}
+
+/// The rows of a fit rerun, sorted as the Cox pass wants them.
+pub(crate) struct ZphData<'a> {
+    pub groups: &'a [TimeGroup],
+    pub n: usize,
+    pub covs: &'a [Covariate],
+    pub ties: Ties,
+    /// Internal units per natural unit of each coefficient.
+    pub unit: &'a [f64],
+    /// Each sorted row's opened time code and event.
+    pub times: &'a [(u64, bool)],
+    /// Each term's label and its columns.
+    pub term_cols: &'a [(String, Vec<usize>)],
+    /// The covariates' names.
+    pub names: &'a [String],
+}
+
+/// R's `rank()` of `x` (ties get the mean of their ranks).
+fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..x.len()).collect();
+    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && x[idx[j + 1]] == x[idx[i]] {
+            j += 1;
+        }
+        for &k in &idx[i..=j] {
+            r[k] = (i + j) as f64 / 2.0 + 1.0;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// `1 − S(t−)` at each row's time: the left-continuous Kaplan-Meier curve of all rows.
+fn km_transform(times: &[(u64, bool)]) -> Vec<f64> {
+    let mut distinct: Vec<u64> = times.iter().map(|t| t.0).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut before = Vec::with_capacity(distinct.len());
+    let mut s = 1.0;
+    for &t in &distinct {
+        before.push(s);
+        let at_risk = times.iter().filter(|r| r.0 >= t).count() as f64;
+        let deaths = times.iter().filter(|r| r.0 == t && r.1).count() as f64;
+        s *= 1.0 - deaths / at_risk;
+    }
+    times
+        .iter()
+        .map(|r| 1.0 - before[distinct.binary_search(&r.0).unwrap_or(0)])
+        .collect()
+}
+
+impl Evaluator<'_> {
+    /// `cox.zph(...)`: reruns the fit's call with the test asked (see the module doc).
+    pub(crate) fn cox_zph_call(
+        &mut self,
+        e: &Expr,
+        a: &Args<'_>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let x = a.slots[0].ok_or_else(|| EvalError::at(e, "cox.zph(fit)"))?;
+        let Value::Pub(Public::Cox(fit)) = self.eval_in(x, scope)? else {
+            return Err(EvalError::at(x, "cox.zph() takes a coxph() fit"));
+        };
+        let transform = match a.slots[1].map(|t| (t, self.eval_in(t, scope))) {
+            None => "km".to_owned(),
+            Some((_, Ok(Value::Pub(Public::Str(s))))) if s.len() == 1 => {
+                s[0].clone().unwrap_or_default()
+            }
+            Some((t, _)) => {
+                return Err(EvalError::at(
+                    t,
+                    "transform is \"km\", \"rank\", \"identity\" or \"log\"",
+                ));
+            }
+        };
+        if !matches!(transform.as_str(), "km" | "rank" | "identity" | "log") {
+            return Err(EvalError::at(
+                a.slots[1].unwrap_or(e),
+                format!(
+                    "transform = {transform:?} is not available: use \"km\", \"rank\", \"identity\" or \"log\""
+                ),
+            ));
+        }
+        let terms = self.flag(a.slots[2], scope, 1.0)? != 0.0;
+        if self.flag(a.slots[3], scope, 0.0)? != 0.0 {
+            return Err(EvalError::at(
+                a.slots[3].unwrap_or(e),
+                "singledf = TRUE is not available (one test per term's coefficients is)",
+            ));
+        }
+        let global = self.flag(a.slots[4], scope, 1.0)? != 0.0;
+        let src = fit
+            .source
+            .clone()
+            .ok_or_else(|| EvalError::at(x, "cox.zph() needs the fit's coxph() call"))?;
+        let ExprKind::Call { args, .. } = &src.kind else {
+            return Err(EvalError::at(x, "cox.zph() needs the fit's coxph() call"));
+        };
+        let (ps, dots) = crate::check::params("coxph").expect("coxph has a signature");
+        let ca = bind(ps, args, dots);
+        let z = ZphArgs {
+            fit: (*fit).clone(),
+            transform,
+            terms,
+            global,
+        };
+        self.coxph_run(&src, &ca, None, Some(&z))
+    }
+
+    /// The test's table from the rerun's rows (called by `coxph_run`).
+    pub(crate) fn zph_table(&mut self, e: &Expr, z: &ZphArgs, d: &ZphData<'_>) -> Result<Value> {
+        if d.names != z.fit.names.as_slice() {
+            return Err(EvalError::at(
+                e,
+                "cox.zph: the data no longer give the fit's coefficients; fit the model again",
+            ));
+        }
+        let codes: Vec<f64> = d.times.iter().map(|t| t.0 as f64).collect();
+        let tt: Vec<f64> = match z.transform.as_str() {
+            "km" => km_transform(d.times),
+            "rank" => ranks(&codes),
+            "log" => {
+                if codes.iter().any(|c| *c <= 0.0) {
+                    return Err(EvalError::at(
+                        e,
+                        "cox.zph: transform = \"log\" needs times above 0",
+                    ));
+                }
+                codes.iter().map(|c| c.ln()).collect()
+            }
+            _ => codes,
+        };
+        // Centred over the deaths, scaled to [-1, 1]; one value per death time.
+        let deaths: Vec<f64> = d
+            .times
+            .iter()
+            .zip(&tt)
+            .filter(|r| r.0.1)
+            .map(|r| *r.1)
+            .collect();
+        let mean = deaths.iter().sum::<f64>() / deaths.len().max(1) as f64;
+        let per_time: Vec<f64> = d
+            .groups
+            .iter()
+            .filter(|g| g.deaths > 0)
+            .map(|g| tt[g.start] - mean)
+            .collect();
+        let top = per_time.iter().fold(0f64, |m, v| m.max(v.abs()));
+        if top == 0.0 {
+            return Err(EvalError::at(e, "cox.zph: every death is at the same time"));
+        }
+        let g: Vec<f64> = per_time.iter().map(|v| v / top).collect();
+        let beta: Vec<f64> = z.fit.coef.iter().zip(d.unit).map(|(b, u)| b / u).collect();
+        let sums =
+            cox_zph(self.p, d.groups, d.n, d.covs, d.ties, &beta, &g).map_err(|err| match err {
+                CoxError::Engine(m) => EvalError::Engine(m),
+                other => EvalError::at(e, format!("cox.zph: {other}")),
+            })?;
+        let k = d.names.len();
+        let mut rows: Vec<(String, Vec<usize>)> = if z.terms {
+            d.term_cols.to_vec()
+        } else {
+            d.names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), vec![i]))
+                .collect()
+        };
+        if z.global {
+            rows.push(("GLOBAL".into(), (0..k).collect()));
+        }
+        let mut chisq = Vec::new();
+        let mut df = Vec::new();
+        let mut p = Vec::new();
+        for (_, cols) in &rows {
+            let t = sums
+                .test(cols)
+                .ok_or_else(|| EvalError::at(e, "cox.zph: the test's information is singular"))?;
+            chisq.push(Some(t));
+            df.push(Some(cols.len() as f64));
+            p.push(Some(chi2_p(t, cols.len())));
+        }
+        Ok(Value::Pub(Public::Frame {
+            labels: Some((String::new(), rows.into_iter().map(|r| r.0).collect())),
+            columns: vec![("chisq".into(), chisq), ("df".into(), df), ("p".into(), p)],
+        }))
+    }
+}
