@@ -147,6 +147,9 @@ out$lung <- list(
   cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d))", cox1),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1),
+  # scale(): centred and scaled by the mean and SD of every row's age (model.frame's order)
+  lm_scale = lm_result("lm(wt.loss ~ scale(age) + sex_f, data = d)",
+                       lm(wt.loss ~ scale(age) + sex_f, data = d)),
   # 90 % limits of a simple lm (Student's t on the residual df)
   lm_confint = {
     ci <- confint(lm(wt.loss ~ age, data = d), level = 0.9)
@@ -174,6 +177,24 @@ out$veteran <- list(
   cox_zph_rank = zph_result(
     "cox.zph(coxph(Surv(time, status) ~ trt + celltype + karno, data = d), transform = \"rank\", terms = FALSE)",
     cox1, transform = "rank", terms = FALSE),
+  # factor() of a number with levels and labels, and of a factor keeping two levels
+  coxph_factor = cox_result(
+    "coxph(Surv(time, status) ~ factor(trt, levels = c(1, 2), labels = c(\"standard\", \"test\")) + celltype + karno, data = d)",
+    coxph(Surv(time, status) ~ factor(trt, levels = c(1, 2), labels = c("standard", "test")) +
+            celltype + karno, data = d)),
+  factor_table = {
+    f <- factor(d$celltype, levels = c("adeno", "large"))
+    list(call = "table(factor(d$celltype, levels = c(\"adeno\", \"large\")))",
+         levels = levels(f), counts = as.list(table(f)),
+         mean_codes = mean(as.numeric(d$celltype)))
+  },
+  # prop.table of a one-way table, and of a two-way table by rows; R's printed lines
+  prop_table = list(
+    one = as.list(prop.table(table(d$celltype))),
+    one_print = capture.output(print(prop.table(table(d$celltype)))),
+    rows = unclass(prop.table(table(d$celltype, d$trt), 1)),
+    rows_print = capture.output(print(prop.table(table(d$celltype, d$trt), 1)))
+  ),
   coxph_relevel = cox_result(
     "coxph(Surv(time, status) ~ trt + relevel(celltype, ref = \"large\") + karno, data = d)",
     coxph(Surv(time, status) ~ trt + relevel(celltype, ref = "large") + karno, data = d))

@@ -74,12 +74,26 @@ pub async fn measure(
     let body = json!({"kind": "query", "study": study, "text": text});
     let mut ms = Vec::new();
     let (mut bytes, mut rounds) = (0, 0);
-    for k in 0..reps + 2 {
+    // Warm-up runs before the measured ones: 2, or SHARESTAT_BENCH_WARMUPS (0 for one long
+    // query measured once).
+    let warm: usize = std::env::var("SHARESTAT_BENCH_WARMUPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2);
+    for k in 0..reps + warm {
         let t = Instant::now();
-        let v: Value = client
+        let mut v: Value = client
             .post("/api/v1/jobs?wait_secs=300", &body)
             .await
             .expect("query");
+        // A job longer than the server's longest wait (300 s): wait again.
+        while matches!(v["state"].as_str(), Some("pending" | "running")) {
+            let id = v["id"].as_str().unwrap_or_default().to_owned();
+            v = client
+                .get(&format!("/api/v1/jobs/{id}?wait_secs=300"))
+                .await
+                .expect("job");
+        }
         let dt = t.elapsed().as_secs_f64() * 1e3;
         if v["state"] != "done" {
             eprintln!("query failed: {text}: {}", v["error"]);
@@ -87,7 +101,7 @@ pub async fn measure(
         }
         bytes = v["result"]["bytes_sent"].as_u64().unwrap_or(0);
         rounds = v["result"]["communication_rounds"].as_u64().unwrap_or(0);
-        if k >= 2 {
+        if k >= warm {
             ms.push(dt);
         }
     }

@@ -214,6 +214,43 @@ pub const HELP: &[(&str, &str, &str)] = &[
         "nothing",
     ),
     (
+        "factor",
+        "factor(x, levels = c(...), labels = c(...)): a factor, as R's: of a factor (re-levelled; rows of levels left out become NA; without levels, the empty levels are dropped), of a logical (FALSE, TRUE) or of private numbers (levels written out: R's default, the distinct values, would come from the data); labels rename the levels one to one. as.factor(x) is factor(x)",
+        "nothing, except without levels = on a factor: one bit per level (empty or not), after the small-cell rule on the levels' counts",
+    ),
+    ("as.factor", "as.factor(x): factor(x)", "as factor(x)"),
+    (
+        "droplevels",
+        "droplevels(f): the factor without its empty levels (of the selected rows)",
+        "one bit per level (empty or not), after the small-cell rule on the levels' counts",
+    ),
+    (
+        "as.numeric",
+        "as.numeric(x): a factor's level positions 1..k (private), logical values as 0/1, numbers as they are; as.integer the same",
+        "nothing",
+    ),
+    ("as.integer", "as.integer(x): as.numeric(x)", "nothing"),
+    (
+        "as.character",
+        "as.character(x): a private factor stays a factor (private text is categorical); public numbers become strings; private numbers are refused (use factor(x, levels = ...))",
+        "nothing",
+    ),
+    (
+        "scale",
+        "scale(x, center = TRUE, scale = TRUE): (x - mean(x, na.rm = TRUE)) / sd(x, na.rm = TRUE) of a private numeric column, as R's scale() (a private vector); center = FALSE alone is allowed; the division by a public SD carries its documented error",
+        "the mean and standard deviation (as mean() and sd(), under their rules)",
+    ),
+    (
+        "prop.table",
+        "prop.table(x, margin = NULL): the proportions of a table (from table()): each count over the total, or over its row's (margin = 1) or column's (margin = 2) total; printed as R prints them. proportions() is the same",
+        "nothing beyond the table",
+    ),
+    (
+        "proportions",
+        "proportions(x, margin = NULL): prop.table(x, margin)",
+        "nothing beyond the table",
+    ),
+    (
         "confint",
         "confint(fit, level = 0.95): Wald confidence limits of a coxph() fit (normal quantile, as R's confint.default) or an lm() fit (Student's t, as confint.lm); parm is refused",
         "nothing beyond the fit",
@@ -225,7 +262,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "coxph",
-        "coxph(Surv(time, event) ~ x1 + x2 + strata(g), data, ties = \"efron\"): Cox regression (or ties = \"breslow\"); formulas as lm; strata(g): the stratified partial likelihood; a 1/2 status is read as R reads it (2 = the event). Fixed point (24 fractional bits, or 22 when the relative risks need the range): coefficients within 1e-6 relative of R's (1e-6 of their standard error when closer to 0); every rounding is exact, so reruns print identical digits; summary(fit) prints R's summary.coxph (without the concordance)",
+        "coxph(Surv(time, event) ~ x1 + x2 + strata(g), data, ties = \"efron\"): Cox regression (or ties = \"breslow\"); formulas as lm; strata(g): the stratified partial likelihood; a 1/2 status is read as R reads it (2 = the event). Fixed point (Newton-Raphson at 22 fractional bits, then a last step evaluated at 24 when the weights allow): coefficients within 1e-6 relative of R's (1e-6 of their standard error when closer to 0); every rounding is exact, so reruns print identical digits; summary(fit) prints R's summary.coxph (without the concordance)",
         "as survfit (with each used row's stratum), plus each numeric covariate's mean and SD and which of 4/8/16/32 SDs bounds it, and per iteration the score, information and log-likelihood (so the coefficients, their covariance and the likelihoods); when the weights' worst case is beyond the fixed point, one bit per evaluation (every relative risk at that iterate lies within the fixed-point window); to the nodes the covariates' XᵀX, and one bit: whether some row's hat value exceeds max_leverage (then refused)",
     ),
     (

@@ -360,3 +360,137 @@ fn cox_zph_matches_r() {
     ));
     assert!(e.contains("transform"), "{e}");
 }
+
+/// `factor()` as R makes it: of a number with `levels` and `labels` (a Cox term named as R
+/// names it, with R's coefficients), of a factor keeping two levels (the others become NA),
+/// `as.numeric` of a factor (its codes), `droplevels`; R's default levels of a private
+/// number would come from the data and are refused with what to write instead.
+#[test]
+fn factor_makes_and_reshapes_factors_as_r() {
+    let fx = Fixture::cohort("veteran");
+    cox_matches_r("veteran", "coxph_factor", 1e-6);
+    let want = &fx.expected["factor_table"];
+    let f = "factor(d$celltype, levels = c(\"adeno\", \"large\"))";
+    assert_eq!(fx.json(&format!("{D}levels({f})")), want["levels"]);
+    let t = fx.json(&format!("{D}table({f})"));
+    assert_eq!(t.to_string().matches("27").count(), 2, "{t}");
+    let m = fx.json(&format!("{D}mean(as.numeric(d$celltype))"));
+    near(
+        num(&m),
+        num(&want["mean_codes"]),
+        1e-12,
+        0.0,
+        "mean of the codes",
+    );
+    // Every level has rows: droplevels keeps them; a level made empty by a subset goes.
+    let all = fx.json(&format!("{D}levels(droplevels(d$celltype))"));
+    assert_eq!(
+        all,
+        serde_json::json!(["squamous", "smallcell", "adeno", "large"])
+    );
+    let sub = fx.json(&format!(
+        "{D}s <- subset(d, celltype != \"large\")\nlevels(droplevels(s$celltype))"
+    ));
+    assert_eq!(sub, serde_json::json!(["squamous", "smallcell", "adeno"]));
+    let e = fx.refusal(&format!("{D}table(factor(d$karno))"));
+    assert!(e.contains("levels = c("), "{e}");
+    let e = fx.refusal(&format!(
+        "{D}factor(d$trt, levels = c(1, 2), labels = c(\"a\", \"a\"))"
+    ));
+    assert!(e.contains("labels"), "{e}");
+}
+
+/// `prop.table` of a one-way table and, by rows, of a two-way table: R's proportions and R's
+/// printed lines (trailing blanks aside).
+#[test]
+fn prop_table_prints_as_r() {
+    let fx = Fixture::cohort("veteran");
+    let want = &fx.expected["prop_table"];
+    let lines = |s: &str| -> Vec<String> { s.lines().map(|l| l.trim_end().to_owned()).collect() };
+    let r_lines = |k: &str| -> Vec<String> {
+        want[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().trim_end().to_owned())
+            .collect()
+    };
+    let one = "prop.table(table(d$celltype))";
+    let got = fx.json(&format!("{D}{one}"));
+    for (level, p) in want["one"].as_object().unwrap() {
+        near(num(&got[level]), num(p), 1e-12, 0.0, level);
+    }
+    assert_eq!(
+        lines(&fx.printed(&format!("{D}{one}"), 1)),
+        r_lines("one_print")
+    );
+    let rows = "prop.table(table(d$celltype, factor(d$trt, levels = c(1, 2))), 1)";
+    let got = fx.json(&format!("{D}{rows}"));
+    let levels = ["squamous", "smallcell", "adeno", "large"];
+    for (i, level) in levels.iter().enumerate() {
+        for (j, t) in ["1", "2"].iter().enumerate() {
+            near(
+                num(&got[level][t]),
+                num(&want["rows"][i][j]),
+                1e-12,
+                0.0,
+                level,
+            );
+        }
+    }
+    assert_eq!(
+        lines(&fx.printed(&format!("{D}{rows}"), 1)),
+        r_lines("rows_print")
+    );
+    let e = fx.refusal(&format!("{D}prop.table(table(d$celltype), margin = 2)"));
+    assert!(e.contains("margin"), "{e}");
+}
+
+/// `print(x, digits =)` of numbers as R prints them (lines from R 4.2.2).
+#[test]
+fn print_with_digits_as_r() {
+    let fx = Fixture::cohort("veteran");
+    let p = |src: &str| fx.printed(&format!("{D}{src}"), 1).trim_end().to_owned();
+    assert_eq!(
+        p("print(c(1.23456, 123.456), digits = 3)"),
+        "[1]   1.23 123.46"
+    );
+    assert_eq!(p("print(mean(d$karno), digits = 3)"), "[1] 58.6");
+    assert_eq!(
+        p("print(c(0.000123456, 2), digits = 2)"),
+        "[1] 0.00012 2.00000"
+    );
+    let e = fx.refusal(&format!("{D}print(t.test(d$karno), digits = 3)"));
+    assert!(e.contains("digits"), "{e}");
+}
+
+/// Attack: the four transforms of `cox.zph` weigh the deaths' residuals differently; on a
+/// subset with a handful of deaths they could be solved for single patients'. Refused.
+#[test]
+fn cox_zph_on_a_few_deaths_is_refused() {
+    let fx = Fixture::cohort("veteran");
+    let e = fx.refusal(&format!(
+        "{D}s <- subset(d, time < 20)\ncox.zph(coxph(Surv(time, status) ~ karno, data = s), transform = \"identity\")"
+    ));
+    assert!(e.contains("distinct death times"), "{e}");
+}
+
+/// `scale(x)` as R: `lm(wt.loss ~ scale(age) + sex_f)` gives R's coefficients (the division
+/// by the public SD within its documented error); a column whose SD is unknown to R's rule
+/// (center = FALSE with scale) is refused by name.
+#[test]
+fn scale_standardises_as_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["lm_scale"];
+    let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
+    assert_eq!(got["terms"][1], "scale(age)", "{got}");
+    for (i, (name, w)) in want["coefficients"].as_object().unwrap().iter().enumerate() {
+        near(num(&got["coef"][i]), num(w), 1e-6, 1e-9, name);
+        near(num(&got["se"][i]), num(&want["se"][name]), 1e-6, 0.0, name);
+    }
+    let z = fx.json(&format!("{D}c(mean(scale(d$age)), sd(scale(d$age)))"));
+    near(num(&z[0]), 0.0, 0.0, 1e-6, "mean of scale");
+    near(num(&z[1]), 1.0, 1e-6, 0.0, "sd of scale");
+    let e = fx.refusal(&format!("{D}mean(scale(d$age, center = FALSE))"));
+    assert!(e.contains("root mean square"), "{e}");
+}

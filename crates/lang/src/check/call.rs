@@ -152,7 +152,7 @@ impl Checker {
                     _ => Ty::Public(PubTy::NumVec),
                 })
             }
-            "log" | "log2" | "log10" | "log1p" | "exp" | "sqrt" => {
+            "log" | "log2" | "log10" | "log1p" | "exp" | "sqrt" | "scale" => {
                 let (x, xt) = first()?;
                 numeric(x, &xt)?;
                 if name == "log" && b.slots[1].is_some() {
@@ -214,6 +214,12 @@ impl Checker {
                     return Err(mismatch(x, &xt, "a table"));
                 }
                 public(PubTy::Int)
+            }
+            "factor" | "as.factor" | "droplevels" | "as.numeric" | "as.integer"
+            | "as.character" => {
+                let (x, xt) = first()?;
+                let slot = |i: usize| b.slots.get(i).copied().flatten();
+                self.factor_ty(name, x, xt, slot(1), slot(2), scope)
             }
             "levels" => match first()? {
                 (_, Ty::Private(PrivTy::Cat { .. }) | Ty::Public(_)) => public(PubTy::StrVec),

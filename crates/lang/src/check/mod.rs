@@ -33,6 +33,7 @@
 mod call;
 mod error;
 mod expr;
+mod factor;
 mod signature;
 
 use std::collections::{BTreeMap, HashMap};

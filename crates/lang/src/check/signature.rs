@@ -47,7 +47,8 @@ pub(crate) fn signature(name: &str) -> Option<Sig> {
         "load" => sig(&["study", "name"], 1),
         "c" | "rbind" => dots(&[], 1),
         "subset" => sig(&["x", "subset"], 2),
-        "is.na" | "print" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
+        "print" => sig(&["x", "digits"], 1),
+        "is.na" | "length" | "nrow" | "ncol" | "names" | "freq" | "floor" | "ceiling" => {
             sig(&["x"], 1)
         }
         "abs" | "exp" | "sqrt" | "log2" | "log10" | "log1p" => sig(&["x"], 1),
@@ -77,6 +78,10 @@ pub(crate) fn signature(name: &str) -> Option<Sig> {
         "cox.zph" => sig(&["fit", "transform", "terms", "singledf", "global"], 1),
         "levels" => sig(&["x"], 1),
         "relevel" => sig(&["x", "ref"], 2),
+        "factor" => sig(&["x", "levels", "labels"], 1),
+        "prop.table" | "proportions" => sig(&["x", "margin"], 1),
+        "scale" => sig(&["x", "center", "scale"], 1),
+        "as.factor" | "droplevels" | "as.numeric" | "as.integer" | "as.character" => sig(&["x"], 1),
         _ => return None,
     })
 }
@@ -139,6 +144,15 @@ pub const FUNCTIONS: &[&str] = &[
     "cox.zph",
     "levels",
     "relevel",
+    "factor",
+    "as.factor",
+    "droplevels",
+    "as.numeric",
+    "as.integer",
+    "as.character",
+    "prop.table",
+    "scale",
+    "proportions",
 ];
 
 /// The parameter names of function `name` and whether it takes `...` (for the evaluator's

@@ -173,43 +173,13 @@ impl Evaluator<'_> {
             }
             "pmin" | "pmax" => self.pminmax(e, name == "pmin", &a.dots, a.slots[0], scope),
             "round" | "signif" => {
-                let default = if name == "round" { 0.0 } else { 6.0 };
-                let digits = self.flag(a.slots[1], scope, default)?;
-                if digits.fract() != 0.0 {
-                    return Err(EvalError::at(e, "digits must be a whole number"));
-                }
-                match self.eval_in(arg(0)?, scope)? {
-                    Value::Pub(Public::Num { values, names }) => {
-                        let f = if name == "round" {
-                            super::rounding::round_public
-                        } else {
-                            super::rounding::signif_public
-                        };
-                        Ok(Value::Pub(Public::Num {
-                            values: values
-                                .iter()
-                                .map(|v| v.map(|x| f(x, digits as i32)))
-                                .collect(),
-                            names,
-                        }))
-                    }
-                    _ => Err(EvalError::at(e, format!("{name}() takes public numbers"))),
-                }
+                let x = self.eval_in(arg(0)?, scope)?;
+                self.round_call(e, name, x, a.slots[1], scope)
             }
-            "print" => Ok(Value::Pub(match self.eval_in(arg(0)?, scope)? {
-                Value::Pub(p) => p,
-                Value::Vec(v) => Public::Note(v.describe()),
-                Value::Table(t) => Public::Note(format!(
-                    "private table [{} rows{}, {} columns]",
-                    layout_rows(&t.layout),
-                    if t.sel.is_some() {
-                        ", subset of private size"
-                    } else {
-                        ""
-                    },
-                    t.columns.len()
-                )),
-            })),
+            "print" => {
+                let x = self.eval_in(arg(0)?, scope)?;
+                self.print_call(e, x, a.slots[1], scope)
+            }
             "names" => match self.eval_in(arg(0)?, scope)? {
                 Value::Table(t) => Ok(Value::Pub(Public::Str(
                     t.columns.into_iter().map(|(n, _)| Some(n)).collect(),
@@ -271,6 +241,19 @@ impl Evaluator<'_> {
                 self.levels_call(e, x)
             }
             "relevel" => self.relevel_args(e, arg(0)?, arg(1)?, scope),
+            "factor" | "as.factor" => self.factor_call(e, &a, scope),
+            "scale" => self.scale_call(e, &a, scope),
+            "prop.table" | "proportions" => {
+                let x = self.eval_in(arg(0)?, scope)?;
+                let margin = a.slots[1]
+                    .map(|m| self.flag(Some(m), scope, 0.0))
+                    .transpose()?;
+                self.prop_table(e, x, margin)
+            }
+            "droplevels" | "as.numeric" | "as.integer" | "as.character" => {
+                let x = self.eval_in(arg(0)?, scope)?;
+                self.factor_fn(e, name, x)
+            }
             "confint" => {
                 let object = self.eval_in(arg(0)?, scope)?;
                 let level = self.flag(a.slots[2], scope, 0.95)?;

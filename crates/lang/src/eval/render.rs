@@ -21,13 +21,7 @@ pub fn render(v: &Public) -> String {
         Public::Null => "NULL\n".to_owned(),
         Public::Note(s) => format!("{s}\n"),
         Public::Formula(s) => format!("{s}\n"),
-        Public::Num { values, names } => {
-            let cells = format_numbers(values);
-            match names {
-                Some(n) => named(n, &cells),
-                None => indexed(&cells),
-            }
-        }
+        Public::Num { values, names } => render_numbers(values, names.as_deref(), 7),
         Public::Str(v) => indexed(
             &v.iter()
                 .map(|s| s.as_ref().map_or("NA".to_owned(), |s| format!("{s:?}")))
@@ -50,6 +44,9 @@ pub fn render(v: &Public) -> String {
         Public::Cox(c) => super::render_cox::render_cox(c),
         Public::Plot { file, .. } => format!("[plot: {file}]\n"),
         Public::Frame { labels, columns } => frame(labels, columns),
+        Public::Props { table, props } => {
+            table_cells(&table.dims, super::prop_table::prop_texts(props))
+        }
     }
 }
 
@@ -102,9 +99,28 @@ fn frame(labels: &Option<(String, Vec<String>)>, columns: &[(String, Vec<Option<
     out
 }
 
+/// A public numeric vector as R prints it with `digits` significant digits (`print(x,
+/// digits =)`; 7 by default): named, or indexed `[1] ...`.
+pub(crate) fn render_numbers(
+    values: &[Option<f64>],
+    names: Option<&[String]>,
+    digits: i32,
+) -> String {
+    let cells = format_digits(values, digits);
+    match names {
+        Some(n) => named(n, &cells),
+        None => indexed(&cells),
+    }
+}
+
 /// Formats numbers with R's defaults: 7 significant digits, and a common number of decimal
 /// places so that every element shows its significant digits.
 pub fn format_numbers(values: &[Option<f64>]) -> Vec<String> {
+    format_digits(values, 7)
+}
+
+/// [`format_numbers`] with `digits` significant digits (1 to 15).
+fn format_digits(values: &[Option<f64>], digits: i32) -> Vec<String> {
     let finite: Vec<f64> = values
         .iter()
         .flatten()
@@ -113,7 +129,7 @@ pub fn format_numbers(values: &[Option<f64>]) -> Vec<String> {
         .collect();
     let decimals = finite
         .iter()
-        .map(|&v| decimals_needed(v))
+        .map(|&v| decimals_needed(v, digits))
         .max()
         .unwrap_or(0);
     let sci = finite.iter().any(|v| {
@@ -126,19 +142,19 @@ pub fn format_numbers(values: &[Option<f64>]) -> Vec<String> {
             None => "NA".to_owned(),
             Some(x) if x.is_nan() => "NaN".to_owned(),
             Some(x) if x.is_infinite() => if *x > 0.0 { "Inf" } else { "-Inf" }.to_owned(),
-            Some(x) if sci => format!("{:.*e}", decimals.min(6), x),
+            Some(x) if sci => format!("{:.*e}", decimals.min(digits.clamp(1, 15) as usize - 1), x),
             Some(x) => format!("{x:.decimals$}"),
         })
         .collect()
 }
 
-/// Decimal places that show `v` to 7 significant digits, without trailing zeros.
-fn decimals_needed(v: f64) -> usize {
+/// Decimal places that show `v` to `digits` significant digits, without trailing zeros.
+fn decimals_needed(v: f64, digits: i32) -> usize {
     if v == 0.0 {
         return 0;
     }
     let magnitude = v.abs().log10().floor() as i32;
-    let places = (6 - magnitude).clamp(0, 15) as usize;
+    let places = (digits.clamp(1, 15) - 1 - magnitude).clamp(0, 15) as usize;
     let text = format!("{v:.places$}");
     match text.split_once('.') {
         Some((_, frac)) => frac.trim_end_matches('0').len(),
@@ -190,13 +206,14 @@ fn named(names: &[String], cells: &[String]) -> String {
 }
 
 fn table(t: &Table) -> String {
-    match t.dims.as_slice() {
-        [(name, levels)] => {
-            let cells: Vec<String> = t.counts.iter().map(u64::to_string).collect();
-            format!("{name}\n{}", named(levels, &cells))
-        }
+    table_cells(&t.dims, t.counts.iter().map(u64::to_string).collect())
+}
+
+/// A one- or two-way table with the given cell texts, as R prints it.
+pub(crate) fn table_cells(dims: &[(String, Vec<String>)], cells: Vec<String>) -> String {
+    match dims {
+        [(name, levels)] => format!("{name}\n{}", named(levels, &cells)),
         [(rname, rows), (cname, cols)] => {
-            let cells: Vec<String> = t.counts.iter().map(u64::to_string).collect();
             let lw = rows
                 .iter()
                 .map(|r| r.chars().count() + 2)
@@ -227,7 +244,7 @@ fn table(t: &Table) -> String {
             }
             out
         }
-        _ => format!("{t:?}\n"),
+        _ => format!("{dims:?}\n"),
     }
 }
 
@@ -279,29 +296,31 @@ pub fn to_json(v: &Public) -> Json {
         Public::Str(v) => json!(v),
         Public::Bool(v) if v.len() == 1 => json!(v[0]),
         Public::Bool(v) => json!(v),
-        Public::Table(t) => match t.dims.as_slice() {
-            [(_, levels)] => Json::Object(
-                levels
-                    .iter()
-                    .cloned()
-                    .zip(t.counts.iter().map(|c| json!(c)))
-                    .collect(),
-            ),
-            [(_, rows), (_, cols)] => Json::Object(
-                rows.iter()
-                    .enumerate()
-                    .map(|(i, r)| {
-                        let row = cols
-                            .iter()
-                            .enumerate()
-                            .map(|(j, c)| (c.clone(), json!(t.counts[i * cols.len() + j])))
-                            .collect();
-                        (r.clone(), Json::Object(row))
-                    })
-                    .collect(),
-            ),
-            _ => Json::Null,
-        },
+        Public::Table(t) => table_json(&t.dims, t.counts.iter().map(|c| json!(c)).collect()),
+        Public::Props { table, props } => {
+            table_json(&table.dims, props.iter().map(|p| json!(p)).collect())
+        }
+    }
+}
+
+/// JSON of a one- or two-way table with the given cell values.
+fn table_json(dims: &[(String, Vec<String>)], cells: Vec<Json>) -> Json {
+    match dims {
+        [(_, levels)] => Json::Object(levels.iter().cloned().zip(cells).collect()),
+        [(_, rows), (_, cols)] => Json::Object(
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let row = cols
+                        .iter()
+                        .enumerate()
+                        .map(|(j, c)| (c.clone(), cells[i * cols.len() + j].clone()))
+                        .collect();
+                    (r.clone(), Json::Object(row))
+                })
+                .collect(),
+        ),
+        _ => Json::Null,
     }
 }
 

@@ -8,7 +8,7 @@
 //! rounded quotient: `floor(ptv / 7)` is then right at exact multiples of 7, as in R.
 use super::ops::const_decimals;
 use super::range::Range;
-use super::value::{Kind, PrivTable, PrivVec, Public, Value};
+use super::value::{Kind, PrivTable, PrivVec, Public, Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, ExprKind};
 use sharestat_stats::round::{ceil_div, floor_div};
@@ -170,5 +170,79 @@ pub(crate) fn signif_public(x: f64, digits: i32) -> f64 {
     } else {
         let p = 10f64.powi(-k);
         (x / p).round_ties_even() * p
+    }
+}
+
+impl Evaluator<'_> {
+    /// `round(x, digits)` / `signif(x, digits)` of public numbers (R's rules, above).
+    pub(crate) fn round_call(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        x: Value,
+        digits: Option<&Expr>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let default = if name == "round" { 0.0 } else { 6.0 };
+        let digits = self.flag(digits, scope, default)?;
+        if digits.fract() != 0.0 {
+            return Err(EvalError::at(e, "digits must be a whole number"));
+        }
+        match x {
+            Value::Pub(Public::Num { values, names }) => {
+                let f = if name == "round" {
+                    round_public
+                } else {
+                    signif_public
+                };
+                Ok(Value::Pub(Public::Num {
+                    values: values
+                        .iter()
+                        .map(|v| v.map(|x| f(x, digits as i32)))
+                        .collect(),
+                    names,
+                }))
+            }
+            _ => Err(EvalError::at(e, format!("{name}() takes public numbers"))),
+        }
+    }
+
+    /// `print(x, digits)`: a public value as it is (numbers with `digits` significant digits,
+    /// as R), a private one described, never its rows.
+    pub(crate) fn print_call(
+        &mut self,
+        e: &Expr,
+        x: Value,
+        digits: Option<&Expr>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        Ok(Value::Pub(match x {
+            Value::Pub(Public::Num { values, names }) if digits.is_some() => {
+                let d = self.flag(digits, scope, 7.0)?;
+                if !(1.0..=15.0).contains(&d) || d.fract() != 0.0 {
+                    return Err(EvalError::at(e, "digits is a whole number from 1 to 15"));
+                }
+                let text = super::render::render_numbers(&values, names.as_deref(), d as i32);
+                Public::Note(text.trim_end().to_owned())
+            }
+            Value::Pub(_) if digits.is_some() => {
+                return Err(EvalError::at(
+                    e,
+                    "print(x, digits =) is available for numbers",
+                ));
+            }
+            Value::Pub(p) => p,
+            Value::Vec(v) => Public::Note(v.describe()),
+            Value::Table(t) => Public::Note(format!(
+                "private table [{} rows{}, {} columns]",
+                layout_rows(&t.layout),
+                if t.sel.is_some() {
+                    ", subset of private size"
+                } else {
+                    ""
+                },
+                t.columns.len()
+            )),
+        }))
     }
 }

@@ -314,6 +314,13 @@ pub enum Public {
     LogRank(Box<super::surv::LogRank>),
     /// A Cox model (R's `coxph`).
     Cox(Box<super::cox::CoxModel>),
+    /// R's `prop.table` of a table: one proportion per cell, in the table's layout.
+    Props {
+        /// The table (its dimensions and counts).
+        table: Table,
+        /// The proportions, row-major as the counts.
+        props: Vec<f64>,
+    },
     /// A table of numbers by column (`summary(fit, times = ...)`), with an optional first
     /// column of labels.
     Frame {
@@ -371,6 +378,7 @@ impl Public {
             | Public::Cox(_)
             | Public::Plot { .. } => 1,
             Public::Frame { columns, .. } => columns.first().map_or(0, |c| c.1.len()),
+            Public::Props { props, .. } => props.len(),
         }
     }
 

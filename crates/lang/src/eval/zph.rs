@@ -11,13 +11,19 @@
 //! together) or per coefficient, and the global test.
 //!
 //! **Reveals**, beyond the fit: the test's `k + k(k+1)` aggregate sums at the fitted
-//! coefficients (hence the statistics); `singledf = TRUE` is refused by name.
+//! coefficients (hence the statistics); `singledf = TRUE` is refused by name. Each transform
+//! weighs the deaths' Schoenfeld residuals differently, so with very few death times the
+//! tests of several transforms (and the fit's zero score) could be solved for single deaths'
+//! residuals: fewer than 20 distinct death times are refused.
 use super::call::{Args, bind};
 use super::cox::{CoxModel, chi2_p};
 use super::value::{PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Expr, ExprKind};
 use sharestat_stats::cox::{Covariate, CoxError, Ties, TimeGroup, cox_zph};
+
+/// The fewest distinct death times `cox.zph` runs on (see [`Evaluator::zph_table`]).
+const MIN_DEATH_TIMES: usize = 20;
 
 /// What `cox.zph` asks of a rerun of the fit.
 pub(crate) struct ZphArgs {
@@ -181,6 +187,19 @@ impl Evaluator<'_> {
             .filter(|g| g.deaths > 0)
             .map(|g| tt[g.start] - mean)
             .collect();
+        // Each transform opens other weighted sums of the deaths' residuals; with few death
+        // times a handful of transforms could be solved for single patients'.
+        if per_time.len() < MIN_DEATH_TIMES {
+            return Err(EvalError::at(
+                e,
+                format!(
+                    "cox.zph needs at least {MIN_DEATH_TIMES} distinct death times ({} here): with \
+                     fewer, the tests of several transforms could be solved for single patients' \
+                     residuals",
+                    per_time.len()
+                ),
+            ));
+        }
         let top = per_time.iter().fold(0f64, |m, v| m.max(v.abs()));
         if top == 0.0 {
             return Err(EvalError::at(e, "cox.zph: every death is at the same time"));
