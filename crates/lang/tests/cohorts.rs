@@ -494,3 +494,23 @@ fn scale_standardises_as_r() {
     let e = fx.refusal(&format!("{D}mean(scale(d$age, center = FALSE))"));
     assert!(e.contains("root mean square"), "{e}");
 }
+
+/// Attack: a covariate crafted to be extreme for one patient (veteran's only 34-year-old), so
+/// that the adaptive weights' window check or the fit would tell something about that
+/// patient. The leverage rule (`max_leverage`, on even in this open policy) refuses the design
+/// before any weight is computed. Two patients (the two aged 81) are not isolated: allowed.
+#[test]
+fn a_covariate_isolating_one_patient_is_refused() {
+    let fx = Fixture::cohort("veteran");
+    for q in [
+        "coxph(Surv(time, status) ~ karno + I(1000 * (age == 34)), data = d)",
+        "coxph(Surv(time, status) ~ karno + I(karno * (age == 34)), data = d)",
+        "coxph(Surv(time, status) ~ karno + I(exp(age / 10) * (age < 35)), data = d)",
+    ] {
+        let e = fx.refusal(&format!("{D}{q}"));
+        assert!(e.contains("leverage"), "{q}: {e}");
+    }
+    fx.json(&format!(
+        "{D}coxph(Surv(time, status) ~ karno + I(1000 * (age > 80)), data = d)"
+    ));
+}
