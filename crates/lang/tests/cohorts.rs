@@ -460,6 +460,10 @@ fn print_with_digits_as_r() {
         p("print(c(0.000123456, 2), digits = 2)"),
         "[1] 0.00012 2.00000"
     );
+    // Names given in c() are kept, as R's.
+    let named = p("print(c(a = 0.000123456, b = 2), digits = 2)");
+    let lines: Vec<&str> = named.lines().map(str::trim_end).collect();
+    assert_eq!(lines, ["      a       b", "0.00012 2.00000"]);
     let e = fx.refusal(&format!("{D}print(t.test(d$karno), digits = 3)"));
     assert!(e.contains("digits"), "{e}");
 }

@@ -108,7 +108,21 @@ impl Evaluator<'_> {
                 for v in &a.dots {
                     vals.push(self.eval_in(v, scope)?);
                 }
-                self.combine(e, vals)
+                let out = self.combine(e, vals)?;
+                // R's names of `c(a = 1, b = 2)`: one per public number (unnamed ones empty).
+                match out {
+                    Value::Pub(Public::Num {
+                        values,
+                        names: None,
+                    }) if args.iter().any(|x| x.name.is_some()) && args.len() == values.len() => {
+                        let names = args.iter().map(|x| x.name.clone().unwrap_or_default());
+                        Ok(Value::Pub(Public::Num {
+                            values,
+                            names: Some(names.collect()),
+                        }))
+                    }
+                    other => Ok(other),
+                }
             }
             "rbind" => {
                 let mut tables = Vec::new();
