@@ -147,6 +147,14 @@ out$lung <- list(
   cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d))", cox1),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1),
+  # the stratified log-rank test (summed over strata)
+  survdiff_strata = {
+    sd <- survdiff(Surv(time, status) ~ sex_f + strata(ph.ecog), data = d)
+    list(call = "survdiff(Surv(time, status) ~ sex_f + strata(ph.ecog), data = d)",
+         chisq = sd$chisq, obs = as.list(setNames(rowSums(sd$obs), c("male", "female"))),
+         exp = as.list(setNames(rowSums(sd$exp), c("male", "female"))),
+         n = as.list(setNames(as.numeric(sd$n), c("male", "female"))))
+  },
   # scale(): centred and scaled by the mean and SD of every row's age (model.frame's order)
   lm_scale = lm_result("lm(wt.loss ~ scale(age) + sex_f, data = d)",
                        lm(wt.loss ~ scale(age) + sex_f, data = d)),

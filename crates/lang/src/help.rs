@@ -200,8 +200,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "survdiff",
-        "survdiff(Surv(time, event) ~ g, data, strict = FALSE): log-rank test; strict = TRUE: two groups, only the statistic",
-        "as survfit; with strict = TRUE only the chi-square statistic (no times, no counts; allowed without allow_event_times)",
+        "survdiff(Surv(time, event) ~ g + strata(s), data, strict = FALSE): log-rank test (with strata(s): R's stratified test, observed, expected and variance summed over the strata); strict = TRUE: two groups, only the statistic",
+        "as survfit (with strata: per group and stratum); with strict = TRUE only the chi-square statistic (no times, no counts; allowed without allow_event_times)",
     ),
     (
         "levels",

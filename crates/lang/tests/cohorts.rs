@@ -518,3 +518,20 @@ fn a_covariate_isolating_one_patient_is_refused() {
         "{D}coxph(Surv(time, status) ~ karno + I(1000 * (age > 80)), data = d)"
     ));
 }
+
+/// `survdiff(... ~ group + strata(s))`: R's stratified log-rank test on lung (sex within
+/// ECOG strata, a numeric stratum grouped by its values): chi-square within 1e-9, observed and
+/// expected events summed over the strata, the group sizes.
+#[test]
+fn stratified_log_rank_matches_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["survdiff_strata"];
+    let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
+    near(num(&got["chisq"]), num(&want["chisq"]), 1e-9, 0.0, "chisq");
+    for (i, g) in ["male", "female"].iter().enumerate() {
+        assert_eq!(num(&got["observed"][i]), num(&want["obs"][g]), "{g}: {got}");
+        assert_eq!(num(&got["n"][i]), num(&want["n"][g]), "{g}: {got}");
+        near(num(&got["expected"][i]), num(&want["exp"][g]), 1e-9, 0.0, g);
+    }
+    assert_eq!(got["df"], 1);
+}

@@ -72,6 +72,7 @@ mod strata;
 mod strict;
 mod support;
 pub mod surv;
+mod survdiff_strata;
 mod tables;
 pub mod value;
 mod wide;

@@ -117,7 +117,7 @@ pub(crate) fn surv_terms(lhs: &Expr) -> Result<(&Expr, &Expr)> {
 }
 
 /// `(group, time, event)` of every row used, revealed as a multiset.
-type Obs = Vec<(usize, f64, bool)>;
+pub(crate) type Obs = Vec<(usize, f64, bool)>;
 
 impl Evaluator<'_> {
     pub(crate) fn survival(
@@ -136,11 +136,14 @@ impl Evaluator<'_> {
         }
         let grid = self.time_grid(e)?;
         let t = self.data_arg(e, a.slots[1], scope)?;
-        let (labels, obs) = self.survival_obs(e, te, ee, rhs, &t, grid)?;
         let data = a.slots[1]
             .map(|d| format!(", data = {d}"))
             .unwrap_or_default();
         let call = format!("{name}(formula = {f}{data})");
+        if name == "survdiff" && super::survdiff_strata::has_strata(rhs) {
+            return self.survdiff_strata(e, (te, ee), rhs, &t, grid, call);
+        }
+        let (labels, obs) = self.survival_obs(e, te, ee, rhs, &t, grid, None)?;
         let strata =
             (!matches!(rhs.kind, ExprKind::Num(_) | ExprKind::Int(_))).then(|| rhs.to_string());
         Ok(Value::Pub(if name == "survfit" {
@@ -206,8 +209,10 @@ impl Evaluator<'_> {
         })
     }
 
-    /// The observations as a revealed multiset (see the module documentation).
-    fn survival_obs(
+    /// The observations as a revealed multiset (see the module documentation), grouped by
+    /// `rhs` or by the given `group` (`rhs` then names it).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn survival_obs(
         &mut self,
         e: &Expr,
         te: &Expr,
@@ -215,6 +220,7 @@ impl Evaluator<'_> {
         rhs: &Expr,
         t: &PrivTable,
         grid: Option<u32>,
+        group: Option<PrivVec>,
     ) -> Result<(Vec<String>, Obs)> {
         let time = self.in_table(te, t)?;
         let event = self.event_of(ee, t)?;
@@ -224,8 +230,9 @@ impl Evaluator<'_> {
             super::checks::check_words(te, twice, scale)?;
         }
         let (times, unit) = self.opened_times(te, &time, grid)?;
-        let group = match &rhs.kind {
-            ExprKind::Num(_) | ExprKind::Int(_) => None,
+        let group = match (group, &rhs.kind) {
+            (Some(g), _) => Some(g),
+            (None, ExprKind::Num(_) | ExprKind::Int(_)) => None,
             _ => Some(self.in_table(rhs, t)?),
         };
         let mut sel = self.and_mask(time.sel.clone(), event.sel.clone())?;
@@ -456,37 +463,9 @@ fn logrank(e: &Expr, call: String, labels: &[String], obs: &Obs) -> Result<LogRa
     }
     let idx = |g: usize| present.iter().position(|p| *p == g).expect("present group");
     let kk = present.len();
-    let mut times: Vec<f64> = obs.iter().filter(|o| o.2).map(|o| o.1).collect();
-    times.sort_by(f64::total_cmp);
-    times.dedup();
-    let (mut o, mut ex) = (vec![0u64; kk], vec![0f64; kk]);
-    let mut v = vec![vec![0f64; kk]; kk];
-    for &t in &times {
-        let mut nk = vec![0f64; kk];
-        let mut dk = vec![0f64; kk];
-        for ob in obs {
-            if ob.1 >= t {
-                nk[idx(ob.0)] += 1.0;
-            }
-            if ob.1 == t && ob.2 {
-                dk[idx(ob.0)] += 1.0;
-            }
-        }
-        let (n, d): (f64, f64) = (nk.iter().sum(), dk.iter().sum());
-        for a in 0..kk {
-            ex[a] += nk[a] * d / n;
-            if n > 1.0 {
-                let f = d * (n - d) / (n - 1.0) / n;
-                for b in 0..kk {
-                    let delta = if a == b { 1.0 } else { 0.0 };
-                    v[a][b] += f * nk[a] * (delta - nk[b] / n);
-                }
-            }
-        }
-    }
-    for ob in obs.iter().filter(|o| o.2) {
-        o[idx(ob.0)] += 1;
-    }
+    let mapped: Vec<(usize, f64, bool)> = obs.iter().map(|o| (idx(o.0), o.1, o.2)).collect();
+    let (o, ex, v) = super::survdiff_strata::stratum_sums(&mapped, kk);
+    let o: Vec<u64> = o.iter().map(|x| *x as u64).collect();
     // chisq = (O - E)' V^- (O - E) over the first k - 1 groups.
     let m = kk - 1;
     let diff: Vec<f64> = (0..m).map(|a| o[a] as f64 - ex[a]).collect();
