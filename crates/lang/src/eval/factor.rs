@@ -52,6 +52,12 @@ fn level_names(v: &Value) -> Option<(Vec<String>, Option<Vec<f64>>)> {
     }
 }
 
+/// `1` on the rows that have one of the levels (the sum of exclusive 0/1 indicators), local.
+fn any_level(cols: &[AShares], n: usize) -> AShares {
+    cols.iter()
+        .fold(AShares::from_parts(vec![0; n], vec![0; n]), |a, c| a.add(c))
+}
+
 impl Evaluator<'_> {
     /// `factor(x, levels, labels)` and `as.factor(x)`.
     pub(crate) fn factor_call(
@@ -108,11 +114,7 @@ impl Evaluator<'_> {
                 let kept = new.iter().filter(|l| old.contains(l)).count();
                 let present = if kept < old.len() {
                     // Rows of a level left out become NA.
-                    let mut any = zeros.clone();
-                    for c in &cols {
-                        any = any.add(c);
-                    }
-                    let m = self.new_mask(any);
+                    let m = self.new_mask(any_level(&cols, v.len()));
                     self.and_mask(v.present.clone(), Some(m))?
                 } else {
                     v.present.clone()
@@ -157,12 +159,8 @@ impl Evaluator<'_> {
                         _ => return Err(EvalError::at(x, "expected a private column")),
                     }
                 }
-                let mut any = AShares::from_parts(vec![0; v.len()], vec![0; v.len()]);
-                for c in &cols {
-                    any = any.add(c);
-                }
                 // Made by comparing numbers: its counts follow the stricter cell rule.
-                let mut m = self.new_mask(any);
+                let mut m = self.new_mask(any_level(&cols, v.len()));
                 m.ordered = matches!(v.kind, Kind::Num { .. });
                 let present = self.and_mask(v.present.clone(), Some(m))?;
                 PrivVec {

@@ -33,6 +33,34 @@ impl Evaluator<'_> {
 
     /// Each row's stratum code (`0..k`) for the used rows `m`, after the cell rule on every
     /// stratum's size.
+    /// The levels of a stratum variable and one 0/1 indicator per level: a factor's or a
+    /// logical's own, or whole numbers' values over their proven range (each row compared
+    /// securely with each value).
+    pub(crate) fn stratum_levels(
+        &mut self,
+        s: &Expr,
+        g: &PrivVec,
+    ) -> Result<(Vec<String>, Vec<AShares>)> {
+        let Kind::Num { .. } = g.kind else {
+            return self.levels_of(s, g);
+        };
+        let r = g.range.present;
+        let mut labels = Vec::new();
+        let mut ind = Vec::new();
+        for v in (r.lo.ceil() as i64)..=(r.hi.floor() as i64) {
+            let c = Value::Pub(Public::Num {
+                values: vec![Some(v as f64)],
+                names: None,
+            });
+            match self.binary(s, BinOp::Eq, Value::Vec(g.clone()), c)? {
+                Value::Vec(d) => ind.push(d.data),
+                _ => return Err(EvalError::at(s, "expected a private stratum")),
+            }
+            labels.push(v.to_string());
+        }
+        Ok((labels, ind))
+    }
+
     pub(crate) fn stratum_codes(
         &mut self,
         e: &Expr,
@@ -40,26 +68,10 @@ impl Evaluator<'_> {
         g: &PrivVec,
         m: &AShares,
     ) -> Result<AShares> {
-        let (labels, ind) = match g.kind {
-            Kind::Num { .. } => {
-                let r = g.range.present;
-                let mut labels = Vec::new();
-                let mut ind = Vec::new();
-                for v in (r.lo.ceil() as i64)..=(r.hi.floor() as i64) {
-                    let c = Value::Pub(Public::Num {
-                        values: vec![Some(v as f64)],
-                        names: None,
-                    });
-                    match self.binary(s, BinOp::Eq, Value::Vec(g.clone()), c)? {
-                        Value::Vec(d) => ind.push(d.data),
-                        _ => return Err(EvalError::at(s, "expected a private stratum")),
-                    }
-                    labels.push(format!("{s}={v}"));
-                }
-                (labels, ind)
-            }
-            _ => self.levels_of(s, g)?,
-        };
+        let (mut labels, ind) = self.stratum_levels(s, g)?;
+        if let Kind::Num { .. } = g.kind {
+            labels = labels.iter().map(|v| format!("{s}={v}")).collect();
+        }
         let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, m)).collect();
         let sizes = self.p.dot_many(&pairs)?;
         self.check_cells(e, &sizes, &labels)?;

@@ -11,7 +11,7 @@ use super::formula::expand;
 use super::surv::{LogRank, Obs};
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::{BinOp, Expr};
+use crate::ast::Expr;
 use sharestat_mpc::AShares;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
@@ -29,19 +29,27 @@ pub(crate) fn stratum_sums(
     let mut times: Vec<f64> = obs.iter().filter(|o| o.2).map(|o| o.1).collect();
     times.sort_by(f64::total_cmp);
     times.dedup();
+    // Numbers at risk and deaths per group at each death time, by one sweep down the times.
+    let mut sorted: Vec<(usize, f64, bool)> = obs.to_vec();
+    sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut at = vec![(vec![0f64; k], vec![0f64; k]); times.len()];
+    let mut nk = vec![0f64; k];
+    let mut i = 0;
+    for (ti, &t) in times.iter().enumerate().rev() {
+        let mut dk = vec![0f64; k];
+        while i < sorted.len() && sorted[i].1 >= t {
+            let (g, time, event) = sorted[i];
+            nk[g] += 1.0;
+            if time == t && event {
+                dk[g] += 1.0;
+            }
+            i += 1;
+        }
+        at[ti] = (nk.clone(), dk);
+    }
     let (mut o, mut ex) = (vec![0f64; k], vec![0f64; k]);
     let mut v = vec![vec![0f64; k]; k];
-    for &t in &times {
-        let mut nk = vec![0f64; k];
-        let mut dk = vec![0f64; k];
-        for ob in obs {
-            if ob.1 >= t {
-                nk[ob.0] += 1.0;
-            }
-            if ob.1 == t && ob.2 {
-                dk[ob.0] += 1.0;
-            }
-        }
+    for (nk, dk) in &at {
         let (n, d): (f64, f64) = (nk.iter().sum(), dk.iter().sum());
         for a in 0..k {
             ex[a] += nk[a] * d / n;
@@ -84,26 +92,7 @@ impl Evaluator<'_> {
         let g = self.in_table(g_expr, t)?;
         let (glabels, gind) = self.levels_of(g_expr, &g)?;
         let sv = self.stratum_var(s, t)?;
-        let (slabels, sind) = match sv.kind {
-            Kind::Num { .. } => {
-                let r = sv.range.present;
-                let mut labels = Vec::new();
-                let mut ind = Vec::new();
-                for v in (r.lo.ceil() as i64)..=(r.hi.floor() as i64) {
-                    let level = Value::Pub(Public::Num {
-                        values: vec![Some(v as f64)],
-                        names: None,
-                    });
-                    match self.binary(s, BinOp::Eq, Value::Vec(sv.clone()), level)? {
-                        Value::Vec(d) => ind.push(d.data),
-                        _ => return Err(EvalError::at(s, "expected a private stratum")),
-                    }
-                    labels.push(v.to_string());
-                }
-                (labels, ind)
-            }
-            _ => self.levels_of(s, &sv)?,
-        };
+        let (slabels, sind) = self.stratum_levels(s, &sv)?;
         let (kg, ks) = (glabels.len(), slabels.len());
         let (l, r): (Vec<&AShares>, Vec<&AShares>) =
             (0..kg * ks).map(|j| (&gind[j / ks], &sind[j % ks])).unzip();

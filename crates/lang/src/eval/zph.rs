@@ -72,17 +72,26 @@ fn ranks(x: &[f64]) -> Vec<f64> {
     r
 }
 
-/// `1 − S(t−)` at each row's time: the left-continuous Kaplan-Meier curve of all rows.
+/// `1 − S(t−)` at each row's time: the left-continuous Kaplan-Meier curve of all rows (one
+/// sort, then a sweep over the distinct times).
 fn km_transform(times: &[(u64, bool)]) -> Vec<f64> {
-    let mut distinct: Vec<u64> = times.iter().map(|t| t.0).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let mut before = Vec::with_capacity(distinct.len());
+    let mut sorted: Vec<(u64, bool)> = times.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len();
+    let mut distinct: Vec<u64> = Vec::new();
+    let mut before = Vec::new();
     let mut s = 1.0;
-    for &t in &distinct {
+    let mut i = 0;
+    while i < n {
+        let t = sorted[i].0;
+        let at_risk = (n - i) as f64;
+        let mut deaths = 0.0;
+        while i < n && sorted[i].0 == t {
+            deaths += f64::from(u8::from(sorted[i].1));
+            i += 1;
+        }
+        distinct.push(t);
         before.push(s);
-        let at_risk = times.iter().filter(|r| r.0 >= t).count() as f64;
-        let deaths = times.iter().filter(|r| r.0 == t && r.1).count() as f64;
         s *= 1.0 - deaths / at_risk;
     }
     times

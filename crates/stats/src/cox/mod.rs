@@ -138,7 +138,7 @@ pub fn coxph(
     // overshoots), then one more step at the finer [`F_FINE`] bits from the fit, when its
     // weights allow: the last step's evaluation is what fixes the digits.
     let pass = pass::Pass::new(p, groups, n, cov, ties, F)?;
-    let fit = newton(p, &pass, cov.len(), true)?;
+    let fit = newton(p, &pass, cov.len())?;
     if !fit.converged {
         return Ok(fit);
     }
@@ -171,8 +171,8 @@ fn polish(fit: CoxFit, ev: &pass::Eval) -> Result<CoxFit, CoxError> {
 }
 
 /// Newton-Raphson from 0 with one [`pass::Pass`]. A step that leaves the weights' range is
-/// halved when `halve`, else the range error is returned at once.
-fn newton(p: &mut Party, pass: &pass::Pass, k: usize, halve: bool) -> Result<CoxFit, CoxError> {
+/// halved.
+fn newton(p: &mut Party, pass: &pass::Pass, k: usize) -> Result<CoxFit, CoxError> {
     let mut beta = vec![0.0; k];
     let mut cur = pass.eval(p, &beta, false)?;
     let mut inv = invert(&cur.info).ok_or(CoxError::Singular)?;
@@ -220,7 +220,7 @@ fn newton(p: &mut Party, pass: &pass::Pass, k: usize, halve: bool) -> Result<Cox
         let mut taken = last;
         let mut next = loop {
             match pass.eval(p, &taken, with_ln) {
-                Err(CoxError::Range { .. }) if halve && step.iter().any(|s| s.abs() > 1e-6) => {
+                Err(CoxError::Range { .. }) if step.iter().any(|s| s.abs() > 1e-6) => {
                     step.iter_mut().for_each(|s| *s /= 2.0);
                     taken = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
                 }
