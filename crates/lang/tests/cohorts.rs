@@ -497,6 +497,20 @@ fn scale_standardises_as_r() {
     near(num(&z[1]), 1.0, 1e-6, 0.0, "sd of scale");
     let e = fx.refusal(&format!("{D}mean(scale(d$age, center = FALSE))"));
     assert!(e.contains("root mean square"), "{e}");
+    // Numbers as center and scale are used, as R's scale(x, center = 50, scale = 10).
+    let mean = num(&fx.json(&format!("{D}mean(d$age)")));
+    let z = fx.json(&format!("{D}mean(scale(d$age, center = 50, scale = 10))"));
+    near(
+        num(&z),
+        (mean - 50.0) / 10.0,
+        0.0,
+        1e-6,
+        "center and scale given",
+    );
+    let z = fx.json(&format!(
+        "{D}mean(scale(d$age, center = FALSE, scale = 10))"
+    ));
+    near(num(&z), mean / 10.0, 0.0, 1e-6, "scale given alone");
 }
 
 /// Attack: a covariate crafted to be extreme for one patient (veteran's only 34-year-old), so
@@ -534,4 +548,8 @@ fn stratified_log_rank_matches_r() {
         near(num(&got["expected"][i]), num(&want["exp"][g]), 1e-9, 0.0, g);
     }
     assert_eq!(got["df"], 1);
+    let e = fx.refusal(&format!(
+        "{D}survdiff(Surv(time, status) ~ sex_f + strata(ph.ecog), data = d, strict = TRUE)"
+    ));
+    assert!(e.contains("strict"), "{e}");
 }

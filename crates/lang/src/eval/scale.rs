@@ -3,14 +3,14 @@
 //! operations, so that the mean and standard deviation pass every disclosure rule of `mean`
 //! and `sd` (they are revealed: R's `scaled:center` and `scaled:scale` attributes) and the
 //! subtraction carries its proven range; the division by the public SD is one public product
-//! rounded to 6 decimals (each value within 1e-6). `center = FALSE` or `scale = FALSE` leave that step out (R then
-//! divides by the root mean square instead of the SD: refused by name). Public numbers are
-//! scaled in the clear.
+//! rounded to 6 decimals (each value within 1e-6). A number given as `center` or `scale` is
+//! used instead, as in R; `FALSE` leaves that step out, except `scale = TRUE` with
+//! `center = FALSE`, where R divides by the root mean square: refused by name.
 use super::call::Args;
 use super::range::Range;
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::{Arg, BinOp, Expr, ExprKind};
+use crate::ast::{Arg, Expr, ExprKind};
 
 /// `f(x, na.rm = TRUE)` as an expression at `x`'s place.
 fn na_rm_call(f: &str, x: &Expr) -> Expr {
@@ -52,38 +52,73 @@ impl Evaluator<'_> {
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
         let x = a.slots[0].ok_or_else(|| EvalError::at(e, "scale(x)"))?;
-        let center = self.flag(a.slots[1], scope, 1.0)? != 0.0;
-        let scaled = self.flag(a.slots[2], scope, 1.0)? != 0.0;
-        if scaled && !center {
+        let center = self.scale_arg(a.slots[1], scope)?;
+        let scaled = self.scale_arg(a.slots[2], scope)?;
+        if scaled == Some(None) && center.is_none() {
             return Err(EvalError::at(
                 a.slots[2].unwrap_or(e),
                 "scale = TRUE with center = FALSE divides by the root mean square in R; not \
-                 available (center as well, or divide by a public number)",
+                 available (center as well, or give scale = a number)",
             ));
-        }
-        let v = self.eval_in(x, scope)?;
-        if !center {
-            return Ok(v);
         }
         let number = |v: &Value| match v {
             Value::Pub(Public::Num { values, .. }) if values.len() == 1 => values[0],
             _ => None,
         };
-        let m = self.eval_in(&na_rm_call("mean", x), scope)?;
-        if !scaled {
-            return self.binary(e, BinOp::Sub, v, m);
-        }
-        let sd = self.eval_in(&na_rm_call("sd", x), scope)?;
-        match (v, number(&m), number(&sd)) {
-            (Value::Vec(pv), Some(mean), Some(sd)) if sd > 0.0 => self.standardise(e, pv, mean, sd),
-            (_, _, Some(sd)) if sd.is_nan() || sd <= 0.0 => Err(EvalError::at(
+        let v = self.eval_in(x, scope)?;
+        // R's center: TRUE the mean, a number that number, FALSE none.
+        let mean = match center {
+            None => 0.0,
+            Some(Some(c)) => c,
+            Some(None) => {
+                let m = self.eval_in(&na_rm_call("mean", x), scope)?;
+                number(&m).ok_or_else(|| EvalError::at(e, "scale(): the mean is NA"))?
+            }
+        };
+        // R's scale: TRUE the SD, a number that number, FALSE none.
+        let sd = match scaled {
+            None => 1.0,
+            Some(Some(s)) => s,
+            Some(None) => {
+                let s = self.eval_in(&na_rm_call("sd", x), scope)?;
+                number(&s).unwrap_or(f64::NAN)
+            }
+        };
+        if sd.is_nan() || sd <= 0.0 {
+            return Err(EvalError::at(
                 e,
                 "scale(): the standard deviation is 0 or NA",
-            )),
-            (v, _, _) => {
-                let c = self.binary(e, BinOp::Sub, v, m)?;
-                self.binary(e, BinOp::Div, c, sd)
+            ));
+        }
+        match v {
+            Value::Vec(pv) if center.is_some() || scaled.is_some() => {
+                self.standardise(e, pv, mean, sd)
             }
+            Value::Vec(pv) => Ok(Value::Vec(pv)),
+            _ => Err(EvalError::at(
+                x,
+                "scale() takes a private numeric column here",
+            )),
+        }
+    }
+
+    /// `center =` / `scale =`: `None` for `FALSE`, `Some(None)` for `TRUE` (the mean or SD),
+    /// `Some(Some(c))` for a public number `c`, as R reads them.
+    fn scale_arg(
+        &mut self,
+        a: Option<&Expr>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Option<Option<f64>>> {
+        let Some(at) = a else { return Ok(Some(None)) };
+        match self.eval_in(at, scope)? {
+            Value::Pub(Public::Bool(b)) if b.len() == 1 => Ok((b[0] == Some(true)).then_some(None)),
+            Value::Pub(Public::Num { values, .. }) if values.len() == 1 && values[0].is_some() => {
+                Ok(Some(values[0]))
+            }
+            _ => Err(EvalError::at(
+                at,
+                "expected TRUE, FALSE or one public number",
+            )),
         }
     }
 

@@ -132,6 +132,13 @@ impl Evaluator<'_> {
             formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ group"))?;
         let (te, ee) = surv_terms(lhs)?;
         if name == "survdiff" && self.flag(a.slots[2], scope, 0.0)? != 0.0 {
+            if super::survdiff_strata::has_strata(rhs) {
+                return Err(EvalError::at(
+                    rhs,
+                    "strata() with strict = TRUE is not available: run the stratified test \
+                     without strict",
+                ));
+            }
             return self.strict_survdiff(e, f, (te, ee), rhs, a.slots[1], scope);
         }
         let grid = self.time_grid(e)?;
