@@ -91,8 +91,10 @@ pub(crate) fn chi2_p(x: f64, df: usize) -> f64 {
 enum Col {
     /// Encoded numbers with `10^scale`.
     Num { name: String, scale: u32 },
-    /// A 0/1 indicator.
-    Dummy { name: String },
+    /// A 0/1 indicator, with the index of its term: the indicators of one term (the levels
+    /// of a factor, or of an interaction of factors: `formula.rs` makes each as one level per
+    /// factor) are never 1 on the same row.
+    Dummy { name: String, term: usize },
 }
 
 impl Evaluator<'_> {
@@ -184,7 +186,11 @@ impl Evaluator<'_> {
         // Covariate columns (`formula.rs`): numbers, and 0/1 indicators of factor levels,
         // logicals and their products, whose rows on both sides pass the cell rule.
         let mut cols: Vec<(Col, AShares)> = Vec::new();
-        for (name, v) in &xs {
+        for (i, (name, v)) in xs.iter().enumerate() {
+            let term = term_cols
+                .iter()
+                .position(|t| t.1.contains(&i))
+                .unwrap_or(usize::MAX);
             match &v.kind {
                 Kind::Num { scale } => cols.push((
                     Col::Num {
@@ -198,7 +204,8 @@ impl Evaluator<'_> {
                     let sizes = self.p.dot_many(&[(&one, &m), (&v.data, &m)])?;
                     let labels = [format!("not {name}"), name.clone()];
                     self.check_cells(e, &sizes, &labels)?;
-                    cols.push((Col::Dummy { name: name.clone() }, v.data.clone()));
+                    let name = name.clone();
+                    cols.push((Col::Dummy { name, term }, v.data.clone()));
                 }
             }
         }
@@ -272,8 +279,11 @@ impl Evaluator<'_> {
         for ((col, _), sh) in cols.iter().zip(&shuffled[1..]) {
             let x = sh.gather(&order);
             match col {
-                Col::Dummy { name } => {
-                    covs.push(dummy_covariate(x));
+                Col::Dummy { name, term } => {
+                    covs.push(Covariate {
+                        family: Some(*term),
+                        ..dummy_covariate(x)
+                    });
                     unit.push(1.0);
                     names.push(name.clone());
                 }

@@ -25,12 +25,25 @@ pub struct Covariate {
     pub bits: Vec<AShares>,
     /// Their public weights: `z = Σ weights[b] · bits[b]`.
     pub weights: Vec<f64>,
+    /// For an indicator: its family, if any. Two indicators of one family are never both 1
+    /// on a row (the levels of one factor, or of one interaction of factors), so their
+    /// product is 0 and is not computed. A wrong family gives wrong numbers: set it only
+    /// where the construction proves it.
+    pub family: Option<usize>,
 }
 
 impl Covariate {
     /// The sum of the bits' weights' magnitudes (the span of `z` the bits can express).
     pub fn bound(&self) -> f64 {
         self.weights.iter().map(|w| w.abs()).sum()
+    }
+
+    /// The 0/1 share of an indicator covariate (one bit of weight 1), `None` for a numeric one.
+    pub fn indicator(&self) -> Option<&AShares> {
+        match (&self.bits[..], &self.weights[..]) {
+            ([d], [w]) if *w == 1.0 => Some(d),
+            _ => None,
+        }
     }
 
     /// The largest `|z|` the bits can express: the larger of the positive weights' sum and
@@ -48,6 +61,7 @@ pub fn dummy_covariate(d: AShares) -> Covariate {
         z: d.scale(1 << F),
         bits: vec![d],
         weights: vec![1.0],
+        family: None,
     }
 }
 
@@ -106,5 +120,10 @@ pub fn numeric_covariate(
     } else {
         d.scale(1 << (F - e))
     };
-    Ok(Some(Covariate { z, bits, weights }))
+    Ok(Some(Covariate {
+        z,
+        bits,
+        weights,
+        family: None,
+    }))
 }

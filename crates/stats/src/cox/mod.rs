@@ -44,6 +44,7 @@
 //! relative of R's (1e-6 standard errors when closer to 0). Every truncation rounds exactly
 //! (`sharestat_mpc`'s default), so the same data give the same digits in every run.
 //! Why hand-written: these are MPC protocols over our own shares; no crate fits.
+mod columns;
 mod covariate;
 mod pass;
 mod zph;
@@ -138,11 +139,11 @@ pub fn coxph(
     // overshoots), then one more step at the finer [`F_FINE`] bits from the fit, when its
     // weights allow: the last step's evaluation is what fixes the digits.
     let pass = pass::Pass::new(p, groups, n, cov, ties, F)?;
-    let fit = newton(p, &pass, cov.len())?;
-    if !fit.converged {
+    let fine = pass::Pass::new(p, groups, n, cov, ties, F_FINE)?;
+    let (fit, fine_last) = newton(p, &pass, &fine, cov.len())?;
+    if !fit.converged || fine_last {
         return Ok(fit);
     }
-    let fine = pass::Pass::new(p, groups, n, cov, ties, F_FINE)?;
     match fine.eval(p, &fit.coef, true) {
         Ok(ev) => polish(fit, &ev),
         Err(CoxError::Range { .. }) => Ok(fit),
@@ -170,11 +171,33 @@ fn polish(fit: CoxFit, ev: &pass::Eval) -> Result<CoxFit, CoxError> {
     })
 }
 
-/// Newton-Raphson from 0 with one [`pass::Pass`]. A step that leaves the weights' range is
-/// halved.
-fn newton(p: &mut Party, pass: &pass::Pass, k: usize) -> Result<CoxFit, CoxError> {
+/// An evaluation with `ℓ` near the fit: at the `fine` bits when the weights allow (and
+/// whether they did), else at the `pass`'s.
+fn eval_near(
+    p: &mut Party,
+    (pass, fine): (&pass::Pass, &pass::Pass),
+    beta: &[f64],
+) -> Result<(pass::Eval, bool), CoxError> {
+    match fine.eval(p, beta, true) {
+        Ok(ev) => Ok((ev, true)),
+        Err(CoxError::Range { .. }) => Ok((pass.eval(p, beta, true)?, false)),
+        Err(other) => Err(other),
+    }
+}
+
+/// Newton-Raphson from 0 with one [`pass::Pass`]; once near the fit (steps below 1e-2
+/// standard errors), evaluations take `ℓ` and the `fine` bits when the weights allow. A step
+/// that leaves the weights' range is halved. Also says whether the last evaluation was at the
+/// fine bits.
+fn newton(
+    p: &mut Party,
+    pass: &pass::Pass,
+    fine: &pass::Pass,
+    k: usize,
+) -> Result<(CoxFit, bool), CoxError> {
     let mut beta = vec![0.0; k];
     let mut cur = pass.eval(p, &beta, false)?;
+    let mut cur_fine = false;
     let mut inv = invert(&cur.info).ok_or(CoxError::Singular)?;
     let score = quad(&cur.score, &inv);
     let mut converged = false;
@@ -198,7 +221,7 @@ fn newton(p: &mut Party, pass: &pass::Pass, k: usize) -> Result<CoxFit, CoxError
                 // Take the last step without evaluating again: at under 1e-5 standard errors
                 // from the optimum, I changes by less than its fixed-point noise, and ℓ gains
                 // U·s/2 (exact for the quadratic, which is what is left).
-                return Ok(CoxFit {
+                let fit = CoxFit {
                     wald: quad(&last, &cur.info),
                     coef: last,
                     var: inv,
@@ -206,7 +229,8 @@ fn newton(p: &mut Party, pass: &pass::Pass, k: usize) -> Result<CoxFit, CoxError
                     score,
                     iter,
                     converged,
-                });
+                };
+                return Ok((fit, cur_fine));
             }
             // Else evaluate once more at the step's end (below): I and ℓ where β̂ is.
             beta = last;
@@ -218,8 +242,15 @@ fn newton(p: &mut Party, pass: &pass::Pass, k: usize) -> Result<CoxFit, CoxError
         // A step whose weights leave the fixed-point range (a Newton step from 0 overshoots)
         // is halved, as R halves a step that lowers the likelihood.
         let mut taken = last;
-        let mut next = loop {
-            match pass.eval(p, &taken, with_ln) {
+        let eval = |p: &mut Party, at: &[f64]| {
+            if with_ln {
+                eval_near(p, (pass, fine), at)
+            } else {
+                pass.eval(p, at, false).map(|ev| (ev, false))
+            }
+        };
+        let (mut next, mut next_fine) = loop {
+            match eval(p, &taken) {
                 Err(CoxError::Range { .. }) if step.iter().any(|s| s.abs() > 1e-6) => {
                     step.iter_mut().for_each(|s| *s /= 2.0);
                     taken = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
@@ -234,18 +265,19 @@ fn newton(p: &mut Party, pass: &pass::Pass, k: usize) -> Result<CoxFit, CoxError
         while along(&cur.score, &step) + along(&next.score, &step) < 0.0 && halvings < 10 {
             step.iter_mut().for_each(|s| *s /= 2.0);
             taken = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
-            next = pass.eval(p, &taken, with_ln)?;
+            (next, next_fine) = eval(p, &taken)?;
             halvings += 1;
         }
         beta = taken;
         cur = next;
+        cur_fine = next_fine;
         inv = invert(&cur.info).ok_or(CoxError::Singular)?;
     }
     // Not converged, or converged before ℓ was computed: evaluate at the last iterate, and
     // take the Newton step from there without evaluating again. That iterate is within
     // 1e-3 standard errors of β̂, so the step's own error is of the order of its square
     // (quadratic convergence), where stopping at the iterate would leave up to 1e-3.
-    let fin = pass.eval(p, &beta, true)?;
+    let (fin, fin_fine) = eval_near(p, (pass, fine), &beta)?;
     let var = invert(&fin.info).ok_or(CoxError::Singular)?;
     let step: Vec<f64> = (0..k)
         .map(|i| (0..k).map(|j| var[i][j] * fin.score[j]).sum())
@@ -257,7 +289,7 @@ fn newton(p: &mut Party, pass: &pass::Pass, k: usize) -> Result<CoxFit, CoxError
         beta
     };
     let gain = if converged { gain } else { 0.0 };
-    Ok(CoxFit {
+    let fit = CoxFit {
         wald: quad(&coef, &fin.info),
         coef,
         var,
@@ -265,7 +297,8 @@ fn newton(p: &mut Party, pass: &pass::Pass, k: usize) -> Result<CoxFit, CoxError
         score,
         iter,
         converged,
-    })
+    };
+    Ok((fit, fin_fine))
 }
 
 /// The sums of R's `cox.zph` test at the fitted `beta` (internal units), `g` the centred

@@ -17,6 +17,7 @@
 //!
 //! The constant `Π_b exp(−β w_b / 2)` in `w` cancels in every ratio, and in `ℓ` against the
 //! same constant in `Σ_deaths β z` (accounted for in the clear).
+use super::columns::{Columns, Slot};
 use super::{Covariate, CoxError, F, Ties, TimeGroup};
 use sharestat_mpc::fixed::{decode, encode};
 use sharestat_mpc::{AShares, Party};
@@ -81,8 +82,8 @@ pub(super) struct Pass<'a> {
     z: Vec<AShares>,
     times: Vec<DeathTime>,
     terms: Vec<Term>,
-    /// `z_j z_k` for `j <= k`.
-    zz: Vec<AShares>,
+    /// The columns `z_j`, `z_j z_k` of the per-row products.
+    cols: Columns,
     /// `Σ_deaths z_j`.
     sz: Vec<AShares>,
     deaths: usize,
@@ -160,14 +161,7 @@ impl<'a> Pass<'a> {
                 }
             }
         }
-        let pr = pairs(cov.len());
-        let (l, r): (Vec<&AShares>, Vec<&AShares>) =
-            pr.iter().map(|&(j, k)| (&z[j], &z[k])).unzip();
-        let prod = p.mul(&AShares::concat(&l), &AShares::concat(&r))?;
-        let all = p.trunc_unbiased(&prod, &vec![f; prod.len()])?;
-        let zz = (0..pr.len())
-            .map(|i| all.slice(i * n..(i + 1) * n))
-            .collect();
+        let cols = Columns::new(p, cov, &z, f)?;
         let sz = z
             .iter()
             .map(|c| {
@@ -185,7 +179,7 @@ impl<'a> Pass<'a> {
             z,
             times,
             terms,
-            zz,
+            cols,
             sz,
             deaths,
             null_loglik,
@@ -357,16 +351,13 @@ impl<'a> Pass<'a> {
         } else {
             self.weights(p, beta)?
         };
-        // V = [w, w z_1.., w z_j z_k..].
+        // V = [w, w z_1.., w z_j z_k..], the distinct columns only.
         let f = self.f;
-        let right: Vec<&AShares> = self.z.iter().chain(&self.zz).collect();
-        let left: Vec<&AShares> = right.iter().map(|_| &w).collect();
-        let prod = p.mul(&AShares::concat(&left), &AShares::concat(&right))?;
-        let prod = p.trunc_unbiased(&prod, &vec![f; prod.len()])?;
-        let q = 1 + right.len();
+        let dist = self.cols.distinct();
         let vs: Vec<AShares> = std::iter::once(w.clone())
-            .chain((0..q - 1).map(|i| prod.slice(i * n..(i + 1) * n)))
+            .chain(self.cols.products(p, &w, f)?)
             .collect();
+        let q = vs.len();
         // Risk-set and death sums per death time, divided by 2^t.
         let g = self.times.len();
         let mut sums = Vec::with_capacity(q);
@@ -452,12 +443,24 @@ impl<'a> Pass<'a> {
         let r_f = p.trunc_unbiased(&r_hi, &vec![FH - f; nt])?;
         // a_1 = N_1 r_hi (at FH bits, for the score), a_2 = N_2 r_f (at F bits).
         let (n1, n2) = (num.slice(0..k * nt), num.slice(k * nt..(q - 1) * nt));
-        let r_rep = AShares::concat(&[&vec![&r_hi; k][..], &vec![&r_f; pr.len()][..]].concat());
+        let r_rep = AShares::concat(&[&vec![&r_hi; k][..], &vec![&r_f; q - 1 - k][..]].concat());
         let a = p.mul(&AShares::concat(&[&n1, &n2]), &r_rep)?;
         let a = p.trunc_unbiased(&a, &vec![f; a.len()])?;
         let a_hi = a.slice(0..k * nt);
-        let a2 = a.slice(k * nt..a.len());
+        let a2_own = a.slice(k * nt..a.len());
         let a_f = p.trunc_unbiased(&a_hi, &vec![FH - f; a_hi.len()])?;
+        // a_2 of each pair: its own ratio, or an indicator's a_1 (d² = d).
+        let a2 = AShares::concat(
+            &(0..pr.len())
+                .map(|i| match dist[k + i] {
+                    Slot::Own(d) if d < k => block(&a_f, d),
+                    Slot::Own(d) => block(&a2_own, d - k),
+                    Slot::Zero => zeros(nt),
+                })
+                .collect::<Vec<_>>()
+                .iter()
+                .collect::<Vec<_>>(),
+        );
         // a_1 a_1ᵀ per term.
         let (l, rr): (Vec<AShares>, Vec<AShares>) = pr
             .iter()
