@@ -192,6 +192,35 @@ fn efron_matches_plain_fit() {
     }
 }
 
+/// Many deaths per time and at most a small share of each risk set dying at once: Efron's
+/// sums take the grouped path (one series per death time, `cox::grouped`).
+#[test]
+fn efron_with_many_ties_per_time_matches_plain_fit() {
+    let mut rows = random_rows(1200, 4242);
+    // Times 1..=8 for the events, the censored ones at 9 (a large risk set to the end).
+    for (i, r) in rows.iter_mut().enumerate() {
+        if r.1 {
+            r.0 = 1 + (r.0 * 7 + i as u32) % 8;
+        } else {
+            r.0 = 9;
+        }
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    check(&rows, Ties::Efron);
+    check(&rows, Ties::Breslow);
+}
+
+/// The last time of death takes every row still at risk (three deaths, `ψ = 1`): the grouped
+/// path's series does not hold there, so the evaluations take the per-term path.
+#[test]
+fn efron_when_a_whole_risk_set_dies_matches_plain_fit() {
+    let mut rows = random_rows(300, 99);
+    for (age, d) in [(50.0, 0.0), (61.0, 1.0), (72.0, 0.0)] {
+        rows.push((40, true, vec![age, d]));
+    }
+    check(&rows, Ties::Efron);
+}
+
 #[test]
 fn breslow_matches_plain_fit() {
     check(&random_rows(150, 31), Ties::Breslow);

@@ -11,16 +11,22 @@
 //!   product of factors that are affine in one shared bit each: no secure exponential is
 //!   needed, only a product tree (`⌈log2 F⌉` fixed-point multiplications for `F` factors).
 //! - **Risk sets**: rows sorted by time, so the risk set of time `t` is a suffix; its sums of
-//!   `w`, `w z`, `w z zᵀ` are local suffix sums. With strata (R's `strata(g)`), rows are
+//!   `w`, `w z`, `w z zᵀ` are local suffix sums, of columns made with as few truncations as
+//!   the covariates allow ([`columns`]: factor levels are exact 0/1 products, `d² = d`, two
+//!   levels of one factor are never both 1). With strata (R's `strata(g)`), rows are
 //!   sorted by stratum, then time, and a risk set ends where its stratum ends: the suffix
 //!   sum at its start minus the one at its stratum's end (still local).
 //! - **Ties: Efron** (R's default): at a time with `m` deaths, term `k = 0..m−1` has the
 //!   denominator `S0 − (k/m) D0` (`D` the sums over the deaths). Breslow (`ties = "breslow"`)
 //!   uses one term with multiplicity `m`.
-//! - **Divisions**: one reciprocal per term after scaling numerator and denominator by the
-//!   same public power of two, refined by one Newton step at 34 fractional bits, so the
-//!   ratios in the score, which fixes `β̂`, are good to about `2^-34` instead of the
-//!   reciprocal's `2^-18`. The logarithms (`Party::recip_ln`, one bit decomposition for both)
+//! - **Divisions**: one reciprocal per death time (of its risk set's `S0`), refined by one
+//!   Newton step at 34 fractional bits, so the ratios in the score, which fixes `β̂`, are
+//!   good to about `2^-34` instead of the reciprocal's `2^-18`; Efron's `m` terms of a death
+//!   time then come from a few power series in `ψ = D0 / S0` ([`grouped`]), nothing per
+//!   death. Where some death time has more than half of its risk set's relative risk dying
+//!   (`ψ > 1/2`, the series would converge slowly), that evaluation takes one reciprocal per
+//!   term instead ([`per_term`]). The sums of `w` and `w z` keep 10 more bits than the
+//!   others (`pass::WIDE`): a death time's score is `m` ratios of them. The logarithms (`Party::recip_ln`, one bit decomposition for both)
 //!   are computed only at the final `β̂`: step halving uses the slopes `U·s` at both ends of
 //!   a step instead of `ℓ` (`ℓ` is concave along the step).
 //! - **Adaptive weights** (issue 14): when the worst case of `β z` over every covariate's
@@ -34,7 +40,8 @@
 //! **Reveals** per iteration `U`, `I` and `ℓ` at the public iterate (aggregates over all
 //! rows), hence the coefficients, their covariance and the log-likelihoods, and on the
 //! adaptive path one bit per evaluation (the relative risks at that iterate lie within the
-//! fixed-point window); nothing per row.
+//! fixed-point window), with Efron's ties and a time with two deaths or more one bit per
+//! evaluation (whether `ψ <= 1/2` at every such time, [`grouped`]); nothing per row.
 //! Fixed point: Newton-Raphson at [`F`] = 22 fractional bits, whose range holds the first
 //! steps: every weight below `2^15` and `weight · z²` below `2^16` (`z` in internal units, a
 //! few standard deviations), from public bounds or, beyond them, the adaptive check
@@ -46,7 +53,9 @@
 //! Why hand-written: these are MPC protocols over our own shares; no crate fits.
 mod columns;
 mod covariate;
+mod grouped;
 mod pass;
+mod per_term;
 mod zph;
 
 pub use crate::linalg::invert;

@@ -17,7 +17,7 @@
 //!
 //! The constant `Π_b exp(−β w_b / 2)` in `w` cancels in every ratio, and in `ℓ` against the
 //! same constant in `Σ_deaths β z` (accounted for in the clear).
-use super::columns::{Columns, Slot};
+use super::columns::Columns;
 use super::{Covariate, CoxError, F, Ties, TimeGroup};
 use sharestat_mpc::fixed::{decode, encode};
 use sharestat_mpc::{AShares, Party};
@@ -25,41 +25,45 @@ use sharestat_mpc::{AShares, Party};
 /// Fractional bits of the corrected ratios that enter the score (`a_1 = N_1 r` is formed at
 /// `f + FH` bits, so `|a_1|`, a weighted mean of a covariate, must stay below `2^(61−f−FH)`:
 /// 64 at `f = 22`, 16 at `f = 24`).
-const FH: u32 = 34;
+pub(super) const FH: u32 = 34;
 
 /// A death time, with its public shifts.
-struct DeathTime {
-    start: usize,
-    deaths: usize,
+pub(super) struct DeathTime {
+    pub start: usize,
+    pub deaths: usize,
     /// One past the last row of its stratum.
-    end: usize,
+    pub end: usize,
     /// `⌊log2 n_risk⌋`, at least 1.
-    t: u32,
+    pub t: u32,
 }
 
 /// One term of the likelihood (a denominator).
 pub(super) struct Term {
     pub group: usize,
     /// Efron's `k`.
-    k: usize,
+    pub k: usize,
     /// Multiplicity (Breslow: the deaths; Efron: 1).
     pub mult: u64,
     /// Second shift `s` (0: none).
-    s: u32,
+    pub s: u32,
     /// An Efron term (`T_0 = (m S_0 − k D_0) / 2^s`).
-    efron: bool,
+    pub efron: bool,
 }
 
-/// Per-term shares at one `β` ([`Pass::terms`]), each block of [`Pass::terms`]' length.
+/// Per-death-time shares at one `β` ([`Pass::terms`]): each block has one element per death
+/// time, the sum over its terms (Efron: `k = 0..m−1`; Breslow: one, times `m`).
 pub(super) struct Terms {
-    /// `a_1` per covariate, at [`FH`] bits.
+    /// `Σ a_1` per covariate, at [`FH`] bits.
     pub a_hi: AShares,
-    /// `a_1` per covariate, at `f` bits.
+    /// `Σ a_1` per covariate, at `f` bits.
     pub a_f: AShares,
-    /// `a_2 − a_1 a_1ᵀ` per pair `j <= k` (the order of [`pairs`]), at `f` bits.
+    /// `Σ (a_2 − a_1 a_1ᵀ)` per pair `j <= k` (the order of [`pairs`]), at `f` bits.
     pub v: AShares,
-    /// `ln` of each term's denominator, when asked.
+    /// `Σ ln` of the terms' denominators, at `f` bits, when asked; the true sum is this
+    /// plus [`Terms::ln_offset`] (the public shifts).
     pub ln_den: Option<AShares>,
+    /// See [`Terms::ln_den`].
+    pub ln_offset: f64,
     /// Whether the weights took the adaptive path.
     pub adaptive: bool,
 }
@@ -77,11 +81,13 @@ pub(super) struct Eval {
 pub(super) struct Pass<'a> {
     pub(super) cov: &'a [Covariate],
     /// Fractional bits of this pass (`F` or more: the covariates' `z` are scaled up).
-    f: u32,
+    pub(super) f: u32,
+    /// Efron's ties (else Breslow's).
+    pub(super) efron: bool,
     /// Each covariate's `z` at `f` fractional bits.
     z: Vec<AShares>,
-    times: Vec<DeathTime>,
-    terms: Vec<Term>,
+    pub(super) times: Vec<DeathTime>,
+    pub(super) terms: Vec<Term>,
     /// The columns `z_j`, `z_j z_k` of the per-row products.
     cols: Columns,
     /// `Σ_deaths z_j`.
@@ -95,8 +101,51 @@ fn ilog2(v: usize) -> u32 {
     (usize::BITS - 1 - v.max(1).leading_zeros()).max(1)
 }
 
-fn zeros(n: usize) -> AShares {
+pub(super) fn zeros(n: usize) -> AShares {
     AShares::from_parts(vec![0; n], vec![0; n])
+}
+
+/// Extra fractional bits of the risk-set and death sums of `w` and `w z_j` (beyond the
+/// pass's `f`): they are kept as `S / 2^(t − WIDE)`. Dividing by the whole `2^t` would leave
+/// `S / 2^t` within `2^-f` of its value, and the score of a death time with `m` deaths is
+/// `m` such ratios: the error would grow with `m`.
+pub(super) const WIDE: u32 = 10;
+
+/// `x_i / 2^s_i` (exact rounding) for `s_i > 0`, `x_i 2^-s_i` for `s_i <= 0`.
+pub(super) fn rescale(p: &mut Party, x: &AShares, s: &[i32]) -> Result<AShares, CoxError> {
+    let down: Vec<usize> = (0..s.len()).filter(|&i| s[i] > 0).collect();
+    let up: Vec<u64> = s.iter().map(|&v| 1u64 << (-v).max(0)).collect();
+    let mut out = x.mul_public(&up);
+    if !down.is_empty() {
+        let shifts: Vec<u32> = down.iter().map(|&i| s[i] as u32).collect();
+        let t = p.trunc_unbiased(&x.gather(&down), &shifts)?;
+        let (mut a, mut b) = out.into_parts();
+        let (ta, tb) = t.parts();
+        for (j, &i) in down.iter().enumerate() {
+            a[i] = ta[j];
+            b[i] = tb[j];
+        }
+        out = AShares::from_parts(a, b);
+    }
+    Ok(out)
+}
+
+/// The reciprocal `r ≈ 1/x` (both at `f` bits) refined by one Newton step at higher
+/// precision, `r_hi = r + r (1 − x r)` at [`FH`] bits, and `r_hi` rounded to `f` bits.
+pub(super) fn refine(
+    p: &mut Party,
+    x: &AShares,
+    r: &AShares,
+    f: u32,
+) -> Result<(AShares, AShares), CoxError> {
+    let (me, n) = (p.id(), x.len());
+    let e = p.mul(x, r)?.neg().add_const(me, 1 << (2 * f));
+    let e = p.trunc_unbiased(&e, &vec![f - 8; n])?;
+    let c = p.mul(r, &e)?;
+    let c = p.trunc_unbiased(&c, &vec![2 * f + 8 - FH; n])?;
+    let r_hi = r.scale(1 << (FH - f)).add(&c);
+    let r_f = p.trunc_unbiased(&r_hi, &vec![FH - f; n])?;
+    Ok((r_hi, r_f))
 }
 
 /// The pairs `(j, k)`, `j <= k`, in the order of the packed information matrix.
@@ -176,6 +225,7 @@ impl<'a> Pass<'a> {
         Ok(Pass {
             cov,
             f,
+            efron: ties == Ties::Efron,
             z,
             times,
             terms,
@@ -302,15 +352,15 @@ impl<'a> Pass<'a> {
         let pr = pairs(k);
         let f = self.f;
         let t = self.terms(p, beta, with_ln)?;
-        let nt = self.terms.len();
-        let block = |x: &AShares, i: usize| x.slice(i * nt..(i + 1) * nt);
+        let g = self.times.len();
+        let block = |x: &AShares, i: usize| x.slice(i * g..(i + 1) * g);
         let mut out: Vec<AShares> = Vec::new();
         for j in 0..k {
-            let sum = self.weighted_sum(&block(&t.a_hi, j));
+            let sum = block(&t.a_hi, j).sum();
             out.push(self.sz[j].scale(1 << (FH - f)).sub(&sum));
         }
         for i in 0..pr.len() {
-            out.push(self.weighted_sum(&block(&t.v, i)));
+            out.push(block(&t.v, i).sum());
         }
         if let Some(ln_den) = &t.ln_den {
             out.push(self.loglik_shares(p, beta, ln_den)?);
@@ -325,7 +375,8 @@ impl<'a> Pass<'a> {
         }
         let loglik = t
             .ln_den
-            .map(|_| self.loglik_public(beta, opened[k + pr.len()], t.adaptive));
+            .as_ref()
+            .map(|_| self.loglik_public(beta, opened[k + pr.len()], &t));
         Ok(Eval {
             score,
             info,
@@ -341,11 +392,8 @@ impl<'a> Pass<'a> {
         beta: &[f64],
         with_ln: bool,
     ) -> Result<Terms, CoxError> {
-        let me = p.id();
-        let k = self.cov.len();
         let n = self.cov[0].z.len();
         let adaptive = self.needs_adaptive(beta, n);
-        let pr = pairs(k);
         let w = if adaptive {
             self.adaptive_weights(p, beta)?
         } else {
@@ -359,7 +407,6 @@ impl<'a> Pass<'a> {
             .collect();
         let q = vs.len();
         // Risk-set and death sums per death time, divided by 2^t.
-        let g = self.times.len();
         let mut sums = Vec::with_capacity(q);
         for v in &vs {
             let (a, b) = v.parts();
@@ -386,98 +433,23 @@ impl<'a> Pass<'a> {
             sums.push(AShares::from_parts(pick(&sa, false), pick(&sb, false)));
             sums.push(AShares::from_parts(pick(&sa, true), pick(&sb, true)));
         }
-        let shifts: Vec<u32> = (0..2 * q)
-            .flat_map(|_| self.times.iter().map(|t| t.t))
+        // Those of `w` and `w z_j` keep `wide_bits` more bits (the score's precision).
+        let k = self.cov.len();
+        let shifts: Vec<i32> = (0..2 * q)
+            .flat_map(|c| {
+                let wide = if c < 2 * (k + 1) { WIDE as i32 } else { 0 };
+                self.times.iter().map(move |t| t.t as i32 - wide)
+            })
             .collect();
-        let sums = p.trunc_unbiased(&AShares::concat(&sums.iter().collect::<Vec<_>>()), &shifts)?;
-        let (s_of, d_of) = (
-            |qi: usize| sums.slice(2 * qi * g..(2 * qi + 1) * g),
-            |qi: usize| sums.slice((2 * qi + 1) * g..(2 * qi + 2) * g),
-        );
-        // Terms T_q = m S_q − k D_q (Efron, then / 2^s) or S_q (Breslow).
-        let nt = self.terms.len();
-        let mut ts = Vec::with_capacity(q);
-        for qi in 0..q {
-            let (s, d) = (s_of(qi), d_of(qi));
-            let (sa, sb) = s.parts();
-            let (da, db) = d.parts();
-            let term = |x: &[u64], y: &[u64]| -> Vec<u64> {
-                self.terms
-                    .iter()
-                    .map(|t| {
-                        if !t.efron {
-                            x[t.group]
-                        } else {
-                            let m = self.times[t.group].deaths as u64;
-                            x[t.group]
-                                .wrapping_mul(m)
-                                .wrapping_sub(y[t.group].wrapping_mul(t.k as u64))
-                        }
-                    })
-                    .collect()
-            };
-            ts.push(AShares::from_parts(term(sa, da), term(sb, db)));
-        }
-        let mut ts = AShares::concat(&ts.iter().collect::<Vec<_>>());
-        if self.terms.iter().any(|t| t.s > 0) {
-            let shifts: Vec<u32> = (0..q)
-                .flat_map(|_| self.terms.iter().map(|t| t.s))
-                .collect();
-            ts = p.trunc_unbiased(&ts, &shifts)?;
-        }
-        let den = ts.slice(0..nt);
-        let num = ts.slice(nt..q * nt);
-        let block = |x: &AShares, i: usize| x.slice(i * nt..(i + 1) * nt);
-        let (r, ln_den) = if with_ln {
-            let (r, l) = p.recip_ln(&den, f)?;
-            (r, Some(l))
-        } else {
-            (p.reciprocal_rough(&den, f)?, None)
-        };
-        // One Newton step at higher precision: r_hi = r + r (1 − T_0 r), at FH bits.
-        let e = p.mul(&den, &r)?.neg().add_const(me, 1 << (2 * f));
-        let e = p.trunc_unbiased(&e, &vec![f - 8; nt])?;
-        let c = p.mul(&r, &e)?;
-        let c = p.trunc_unbiased(&c, &vec![2 * f + 8 - FH; nt])?;
-        let r_hi = r.scale(1 << (FH - f)).add(&c);
-        let r_f = p.trunc_unbiased(&r_hi, &vec![FH - f; nt])?;
-        // a_1 = N_1 r_hi (at FH bits, for the score), a_2 = N_2 r_f (at F bits).
-        let (n1, n2) = (num.slice(0..k * nt), num.slice(k * nt..(q - 1) * nt));
-        let r_rep = AShares::concat(&[&vec![&r_hi; k][..], &vec![&r_f; q - 1 - k][..]].concat());
-        let a = p.mul(&AShares::concat(&[&n1, &n2]), &r_rep)?;
-        let a = p.trunc_unbiased(&a, &vec![f; a.len()])?;
-        let a_hi = a.slice(0..k * nt);
-        let a2_own = a.slice(k * nt..a.len());
-        let a_f = p.trunc_unbiased(&a_hi, &vec![FH - f; a_hi.len()])?;
-        // a_2 of each pair: its own ratio, or an indicator's a_1 (d² = d).
-        let a2 = AShares::concat(
-            &(0..pr.len())
-                .map(|i| match dist[k + i] {
-                    Slot::Own(d) if d < k => block(&a_f, d),
-                    Slot::Own(d) => block(&a2_own, d - k),
-                    Slot::Zero => zeros(nt),
-                })
-                .collect::<Vec<_>>()
-                .iter()
-                .collect::<Vec<_>>(),
-        );
-        // a_1 a_1ᵀ per term.
-        let (l, rr): (Vec<AShares>, Vec<AShares>) = pr
-            .iter()
-            .map(|&(j, kk)| (block(&a_f, j), block(&a_f, kk)))
-            .unzip();
-        let outer = p.mul(
-            &AShares::concat(&l.iter().collect::<Vec<_>>()),
-            &AShares::concat(&rr.iter().collect::<Vec<_>>()),
+        let sums = rescale(
+            p,
+            &AShares::concat(&sums.iter().collect::<Vec<_>>()),
+            &shifts,
         )?;
-        let outer = p.trunc_unbiased(&outer, &vec![f; outer.len()])?;
-        Ok(Terms {
-            a_hi,
-            a_f,
-            v: a2.sub(&outer),
-            ln_den,
-            adaptive,
-        })
+        match self.grouped(p, &sums, &dist, with_ln, adaptive)? {
+            Some(t) => Ok(t),
+            None => self.per_term(p, &sums, &dist, with_ln, adaptive),
+        }
     }
 
     /// Fractional bits of this pass.
@@ -495,18 +467,13 @@ impl<'a> Pass<'a> {
         self.times.iter().map(|t| (t.start, t.deaths)).collect()
     }
 
-    /// `Σ_t mult_t x_t` (local).
-    fn weighted_sum(&self, x: &AShares) -> AShares {
-        self.weighted_by(x, |t| t.mult)
-    }
-
-    /// `Σ_t w(t) x_t` over the terms, for public integer weights (local).
-    pub(super) fn weighted_by(&self, x: &AShares, w: impl Fn(&Term) -> u64) -> AShares {
+    /// `Σ_g w_g x_g` over the death times, for public integer weights (local).
+    pub(super) fn weighted_by(x: &AShares, w: &[u64]) -> AShares {
         let (a, b) = x.parts();
         let dot = |v: &[u64]| {
             v.iter()
-                .zip(&self.terms)
-                .fold(0u64, |s, (x, t)| s.wrapping_add(x.wrapping_mul(w(t))))
+                .zip(w)
+                .fold(0u64, |s, (x, w)| s.wrapping_add(x.wrapping_mul(*w)))
         };
         AShares::from_parts(vec![dot(a)], vec![dot(b)])
     }
@@ -533,14 +500,14 @@ impl<'a> Pass<'a> {
             let t = p.trunc_unbiased(&self.sz[j].scale(encode(b, fb)), &[fb])?;
             bz = bz.add(&t);
         }
-        Ok(bz.sub(&self.weighted_sum(ln_den)))
+        Ok(bz.sub(&ln_den.sum()))
     }
 
     /// `ℓ` from its opened shared part: minus the weights' constant, minus the shifts of each
     /// denominator (`den = T_0 2^(t+s) / m` for Efron, `T_0 2^t` for Breslow).
-    fn loglik_public(&self, beta: &[f64], opened: u64, adaptive: bool) -> f64 {
+    fn loglik_public(&self, beta: &[f64], opened: u64, t: &Terms) -> f64 {
         // The factors' weights carry exp(−Σ β w_b / 2); the adaptive ones none.
-        let shift_const: f64 = if adaptive {
+        let shift_const: f64 = if t.adaptive {
             0.0
         } else {
             beta.iter()
@@ -548,16 +515,6 @@ impl<'a> Pass<'a> {
                 .map(|(b, c)| b * c.weights.iter().sum::<f64>() / 2.0)
                 .sum()
         };
-        let offsets: f64 = self
-            .terms
-            .iter()
-            .map(|t| {
-                let g = &self.times[t.group];
-                let ln = f64::from(g.t + t.s) * std::f64::consts::LN_2
-                    - if t.efron { (g.deaths as f64).ln() } else { 0.0 };
-                t.mult as f64 * ln
-            })
-            .sum();
-        decode(opened, self.f) - self.deaths as f64 * shift_const - offsets
+        decode(opened, self.f) - self.deaths as f64 * shift_const - t.ln_offset
     }
 }

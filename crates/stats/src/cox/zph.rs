@@ -87,16 +87,14 @@ impl Pass<'_> {
             for (ti, &(start, m)) in times.iter().enumerate() {
                 death = death.add(&self.z_of(j).slice(start..start + m).sum().scale(eg[ti]));
             }
-            let fitted = self.weighted_by(&block(&t.a_f, j), |term| {
-                term.mult.wrapping_mul(eg[term.group])
-            });
+            let fitted = Pass::weighted_by(&block(&t.a_f, j), &eg);
             out.push(death.sub(&fitted));
         }
         for i in 0..pr.len() {
             let v = block(&t.v, i);
-            out.push(self.weighted_by(&v, |term| term.mult));
-            out.push(self.weighted_by(&v, |term| term.mult.wrapping_mul(eg[term.group])));
-            out.push(self.weighted_by(&v, |term| term.mult.wrapping_mul(eg2[term.group])));
+            out.push(v.sum());
+            out.push(Pass::weighted_by(&v, &eg));
+            out.push(Pass::weighted_by(&v, &eg2));
         }
         let opened = p.reveal(&AShares::concat(&out.iter().collect::<Vec<_>>()))?;
         let u: Vec<f64> = opened[..k].iter().map(|&v| decode(v, f + gb)).collect();
