@@ -354,7 +354,10 @@ fn refine_wide(
     Ok((r_hi, r_f))
 }
 
-/// `ψ^0..=ψ^J` at [`FH`] bits (`ψ^0` unused), by doubling: `ψ^(h+i) = ψ^h ψ^i`.
+/// `ψ^0..=ψ^J` at [`FH`] bits (`ψ^0` unused), by doubling: `ψ^(h+i) = ψ^h ψ^i`, for
+/// `ψ <= 1/2`. A product of powers summing to 7 or more is below `2^-7`, so its words stay
+/// below `2^61` at `2 FH` bits: one product and one truncation; the first ones take two limbs
+/// ([`mul_fh`]).
 fn powers(p: &mut Party, psi: &AShares) -> Result<Vec<AShares>, CoxError> {
     let g = psi.len();
     let mut pw: Vec<AShares> = vec![zeros(g), psi.clone()];
@@ -362,9 +365,16 @@ fn powers(p: &mut Party, psi: &AShares) -> Result<Vec<AShares>, CoxError> {
         let have = pw.len() - 1;
         let take = have.min(J - have);
         let top = pw[have].clone();
-        let prs: Vec<(&AShares, &AShares)> = pw[1..=take].iter().map(|x| (&top, x)).collect();
-        let next = mul_fh(p, &prs)?;
-        pw.extend(next);
+        if have + 1 >= 7 {
+            let left: Vec<&AShares> = std::iter::repeat_n(&top, take).collect();
+            let right: Vec<&AShares> = pw[1..=take].iter().collect();
+            let prod = p.mul(&AShares::concat(&left), &AShares::concat(&right))?;
+            let prod = p.trunc_unbiased(&prod, &vec![FH; prod.len()])?;
+            pw.extend((0..take).map(|i| prod.slice(i * g..(i + 1) * g)));
+        } else {
+            let prs: Vec<(&AShares, &AShares)> = pw[1..=take].iter().map(|x| (&top, x)).collect();
+            pw.extend(mul_fh(p, &prs)?);
+        }
     }
     Ok(pw)
 }
