@@ -233,7 +233,13 @@ out$pbc <- list(
     "mean(sqrt(d$platelet), na.rm = TRUE)" = mean(sqrt(d$platelet), na.rm = TRUE),
     "mean(exp(d$albumin - 3.5))" = mean(exp(d$albumin - 3.5)),
     "mean(d$bili / d$albumin)" = mean(d$bili / d$albumin),
-    "var(d$bili / d$albumin)" = var(d$bili / d$albumin)
+    "var(d$bili / d$albumin)" = var(d$bili / d$albumin),
+    # round() of private values: ties (x.5, tens) are binary fractions, where R rounds half
+    # to even; 4 * albumin (two decimals) has no ties at one decimal
+    "mean(round(d$bili))" = mean(round(d$bili)),
+    "mean(round(d$protime, 0))" = mean(round(d$protime, 0)),
+    "mean(round(d$albumin * 4, 1))" = mean(round(d$albumin * 4, 1)),
+    "mean(round(d$bili, -1))" = mean(round(d$bili, -1))
   )
 )
 

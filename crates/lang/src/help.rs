@@ -86,12 +86,12 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "round",
-        "round(x, digits = 0): public numbers rounded as R does (the closest number with that many places, ties to even); private values: floor(x * 10^k + 0.5) / 10^k",
+        "round(x, digits = 0): numbers rounded as R does (the closest number with that many places, ties to even); a private value's stored decimals are rounded exactly (R rounds the binary double, so for a tie that is not a binary fraction, such as 0.15, R may go the other way)",
         "nothing",
     ),
     (
         "signif",
-        "signif(x, digits = 6): public numbers to that many significant digits, as R",
+        "signif(x, digits = 6): public numbers to that many significant digits, as R (private values: their magnitude stays secret; use round)",
         "nothing",
     ),
     (

@@ -303,9 +303,63 @@ fn round_and_signif_of_public_numbers_match_r() {
             );
         }
     }
-    // Private values are refused with the way to do it.
-    let e = fx.refusal(&format!("{D}mean(round(d$ptv_cc, 0))"));
-    assert!(e.contains("floor(x * 10^k + 0.5)"), "{e}");
+}
+
+/// `round(x, digits)` of private values: the stored decimal value to the nearest, ties to
+/// even (R's rule wherever the value is a binary fraction, as every tie of one-decimal data
+/// is; `r/survival_cohorts.R` has R's values on a cohort), and `signif` refused by name.
+#[test]
+fn round_of_private_values_rounds_the_stored_decimals() {
+    let fx = Fixture::open();
+    let ptv = column(&fx, "ptv_cc", 1);
+    let age = column(&fx, "age", 0);
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let half_even = |x: f64, k: i32| {
+        // On the exact decimal: x has at most 3 places here, so x * 10^3 is an integer.
+        let w = (x * 1000.0).round() as i64;
+        let d = 10i64.pow((3 - k) as u32);
+        let (q, r) = (w.div_euclid(d), w.rem_euclid(d));
+        let q = if 2 * r > d || (2 * r == d && q % 2 == 1) {
+            q + 1
+        } else {
+            q
+        };
+        q as f64 * 10f64.powi(-k)
+    };
+    for (q, want) in [
+        (
+            "mean(round(d$ptv_cc))",
+            mean(&ptv.iter().map(|&x| half_even(x, 0)).collect::<Vec<_>>()),
+        ),
+        (
+            "mean(round(d$ptv_cc, -1))",
+            mean(&ptv.iter().map(|&x| half_even(x, -1)).collect::<Vec<_>>()),
+        ),
+        ("mean(round(d$ptv_cc, 1))", mean(&ptv)),
+        (
+            "mean(round(d$age / 8, 1))",
+            mean(
+                &age.iter()
+                    .map(|&x| half_even(x / 8.0, 1))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        ("var(round(d$ptv_cc / 4, 2))", {
+            let v: Vec<f64> = ptv.iter().map(|&x| half_even(x / 4.0, 2)).collect();
+            let m = mean(&v);
+            v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64
+        }),
+    ] {
+        close(num(&fx, q), want, q);
+    }
+    // Ties go to the even neighbour, on both signs (2.5 -> 2, -2.5 -> -2, 3.5 -> 4).
+    let ties = ptv
+        .iter()
+        .filter(|&&x| ((x * 10.0).round() as i64).rem_euclid(10) == 5)
+        .count();
+    assert!(ties > 0, "the fixture has ties at .5");
+    let e = fx.refusal(&format!("{D}mean(signif(d$ptv_cc, 2))"));
+    assert!(e.contains("use round(x, digits)"), "{e}");
 }
 
 #[test]

@@ -176,11 +176,29 @@ impl Checker {
             "round" | "signif" => {
                 let (x, xt) = first()?;
                 if let Ty::Private(_) = xt {
-                    return Err(mismatch(
-                        x,
-                        &xt,
-                        "public numbers (round a private value with floor(x * 10^k + 0.5) / 10^k)",
-                    ));
+                    if name == "signif" {
+                        return Err(mismatch(
+                            x,
+                            &xt,
+                            "public numbers (a private value's magnitude stays secret: use round(x, digits))",
+                        ));
+                    }
+                    numeric(x, &xt)?;
+                    self.public_arg(ty(1)?, "a public number of digits")?;
+                    // Decimals after rounding: fewer when `digits` is a literal.
+                    let digits = match b.slots[1].map(|d| &d.kind) {
+                        Some(crate::ast::ExprKind::Num(d)) => Some(d.max(0.0) as u32),
+                        None => Some(0),
+                        _ => None,
+                    };
+                    return Ok(match (xt, digits) {
+                        (Ty::Private(PrivTy::Num { decimals }), Some(d)) => {
+                            Ty::Private(PrivTy::Num {
+                                decimals: decimals.min(d),
+                            })
+                        }
+                        (t, _) => t,
+                    });
                 }
                 numeric(x, &xt)?;
                 self.public_arg(ty(1)?, "a public number of digits")?;

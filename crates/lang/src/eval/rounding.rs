@@ -203,8 +203,65 @@ impl Evaluator<'_> {
                     names,
                 }))
             }
-            _ => Err(EvalError::at(e, format!("{name}() takes public numbers"))),
+            Value::Vec(v) if name == "round" && matches!(v.kind, Kind::Num { .. }) => {
+                self.round_private(e, v, digits as i32)
+            }
+            Value::Vec(_) if name == "signif" => Err(EvalError::at(
+                e,
+                "signif() of private values is not available (it needs each value's \
+                 magnitude, which stays secret): use round(x, digits)",
+            )),
+            _ => Err(EvalError::at(e, format!("{name}() takes numbers"))),
         }
+    }
+
+    /// R's `round(x, digits)` of a private number stored with `scale` decimals: its words
+    /// divided by `10^(scale − digits)`, to nearest with ties to even (`round_half_even`), on
+    /// the stored decimal value. R rounds the binary double, which for a decimal tie that is
+    /// not a binary fraction lies a little above or below it (R's `round(0.15, 1)` is 0.1,
+    /// `round(0.45, 1)` is 0.5; here 0.2 and 0.4, the rule R applies to `0.25` or `2.5`);
+    /// every other value rounds as in R.
+    fn round_private(&mut self, e: &Expr, v: PrivVec, digits: i32) -> Result<Value> {
+        let Kind::Num { scale } = v.kind else {
+            return Err(EvalError::at(e, "round() takes numbers"));
+        };
+        if digits >= scale as i32 {
+            return Ok(Value::Vec(v));
+        }
+        let drop = scale as i32 - digits;
+        let words = v.range.words(scale) + 10f64.powi(drop);
+        // `round_half_even`'s range: 2^bits with bits <= 29 + j + log2(5^j) / 2.
+        let bits = (29.0 + 5f64.powi(drop).log2() / 2.0).floor() as u32 + drop.max(0) as u32;
+        let limit = (bits as f64).exp2();
+        if drop > 8 || words >= limit {
+            return Err(EvalError::at(
+                e,
+                format!(
+                    "`{e}` is exact only for at most 8 decimal places dropped and values below \
+                     {} at {scale} places; its values can reach {}: round to more digits or \
+                     scale the values down",
+                    super::range::show(limit / 10f64.powi(scale as i32)),
+                    super::range::show(v.range.mag())
+                ),
+            ));
+        }
+        let q = sharestat_stats::round::round_half_even(self.p, &v.data, drop as u32, bits)?;
+        let (data, out_scale) = if digits >= 0 {
+            (q, digits as u32)
+        } else {
+            (q.scale(10u64.pow((-digits) as u32)), 0)
+        };
+        let p10 = 10f64.powi(digits);
+        let range = v
+            .range
+            .map(|r| Range::new((r.lo * p10).floor() / p10, (r.hi * p10).ceil() / p10));
+        Ok(Value::Vec(PrivVec {
+            kind: Kind::Num { scale: out_scale },
+            data,
+            onehot: None,
+            range,
+            ..v
+        }))
     }
 
     /// `print(x, digits)`: a public value as it is (numbers with `digits` significant digits,
