@@ -553,3 +553,35 @@ fn stratified_log_rank_matches_r() {
     ));
     assert!(e.contains("strict"), "{e}");
 }
+
+/// Under a study's default disclosure rules (event times allowed), a stratified log-rank test
+/// or Cox model whose (group, stratum) cells include one under `min_cell` is refused without
+/// the cell's size: lung has one patient with ECOG 3, whose stratum would show one man's (or
+/// woman's) time and event next to his covariates' effect.
+#[test]
+fn strata_cells_under_min_cell_are_refused_by_default() {
+    let policy = sharestat_dict::Policy {
+        allow_event_times: true,
+        ..sharestat_dict::Policy::default()
+    };
+    let fx = Fixture::cohort_with("lung", policy);
+    for q in [
+        "survdiff(Surv(time, status) ~ sex_f + strata(ph.ecog), data = d)",
+        "survfit(Surv(time, status) ~ factor(ph.ecog, levels = 0:3), data = d)",
+        "coxph(Surv(time, status) ~ age + strata(ph.ecog), data = d)",
+    ] {
+        let e = fx.refusal(&format!("{D}{q}"));
+        // The cell is named with the range the rule protects, not its size.
+        assert!(
+            e.contains("refused by disclosure control (min_cell)"),
+            "{q}: {e}"
+        );
+        assert!(e.contains("ph.ecog=3") || e.contains("3"), "{q}: {e}");
+        assert!(e.contains("between 1 and 4 rows"), "{q}: {e}");
+    }
+    // With the small stratum merged into its neighbour the test runs.
+    let got = fx.json(&format!(
+        "{D}survdiff(Surv(time, status) ~ sex_f + strata(ph.ecog > 1), data = d)"
+    ));
+    assert!(num(&got["chisq"]) > 0.0, "{got}");
+}

@@ -72,6 +72,39 @@ fn pow2_at_the_edges() {
     assert_eq!(rounds(1), 90);
 }
 
+/// `pow2_window`: the same powers inside the window, and the bit that says which exponents
+/// lie outside `[lo, lo + 32)` (below, above, far on either side, and at both edges).
+#[test]
+fn pow2_window_flags_the_exponents_outside() {
+    let f = 28u32;
+    let lo = -5i64;
+    let ys = [
+        -5.0, -4.5, 0.0, 26.999_999, 26.0, 27.0, 27.5, -5.000_001, -6.0, -300.0, 40.0, 1e6, 3.25,
+    ];
+    let enc: Vec<u64> = ys
+        .iter()
+        .map(|&y| (y * (1u64 << f) as f64).round() as i64 as u64)
+        .collect();
+    let both = agreed(run3(9, std::slice::from_ref(&enc), |p, s| {
+        let (z, out) = p.pow2_window(&s[0], f, (lo, 31), (1.0, 20))?;
+        let plain = p.pow2(&s[0], f, (lo, 31), 1.0, 20)?;
+        Ok((p.reveal(&z)?, p.reveal(&plain)?, p.reveal_bits(&out)?))
+    }));
+    let (z, plain, out) = both;
+    for (i, &y) in ys.iter().enumerate() {
+        let outside = !(lo as f64..(lo + 32) as f64).contains(&y);
+        assert_eq!(out[i], outside, "y = {y}");
+        if !outside {
+            assert_eq!(z[i], plain[i], "y = {y}");
+            let want = 2f64.powf(y + 20.0);
+            assert!(
+                (z[i] as f64 - want).abs() <= want * 2f64.powi(-25) + 2.0,
+                "y = {y}"
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(config(24))]
 

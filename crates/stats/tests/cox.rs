@@ -118,19 +118,7 @@ fn secure(
     width: u32,
 ) -> sharestat_stats::cox::CoxFit {
     let n = rows.len();
-    let mut groups: Vec<TimeGroup> = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        if i == 0 || rows[i - 1].0 != r.0 {
-            groups.push(TimeGroup {
-                start: i,
-                deaths: 0,
-                end: n,
-            });
-        }
-        if r.1 {
-            groups.last_mut().unwrap().deaths += 1;
-        }
-    }
+    let groups = time_groups(rows);
     let mut prg = Prg::new([7; 16]);
     let age = deal_column(rows, 0, &mut prg);
     let ind = deal_column(rows, 1, &mut prg);
@@ -144,6 +132,25 @@ fn secure(
     assert_eq!(out[0], out[1]);
     assert_eq!(out[1], out[2]);
     out[0].clone()
+}
+
+/// The distinct times of the sorted rows, with their deaths.
+fn time_groups(rows: &Rows) -> Vec<TimeGroup> {
+    let n = rows.len();
+    let mut groups: Vec<TimeGroup> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if i == 0 || rows[i - 1].0 != r.0 {
+            groups.push(TimeGroup {
+                start: i,
+                deaths: 0,
+                end: n,
+            });
+        }
+        if r.1 {
+            groups.last_mut().unwrap().deaths += 1;
+        }
+    }
+    groups
 }
 
 /// Shares of covariate `j` of every row (as integers).
@@ -219,6 +226,60 @@ fn efron_when_a_whole_risk_set_dies_matches_plain_fit() {
         rows.push((40, true, vec![age, d]));
     }
     check(&rows, Ties::Efron);
+}
+
+/// A three-level factor as two indicators of one family: its weights are one factor affine in
+/// them (`pass::weights`) and their product column is never computed (`columns.rs`).
+#[test]
+fn a_factor_family_matches_plain_fit() {
+    // Rows: (time, event, [age, level b, level c]) with the level drawn from the second
+    // covariate of random_rows and the age.
+    let rows: Rows = random_rows(400, 777)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (t, e, z))| {
+            let level = (i * 7 + z[0] as usize) % 3;
+            let b = f64::from(u8::from(level == 1));
+            let c = f64::from(u8::from(level == 2));
+            (t, e, vec![z[0], b, c])
+        })
+        .collect();
+    let (coef, var, ll) = plain(&rows, Ties::Efron);
+    let n = rows.len();
+    let groups = time_groups(&rows);
+    let mut prg = Prg::new([7; 16]);
+    let cols: Vec<_> = (0..3).map(|j| deal_column(&rows, j, &mut prg)).collect();
+    let out = run_in_memory(Keys::Seeded([5; 16]), |p| {
+        let i = p.id().index();
+        let age = numeric_covariate(p, &cols[0][i], 60, 4, 7).map_err(to_mpc)?;
+        let mut cov = vec![age.expect("in range")];
+        for c in &cols[1..] {
+            cov.push(sharestat_stats::cox::Covariate {
+                family: Some(3),
+                ..dummy_covariate(c[i].clone())
+            });
+        }
+        coxph(p, &groups, n, &cov, Ties::Efron).map_err(to_mpc)
+    })
+    .expect("secure fit");
+    let fit = &out[0];
+    let scale = [16.0, 1.0, 1.0];
+    for j in 0..3 {
+        let se = var[j][j].sqrt();
+        let got = fit.coef[j] / scale[j];
+        assert!(
+            (got - coef[j]).abs() <= 1e-5 * se,
+            "coef {j}: {got} vs {}",
+            coef[j]
+        );
+        let se_got = fit.var[j][j].sqrt() / scale[j];
+        assert!((se_got - se).abs() <= 1e-5 * se, "se {j}: {se_got} vs {se}");
+    }
+    assert!(
+        (fit.loglik[1] - ll[1]).abs() <= 1e-6 * ll[1].abs(),
+        "{:?} vs {ll:?}",
+        fit.loglik
+    );
 }
 
 #[test]

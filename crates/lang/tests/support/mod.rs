@@ -88,6 +88,11 @@ impl Fixture {
     /// The cohort `examples/{name}` (sites `site_a.csv`, `site_b.csv`, R's references in
     /// `r/survival_cohorts.json` under `name`) with everything let out.
     pub fn cohort(name: &str) -> Fixture {
+        Fixture::cohort_with(name, open_policy())
+    }
+
+    /// [`Fixture::cohort`] under `policy` on all three nodes.
+    pub fn cohort_with(name: &str, policy: Policy) -> Fixture {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let ex = root.join("examples").join(name);
         let dict = Dictionary::parse(&std::fs::read_to_string(ex.join("dictionary.toml")).unwrap())
@@ -98,8 +103,7 @@ impl Fixture {
         .unwrap();
         let names = vec!["site_a".to_owned(), "site_b".to_owned()];
         let files: Vec<String> = names.iter().map(|n| format!("{n}.csv")).collect();
-        let open = open_policy();
-        let policies = [open.clone(), open.clone(), open];
+        let policies = [policy.clone(), policy.clone(), policy];
         Fixture::from_files(&ex, dict, &files, names, policies, refs[name].clone())
     }
 

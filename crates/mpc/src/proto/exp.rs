@@ -55,10 +55,41 @@ impl Party {
         &mut self,
         y: &AShares,
         f: u32,
-        (lo, span): (i64, u32),
+        window: (i64, u32),
         m: f64,
         shift: i64,
     ) -> crate::Result<AShares> {
+        Ok(self.pow2_inner(y, f, window, m, shift, false)?.0)
+    }
+
+    /// [`Party::pow2`] (`scale` its `(m, shift)`) for a `y` that may lie outside its window,
+    /// with the secret bit, per
+    /// element, of whether it does: `y/2^f` outside `[lo, lo + 32)` (the result is then
+    /// meaningless). From the same bit decomposition: the OR of the bits of `y − lo·2^f` from
+    /// `f + 5` up (a tree of bit-sliced ORs, 6 rounds and about 8 bytes per element), where a
+    /// separate check would compare every element twice (a 64-bit comparison each).
+    pub fn pow2_window(
+        &mut self,
+        y: &AShares,
+        f: u32,
+        (lo, span): (i64, u32),
+        scale: (f64, i64),
+    ) -> crate::Result<(AShares, Bits)> {
+        match self.pow2_inner(y, f, (lo, span), scale.0, scale.1, true)? {
+            (z, Some(out)) => Ok((z, out)),
+            (_, None) => Err(MpcError::param("pow2_window", "no window bits")),
+        }
+    }
+
+    fn pow2_inner(
+        &mut self,
+        y: &AShares,
+        f: u32,
+        (lo, span): (i64, u32),
+        m: f64,
+        shift: i64,
+        window: bool,
+    ) -> crate::Result<(AShares, Option<Bits>)> {
         if !(4..=28).contains(&f) || !(1.0..2.0).contains(&m) || span > 31 {
             return Err(MpcError::param(
                 "pow2",
@@ -79,13 +110,40 @@ impl Party {
         // 1. The bits of k = floor(y' / 2^f).
         let b = self.a2b(&y)?;
         let (ba, bb) = b.parts();
-        let planes = |w: &[u64]| {
-            let p = crate::bitslice::to_planes(w, (f + K_BITS) as usize);
-            let nb = crate::bitslice::blocks(n);
-            p[f as usize * nb..].to_vec()
+        let nb = crate::bitslice::blocks(n);
+        let width = if window { 64 } else { (f + K_BITS) as usize };
+        let (pa, pb) = (
+            crate::bitslice::to_planes(ba, width),
+            crate::bitslice::to_planes(bb, width),
+        );
+        let plane = |j: usize| {
+            crate::share::BShares::from_parts(
+                pa[j * nb..(j + 1) * nb].to_vec(),
+                pb[j * nb..(j + 1) * nb].to_vec(),
+            )
         };
+        let outside = if window {
+            let mut planes: Vec<_> = ((f + K_BITS) as usize..64).map(plane).collect();
+            while planes.len() > 1 {
+                let half = planes.len() / 2;
+                let l = crate::share::BShares::concat(&planes[..half].iter().collect::<Vec<_>>());
+                let r = crate::share::BShares::concat(
+                    &planes[half..2 * half].iter().collect::<Vec<_>>(),
+                );
+                let o = self.or(&l, &r)?;
+                let mut next: Vec<_> = (0..half).map(|i| o.slice(i * nb..(i + 1) * nb)).collect();
+                if planes.len() % 2 == 1 {
+                    next.extend(planes.pop());
+                }
+                planes = next;
+            }
+            planes.pop().map(|w| Bits::from_words(w, n))
+        } else {
+            None
+        };
+        let kp: Vec<_> = (f as usize..(f + K_BITS) as usize).map(plane).collect();
         let bits = Bits::from_words(
-            crate::share::BShares::from_parts(planes(ba), planes(bb)),
+            crate::share::BShares::concat(&kp.iter().collect::<Vec<_>>()),
             K_BITS as usize * n.div_ceil(64) * 64,
         );
         let kb = self.b2a_bits(&bits)?;
@@ -128,11 +186,12 @@ impl Party {
         let p2k = factors.pop().expect("five factors reduce to one");
         // 4. z = 2^k · m 2^r 2^f, then the final power of two.
         let z = self.mul(&p2k, &q)?;
-        if d > 0 {
+        let z = if d > 0 {
             // Rounded down or up (never below 0): `z < 2^61` leaves the room it needs.
-            self.trunc_unbiased(&z, &vec![d as u32; n])
+            self.trunc_unbiased(&z, &vec![d as u32; n])?
         } else {
-            Ok(z.scale(1u64 << (-d)))
-        }
+            z.scale(1u64 << (-d))
+        };
+        Ok((z, outside))
     }
 }

@@ -262,10 +262,10 @@ impl<'a> Pass<'a> {
     }
 
     /// The adaptive weights (issue 14): `w_i = exp(β z_i)` from the linear predictor by one
-    /// `Party::pow2`, after a secure check that every `β z_i` lies in the window
-    /// `[(h − 29) ln 2, h ln 2]`, `h = ⌊A log2 e⌋` for the [`Self::allowed_exponent`] `A`.
+    /// `Party::pow2_window`, whose own bit decomposition checks that every `β z_i` lies in
+    /// the window `[(h − 32) ln 2, h ln 2)`, `h = ⌊A log2 e⌋` for the [`Self::allowed_exponent`] `A`.
     /// The check opens one bit: that the largest relative risk at this public `β` is below
-    /// `e^A` and the smallest above `2^-29` of it (`U`, `I` and `ℓ`, opened at every
+    /// `e^A` and the smallest above `2^-32` of it (`U`, `I` and `ℓ`, opened at every
     /// iterate, say far more). The worst case over every covariate's range refuses models
     /// that R fits (a Karnofsky score with a treatment and a cell type; the Mayo model's
     /// logarithms): the extremes of several covariates rarely meet in one patient. Refused
@@ -288,16 +288,10 @@ impl<'a> Pass<'a> {
             acc = acc.add(&c.scale(m as u64));
         }
         let y = p.trunc(&acc, t)?;
-        // The window of pow2: 29 powers of two below 2^(A log2 e).
+        // The window of pow2: 32 powers of two below 2^(A log2 e), checked on pow2's own bit
+        // decomposition.
         let hi = (a * LOG2_E).floor() as i64;
-        let lo = hi - 29;
-        let one = 1i64 << 28;
-        let (below, above) = ((lo * one) as u64, (-(hi * one)) as u64);
-        let out = p.lt_public(
-            &AShares::concat(&[&y, &y.neg()]),
-            &[vec![below; n], vec![above; n]].concat(),
-            64,
-        )?;
+        let (w, out) = p.pow2_window(&y, 28, (hi - 32, 31), (1.0, i64::from(self.f)))?;
         let count = p.b2a_bits(&out)?.sum();
         let none = p.eq(&count, &zeros(1), 32)?;
         if !p.reveal_bits(&none)?[0] {
@@ -312,14 +306,24 @@ impl<'a> Pass<'a> {
                 coef: beta.get(worst).copied().unwrap_or(0.0),
             });
         }
-        Ok(p.pow2(&y, 28, (lo, 29), 1.0, i64::from(self.f))?)
+        Ok(w)
     }
 
     /// `w = exp(β z − const)` for every row.
     fn weights(&self, p: &mut Party, beta: &[f64]) -> Result<AShares, CoxError> {
         let me = p.id();
         let mut fs: Vec<AShares> = Vec::new();
+        // The indicators of one family (never two on a row) make one factor, affine in them:
+        // Π_j (lo_j + (hi_j − lo_j) d_j) = L + Σ_j d_j L (e^(a_j) − 1), L = Π_j lo_j.
+        let mut families: Vec<(usize, Vec<(&AShares, f64)>)> = Vec::new();
         for (c, &b) in self.cov.iter().zip(beta) {
+            if let (Some(d), Some(fam)) = (c.indicator(), c.family) {
+                match families.iter_mut().find(|(f, _)| *f == fam) {
+                    Some((_, members)) => members.push((d, b)),
+                    None => families.push((fam, vec![(d, b)])),
+                }
+                continue;
+            }
             for (d, &w) in c.bits.iter().zip(&c.weights) {
                 let a = b * w;
                 let (lo, hi) = ((-a / 2.0).exp(), (a / 2.0).exp());
@@ -328,6 +332,14 @@ impl<'a> Pass<'a> {
                         .add_const(me, encode(lo, self.f)),
                 );
             }
+        }
+        for (_, members) in &families {
+            let l: f64 = members.iter().map(|(_, a)| (-a / 2.0).exp()).product();
+            let mut factor = members[0].0.scale(0).add_const(me, encode(l, self.f));
+            for (d, a) in members {
+                factor = factor.add(&d.scale(encode(l * (a.exp() - 1.0), self.f)));
+            }
+            fs.push(factor);
         }
         while fs.len() > 1 {
             let n = fs[0].len();
