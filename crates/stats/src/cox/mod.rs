@@ -10,6 +10,8 @@
 //!   `w_b` (`z = Σ_b w_b d_b`, [`covariate`]), so `exp(β z) ∝ Π_b exp(β w_b (d_b − ½))`, a
 //!   product of factors that are affine in one shared bit each: no secure exponential is
 //!   needed, only a product tree (`⌈log2 F⌉` fixed-point multiplications for `F` factors).
+//!   A numeric covariate's bits enter it by groups of three, each a table lookup on one-hot
+//!   patterns made once per fit ([`lookup`]), and the levels of one factor as one factor.
 //! - **Risk sets**: rows sorted by time, so the risk set of time `t` is a suffix; its sums of
 //!   `w`, `w z`, `w z zᵀ` are local suffix sums, of columns made with as few truncations as
 //!   the covariates allow ([`columns`]: factor levels are exact 0/1 products, `d² = d`, two
@@ -54,6 +56,7 @@
 mod columns;
 mod covariate;
 mod grouped;
+mod lookup;
 mod pass;
 mod per_term;
 mod zph;

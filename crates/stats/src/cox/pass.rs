@@ -18,6 +18,7 @@
 //! The constant `Π_b exp(−β w_b / 2)` in `w` cancels in every ratio, and in `ℓ` against the
 //! same constant in `Σ_deaths β z` (accounted for in the clear).
 use super::columns::Columns;
+use super::lookup::BitGroups;
 use super::{Covariate, CoxError, F, Ties, TimeGroup};
 use sharestat_mpc::fixed::{decode, encode};
 use sharestat_mpc::{AShares, Party};
@@ -90,6 +91,8 @@ pub(super) struct Pass<'a> {
     pub(super) terms: Vec<Term>,
     /// The columns `z_j`, `z_j z_k` of the per-row products.
     cols: Columns,
+    /// The numeric covariates' bits as one-hot patterns of small groups.
+    bit_groups: BitGroups,
     /// `Σ_deaths z_j`.
     sz: Vec<AShares>,
     deaths: usize,
@@ -211,6 +214,7 @@ impl<'a> Pass<'a> {
             }
         }
         let cols = Columns::new(p, cov, &z, f)?;
+        let bit_groups = BitGroups::new(p, cov)?;
         let sz = z
             .iter()
             .map(|c| {
@@ -230,6 +234,7 @@ impl<'a> Pass<'a> {
             times,
             terms,
             cols,
+            bit_groups,
             sz,
             deaths,
             null_loglik,
@@ -312,11 +317,14 @@ impl<'a> Pass<'a> {
     /// `w = exp(β z − const)` for every row.
     fn weights(&self, p: &mut Party, beta: &[f64]) -> Result<AShares, CoxError> {
         let me = p.id();
-        let mut fs: Vec<AShares> = Vec::new();
         // The indicators of one family (never two on a row) make one factor, affine in them:
         // Π_j (lo_j + (hi_j − lo_j) d_j) = L + Σ_j d_j L (e^(a_j) − 1), L = Π_j lo_j.
         let mut families: Vec<(usize, Vec<(&AShares, f64)>)> = Vec::new();
-        for (c, &b) in self.cov.iter().zip(beta) {
+        let mut fs = self.bit_groups.factors(self.cov, beta, self.f);
+        for (j, (c, &b)) in self.cov.iter().zip(beta).enumerate() {
+            if self.bit_groups.covers(j) {
+                continue;
+            }
             if let (Some(d), Some(fam)) = (c.indicator(), c.family) {
                 match families.iter_mut().find(|(f, _)| *f == fam) {
                     Some((_, members)) => members.push((d, b)),
