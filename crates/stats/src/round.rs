@@ -66,9 +66,16 @@ pub fn floor_div_bounded(
     Ok(q.add_const(p.id(), (off / d).wrapping_neg()))
 }
 
+/// The widest values [`round_half_even`] takes for `10^j`: `|x| + 10^j < 2^bits` for this
+/// `bits = ⌊29 + log2(5^j) / 2⌋ + j`.
+pub fn round_half_even_bits(j: u32) -> u32 {
+    (29.0 + 5f64.powi(j as i32).log2() / 2.0).floor() as u32 + j
+}
+
 /// `x / 10^j` rounded to the nearest integer, ties to the even one (IEC 60559, R's `round`
 /// on an exactly representable value), for `1 <= j <= 8` and `|x| + 10^j < 2^bits`,
-/// `bits <= 29 + 2.16 j` (`⌊y / 2^(j+1)⌋` within [`floor_div_bounded`]'s range for `5^j`).
+/// `bits <=` [`round_half_even_bits`]`(j)` (`⌊y / 2^(j+1)⌋` within [`floor_div_bounded`]'s
+/// range for `5^j`).
 /// With `d = 10^j`, `y = x + d/2`: `q2 = ⌊y / 2d⌋ = ⌊⌊y / 2^(j+1)⌋ / 5^j⌋` (an exact
 /// truncation, then [`floor_div`]) and `r = y − 2d q2 ∈ [0, 2d)` give `⌊y / d⌋ = 2 q2 +
 /// [r >= d]`; `y` is a tie exactly when `r` is `0` (the quotient is even: kept) or `d` (odd:
@@ -110,11 +117,6 @@ mod tests {
     use sharestat_mpc::prg::Prg;
     use sharestat_mpc::proto::io::deal;
 
-    /// The widest values [`round_half_even`] takes for `10^j`.
-    fn max_bits(j: u32) -> u32 {
-        (29.0 + (5f64.powi(j as i32)).log2() / 2.0).floor() as u32 + j
-    }
-
     #[test]
     fn floor_matches_plaintext() {
         let mut values: Vec<i64> = vec![0, 1, 9, 10, 11, 99, 100, 126, -1, -10, -11, -126];
@@ -146,7 +148,7 @@ mod tests {
                 35_000_000_000,
             ]);
             // The stated domain, and its edges.
-            let lim = (1i64 << max_bits(j)) - d as i64;
+            let lim = (1i64 << round_half_even_bits(j)) - d as i64;
             vals.retain(|v| v.abs() < lim);
             vals.extend([
                 lim - 1 - (lim - 1) % d as i64 + d as i64 / 2 - d as i64,
@@ -155,7 +157,7 @@ mod tests {
             let words: Vec<u64> = vals.iter().map(|&v| v as u64).collect();
             let out = run_in_memory(Keys::Seeded([d as u8; 16]), |p| {
                 let x = deal(&words, &mut Prg::new([3; 16]))[p.id().index()].clone();
-                let q = round_half_even(p, &x, j, max_bits(j))?;
+                let q = round_half_even(p, &x, j, round_half_even_bits(j))?;
                 p.reveal(&q)
             })
             .unwrap();

@@ -230,9 +230,8 @@ impl Evaluator<'_> {
         }
         let drop = scale as i32 - digits;
         let words = v.range.words(scale) + 10f64.powi(drop);
-        // `round_half_even`'s range: 2^bits with bits <= 29 + j + log2(5^j) / 2.
-        let bits = (29.0 + 5f64.powi(drop).log2() / 2.0).floor() as u32 + drop.max(0) as u32;
-        let limit = (bits as f64).exp2();
+        let bits = sharestat_stats::round::round_half_even_bits(drop.clamp(0, 8) as u32);
+        let limit = f64::from(bits).exp2();
         if drop > 8 || words >= limit {
             return Err(EvalError::at(
                 e,

@@ -131,6 +131,15 @@ impl Party {
         self.reveal_parts(&x.a, &x.b, Ring::Bool)
     }
 
+    /// Whether none of the shared bits is set, opening only that one bit (their count is
+    /// compared with 0 on shares; `n < 2^32`).
+    pub fn none_set(&mut self, x: &Bits) -> crate::Result<bool> {
+        let count = self.b2a_bits(x)?.sum();
+        let zero = AShares::from_parts(vec![0], vec![0]);
+        let none = self.eq(&count, &zero, 32)?;
+        Ok(self.reveal_bits(&none)?[0])
+    }
+
     /// Opens shared bits to all three parties.
     pub fn reveal_bits(&mut self, x: &Bits) -> crate::Result<Vec<bool>> {
         let w = self.reveal_bool(&x.w)?;

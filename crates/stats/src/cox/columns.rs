@@ -59,56 +59,43 @@ impl Columns {
                 None => Col::Frac(z[j].clone()),
             })
             .collect();
-        // Products made here: numeric pairs (truncated) and indicator pairs (exact).
+        // Pairs: numeric ones are products made here (truncated), indicator ones too (exact);
+        // `None` until then.
         let (mut frac, mut bits) = (Vec::new(), Vec::new());
+        let mut pair_cols: Vec<Option<Col>> = Vec::new();
         for (i, (j, kk)) in super::pass::pairs(k).into_iter().enumerate() {
-            match (cov[j].indicator(), cov[kk].indicator()) {
-                (Some(_), Some(_)) if j == kk => cols.push(Col::Same(j)),
-                (Some(_), Some(_))
-                    if cov[j].family.is_some() && cov[j].family == cov[kk].family =>
-                {
-                    cols.push(Col::Zero);
-                }
+            let same_family = cov[j].family.is_some() && cov[j].family == cov[kk].family;
+            pair_cols.push(match (cov[j].indicator(), cov[kk].indicator()) {
+                (Some(_), Some(_)) if j == kk => Some(Col::Same(j)),
+                (Some(_), Some(_)) if same_family => Some(Col::Zero),
                 (Some(a), Some(b)) => {
-                    bits.push((i, a.clone(), b.clone()));
-                    cols.push(Col::Same(usize::MAX));
+                    bits.push((i, (a, b)));
+                    None
                 }
-                (Some(d), None) => cols.push(Col::Mixed {
+                (Some(d), None) => Some(Col::Mixed {
                     num: kk,
                     bit: d.clone(),
                 }),
-                (None, Some(d)) => cols.push(Col::Mixed {
+                (None, Some(d)) => Some(Col::Mixed {
                     num: j,
                     bit: d.clone(),
                 }),
                 (None, None) => {
-                    frac.push((i, j, kk));
-                    cols.push(Col::Same(usize::MAX));
+                    frac.push((i, (&z[j], &z[kk])));
+                    None
                 }
-            }
+            });
         }
-        let n = z.first().map_or(0, AShares::len);
-        let left: Vec<&AShares> = frac
-            .iter()
-            .map(|t| &z[t.1])
-            .chain(bits.iter().map(|t| &t.1))
-            .collect();
-        let right: Vec<&AShares> = frac
-            .iter()
-            .map(|t| &z[t.2])
-            .chain(bits.iter().map(|t| &t.2))
-            .collect();
-        if !left.is_empty() {
-            let prod = p.mul(&AShares::concat(&left), &AShares::concat(&right))?;
-            let nf = frac.len() * n;
-            let zz = p.trunc_unbiased(&prod.slice(0..nf), &vec![f; nf])?;
-            for (x, &(i, _, _)) in frac.iter().enumerate() {
-                cols[k + i] = Col::Frac(zz.slice(x * n..(x + 1) * n));
-            }
-            for (x, &(i, _, _)) in bits.iter().enumerate() {
-                cols[k + i] = Col::Bit(prod.slice(nf + x * n..nf + (x + 1) * n));
-            }
+        let pf: Vec<_> = frac.iter().map(|t| t.1).collect();
+        let pb: Vec<_> = bits.iter().map(|t| t.1).collect();
+        let (tf, tb) = products_split(p, &pf, &pb, f)?;
+        for ((i, _), x) in frac.iter().zip(tf) {
+            pair_cols[*i] = Some(Col::Frac(x));
         }
+        for ((i, _), x) in bits.iter().zip(tb) {
+            pair_cols[*i] = Some(Col::Bit(x));
+        }
+        cols.extend(pair_cols.into_iter().flatten());
         Ok(Columns { cols })
     }
 
@@ -146,23 +133,18 @@ impl Columns {
             .copied()
             .filter(|&i| matches!(self.cols[i], Col::Bit(_)))
             .collect();
-        let share = |i: usize| match &self.cols[i] {
-            Col::Frac(x) | Col::Bit(x) => x,
-            _ => unreachable!("only fractional and 0/1 columns here"),
+        let with_w = |idx: &[usize]| -> Vec<(&AShares, &AShares)> {
+            idx.iter()
+                .filter_map(|&i| match &self.cols[i] {
+                    Col::Frac(x) | Col::Bit(x) => Some((w, x)),
+                    _ => None,
+                })
+                .collect()
         };
-        let right: Vec<&AShares> = frac.iter().chain(&bit).map(|&i| share(i)).collect();
-        let left: Vec<&AShares> = right.iter().map(|_| w).collect();
+        let (tf, tb) = products_split(p, &with_w(&frac), &with_w(&bit), f)?;
         let mut out: Vec<Option<AShares>> = vec![None; self.cols.len()];
-        if !right.is_empty() {
-            let prod = p.mul(&AShares::concat(&left), &AShares::concat(&right))?;
-            let nf = frac.len() * n;
-            let tr = p.trunc_unbiased(&prod.slice(0..nf), &vec![f; nf])?;
-            for (x, &i) in frac.iter().enumerate() {
-                out[i] = Some(tr.slice(x * n..(x + 1) * n));
-            }
-            for (x, &i) in bit.iter().enumerate() {
-                out[i] = Some(prod.slice(nf + x * n..nf + (x + 1) * n));
-            }
+        for (&i, x) in frac.iter().chain(&bit).zip(tf.into_iter().chain(tb)) {
+            out[i] = Some(x);
         }
         // Round 2: (w z) · d.
         let mixed: Vec<(usize, usize, &AShares)> = own
@@ -188,4 +170,30 @@ impl Columns {
             .map(|i| out[i].take().expect("every own column made"))
             .collect())
     }
+}
+
+/// The products of `frac` (at `f` fractional bits each: truncated) and of `exact` (one factor
+/// 0/1: kept as they are), in one multiplication batch.
+fn products_split(
+    p: &mut Party,
+    frac: &[(&AShares, &AShares)],
+    exact: &[(&AShares, &AShares)],
+    f: u32,
+) -> Result<(Vec<AShares>, Vec<AShares>), CoxError> {
+    let all: Vec<_> = frac.iter().chain(exact).collect();
+    let Some(first) = all.first() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let n = first.0.len();
+    let left: Vec<&AShares> = all.iter().map(|t| t.0).collect();
+    let right: Vec<&AShares> = all.iter().map(|t| t.1).collect();
+    let prod = p.mul(&AShares::concat(&left), &AShares::concat(&right))?;
+    let nf = frac.len() * n;
+    let tr = p.trunc_unbiased(&prod.slice(0..nf), &vec![f; nf])?;
+    let split = |x: &AShares, count: usize, at: usize| -> Vec<AShares> {
+        (0..count)
+            .map(|i| x.slice(at + i * n..at + (i + 1) * n))
+            .collect()
+    };
+    Ok((split(&tr, frac.len(), 0), split(&prod, exact.len(), nf)))
 }

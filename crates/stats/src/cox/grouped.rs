@@ -31,7 +31,7 @@
 //! the evaluation takes the per-term path (`per_term`), which holds any `ψ`.
 use super::CoxError;
 use super::columns::Slot;
-use super::pass::{FH, Pass, Terms, WIDE, pairs, zeros};
+use super::pass::{FH, Pass, Terms, WIDE, pairs, refine, zeros};
 use sharestat_mpc::fixed::encode;
 use sharestat_mpc::{AShares, Party};
 
@@ -50,8 +50,8 @@ const CL: u32 = 2 * CB;
 const LIMB: u32 = 22;
 
 /// The public coefficients of the six series for a death time with `m` terms, `j = 0..=J`:
-/// `e0, e1, q0, q1, q2, λ`.
-fn coefficients(m: usize) -> [Vec<f64>; 6] {
+/// `e0, e1, q0, q1, q2, λ` (made once per pass: they do not depend on `β`).
+pub(super) fn coefficients(m: usize) -> [Vec<f64>; 6] {
     // c[j] = Σ_k (k/m)^j / m, j = 0..=J+2.
     let mut c = vec![0.0; J + 3];
     for k in 0..m {
@@ -74,11 +74,6 @@ fn coefficients(m: usize) -> [Vec<f64>; 6] {
             .map(|j| if j == 0 { 0.0 } else { c[j] / j as f64 })
             .collect(),
     ]
-}
-
-/// `x_i c_i` for public integers `c` (local).
-fn times(x: &AShares, c: &[u64]) -> AShares {
-    x.mul_public(c)
 }
 
 /// `x y` at [`FH`] bits for `x`, `y` at [`FH`] bits and `|x| <= 1`: `x` in two limbs (its
@@ -144,7 +139,7 @@ impl Pass<'_> {
         } else {
             (p.reciprocal_rough(&s0, f)?, None)
         };
-        let (r_hi, r_f) = refine_wide(p, &wide.slice(0..g), &e, &r, f)?;
+        let (r_hi, r_f) = refine(p, &wide.slice(0..g), &e, &r, f)?;
         // 3. ψ, μ and ν of the covariates (FH bits; both limbs), the pair columns' (f bits).
         let own = q - 1 - k;
         let mut left = vec![hi.slice(g..nw * g), lo.slice(g..nw * g)];
@@ -174,12 +169,7 @@ impl Pass<'_> {
         let m2: Vec<AShares> = (0..own).map(|i| blk(1 + 2 * k + i)).collect();
         let n2: Vec<AShares> = (0..own).map(|i| blk(1 + 2 * k + own + i)).collect();
         // 3. The series, at FH bits.
-        let terms_of = |m: usize| if self.efron { m } else { 1 };
-        let coef: Vec<[Vec<f64>; 6]> = self
-            .times
-            .iter()
-            .map(|t| coefficients(terms_of(t.deaths)))
-            .collect();
+        let coef = &self.series;
         let series_needed = self.efron && self.times.iter().any(|t| t.deaths > 1);
         // Per series: Σ_j C_hi ψ^j at CB + FH bits, Σ_j (C_j − C_hi) ψ^j at CL + FH bits.
         let mut acc: Vec<AShares> = (0..12).map(|_| zeros(g)).collect();
@@ -198,8 +188,8 @@ impl Pass<'_> {
                             (hi, encode(rest, CL))
                         })
                         .unzip();
-                    acc[2 * s] = acc[2 * s].add(&times(pw, &hi));
-                    acc[2 * s + 1] = acc[2 * s + 1].add(&times(pw, &lo));
+                    acc[2 * s] = acc[2 * s].add(&pw.mul_public(&hi));
+                    acc[2 * s + 1] = acc[2 * s + 1].add(&pw.mul_public(&lo));
                 }
             }
         }
@@ -224,7 +214,7 @@ impl Pass<'_> {
         }
         let pv = mul_fh(p, &prs)?;
         let a1: Vec<AShares> = (0..k)
-            .map(|j| times(&mu[j].add(&pv[2 * j]).sub(&pv[2 * j + 1]), &ms))
+            .map(|j| mu[j].add(&pv[2 * j]).sub(&pv[2 * j + 1]).mul_public(&ms))
             .collect();
         let a_hi = AShares::concat(&a1.iter().collect::<Vec<_>>());
         // 5. To f bits: Σ a_1, μ, ν, the series.
@@ -292,14 +282,14 @@ impl Pass<'_> {
             .map(|i| {
                 let a2 = match dist[k + i] {
                     Slot::Own(d) if d < k => a_f.slice(d * g..(d + 1) * g),
-                    Slot::Own(d) => times(&cb(d - k), &ms),
+                    Slot::Own(d) => cb(d - k).mul_public(&ms),
                     Slot::Zero => zeros(g),
                 };
-                a2.sub(&times(&outer.slice(i * g..(i + 1) * g), &ms))
+                a2.sub(&outer.slice(i * g..(i + 1) * g).mul_public(&ms))
             })
             .collect();
         // 8. Σ ln den = m (ln S_0' − λ) + m t ln 2.
-        let ln_den = ln_s.map(|l| times(&l.sub(&lam), &ms));
+        let ln_den = ln_s.map(|l| l.sub(&lam).mul_public(&ms));
         let ln_offset = self
             .times
             .iter()
@@ -321,37 +311,13 @@ impl Pass<'_> {
         let multi: Vec<usize> = (0..self.times.len())
             .filter(|&i| self.times[i].deaths > 1)
             .collect();
-        let (a, b) = psi.parts();
-        let pick = |v: &[u64]| multi.iter().map(|&i| v[i]).collect::<Vec<_>>();
-        let x = AShares::from_parts(pick(a), pick(b));
-        let n = multi.len() as u64;
-        let ok = p.lt_public(&x, &vec![(1 << (FH - 1)) + 1; multi.len()], 40)?;
-        let count = p.b2a_bits(&ok)?.sum().add_const(me, n.wrapping_neg());
-        let all = p.eq(&count, &zeros(1), 32)?;
-        Ok(p.reveal_bits(&all)?[0])
+        let ok = p.lt_public(
+            &psi.gather(&multi),
+            &vec![(1 << (FH - 1)) + 1; multi.len()],
+            40,
+        )?;
+        Ok(p.none_set(&ok.not(me))?)
     }
-}
-
-/// The reciprocal `r ≈ 1/x` (at `f` bits, of `x` rounded to `f` bits) refined by one Newton
-/// step against `x` at `f + e_i` bits: `r_hi = r + r (1 − x r)` at [`FH`] bits, and `r_hi`
-/// rounded to `f` bits.
-fn refine_wide(
-    p: &mut Party,
-    x: &AShares,
-    e: &[u32],
-    r: &AShares,
-    f: u32,
-) -> Result<(AShares, AShares), CoxError> {
-    let (me, n) = (p.id(), x.len());
-    let one: Vec<u64> = e.iter().map(|&b| 1u64 << (2 * f + b)).collect();
-    let d = p.mul(x, r)?.neg().add_public(me, &one);
-    let shifts: Vec<u32> = e.iter().map(|&b| f + b - 8).collect();
-    let d = p.trunc_unbiased(&d, &shifts)?;
-    let c = p.mul(r, &d)?;
-    let c = p.trunc_unbiased(&c, &vec![2 * f + 8 - FH; n])?;
-    let r_hi = r.scale(1 << (FH - f)).add(&c);
-    let r_f = p.trunc_unbiased(&r_hi, &vec![FH - f; n])?;
-    Ok((r_hi, r_f))
 }
 
 /// `ψ^0..=ψ^J` at [`FH`] bits (`ψ^0` unused), by doubling: `ψ^(h+i) = ψ^h ψ^i`, for

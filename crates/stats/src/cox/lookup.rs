@@ -53,19 +53,15 @@ impl BitGroups {
             .collect();
         let l: Vec<&AShares> = pairs.iter().map(|&i| bit(&groups[i], 0)).collect();
         let r: Vec<&AShares> = pairs.iter().map(|&i| bit(&groups[i], 1)).collect();
-        let prod = if pairs.is_empty() {
-            None
-        } else {
-            Some(p.mul(&AShares::concat(&l), &AShares::concat(&r))?)
+        let prod = match pairs.is_empty() {
+            true => AShares::from_parts(Vec::new(), Vec::new()),
+            false => p.mul(&AShares::concat(&l), &AShares::concat(&r))?,
         };
         for (x, &gi) in pairs.iter().enumerate() {
             let g = &groups[gi];
             let (d0, d1) = (bit(g, 0), bit(g, 1));
             let n = d0.len();
-            let both = prod.as_ref().map_or_else(
-                || AShares::from_parts(vec![0; n], vec![0; n]),
-                |pr| pr.slice(x * n..(x + 1) * n),
-            );
+            let both = prod.slice(x * n..(x + 1) * n);
             // Patterns of (d0, d1): 00, 10, 01, 11 (v = d0 + 2 d1).
             let e0 = d0.add(d1).sub(&both).neg().add_const(me, 1);
             let onehot = vec![e0, d0.sub(&both), d1.sub(&both), both];

@@ -93,6 +93,9 @@ pub(super) struct Pass<'a> {
     cols: Columns,
     /// The numeric covariates' bits as one-hot patterns of small groups.
     bit_groups: BitGroups,
+    /// Per death time, the coefficients of the grouped Efron sums' series
+    /// (`grouped::coefficients`; Breslow's are those of one term).
+    pub(super) series: Vec<[Vec<f64>; 6]>,
     /// `Σ_deaths z_j`.
     sz: Vec<AShares>,
     deaths: usize,
@@ -133,17 +136,21 @@ pub(super) fn rescale(p: &mut Party, x: &AShares, s: &[i32]) -> Result<AShares, 
     Ok(out)
 }
 
-/// The reciprocal `r ≈ 1/x` (both at `f` bits) refined by one Newton step at higher
-/// precision, `r_hi = r + r (1 − x r)` at [`FH`] bits, and `r_hi` rounded to `f` bits.
+/// The reciprocal `r ≈ 1/x` (at `f` bits, of `x` rounded to `f` bits) refined by one Newton
+/// step against `x` at `f + e_i` bits: `r_hi = r + r (1 − x r)` at [`FH`] bits, and `r_hi`
+/// rounded to `f` bits.
 pub(super) fn refine(
     p: &mut Party,
     x: &AShares,
+    e: &[u32],
     r: &AShares,
     f: u32,
 ) -> Result<(AShares, AShares), CoxError> {
     let (me, n) = (p.id(), x.len());
-    let e = p.mul(x, r)?.neg().add_const(me, 1 << (2 * f));
-    let e = p.trunc_unbiased(&e, &vec![f - 8; n])?;
+    let one: Vec<u64> = e.iter().map(|&b| 1u64 << (2 * f + b)).collect();
+    let d = p.mul(x, r)?.neg().add_public(me, &one);
+    let shifts: Vec<u32> = e.iter().map(|&b| f + b - 8).collect();
+    let e = p.trunc_unbiased(&d, &shifts)?;
     let c = p.mul(r, &e)?;
     let c = p.trunc_unbiased(&c, &vec![2 * f + 8 - FH; n])?;
     let r_hi = r.scale(1 << (FH - f)).add(&c);
@@ -215,6 +222,11 @@ impl<'a> Pass<'a> {
         }
         let cols = Columns::new(p, cov, &z, f)?;
         let bit_groups = BitGroups::new(p, cov)?;
+        let efron = ties == Ties::Efron;
+        let series = times
+            .iter()
+            .map(|t| super::grouped::coefficients(if efron { t.deaths } else { 1 }))
+            .collect();
         let sz = z
             .iter()
             .map(|c| {
@@ -229,12 +241,13 @@ impl<'a> Pass<'a> {
         Ok(Pass {
             cov,
             f,
-            efron: ties == Ties::Efron,
+            efron,
             z,
             times,
             terms,
             cols,
             bit_groups,
+            series,
             sz,
             deaths,
             null_loglik,
@@ -297,9 +310,7 @@ impl<'a> Pass<'a> {
         // decomposition.
         let hi = (a * LOG2_E).floor() as i64;
         let (w, out) = p.pow2_window(&y, 28, (hi - 32, 31), (1.0, i64::from(self.f)))?;
-        let count = p.b2a_bits(&out)?.sum();
-        let none = p.eq(&count, &zeros(1), 32)?;
-        if !p.reveal_bits(&none)?[0] {
+        if !p.none_set(&out)? {
             let worst = (0..beta.len())
                 .max_by(|&i, &j| {
                     (beta[i].abs() * self.cov[i].bound())

@@ -73,7 +73,7 @@ impl Pass<'_> {
         } else {
             (p.reciprocal_rough(&den, f)?, None)
         };
-        let (r_hi, r_f) = refine(p, &den, &r, f)?;
+        let (r_hi, r_f) = refine(p, &den, &vec![0; nt], &r, f)?;
         // a_1 = N_1 r_hi (at FH bits, for the score), a_2 = N_2 r_f (at F bits).
         let (n1, n2) = (num.slice(0..k * nt), num.slice(k * nt..(q - 1) * nt));
         let r_rep = AShares::concat(&[&vec![&r_hi; k][..], &vec![&r_f; q - 1 - k][..]].concat());

@@ -72,7 +72,7 @@ impl Pass<'_> {
         let pr = pairs(k);
         let f = self.f();
         let t = self.terms(p, beta, false)?;
-        let nt = t.a_f.len() / k;
+        let nt = times.len();
         let block = |x: &AShares, i: usize| x.slice(i * nt..(i + 1) * nt);
         let deaths: usize = times.iter().map(|d| d.1).sum();
         let zmax = self.cov.iter().fold(1f64, |m, c| m.max(c.max_abs()));
