@@ -222,6 +222,10 @@ out$pbc <- list(
   coxph_mayo = cox_result(
     "coxph(Surv(time, status == 2) ~ age + edema + log(bili) + log(albumin) + log(protime), data = d)",
     mayo),
+  # I(age^2) with age at 4 decimals: its cross-products need more than 64 bits
+  coxph_age2 = cox_result(
+    "coxph(Surv(time, status == 2) ~ age + I(age^2) + log(bili), data = d)",
+    coxph(Surv(time, status == 2) ~ age + I(age^2) + log(bili), data = d)),
   cox_zph_mayo = zph_result(
     "cox.zph(coxph(Surv(time, status == 2) ~ age + edema + log(bili) + log(albumin) + log(protime), data = d))",
     mayo),
@@ -239,7 +243,10 @@ out$pbc <- list(
     "mean(round(d$bili))" = mean(round(d$bili)),
     "mean(round(d$protime, 0))" = mean(round(d$protime, 0)),
     "mean(round(d$albumin * 4, 1))" = mean(round(d$albumin * 4, 1)),
-    "mean(round(d$bili, -1))" = mean(round(d$bili, -1))
+    "mean(round(d$bili, -1))" = mean(round(d$bili, -1)),
+    # cross-products beyond 64 bits: age^2 at 8 decimals, squared over 312 rows
+    "cor(d$age^2, d$bili)" = cor(d$age^2, d$bili),
+    "cor(d$age^2, d$age^2 * d$albumin)" = cor(d$age^2, d$age^2 * d$albumin)
   )
 )
 

@@ -105,10 +105,9 @@ fn math_functions_match_r_on_the_mayo_covariates() {
     }
 }
 
-/// `lm` with a factor, an interaction (`a * b`) and `I(x^2)`: R's terms, names and numbers.
-#[test]
-fn lm_reads_formulas_as_r() {
-    let fx = Fixture::cohort("lung");
+/// `lm(...)` of `cohort` against R's `lm`: names, coefficients and SEs within `rel`, sigma,
+/// R², df.
+fn lm_matches_r(fx: &Fixture, rel: f64) {
     let want = &fx.expected["lm"];
     let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
     let names: Vec<&str> = got["terms"]
@@ -120,25 +119,32 @@ fn lm_reads_formulas_as_r() {
     let wn: Vec<&String> = want["coefficients"].as_object().unwrap().keys().collect();
     assert_eq!(names, wn, "coefficient names");
     for (i, name) in names.iter().enumerate() {
-        // Exact cross-products: only the solve's rounding remains.
         near(
             num(&got["coef"][i]),
             num(&want["coefficients"][*name]),
-            1e-9,
+            rel,
             0.0,
             name,
         );
-        near(num(&got["se"][i]), num(&want["se"][*name]), 1e-9, 0.0, name);
+        near(num(&got["se"][i]), num(&want["se"][*name]), rel, 0.0, name);
     }
-    near(num(&got["sigma"]), num(&want["sigma"]), 1e-9, 0.0, "sigma");
+    near(num(&got["sigma"]), num(&want["sigma"]), rel, 0.0, "sigma");
     near(
         num(&got["r_squared"]),
         num(&want["r_squared"]),
-        1e-9,
+        rel,
         0.0,
         "r2",
     );
     assert_eq!(got["df"], want["df"]);
+}
+
+/// `lm` with a factor, an interaction (`a * b`) and `I(x^2)`: R's terms, names and numbers.
+#[test]
+fn lm_reads_formulas_as_r() {
+    let fx = Fixture::cohort("lung");
+    // Exact cross-products: only the solve's rounding remains.
+    lm_matches_r(&fx, 1e-9);
     // `-1` drops the intercept; `a:b` alone is the interaction; a sum that removes terms is
     // refused by name rather than read differently.
     let f = fx.json(&format!("{D}lm(wt.loss ~ age:sex_f - 1, data = d)"));
@@ -146,6 +152,14 @@ fn lm_reads_formulas_as_r() {
     assert_eq!(f["terms"][1], "age:sex_ffemale");
     let e = fx.refusal(&format!("{D}lm(wt.loss ~ age * sex_f - age, data = d)"));
     assert!(e.contains("removing terms"), "{e}");
+}
+
+/// `lm(log(bili) ~ age * sex + I(age^2))` on pbc: age has 4 decimals, so `Σ (age²)²` has
+/// 16 and reaches 2^89 units; the cross-products are summed in parts beyond 64 bits
+/// (`wide_gram.rs`), exact; what remains is `log(bili)`'s error (5e-7 per value).
+#[test]
+fn lm_with_cross_products_beyond_64_bits_matches_r() {
+    lm_matches_r(&Fixture::cohort("pbc"), 1e-6);
 }
 
 /// `coxph(...)` of `cohort` against R's `key`: R's names, coefficients within `tol` relative
@@ -189,6 +203,9 @@ fn cox_models_match_r() {
     cox_matches_r("lung", "coxph_strata_ecog", 1e-6);
     cox_matches_r("veteran", "coxph", 1e-6);
     cox_matches_r("pbc", "coxph_mayo", 1e-6);
+    // `I(age^2)` at 8 decimals: the covariate's moments and the leverage rule's
+    // cross-products reach 2^89 units (they wrapped the ring before `wide_gram.rs`).
+    cox_matches_r("pbc", "coxph_age2", 1e-6);
 }
 
 /// Ten runs of the same Cox queries, each in a session with fresh randomness, print the same

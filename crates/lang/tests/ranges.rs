@@ -211,24 +211,44 @@ fn orderings_of_values_with_too_many_digits_are_refused() {
     }
 }
 
+/// Pearson's r of `x` and `y` in plaintext.
+fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    sxy / (var(x) * var(y)).sqrt() / (n - 1.0)
+}
+
 #[test]
-fn cross_products_that_could_wrap_are_refused() {
+fn cross_products_beyond_64_bits_are_exact() {
     let fx = Fixture::adrenal();
-    // ptv^2 at 2 decimals (9e8 words) times ptv^2 over 48 rows: 3.9e19 > 2^62.
+    let (g, p) = (column(&fx, "gtv_cc", 1), column(&fx, "ptv_cc", 1));
+    // ptv^2 at 2 decimals (9e8 words) times ptv^2 gtv over 48 rows: 3.9e19 > 2^62, so the
+    // sums are made in parts beyond 64 bits (`wide_gram.rs`) and are exact.
+    let p2: Vec<f64> = p.iter().map(|v| v * v).collect();
+    let p2g: Vec<f64> = p2.iter().zip(&g).map(|(a, b)| a * b).collect();
     let q = "cor(d$ptv_cc * d$ptv_cc, d$ptv_cc * d$ptv_cc * d$gtv_cc)";
-    let e = fx.refusal(&format!("{D}{q}"));
-    assert!(e.contains("beyond what a 64-bit word holds"), "{e}");
+    close(num(&fx, q), pearson(&p2, &p2g), q);
+    // The same in lm (`Σ y²` of ptv^2 reaches 3.9e19 units): the slope of a simple
+    // regression is cov / var.
+    let fit = fx.json(&format!(
+        "{D}d$p2 <- d$ptv_cc * d$ptv_cc\nlm(p2 ~ gtv_cc, data = d)"
+    ));
+    let slope = pearson(&g, &p2) * (var(&p2) / var(&g)).sqrt();
+    close(fit["coef"][1].as_f64().unwrap(), slope, "lm slope");
+    // With that column as the regressor, its largest row has a hat value of 0.9988 (R's
+    // `hatvalues`): the leverage rule, computed from the wide cross-products, refuses it.
     let e = fx.refusal(&format!(
         "{D}d$big <- d$ptv_cc * d$ptv_cc * d$gtv_cc\nlm(age ~ big, data = d)"
     ));
-    assert!(e.contains("`big` times `big`"), "{e}");
+    assert!(e.contains("max_leverage"), "{e}");
+    // Values within a word whose products even 128 bits cannot sum: refused, named.
+    let e = fx.refusal(&format!(
+        "{D}cor(d$ptv_cc * d$ptv_cc * d$ptv_cc * d$ptv_cc, d$gtv_cc)"
+    ));
+    assert!(e.contains("even in 128 bits"), "{e}");
     // Ordinary correlations run and are right.
-    let (g, p) = (column(&fx, "gtv_cc", 1), column(&fx, "ptv_cc", 1));
-    let n = g.len() as f64;
-    let (mg, mp) = (g.iter().sum::<f64>() / n, p.iter().sum::<f64>() / n);
-    let sxy: f64 = g.iter().zip(&p).map(|(a, b)| (a - mg) * (b - mp)).sum();
-    let r = sxy / (var(&g) * var(&p)).sqrt() / (n - 1.0);
-    close(num(&fx, "cor(d$gtv_cc, d$ptv_cc)"), r, "cor");
+    close(num(&fx, "cor(d$gtv_cc, d$ptv_cc)"), pearson(&g, &p), "cor");
 }
 
 #[test]

@@ -215,9 +215,15 @@ fn rows(fx: &Fixture) -> Vec<Vec<Q>> {
     out
 }
 
+/// A row's exact value and its error bound.
+type Valued = (Q, f64);
+
 /// Messages a refusal may give: each says why.
 const REASONS: &[&str] = &[
     "beyond what a 64-bit word holds",
+    "even in 128 bits",
+    "max_leverage",
+    "min_cell",
     "cannot be computed within 1e-6",
     "cannot be computed within 1e-7",
     "secure comparison",
@@ -275,6 +281,51 @@ proptest! {
                     (got - want).abs() <= budget + 1e-6 * scale.max(1e-9) + 1e-9,
                     "{q}: {got} but exactly {want} (documented error {budget:.2e})"
                 );
+            }
+            Err(e) => {
+                prop_assert!(
+                    REASONS.iter().any(|r| e.contains(r)),
+                    "{q}: refused without a reason it states: {e}"
+                );
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, max_global_rejects: 1 << 20, ..ProptestConfig::default() })]
+
+    /// `cor` of two exact expressions (no quotients): its cross-products are exact whatever
+    /// their size (beyond 64 bits in parts, `wide_gram.rs`), so r is plaintext's within
+    /// rounding, or the query is refused with a reason.
+    #[test]
+    fn cor_of_exact_expressions_is_exact_or_refused(x in expr(), y in expr()) {
+        prop_assume!(x.private() && y.private());
+        let fx = Fixture::open();
+        let data = rows(&fx);
+        let pairs: Option<Vec<(Valued, Valued)>> =
+            data.iter().map(|r| Some((x.eval(r)?, y.eval(r)?))).collect();
+        let Some(pairs) = pairs else { return Ok(()) };
+        prop_assume!(pairs.iter().all(|(a, b)| a.1 == 0.0 && b.1 == 0.0));
+        let (a, b): (Vec<f64>, Vec<f64>) = pairs.iter().map(|(a, b)| (a.0.f(), b.0.f())).unzip();
+        let n = a.len() as f64;
+        let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+        let sab: f64 = a.iter().zip(&b).map(|(p, q)| (p - ma) * (q - mb)).sum();
+        let saa: f64 = a.iter().map(|p| (p - ma).powi(2)).sum();
+        let sbb: f64 = b.iter().map(|q| (q - mb).powi(2)).sum();
+        let q = format!("cor({}, {})", x.render(), y.render());
+        let src = format!("d <- rbind(load(\"munich\"), load(\"rome\"))\n{q}");
+        match fx.run(&src) {
+            Ok(out) => {
+                let got = sharestat_lang::eval::render::to_json(&out.last().unwrap().value)
+                    .as_f64();
+                // A constant (in exact arithmetic: f64's sums leave a residue) has no r.
+                let spread = |v: &[f64], s: f64| s > 1e-12 * v.iter().map(|x| x * x).sum::<f64>();
+                if spread(&a, saa) && spread(&b, sbb) {
+                    let want = sab / (saa * sbb).sqrt();
+                    let got = got.unwrap_or(f64::NAN);
+                    prop_assert!((got - want).abs() <= 1e-9, "{q}: {got} but exactly {want}");
+                }
             }
             Err(e) => {
                 prop_assert!(

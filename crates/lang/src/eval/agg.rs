@@ -462,24 +462,9 @@ impl Evaluator<'_> {
             ("x".to_owned(), *x.range, scale(&x)),
             ("y".to_owned(), *y.range, scale(&y)),
         ];
-        super::moments::check_products(e, &vars, x.len())?;
-        let (mx, my) = match &m {
-            Some(m) => {
-                let v = self.p.mul_many(&[(m, &x.data), (m, &y.data)])?;
-                (v[0].clone(), v[1].clone())
-            }
-            None => (x.data.clone(), y.data.clone()),
-        };
-        let dots = self
-            .p
-            .dot_many(&[(&mx, &x.data), (&my, &y.data), (&mx, &y.data)])?;
-        let n = match &m {
-            Some(m) => m.sum(),
-            None => AShares::from_parts(vec![0], vec![0]).add_const(self.p.id(), x.len() as u64),
-        };
-        let all = AShares::concat(&[&n, &mx.sum(), &my.sum(), &dots]);
-        let o = self.p.reveal(&all)?;
-        Ok(cor_from_sums(&o))
+        // Exact beyond 64 bits where needed (`wide_gram.rs`).
+        let g = self.gram_checked(e, &vars, &[&x.data, &y.data], m.as_ref())?;
+        Ok(cor_from_gram(&g))
     }
 
     /// `length(x)` / `nrow(t)`: public when nothing is selected, else a checked count.
@@ -582,6 +567,24 @@ pub(crate) fn cor_from_sums(o: &[u64]) -> Option<(u64, f64)> {
         return None;
     }
     Some((n as u64, cov / (v1 * v2).sqrt()))
+}
+
+/// `n` and Pearson's r from exact cross-products of `x` and `y` (`None` for a constant).
+pub(crate) fn cor_from_gram(g: &sharestat_stats::leverage::Gram) -> Option<(u64, f64)> {
+    let n = i128::from(g.n);
+    // n Σab − Σa Σb, exact in i128 when it fits (always, short of 2^126).
+    let spread = |a: usize, b: usize| -> f64 {
+        let (sa, sb, q) = (g.sums[a], g.sums[b], g.cross[a][b]);
+        match n.checked_mul(q).zip(sa.checked_mul(sb)) {
+            Some((nq, ss)) => (nq - ss) as f64,
+            None => g.n as f64 * (q as f64 - sa as f64 * (sb as f64 / g.n as f64)),
+        }
+    };
+    let (v1, v2) = (spread(0, 0), spread(1, 1));
+    if v1 <= 0.0 || v2 <= 0.0 {
+        return None;
+    }
+    Some((g.n, spread(0, 1) / (v1 * v2).sqrt()))
 }
 
 /// No shares.

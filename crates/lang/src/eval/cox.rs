@@ -27,7 +27,6 @@ use sharestat_mpc::AShares;
 use sharestat_stats::cox::{
     Covariate, CoxError, F, Ties, TimeGroup, coxph, dummy_covariate, numeric_covariate,
 };
-use sharestat_stats::leverage::gram;
 use sharestat_stats::linalg::invert;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
@@ -222,7 +221,12 @@ impl Evaluator<'_> {
             })
             .collect();
         let mask = used.as_ref().map(|u| &u.shares);
-        let g = gram(self.p, &shares, mask)?;
+        let vars: Vec<super::wide_gram::Var> = xs
+            .iter()
+            .zip(&scales)
+            .map(|((name, v), &s)| (name.clone(), *v.range, s))
+            .collect();
+        let g = self.gram_checked(e, &vars, &shares, mask)?;
         if invert(&g.design(&scales)).is_none() {
             return Err(EvalError::at(rhs, "coxph: the covariates are collinear"));
         }
@@ -276,7 +280,7 @@ impl Evaluator<'_> {
         let mut covs: Vec<Covariate> = Vec::new();
         let mut unit: Vec<f64> = Vec::new();
         let mut names: Vec<String> = Vec::new();
-        for ((col, _), sh) in cols.iter().zip(&shuffled[1..]) {
+        for (j, ((col, _), sh)) in cols.iter().zip(&shuffled[1..]).enumerate() {
             let x = sh.gather(&order);
             match col {
                 Col::Dummy { name, term } => {
@@ -288,7 +292,8 @@ impl Evaluator<'_> {
                     names.push(name.clone());
                 }
                 Col::Num { name, scale } => {
-                    let (c, e2) = self.cox_numeric(e, name, &x, n)?;
+                    let moments = (g.n, g.sums[j], g.cross[j][j]);
+                    let (c, e2) = self.cox_numeric(e, name, &x, moments)?;
                     covs.push(c);
                     unit.push(10f64.powi(*scale as i32) / 2f64.powi(e2 as i32));
                     names.push(name.clone());
@@ -352,23 +357,24 @@ impl Evaluator<'_> {
         }))))
     }
 
-    /// A numeric covariate: mean and standard deviation opened, then centred, scaled by
-    /// `2^e` and bit-decomposed on the narrowest width of 4, 8, 16 or 32 SDs that holds every
-    /// row.
+    /// A numeric covariate: centred at its mean, scaled by `2^e` (`e` from its standard
+    /// deviation) and bit-decomposed on the narrowest width of 4, 8, 16 or 32 SDs that holds
+    /// every row. `moments` are its `n`, `Σx`, `Σx²` over the rows used, exact (the leverage
+    /// rule's cross-products, `wide_gram.rs`: a 64-bit `Σx²` of `I(age^2)` would wrap).
     fn cox_numeric(
         &mut self,
         e: &Expr,
         name: &str,
         x: &AShares,
-        n: usize,
+        (n, sx, sxx): (u64, i128, i128),
     ) -> Result<(Covariate, u32)> {
-        let sums = AShares::concat(&[&x.sum(), &self.p.dot(x, x)?]);
-        let s = self.p.reveal(&sums)?;
-        let (sx, sxx) = (s[0] as i64 as f64, s[1] as i64 as f64);
-        let mean = sx / n as f64;
-        let sd = ((sxx - n as f64 * mean * mean) / (n as f64 - 1.0))
-            .max(0.0)
-            .sqrt();
+        let nn = i128::from(n);
+        let mean = sx as f64 / n as f64;
+        let spread = match nn.checked_mul(sxx) {
+            Some(v) => (v - sx * sx) as f64,
+            None => n as f64 * (sxx as f64 - (sx as f64) * mean),
+        };
+        let sd = (spread / (n as f64 * (n as f64 - 1.0))).max(0.0).sqrt();
         if sd.is_nan() || sd <= 0.0 {
             return Err(EvalError::at(e, format!("coxph: `{name}` is constant")));
         }

@@ -76,6 +76,7 @@ mod survdiff_strata;
 mod tables;
 pub mod value;
 mod wide;
+mod wide_gram;
 mod wilcox;
 mod zph;
 

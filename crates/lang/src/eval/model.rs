@@ -2,12 +2,13 @@
 //!
 //! With `m` the mask of rows used (selected, every variable present) and `X = [1, x1, ...]`,
 //! the nodes compute `XᵀX`, `Xᵀy` and `yᵀy` over the masked rows (one multiplication round for
-//! `m ∘ x_i`, one dot-product round for all cross-products) and reveal them, exact in the
-//! ring (scaled integers). The fit is then solved in the clear: `β = (XᵀX)⁻¹ Xᵀy`,
+//! `m ∘ x_i`, one dot-product round for all cross-products) and reveal them, exact (scaled
+//! integers; summed in parts beyond 64 bits where a product could leave the ring,
+//! [`super::wide_gram`]). The fit is then solved in the clear: `β = (XᵀX)⁻¹ Xᵀy`,
 //! `RSS = yᵀy − βᵀXᵀy`, `σ² = RSS / (n − p)`, standard errors from `σ² (XᵀX)⁻¹`, R² from
 //! `RSS` and `Σ(y − ȳ)²`. **Reveals** `n`, `XᵀX`, `Xᵀy`, `yᵀy` (the sufficient statistics;
-//! the subset rules apply to a filtered `data`). Numeric and logical predictors; code a
-//! categorical one with `ifelse()`. The leverage rule (`max_leverage`, [`super::leverage`])
+//! the subset rules apply to a filtered `data`). Numeric, logical and factor terms,
+//! interactions and `I()` as R reads them (`formula.rs`). The leverage rule (`max_leverage`, [`super::leverage`])
 //! then opens one more bit: whether some row's hat value is above the bound.
 use super::call::Args;
 use super::htest::formula;
@@ -15,7 +16,6 @@ use super::value::{Kind, LmFit, PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
 use sharestat_mpc::AShares;
-use sharestat_stats::leverage::gram;
 
 pub(crate) use sharestat_stats::linalg::invert;
 
@@ -75,13 +75,13 @@ impl Evaluator<'_> {
             .map(|(t, x)| (t.clone(), *x.range, scale(x)))
             .collect();
         vars.push((lhs.to_string(), *y.range, scale(&y)));
-        super::moments::check_products(e, &vars, y.len())?;
         let mut cols: Vec<&AShares> = xs.iter().map(|x| &x.data).collect();
         cols.push(&y.data);
         let scales: Vec<u32> = xs.iter().chain([&y]).map(scale).collect();
         let mask = used.as_ref().map(|m| &m.shares);
-        // Σ m, Σ m c_i and Σ m c_i c_j over the predictors and y.
-        let g = gram(self.p, &cols, mask)?;
+        // Σ m, Σ m c_i and Σ m c_i c_j over the predictors and y (beyond 64 bits where
+        // needed: `wide_gram.rs`).
+        let g = self.gram_checked(e, &vars, &cols, mask)?;
         let mut xx = g.design(&scales);
         if !form.intercept {
             // Without an intercept: the design's first row and column (the 1s) go.
