@@ -158,6 +158,11 @@ out$lung <- list(
   # scale(): centred and scaled by the mean and SD of every row's age (model.frame's order)
   lm_scale = lm_result("lm(wt.loss ~ scale(age) + sex_f, data = d)",
                        lm(wt.loss ~ scale(age) + sex_f, data = d)),
+  # offset(): a term with coefficient 1 (meal.cal has missing values: those rows go)
+  lm_offset = lm_result("lm(wt.loss ~ age + sex_f + offset(meal.cal / 100), data = d)",
+                        lm(wt.loss ~ age + sex_f + offset(meal.cal / 100), data = d)),
+  lm_offset_0 = lm_result("lm(wt.loss ~ age + offset(meal.cal / 100) - 1, data = d)",
+                          lm(wt.loss ~ age + offset(meal.cal / 100) - 1, data = d)),
   # 90 % limits of a simple lm (Student's t on the residual df)
   lm_confint = {
     ci <- confint(lm(wt.loss ~ age, data = d), level = 0.9)

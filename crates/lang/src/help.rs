@@ -185,8 +185,8 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("cor.test", "cor.test(x, y): Pearson's test", "as cor"),
     (
         "lm",
-        "lm(y ~ x1 + x2, data): least squares; formulas as R reads them: a:b, a * b, I(x^2), log(x), factors (R's names: sexf, age:sexf), - 1 for no intercept",
-        "n, XᵀX, Xᵀy, yᵀy; one bit: whether some row's hat value exceeds max_leverage (then refused)",
+        "lm(y ~ x1 + x2, data): least squares; formulas as R reads them: a:b, a * b, I(x^2), log(x), factors (R's names: sexf, age:sexf), - 1 for no intercept, offset(o) (coefficient 1; R² as R 4.2's, of the fitted values with the offset); cross-products exact, summed beyond 64 bits where needed",
+        "n, XᵀX, Xᵀy, yᵀy (with an offset also Xᵀo, oᵀo, oᵀy); one bit: whether some row's hat value exceeds max_leverage (then refused)",
     ),
     (
         "Surv",

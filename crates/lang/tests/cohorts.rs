@@ -105,10 +105,10 @@ fn math_functions_match_r_on_the_mayo_covariates() {
     }
 }
 
-/// `lm(...)` of `cohort` against R's `lm`: names, coefficients and SEs within `rel`, sigma,
+/// `lm(...)` of `fx`'s cohort against R's `key`: names, coefficients and SEs within `rel`, sigma,
 /// R², df.
-fn lm_matches_r(fx: &Fixture, rel: f64) {
-    let want = &fx.expected["lm"];
+fn lm_matches_r(fx: &Fixture, key: &str, rel: f64) {
+    let want = &fx.expected[key];
     let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
     let names: Vec<&str> = got["terms"]
         .as_array()
@@ -144,7 +144,10 @@ fn lm_matches_r(fx: &Fixture, rel: f64) {
 fn lm_reads_formulas_as_r() {
     let fx = Fixture::cohort("lung");
     // Exact cross-products: only the solve's rounding remains.
-    lm_matches_r(&fx, 1e-9);
+    lm_matches_r(&fx, "lm", 1e-9);
+    // `offset(x)`: a term whose coefficient is 1, as R's (its missing rows go too).
+    lm_matches_r(&fx, "lm_offset", 1e-9);
+    lm_matches_r(&fx, "lm_offset_0", 1e-9);
     // `-1` drops the intercept; `a:b` alone is the interaction; a sum that removes terms is
     // refused by name rather than read differently.
     let f = fx.json(&format!("{D}lm(wt.loss ~ age:sex_f - 1, data = d)"));
@@ -154,12 +157,25 @@ fn lm_reads_formulas_as_r() {
     assert!(e.contains("removing terms"), "{e}");
 }
 
+/// Attack: an offset is not a regressor, yet its sum and its products with the response
+/// and the predictors are opened: one that is zero but on the oldest patient
+/// (`pmax(age - 81, 0)`) would give away that patient's weight loss as `Σoy / Σo`. The
+/// leverage rule covers the offset as a column of the design (its hat value is 1): refused.
+#[test]
+fn an_offset_isolating_one_patient_is_refused() {
+    let fx = Fixture::cohort("lung");
+    let e = fx.refusal(&format!(
+        "{D}lm(wt.loss ~ age + offset(pmax(age - 81, 0)), data = d)"
+    ));
+    assert!(e.contains("max_leverage"), "{e}");
+}
+
 /// `lm(log(bili) ~ age * sex + I(age^2))` on pbc: age has 4 decimals, so `Σ (age²)²` has
 /// 16 and reaches 2^89 units; the cross-products are summed in parts beyond 64 bits
 /// (`wide_gram.rs`), exact; what remains is `log(bili)`'s error (5e-7 per value).
 #[test]
 fn lm_with_cross_products_beyond_64_bits_matches_r() {
-    lm_matches_r(&Fixture::cohort("pbc"), 1e-6);
+    lm_matches_r(&Fixture::cohort("pbc"), "lm", 1e-6);
 }
 
 /// `coxph(...)` of `cohort` against R's `key`: R's names, coefficients within `tol` relative

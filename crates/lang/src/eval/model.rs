@@ -14,7 +14,7 @@ use super::call::Args;
 use super::htest::formula;
 use super::value::{Kind, LmFit, PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::Expr;
+use crate::ast::{BinOp, Expr, ExprKind};
 use sharestat_mpc::AShares;
 
 pub(crate) use sharestat_stats::linalg::invert;
@@ -30,14 +30,33 @@ impl Evaluator<'_> {
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "lm() takes a formula y ~ x"))?;
         let t = self.data_arg(e, a.slots[1], scope)?;
-        let y = self.in_table(lhs, &t)?;
         let form = super::formula::expand(rhs)?;
-        if let Some(s) = form.strata.first().or(form.offsets.first()) {
+        if let Some(s) = form.strata.first() {
             return Err(EvalError::at(
                 s,
-                "strata() and offset() are not available in lm(); strata() is for coxph()",
+                "strata() is not available in lm(); it is for coxph() and survdiff()",
             ));
         }
+        // `offset(o)`: a term with coefficient 1, so the coefficients are those of `y - o`;
+        // R's fitted values include it (R² below).
+        let offset = form.offsets.iter().skip(1).fold(
+            form.offsets.first().map(|o| (*o).clone()),
+            |acc, o| {
+                acc.map(|a| Expr {
+                    span: a.span,
+                    kind: ExprKind::Binary {
+                        op: BinOp::Add,
+                        lhs: Box::new(a),
+                        rhs: Box::new((*o).clone()),
+                    },
+                })
+            },
+        );
+        let y = self.in_table(lhs, &t)?;
+        let off = match &offset {
+            Some(o) => Some(self.in_table(o, &t)?),
+            None => None,
+        };
         let mut xs = Vec::new();
         let mut names = Vec::new();
         if form.intercept {
@@ -56,7 +75,7 @@ impl Evaluator<'_> {
             return Err(EvalError::at(lhs, "the response must be numeric"));
         }
         let (mut sel, mut present) = (y.sel.clone(), y.present.clone());
-        for x in &xs {
+        for x in xs.iter().chain(&off) {
             sel = self.and_mask(sel, x.sel.clone())?;
             present = self.and_mask(present, x.present.clone())?;
         }
@@ -64,69 +83,137 @@ impl Evaluator<'_> {
         let used = self.and_mask(sel, present)?;
         // Each regressor and the response on the rows that shape it: a 0/1 regressor however
         // built (`age > 90`, `(sex == "m") * 1`) has both its groups pass `min_cell`.
-        for v in xs.iter().chain([&y]) {
+        for v in xs.iter().chain(&off).chain([&y]) {
             self.check_support(e, v, &used)?;
         }
         let scale = super::agg::scale;
         let skip = usize::from(form.intercept);
+        // The columns: the predictors, the offset, the response.
         let mut vars: Vec<(String, super::range::Range, u32)> = names[skip..]
             .iter()
             .zip(&xs)
             .map(|(t, x)| (t.clone(), *x.range, scale(x)))
             .collect();
+        if let (Some(o), Some(v)) = (&offset, &off) {
+            vars.push((o.to_string(), *v.range, scale(v)));
+        }
         vars.push((lhs.to_string(), *y.range, scale(&y)));
-        let mut cols: Vec<&AShares> = xs.iter().map(|x| &x.data).collect();
-        cols.push(&y.data);
-        let scales: Vec<u32> = xs.iter().chain([&y]).map(scale).collect();
+        let all: Vec<&super::value::PrivVec> = xs.iter().chain(&off).chain([&y]).collect();
+        let cols: Vec<&AShares> = all.iter().map(|x| &x.data).collect();
+        let scales: Vec<u32> = all.iter().map(|x| scale(x)).collect();
         let mask = used.as_ref().map(|m| &m.shares);
         // Σ m, Σ m c_i and Σ m c_i c_j over the predictors and y (beyond 64 bits where
         // needed: `wide_gram.rs`).
         let g = self.gram_checked(e, &vars, &cols, mask)?;
-        let mut xx = g.design(&scales);
-        if !form.intercept {
-            // Without an intercept: the design's first row and column (the 1s) go.
-            xx = xx[1..].iter().map(|r| r[1..].to_vec()).collect();
-        }
-        let k = xx.len();
-        let n = g.n;
-        let p = k - 1;
-        if n as usize <= p {
+        let q = xs.len();
+        if g.n as usize <= q + skip {
             return Err(EvalError::at(e, "fewer rows than coefficients"));
         }
-        let xtx: Vec<Vec<f64>> = (0..p).map(|i| xx[i][..p].to_vec()).collect();
-        let xty: Vec<f64> = (0..p).map(|i| xx[i][p]).collect();
-        let yty = xx[p][p];
-        let inv = invert(&xtx).ok_or_else(|| EvalError::at(e, "the predictors are collinear"))?;
-        let q = xs.len();
-        self.check_leverage(e, &cols[..q], &scales[..q], mask, &g)?;
-        let beta: Vec<f64> = (0..p)
-            .map(|i| (0..p).map(|j| inv[i][j] * xty[j]).sum())
-            .collect();
-        let rss = yty - beta.iter().zip(&xty).map(|(b, v)| b * v).sum::<f64>();
-        let df = n - p as u64;
-        let sigma2 = rss / df as f64;
-        let se: Vec<f64> = (0..p).map(|i| (sigma2 * inv[i][i]).sqrt()).collect();
-        // R's R² is about the mean with an intercept, about 0 without one.
-        let tss = if form.intercept {
-            yty - xx[0][p] * xx[0][p] / n as f64
-        } else {
-            yty
-        };
-        let r2 = 1.0 - rss / tss;
-        let adj = 1.0 - (1.0 - r2) * (n as f64 - 1.0) / df as f64;
+        let fit = solve(&g.design(&scales), q, form.intercept, off.is_some())
+            .ok_or_else(|| EvalError::at(e, "the predictors are collinear"))?;
+        // The offset is opened with the predictors' products: the leverage rule covers it
+        // as one more column (one that isolates a row would give that row's response away
+        // as `Σoy / Σo`).
+        let lev = q + usize::from(off.is_some());
+        self.check_leverage(e, &cols[..lev], &scales[..lev], mask, &g)?;
         let data = a.slots[1]
             .map(|d| format!(", data = {d}"))
             .unwrap_or_default();
         Ok(Value::Pub(Public::Model(Box::new(LmFit {
             call: format!("lm(formula = {f}{data})"),
             terms: names,
-            coef: beta,
-            se,
-            n,
-            df,
-            sigma: sigma2.sqrt(),
-            r_squared: r2,
-            adj_r_squared: adj,
+            coef: fit.coef,
+            se: fit.se,
+            n: fit.n,
+            df: fit.df,
+            sigma: fit.sigma,
+            r_squared: fit.r_squared,
+            adj_r_squared: fit.adj_r_squared,
         }))))
     }
+}
+
+/// A least-squares fit in the clear.
+#[derive(Debug)]
+struct Fit {
+    n: u64,
+    coef: Vec<f64>,
+    se: Vec<f64>,
+    df: u64,
+    sigma: f64,
+    r_squared: f64,
+    adj_r_squared: f64,
+}
+
+/// The fit from the design's cross-products `xx` (intercept first, then `q` predictors, then
+/// the offset if `offset`, then the response), as R's `lm` and `summary.lm` (R 4.2):
+/// `β = (XᵀX)⁻¹Xᵀ(y − o)`, `σ² = RSS / (n − p)`, `R² = MSS / (MSS + RSS)` with `MSS` the
+/// spread of the fitted values `Xβ + o` (about their mean with an intercept, about 0
+/// without). `None` when the predictors are collinear.
+fn solve(xx: &[Vec<f64>], q: usize, intercept: bool, offset: bool) -> Option<Fit> {
+    let n = xx[0][0];
+    // Indices into `xx` of the design's columns, of the offset and of the response.
+    let cols: Vec<usize> = (usize::from(!intercept)..=q).collect();
+    let (o, y) = (offset.then_some(q + 1), q + 1 + usize::from(offset));
+    let p = cols.len();
+    let xtx: Vec<Vec<f64>> = cols
+        .iter()
+        .map(|&i| cols.iter().map(|&j| xx[i][j]).collect())
+        .collect();
+    // Products with y − o.
+    let with_resp = |i: usize| xx[i][y] - o.map_or(0.0, |o| xx[i][o]);
+    let xty: Vec<f64> = cols.iter().map(|&i| with_resp(i)).collect();
+    let yty = xx[y][y] - o.map_or(0.0, |o| 2.0 * xx[o][y] - xx[o][o]);
+    let inv = invert(&xtx)?;
+    let beta: Vec<f64> = (0..p)
+        .map(|i| (0..p).map(|j| inv[i][j] * xty[j]).sum())
+        .collect();
+    let rss = yty - beta.iter().zip(&xty).map(|(b, v)| b * v).sum::<f64>();
+    let df = (n as u64).saturating_sub(p as u64);
+    let sigma2 = rss / df as f64;
+    let se: Vec<f64> = (0..p).map(|i| (sigma2 * inv[i][i]).sqrt()).collect();
+    // Σf and Σf² of the fitted values f = Xβ + o.
+    let bxb: f64 = (0..p)
+        .map(|i| (0..p).map(|j| beta[i] * xtx[i][j] * beta[j]).sum::<f64>())
+        .sum();
+    let (sum_f, sum_f2) = match o {
+        Some(o) => (
+            cols.iter()
+                .zip(&beta)
+                .map(|(&i, b)| b * xx[0][i])
+                .sum::<f64>()
+                + xx[0][o],
+            bxb + 2.0
+                * cols
+                    .iter()
+                    .zip(&beta)
+                    .map(|(&i, b)| b * xx[i][o])
+                    .sum::<f64>()
+                + xx[o][o],
+        ),
+        None => (
+            cols.iter().zip(&beta).map(|(&i, b)| b * xx[0][i]).sum(),
+            bxb,
+        ),
+    };
+    let r2 = match (offset, intercept) {
+        // Without an offset, 1 − RSS/TSS (the same number, from fewer operations).
+        (false, true) => 1.0 - rss / (yty - xx[0][y] * xx[0][y] / n),
+        (false, false) => 1.0 - rss / yty,
+        (true, true) => {
+            let mss = sum_f2 - sum_f * sum_f / n;
+            mss / (mss + rss)
+        }
+        (true, false) => sum_f2 / (sum_f2 + rss),
+    };
+    let adj = 1.0 - (1.0 - r2) * (n - f64::from(u8::from(intercept))) / df as f64;
+    Some(Fit {
+        n: n as u64,
+        coef: beta,
+        se,
+        df,
+        sigma: sigma2.sqrt(),
+        r_squared: r2,
+        adj_r_squared: adj,
+    })
 }
