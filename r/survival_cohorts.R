@@ -249,6 +249,11 @@ out$pbc <- list(
     "mean(round(d$protime, 0))" = mean(round(d$protime, 0)),
     "mean(round(d$albumin * 4, 1))" = mean(round(d$albumin * 4, 1)),
     "mean(round(d$bili, -1))" = mean(round(d$bili, -1)),
+    # signif() of private values: per value's decade (one-decimal data: every tie is a
+    # binary fraction or an integer, rounded to even as R does)
+    "mean(signif(d$bili, 1))" = mean(signif(d$bili, 1)),
+    "mean(signif(d$bili, 2))" = mean(signif(d$bili, 2)),
+    "mean(signif(d$protime, 2))" = mean(signif(d$protime, 2)),
     # cross-products beyond 64 bits: age^2 at 8 decimals, squared over 312 rows
     "cor(d$age^2, d$bili)" = cor(d$age^2, d$bili),
     "cor(d$age^2, d$age^2 * d$albumin)" = cor(d$age^2, d$age^2 * d$albumin)

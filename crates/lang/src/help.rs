@@ -91,7 +91,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "signif",
-        "signif(x, digits = 6): public numbers to that many significant digits, as R (private values: their magnitude stays secret; use round)",
+        "signif(x, digits = 6): to that many significant digits, as R; private values exactly, each at its own (secret) decade, ties to even on the stored decimal; every decade of the value's range must pass the subset rules (else use round)",
         "nothing",
     ),
     (

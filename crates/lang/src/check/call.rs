@@ -176,15 +176,12 @@ impl Checker {
             "round" | "signif" => {
                 let (x, xt) = first()?;
                 if let Ty::Private(_) = xt {
-                    if name == "signif" {
-                        return Err(mismatch(
-                            x,
-                            &xt,
-                            "public numbers (a private value's magnitude stays secret: use round(x, digits))",
-                        ));
-                    }
                     numeric(x, &xt)?;
                     self.public_arg(ty(1)?, "a public number of digits")?;
+                    if name == "signif" {
+                        // Each value's decade stays secret: its decimals stay the stored ones.
+                        return Ok(xt);
+                    }
                     // Decimals after rounding: fewer when `digits` is a literal.
                     let digits = match b.slots[1].map(|d| &d.kind) {
                         Some(crate::ast::ExprKind::Num(d)) => Some(d.max(0.0) as u32),

@@ -144,12 +144,12 @@ impl Evaluator<'_> {
 }
 
 /// A public number.
-fn num(c: f64) -> Value {
+pub(crate) fn num(c: f64) -> Value {
     Value::Pub(Public::num(c))
 }
 
 /// `v` with the (tighter, still proven) range `range`.
-fn with_range(v: Value, range: Bounds) -> Value {
+pub(crate) fn with_range(v: Value, range: Bounds) -> Value {
     match v {
         Value::Vec(mut p) => {
             p.range = range;

@@ -6,6 +6,7 @@
 //! answered wrongly. `floor(x / c)` with a public constant `c = P / 10^k` is computed as one
 //! exact division of `x`'s words by `P` (times a power of ten), not as the floor of the
 //! rounded quotient: `floor(ptv / 7)` is then right at exact multiples of 7, as in R.
+use super::minmax::{num, with_range};
 use super::ops::const_decimals;
 use super::range::Range;
 use super::value::{Kind, PrivTable, PrivVec, Public, Value, layout_rows};
@@ -206,11 +207,9 @@ impl Evaluator<'_> {
             Value::Vec(v) if name == "round" && matches!(v.kind, Kind::Num { .. }) => {
                 self.round_private(e, v, digits as i32)
             }
-            Value::Vec(_) if name == "signif" => Err(EvalError::at(
-                e,
-                "signif() of private values is not available (it needs each value's \
-                 magnitude, which stays secret): use round(x, digits)",
-            )),
+            Value::Vec(v) if name == "signif" && matches!(v.kind, Kind::Num { .. }) => {
+                self.signif_private(e, v, digits as i32)
+            }
             _ => Err(EvalError::at(e, format!("{name}() takes numbers"))),
         }
     }
@@ -261,6 +260,60 @@ impl Evaluator<'_> {
             range,
             ..v
         }))
+    }
+
+    /// R's `signif(x, digits)` of a private number: `round(x, k − 1 − e)` for the decade
+    /// `e = ⌊log10 |x|⌋` of each value, which stays secret. With `r_e` the value rounded as
+    /// for decade `e` (`r = x` for decades whose rounding keeps every stored decimal) and
+    /// `c_e = [|x| >= 10^e]`, the result is `x + Σ_e c_e (r_e − r_(e−1))` over the decades of
+    /// the proven range that round: it telescopes to `r_e` of the value's own decade. Each
+    /// step goes through the operators, so the comparisons are parts for the disclosure
+    /// rules as in `abs()`. Exact, with `round()`'s ties (ties to even on the stored
+    /// decimal value).
+    fn signif_private(&mut self, e: &Expr, v: PrivVec, digits: i32) -> Result<Value> {
+        let Kind::Num { scale } = v.kind else {
+            return Err(EvalError::at(e, "signif() takes numbers"));
+        };
+        let k = digits.max(1);
+        let mag = v.range.mag();
+        let s = scale as i32;
+        // The decades that round: those keeping fewer than `scale` decimals, from the
+        // smallest stored magnitude `10^-scale` up to the range's.
+        let first = (k - s).max(-s);
+        let top = if mag > 0.0 {
+            mag.log10().floor() as i32
+        } else {
+            first - 1
+        };
+        if first > top {
+            return Ok(Value::Vec(v));
+        }
+        let delta = 0.5 * 10f64.powi(top - k + 1);
+        let range = v.range.map(|r| {
+            let lo = if r.lo >= 0.0 {
+                (r.lo - delta).max(0.0)
+            } else {
+                r.lo - delta
+            };
+            let hi = if r.hi <= 0.0 {
+                (r.hi + delta).min(0.0)
+            } else {
+                r.hi + delta
+            };
+            Range::new(lo, hi)
+        });
+        let x = Value::Vec(v.clone());
+        let a = self.abs_call(e, x.clone())?;
+        let (mut out, mut prev) = (x.clone(), x);
+        for dec in first..=top {
+            let r = self.round_private(e, v.clone(), k - 1 - dec)?;
+            let c = self.binary(e, BinOp::Ge, a.clone(), num(10f64.powi(dec)))?;
+            let step = self.binary(e, BinOp::Sub, r.clone(), prev)?;
+            let term = self.binary(e, BinOp::Mul, c, step)?;
+            out = self.binary(e, BinOp::Add, out, term)?;
+            prev = r;
+        }
+        Ok(with_range(out, range))
     }
 
     /// `print(x, digits)`: a public value as it is (numbers with `digits` significant digits,
