@@ -144,6 +144,9 @@ out$lung <- list(
                                 coxph(Surv(time, status) ~ age + sex_f + strata(age > 60), data = d)),
   coxph_strata_ecog = cox_result("coxph(Surv(time, status) ~ age + sex_f + strata(ph.ecog), data = d)",
                                  coxph(Surv(time, status) ~ age + sex_f + strata(ph.ecog), data = d)),
+  # offset(): a covariate whose coefficient is fixed at 1 (loglik[1] with it in)
+  coxph_offset = cox_result("coxph(Surv(time, status) ~ sex + ph.ecog + offset(age / 50), data = d)",
+                            coxph(Surv(time, status) ~ sex + ph.ecog + offset(age / 50), data = d)),
   cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d))", cox1),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1),

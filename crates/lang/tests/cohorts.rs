@@ -224,6 +224,41 @@ fn cox_models_match_r() {
     cox_matches_r("pbc", "coxph_age2", 1e-6);
 }
 
+/// `offset(o)` in `coxph`: a covariate whose coefficient is fixed at 1. The coefficients of
+/// the others, and both log-likelihoods (`ℓ(0)` with the offset in, evaluated rather than
+/// counted) and the score test, as R's.
+#[test]
+fn cox_offset_matches_r() {
+    let key = "coxph_offset";
+    cox_matches_r("lung", key, 1e-6);
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected[key];
+    let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
+    for i in 0..2 {
+        let what = format!("loglik[{i}]");
+        near(
+            num(&got["loglik"][i]),
+            num(&want["loglik"][i]),
+            1e-7,
+            0.0,
+            &what,
+        );
+    }
+    assert_eq!(got["names"].as_array().unwrap().len(), 2, "{got}");
+    near(
+        num(&got["score_test"]["chisq"]),
+        num(&want["score"]["test"]),
+        1e-5,
+        0.0,
+        "score test",
+    );
+    // Attack: an offset that is zero but on one patient is a column of the leverage design.
+    let e = fx.refusal(&format!(
+        "{D}coxph(Surv(time, status) ~ sex + offset(pmax(age - 81, 0)), data = d)"
+    ));
+    assert!(e.contains("max_leverage"), "{e}");
+}
+
 /// Ten runs of the same Cox queries, each in a session with fresh randomness, print the same
 /// output to the last digit (every truncation rounds exactly, `sharestat_mpc::proto::fixed`):
 /// the adaptive weights (veteran) and private logarithms as covariates (Mayo).

@@ -22,10 +22,10 @@ use super::surv::surv_terms;
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::zph::{ZphArgs, ZphData};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::Expr;
+use crate::ast::{BinOp, Expr};
 use sharestat_mpc::AShares;
 use sharestat_stats::cox::{
-    Covariate, CoxError, F, Ties, TimeGroup, coxph, dummy_covariate, numeric_covariate,
+    Covariate, CoxError, F, Ties, TimeGroup, coxph_fixed, dummy_covariate, numeric_covariate,
 };
 use sharestat_stats::linalg::invert;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
@@ -141,10 +141,17 @@ impl Evaluator<'_> {
         let event = self.event_of(ee, &t)?;
         let (times, _) = self.opened_times(te, &time, grid)?;
         let form = super::formula::expand(rhs)?;
-        if let Some(s) = form.offsets.first().or(form.strata.get(1)) {
+        if let Some(s) = form.strata.get(1) {
             return Err(EvalError::at(
                 s,
-                "offset() and more than one strata() term in coxph() are not available yet",
+                "more than one strata() term in coxph() is not available yet; combine them \
+                 into one (strata(interaction(a, b)) in R)",
+            ));
+        }
+        if let (Some(o), Some(_)) = (form.offsets.first(), zph) {
+            return Err(EvalError::at(
+                o,
+                "cox.zph() of a fit with offset() is not available",
             ));
         }
         let mut xs: Vec<(String, PrivVec)> = Vec::new();
@@ -154,6 +161,34 @@ impl Evaluator<'_> {
             let label: Vec<String> = term.iter().map(|f| f.to_string()).collect();
             term_cols.push((label.join(":"), (xs.len()..xs.len() + cols.len()).collect()));
             xs.extend(cols);
+        }
+        if xs.is_empty() && !form.offsets.is_empty() {
+            return Err(EvalError::at(
+                rhs,
+                "coxph needs at least one covariate besides offset()",
+            ));
+        }
+        // `offset(o)`: one more numeric covariate, last, whose coefficient is fixed at 1
+        // (several offsets add). It is a column of the leverage design like the others.
+        let terms = xs.len();
+        if let Some(first) = form.offsets.first() {
+            let mut o = self.in_table(first, &t)?;
+            for more in &form.offsets[1..] {
+                let m = self.in_table(more, &t)?;
+                o = match self.binary(e, BinOp::Add, Value::Vec(o), Value::Vec(m))? {
+                    Value::Vec(v) => v,
+                    _ => return Err(EvalError::at(more, "offset() takes private numbers")),
+                };
+            }
+            if !matches!(o.kind, Kind::Num { .. }) {
+                return Err(EvalError::at(first, "offset() takes numbers"));
+            }
+            let label: Vec<String> = form
+                .offsets
+                .iter()
+                .map(|o| format!("offset({o})"))
+                .collect();
+            xs.push((label.join(" + "), o));
         }
         let strata = match form.strata.first() {
             Some(s) => Some((*s, self.stratum_var(s, &t)?)),
@@ -317,18 +352,25 @@ impl Evaluator<'_> {
             };
             return self.zph_table(e, z, &data);
         }
-        let fit = coxph(self.p, &groups, n, &covs, ties).map_err(|err| match err {
-            CoxError::Engine(m) => EvalError::Engine(m),
-            CoxError::Range { covariate, .. } => EvalError::at(
-                e,
-                format!(
-                    "coxph: the coefficient of `{}` is too large for the fixed-point weights; \
+        // The offset's coefficient, 1, in its internal units (`coef = b · unit`).
+        let fixed: Vec<Option<f64>> = (0..covs.len())
+            .map(|j| (j >= terms).then(|| 1.0 / unit[j]))
+            .collect();
+        let fit =
+            coxph_fixed(self.p, &groups, n, &covs, ties, &fixed).map_err(|err| match err {
+                CoxError::Engine(m) => EvalError::Engine(m),
+                CoxError::Range { covariate, .. } => EvalError::at(
+                    e,
+                    format!(
+                        "coxph: the coefficient of `{}` is too large for the fixed-point weights; \
                      rescale that covariate",
-                    names[covariate]
+                        names[covariate]
+                    ),
                 ),
-            ),
-            other => EvalError::at(e, format!("coxph: {other}")),
-        })?;
+                other => EvalError::at(e, format!("coxph: {other}")),
+            })?;
+        names.truncate(terms);
+        unit.truncate(terms);
         let coef: Vec<f64> = fit.coef.iter().zip(&unit).map(|(b, u)| b * u).collect();
         let se: Vec<f64> = (0..coef.len())
             .map(|j| fit.var[j][j].sqrt() * unit[j])

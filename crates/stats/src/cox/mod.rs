@@ -37,6 +37,9 @@
 //!   predictor by one `Party::pow2`, after a secure check, opening one bit, that every
 //!   `β z_i` lies in the window the later steps hold ([`pass`]); a Newton step that leaves
 //!   it is halved, as R halves a step that lowers the likelihood.
+//! - **Fixed coefficients** (R's `offset(o)`, [`coxph_fixed`]): a covariate whose coefficient
+//!   stays at its value; Newton-Raphson runs on the others' score and information, and
+//!   `ℓ(0)` is evaluated with it in.
 //! - **Rounding**: every truncation is the unbiased one, so sums over many rows do not drift.
 //!
 //! **Reveals** per iteration `U`, `I` and `ℓ` at the public iterate (aggregates over all
@@ -147,12 +150,51 @@ pub fn coxph(
     cov: &[Covariate],
     ties: Ties,
 ) -> Result<CoxFit, CoxError> {
+    coxph_fixed(p, groups, n, cov, ties, &vec![None; cov.len()])
+}
+
+/// [`coxph`] with some coefficients fixed (`fixed[j] = Some(b)`, internal units): R's
+/// `offset(o)` is a covariate whose coefficient is fixed at 1. The others are estimated; the
+/// fit (coefficients, covariance, score and Wald tests) is theirs, and `ℓ(0)` is the
+/// likelihood with them at 0 and the fixed ones at their values, as R's. The evaluations
+/// open the fixed covariates' score and information entries too (they are computed with the
+/// others), so the caller applies the same rules to them as to a covariate.
+pub fn coxph_fixed(
+    p: &mut Party,
+    groups: &[TimeGroup],
+    n: usize,
+    cov: &[Covariate],
+    ties: Ties,
+    fixed: &[Option<f64>],
+) -> Result<CoxFit, CoxError> {
+    if fixed.len() != cov.len() {
+        return Err(CoxError::Invalid("one fixed flag per covariate".into()));
+    }
     // Newton-Raphson at [`F`] bits, whose range holds the first steps (a Newton step from 0
     // overshoots), then one more step at the finer [`F_FINE`] bits from the fit, when its
     // weights allow: the last step's evaluation is what fixes the digits.
-    let pass = pass::Pass::new(p, groups, n, cov, ties, F)?;
-    let fine = pass::Pass::new(p, groups, n, cov, ties, F_FINE)?;
-    let (fit, fine_last) = newton(p, &pass, &fine, cov.len())?;
+    let full = pass::Pass::new(p, groups, n, cov, ties, F)?;
+    let full_fine = pass::Pass::new(p, groups, n, cov, ties, F_FINE)?;
+    let mut pass = Free {
+        pass: &full,
+        fixed,
+        null_loglik: full.null_loglik,
+    };
+    let k = fixed.iter().filter(|f| f.is_none()).count();
+    if fixed.iter().any(Option::is_some) {
+        // ℓ at the free coefficients' 0 with the fixed ones in: evaluated, not counted.
+        let fine = Free {
+            pass: &full_fine,
+            ..pass
+        };
+        let (ev, _) = eval_near(p, (&pass, &fine), &vec![0.0; k])?;
+        pass.null_loglik = ev.loglik.unwrap_or(f64::NAN);
+    }
+    let fine = Free {
+        pass: &full_fine,
+        ..pass
+    };
+    let (fit, fine_last) = newton(p, &pass, &fine, k)?;
     if !fit.converged || fine_last {
         return Ok(fit);
     }
@@ -160,6 +202,43 @@ pub fn coxph(
         Ok(ev) => polish(fit, &ev),
         Err(CoxError::Range { .. }) => Ok(fit),
         Err(other) => Err(other),
+    }
+}
+
+/// A pass seen through the estimated coefficients: `fixed[j]` holds covariate `j`'s value
+/// when it is fixed (an offset), and evaluations take and give the others only.
+#[derive(Clone, Copy)]
+struct Free<'a> {
+    pass: &'a pass::Pass<'a>,
+    fixed: &'a [Option<f64>],
+    /// `ℓ` with the free coefficients at 0.
+    null_loglik: f64,
+}
+
+impl Free<'_> {
+    /// `U`, `I` (and `ℓ`) at the free coefficients `beta`.
+    fn eval(&self, p: &mut Party, beta: &[f64], with_ln: bool) -> Result<pass::Eval, CoxError> {
+        if self.fixed.iter().all(Option::is_none) {
+            return self.pass.eval(p, beta, with_ln);
+        }
+        let mut it = beta.iter();
+        let full: Vec<f64> = self
+            .fixed
+            .iter()
+            .map(|f| f.unwrap_or_else(|| *it.next().expect("one per free coefficient")))
+            .collect();
+        let ev = self.pass.eval(p, &full, with_ln)?;
+        let free: Vec<usize> = (0..self.fixed.len())
+            .filter(|&j| self.fixed[j].is_none())
+            .collect();
+        Ok(pass::Eval {
+            score: free.iter().map(|&i| ev.score[i]).collect(),
+            info: free
+                .iter()
+                .map(|&i| free.iter().map(|&j| ev.info[i][j]).collect())
+                .collect(),
+            loglik: ev.loglik,
+        })
     }
 }
 
@@ -187,7 +266,7 @@ fn polish(fit: CoxFit, ev: &pass::Eval) -> Result<CoxFit, CoxError> {
 /// whether they did), else at the `pass`'s.
 fn eval_near(
     p: &mut Party,
-    (pass, fine): (&pass::Pass, &pass::Pass),
+    (pass, fine): (&Free, &Free),
     beta: &[f64],
 ) -> Result<(pass::Eval, bool), CoxError> {
     match fine.eval(p, beta, true) {
@@ -201,12 +280,7 @@ fn eval_near(
 /// standard errors), evaluations take `ℓ` and the `fine` bits when the weights allow. A step
 /// that leaves the weights' range is halved. Also says whether the last evaluation was at the
 /// fine bits.
-fn newton(
-    p: &mut Party,
-    pass: &pass::Pass,
-    fine: &pass::Pass,
-    k: usize,
-) -> Result<(CoxFit, bool), CoxError> {
+fn newton(p: &mut Party, pass: &Free, fine: &Free, k: usize) -> Result<(CoxFit, bool), CoxError> {
     let mut beta = vec![0.0; k];
     let mut cur = pass.eval(p, &beta, false)?;
     let mut cur_fine = false;
