@@ -148,6 +148,10 @@ out$lung <- list(
   coxph_offset = cox_result("coxph(Surv(time, status) ~ sex + ph.ecog + offset(age / 50), data = d)",
                             coxph(Surv(time, status) ~ sex + ph.ecog + offset(age / 50), data = d)),
   cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d))", cox1),
+  coxph_print = list(
+    default = capture.output(print(cox1)),
+    digits2 = capture.output(print(cox1, digits = 2))
+  ),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1),
   # the stratified log-rank test (summed over strata)
@@ -188,6 +192,11 @@ out$veteran <- list(
             list(confint = list(lower = col(ci, "2.5 %"), upper = col(ci, "97.5 %")))),
   cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ trt + celltype + karno, data = d))",
                        cox1),
+  # print.coxph's lines at its default and other digits (printCoefmat's formatting)
+  coxph_print = list(
+    default = capture.output(print(cox1)),
+    digits3 = capture.output(print(cox1, digits = 3))
+  ),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   # the reference level moved: contrasts to "large", named as R names them
   cox_zph_rank = zph_result(

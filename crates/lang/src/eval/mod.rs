@@ -62,6 +62,7 @@ mod quotient;
 pub mod range;
 mod record;
 pub mod render;
+mod render_coefmat;
 pub mod render_cox;
 pub mod render_stats;
 pub mod render_surv;

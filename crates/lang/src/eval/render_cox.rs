@@ -1,6 +1,9 @@
 //! `print.coxph`: the coefficient table and the likelihood ratio test, and its JSON form.
 use super::cox::CoxModel;
-use super::render_stats::{pval, signif};
+use super::render_coefmat::{
+    dig_tst, estimate_columns, format_common, format_pval, statistic_column,
+};
+use super::render_stats::signif;
 use super::render_surv::{columns, signif_column};
 use serde_json::{Value as Json, json};
 
@@ -9,29 +12,43 @@ pub fn render_cox(c: &CoxModel) -> String {
     if c.summary {
         return render_summary(c);
     }
+    render_print(c, 4)
+}
+
+/// R's `print(fit, digits)` of a `coxph` fit (`print.coxph`, whose default is 4 digits): the
+/// coefficient table as `printCoefmat` formats it (the estimates together, `z` and `p` at
+/// `dig.tst`), the likelihood ratio test with `digits`.
+pub fn render_print(c: &CoxModel, digits: usize) -> String {
+    let hr: Vec<f64> = c.coef.iter().map(|b| b.exp()).collect();
+    let z: Vec<f64> = c.coef.iter().zip(&c.se).map(|(b, s)| b / s).collect();
+    let est = estimate_columns(&[&c.coef, &hr, &c.se], digits);
+    let zc = statistic_column(&z, digits);
+    let pc = format_pval(&c.p_values(), dig_tst(digits));
     let mut rows = vec![
         ["", "coef", "exp(coef)", "se(coef)", "z", "p"]
             .map(String::from)
             .to_vec(),
     ];
-    for (i, p) in c.p_values().into_iter().enumerate() {
+    for i in 0..c.coef.len() {
         rows.push(vec![
             c.names[i].clone(),
-            signif(c.coef[i], 4),
-            signif(c.coef[i].exp(), 4),
-            signif(c.se[i], 4),
-            format!("{:.3}", c.coef[i] / c.se[i]),
-            pval(p),
+            est[0][i].clone(),
+            est[1][i].clone(),
+            est[2][i].clone(),
+            zc[i].clone(),
+            pc[i].clone(),
         ]);
     }
     let (chisq, df, p) = c.lr_test();
+    // print.coxph: format(round(test, 2)) under options(digits = digits).
+    let lr = format_common(&[(chisq * 100.0).round() / 100.0], digits).remove(0);
     format!(
         "Call:\n{}\n\n{}\nLikelihood ratio test={}  on {} df, p={}\nn= {}, number of events= {}\n",
         c.call,
         columns(&rows),
-        signif(chisq, 4),
+        lr,
         df,
-        pval(p),
+        format_pval(&[p], digits).remove(0),
         c.n,
         c.events
     )

@@ -334,10 +334,27 @@ impl Evaluator<'_> {
                 let text = super::render::render_numbers(&values, names.as_deref(), d as i32);
                 Public::Note(text.trim_end().to_owned())
             }
+            Value::Pub(Public::Cox(c)) if digits.is_some() && !c.summary => {
+                // printCoefmat shows the estimates with `digits` significant digits of the
+                // smallest, so more of the others: beyond 5 they pass the fit's guaranteed
+                // 1e-6 relative (docs/language.md).
+                let d = self.flag(digits, scope, 4.0)?;
+                if !(1.0..=5.0).contains(&d) || d.fract() != 0.0 {
+                    return Err(EvalError::at(
+                        e,
+                        "digits of a coxph() fit is a whole number from 1 to at most 5: its \
+                         coefficients are guaranteed to 1e-6 relative, and R's table would \
+                         print more digits than that",
+                    ));
+                }
+                let text = super::render_cox::render_print(&c, d as usize);
+                Public::Note(text.trim_end().to_owned())
+            }
             Value::Pub(_) if digits.is_some() => {
                 return Err(EvalError::at(
                     e,
-                    "print(x, digits =) is available for numbers",
+                    "print(x, digits =) is available for numbers and coxph() fits (not yet \
+                     for tests, lm() fits or summaries)",
                 ));
             }
             Value::Pub(p) => p,

@@ -1,0 +1,217 @@
+//! R's number formatting for tables of coefficients: `format(x, digits)` of a vector (one
+//! notation and one number of decimals for all, as R's `formatReal`), `format.pval` and
+//! `printCoefmat`'s columns, so that `print(fit, digits = d)` prints what R prints.
+//!
+//! `formatReal`: each value needs `nsig` significant digits (at most `digits`, trailing zeros
+//! dropped) and has the decimal exponent `kp` of its value rounded to `digits`; fixed notation
+//! shows `max(nsig - 1 - kp)` decimals for all, scientific `max(nsig) - 1` mantissa decimals;
+//! fixed is used unless it is wider than scientific.
+
+/// `(kp, nsig)` of `|x|` rounded to `digits` significant digits.
+fn sci_parts(x: f64, digits: usize) -> (i32, usize) {
+    let s = format!("{:.*e}", digits.saturating_sub(1), x.abs());
+    let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+    let kp = e.parse::<i32>().unwrap_or(0);
+    let mantissa: String = m.chars().filter(char::is_ascii_digit).collect();
+    let nsig = mantissa.trim_end_matches('0').len().max(1);
+    (kp, nsig)
+}
+
+/// Rust's `1.23e-5` as R's `1.23e-05` (two exponent digits at least, a sign).
+pub(crate) fn r_exponent(s: &str) -> String {
+    match s.split_once('e') {
+        Some((m, e)) => {
+            let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
+            let digits = digits.trim_start_matches('0');
+            format!("{m}e{sign}{digits:0>2}")
+        }
+        None => s.to_owned(),
+    }
+}
+
+/// R's `format(v, digits = digits)`: every value in one notation with one number of decimals
+/// (`NA`, `NaN`, `Inf` as R writes them).
+pub(crate) fn format_common(v: &[f64], digits: usize) -> Vec<String> {
+    let digits = digits.clamp(1, 15);
+    let finite: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    let parts: Vec<(i32, usize)> = finite
+        .iter()
+        .map(|&x| {
+            if x == 0.0 {
+                (0, 1)
+            } else {
+                sci_parts(x, digits)
+            }
+        })
+        .collect();
+    let neg = usize::from(finite.iter().any(|x| *x < 0.0));
+    let rgt = parts
+        .iter()
+        .map(|&(kp, nsig)| (nsig as i32 - 1 - kp).max(0))
+        .max()
+        .unwrap_or(0) as usize;
+    let left = parts
+        .iter()
+        .map(|&(kp, _)| (kp + 1).max(1))
+        .max()
+        .unwrap_or(1) as usize;
+    let fixed_width = neg + left + if rgt > 0 { rgt + 1 } else { 0 };
+    let mf = parts.iter().map(|p| p.1).max().unwrap_or(1);
+    let big_exp = parts.iter().any(|p| p.0.abs() >= 100);
+    let sci_width = neg + if mf > 1 { mf + 1 } else { mf } + if big_exp { 5 } else { 4 };
+    let fixed = fixed_width <= sci_width;
+    v.iter()
+        .map(|&x| {
+            if x.is_nan() {
+                "NaN".into()
+            } else if x.is_infinite() {
+                if x > 0.0 { "Inf".into() } else { "-Inf".into() }
+            } else if fixed {
+                format!("{x:.rgt$}")
+            } else {
+                r_exponent(&format!("{:.*e}", mf - 1, x))
+            }
+        })
+        .collect()
+}
+
+/// R's `format.pval(p, digits)` (R 4.2): values with exponent `-3` or more (and `-4` when
+/// `digits > 1`) formatted together, the smaller ones together, those below the machine
+/// epsilon as `<eps` with R's digits and separator.
+pub(crate) fn format_pval(ps: &[f64], digits: usize) -> Vec<String> {
+    let eps = f64::EPSILON;
+    let expo = |p: f64| if p > 0.0 { p.log10().floor() } else { -50.0 };
+    let fixp: Vec<bool> = ps
+        .iter()
+        .map(|&p| expo(p) >= -3.0 || (expo(p) == -4.0 && digits > 1))
+        .collect();
+    let group = |want: bool| -> Vec<f64> {
+        ps.iter()
+            .zip(&fixp)
+            .filter(|(p, f)| **p >= eps && **f == want)
+            .map(|(p, _)| *p)
+            .collect()
+    };
+    let fixed = format_common(&group(true), digits);
+    let small = format_common(&group(false), digits);
+    // `<eps`: fewer digits, and a space unless both are short.
+    let mut d = digits.saturating_sub(2).max(1);
+    let nc = fixed.iter().chain(&small).map(String::len).max();
+    let sep = match nc {
+        Some(nc) => {
+            if d > 1 && d + 6 > nc {
+                d = nc.saturating_sub(7).max(1);
+            }
+            if d == 1 && nc <= 6 { "" } else { " " }
+        }
+        None => {
+            if d == 1 {
+                ""
+            } else {
+                " "
+            }
+        }
+    };
+    let tiny = format!("<{sep}{}", format_common(&[eps], d)[0]);
+    let (mut fixed, mut small) = (fixed.into_iter(), small.into_iter());
+    ps.iter()
+        .zip(&fixp)
+        .map(|(&p, &f)| {
+            if p.is_nan() {
+                "NA".into()
+            } else if p < eps {
+                tiny.clone()
+            } else if f {
+                fixed.next().unwrap_or_default()
+            } else {
+                small.next().unwrap_or_default()
+            }
+        })
+        .collect()
+}
+
+/// `printCoefmat`'s estimate columns (`cs.ind`), formatted together: rounded to
+/// `digits − (1 + ⌊log10 min |x|⌋)` decimals (at least 1), then [`format_common`] and one
+/// width for all; a nonzero value that would print as 0 gets `digits − 1` significant digits
+/// of its own.
+pub(crate) fn estimate_columns(cols: &[&[f64]], digits: usize) -> Vec<Vec<String>> {
+    let all: Vec<f64> = cols.iter().flat_map(|c| c.iter().copied()).collect();
+    let small = all
+        .iter()
+        .filter(|x| x.is_finite() && **x != 0.0)
+        .map(|x| x.abs())
+        .fold(f64::INFINITY, f64::min);
+    let dec = if small.is_finite() {
+        (digits as i32 - (1 + small.log10().floor() as i32)).max(1)
+    } else {
+        1
+    };
+    let p = 10f64.powi(dec);
+    let rounded: Vec<f64> = all.iter().map(|x| (x * p).round() / p).collect();
+    let mut text = format_common(&rounded, digits);
+    for (t, x) in text.iter_mut().zip(&all) {
+        if *x != 0.0 && t.parse::<f64>().is_ok_and(|v| v == 0.0) {
+            *t = format_common(&[*x], digits.saturating_sub(1).max(1)).remove(0);
+        }
+    }
+    // `format` of a matrix: one width for all (a negative sign widens every column).
+    let wide = text.iter().map(String::len).max().unwrap_or(0);
+    let mut it = text.into_iter().map(|t| format!("{t:>wide$}"));
+    cols.iter()
+        .map(|c| c.iter().map(|_| it.next().unwrap_or_default()).collect())
+        .collect()
+}
+
+/// `printCoefmat`'s test-statistic column: rounded to `dig.tst = max(1, min(5, digits − 1))`
+/// decimals, then formatted with `digits`.
+pub(crate) fn statistic_column(z: &[f64], digits: usize) -> Vec<String> {
+    let p = 10f64.powi(dig_tst(digits) as i32);
+    let rounded: Vec<f64> = z.iter().map(|x| (x * p).round() / p).collect();
+    format_common(&rounded, digits)
+}
+
+/// `printCoefmat`'s `dig.tst`, also the digits of its p-values.
+pub(crate) fn dig_tst(digits: usize) -> usize {
+    digits.saturating_sub(1).clamp(1, 5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_format_as_r() {
+        // R 4.2: format(c(0.192674, 0.011003, 0.221391), digits = 3)
+        assert_eq!(
+            format_common(&[0.192674, 0.011003, 0.221391], 3),
+            ["0.193", "0.011", "0.221"]
+        );
+        // format(c(9.1784e-05, 1.4098e-09), digits = 2)
+        assert_eq!(
+            format_common(&[9.1784e-05, 1.4098e-09], 2),
+            ["9.2e-05", "1.4e-09"]
+        );
+        // format(c(1.5, -2.25, 10), digits = 4) (R pads to one width; the table pads here)
+        assert_eq!(
+            format_common(&[1.5, -2.25, 10.0], 4),
+            ["1.50", "-2.25", "10.00"]
+        );
+        // Scientific where narrower: format(c(123456789, 0.5), digits = 3),
+        // format(c(1e-10, 1), digits = 3)
+        assert_eq!(
+            format_common(&[123456789.0, 0.5], 3),
+            ["1.23e+08", "5.00e-01"]
+        );
+        assert_eq!(format_common(&[1e-10, 1.0], 3), ["1e-10", "1e+00"]);
+        // format.pval(c(0.5, 1e-20, 3e-5), digits = 3);
+        // format.pval(c(0.232416, 0.000986, 4.45e-05), digits = 3)
+        assert_eq!(
+            format_pval(&[0.5, 1e-20, 3e-5], 3),
+            ["0.5", "<2e-16", "3e-05"]
+        );
+        assert_eq!(
+            format_pval(&[0.232416, 0.000986, 4.45e-05], 3),
+            ["0.232416", "0.000986", "4.45e-05"]
+        );
+    }
+}
