@@ -1,7 +1,7 @@
 //! `print.coxph`: the coefficient table and the likelihood ratio test, and its JSON form.
 use super::cox::CoxModel;
 use super::render_coefmat::{
-    dig_tst, estimate_columns, format_common, format_pval, statistic_column,
+    dig_tst, estimate_columns, format_common, format_pval, r_exponent, statistic_column,
 };
 use super::render_stats::signif;
 use super::render_surv::{columns, signif_column};
@@ -97,22 +97,10 @@ fn pval_column(ps: &[f64]) -> Vec<String> {
     ps.iter()
         .map(|&p| match p {
             p if p < 2e-16 => "<2e-16".to_owned(),
-            p if p < 1e-4 => fix_exponent(&format!("{p:.2e}")),
+            p if p < 1e-4 => r_exponent(&format!("{p:.2e}")),
             _ => it.next().unwrap_or_default(),
         })
         .collect()
-}
-
-/// Rust's `1.23e-5` as R's `1.23e-05` (two exponent digits at least).
-fn fix_exponent(s: &str) -> String {
-    match s.split_once('e') {
-        Some((m, e)) => {
-            let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
-            let digits = digits.trim_start_matches('0');
-            format!("{m}e{sign}{digits:0>2}")
-        }
-        None => s.to_owned(),
-    }
 }
 
 /// A test p-value in `summary.coxph`'s one significant digit (`format.pval(p, digits = 1)`).
@@ -120,7 +108,7 @@ fn pval1(p: f64) -> String {
     if p < 2e-16 {
         "<2e-16".into()
     } else {
-        fix_exponent(&signif(p, 1))
+        r_exponent(&signif(p, 1))
     }
 }
 
