@@ -4,9 +4,11 @@
 //! bound). A sum of squares is computed as it is when `n (w + 1)^2 < 2^62`; otherwise on the
 //! values centred at their range's public midpoint `m` (exact and local: a variance does not
 //! change), and, when `n (h + 2)^2` would
-//! still reach `2^62` for the half-width `h` of the centred words, on the centred values
-//! truncated by `2^j` (the engine's truncation, `floor(x / 2^j) - ε`, `ε ∈ {0, 1}`), with the
-//! smallest `j` that fits ([`Plan`]).
+//! still reach `2^62` for the half-width `h` of the centred words, in three exact parts beyond
+//! 64 bits (`wide.rs`) when the words have at most `60 − log2 n` bits, else on the centred
+//! values truncated by `2^j` (the engine's truncation, `floor(x / 2^j) - ε`, `ε ∈ {0, 1}`),
+//! with the smallest `j` that lets the three parts hold them, or failing those the smallest
+//! that fits one word ([`Plan`]).
 //!
 //! Accuracy: `Σx` is always exact. Without truncation (`j = 0`, every dictionary column of
 //! a study of up to millions of rows with a few decimals) `Σx²` is exact too. With `j > 0` each
@@ -189,11 +191,26 @@ impl super::Evaluator<'_> {
         // The centred values `x - m` (exact, local), truncated by `2^j` when their squares
         // would not fit.
         let centred = x.add_const(me, plan.centre.wrapping_neg() as u64);
-        // Squares beyond the ring in three exact parts (`wide.rs`) rather than truncated.
+        // Squares beyond the ring in three exact parts (`wide.rs`) rather than truncated;
+        // where even those cannot hold the words, the words truncated by the least `2^j`
+        // that lets them (far less than the plain truncation's: its error is checked below).
         if squares && plan.shift > 0 {
             let half = centred_half(range, col.scale, plan.centre);
-            if let Some(w) = super::wide::Wide::new(half, col.len()) {
-                return self.wide_moments(col, plan.centre, &centred, w);
+            for j in 0..plan.shift {
+                let q = 2f64.powi(j as i32);
+                let Some(w) = super::wide::Wide::new(half / q + 2.0, col.len()) else {
+                    continue;
+                };
+                let words = if j == 0 {
+                    centred
+                } else {
+                    self.p.trunc(&centred, j)?
+                };
+                let plan = Plan {
+                    centre: plan.centre,
+                    shift: j,
+                };
+                return self.wide_moments(e, col, plan, &words, w);
             }
         }
         let t = if plan.shift > 0 {
@@ -238,19 +255,22 @@ impl super::Evaluator<'_> {
 }
 
 impl super::Evaluator<'_> {
-    /// [`moments`](Self::moments) with `Σx²` from the three parts of `wide.rs`: `n`, `Σx`
-    /// and `Σx²`, exact.
+    /// [`moments`](Self::moments) with `Σt²` from the three parts of `wide.rs`, for `words`
+    /// the centred values truncated by `2^plan.shift` (none when 0): `n`, `Σx` (exact) and
+    /// `Σx²` (exact without truncation; else as [`Plan::squares`] gives it, its error
+    /// checked).
     fn wide_moments(
         &mut self,
+        e: &Expr,
         col: &Column,
-        centre: i64,
-        centred: &AShares,
+        plan: Plan,
+        words: &AShares,
         w: super::wide::Wide,
     ) -> Result<(u64, i128, i128)> {
         let me = self.p.id();
         let (x, n) = (&col.values, col.len());
-        let h = self.p.trunc(centred, w.s)?;
-        let l = centred.sub(&h.scale(1u64 << w.s));
+        let h = self.p.trunc(words, w.s)?;
+        let l = words.sub(&h.scale(1u64 << w.s));
         let (count, sum, mh, ml) = match &col.present {
             Some(m) => {
                 let all = self
@@ -295,13 +315,20 @@ impl super::Evaluator<'_> {
                 .trunc_each(&AShares::concat(&cut.iter().collect::<Vec<_>>()), &by)?;
             est = est.add(&t.sum());
         }
+        // Σ t of the truncated words (local from the parts); with no truncation it follows
+        // from Σx.
+        let st_parts = mh.sum().scale(1u64 << w.s).add(&ml.sum());
         let o = self
             .p
-            .reveal(&AShares::concat(&[&count, &sum, &low, &est]))?;
+            .reveal(&AShares::concat(&[&count, &sum, &low, &est, &st_parts]))?;
         let (n, sum) = (o[0], o[1] as i64 as i128);
-        let st = sum - i128::from(centre) * i128::from(n);
+        let st = if plan.shift == 0 {
+            sum - i128::from(plan.centre) * i128::from(n)
+        } else {
+            o[4] as i64 as i128
+        };
         let sst = w.total(o[2], o[3] as i64);
-        let plan = Plan { centre, shift: 0 };
+        plan.check_accuracy(e, n, st, sst)?;
         Ok((n, sum, plan.squares(n, sum, st, sst)))
     }
 }

@@ -6,7 +6,7 @@
 //! When every `n · |x_i| · |x_j|` fits (the usual case) this is [`gram`] unchanged. Otherwise:
 //! 1. Each column is centred at its proven range's midpoint `c_j` (exact, local):
 //!    `t_j = x_j − c_j`, `|t_j| < 2^(w_j)`, refused unless `w_j + log2 n <= 60` (then every
-//!    `Σ t_j` is exact in the ring).
+//!    `Σ t_j` is exact in the ring) and `w_j <= 2s` (below: the high parts' products fit).
 //! 2. A column with `w_j > s = ⌊(60 − log2 n) / 2⌋` is split exactly as in `wide.rs`:
 //!    `t = h 2^s + l`, `h` the engine's truncation, `l ∈ [0, 2^(s+1))`.
 //! 3. A pair whose `n 2^(w_i + w_j)` fits is one dot product, as before. Another's
@@ -66,7 +66,9 @@ impl Evaluator<'_> {
         for (name, range, scale) in vars {
             let c = range.centre_word(*scale);
             let wj = bits(centred_half(*range, *scale, c));
-            if wj + l > 60 {
+            // Every `Σ t` exact (`w + log2 n <= 60`), and the high parts' products within the
+            // ring (`2 (w - s + 1) + log2 n <= 62`, i.e. `w <= 2s`).
+            if wj + l > 60 || wj > 2 * s as i32 {
                 return Err(EvalError::at(
                     e,
                     format!(

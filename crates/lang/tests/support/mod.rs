@@ -107,6 +107,30 @@ impl Fixture {
         Fixture::from_files(&ex, dict, &files, names, policies, refs[name].clone())
     }
 
+    /// A study with one site `a` from a dictionary's text (with `[sites.a]`) and a canonical
+    /// CSV text, under `policy` on every node: written to a temporary directory and imported
+    /// as an upload would import it.
+    pub fn from_csv(dictionary: &str, csv: &str, policy: Policy) -> Fixture {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let k = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("sharestat-fx-{}-{k}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.csv"), csv).unwrap();
+        let dict = Dictionary::parse(dictionary).unwrap_or_else(|e| panic!("{e}\n{dictionary}"));
+        let policies = [policy.clone(), policy.clone(), policy];
+        let names = vec!["a".to_owned()];
+        let fx = Fixture::from_files(
+            &dir,
+            dict,
+            &["a.csv".to_owned()],
+            names,
+            policies,
+            serde_json::Value::Null,
+        );
+        std::fs::remove_dir_all(&dir).ok();
+        fx
+    }
+
     fn build(policies: [Policy; 3], edit: impl FnOnce(&mut Dictionary)) -> Fixture {
         let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
         let mut dict =
