@@ -49,6 +49,9 @@ pub struct CoxModel {
     pub wald: f64,
     /// Rows used.
     pub n: u64,
+    /// Rows left out for missing values, when every row of the data was a candidate (R's
+    /// `na.action` line); `None` under a selection, whose size stays private.
+    pub deleted: Option<u64>,
     /// Events.
     pub events: u64,
     /// Printed as R's `summary(fit)` (with hazard ratios, their limits and the three tests)
@@ -205,6 +208,11 @@ impl Evaluator<'_> {
             present = self.and_mask(present, v.present.clone())?;
         }
         self.check_selection(e, &sel, &time.layout)?;
+        // Without a selection every row of the data is a candidate, a public number: R's
+        // "(k observations deleted due to missingness)" is then that minus `n`.
+        let candidates = sel
+            .is_none()
+            .then(|| super::value::layout_rows(&time.layout) as u64);
         let used = self.and_mask(sel, present)?;
         let derived_event = !t.stored_column(ee);
         for v in xs
@@ -387,6 +395,7 @@ impl Evaluator<'_> {
             score: fit.score,
             wald: fit.wald,
             n: n as u64,
+            deleted: candidates.map(|c| c.saturating_sub(n as u64)),
             events: events as u64,
             ties: match ties {
                 Ties::Breslow => "breslow",

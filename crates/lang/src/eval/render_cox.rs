@@ -43,15 +43,28 @@ pub fn render_print(c: &CoxModel, digits: usize) -> String {
     // print.coxph: format(round(test, 2)) under options(digits = digits).
     let lr = format_common(&[(chisq * 100.0).round() / 100.0], digits).remove(0);
     format!(
-        "Call:\n{}\n\n{}\nLikelihood ratio test={}  on {} df, p={}\nn= {}, number of events= {}\n",
+        "Call:\n{}\n\n{}\nLikelihood ratio test={}  on {} df, p={}\nn= {}, number of events= {}\n{}",
         c.call,
         columns(&rows),
         lr,
         df,
         format_pval(&[p], digits).remove(0),
         c.n,
-        c.events
+        c.events,
+        deleted_line(c)
     )
+}
+
+/// R's `naprint` line, `   (1 observation deleted due to missingness)`, when rows were left
+/// out and their number is public.
+fn deleted_line(c: &CoxModel) -> String {
+    match c.deleted {
+        Some(k) if k > 0 => {
+            let s = if k == 1 { "" } else { "s" };
+            format!("   ({k} observation{s} deleted due to missingness)\n")
+        }
+        _ => String::new(),
+    }
 }
 
 /// JSON of a Cox fit: `names`, `coef`, `se`, `exp_coef`, `z`, `p`, `loglik` (at 0 and at the
@@ -169,12 +182,13 @@ fn render_summary(c: &CoxModel) -> String {
     let p = |x: f64| super::cox::chi2_p(x, df);
     let r2 = |x: f64| signif((x * 100.0).round() / 100.0, 4);
     format!(
-        "Call:\n{}\n\n  n= {}, number of events= {} \n\n{}---\nSignif. codes:  0 '***' 0.001 '**' \
+        "Call:\n{}\n\n  n= {}, number of events= {} \n{}\n{}---\nSignif. codes:  0 '***' 0.001 '**' \
          0.01 '*' 0.05 '.' 0.1 ' ' 1\n\n{}\nLikelihood ratio test= {}  on {} df,   p={}\n\
          Wald test            = {}  on {} df,   p={}\nScore (logrank) test = {}  on {} df,   p={}\n",
         c.call,
         c.n,
         c.events,
+        deleted_line(c),
         columns(&rows),
         columns(&hr_rows),
         r2(lr),
