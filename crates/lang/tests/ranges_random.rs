@@ -225,6 +225,78 @@ fn cases(cols: &[Col], w: &[Vec<i64>]) -> Vec<(String, Option<f64>, f64)> {
     ]
 }
 
+/// Days to months then Kaplan-Meier, the case: `survfit(Surv(b / 30.4375, a > m))`
+/// (for `b`'s range from 0 or above) keeps every row and event, and its table is the
+/// plaintext's (event times within 1e-7 relative, `n.risk`, `n.event` exact, `surv` exact
+/// ratios of counts); or refused with a reason.
+fn check_survfit(fx: &Fixture, cols: &[Col], w: &[Vec<i64>]) -> Result<(), TestCaseError> {
+    if cols[1].lo < 0 {
+        return Ok(());
+    }
+    let mid = (cols[0].lo + cols[0].hi) / 2;
+    let m = text(mid, cols[0].decimals);
+    let q = format!("survfit(Surv(b / 30.4375, a > {m}) ~ 1, data = d)");
+    let out = match fx.run(&format!("d <- load(\"a\")\n{q}")) {
+        Ok(out) => sharestat_lang::eval::render::to_json(&out.last().unwrap().value),
+        Err(e) => {
+            prop_assert!(REASONS.iter().any(|r| e.contains(r)), "{q}: {e}");
+            return Ok(());
+        }
+    };
+    let curve = if out.is_array() { &out[0] } else { &out };
+    let n = w[1].len();
+    let events: Vec<bool> = w[0].iter().map(|&x| x > mid).collect();
+    prop_assert_eq!(curve["n"].as_u64(), Some(n as u64), "{}: n", q);
+    let d = events.iter().filter(|e| **e).count();
+    prop_assert_eq!(curve["events"].as_f64(), Some(d as f64), "{}: events", q);
+    // Plaintext Kaplan-Meier over the distinct event times.
+    let mut rows: Vec<(i64, bool)> = w[1].iter().copied().zip(events).collect();
+    rows.sort();
+    let (mut at_risk, mut surv, mut i) = (n, 1.0f64, 0);
+    let mut want = Vec::new();
+    while i < rows.len() {
+        let t = rows[i].0;
+        let k = rows[i..].iter().take_while(|r| r.0 == t).count();
+        let dead = rows[i..i + k].iter().filter(|r| r.1).count();
+        if dead > 0 {
+            surv *= 1.0 - dead as f64 / at_risk as f64;
+            let days = t as f64 / 10f64.powi(cols[1].decimals as i32);
+            want.push((days / 30.4375, at_risk, dead, surv));
+        }
+        at_risk -= k;
+        i += k;
+    }
+    let table = curve["table"].as_array().cloned().unwrap_or_default();
+    prop_assert_eq!(table.len(), want.len(), "{}: event times", q);
+    for (row, (t, r, dead, s)) in table.iter().zip(want) {
+        let got = row["time"].as_f64().unwrap_or(f64::NAN);
+        prop_assert!(
+            (got - t).abs() <= 1e-7 * t.abs() + 1e-9,
+            "{}: time {} vs {}",
+            q,
+            got,
+            t
+        );
+        prop_assert_eq!(
+            row["n_risk"].as_u64(),
+            Some(r as u64),
+            "{}: n.risk at {}",
+            q,
+            t
+        );
+        prop_assert_eq!(
+            row["n_event"].as_u64(),
+            Some(dead as u64),
+            "{}: n.event at {}",
+            q,
+            t
+        );
+        let got = row["surv"].as_f64().unwrap_or(f64::NAN);
+        prop_assert!((got - s).abs() <= 1e-12, "{}: surv {} vs {}", q, got, s);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -237,6 +309,7 @@ proptest! {
         let (dict, csv, words) = study(&cols, n, seed);
         let fx = Fixture::from_csv(&dict, &csv, open_policy());
         check(&fx, &cases(&cols, &words))?;
+        check_survfit(&fx, &cols, &words)?;
     }
 }
 
