@@ -197,6 +197,13 @@ out$veteran <- list(
     default = capture.output(print(cox1)),
     digits3 = capture.output(print(cox1, digits = 3))
   ),
+  # print.htest at R's default digits and at 3 (statistic and df with digits - 2, the p-value
+  # with digits - 3, the interval and estimates formatted together)
+  t_test_print = list(
+    default = capture.output(print(t.test(d$karno, d$age))),
+    digits3 = capture.output(print(t.test(d$karno, d$age), digits = 3)),
+    paired4 = capture.output(print(t.test(d$karno, d$diagtime), digits = 4))
+  ),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   # the reference level moved: contrasts to "large", named as R names them
   cox_zph_rank = zph_result(

@@ -514,7 +514,7 @@ fn prop_table_prints_as_r() {
     assert!(e.contains("margin"), "{e}");
 }
 
-/// `print(x, digits =)` of numbers as R prints them (lines from R 4.2.2).
+/// `print(x, digits =)` of numbers and of tests as R prints them (lines from R 4.2.2).
 #[test]
 fn print_with_digits_as_r() {
     let fx = Fixture::cohort("veteran");
@@ -532,7 +532,29 @@ fn print_with_digits_as_r() {
     let named = p("print(c(a = 0.000123456, b = 2), digits = 2)");
     let lines: Vec<&str> = named.lines().map(str::trim_end).collect();
     assert_eq!(lines, ["      a       b", "0.00012 2.00000"]);
-    let e = fx.refusal(&format!("{D}print(t.test(d$karno), digits = 3)"));
+    // A test prints as print.htest does, at R's default digits and at others.
+    for (key, src) in [
+        ("default", "t.test(d$karno, d$age)"),
+        ("digits3", "print(t.test(d$karno, d$age), digits = 3)"),
+        ("paired4", "print(t.test(d$karno, d$diagtime), digits = 4)"),
+    ] {
+        let got = fx.printed(&format!("{D}{src}"), 1);
+        let got: Vec<&str> = got
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty() && !l.starts_with("data:"))
+            .collect();
+        let want: Vec<String> = fx.expected["t_test_print"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().trim_end().to_owned())
+            .filter(|l| !l.is_empty() && !l.starts_with("data:"))
+            .collect();
+        assert_eq!(got, want, "{src}");
+    }
+    let call = fx.expected["coxph"]["call"].as_str().unwrap().to_string();
+    let e = fx.refusal(&format!("{D}print(summary({call}), digits = 3)"));
     assert!(e.contains("digits"), "{e}");
 }
 

@@ -192,14 +192,16 @@ impl E {
                 (r, r.abs() * 2e-7 * p.abs().max(1.0) + prop + 2.0 * u(false))
             }
             E::Quot(a, b) => {
+                // A denominator of one sign (negative ones are negated, as R divides them);
+                // one that can be 0 is outside the domain.
                 let ((x, ex), (y, ey)) = (a.eval(row)?, b.eval(row)?);
-                if y - ey <= 0.0 {
+                if y.abs() - ey <= 0.0 {
                     return None;
                 }
                 let q = x / y;
                 (
                     q,
-                    q.abs() * 3e-8 + (ex + q.abs() * ey) / (y - ey) + 4.0 * u(false),
+                    q.abs() * 3e-8 + (ex + q.abs() * ey) / (y.abs() - ey) + 4.0 * u(false),
                 )
             }
         })

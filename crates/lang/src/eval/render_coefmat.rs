@@ -30,6 +30,7 @@ pub(crate) fn r_exponent(s: &str) -> String {
 }
 
 /// R's `format(v, digits = digits)`: every value in one notation with one number of decimals
+/// and padded to one width
 /// (`NA`, `NaN`, `Inf` as R writes them).
 pub(crate) fn format_common(v: &[f64], digits: usize) -> Vec<String> {
     let digits = digits.clamp(1, 15);
@@ -60,7 +61,8 @@ pub(crate) fn format_common(v: &[f64], digits: usize) -> Vec<String> {
     let big_exp = parts.iter().any(|p| p.0.abs() >= 100);
     let sci_width = neg + if mf > 1 { mf + 1 } else { mf } + if big_exp { 5 } else { 4 };
     let fixed = fixed_width <= sci_width;
-    v.iter()
+    let text: Vec<String> = v
+        .iter()
         .map(|&x| {
             if x.is_nan() {
                 "NaN".into()
@@ -72,7 +74,10 @@ pub(crate) fn format_common(v: &[f64], digits: usize) -> Vec<String> {
                 r_exponent(&format!("{:.*e}", mf - 1, x))
             }
         })
-        .collect()
+        .collect();
+    // One width for all, as R's `format` pads.
+    let w = text.iter().map(String::len).max().unwrap_or(0);
+    text.into_iter().map(|t| format!("{t:>w$}")).collect()
 }
 
 /// R's `format.pval(p, digits)` (R 4.2): values with exponent `-3` or more (and `-4` when
@@ -191,10 +196,10 @@ mod tests {
             format_common(&[9.1784e-05, 1.4098e-09], 2),
             ["9.2e-05", "1.4e-09"]
         );
-        // format(c(1.5, -2.25, 10), digits = 4) (R pads to one width; the table pads here)
+        // format(c(1.5, -2.25, 10), digits = 4), padded to one width as R's
         assert_eq!(
             format_common(&[1.5, -2.25, 10.0], 4),
-            ["1.50", "-2.25", "10.00"]
+            [" 1.50", "-2.25", "10.00"]
         );
         // Scientific where narrower: format(c(123456789, 0.5), digits = 3),
         // format(c(1e-10, 1), digits = 3)

@@ -40,17 +40,27 @@ pub fn pval(p: f64) -> String {
     }
 }
 
-/// R's print of an `htest`.
+/// R's print of an `htest` (`print.htest` at R's default 7 digits).
 pub fn render_test(t: &HTest) -> String {
+    render_test_digits(t, 7)
+}
+
+/// R's `print(x, digits)` of an `htest`: the statistic and parameters with `digits − 2`
+/// significant digits, the p-value by `format.pval` with `digits − 3`, the interval and the
+/// estimates formatted together with `digits` (R's `format` rules, `render_coefmat.rs`).
+pub fn render_test_digits(t: &HTest, digits: usize) -> String {
+    use super::render_coefmat::{format_common, format_pval};
+    let d2 = digits.saturating_sub(2).max(1);
     let mut out = format!("\n\t{}\n\ndata:  {}\n", t.method, t.data_name);
     let mut parts = Vec::new();
     if let Some((name, v)) = &t.statistic {
-        parts.push(format!("{name} = {}", signif(*v, 5)));
+        parts.push(format!("{name} = {}", format_common(&[*v], d2)[0]));
     }
-    for (name, v) in &t.parameter {
-        parts.push(format!("{name} = {}", signif(*v, 5)));
+    let params: Vec<f64> = t.parameter.iter().map(|(_, v)| *v).collect();
+    for ((name, _), v) in t.parameter.iter().zip(format_common(&params, d2)) {
+        parts.push(format!("{name} = {v}"));
     }
-    let p = pval(t.p_value);
+    let p = format_pval(&[t.p_value], digits.saturating_sub(3).max(1)).remove(0);
     parts.push(if p.starts_with('<') {
         format!("p-value {p}")
     } else {
@@ -62,17 +72,19 @@ pub fn render_test(t: &HTest) -> String {
         out.push_str(&format!("alternative hypothesis: {}\n", t.alternative));
     }
     if let Some((lo, hi, level)) = t.conf_int {
+        let ci = format_common(&[lo, hi], digits);
         out.push_str(&format!(
             "{} percent confidence interval:\n {} {}\n",
-            signif(level * 100.0, 3),
-            signif(lo, 7),
-            signif(hi, 7)
+            format_common(&[level * 100.0], 7)[0],
+            ci[0],
+            ci[1]
         ));
     }
     if !t.estimate.is_empty() {
         out.push_str("sample estimates:\n");
         let names: Vec<String> = t.estimate.iter().map(|(n, _)| n.clone()).collect();
-        let values: Vec<String> = t.estimate.iter().map(|(_, v)| signif(*v, 7)).collect();
+        let est: Vec<f64> = t.estimate.iter().map(|(_, v)| *v).collect();
+        let values = format_common(&est, digits);
         let w = names
             .iter()
             .chain(&values)

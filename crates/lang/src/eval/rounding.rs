@@ -350,11 +350,19 @@ impl Evaluator<'_> {
                 let text = super::render_cox::render_print(&c, d as usize);
                 Public::Note(text.trim_end().to_owned())
             }
+            Value::Pub(Public::Test(t)) if digits.is_some() => {
+                let d = self.flag(digits, scope, 7.0)?;
+                if !(1.0..=15.0).contains(&d) || d.fract() != 0.0 {
+                    return Err(EvalError::at(e, "digits is a whole number from 1 to 15"));
+                }
+                let text = super::render_stats::render_test_digits(&t, d as usize);
+                Public::Note(text.trim_end().to_owned())
+            }
             Value::Pub(_) if digits.is_some() => {
                 return Err(EvalError::at(
                     e,
-                    "print(x, digits =) is available for numbers and coxph() fits (not yet \
-                     for tests, lm() fits or summaries)",
+                    "print(x, digits =) is available for numbers, tests and coxph() fits (not \
+                     yet for lm() fits or summaries)",
                 ));
             }
             Value::Pub(p) => p,
