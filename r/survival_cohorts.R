@@ -154,6 +154,12 @@ out$lung <- list(
   ),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1),
+  # print.summary.lm's lines at its default and at 3 digits, and of a fit with stars
+  lm_summary = list(
+    default = capture.output(summary(lm1)),
+    digits3 = capture.output(print(summary(lm1), digits = 3)),
+    stars = capture.output(summary(lm(wt.loss ~ ph.ecog + meal.cal, data = d)))
+  ),
   # the stratified log-rank test (summed over strata)
   survdiff_strata = {
     sd <- survdiff(Surv(time, status) ~ sex_f + strata(ph.ecog), data = d)

@@ -623,12 +623,54 @@ fn print_of_a_cox_fit_with_digits_as_r() {
         "{out}"
     );
     let fx = Fixture::cohort("veteran");
-    let e = fx.refusal(&format!("{D}print(lm(karno ~ trt, data = d), digits = 3)"));
-    assert!(e.contains("digits"), "{e}");
     // R would print karno's SE to 8 decimals at 6 digits, beyond the fit's guaranteed 1e-6.
     let call = fx.expected["coxph"]["call"].as_str().unwrap().to_string();
     let e = fx.refusal(&format!("{D}print({call}, digits = 6)"));
     assert!(e.contains("at most 5"), "{e}");
+}
+
+/// `summary(lm(...))` and `print(summary(fit), digits =)` print R's `print.summary.lm`
+/// lines, but for R's residual quantiles (per-row values, not printed).
+#[test]
+fn summary_of_an_lm_fit_prints_as_r() {
+    let fx = Fixture::cohort("lung");
+    let call = fx.expected["lm"]["call"].as_str().unwrap().to_string();
+    for (key, src) in [
+        ("default", format!("summary({call})")),
+        ("digits3", format!("print(summary({call}), digits = 3)")),
+        (
+            "stars",
+            "summary(lm(wt.loss ~ ph.ecog + meal.cal, data = d))".to_owned(),
+        ),
+    ] {
+        let got = fx.printed(&format!("{D}{src}"), 1);
+        let got: Vec<&str> = got
+            .lines()
+            .map(str::trim_end)
+            .skip_while(|l| !l.starts_with("Coefficients:"))
+            .collect();
+        let all: Vec<String> = fx.expected["lm_summary"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().trim_end().to_owned())
+            .collect();
+        let want: Vec<&str> = all
+            .iter()
+            .map(String::as_str)
+            .skip_while(|l| !l.starts_with("Coefficients:"))
+            .collect();
+        assert_eq!(
+            got,
+            want[..want.len().min(got.len().max(1))].to_vec(),
+            "{src}"
+        );
+        assert_eq!(
+            got.len(),
+            want.iter().rposition(|l| !l.is_empty()).unwrap() + 1,
+            "{src}"
+        );
+    }
 }
 
 /// Attack: the four transforms of `cox.zph` weigh the deaths' residuals differently; on a

@@ -75,6 +75,10 @@ impl Evaluator<'_> {
             };
             return Ok(Value::Pub(super::surv::summary_at(fit, &times)));
         }
+        if let (Value::Pub(Public::Model(_)), "summary") = (&x, name) {
+            // `summary(lm(...))` prints as the fit does (R's `print.summary.lm`).
+            return Ok(x);
+        }
         if let (Value::Pub(Public::Cox(fit)), "summary") = (&x, name) {
             return Ok(Value::Pub(Public::Cox(Box::new(super::cox::CoxModel {
                 summary: true,

@@ -80,6 +80,10 @@ impl Evaluator<'_> {
             present = self.and_mask(present, x.present.clone())?;
         }
         self.check_selection(e, &sel, &y.layout)?;
+        // Without a selection the candidate rows are public (R's "observations deleted").
+        let candidates = sel
+            .is_none()
+            .then(|| super::value::layout_rows(&y.layout) as u64);
         let used = self.and_mask(sel, present)?;
         // Each regressor and the response on the rows that shape it: a 0/1 regressor however
         // built (`age > 90`, `(sex == "m") * 1`) has both its groups pass `min_cell`.
@@ -129,6 +133,8 @@ impl Evaluator<'_> {
             sigma: fit.sigma,
             r_squared: fit.r_squared,
             adj_r_squared: fit.adj_r_squared,
+            intercept: form.intercept,
+            deleted: candidates.map(|c| c.saturating_sub(fit.n)),
         }))))
     }
 }

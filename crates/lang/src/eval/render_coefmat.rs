@@ -80,6 +80,42 @@ pub(crate) fn format_common(v: &[f64], digits: usize) -> Vec<String> {
     text.into_iter().map(|t| format!("{t:>w$}")).collect()
 }
 
+/// R's `signif(x, digits)` as a number.
+pub(crate) fn sig_round(x: f64, digits: usize) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{:.*e}", digits.max(1) - 1, x).parse().unwrap_or(x)
+}
+
+/// R's `formatC(x, digits)` (C's `%.{digits}g`: `digits` significant digits, trailing zeros
+/// dropped, scientific below 1e-4 or from `10^digits`).
+pub(crate) fn format_c(x: f64, digits: usize) -> String {
+    if !x.is_finite() {
+        return format_common(&[x], digits).remove(0);
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let d = digits.max(1);
+    let (kp, _) = sci_parts(x, d);
+    let trim = |s: String| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        } else {
+            s
+        }
+    };
+    if kp < -4 || kp >= d as i32 {
+        let s = format!("{:.*e}", d - 1, x);
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        r_exponent(&format!("{}e{e}", trim(m.to_owned())))
+    } else {
+        let decimals = (d as i32 - 1 - kp).max(0) as usize;
+        trim(format!("{x:.decimals$}"))
+    }
+}
+
 /// R's `format.pval(p, digits)` (R 4.2): values with exponent `-3` or more (and `-4` when
 /// `digits > 1`) formatted together, the smaller ones together, those below the machine
 /// epsilon as `<eps` with R's digits and separator.
@@ -208,6 +244,15 @@ mod tests {
             ["1.23e+08", "5.00e-01"]
         );
         assert_eq!(format_common(&[1e-10, 1.0], 3), ["1e-10", "1e+00"]);
+        // formatC(c(0.98028, -0.0034462, 0.85374, 1.23e-5, 123456), digits = 4)
+        let c: Vec<String> = [0.98028, -0.0034462, 0.85374, 1.23e-5, 123456.0]
+            .iter()
+            .map(|&x| format_c(x, 4))
+            .collect();
+        assert_eq!(
+            c,
+            ["0.9803", "-0.003446", "0.8537", "1.23e-05", "1.235e+05"]
+        );
         // format.pval(c(0.5, 1e-20, 3e-5), digits = 3);
         // format.pval(c(0.232416, 0.000986, 4.45e-05), digits = 3)
         assert_eq!(

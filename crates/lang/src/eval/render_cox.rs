@@ -3,7 +3,7 @@ use super::cox::CoxModel;
 use super::render_coefmat::{
     dig_tst, estimate_columns, format_common, format_pval, r_exponent, statistic_column,
 };
-use super::render_stats::signif;
+use super::render_stats::{SIGNIF_CODES, signif, stars};
 use super::render_surv::{columns, signif_column};
 use serde_json::{Value as Json, json};
 
@@ -90,17 +90,6 @@ pub fn cox_json(c: &CoxModel) -> Json {
     })
 }
 
-/// R's significance stars of a p-value (`printCoefmat`).
-fn stars(p: f64) -> &'static str {
-    match p {
-        p if p < 0.001 => "***",
-        p if p < 0.01 => "**",
-        p if p < 0.05 => "*",
-        p if p < 0.1 => ".",
-        _ => "",
-    }
-}
-
 /// A column of p-values as `printCoefmat` shows them: 3 significant digits, one number of
 /// decimals for those printed in fixed notation, scientific below 1e-4, `<2e-16` below that.
 fn pval_column(ps: &[f64]) -> Vec<String> {
@@ -182,14 +171,14 @@ fn render_summary(c: &CoxModel) -> String {
     let p = |x: f64| super::cox::chi2_p(x, df);
     let r2 = |x: f64| signif((x * 100.0).round() / 100.0, 4);
     format!(
-        "Call:\n{}\n\n  n= {}, number of events= {} \n{}\n{}---\nSignif. codes:  0 '***' 0.001 '**' \
-         0.01 '*' 0.05 '.' 0.1 ' ' 1\n\n{}\nLikelihood ratio test= {}  on {} df,   p={}\n\
+        "Call:\n{}\n\n  n= {}, number of events= {} \n{}\n{}---\n{}\n\n{}\nLikelihood ratio test= {}  on {} df,   p={}\n\
          Wald test            = {}  on {} df,   p={}\nScore (logrank) test = {}  on {} df,   p={}\n",
         c.call,
         c.n,
         c.events,
         deleted_line(c),
         columns(&rows),
+        SIGNIF_CODES,
         columns(&hr_rows),
         r2(lr),
         df,

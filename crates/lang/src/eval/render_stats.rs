@@ -139,54 +139,105 @@ pub fn t_p(t: f64, df: f64) -> f64 {
     }
 }
 
-/// R's print of `summary(lm(...))` (coefficients table and fit).
+/// R's print of `summary(lm(...))` (`print.summary.lm`, 4 digits), which is also how a fit
+/// prints here.
 pub fn render_model(m: &LmFit) -> String {
-    let mut out = format!("\nCall:\n{}\n\nCoefficients:\n", m.call);
-    let rows: Vec<[String; 5]> = m
-        .terms
-        .iter()
-        .zip(m.coef.iter().zip(&m.se))
-        .map(|(n, (b, se))| {
-            let t = b / se;
-            [
-                n.clone(),
-                signif(*b, 6),
-                signif(*se, 6),
-                signif(t, 4),
-                pval(t_p(t, m.df as f64)),
-            ]
-        })
-        .collect();
-    let head = ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)"];
-    let w: Vec<usize> = (0..5)
-        .map(|j| {
-            rows.iter()
-                .map(|r| r[j].len())
-                .chain([head[j].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    out.push_str(&format!("{:<w0$}", "", w0 = w[0]));
-    for j in 1..5 {
-        out.push_str(&format!(" {:>w$}", head[j], w = w[j]));
+    render_model_digits(m, 4)
+}
+
+/// `print.summary.lm` with `digits`: the call, the coefficient table as `printCoefmat`
+/// formats it (estimates together, `t` and `p` at `dig.tst`, significance stars), the
+/// residual standard error, R's `(k observations deleted due to missingness)` where public,
+/// R² and the F test. R's residual quantiles are not printed: they are per-row values.
+pub fn render_model_digits(m: &LmFit, digits: usize) -> String {
+    use super::render_coefmat::{
+        dig_tst, estimate_columns, format_c, format_common, format_pval, sig_round,
+        statistic_column,
+    };
+    use super::render_surv::columns;
+    let t: Vec<f64> = m.coef.iter().zip(&m.se).map(|(b, s)| b / s).collect();
+    let ps: Vec<f64> = t.iter().map(|t| t_p(*t, m.df as f64)).collect();
+    let est = estimate_columns(&[&m.coef, &m.se], digits);
+    let tc = statistic_column(&t, digits);
+    let pc = format_pval(&ps, dig_tst(digits));
+    let starred = ps.iter().any(|p| *p < 0.1);
+    let mut head = ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)"]
+        .map(String::from)
+        .to_vec();
+    if starred {
+        head.push("   ".into());
     }
-    out.push('\n');
-    for r in &rows {
-        out.push_str(&format!("{:<w0$}", r[0], w0 = w[0]));
-        for j in 1..5 {
-            out.push_str(&format!(" {:>w$}", r[j], w = w[j]));
+    let mut rows = vec![head];
+    for i in 0..m.coef.len() {
+        let mut row = vec![
+            m.terms[i].clone(),
+            est[0][i].clone(),
+            est[1][i].clone(),
+            tc[i].clone(),
+            pc[i].clone(),
+        ];
+        if starred {
+            row.push(format!("{:<3}", stars(ps[i])));
         }
-        out.push('\n');
+        rows.push(row);
+    }
+    let mut out = format!("\nCall:\n{}\n\nCoefficients:\n{}", m.call, columns(&rows));
+    if starred {
+        out.push_str(&format!("---\n{SIGNIF_CODES}\n"));
     }
     out.push_str(&format!(
-        "\nResidual standard error: {} on {} degrees of freedom\nMultiple R-squared:  {},\tAdjusted R-squared:  {}\n",
-        signif(m.sigma, 4),
-        m.df,
-        signif(m.r_squared, 4),
-        signif(m.adj_r_squared, 4)
+        "\nResidual standard error: {} on {} degrees of freedom\n",
+        // format(signif(sigma, digits)).
+        format_common(&[sig_round(m.sigma, digits)], 7).remove(0),
+        m.df
     ));
+    if let Some(k) = m.deleted.filter(|k| *k > 0) {
+        let s = if k == 1 { "" } else { "s" };
+        out.push_str(&format!(
+            "  ({k} observation{s} deleted due to missingness)\n"
+        ));
+    }
+    let numdf = m.coef.len() - usize::from(m.intercept);
+    if numdf > 0 {
+        out.push_str(&format!(
+            "Multiple R-squared:  {},\tAdjusted R-squared:  {} \n",
+            format_c(m.r_squared, digits),
+            format_c(m.adj_r_squared, digits)
+        ));
+        let f = (m.r_squared / numdf as f64) / ((1.0 - m.r_squared) / m.df as f64);
+        out.push_str(&format!(
+            "F-statistic: {} on {} and {} DF,  p-value: {}\n",
+            format_c(f, digits),
+            numdf,
+            m.df,
+            format_pval(&[f_p(f, numdf as f64, m.df as f64)], digits).remove(0)
+        ));
+    }
     out
+}
+
+/// `printCoefmat`'s legend, with the quotes R prints in a UTF-8 locale.
+pub(crate) const SIGNIF_CODES: &str =
+    "Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
+
+/// R's significance stars of a p-value (`printCoefmat`).
+pub(crate) fn stars(p: f64) -> &'static str {
+    match p {
+        p if p < 0.001 => "***",
+        p if p < 0.01 => "**",
+        p if p < 0.05 => "*",
+        p if p < 0.1 => ".",
+        _ => "",
+    }
+}
+
+/// The upper tail of Fisher's F with `a` and `b` degrees of freedom.
+fn f_p(f: f64, a: f64, b: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, FisherSnedecor};
+    match FisherSnedecor::new(a, b) {
+        Ok(d) if f.is_finite() => d.sf(f),
+        _ => f64::NAN,
+    }
 }
 
 /// JSON of a model: `terms`, `coef`, `se`, `t`, `p`, `r_squared`, `adj_r_squared`, `sigma`,

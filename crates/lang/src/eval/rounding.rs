@@ -350,6 +350,18 @@ impl Evaluator<'_> {
                 let text = super::render_cox::render_print(&c, d as usize);
                 Public::Note(text.trim_end().to_owned())
             }
+            Value::Pub(Public::Model(m)) if digits.is_some() => {
+                let d = self.flag(digits, scope, 4.0)?;
+                if !(1.0..=7.0).contains(&d) || d.fract() != 0.0 {
+                    return Err(EvalError::at(
+                        e,
+                        "digits of an lm() fit is a whole number from 1 to 7 (R's table \
+                         prints more digits than that of its larger numbers)",
+                    ));
+                }
+                let text = super::render_stats::render_model_digits(&m, d as usize);
+                Public::Note(text.trim_end().to_owned())
+            }
             Value::Pub(Public::Test(t)) if digits.is_some() => {
                 let d = self.flag(digits, scope, 7.0)?;
                 if !(1.0..=15.0).contains(&d) || d.fract() != 0.0 {
@@ -361,8 +373,8 @@ impl Evaluator<'_> {
             Value::Pub(_) if digits.is_some() => {
                 return Err(EvalError::at(
                     e,
-                    "print(x, digits =) is available for numbers, tests and coxph() fits (not \
-                     yet for lm() fits or summaries)",
+                    "print(x, digits =) is available for numbers, tests, lm() fits and \
+                     coxph() fits (not yet for summary(coxph))",
                 ));
             }
             Value::Pub(p) => p,

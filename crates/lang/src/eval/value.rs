@@ -282,6 +282,11 @@ pub struct LmFit {
     pub r_squared: f64,
     /// Adjusted R².
     pub adj_r_squared: f64,
+    /// Whether the model has an intercept (the F test's numerator df).
+    pub intercept: bool,
+    /// Rows left out for missing values, when every row of the data was a candidate (R's
+    /// `na.action` line); `None` under a selection, whose size stays private.
+    pub deleted: Option<u64>,
 }
 
 /// A value that may be shown.
