@@ -160,6 +160,14 @@ out$lung <- list(
     digits3 = capture.output(print(summary(lm1), digits = 3)),
     stars = capture.output(summary(lm(wt.loss ~ ph.ecog + meal.cal, data = d)))
   ),
+  # summary(fit)$table: per curve records, n.max, n.start, events, rmean, se(rmean), median
+  # and its limits (rmean up to the largest time of all curves, R's default)
+  survfit_table = {
+    t2 <- summary(survfit(Surv(time, status) ~ sex_f, data = d))$table
+    t1 <- summary(survfit(Surv(time, status) ~ 1, data = d))$table
+    list(strata = list(rows = rownames(t2), cols = colnames(t2), values = unname(t2)),
+         one = as.list(t1))
+  },
   # the stratified log-rank test (summed over strata)
   survdiff_strata = {
     sd <- survdiff(Surv(time, status) ~ sex_f + strata(ph.ecog), data = d)

@@ -790,3 +790,49 @@ fn strata_cells_under_min_cell_are_refused_by_default() {
     ));
     assert!(num(&got["chisq"]) > 0.0, "{got}");
 }
+
+/// `summary(fit)$table` of a survfit: R's per-curve numbers (the restricted mean and its
+/// standard error from the public curve, as R's `survmean`), one curve and by stratum.
+#[test]
+fn summary_table_of_a_survfit_matches_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["survfit_table"];
+    let one = fx.json(&format!(
+        "{D}summary(survfit(Surv(time, status) ~ 1, data = d))$table"
+    ));
+    for (name, w) in want["one"].as_object().unwrap() {
+        near(num(&one[name][0]), num(w), 1e-9, 0.0, name);
+    }
+    // R's names of the summary's other components reach its columns.
+    let s = fx.json(&format!(
+        "{D}summary(survfit(Surv(time, status) ~ 1, data = d), times = c(100, 365))$surv"
+    ));
+    let s: Vec<f64> = s.as_array().unwrap().iter().map(num).collect();
+    assert!(s.len() == 2 && s[0] > s[1] && s[1] > 0.0, "{s:?}");
+    let two = fx.json(&format!(
+        "{D}summary(survfit(Surv(time, status) ~ sex_f, data = d))$table"
+    ));
+    let rows: Vec<&str> = want["strata"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    let labels = two[""].as_array().unwrap_or_else(|| panic!("{two}"));
+    for (k, col) in want["strata"]["cols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        let col = col.as_str().unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            let i = labels
+                .iter()
+                .position(|l| l == row)
+                .unwrap_or_else(|| panic!("{row} in {two}"));
+            let w = num(&want["strata"]["values"][r][k]);
+            near(num(&two[col][i]), w, 1e-9, 0.0, &format!("{row} {col}"));
+        }
+    }
+}

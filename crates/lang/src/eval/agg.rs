@@ -73,7 +73,7 @@ impl Evaluator<'_> {
                 },
                 None => Vec::new(),
             };
-            return Ok(Value::Pub(super::surv::summary_at(fit, &times)));
+            return Ok(Value::Pub(super::surv_summary::summary_at(fit, &times)));
         }
         if let (Value::Pub(Public::Model(_)), "summary") = (&x, name) {
             // `summary(lm(...))` prints as the fit does (R's `print.summary.lm`).

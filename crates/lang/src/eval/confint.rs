@@ -61,6 +61,7 @@ impl Evaluator<'_> {
         Ok(Value::Pub(Public::Frame {
             labels: Some((String::new(), names)),
             columns: vec![(pct(a), lo), (pct(1.0 - a), hi)],
+            table: None,
         }))
     }
 }

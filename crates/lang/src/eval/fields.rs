@@ -27,6 +27,9 @@ fn nums(v: impl IntoIterator<Item = f64>) -> Public {
 
 /// `p$field`.
 pub(crate) fn field(e: &Expr, p: &Public, field: &str) -> Result<Value> {
+    if let Public::Frame { columns, table, .. } = p {
+        return frame_field(e, columns, table.as_deref(), field);
+    }
     let (found, known): (Option<Public>, &[&str]) = match p {
         Public::Test(t) => (
             match field {
@@ -146,4 +149,40 @@ pub(crate) fn field(e: &Expr, p: &Public, field: &str) -> Result<Value> {
             ),
         )
     })
+}
+
+/// `$` on a table of numbers by column (`summary(fit)`, `confint`, `cox.zph`): a column by
+/// its name (R's `surv`, `lower`, `upper` for the survival summary's columns), or R's
+/// `$table` of a survival summary.
+fn frame_field(
+    e: &Expr,
+    columns: &[(String, Vec<Option<f64>>)],
+    table: Option<&Public>,
+    field: &str,
+) -> Result<Value> {
+    if field == "table"
+        && let Some(t) = table
+    {
+        return Ok(Value::Pub(t.clone()));
+    }
+    let name = match field {
+        "surv" => "survival",
+        "lower" => "lower 95% CI",
+        "upper" => "upper 95% CI",
+        other => other,
+    };
+    if let Some((_, v)) = columns.iter().find(|(n, _)| n == name) {
+        return Ok(Value::Pub(Public::Num {
+            values: v.clone(),
+            names: None,
+        }));
+    }
+    let mut known: Vec<String> = columns.iter().map(|(n, _)| format!("`{n}`")).collect();
+    if table.is_some() {
+        known.push("`table`".into());
+    }
+    Err(EvalError::at(
+        e,
+        format!("this result has no `{field}`; it has {}", known.join(", ")),
+    ))
 }

@@ -73,6 +73,7 @@ mod strata;
 mod strict;
 mod support;
 pub mod surv;
+mod surv_summary;
 mod survdiff_strata;
 mod tables;
 pub mod value;

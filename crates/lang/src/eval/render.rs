@@ -43,7 +43,9 @@ pub fn render(v: &Public) -> String {
         Public::LogRank(l) => super::render_surv::render_logrank(l),
         Public::Cox(c) => super::render_cox::render_cox(c),
         Public::Plot { file, .. } => format!("[plot: {file}]\n"),
-        Public::Frame { labels, columns } => frame(labels, columns),
+        Public::Frame {
+            labels, columns, ..
+        } => frame(labels, columns),
         Public::Props { table, props } => {
             table_cells(&table.dims, super::prop_table::prop_texts(props))
         }
@@ -263,7 +265,9 @@ pub fn to_json(v: &Public) -> Json {
         Public::Surv(f) => super::render_surv::fit_json(f),
         Public::LogRank(l) => super::render_surv::logrank_json(l),
         Public::Cox(c) => super::render_cox::cox_json(c),
-        Public::Frame { labels, columns } => {
+        Public::Frame {
+            labels, columns, ..
+        } => {
             let mut m = serde_json::Map::new();
             if let Some((name, l)) = labels {
                 m.insert(name.clone(), json!(l));

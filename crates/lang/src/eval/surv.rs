@@ -60,6 +60,9 @@ pub struct Curve {
     pub median: [Option<f64>; 3],
     /// Restricted mean survival up to the common limit.
     pub rmean: f64,
+    /// Its standard error, as R's `survmean`: `√Σ A(t)² d / (n (n − d))` over the event
+    /// times, `A(t)` the area under the curve from `t` to the limit.
+    pub se_rmean: f64,
 }
 
 /// A `survfit` result.
@@ -417,6 +420,17 @@ fn survfit(call: String, labels: &[String], obs: &Obs, strata: Option<String>) -
                 last_s = r.surv;
             }
             area += last_s * (tmax - last_t);
+            // The area after each time, from the right; then R's variance of the mean.
+            let mut after = 0.0;
+            let mut var = 0.0;
+            for (k, r) in table.iter().enumerate().rev() {
+                let next = table.get(k + 1).map_or(tmax, |n| n.time);
+                after += r.surv * (next - r.time);
+                if r.n_event > 0 && r.n_risk > r.n_event {
+                    let (n, d) = (r.n_risk as f64, r.n_event as f64);
+                    var += after * after * d / (n * (n - d));
+                }
+            }
             Some(Curve {
                 group: label.clone(),
                 n,
@@ -424,6 +438,7 @@ fn survfit(call: String, labels: &[String], obs: &Obs, strata: Option<String>) -
                 table,
                 median,
                 rmean: area,
+                se_rmean: var.sqrt(),
             })
         })
         .collect();
@@ -498,70 +513,4 @@ fn logrank(e: &Expr, call: String, labels: &[String], obs: &Obs) -> Result<LogRa
         strata: None,
         var_diag: (0..kk).map(|a| v[a][a]).collect(),
     })
-}
-
-/// R's `summary(fit, times = ...)`: per curve and requested time, the number at risk, the
-/// events since the previous requested time, and the estimate with its standard error and
-/// interval. Without times, the event times.
-pub fn summary_at(fit: &SurvFit, times: &[f64]) -> Public {
-    let mut labels = Vec::new();
-    let names = [
-        "time",
-        "n.risk",
-        "n.event",
-        "survival",
-        "std.err",
-        "lower 95% CI",
-        "upper 95% CI",
-    ];
-    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::new(); names.len()];
-    for c in &fit.curves {
-        let ts: Vec<f64> = if times.is_empty() {
-            c.table
-                .iter()
-                .filter(|r| r.n_event > 0)
-                .map(|r| r.time)
-                .collect()
-        } else {
-            times.to_vec()
-        };
-        let mut prev = f64::NEG_INFINITY;
-        for &t in &ts {
-            let last = c.table.iter().take_while(|r| r.time <= t).last();
-            let risk = c.table.iter().find(|r| r.time >= t).map_or(0, |r| r.n_risk);
-            let events: u64 = c
-                .table
-                .iter()
-                .filter(|r| r.time > prev && r.time <= t)
-                .map(|r| r.n_event)
-                .sum();
-            prev = t;
-            let fin = |v: f64| v.is_finite().then_some(v);
-            let (s, se, lo, hi) = match last {
-                Some(r) => (Some(r.surv), fin(r.std_err), fin(r.lower), fin(r.upper)),
-                None => (Some(1.0), Some(0.0), Some(1.0), Some(1.0)),
-            };
-            for (k, v) in [
-                Some(t),
-                Some(risk as f64),
-                Some(events as f64),
-                s,
-                se,
-                lo,
-                hi,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                cols[k].push(v);
-            }
-            if let Some(strata) = &fit.strata {
-                labels.push(format!("{strata}={}", c.group));
-            }
-        }
-    }
-    Public::Frame {
-        labels: fit.strata.as_ref().map(|_| ("strata".to_owned(), labels)),
-        columns: names.iter().map(|n| n.to_string()).zip(cols).collect(),
-    }
 }

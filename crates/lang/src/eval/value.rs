@@ -333,6 +333,8 @@ pub enum Public {
         labels: Option<(String, Vec<String>)>,
         /// Columns: name and values.
         columns: Vec<(String, Vec<Option<f64>>)>,
+        /// Of `summary(survfit)`: R's `$table`, the numbers per curve (not printed with it).
+        table: Option<Box<Public>>,
     },
     /// A plot for the client to draw into `file` (nodes write no files).
     Plot {

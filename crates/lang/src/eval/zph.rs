@@ -247,6 +247,7 @@ impl Evaluator<'_> {
         Ok(Value::Pub(Public::Frame {
             labels: Some((String::new(), rows.into_iter().map(|r| r.0).collect())),
             columns: vec![("chisq".into(), chisq), ("df".into(), df), ("p".into(), p)],
+            table: None,
         }))
     }
 }
