@@ -150,7 +150,8 @@ out$lung <- list(
   cox_zph = zph_result("cox.zph(coxph(Surv(time, status) ~ age + sex + ph.ecog, data = d))", cox1),
   coxph_print = list(
     default = capture.output(print(cox1)),
-    digits2 = capture.output(print(cox1, digits = 2))
+    digits2 = capture.output(print(cox1, digits = 2)),
+    summary = capture.output(summary(cox1))
   ),
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1),
@@ -209,7 +210,8 @@ out$veteran <- list(
   # print.coxph's lines at its default and other digits (printCoefmat's formatting)
   coxph_print = list(
     default = capture.output(print(cox1)),
-    digits3 = capture.output(print(cox1, digits = 3))
+    digits3 = capture.output(print(cox1, digits = 3)),
+    summary3 = capture.output(print(summary(cox1), digits = 3))
   ),
   # print.htest at R's default digits and at 3 (statistic and df with digits - 2, the p-value
   # with digits - 3, the interval and estimates formatted together)

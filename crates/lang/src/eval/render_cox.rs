@@ -1,10 +1,10 @@
-//! `print.coxph`: the coefficient table and the likelihood ratio test, and its JSON form.
+//! `print.coxph` and `print.summary.coxph` (R's layouts, with `digits`), and a fit's JSON.
 use super::cox::CoxModel;
 use super::render_coefmat::{
-    dig_tst, estimate_columns, format_common, format_pval, r_exponent, statistic_column,
+    dig_tst, estimate_columns, format_common, format_pval, statistic_column,
 };
-use super::render_stats::{SIGNIF_CODES, signif, stars};
-use super::render_surv::{columns, signif_column};
+use super::render_stats::{SIGNIF_CODES, stars};
+use super::render_surv::columns;
 use serde_json::{Value as Json, json};
 
 /// R's print of a `coxph` fit, or of its `summary()`.
@@ -90,73 +90,51 @@ pub fn cox_json(c: &CoxModel) -> Json {
     })
 }
 
-/// A column of p-values as `printCoefmat` shows them: 3 significant digits, one number of
-/// decimals for those printed in fixed notation, scientific below 1e-4, `<2e-16` below that.
-fn pval_column(ps: &[f64]) -> Vec<String> {
-    let fixed: Vec<f64> = ps.iter().copied().filter(|p| *p >= 1e-4).collect();
-    let fixed = signif_column(&fixed, 3);
-    let mut it = fixed.into_iter();
-    ps.iter()
-        .map(|&p| match p {
-            p if p < 2e-16 => "<2e-16".to_owned(),
-            p if p < 1e-4 => r_exponent(&format!("{p:.2e}")),
-            _ => it.next().unwrap_or_default(),
-        })
-        .collect()
-}
-
-/// A test p-value in `summary.coxph`'s one significant digit (`format.pval(p, digits = 1)`).
-fn pval1(p: f64) -> String {
-    if p < 2e-16 {
-        "<2e-16".into()
-    } else {
-        r_exponent(&signif(p, 1))
-    }
-}
-
-/// R's `summary(fit)` of a `coxph` fit (`print.summary.coxph`, 4 significant digits): the
-/// coefficients with stars, the hazard ratios with their 95 % Wald limits, and the likelihood
-/// ratio, Wald and score tests. R's concordance line is not printed: it is not computed.
+/// R's `summary(fit)` of a `coxph` fit (`print.summary.coxph`, 4 significant digits).
 fn render_summary(c: &CoxModel) -> String {
+    render_summary_digits(c, 4)
+}
+
+/// `print.summary.coxph` with `digits`: the coefficients as `printCoefmat` formats them, with
+/// stars and R's legend; the hazard ratios with their 95 % Wald limits, each column formatted
+/// with `digits`; the likelihood ratio, Wald and score tests (`format(round(x, 2))`, p-values
+/// at `max(1, digits − 4)` digits). R's concordance line is not printed: it is not computed.
+pub fn render_summary_digits(c: &CoxModel, digits: usize) -> String {
     let k = c.coef.len();
     let hr: Vec<f64> = c.coef.iter().map(|b| b.exp()).collect();
     let ps = c.p_values();
-    let z: Vec<String> = c
-        .coef
-        .iter()
-        .zip(&c.se)
-        .map(|(b, s)| format!("{:.3}", b / s))
-        .collect();
-    // printCoefmat gives the three estimate columns one number of decimals.
-    let joint = signif_column(&[&c.coef[..], &hr, &c.se].concat(), 4);
-    let wide = joint.iter().map(String::len).max().unwrap_or(0);
-    let joint: Vec<String> = joint.iter().map(|v| format!("{v:>wide$}")).collect();
-    let cols = [&joint[..k], &joint[k..2 * k], &joint[2 * k..]];
-    let pcol = pval_column(&ps);
-    let mut rows = vec![
-        ["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)", ""]
-            .map(String::from)
-            .to_vec(),
-    ];
-    for h in &mut rows[0][1..4] {
-        *h = format!("{h:>wide$}");
+    let z: Vec<f64> = c.coef.iter().zip(&c.se).map(|(b, s)| b / s).collect();
+    let est = estimate_columns(&[&c.coef, &hr, &c.se], digits);
+    let zc = statistic_column(&z, digits);
+    let pc = format_pval(&ps, dig_tst(digits));
+    let starred = ps.iter().any(|p| *p < 0.1);
+    let mut head = ["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"]
+        .map(String::from)
+        .to_vec();
+    if starred {
+        head.push("   ".into());
     }
+    let mut rows = vec![head];
     for i in 0..k {
-        rows.push(vec![
+        let mut row = vec![
             c.names[i].clone(),
-            cols[0][i].clone(),
-            cols[1][i].clone(),
-            cols[2][i].clone(),
-            z[i].clone(),
-            pcol[i].clone(),
-            format!("{:<3}", stars(ps[i])),
-        ]);
+            est[0][i].clone(),
+            est[1][i].clone(),
+            est[2][i].clone(),
+            zc[i].clone(),
+            pc[i].clone(),
+        ];
+        if starred {
+            row.push(format!("{:<3}", stars(ps[i])));
+        }
+        rows.push(row);
     }
     let q = 1.959_963_984_540_054;
     let lower: Vec<f64> = (0..k).map(|i| (c.coef[i] - q * c.se[i]).exp()).collect();
     let upper: Vec<f64> = (0..k).map(|i| (c.coef[i] + q * c.se[i]).exp()).collect();
     let inv: Vec<f64> = hr.iter().map(|h| 1.0 / h).collect();
-    let ci = [&hr, &inv, &lower, &upper].map(|v| signif_column(v, 4));
+    // print() of a matrix: each column formatted on its own.
+    let ci = [&hr, &inv, &lower, &upper].map(|v| format_common(v, digits));
     let mut hr_rows = vec![
         ["", "exp(coef)", "exp(-coef)", "lower .95", "upper .95"]
             .map(String::from)
@@ -168,26 +146,32 @@ fn render_summary(c: &CoxModel) -> String {
         hr_rows.push(row);
     }
     let (lr, df, lr_p) = c.lr_test();
-    let p = |x: f64| super::cox::chi2_p(x, df);
-    let r2 = |x: f64| signif((x * 100.0).round() / 100.0, 4);
+    let pdig = digits.saturating_sub(4).max(1);
+    let p = |x: f64| format_pval(&[super::cox::chi2_p(x, df)], pdig).remove(0);
+    let r2 = |x: f64| format_common(&[(x * 100.0).round() / 100.0], digits).remove(0);
+    let legend = if starred {
+        format!("---\n{SIGNIF_CODES}\n")
+    } else {
+        String::new()
+    };
     format!(
-        "Call:\n{}\n\n  n= {}, number of events= {} \n{}\n{}---\n{}\n\n{}\nLikelihood ratio test= {}  on {} df,   p={}\n\
+        "Call:\n{}\n\n  n= {}, number of events= {} \n{}\n{}{}\n{}\nLikelihood ratio test= {}  on {} df,   p={}\n\
          Wald test            = {}  on {} df,   p={}\nScore (logrank) test = {}  on {} df,   p={}\n",
         c.call,
         c.n,
         c.events,
         deleted_line(c),
         columns(&rows),
-        SIGNIF_CODES,
+        legend,
         columns(&hr_rows),
         r2(lr),
         df,
-        pval1(lr_p),
+        format_pval(&[lr_p], pdig).remove(0),
         r2(c.wald),
         df,
-        pval1(p(c.wald)),
+        p(c.wald),
         r2(c.score),
         df,
-        pval1(p(c.score)),
+        p(c.score),
     )
 }

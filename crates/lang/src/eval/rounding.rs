@@ -334,7 +334,7 @@ impl Evaluator<'_> {
                 let text = super::render::render_numbers(&values, names.as_deref(), d as i32);
                 Public::Note(text.trim_end().to_owned())
             }
-            Value::Pub(Public::Cox(c)) if digits.is_some() && !c.summary => {
+            Value::Pub(Public::Cox(c)) if digits.is_some() => {
                 // printCoefmat shows the estimates with `digits` significant digits of the
                 // smallest, so more of the others: beyond 5 they pass the fit's guaranteed
                 // 1e-6 relative (docs/language.md).
@@ -347,7 +347,11 @@ impl Evaluator<'_> {
                          print more digits than that",
                     ));
                 }
-                let text = super::render_cox::render_print(&c, d as usize);
+                let text = if c.summary {
+                    super::render_cox::render_summary_digits(&c, d as usize)
+                } else {
+                    super::render_cox::render_print(&c, d as usize)
+                };
                 Public::Note(text.trim_end().to_owned())
             }
             Value::Pub(Public::Model(m)) if digits.is_some() => {
@@ -373,8 +377,8 @@ impl Evaluator<'_> {
             Value::Pub(_) if digits.is_some() => {
                 return Err(EvalError::at(
                     e,
-                    "print(x, digits =) is available for numbers, tests, lm() fits and \
-                     coxph() fits (not yet for summary(coxph))",
+                    "print(x, digits =) is available for numbers, tests, lm() and coxph() \
+                     fits and their summaries",
                 ));
             }
             Value::Pub(p) => p,
