@@ -561,16 +561,12 @@ fn public_aggregate(e: &Expr, name: &str, p: &Public) -> Result<Value> {
 /// Pearson's correlation from the opened `n`, `Σx`, `Σy`, `Σx²`, `Σy²`, `Σxy` (ring words);
 /// `None` (R's `NA`) when either standard deviation is zero.
 pub(crate) fn cor_from_sums(o: &[u64]) -> Option<(u64, f64)> {
-    let i = |k: usize| o[k] as i64 as i128;
-    let (n, s1, s2) = (o[0] as i128, i(1), i(2));
-    let (q1, q2, q12) = (o[3] as i128, o[4] as i128, i(5));
-    let cov = (n * q12 - s1 * s2) as f64;
-    let v1 = (n * q1 - s1 * s1) as f64;
-    let v2 = (n * q2 - s2 * s2) as f64;
-    if v1 <= 0.0 || v2 <= 0.0 {
-        return None;
-    }
-    Some((n as u64, cov / (v1 * v2).sqrt()))
+    let i = |k: usize| i128::from(o[k] as i64);
+    cor_from_gram(&sharestat_stats::leverage::Gram {
+        n: o[0],
+        sums: vec![i(1), i(2)],
+        cross: vec![vec![i(3), i(5)], vec![i(5), i(4)]],
+    })
 }
 
 /// `n` and Pearson's r from exact cross-products of `x` and `y` (`None` for a constant).

@@ -22,7 +22,7 @@ use super::surv::surv_terms;
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::zph::{ZphArgs, ZphData};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::{BinOp, Expr};
+use crate::ast::Expr;
 use sharestat_mpc::AShares;
 use sharestat_stats::cox::{
     Covariate, CoxError, F, Ties, TimeGroup, coxph_fixed, dummy_covariate, numeric_covariate,
@@ -174,15 +174,8 @@ impl Evaluator<'_> {
         // `offset(o)`: one more numeric covariate, last, whose coefficient is fixed at 1
         // (several offsets add). It is a column of the leverage design like the others.
         let terms = xs.len();
-        if let Some(first) = form.offsets.first() {
-            let mut o = self.in_table(first, &t)?;
-            for more in &form.offsets[1..] {
-                let m = self.in_table(more, &t)?;
-                o = match self.binary(e, BinOp::Add, Value::Vec(o), Value::Vec(m))? {
-                    Value::Vec(v) => v,
-                    _ => return Err(EvalError::at(more, "offset() takes private numbers")),
-                };
-            }
+        if let (Some(first), Some(sum)) = (form.offsets.first(), form.offset()) {
+            let o = self.in_table(&sum, &t)?;
             if !matches!(o.kind, Kind::Num { .. }) {
                 return Err(EvalError::at(first, "offset() takes numbers"));
             }

@@ -31,6 +31,21 @@ pub(crate) struct Formula<'a> {
     pub offsets: Vec<&'a Expr>,
 }
 
+impl Formula<'_> {
+    /// The sum of the `offset(...)` terms, as one expression (R adds them).
+    pub(crate) fn offset(&self) -> Option<Expr> {
+        let (first, rest) = self.offsets.split_first()?;
+        Some(rest.iter().fold((*first).clone(), |acc, o| Expr {
+            span: acc.span,
+            kind: ExprKind::Binary {
+                op: BinOp::Add,
+                lhs: Box::new(acc),
+                rhs: Box::new((*o).clone()),
+            },
+        }))
+    }
+}
+
 /// The argument of a one-argument call `name(x)`.
 fn call_arg<'a>(e: &'a Expr, name: &str) -> Option<&'a Expr> {
     match &e.kind {

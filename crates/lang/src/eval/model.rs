@@ -14,7 +14,7 @@ use super::call::Args;
 use super::htest::formula;
 use super::value::{Kind, LmFit, PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::{BinOp, Expr, ExprKind};
+use crate::ast::Expr;
 use sharestat_mpc::AShares;
 
 pub(crate) use sharestat_stats::linalg::invert;
@@ -39,19 +39,7 @@ impl Evaluator<'_> {
         }
         // `offset(o)`: a term with coefficient 1, so the coefficients are those of `y - o`;
         // R's fitted values include it (R² below).
-        let offset = form.offsets.iter().skip(1).fold(
-            form.offsets.first().map(|o| (*o).clone()),
-            |acc, o| {
-                acc.map(|a| Expr {
-                    span: a.span,
-                    kind: ExprKind::Binary {
-                        op: BinOp::Add,
-                        lhs: Box::new(a),
-                        rhs: Box::new((*o).clone()),
-                    },
-                })
-            },
-        );
+        let offset = form.offset();
         let y = self.in_table(lhs, &t)?;
         let off = match &offset {
             Some(o) => Some(self.in_table(o, &t)?),

@@ -291,36 +291,15 @@ impl super::Evaluator<'_> {
         let s = self.p.dot_many(&[(&mh, &h), (&mh, &l), (&ml, &l)])?;
         let part = |i: usize| s.slice(i..i + 1);
         // T mod 2^64, and the estimate E from each part by a public power of two.
-        let low = part(0)
-            .scale(1u64 << (2 * w.s))
-            .add(&part(1).scale(1u64 << (w.s + 1)))
-            .add(&part(2));
-        let ex = w.exponents();
-        let (mut est, mut cut, mut by) = (
-            AShares::from_parts(vec![0], vec![0]),
-            Vec::new(),
-            Vec::new(),
-        );
-        for (i, &e) in ex.iter().enumerate() {
-            if e >= 0 {
-                est = est.add(&part(i).scale(1u64 << e));
-            } else {
-                cut.push(part(i));
-                by.push((-e) as u32);
-            }
-        }
-        if !cut.is_empty() {
-            let t = self
-                .p
-                .trunc_each(&AShares::concat(&cut.iter().collect::<Vec<_>>()), &by)?;
-            est = est.add(&t.sum());
-        }
+        let parts = (0..3).map(part).zip(w.weights()).collect();
+        let (low, est) = self.wide_words(&[super::wide::WideSum { parts, g: w.g }])?;
+        let (low, est) = (&low[0], &est[0]);
         // Σ t of the truncated words (local from the parts); with no truncation it follows
         // from Σx.
         let st_parts = mh.sum().scale(1u64 << w.s).add(&ml.sum());
         let o = self
             .p
-            .reveal(&AShares::concat(&[&count, &sum, &low, &est, &st_parts]))?;
+            .reveal(&AShares::concat(&[&count, &sum, low, est, &st_parts]))?;
         let (n, sum) = (o[0], o[1] as i64 as i128);
         let st = if plan.shift == 0 {
             sum - i128::from(plan.centre) * i128::from(n)

@@ -216,6 +216,55 @@ pub(crate) fn dig_tst(digits: usize) -> usize {
     digits.saturating_sub(1).clamp(1, 5)
 }
 
+/// `printCoefmat`'s legend, with the quotes R prints in a UTF-8 locale.
+pub(crate) const SIGNIF_CODES: &str =
+    "Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
+
+/// R's significance stars of a p-value (`printCoefmat`).
+fn stars(p: f64) -> &'static str {
+    match p {
+        p if p < 0.001 => "***",
+        p if p < 0.01 => "**",
+        p if p < 0.05 => "*",
+        p if p < 0.1 => ".",
+        _ => "",
+    }
+}
+
+/// `printCoefmat` of a table: `head` (the names' column first), one row per name with the
+/// estimate columns formatted together, the test statistic and its p-value; with `stars`,
+/// R's significance stars when a p-value is below 0.1 (then R prints [`SIGNIF_CODES`] after
+/// it, and the second value is true).
+pub(crate) fn coefmat(
+    head: &[&str],
+    names: &[String],
+    estimates: &[&[f64]],
+    stat: &[f64],
+    ps: &[f64],
+    digits: usize,
+    with_stars: bool,
+) -> (String, bool) {
+    let est = estimate_columns(estimates, digits);
+    let sc = statistic_column(stat, digits);
+    let pc = format_pval(ps, dig_tst(digits));
+    let starred = with_stars && ps.iter().any(|p| *p < 0.1);
+    let mut first: Vec<String> = head.iter().map(|h| h.to_string()).collect();
+    if starred {
+        first.push("   ".into());
+    }
+    let mut rows = vec![first];
+    for (i, name) in names.iter().enumerate() {
+        let mut row = vec![name.clone()];
+        row.extend(est.iter().map(|col| col[i].clone()));
+        row.extend([sc[i].clone(), pc[i].clone()]);
+        if starred {
+            row.push(format!("{:<3}", stars(ps[i])));
+        }
+        rows.push(row);
+    }
+    (super::render_surv::columns(&rows), starred)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,6 @@
 //! `print.coxph` and `print.summary.coxph` (R's layouts, with `digits`), and a fit's JSON.
 use super::cox::CoxModel;
-use super::render_coefmat::{
-    dig_tst, estimate_columns, format_common, format_pval, statistic_column,
-};
-use super::render_stats::{SIGNIF_CODES, stars};
+use super::render_coefmat::{SIGNIF_CODES, coefmat, format_common, format_pval};
 use super::render_surv::columns;
 use serde_json::{Value as Json, json};
 
@@ -21,31 +18,23 @@ pub fn render_cox(c: &CoxModel) -> String {
 pub fn render_print(c: &CoxModel, digits: usize) -> String {
     let hr: Vec<f64> = c.coef.iter().map(|b| b.exp()).collect();
     let z: Vec<f64> = c.coef.iter().zip(&c.se).map(|(b, s)| b / s).collect();
-    let est = estimate_columns(&[&c.coef, &hr, &c.se], digits);
-    let zc = statistic_column(&z, digits);
-    let pc = format_pval(&c.p_values(), dig_tst(digits));
-    let mut rows = vec![
-        ["", "coef", "exp(coef)", "se(coef)", "z", "p"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    for i in 0..c.coef.len() {
-        rows.push(vec![
-            c.names[i].clone(),
-            est[0][i].clone(),
-            est[1][i].clone(),
-            est[2][i].clone(),
-            zc[i].clone(),
-            pc[i].clone(),
-        ]);
-    }
+    let head = ["", "coef", "exp(coef)", "se(coef)", "z", "p"];
+    let estimates: [&[f64]; 3] = [&c.coef, &hr, &c.se];
+    let (table, _) = coefmat(
+        &head,
+        &c.names,
+        &estimates,
+        &z,
+        &c.p_values(),
+        digits,
+        false,
+    );
     let (chisq, df, p) = c.lr_test();
     // print.coxph: format(round(test, 2)) under options(digits = digits).
     let lr = format_common(&[(chisq * 100.0).round() / 100.0], digits).remove(0);
     format!(
-        "Call:\n{}\n\n{}\nLikelihood ratio test={}  on {} df, p={}\nn= {}, number of events= {}\n{}",
+        "Call:\n{}\n\n{table}\nLikelihood ratio test={}  on {} df, p={}\nn= {}, number of events= {}\n{}",
         c.call,
-        columns(&rows),
         lr,
         df,
         format_pval(&[p], digits).remove(0),
@@ -104,31 +93,9 @@ pub fn render_summary_digits(c: &CoxModel, digits: usize) -> String {
     let hr: Vec<f64> = c.coef.iter().map(|b| b.exp()).collect();
     let ps = c.p_values();
     let z: Vec<f64> = c.coef.iter().zip(&c.se).map(|(b, s)| b / s).collect();
-    let est = estimate_columns(&[&c.coef, &hr, &c.se], digits);
-    let zc = statistic_column(&z, digits);
-    let pc = format_pval(&ps, dig_tst(digits));
-    let starred = ps.iter().any(|p| *p < 0.1);
-    let mut head = ["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"]
-        .map(String::from)
-        .to_vec();
-    if starred {
-        head.push("   ".into());
-    }
-    let mut rows = vec![head];
-    for i in 0..k {
-        let mut row = vec![
-            c.names[i].clone(),
-            est[0][i].clone(),
-            est[1][i].clone(),
-            est[2][i].clone(),
-            zc[i].clone(),
-            pc[i].clone(),
-        ];
-        if starred {
-            row.push(format!("{:<3}", stars(ps[i])));
-        }
-        rows.push(row);
-    }
+    let head = ["", "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"];
+    let estimates: [&[f64]; 3] = [&c.coef, &hr, &c.se];
+    let (table, starred) = coefmat(&head, &c.names, &estimates, &z, &ps, digits, true);
     let q = 1.959_963_984_540_054;
     let lower: Vec<f64> = (0..k).map(|i| (c.coef[i] - q * c.se[i]).exp()).collect();
     let upper: Vec<f64> = (0..k).map(|i| (c.coef[i] + q * c.se[i]).exp()).collect();
@@ -161,7 +128,7 @@ pub fn render_summary_digits(c: &CoxModel, digits: usize) -> String {
         c.n,
         c.events,
         deleted_line(c),
-        columns(&rows),
+        table,
         legend,
         columns(&hr_rows),
         r2(lr),

@@ -151,37 +151,13 @@ pub fn render_model(m: &LmFit) -> String {
 /// R² and the F test. R's residual quantiles are not printed: they are per-row values.
 pub fn render_model_digits(m: &LmFit, digits: usize) -> String {
     use super::render_coefmat::{
-        dig_tst, estimate_columns, format_c, format_common, format_pval, sig_round,
-        statistic_column,
+        SIGNIF_CODES, coefmat, format_c, format_common, format_pval, sig_round,
     };
-    use super::render_surv::columns;
     let t: Vec<f64> = m.coef.iter().zip(&m.se).map(|(b, s)| b / s).collect();
     let ps: Vec<f64> = t.iter().map(|t| t_p(*t, m.df as f64)).collect();
-    let est = estimate_columns(&[&m.coef, &m.se], digits);
-    let tc = statistic_column(&t, digits);
-    let pc = format_pval(&ps, dig_tst(digits));
-    let starred = ps.iter().any(|p| *p < 0.1);
-    let mut head = ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)"]
-        .map(String::from)
-        .to_vec();
-    if starred {
-        head.push("   ".into());
-    }
-    let mut rows = vec![head];
-    for i in 0..m.coef.len() {
-        let mut row = vec![
-            m.terms[i].clone(),
-            est[0][i].clone(),
-            est[1][i].clone(),
-            tc[i].clone(),
-            pc[i].clone(),
-        ];
-        if starred {
-            row.push(format!("{:<3}", stars(ps[i])));
-        }
-        rows.push(row);
-    }
-    let mut out = format!("\nCall:\n{}\n\nCoefficients:\n{}", m.call, columns(&rows));
+    let head = ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)"];
+    let (table, starred) = coefmat(&head, &m.terms, &[&m.coef, &m.se], &t, &ps, digits, true);
+    let mut out = format!("\nCall:\n{}\n\nCoefficients:\n{table}", m.call);
     if starred {
         out.push_str(&format!("---\n{SIGNIF_CODES}\n"));
     }
@@ -214,21 +190,6 @@ pub fn render_model_digits(m: &LmFit, digits: usize) -> String {
         ));
     }
     out
-}
-
-/// `printCoefmat`'s legend, with the quotes R prints in a UTF-8 locale.
-pub(crate) const SIGNIF_CODES: &str =
-    "Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
-
-/// R's significance stars of a p-value (`printCoefmat`).
-pub(crate) fn stars(p: f64) -> &'static str {
-    match p {
-        p if p < 0.001 => "***",
-        p if p < 0.01 => "**",
-        p if p < 0.05 => "*",
-        p if p < 0.1 => ".",
-        _ => "",
-    }
 }
 
 /// The upper tail of Fisher's F with `a` and `b` degrees of freedom.

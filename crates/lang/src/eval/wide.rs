@@ -14,6 +14,52 @@
 //! It replaces the truncated squares of `moments.rs` (whose error bound refused variances of
 //! values much narrower than their proven range, such as quotients and exponentials).
 
+use sharestat_mpc::AShares;
+
+/// A wide sum `T = Σ_k 2^(e_k) S_k` to open: its parts `S_k` (one-element shares, each within
+/// the ring) with their exponents `e_k`, and the `g` of its estimate.
+pub(crate) struct WideSum {
+    pub parts: Vec<(AShares, u32)>,
+    pub g: u32,
+}
+
+impl super::Evaluator<'_> {
+    /// For each wide sum: shares of `T mod 2^64` (exact, local) and of the estimate
+    /// `E ≈ T / 2^(64−g)` (each part by a public shift, or truncated; the truncations of all
+    /// sums in one batch).
+    pub(crate) fn wide_words(
+        &mut self,
+        sums: &[WideSum],
+    ) -> super::Result<(Vec<AShares>, Vec<AShares>)> {
+        let zero = || AShares::from_parts(vec![0], vec![0]);
+        let (mut lows, mut est) = (Vec::new(), Vec::new());
+        let (mut cut, mut by, mut owner) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, sum) in sums.iter().enumerate() {
+            let (mut low, mut e) = (zero(), zero());
+            for (v, x) in &sum.parts {
+                low = low.add(&v.scale(1u64 << x));
+                let shift = *x as i32 - (64 - sum.g as i32);
+                if shift >= 0 {
+                    e = e.add(&v.scale(1u64 << shift));
+                } else {
+                    cut.push(v);
+                    by.push((-shift) as u32);
+                    owner.push(k);
+                }
+            }
+            lows.push(low);
+            est.push(e);
+        }
+        if !cut.is_empty() {
+            let t = self.p.trunc_each(&AShares::concat(&cut), &by)?;
+            for (i, &k) in owner.iter().enumerate() {
+                est[k] = est[k].add(&t.slice(i..i + 1));
+            }
+        }
+        Ok((lows, est))
+    }
+}
+
 /// The split of a wide sum of squares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Wide {
@@ -42,10 +88,9 @@ impl Wide {
         })
     }
 
-    /// The powers of two that bring `S1`, `S2`, `S3` to the estimate's scale.
-    pub(crate) fn exponents(&self) -> [i32; 3] {
-        let (s, g) = (self.s as i32, self.g as i32);
-        [2 * s - 64 + g, s + 1 - 64 + g, g - 64]
+    /// The weights `2^e` of `S1`, `S2`, `S3` in `T`.
+    pub(crate) fn weights(&self) -> [u32; 3] {
+        [2 * self.s, self.s + 1, 0]
     }
 
     /// `T mod 2^64` from the three sums (wrapping, as the parties compute it on shares):
@@ -68,10 +113,13 @@ impl Wide {
     /// for tests.
     #[cfg(test)]
     fn estimate(&self, s: [i128; 3]) -> i64 {
-        self.exponents()
+        self.weights()
             .iter()
             .zip(s)
-            .map(|(&e, v)| if e >= 0 { v << e } else { (v >> -e) - 1 })
+            .map(|(&w, v)| {
+                let e = w as i32 - (64 - self.g as i32);
+                if e >= 0 { v << e } else { (v >> -e) - 1 }
+            })
             .sum::<i128>() as i64
     }
 }

@@ -23,7 +23,7 @@
 //! and, per wide pair, at most four dot products and their truncations.
 use super::moments::{centred_half, check_products};
 use super::range::{Range, show};
-use super::wide::Wide;
+use super::wide::{Wide, WideSum};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
 use sharestat_mpc::AShares;
@@ -173,12 +173,9 @@ impl Evaluator<'_> {
             }
         }
         let s_all = self.p.dot_many(&dots)?;
-        // Per wide pair: T mod 2^64 and the estimate's terms.
+        // Per wide pair: T mod 2^64 and the estimate.
         let mut next = 0;
-        let mut lows = Vec::new();
-        let mut exact_terms = Vec::new();
-        let (mut cut_terms, mut by) = (Vec::new(), Vec::new());
-        let mut gs = Vec::new();
+        let mut wide_sums = Vec::new();
         for &(i, j) in &pairs {
             if fits(i, j) {
                 continue;
@@ -190,38 +187,19 @@ impl Evaluator<'_> {
                     format!("in `{e}`, a product's sum cannot be recovered beyond 64 bits"),
                 ));
             }
-            let mut low = zero();
-            let mut est = zero();
-            let mut cuts = Vec::new();
+            let mut terms = Vec::new();
             for pa in &parts[i] {
                 for pb in &parts[j] {
-                    let v = s_all.slice(next..next + 1);
+                    terms.push((s_all.slice(next..next + 1), pa.e + pb.e));
                     next += 1;
-                    low = low.add(&v.scale(1u64 << (pa.e + pb.e)));
-                    let x = (pa.e + pb.e) as i32 - (64 - g);
-                    if x >= 0 {
-                        est = est.add(&v.scale(1u64 << x));
-                    } else {
-                        cuts.push((v, (-x) as u32));
-                    }
                 }
             }
-            lows.push(low);
-            exact_terms.push(est);
-            for (v, d) in cuts {
-                cut_terms.push((gs.len(), v));
-                by.push(d);
-            }
-            gs.push(g as u32);
+            wide_sums.push(WideSum {
+                parts: terms,
+                g: g as u32,
+            });
         }
-        let mut est = exact_terms;
-        if !cut_terms.is_empty() {
-            let all = AShares::concat(&cut_terms.iter().map(|(_, v)| v).collect::<Vec<_>>());
-            let tr = self.p.trunc_each(&all, &by)?;
-            for (k, (pair, _)) in cut_terms.iter().enumerate() {
-                est[*pair] = est[*pair].add(&tr.slice(k..k + 1));
-            }
-        }
+        let (lows, est) = self.wide_words(&wide_sums)?;
         let count = match mask {
             Some(m) => m.sum(),
             None => zero().add_const(me, rows as u64),
@@ -251,7 +229,11 @@ impl Evaluator<'_> {
         let lows: Vec<u64> = rest.by_ref().take(wide_pairs.len()).copied().collect();
         for (k, (&(i, j), low)) in wide_pairs.iter().zip(lows).enumerate() {
             let estimate = *rest.next().expect("an estimate") as i64;
-            tt[i][j] = Wide { s, g: gs[k] }.total(low, estimate);
+            tt[i][j] = Wide {
+                s,
+                g: wide_sums[k].g,
+            }
+            .total(low, estimate);
         }
         uncentre(n, &centre, &st, &tt)
             .ok_or_else(|| EvalError::at(e, format!("in `{e}`, a cross-product exceeds 127 bits")))

@@ -3,6 +3,7 @@
 //! sites `site_a`, `site_b`), checked and evaluated as a node would.
 #![allow(dead_code)]
 pub mod attack;
+pub mod cohort;
 use sharestat_client::import::{ImportOptions, Imported, import_file};
 use sharestat_dict::{Dictionary, Policy};
 use sharestat_lang::check::{Checker, Env};
