@@ -156,6 +156,13 @@ out$lung <- list(
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1),
   # print.summary.lm's lines at its default and at 3 digits, and of a fit with stars
+  # print.lm: the call and the coefficients as format(coef, digits) in columns of one width
+  lm_print = list(
+    default = capture.output(print(lm1)),
+    digits3 = capture.output(print(lm1, digits = 3)),
+    wrapped = capture.output(print(lm(time ~ age + ph.ecog + sex + wt.loss + meal.cal +
+                                        pat.karno + ph.karno + inst, data = d)))
+  ),
   lm_summary = list(
     default = capture.output(summary(lm1)),
     digits3 = capture.output(print(summary(lm1), digits = 3)),

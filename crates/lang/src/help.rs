@@ -106,7 +106,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ),
     (
         "print",
-        "print(x, digits = 7): a public value, or the type of a private one; digits for numbers, tests (as R's print.htest), lm() fits (as print.summary.lm, 1 to 7) and a coxph() fit or its summary (print.coxph's table as R formats it, 1 to 5 digits: more would print digits beyond the fit's guaranteed 1e-6)",
+        "print(x, digits = 7): a public value, or the type of a private one; digits for numbers, tests (as R's print.htest), lm() fits and their summaries (as print.lm and print.summary.lm, 1 to 7) and a coxph() fit or its summary (print.coxph's table as R formats it, 1 to 5 digits: more would print digits beyond the fit's guaranteed 1e-6)",
         "nothing private",
     ),
     (
@@ -185,7 +185,7 @@ pub const HELP: &[(&str, &str, &str)] = &[
     ("cor.test", "cor.test(x, y): Pearson's test", "as cor"),
     (
         "lm",
-        "lm(y ~ x1 + x2, data): least squares; formulas as R reads them: a:b, a * b, I(x^2), log(x), factors (R's names: sexf, age:sexf), - 1 for no intercept, offset(o) (coefficient 1; R² as R 4.2's, of the fitted values with the offset); cross-products exact, summed beyond 64 bits where needed; prints, and summary(fit) prints, as R's print.summary.lm (without the residual quantiles, which are per-row values)",
+        "lm(y ~ x1 + x2, data): least squares; formulas as R reads them: a:b, a * b, I(x^2), log(x), factors (R's names: sexf, age:sexf), - 1 for no intercept, offset(o) (coefficient 1; R² as R 4.2's, of the fitted values with the offset); cross-products exact, summed beyond 64 bits where needed; prints as R's print.lm (the call and the coefficients), summary(fit) as print.summary.lm (without the residual quantiles, which are per-row values)",
         "n, XᵀX, Xᵀy, yᵀy (with an offset also Xᵀo, oᵀo, oᵀy); one bit: whether some row's hat value exceeds max_leverage (then refused)",
     ),
     (

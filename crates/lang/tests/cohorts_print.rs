@@ -197,6 +197,34 @@ fn print_of_a_cox_fit_with_digits_as_r() {
     assert!(e.contains("at most 5"), "{e}");
 }
 
+/// A fit prints as R's `print.lm`, whole (the call as R's `deparse` breaks it, the
+/// coefficients in columns of one width, wrapped at 80), at the default and at 3 digits.
+#[test]
+fn print_of_an_lm_fit_is_r_print_lm() {
+    let fx = Fixture::cohort("lung");
+    let call = fx.expected["lm"]["call"].as_str().unwrap().to_string();
+    for (key, src) in [
+        ("default", call.clone()),
+        ("digits3", format!("print({call}, digits = 3)")),
+        (
+            "wrapped",
+            "lm(time ~ age + ph.ecog + sex + wt.loss + meal.cal + pat.karno + ph.karno + \
+             inst, data = d)"
+                .to_owned(),
+        ),
+    ] {
+        let got = fx.printed(&format!("{D}{src}"), 1);
+        let want = r_lines(&fx.expected["lm_print"][key]);
+        // R pads each cell with the gap, trailing spaces included (the reference keeps none).
+        assert!(got.contains("(Intercept)  "), "{got}");
+        let got: Vec<&str> = got.lines().map(str::trim_end).collect();
+        let want: Vec<&str> = want.iter().map(String::as_str).collect();
+        assert_eq!(got, want[..got.len().min(want.len())].to_vec(), "{src}");
+        // R's output ends in blank lines, which our notes trim.
+        assert!(want[got.len()..].iter().all(|l| l.is_empty()), "{src}");
+    }
+}
+
 /// `summary(lm(...))` and `print(summary(fit), digits =)` print R's `print.summary.lm`
 /// lines, but for R's residual quantiles (per-row values, not printed).
 #[test]

@@ -99,7 +99,7 @@ fn correlation_test_and_linear_model_match_r() {
     }
     close(num(&m["r_squared"]), num(&want["r_squared"]), "r squared");
     let out = fx
-        .run(&format!("{D}lm(ptv_cc ~ gtv_cc, data = d)"))
+        .run(&format!("{D}summary(lm(ptv_cc ~ gtv_cc, data = d))"))
         .unwrap();
     let text = sharestat_lang::eval::render::render(&out[0].value);
     assert!(

@@ -108,7 +108,7 @@ fn squares_and_fourth_powers_are_right_or_refused() {
 }
 
 #[test]
-fn sums_that_could_wrap_are_refused_with_the_bound() {
+fn sums_beyond_64_bits_are_exact_and_words_beyond_it_refused() {
     let fx = Fixture::adrenal();
     // ptv up to 3000 at 1 decimal, to the fifth power: 2.4e17 at 5 decimals is a word of
     // 2.4e22 (beyond 2^62).
@@ -116,11 +116,19 @@ fn sums_that_could_wrap_are_refused_with_the_bound() {
         "{D}sum(d$ptv_cc * d$ptv_cc * d$ptv_cc * d$ptv_cc * d$ptv_cc)"
     ));
     assert!(e.contains("beyond what a 64-bit word holds"), "{e}");
-    // Within the word (8.1e17 at 4 decimals), but not summable over 48 rows.
-    let e = fx.refusal(&format!(
-        "{D}sum(d$ptv_cc * d$ptv_cc * d$ptv_cc * d$ptv_cc)"
-    ));
-    assert!(e.contains("a sum of"), "{e}");
+    // Within the word (8.1e17 at 4 decimals), but a sum over 48 rows can reach 3.9e19 words,
+    // beyond 2^63: summed in two parts, exact (it was refused).
+    let ptv = column(&fx, "ptv_cc", 1);
+    let words: i128 = ptv
+        .iter()
+        .map(|v| ((v * 10.0).round() as i128).pow(4))
+        .sum();
+    let want = words as f64 / 1e4;
+    let q = "d$ptv_cc * d$ptv_cc * d$ptv_cc * d$ptv_cc";
+    assert_eq!(num(&fx, &format!("sum({q})")), want);
+    close(num(&fx, &format!("mean({q})")), want / 48.0, "mean(ptv^4)");
+    let fourth: Vec<f64> = ptv.iter().map(|v| v.powi(4)).collect();
+    close(num(&fx, &format!("var({q})")), var(&fourth), "var(ptv^4)");
 }
 
 #[test]

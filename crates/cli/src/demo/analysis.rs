@@ -359,7 +359,7 @@ pub fn sections() -> Vec<Section> {
         step(
             "lm_ptv_on_gtv",
             "",
-            &["lm(ptv_cc ~ gtv_cc, data = d)"],
+            &["summary(lm(ptv_cc ~ gtv_cc, data = d))"],
             Shape::Lm,
         ),
         step(

@@ -75,9 +75,12 @@ impl Evaluator<'_> {
             };
             return Ok(Value::Pub(super::surv_summary::summary_at(fit, &times)));
         }
-        if let (Value::Pub(Public::Model(_)), "summary") = (&x, name) {
-            // `summary(lm(...))` prints as the fit does (R's `print.summary.lm`).
-            return Ok(x);
+        if let (Value::Pub(Public::Model(m)), "summary") = (&x, name) {
+            // `summary(lm(...))` prints as R's `print.summary.lm`.
+            return Ok(Value::Pub(Public::Model(Box::new(super::value::LmFit {
+                summary: true,
+                ..(**m).clone()
+            }))));
         }
         if let (Value::Pub(Public::Cox(fit)), "summary") = (&x, name) {
             return Ok(Value::Pub(Public::Cox(Box::new(super::cox::CoxModel {
@@ -254,13 +257,14 @@ impl Evaluator<'_> {
             self.check_extremes(e, "the minimum or maximum")?;
         }
         let (layout, reversed, range) = (v.layout.clone(), v.support.reversed, *v.range);
-        if matches!(name, "sum" | "mean" | "var" | "sd") {
+        let noisy = !logical && self.perturbed() && matches!(name, "sum" | "mean" | "var" | "sd");
+        if noisy {
+            // Beyond 64 bits only without noise (the cell key's noise is added to one word).
             super::moments::check_sum(e, range, scale(&v), v.len())?;
         }
         if !probs.is_empty() {
             super::checks::check_key(e, range, scale(&v))?;
         }
-        let noisy = !logical && self.perturbed() && matches!(name, "sum" | "mean" | "var" | "sd");
         let (col, rows, coins) = self.input_shaping(e, v, na_rm, noisy)?;
         let col = match col {
             Input::HasNa if name == "quantile" => {
@@ -278,6 +282,10 @@ impl Evaluator<'_> {
         let out = match name {
             "sum" | "mean" | "var" | "sd" if let Some(rows) = &rows => {
                 self.perturbed_moments(e, name, &col, range, rows, &layout)?
+            }
+            // Beyond 64 bits: exact in two parts (`wide.rs`).
+            "sum" if super::moments::sum_is_wide(range, col.scale, col.len()) => {
+                Public::num(self.wide_sum(e, &col, range.words(col.scale))? as f64 / col.unit())
             }
             "sum" => {
                 // A logical's sum is a count: `input` checked it as one (`check_support`).

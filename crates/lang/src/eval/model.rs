@@ -123,6 +123,7 @@ impl Evaluator<'_> {
             adj_r_squared: fit.adj_r_squared,
             intercept: form.intercept,
             deleted: candidates.map(|c| c.saturating_sub(fit.n)),
+            summary: false,
         }))))
     }
 }

@@ -1,7 +1,7 @@
 //! Sums and sums of squares that cannot wrap (issue 14), and the evaluator's moments built on
 //! them (`n`, `Σx`, `Σx²` of a vector, and per level of a grouping, as `t.test` uses them). A sum over `n` rows of words within
-//! `±w` stays in the ring when `n w < 2^63` ([`check_sum`]; refused otherwise, naming the
-//! bound). A sum of squares is computed as it is when `n (w + 1)^2 < 2^62`; otherwise on the
+//! `±w` stays in the ring when `n w < 2^63`; beyond, it is summed exactly in two parts
+//! ([`super::wide::Wide::linear`]; the perturbation mode refuses it, [`check_sum`]). A sum of squares is computed as it is when `n (w + 1)^2 < 2^62`; otherwise on the
 //! values centred at their range's public midpoint `m` (exact and local: a variance does not
 //! change), and, when `n (h + 2)^2` would
 //! still reach `2^62` for the half-width `h` of the centred words, in three exact parts beyond
@@ -23,10 +23,16 @@ use crate::ast::Expr;
 use sharestat_mpc::AShares;
 use sharestat_stats::Column;
 
+/// Whether a sum over `rows` rows of words within `range` at `scale` decimals could leave
+/// the ring.
+pub(crate) fn sum_is_wide(range: Range, scale: u32, rows: usize) -> bool {
+    rows as f64 * range.words(scale) >= 2.0 * WORD_LIMIT
+}
+
 /// Refuses a sum over `rows` rows of words within `range` at `scale` decimals that could
-/// leave the ring.
+/// leave the ring (where no wide sum is made: the perturbation mode, tests by group).
 pub(crate) fn check_sum(e: &Expr, range: Range, scale: u32, rows: usize) -> Result<()> {
-    if rows as f64 * range.words(scale) < 2.0 * WORD_LIMIT {
+    if !sum_is_wide(range, scale, rows) {
         return Ok(());
     }
     Err(EvalError::at(
@@ -158,19 +164,47 @@ impl Plan {
     /// exact; with it, it is the value for which `n Σx² - (Σx)²` is the truncated words'
     /// `2^(2j) (n Σt² - (Σt)²)`: the variance of the truncated values, consistent with
     /// itself (see the module doc for its error).
-    pub(crate) fn squares(&self, n: u64, sum: i128, st: i128, sst: i128) -> i128 {
+    /// `None` when `Σx²`, `n Σx²` or `(Σx)²` leaves 128 bits (only where `Σx` itself was
+    /// summed beyond 64 bits).
+    pub(crate) fn squares(&self, n: u64, sum: i128, st: i128, sst: i128) -> Option<i128> {
         let (n, m) = (n as i128, self.centre as i128);
-        if self.shift == 0 {
+        let ss = if self.shift == 0 {
             // Σx² = Σ(t + m)² = Σt² + 2m Σt + n m².
-            return sst + 2 * m * st + n * m * m;
-        }
-        if n == 0 {
-            return 0;
-        }
-        let var_num = (n * sst - st * st) << (2 * self.shift);
-        let total = var_num + sum * sum;
-        // Rounded to the nearest: `n Σx² - (Σx)²` is then `var_num` within `n / 2`.
-        (total + n / 2).div_euclid(n)
+            sst.checked_add((2 * m).checked_mul(st)?)?
+                .checked_add(n.checked_mul(m)?.checked_mul(m)?)?
+        } else if n == 0 {
+            0
+        } else {
+            let var_num = n.checked_mul(sst)?.checked_sub(st.checked_mul(st)?)?;
+            let var_num = var_num.checked_mul(1i128.checked_shl(2 * self.shift)?)?;
+            let total = var_num.checked_add(sum.checked_mul(sum)?)?;
+            // Rounded to the nearest: `n Σx² - (Σx)²` is then `var_num` within `n / 2`.
+            (total + n / 2).div_euclid(n)
+        };
+        // The variance's `n Σx² - (Σx)²` must be computable too.
+        ss.checked_mul(n)?;
+        sum.checked_mul(sum)?;
+        Some(ss)
+    }
+
+    /// [`squares`](Self::squares), refused by name where it leaves 128 bits.
+    pub(crate) fn squares_of(
+        &self,
+        e: &Expr,
+        n: u64,
+        sum: i128,
+        st: i128,
+        sst: i128,
+    ) -> Result<i128> {
+        self.squares(n, sum, st, sst).ok_or_else(|| {
+            EvalError::at(
+                e,
+                format!(
+                    "the squares of `{e}` summed over {n} rows leave even 128 bits; scale the \
+                     values down or round them"
+                ),
+            )
+        })
     }
 }
 
@@ -184,8 +218,14 @@ impl super::Evaluator<'_> {
         range: Range,
         squares: bool,
     ) -> Result<(u64, i128, i128)> {
-        super::moments::check_sum(e, range, col.scale, col.len())?;
         let plan = super::moments::Plan::new(e, range, col.scale, col.len(), squares)?;
+        // `Σx` beyond 64 bits: exact in two parts (`wide.rs`); the 64-bit sum opened below
+        // is then its low word, which the exact sum replaces.
+        let exact = if sum_is_wide(range, col.scale, col.len()) {
+            Some(self.wide_sum(e, col, range.words(col.scale))?)
+        } else {
+            None
+        };
         let me = self.p.id();
         let x = &col.values;
         // The centred values `x - m` (exact, local), truncated by `2^j` when their squares
@@ -210,7 +250,7 @@ impl super::Evaluator<'_> {
                     centre: plan.centre,
                     shift: j,
                 };
-                return self.wide_moments(e, col, plan, &words, w);
+                return self.wide_moments(e, col, plan, &words, w, exact);
             }
         }
         let t = if plan.shift > 0 {
@@ -242,11 +282,11 @@ impl super::Evaluator<'_> {
         let o = self
             .p
             .reveal(&AShares::concat(&parts.iter().collect::<Vec<_>>()))?;
-        let (n, sum) = (o[0], o[1] as i64 as i128);
+        let (n, sum) = (o[0], exact.unwrap_or(o[1] as i64 as i128));
         let ss = if squares {
             let (st, sst) = (o[2] as i64 as i128, o[3] as i64 as i128);
             plan.check_accuracy(e, n, st, sst)?;
-            plan.squares(n, sum, st, sst)
+            plan.squares_of(e, n, sum, st, sst)?
         } else {
             0
         };
@@ -256,7 +296,8 @@ impl super::Evaluator<'_> {
 
 impl super::Evaluator<'_> {
     /// [`moments`](Self::moments) with `Σt²` from the three parts of `wide.rs`, for `words`
-    /// the centred values truncated by `2^plan.shift` (none when 0): `n`, `Σx` (exact) and
+    /// the centred values truncated by `2^plan.shift` (none when 0), and `Σx` when it was
+    /// summed beyond 64 bits (`exact`): `n`, `Σx` (exact) and
     /// `Σx²` (exact without truncation; else as [`Plan::squares`] gives it, its error
     /// checked).
     fn wide_moments(
@@ -266,6 +307,7 @@ impl super::Evaluator<'_> {
         plan: Plan,
         words: &AShares,
         w: super::wide::Wide,
+        exact: Option<i128>,
     ) -> Result<(u64, i128, i128)> {
         let me = self.p.id();
         let (x, n) = (&col.values, col.len());
@@ -300,7 +342,7 @@ impl super::Evaluator<'_> {
         let o = self
             .p
             .reveal(&AShares::concat(&[&count, &sum, low, est, &st_parts]))?;
-        let (n, sum) = (o[0], o[1] as i64 as i128);
+        let (n, sum) = (o[0], exact.unwrap_or(o[1] as i64 as i128));
         let st = if plan.shift == 0 {
             sum - i128::from(plan.centre) * i128::from(n)
         } else {
@@ -308,7 +350,7 @@ impl super::Evaluator<'_> {
         };
         let sst = w.total(o[2], o[3] as i64);
         plan.check_accuracy(e, n, st, sst)?;
-        Ok((n, sum, plan.squares(n, sum, st, sst)))
+        Ok((n, sum, plan.squares_of(e, n, sum, st, sst)?))
     }
 }
 
@@ -368,19 +410,15 @@ impl super::Evaluator<'_> {
         let sums = AShares::concat(&sums.iter().collect::<Vec<_>>());
         let o = self.p.reveal(&AShares::concat(&[&counts, &sums, &sq]))?;
         let k = labels.len();
-        Ok((0..k)
+        (0..k)
             .filter(|&i| o[i] > 0)
             .map(|i| {
                 let sum = o[k + i] as i64 as i128;
                 let (sst, st) = (o[2 * k + i] as i64 as i128, o[3 * k + i] as i64 as i128);
-                (
-                    labels[i].clone(),
-                    o[i],
-                    sum,
-                    plan.squares(o[i], sum, st, sst),
-                )
+                let ss = plan.squares_of(e, o[i], sum, st, sst)?;
+                Ok((labels[i].clone(), o[i], sum, ss))
             })
-            .collect())
+            .collect()
     }
 }
 
@@ -430,12 +468,14 @@ mod tests {
             shift: 0,
         };
         let t: Vec<i128> = xs.iter().map(|x| x - p.centre as i128).collect();
-        let got = p.squares(
-            5,
-            xs.iter().sum(),
-            t.iter().sum(),
-            t.iter().map(|v| v * v).sum(),
-        );
+        let got = p
+            .squares(
+                5,
+                xs.iter().sum(),
+                t.iter().sum(),
+                t.iter().map(|v| v * v).sum(),
+            )
+            .unwrap();
         assert_eq!(got, xs.iter().map(|v| v * v).sum::<i128>());
     }
 }

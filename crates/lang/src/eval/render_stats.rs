@@ -139,10 +139,75 @@ pub fn t_p(t: f64, df: f64) -> f64 {
     }
 }
 
-/// R's print of `summary(lm(...))` (`print.summary.lm`, 4 digits), which is also how a fit
-/// prints here.
+/// R's print of an `lm` fit (`print.lm`) or of its summary (`print.summary.lm`), at R's
+/// default digits.
 pub fn render_model(m: &LmFit) -> String {
-    render_model_digits(m, 4)
+    if m.summary {
+        render_model_digits(m, 4)
+    } else {
+        render_lm_print(m, 4)
+    }
+}
+
+/// `print.lm` with `digits`: the call, and `format(coef(fit), digits)` printed as R prints a
+/// named character vector (`print.gap = 2`, one column width for all, 80 columns a line).
+pub fn render_lm_print(m: &LmFit, digits: usize) -> String {
+    let mut out = format!("\nCall:\n{}\n\n", deparse_call(&m.call));
+    if m.coef.is_empty() {
+        out.push_str("No coefficients\n");
+    } else {
+        out.push_str("Coefficients:\n");
+        let values = super::render_coefmat::format_common(&m.coef, digits);
+        out.push_str(&named_columns(&m.terms, &values, 2, 80));
+    }
+    out.push('\n');
+    out
+}
+
+/// R's `print.default` of a named character vector without quotes: every cell
+/// right-justified to the widest name or value and followed by `gap` spaces, as many cells a
+/// line as `width` holds, the names' line above the values'.
+fn named_columns(names: &[String], values: &[String], gap: usize, width: usize) -> String {
+    let len = |s: &String| s.chars().count();
+    let w = names.iter().chain(values).map(len).max().unwrap_or(0);
+    let per_line = (width / (w + gap)).max(1);
+    let mut out = String::new();
+    for (ns, vs) in names.chunks(per_line).zip(values.chunks(per_line)) {
+        for row in [ns, vs] {
+            for cell in row {
+                out.push_str(&format!("{cell:>w$}{:gap$}", ""));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// R's `deparse` of a call as `print.lm` shows it: after a binary operator's `op ` or an
+/// argument's `, `, a line longer than 60 characters is broken and the rest indented by four
+/// spaces (R's `linebreak`, `width.cutoff = 60`).
+pub(crate) fn deparse_call(call: &str) -> String {
+    const CUTOFF: usize = 60;
+    const BREAKS: [&str; 15] = [
+        " + ", " - ", " * ", " ~ ", " == ", " != ", " < ", " > ", " <= ", " >= ", " & ", " | ",
+        " && ", " || ", ", ",
+    ];
+    let (mut out, mut line, mut quoted) = (String::new(), 0usize, None::<char>);
+    for c in call.chars() {
+        out.push(c);
+        line += 1;
+        match (quoted, c) {
+            (None, '"' | '\'') => quoted = Some(c),
+            (Some(q), _) if c == q => quoted = None,
+            _ => {}
+        }
+        if quoted.is_none() && c == ' ' && BREAKS.iter().any(|b| out.ends_with(b)) && line > CUTOFF
+        {
+            out.push_str("\n    ");
+            line = 4;
+        }
+    }
+    out
 }
 
 /// `print.summary.lm` with `digits`: the call, the coefficient table as `printCoefmat`
@@ -157,7 +222,10 @@ pub fn render_model_digits(m: &LmFit, digits: usize) -> String {
     let ps: Vec<f64> = t.iter().map(|t| t_p(*t, m.df as f64)).collect();
     let head = ["", "Estimate", "Std. Error", "t value", "Pr(>|t|)"];
     let (table, starred) = coefmat(&head, &m.terms, &[&m.coef, &m.se], &t, &ps, digits, true);
-    let mut out = format!("\nCall:\n{}\n\nCoefficients:\n{table}", m.call);
+    let mut out = format!(
+        "\nCall:\n{}\n\nCoefficients:\n{table}",
+        deparse_call(&m.call)
+    );
     if starred {
         out.push_str(&format!("---\n{SIGNIF_CODES}\n"));
     }

@@ -363,7 +363,11 @@ impl Evaluator<'_> {
                          prints more digits than that of its larger numbers)",
                     ));
                 }
-                let text = super::render_stats::render_model_digits(&m, d as usize);
+                let text = if m.summary {
+                    super::render_stats::render_model_digits(&m, d as usize)
+                } else {
+                    super::render_stats::render_lm_print(&m, d as usize)
+                };
                 Public::Note(text.trim_end().to_owned())
             }
             Value::Pub(Public::Test(t)) if digits.is_some() => {

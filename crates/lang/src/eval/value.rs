@@ -287,6 +287,8 @@ pub struct LmFit {
     /// Rows left out for missing values, when every row of the data was a candidate (R's
     /// `na.action` line); `None` under a selection, whose size stays private.
     pub deleted: Option<u64>,
+    /// Made by `summary(fit)`: prints as R's `print.summary.lm` (else as `print.lm`).
+    pub summary: bool,
 }
 
 /// A value that may be shown.
