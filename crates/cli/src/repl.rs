@@ -32,7 +32,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The functions of the analysis language, for tab completion.
-pub use sharestat_lang::check::FUNCTIONS;
+use sharestat_lang::builtins;
 
 /// `sharestat repl`
 #[derive(Args)]
@@ -140,9 +140,7 @@ impl ReplHelper {
             .filter(|v| v.starts_with(word))
             .map(|v| pair(v, v.clone()))
             .collect();
-        let mut functions: Vec<&str> = FUNCTIONS
-            .iter()
-            .copied()
+        let mut functions: Vec<&str> = builtins::names()
             .filter(|f| f.starts_with(word) && !self.names.variables.contains(*f))
             .collect();
         functions.sort_unstable();
@@ -385,12 +383,17 @@ pub async fn run(a: ReplArgs) -> Result<ExitCode, String> {
             }
         };
         match answer {
-            Ok(Answer::Done { outputs, .. }) => {
+            Ok(Answer::Done { outputs, error, .. }) => {
                 let mut out = std::io::stdout().lock();
                 for o in &outputs {
                     let _ = print_output(&mut out, o);
                 }
                 let _ = out.flush();
+                if let Some(e) = error {
+                    // The input failed part-way: it is not kept (as a refused input).
+                    eprint!("{}", error_text(&e));
+                    continue;
+                }
                 prelude.push_str(&input);
                 prelude.push('\n');
                 if let Some(h) = repl.editor.helper_mut() {

@@ -73,6 +73,9 @@ pub enum Answer {
         bytes_sent: Value,
         /// Communication rounds.
         communication_rounds: Value,
+        /// The statement that stopped the script after the outputs above (Rscript's
+        /// semantics: nothing after it ran).
+        error: Option<String>,
     },
     /// It was refused (does not parse, would print private data, disclosure control, ...)
     /// or failed; `message` is the node's explanation.
@@ -197,6 +200,7 @@ fn done(job: String, view: &Value) -> Result<Answer, String> {
         outputs,
         bytes_sent: result["bytes_sent"].clone(),
         communication_rounds: result["communication_rounds"].clone(),
+        error: result["error"].as_str().map(str::to_owned),
     })
 }
 
@@ -290,7 +294,7 @@ pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
     };
     let answer = answer.unwrap_or_else(|message| Answer::Refused { job: None, message });
     let mut out = std::io::stdout().lock();
-    let mut ok = matches!(answer, Answer::Done { .. });
+    let mut ok = matches!(answer, Answer::Done { error: None, .. });
     if a.json {
         let doc = match answer {
             Answer::Done {
@@ -298,6 +302,7 @@ pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
                 outputs,
                 bytes_sent,
                 communication_rounds,
+                error,
             } => json!({
                 "outputs": outputs
                     .iter()
@@ -317,6 +322,7 @@ pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
                 "bytes_sent": bytes_sent,
                 "communication_rounds": communication_rounds,
                 "job": job,
+                "error": error,
             }),
             Answer::Refused { job, message } => json!({"error": message, "job": job}),
         };
@@ -324,9 +330,13 @@ pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
         writeln!(out, "{text}").map_err(|e| e.to_string())?;
     } else {
         match answer {
-            Answer::Done { outputs, .. } => {
+            Answer::Done { outputs, error, .. } => {
                 for o in &outputs {
                     ok &= print_output(&mut out, o).map_err(|e| e.to_string())?;
+                }
+                if let Some(e) = error {
+                    out.flush().map_err(|e| e.to_string())?;
+                    eprint!("{}", error_text(&e));
                 }
             }
             Answer::Refused { message, .. } => eprint!("{}", error_text(&message)),
@@ -376,6 +386,15 @@ mod tests {
         assert_eq!(job, "ab");
         assert_eq!(output_text(&outputs[0]), "[1] 24\n");
         assert_eq!(outputs[0].value, json!(24));
+        // A script stopped by its second statement: the first's output, then the error.
+        let view = json!({"id": "ab", "state": "done", "result": {
+            "outputs": [{"source": "length(x)", "text": "[1] 24", "value": 24}],
+            "error": "line 2, column 1: refused", "bytes_sent": 10, "communication_rounds": 2}});
+        let Ok(Answer::Done { outputs, error, .. }) = done("ab".into(), &view) else {
+            panic!()
+        };
+        assert_eq!(outputs.len(), 1);
+        assert_eq!(error.as_deref(), Some("line 2, column 1: refused"));
     }
 
     fn output(value: Value) -> Output {

@@ -40,6 +40,7 @@
 //! | [`ast`] | [`Program`], [`Stmt`], [`Expr`], [`Arg`], [`UnOp`], [`BinOp`], precedence levels |
 //! | [`parser`] | recursive descent with precedence climbing: [`parse`], [`parse_expr`], [`is_incomplete`] (expressions in `parser/expr.rs`) |
 //! | [`display`] | R source from the tree (`Display`) and the [`Sexp`] test form |
+//! | [`builtins`] | the registry: one module per function with its parameters (R's defaults), refused arguments, help and what it reveals; [`builtins::TABLE`]; R's argument matching (`builtins/args.rs`) |
 //! | [`check`] | the type checker: [`check::Checker`], [`check::Ty`], [`check::TypeError`]; refuses programs that would show private data |
 //! | [`help`] | what each function does and reveals (`help("name")`) |
 //! | [`eval`] | the evaluator: runs checked programs on the engine with disclosure control, R printing |
@@ -48,6 +49,7 @@
 #![warn(missing_docs)]
 
 pub mod ast;
+pub mod builtins;
 pub mod check;
 pub mod display;
 pub mod error;

@@ -230,10 +230,10 @@ fn type_mismatches_are_refused() {
 
 #[test]
 fn argument_errors_are_refused() {
-    let e = refused("quantile(tm$age, prob = 0.5)");
+    let e = refused("quantile(tm$age, prbs = 0.5)");
     assert!(
         e.to_string()
-            .contains("quantile(): unknown argument `prob`"),
+            .contains("quantile(): unknown argument `prbs`"),
         "{e}"
     );
     assert!(
@@ -256,6 +256,59 @@ fn argument_errors_are_refused() {
             .to_string()
             .contains("one or two")
     );
+}
+
+/// R's matching: exact names, then unique prefixes of the parameters before `...`, then
+/// positions; named arguments that match nothing go to `...` where there is one; R's
+/// arguments that sharestat does not support are refused by name, with the reason.
+#[test]
+fn arguments_are_matched_as_r_matches_them() {
+    let mut c = checker();
+    // Partial names, as R: `prob` is `probs`, `na` is `na.rm`, `conf` is `conf.level`.
+    for ok in [
+        "quantile(tm$age, prob = 0.5)",
+        "quantile(tm$age, c(0.1, 0.9), na = TRUE)",
+        "mean(na = TRUE, x = tm$age)",
+        "t.test(tm$age, conf = 0.9)",
+        "c(a = 1, b = 2)",
+        "sum(tm$age, na.rm = TRUE)",
+    ] {
+        c.check_program(&parse(ok).unwrap())
+            .unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+    // A prefix of two parameters is ambiguous; after `...` only exact names match (R's
+    // `sum(x, na = TRUE)` sums `na` too: refused here as a second vector to sum).
+    let e = refused("wilcox.test(tm$age, tm$gtv_cc, co = 0.9)").to_string();
+    assert!(
+        e.contains("matches several parameters (correct, conf.level)"),
+        "{e}"
+    );
+    let e = refused("cut(tm$age, c(0, 50, 100), right = TRUE, r = FALSE)").to_string();
+    assert!(e.contains("unknown argument `r`"), "{e}");
+    let e = refused("mean(x = tm$age, x = tm$age)").to_string();
+    assert!(e.contains("argument `x` given twice"), "{e}");
+    // R's arguments sharestat refuses: by name, with why, also when abbreviated.
+    for (q, want) in [
+        (
+            "lm(age ~ gtv_cc, data = tm, weights = tm$age)",
+            "`weights =` is not supported by lm()",
+        ),
+        (
+            "lm(age ~ gtv_cc, data = tm, weig = tm$age)",
+            "`weights =` is not supported by lm()",
+        ),
+        (
+            "mean(tm$age, trim = 0.1)",
+            "`trim =` is not supported by mean()",
+        ),
+        (
+            "coxph(Surv(follow_up_months, event_death) ~ age, data = tm, na.action = 1)",
+            "na.action",
+        ),
+    ] {
+        let e = refused(q).to_string();
+        assert!(e.contains(want), "{q}: {e}");
+    }
 }
 
 #[test]

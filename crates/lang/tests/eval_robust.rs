@@ -36,8 +36,12 @@ fn constant() -> impl Strategy<Value = String> {
 
 fn num() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
-        prop::sample::select(NUM).prop_map(|c| format!("d${c}")),
-        constant(),
+        4 => prop::sample::select(NUM).prop_map(|c| format!("d${c}")),
+        3 => constant(),
+        // Vectors of other lengths: one site's 24 rows, an empty subset's 0, a public 2.
+        1 => prop::sample::select(NUM).prop_map(|c| format!("tm${c}")),
+        1 => prop::sample::select(NUM).prop_map(|c| format!("e${c}")),
+        1 => Just("c(1, NA)".to_owned()),
     ];
     leaf.prop_recursive(3, 12, 2, |inner| {
         prop_oneof![
@@ -146,12 +150,125 @@ proptest! {
     #[test]
     fn random_queries_never_crash_and_all_nodes_agree(stmt in statement()) {
         let fx = fixture();
-        // `Fixture::run` asserts that the three parties' answers are identical.
-        let _ = fx.run(&format!("d <- rbind(load(\"munich\"), load(\"rome\"))\n{stmt}"));
+        // `Fixture::run` asserts that the three parties' answers are identical; every error
+        // names its line and column (none comes from the engine's own length checks).
+        let src = format!(
+            "d <- rbind(load(\"munich\"), load(\"rome\"))\ntm <- load(\"munich\")\n\
+             e <- subset(d, d$age > 500)\n{stmt}"
+        );
+        if let Err(e) = fx.run(&src) {
+            prop_assert!(e.starts_with("line "), "{stmt}: {e}");
+        }
     }
 }
 
 fn fixture() -> &'static Fixture {
     static FX: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
     FX.get_or_init(Fixture::adrenal)
+}
+
+/// Vectors of different lengths (48 and 24 rows, an empty subset's and a table's, a public
+/// vector's): every function that takes two vectors fails with an error that names a line
+/// and column (R would recycle the shorter with a warning); none panics (issue 15: `mean(c(tm$age, tr$age) + tm$age)` panicked the job's thread).
+#[test]
+fn vectors_of_different_lengths_are_errors_with_a_position() {
+    let (a, b) = ("c(tm$age, tr$age)", "tm$gtv_cc");
+    let (g, h) = ("c(tm$gender, tr$gender)", "tm$pattern");
+    let queries = [
+        format!("mean({a} + {b})"),
+        format!("mean({b} * {a})"),
+        format!("mean({a} / {b})"),
+        format!("mean({a} ^ {b})"),
+        format!("sum({a} > {b})"),
+        format!("sum({a} == {b})"),
+        format!("sum({a} > 50 & {b} > 10)"),
+        format!("sum({g} == \"male\" | {b} > 10)"),
+        format!("mean(ifelse({a} > 60, {b}, 0))"),
+        format!("mean(ifelse({b} > 10, {a}, {b}))"),
+        format!("mean(pmin({a}, {b}))"),
+        format!("mean({a}[{b} > 10])"),
+        format!("cor({a}, {b})"),
+        format!("cor.test({a}, {b})"),
+        format!("table({g}, {h})"),
+        format!("chisq.test(table({g}, {h}))"),
+        format!("fisher.test(table({g}, {h}))"),
+        format!("t.test({a} ~ {h})"),
+        format!("wilcox.test({a} ~ {h})"),
+        format!("lm({a} ~ {b})"),
+        format!("lm({b} ~ {a} + tm$age)"),
+        format!("survfit(Surv({a}, tm$event_death) ~ 1)"),
+        format!("survfit(Surv({b}, c(tm$event_death, tr$event_death)) ~ {g})"),
+        format!("survdiff(Surv({b}, tm$event_death) ~ {g})"),
+        format!("coxph(Surv({a}, c(tm$event_death, tr$event_death)) ~ {b})"),
+        format!("sum(cut({a}, c(0, 50, 100)) == cut({b}, c(0, 50, 100)))"),
+        format!("sum(is.na({a}) | is.na({b}))"),
+        format!("mean(c({a}, {b}) + {a})"),
+        "e <- subset(tm, tm$age > 500)\nmean(e$age + tm$age)".to_owned(),
+        "e <- subset(tm, tm$age > 500)\ntable(e$gender, tm$gender)".to_owned(),
+        "mean(tm$age + c(1, 2))".to_owned(),
+        // A formula's variable of other rows than its data's.
+        "d <- rbind(tm, tr)\nt.test(tm$age ~ gender, data = d)".to_owned(),
+        "d <- rbind(tm, tr)\nwilcox.test(tm$age ~ gender, data = d)".to_owned(),
+        "d <- rbind(tm, tr)\nlm(tm$age ~ gtv_cc, data = d)".to_owned(),
+        "d <- rbind(tm, tr)\nlm(age ~ tm$gtv_cc, data = d)".to_owned(),
+        "d <- rbind(tm, tr)\nsurvfit(Surv(follow_up_months, event_death) ~ tm$gender, data = d)"
+            .to_owned(),
+        "d <- rbind(tm, tr)\nsurvdiff(Surv(tm$follow_up_months, event_death) ~ gender, data = d)"
+            .to_owned(),
+        "d <- rbind(tm, tr)\ncoxph(Surv(follow_up_months, event_death) ~ tm$age, data = d)"
+            .to_owned(),
+        "d <- rbind(tm, tr)\ncoxph(Surv(follow_up_months, event_death) ~ age + strata(tm$gender), data = d)"
+            .to_owned(),
+        "mean(tm$age + c(1, NA, 3))".to_owned(),
+    ];
+    let mut bad = Vec::new();
+    for q in &queries {
+        // A fixture of its own: a panic would poison the shared one's histories.
+        let fx = Fixture::adrenal();
+        let src = format!("tm <- load(\"munich\")\ntr <- load(\"rome\")\n{q}");
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fx.run(&src))) {
+            Err(_) => bad.push(format!("{q}: panicked")),
+            Ok(Err(e)) if !e.starts_with("line ") => bad.push(format!("{q}: {e}")),
+            Ok(Ok(out)) => bad.push(format!("{q}: answered {:?}", out.last().map(|o| &o.value))),
+            Ok(Err(_)) => {}
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Rscript's semantics: the statements before a refused or failing one run and print, then
+/// the error with its line and column; nothing after it runs (issue 15: a script whose sixth
+/// statement was refused printed nothing of the five before it).
+#[test]
+fn a_script_prints_what_came_before_its_error() {
+    let fx = Fixture::adrenal();
+    let head = "tm <- load(\"munich\")\nnrow(tm)\nmean(tm$age)\n";
+    // Refused by the type checker at line 4.
+    let (printed, error) = fx.run_script(&format!("{head}tm$age\nsum(tm$age)"));
+    assert_eq!(printed.len(), 2, "{printed:?}");
+    assert_eq!(printed[0].trim_end(), "[1] 24");
+    let error = error.expect("stopped");
+    assert!(
+        error.starts_with("line 4, column 1") && error.contains("would print private data"),
+        "{error}"
+    );
+    // Refused by disclosure control at run time (a subset of one patient), at line 4.
+    let (printed, error) = fx.run_script(&format!(
+        "{head}mean(subset(tm, tm$age == max(tm$age))$age)\nsum(tm$age)"
+    ));
+    assert_eq!(printed.len(), 2, "{printed:?}");
+    let error = error.expect("stopped");
+    assert!(
+        error.starts_with("line 4") && error.contains("refused"),
+        "{error}"
+    );
+    // A runtime error (vectors of different lengths) at line 5.
+    let (printed, error) = fx.run_script(&format!(
+        "{head}tr <- load(\"rome\")\nmean(c(tm$age, tr$age) + tm$age)\nsum(tm$age)"
+    ));
+    assert_eq!(printed.len(), 2, "{printed:?}");
+    assert!(error.expect("stopped").starts_with("line 5"));
+    // A script that runs to its end prints everything and stops nowhere.
+    let (printed, error) = fx.run_script(&format!("{head}length(tm$age)"));
+    assert_eq!((printed.len(), error), (3, None));
 }

@@ -3,7 +3,7 @@
 //! evaluator as the nodes run it.
 use proptest::prelude::*;
 use sharestat_dict::{Dictionary, Policy, encode_row};
-use sharestat_lang::check::Env;
+use sharestat_lang::check::{Checker, Env};
 use sharestat_lang::eval::{Data, Evaluator, History, render};
 use sharestat_mpc::AShares;
 use sharestat_mpc::harness::{Keys, run_in_memory};
@@ -74,13 +74,15 @@ fn run(rows: &[(i64, bool, usize)], src: &str) -> serde_json::Value {
         ..Policy::default()
     };
     let program = sharestat_lang::parse(src).unwrap();
+    let checked = Checker::new(Env::new().with_dataset("x", dict.clone())).check_script(&program);
+    assert!(checked.refused.is_none(), "{src}: {:?}", checked.refused);
     let out = run_in_memory(Keys::Seeded([4; 16]), |p| {
         let env = Env::new().with_dataset("x", dict.clone());
         let d = PartyData(&data, p.id().index());
         let mut h = History::new();
         let mut ev = Evaluator::new(p, &d, env, policy.clone(), &mut h);
         Ok(ev
-            .run(&program, src)
+            .run(&checked, src)
             .map(|o| render::to_json(&o[0].value))
             .map_err(|e| e.to_string()))
     })

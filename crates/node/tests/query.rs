@@ -92,6 +92,27 @@ async fn queries_run_everywhere_under_the_strictest_policy() {
         }
     }
 
+    // Rscript's semantics: what the statements before a refused one printed comes back
+    // with the refusal (its line and column); nothing after it runs.
+    for (text, want) in [
+        (
+            "d <- load(\"munich\")\nmean(d$age)\nd$age\nsum(d$age)",
+            "line 3, column 1",
+        ),
+        (
+            "d <- load(\"munich\")\nmean(d$age)\ntable(cut(d$age, c(0, 20, 100)))\nsum(d$age)",
+            "(min_cell)",
+        ),
+    ] {
+        let job = query(0, "", text).await.unwrap();
+        assert_eq!(job["state"], "done", "{job}");
+        let outs = job["result"]["outputs"].as_array().unwrap();
+        assert_eq!(outs.len(), 1, "{job}");
+        assert_eq!(outs[0]["source"], "mean(d$age)");
+        let e = job["result"]["error"].as_str().unwrap();
+        assert!(e.contains(want) && e.contains("line 3"), "{e}");
+    }
+
     // The 7 patients aged 18 form a cell that nodes 0 and 1 would let out (min_cell 5) but
     // node 2 (min_cell 10) does not: the query is refused, whichever node receives it.
     let cells = "d <- load(\"munich\")\ntable(cut(d$age, c(0, 20, 100)))";

@@ -407,6 +407,18 @@ async fn analyse(
             } else {
                 st.key.clone()
             };
+            // A step stopped part-way counts as its error (the demo's steps print once).
+            let answer = match answer {
+                Answer::Done {
+                    job,
+                    error: Some(message),
+                    ..
+                } => Answer::Refused {
+                    job: Some(job),
+                    message,
+                },
+                other => other,
+            };
             let outcome = match answer {
                 Answer::Done {
                     outputs,

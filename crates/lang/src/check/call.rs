@@ -1,14 +1,14 @@
-//! Calls: R-style argument matching against a signature, and the typing rules of
+//! Calls: the typing rules (on the arguments the registry's matcher bound) of
 //! each function the language knows (loading, element-wise functions, aggregates,
 //! and statistical tests declared as returning [`PubTy::Any`] for now).
 
 use super::error::close_names;
 use super::expr::{Elem, Scope, elem, logical, mismatch, numeric, unsupported};
-use super::signature::{FUNCTIONS, Sig, signature};
 use super::{Checker, PrivTy, PubTy, Ty, TypeError, TypeErrorKind, describe};
 use crate::ast::{Arg, Expr, ExprKind};
+use crate::builtins::DOTS;
 
-/// Arguments matched to a signature: one slot per parameter, then `...`.
+/// A call's matched arguments: one slot per parameter other than `...`, then `...`.
 struct Bound<'e> {
     slots: Vec<Option<&'e Expr>>,
     dots: Vec<&'e Expr>,
@@ -24,65 +24,6 @@ fn arg_error(func: &str, message: String, at: &Expr) -> TypeError {
     )
 }
 
-/// Matches `args` as R does: names exactly, then positions in order (or into `...`).
-fn bind<'e>(call: &Expr, func: &str, args: &'e [Arg], sig: &Sig) -> Result<Bound<'e>, TypeError> {
-    let mut slots = vec![None; sig.params.len()];
-    let mut rest = Vec::new();
-    for a in args {
-        let Some(v) = &a.value else {
-            return Err(arg_error(func, "empty argument".to_owned(), call));
-        };
-        match &a.name {
-            Some(n) => {
-                let Some(i) = sig.params.iter().position(|p| p == n) else {
-                    let known = if sig.params.is_empty() {
-                        "it takes no named arguments".to_owned()
-                    } else {
-                        format!("its arguments are {}", sig.params.join(", "))
-                    };
-                    return Err(arg_error(
-                        func,
-                        format!("unknown argument `{n}`; {known}"),
-                        v,
-                    ));
-                };
-                if slots[i].replace(v).is_some() {
-                    return Err(arg_error(func, format!("argument `{n}` given twice"), v));
-                }
-            }
-            None => rest.push(v),
-        }
-    }
-    let mut dots_args = Vec::new();
-    for v in rest {
-        if sig.dots.is_some() {
-            dots_args.push(v);
-        } else if let Some(slot) = slots.iter_mut().find(|s| s.is_none()) {
-            *slot = Some(v);
-        } else {
-            let n = sig.params.len();
-            return Err(arg_error(func, format!("takes at most {n} arguments"), v));
-        }
-    }
-    if let Some(i) = slots[..sig.required].iter().position(Option::is_none) {
-        let p = sig.params[i];
-        return Err(arg_error(func, format!("needs argument `{p}`"), call));
-    }
-    if let Some(min) = sig.dots
-        && dots_args.len() < min
-    {
-        return Err(arg_error(
-            func,
-            format!("needs at least {min} argument"),
-            call,
-        ));
-    }
-    Ok(Bound {
-        slots,
-        dots: dots_args,
-    })
-}
-
 impl Checker {
     pub(super) fn call(
         &self,
@@ -94,16 +35,34 @@ impl Checker {
         let Some(name) = func.as_ident() else {
             return Err(unsupported(func, "only named functions can be called"));
         };
-        let Some(sig) = signature(name) else {
+        let Some((builtin, m)) = self.calls.get(e) else {
             return Err(TypeError::new(
                 func,
                 TypeErrorKind::UnknownFunction {
                     name: name.to_owned(),
-                    suggestions: close_names(name, FUNCTIONS.iter().copied()),
+                    suggestions: close_names(name, crate::builtins::names()),
                 },
             ));
         };
-        let b = bind(e, name, args, &sig)?;
+        // The matched arguments (`builtins/args.rs`), by position among the parameters other
+        // than `...`, then those in `...`.
+        let arg = |k: usize| args[k].value.as_ref();
+        let b = Bound {
+            slots: builtin
+                .params
+                .iter()
+                .zip(&m.slots)
+                .filter(|(p, _)| p.name != DOTS)
+                .map(|(_, k)| k.and_then(arg))
+                .collect(),
+            dots: m.dots.iter().filter_map(|&k| arg(k)).collect(),
+        };
+        let sig_params: Vec<&str> = builtin
+            .params
+            .iter()
+            .map(|p| p.name)
+            .filter(|p| *p != DOTS)
+            .collect();
         let ty = |i: usize| -> Result<Option<(&Expr, Ty)>, TypeError> {
             b.slots[i]
                 .map(|a| Ok((a, self.expr(a, scope)?)))
@@ -113,7 +72,7 @@ impl Checker {
             Ok(ty(0)?.expect("required argument is bound"))
         };
         // na.rm (and similar flags) must be public logical values.
-        for (p, v) in sig.params.iter().zip(&b.slots) {
+        for (p, v) in sig_params.iter().zip(&b.slots) {
             if let (&"na.rm", Some(v)) = (p, v) {
                 let t = self.expr(v, scope)?;
                 if !matches!(t, Ty::Public(PubTy::Bool | PubTy::Any)) {

@@ -34,16 +34,60 @@ mod call;
 mod error;
 mod expr;
 mod factor;
-mod signature;
 
 use std::collections::{BTreeMap, HashMap};
 
 use sharestat_dict::{ColumnType, Dictionary};
 
 pub use error::{TypeError, TypeErrorKind};
-pub use signature::{FUNCTIONS, params};
 
-use crate::ast::{Expr, Program, StmtKind};
+use crate::ast::{Expr, ExprKind, Program, StmtKind};
+use crate::builtins::args::Calls;
+
+/// A program the checker accepted, the only form the evaluator runs
+/// ([`crate::eval::Evaluator::run`]): the statements before the first one the checker
+/// refused (all of them when none was) and that refusal, which the script reports after
+/// their outputs, as Rscript stops at an error.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub(crate) program: Program,
+    /// Every call's matched arguments.
+    pub(crate) calls: Calls,
+    /// The type of each accepted statement.
+    pub types: Vec<Ty>,
+    /// The first statement the checker refused, if any.
+    pub refused: Option<TypeError>,
+}
+
+impl Checked {
+    /// The accepted statements.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// `program` as if the checker had accepted it all: for tests of the evaluator's own
+    /// defences (the node never uses it).
+    #[doc(hidden)]
+    pub fn without_checker(program: &Program) -> Checked {
+        let mut calls = Calls::default();
+        program.stmts.iter().for_each(|s| {
+            s.expr().walk(&mut |e| {
+                if let ExprKind::Call { func, args } = &e.kind
+                    && let Some(b) = func.as_ident().and_then(crate::builtins::lookup)
+                    && let Ok(m) = crate::builtins::args::bind(b, e, args)
+                {
+                    calls.insert(e, b, m);
+                }
+            })
+        });
+        Checked {
+            program: program.clone(),
+            calls,
+            types: Vec::new(),
+            refused: None,
+        }
+    }
+}
 
 /// The type of a value: public (may be shown) or private (never leaves the nodes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,6 +263,8 @@ impl Env {
 pub struct Checker {
     env: Env,
     vars: HashMap<String, Ty>,
+    /// The matched arguments of every call checked since the last program began.
+    calls: Calls,
 }
 
 impl Checker {
@@ -227,6 +273,7 @@ impl Checker {
         Checker {
             env,
             vars: HashMap::new(),
+            calls: Calls::default(),
         }
     }
 
@@ -244,6 +291,7 @@ impl Checker {
     /// the type of its value). The first error stops the check; then no variable
     /// of the program is kept.
     pub fn check_program(&mut self, program: &Program) -> Result<Vec<Ty>, TypeError> {
+        self.calls = Calls::default();
         let saved = self.vars.clone();
         let result = self.statements(program);
         if result.is_err() {
@@ -282,46 +330,90 @@ impl Checker {
     }
 
     fn statements(&mut self, program: &Program) -> Result<Vec<Ty>, TypeError> {
+        program.stmts.iter().map(|s| self.statement(s)).collect()
+    }
+
+    /// Checks a script as Rscript runs one: the statements before the first that is
+    /// refused are accepted (their variables kept), and that refusal is reported after
+    /// their outputs ([`Checked::refused`]).
+    pub fn check_script(&mut self, program: &Program) -> Checked {
+        self.calls = Calls::default();
         let mut types = Vec::with_capacity(program.stmts.len());
+        let mut refused = None;
         for stmt in &program.stmts {
-            match &stmt.kind {
-                StmtKind::Assign {
-                    target,
-                    column: None,
-                    value,
-                    ..
-                } => {
-                    let ty = self.type_of(value)?;
-                    self.vars.insert(target.clone(), ty.clone());
-                    types.push(ty);
-                }
-                StmtKind::Assign {
-                    target,
-                    column: Some(column),
-                    value,
-                    ..
-                } => {
-                    let ty = self.set_column(target, column, value)?;
-                    self.vars.insert(target.clone(), ty.clone());
-                    types.push(ty);
-                }
-                StmtKind::Expr(e) => {
-                    let ty = self.type_of(e)?;
-                    if let Ty::Private(p) = &ty {
-                        return Err(TypeError::new(
-                            e,
-                            TypeErrorKind::PrivateOutput {
-                                expr: e.to_string(),
-                                what: describe(&ty),
-                                hint: hint(p),
-                            },
-                        ));
-                    }
-                    types.push(ty);
+            match self.statement(stmt) {
+                Ok(t) => types.push(t),
+                Err(e) => {
+                    refused = Some(e);
+                    break;
                 }
             }
         }
-        Ok(types)
+        Checked {
+            program: Program {
+                stmts: program.stmts[..types.len()].to_vec(),
+            },
+            types,
+            refused,
+            calls: std::mem::take(&mut self.calls),
+        }
+    }
+
+    /// The type of one statement (an assignment's is its value's); an assignment binds.
+    /// Every call's arguments are matched first, once (`builtins/args.rs`).
+    fn statement(&mut self, stmt: &crate::ast::Stmt) -> Result<Ty, TypeError> {
+        let mut calls = Calls::default();
+        let mut failed = None;
+        stmt.expr().walk(&mut |e| {
+            if let (ExprKind::Call { func, args }, None) = (&e.kind, &failed)
+                && let Some(b) = func.as_ident().and_then(crate::builtins::lookup)
+            {
+                match crate::builtins::args::bind(b, e, args) {
+                    Ok(m) => calls.insert(e, b, m),
+                    Err(err) => failed = Some(err),
+                }
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        self.calls.extend(calls);
+        match &stmt.kind {
+            StmtKind::Assign {
+                target,
+                column: None,
+                value,
+                ..
+            } => {
+                let ty = self.type_of(value)?;
+                self.vars.insert(target.clone(), ty.clone());
+                Ok(ty)
+            }
+            StmtKind::Assign {
+                target,
+                column: Some(column),
+                value,
+                ..
+            } => {
+                let ty = self.set_column(target, column, value)?;
+                self.vars.insert(target.clone(), ty.clone());
+                Ok(ty)
+            }
+            StmtKind::Expr(e) => {
+                let ty = self.type_of(e)?;
+                if let Ty::Private(p) = &ty {
+                    return Err(TypeError::new(
+                        e,
+                        TypeErrorKind::PrivateOutput {
+                            expr: e.to_string(),
+                            what: describe(&ty),
+                            hint: hint(p),
+                        },
+                    ));
+                }
+                Ok(ty)
+            }
+        }
     }
 }
 

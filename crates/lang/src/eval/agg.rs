@@ -39,9 +39,9 @@ impl Evaluator<'_> {
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
         let na_rm_slot = match name {
-            "mean" | "var" | "sd" | "median" => a.slots.get(1).copied().flatten(),
-            "quantile" => a.slots[2],
-            "sum" | "min" | "max" | "range" => a.slots[0],
+            "mean" | "var" | "sd" | "median" | "quantile" | "sum" | "min" | "max" | "range" => {
+                a.get("na.rm")
+            }
             _ => None,
         };
         let na_rm = match na_rm_slot {
@@ -51,20 +51,25 @@ impl Evaluator<'_> {
                 _ => return Err(EvalError::at(v, "na.rm must be TRUE or FALSE")),
             },
         };
+        let dots = match name {
+            "sum" | "min" | "max" | "range" | "table" => a.dots(),
+            _ => Vec::new(),
+        };
         let first = match name {
-            "sum" | "min" | "max" | "range" | "table" => a.dots.first().copied(),
-            _ => a.slots[0],
+            "sum" | "min" | "max" | "range" | "table" => dots.first().copied(),
+            "summary" => a.get("object"),
+            _ => a.get("x"),
         }
         .ok_or_else(|| EvalError::at(e, format!("{name}() needs an argument")))?;
-        if matches!(name, "sum" | "min" | "max" | "range") && a.dots.len() > 1 {
+        if matches!(name, "sum" | "min" | "max" | "range") && dots.len() > 1 {
             return Err(EvalError::at(
-                a.dots[1],
+                dots[1],
                 format!("{name}() takes one vector here; combine with c() first"),
             ));
         }
         let x = self.eval_in(first, scope)?;
         if let (Value::Pub(Public::Surv(fit)), "summary") = (&x, name) {
-            let times = match a.slots[1] {
+            let times = match a.get("times") {
                 Some(t) => match self.eval_in(t, scope)? {
                     Value::Pub(Public::Num { values, .. }) => {
                         values.into_iter().flatten().collect()
@@ -94,7 +99,7 @@ impl Evaluator<'_> {
         match name {
             "freq" => self.freq(e, first, x, "no"),
             "table" => {
-                let use_na = match a.slots[0] {
+                let use_na = match a.get("useNA") {
                     None => "no".to_owned(),
                     Some(v) => match self.eval_in(v, scope)? {
                         Value::Pub(Public::Str(s)) if s.len() == 1 => {
@@ -111,7 +116,7 @@ impl Evaluator<'_> {
                 if !matches!(use_na.as_str(), "no" | "ifany" | "always") {
                     return Err(EvalError::at(e, "useNA is \"no\", \"ifany\" or \"always\""));
                 }
-                match a.dots.get(1) {
+                match dots.get(1) {
                     None => self.freq(e, first, x, &use_na),
                     Some(second) => {
                         let y = self.eval_in(second, scope)?;
@@ -128,13 +133,13 @@ impl Evaluator<'_> {
                 )),
             },
             "cor" => {
-                let y = a.slots[1].ok_or_else(|| EvalError::at(e, "cor(x, y)"))?;
+                let y = a.get("y").ok_or_else(|| EvalError::at(e, "cor(x, y)"))?;
                 let y = self.eval_in(y, scope)?;
-                let complete = match a.slots[2] {
+                let complete = match a.get("use") {
                     None => false,
                     Some(v) => matches!(&v.kind, ExprKind::Str(s) if s.contains("complete")),
                 };
-                let spearman = match a.slots[3] {
+                let spearman = match a.get("method") {
                     None => false,
                     Some(v) => match &v.kind {
                         ExprKind::Str(s) if s == "spearman" => true,
@@ -227,7 +232,7 @@ impl Evaluator<'_> {
         let date = v.kind == Kind::Date;
         let logical = v.kind == Kind::Bool;
         let probs = match name {
-            "quantile" => match a.slots[1] {
+            "quantile" => match a.get("probs") {
                 None => vec![0.0, 0.25, 0.5, 0.75, 1.0],
                 Some(p) => match self.eval_in(p, scope)? {
                     Value::Pub(Public::Num { values, .. }) => {
@@ -247,7 +252,7 @@ impl Evaluator<'_> {
             _ => Vec::new(),
         };
         if name == "quantile"
-            && let Some(t) = a.slots[3]
+            && let Some(t) = a.get("type")
             && !matches!(t.kind, ExprKind::Num(v) if v == 7.0)
             && !matches!(t.kind, ExprKind::Int(7))
         {

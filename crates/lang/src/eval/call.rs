@@ -10,45 +10,7 @@ use crate::ast::{Arg, Expr, ExprKind};
 use crate::check::PrivTy;
 use sharestat_mpc::AShares;
 
-/// Arguments matched to parameter names (exact names first, then positions), and the rest.
-pub(crate) struct Args<'e> {
-    pub slots: Vec<Option<&'e Expr>>,
-    pub dots: Vec<&'e Expr>,
-}
-
-pub(crate) fn bind<'e>(params: &[&str], args: &'e [Arg], dots: bool) -> Args<'e> {
-    let mut slots = vec![None; params.len()];
-    let mut rest = Vec::new();
-    for a in args {
-        let Some(v) = &a.value else { continue };
-        match a
-            .name
-            .as_deref()
-            .and_then(|n| params.iter().position(|p| *p == n))
-        {
-            Some(i) => slots[i] = Some(v),
-            None => rest.push(v),
-        }
-    }
-    let mut out = Vec::new();
-    for v in rest {
-        if dots {
-            out.push(v);
-        } else if let Some(s) = slots.iter_mut().find(|s| s.is_none()) {
-            *s = Some(v);
-        }
-    }
-    Args { slots, dots: out }
-}
-
-/// Parameters of the functions the evaluator runs (`...` marked by `true`): the checker's
-/// signatures, except for `Surv`, which only appears inside formulas.
-fn params(name: &str) -> Option<(&'static [&'static str], bool)> {
-    match name {
-        "Surv" => None,
-        _ => crate::check::params(name),
-    }
-}
+pub(crate) use crate::builtins::args::Args;
 
 impl Evaluator<'_> {
     pub(crate) fn call(
@@ -59,18 +21,55 @@ impl Evaluator<'_> {
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
         let name = func.as_ident().unwrap_or_default();
-        let Some((ps, dots)) = params(name) else {
+        // The arguments the checker matched (`builtins/args.rs`); a call it did not see is
+        // not run (`Surv` is read inside formulas only).
+        let Some((builtin, matched)) = self.calls.get(e).cloned().filter(|_| name != "Surv") else {
             return Err(EvalError::at(
                 func,
-                format!("`{name}` is not available yet in this version"),
+                format!("`{name}` is not available here"),
             ));
         };
-        let a = bind(ps, args, dots);
-        let arg = |i: usize| a.slots[i].ok_or_else(|| EvalError::at(e, "missing argument"));
+        self.call_matched(e, builtin, args, &matched, scope)
+    }
+
+    /// A call the evaluator builds itself (`scale()`'s mean and standard deviation): its
+    /// arguments matched by the registry's matcher, as the checker matches the program's.
+    pub(crate) fn call_internal(
+        &mut self,
+        call: &Expr,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let ExprKind::Call { func, args } = &call.kind else {
+            return Err(EvalError::at(call, "not a call"));
+        };
+        let builtin = func
+            .as_ident()
+            .and_then(crate::builtins::lookup)
+            .ok_or_else(|| EvalError::at(func, "not a function of the language"))?;
+        let matched = crate::builtins::args::bind(builtin, call, args)
+            .map_err(|t| EvalError::at(call, t.to_string()))?;
+        self.call_matched(call, builtin, args, &matched, scope)
+    }
+
+    /// Runs `builtin` on its matched arguments.
+    fn call_matched(
+        &mut self,
+        e: &Expr,
+        builtin: &'static crate::builtins::Builtin,
+        args: &[Arg],
+        matched: &crate::builtins::args::Matched,
+        scope: Option<&PrivTable>,
+    ) -> Result<Value> {
+        let name = builtin.name;
+        let a = Args::new(builtin, args, matched);
+        let arg = |p: &str| {
+            a.get(p)
+                .ok_or_else(|| EvalError::at(e, format!("missing argument `{p}`")))
+        };
         match name {
             "load" => {
                 // The checker refuses these first; checked again where the data is read.
-                if let (Some(study), Some(_)) = (a.slots[0], a.slots[1]) {
+                if let (Some(study), Some(_)) = (a.get("study"), a.get("name")) {
                     let ExprKind::Str(named) = &study.kind else {
                         return Err(EvalError::at(study, "load() takes the study as a string"));
                     };
@@ -78,8 +77,9 @@ impl Evaluator<'_> {
                         .check_load_study(named)
                         .map_err(|m| EvalError::at(study, m))?;
                 }
-                let n = a.slots[1]
-                    .or(a.slots[0])
+                let n = a
+                    .get("name")
+                    .or(a.get("study"))
                     .ok_or_else(|| EvalError::at(e, "load(name)"))?;
                 let ExprKind::Str(ds) = &n.kind else {
                     return Err(EvalError::at(
@@ -105,7 +105,7 @@ impl Evaluator<'_> {
             }
             "c" => {
                 let mut vals = Vec::new();
-                for v in &a.dots {
+                for v in &a.dots() {
                     vals.push(self.eval_in(v, scope)?);
                 }
                 let out = self.combine(e, vals)?;
@@ -126,7 +126,7 @@ impl Evaluator<'_> {
             }
             "rbind" => {
                 let mut tables = Vec::new();
-                for v in &a.dots {
+                for v in &a.dots() {
                     match self.eval_in(v, scope)? {
                         Value::Table(t) => tables.push(t),
                         _ => return Err(EvalError::at(v, "rbind() takes private tables")),
@@ -135,19 +135,19 @@ impl Evaluator<'_> {
                 self.rbind(e, tables).map(Value::Table)
             }
             "subset" => {
-                let x = arg(0)?;
+                let x = arg("x")?;
                 match self.eval_in(x, scope)? {
-                    Value::Table(t) => Ok(Value::Table(self.filter(arg(1)?, t, scope)?)),
+                    Value::Table(t) => Ok(Value::Table(self.filter(arg("subset")?, t, scope)?)),
                     Value::Vec(v) => {
-                        let c = self.eval_in(arg(1)?, scope)?;
-                        let m = self.condition(arg(1)?, c, v.len())?;
+                        let c = self.eval_in(arg("subset")?, scope)?;
+                        let m = self.condition(arg("subset")?, c, v.len())?;
                         let sel = self.and_mask(v.sel.clone(), Some(m))?;
                         Ok(Value::Vec(PrivVec { sel, ..v }))
                     }
                     _ => Err(EvalError::at(x, "subset() takes a private table")),
                 }
             }
-            "is.na" => match self.eval_in(arg(0)?, scope)? {
+            "is.na" => match self.eval_in(arg("x")?, scope)? {
                 Value::Vec(v) => {
                     // A column that cannot be missing gives a constant FALSE: its count is 0
                     // by construction, not by the data.
@@ -177,24 +177,25 @@ impl Evaluator<'_> {
                 ))),
                 _ => Err(EvalError::at(e, "is.na() takes a vector")),
             },
-            "floor" | "ceiling" => self.floor_call(e, name, arg(0)?, scope),
+            "floor" | "ceiling" => self.floor_call(e, name, arg("x")?, scope),
             "abs" => {
-                let x = self.eval_in(arg(0)?, scope)?;
+                let x = self.eval_in(arg("x")?, scope)?;
                 self.abs_call(e, x)
             }
             "log" | "log2" | "log10" | "log1p" | "exp" | "sqrt" => {
-                self.math_args(e, name, arg(0)?, a.slots.get(1).copied().flatten(), scope)
+                let base = if name == "log" { a.get("base") } else { None };
+                self.math_args(e, name, arg("x")?, base, scope)
             }
-            "pmin" | "pmax" => self.pminmax(e, name == "pmin", &a.dots, a.slots[0], scope),
+            "pmin" | "pmax" => self.pminmax(e, name == "pmin", &a.dots(), a.get("na.rm"), scope),
             "round" | "signif" => {
-                let x = self.eval_in(arg(0)?, scope)?;
-                self.round_call(e, name, x, a.slots[1], scope)
+                let x = self.eval_in(arg("x")?, scope)?;
+                self.round_call(e, name, x, a.get("digits"), scope)
             }
             "print" => {
-                let x = self.eval_in(arg(0)?, scope)?;
-                self.print_call(e, x, a.slots[1], scope)
+                let x = self.eval_in(arg("x")?, scope)?;
+                self.print_call(e, x, a.get("digits"), scope)
             }
-            "names" => match self.eval_in(arg(0)?, scope)? {
+            "names" => match self.eval_in(arg("x")?, scope)? {
                 Value::Table(t) => Ok(Value::Pub(Public::Str(
                     t.columns.into_iter().map(|(n, _)| Some(n)).collect(),
                 ))),
@@ -206,25 +207,27 @@ impl Evaluator<'_> {
                 ))),
                 _ => Ok(Value::Pub(Public::Null)),
             },
-            "ncol" => match self.eval_in(arg(0)?, scope)? {
+            "ncol" => match self.eval_in(arg("x")?, scope)? {
                 Value::Table(t) => Ok(Value::Pub(Public::num(t.columns.len() as f64))),
                 _ => Err(EvalError::at(e, "ncol() takes a table")),
             },
             "length" | "nrow" => {
-                let v = self.eval_in(arg(0)?, scope)?;
+                let v = self.eval_in(arg("x")?, scope)?;
                 self.length(e, v)
             }
             "ifelse" => {
-                let t = self.eval_in(arg(0)?, scope)?;
-                let y = self.eval_in(arg(1)?, scope)?;
-                let n = self.eval_in(arg(2)?, scope)?;
+                let t = self.eval_in(arg("test")?, scope)?;
+                let y = self.eval_in(arg("yes")?, scope)?;
+                let n = self.eval_in(arg("no")?, scope)?;
+                let parts = [(arg("test")?, &t), (arg("yes")?, &y), (arg("no")?, &n)];
+                super::ops::same_lengths(e, &parts)?;
                 self.ifelse(e, t, y, n)
             }
             "cut" => {
-                let x = self.eval_in(arg(0)?, scope)?;
-                let b = self.eval_in(arg(1)?, scope)?;
-                let flag = |s: &mut Self, i: usize, default: bool| -> Result<bool> {
-                    match a.slots[i] {
+                let x = self.eval_in(arg("x")?, scope)?;
+                let b = self.eval_in(arg("breaks")?, scope)?;
+                let flag = |s: &mut Self, p: &str, default: bool| -> Result<bool> {
+                    match a.get(p) {
                         None => Ok(default),
                         Some(v) => match s.eval_in(v, scope)? {
                             Value::Pub(Public::Bool(b)) if b.len() == 1 => Ok(b[0] == Some(true)),
@@ -232,9 +235,9 @@ impl Evaluator<'_> {
                         },
                     }
                 };
-                let right = flag(self, 3, true)?;
-                let lowest = flag(self, 4, false)?;
-                let labels = match a.slots[2] {
+                let right = flag(self, "right", true)?;
+                let lowest = flag(self, "include.lowest", false)?;
+                let labels = match a.get("labels") {
                     Some(l) => match self.eval_in(l, scope)? {
                         Value::Pub(Public::Str(s)) => Some(s.into_iter().flatten().collect()),
                         _ => return Err(EvalError::at(l, "labels must be strings")),
@@ -251,30 +254,31 @@ impl Evaluator<'_> {
             "coxph" => self.coxph(e, &a, scope),
             "cox.zph" => self.cox_zph_call(e, &a, scope),
             "levels" => {
-                let x = self.eval_in(arg(0)?, scope)?;
+                let x = self.eval_in(arg("x")?, scope)?;
                 self.levels_call(e, x)
             }
-            "relevel" => self.relevel_args(e, arg(0)?, arg(1)?, scope),
+            "relevel" => self.relevel_args(e, arg("x")?, arg("ref")?, scope),
             "factor" | "as.factor" => self.factor_call(e, &a, scope),
             "scale" => self.scale_call(e, &a, scope),
             "prop.table" | "proportions" => {
-                let x = self.eval_in(arg(0)?, scope)?;
-                let margin = a.slots[1]
+                let x = self.eval_in(arg("x")?, scope)?;
+                let margin = a
+                    .get("margin")
                     .map(|m| self.flag(Some(m), scope, 0.0))
                     .transpose()?;
                 self.prop_table(e, x, margin)
             }
             "droplevels" | "as.numeric" | "as.integer" | "as.character" => {
-                let x = self.eval_in(arg(0)?, scope)?;
+                let x = self.eval_in(arg("x")?, scope)?;
                 self.factor_fn(e, name, x)
             }
             "confint" => {
-                let object = self.eval_in(arg(0)?, scope)?;
-                let level = self.flag(a.slots[2], scope, 0.95)?;
-                self.confint(e, object, a.slots[1], level)
+                let object = self.eval_in(arg("object")?, scope)?;
+                let level = self.flag(a.get("level"), scope, 0.95)?;
+                self.confint(e, object, a.get("parm"), level)
             }
             "help" => {
-                let topic = arg(0)?;
+                let topic = arg("topic")?;
                 let name = match &topic.kind {
                     ExprKind::Str(s) => s.clone(),
                     ExprKind::Ident(s) => s.clone(),
@@ -285,7 +289,7 @@ impl Evaluator<'_> {
                 Ok(Value::Pub(Public::Note(text)))
             }
             "plot" | "barplot" => {
-                let what = match self.eval_in(arg(0)?, scope)? {
+                let what = match self.eval_in(arg("x")?, scope)? {
                     Value::Pub(p @ (Public::Surv(_) | Public::Table(_))) => p,
                     _ => {
                         return Err(EvalError::at(
@@ -294,7 +298,12 @@ impl Evaluator<'_> {
                         ));
                     }
                 };
-                self.plot(e, what, [a.slots[1], a.slots[2], a.slots[3]], scope)
+                self.plot(
+                    e,
+                    what,
+                    [a.get("file"), a.get("conf.int"), a.get("main")],
+                    scope,
+                )
             }
             "hist" => self.hist(e, &a, scope),
             _ => self.aggregate(e, name, &a, scope),

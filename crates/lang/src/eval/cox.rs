@@ -57,8 +57,9 @@ pub struct CoxModel {
     /// Printed as R's `summary(fit)` (with hazard ratios, their limits and the three tests)
     /// rather than `print(fit)`.
     pub summary: bool,
-    /// The `coxph(...)` call that made the fit, which `cox.zph` runs again.
-    pub source: Option<Box<Expr>>,
+    /// The `coxph(...)` call that made the fit, with its matched arguments, which `cox.zph`
+    /// runs again.
+    pub(crate) source: Option<Box<(Expr, crate::builtins::args::Matched)>>,
     /// `"efron"` or `"breslow"`.
     pub ties: String,
     /// Newton-Raphson iterations.
@@ -118,11 +119,13 @@ impl Evaluator<'_> {
         scope: Option<&PrivTable>,
         zph: Option<&ZphArgs>,
     ) -> Result<Value> {
-        let f = a.slots[0].ok_or_else(|| EvalError::at(e, "coxph(formula, data)"))?;
+        let f = a
+            .get("formula")
+            .ok_or_else(|| EvalError::at(e, "coxph(formula, data)"))?;
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ x1 + x2"))?;
         let (te, ee) = surv_terms(lhs)?;
-        let ties = match a.slots[2].map(|t| self.eval_in(t, scope)).transpose()? {
+        let ties = match a.get("ties").map(|t| self.eval_in(t, scope)).transpose()? {
             None => Ties::Efron,
             Some(Value::Pub(Public::Str(s))) if s.first() == Some(&Some("efron".into())) => {
                 Ties::Efron
@@ -132,13 +135,13 @@ impl Evaluator<'_> {
             }
             _ => {
                 return Err(EvalError::at(
-                    a.slots[2].unwrap_or(e),
+                    a.get("ties").unwrap_or(e),
                     "ties is \"efron\" or \"breslow\"",
                 ));
             }
         };
         let grid = self.time_grid(e)?;
-        let t = self.data_arg(e, a.slots[1], scope)?;
+        let t = self.data_arg(e, a.get("data"), scope)?;
         let time = self.in_table(te, &t)?;
         super::checks::check_key(te, time.range, super::agg::scale(&time))?;
         let event = self.event_of(ee, &t)?;
@@ -376,7 +379,8 @@ impl Evaluator<'_> {
         let se: Vec<f64> = (0..coef.len())
             .map(|j| fit.var[j][j].sqrt() * unit[j])
             .collect();
-        let data = a.slots[1]
+        let data = a
+            .get("data")
             .map(|d| format!(", data = {d}"))
             .unwrap_or_default();
         Ok(Value::Pub(Public::Cox(Box::new(CoxModel {
@@ -397,7 +401,7 @@ impl Evaluator<'_> {
             .into(),
             iter: fit.iter,
             summary: false,
-            source: Some(Box::new(e.clone())),
+            source: Some(Box::new((e.clone(), a.matched().clone()))),
         }))))
     }
 

@@ -49,6 +49,7 @@ impl Evaluator<'_> {
                 }
                 let l = self.eval_in(lhs, scope)?;
                 let r = self.eval_in(rhs, scope)?;
+                super::ops::same_lengths(e, &[(lhs, &l), (rhs, &r)])?;
                 self.binary(e, *op, l, r)?
             }
         })

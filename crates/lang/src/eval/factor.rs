@@ -66,7 +66,7 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
-        let x = a.slots[0].ok_or_else(|| EvalError::at(e, "factor(x)"))?;
+        let x = a.get("x").ok_or_else(|| EvalError::at(e, "factor(x)"))?;
         let v = match self.eval_in(x, scope)? {
             Value::Vec(v) => v,
             _ => {
@@ -76,7 +76,7 @@ impl Evaluator<'_> {
                 ));
             }
         };
-        let levels = match a.slots.get(1).copied().flatten() {
+        let levels = match a.get("levels") {
             Some(l) => {
                 let lv = self.eval_in(l, scope)?;
                 Some(level_names(&lv).ok_or_else(|| {
@@ -85,7 +85,7 @@ impl Evaluator<'_> {
             }
             None => None,
         };
-        let labels = match a.slots.get(2).copied().flatten() {
+        let labels = match a.get("labels") {
             Some(l) => {
                 let lv = self.eval_in(l, scope)?;
                 Some((

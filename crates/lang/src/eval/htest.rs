@@ -55,6 +55,17 @@ impl Evaluator<'_> {
     pub(crate) fn in_table(&mut self, x: &Expr, t: &PrivTable) -> Result<PrivVec> {
         match self.eval_in(x, Some(t))? {
             Value::Vec(v) => {
+                let rows = super::value::layout_rows(&t.layout);
+                if v.len() != rows {
+                    return Err(EvalError::at(
+                        x,
+                        format!(
+                            "`{x}` has {} values and the data {rows} rows: a formula's variables \
+                             are the data's columns, or vectors of its rows",
+                            v.len()
+                        ),
+                    ));
+                }
                 let sel = self.and_mask(v.sel.clone(), t.sel.clone())?;
                 Ok(PrivVec { sel, ..v })
             }
@@ -83,12 +94,16 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
-        let x = a.slots[0].ok_or_else(|| EvalError::at(e, format!("{name}() needs x")))?;
+        let x = a
+            .get("x")
+            .ok_or_else(|| EvalError::at(e, format!("{name}() needs x")))?;
         let test = match name {
             "t.test" => self.t_test(e, a, scope)?,
             "wilcox.test" => self.wilcox_test(e, a, scope)?,
             "cor.test" => {
-                let y = a.slots[1].ok_or_else(|| EvalError::at(e, "cor.test(x, y)"))?;
+                let y = a
+                    .get("y")
+                    .ok_or_else(|| EvalError::at(e, "cor.test(x, y)"))?;
                 let (xv, yv) = (self.eval_in(x, scope)?, self.eval_in(y, scope)?);
                 let (n, r) = self
                     .pearson(e, xv, yv, true)?
@@ -96,7 +111,7 @@ impl Evaluator<'_> {
                 cor_test(n, r, format!("{x} and {y}"))
             }
             _ => {
-                let (t, data_name) = match (self.eval_in(x, scope)?, a.slots[1]) {
+                let (t, data_name) = match (self.eval_in(x, scope)?, a.get("y")) {
                     (Value::Pub(Public::Table(t)), _) if t.dims.len() == 2 => (t, x.to_string()),
                     (xv @ Value::Vec(_), Some(y)) => {
                         let yv = self.eval_in(y, scope)?;
@@ -109,7 +124,7 @@ impl Evaluator<'_> {
                 };
                 let t = drop_empty(&t);
                 if name == "chisq.test" {
-                    let correct = self.flag(a.slots[9], scope, 1.0)? != 0.0;
+                    let correct = self.flag(a.get("correct"), scope, 1.0)? != 0.0;
                     chisq_test(&t, correct, data_name)
                 } else {
                     fisher_test(e, &t, data_name)?
@@ -120,12 +135,14 @@ impl Evaluator<'_> {
     }
 
     fn t_test(&mut self, e: &Expr, a: &Args<'_>, scope: Option<&PrivTable>) -> Result<HTest> {
-        let x = a.slots[0].expect("checked");
-        let var_equal = self.flag(a.slots[6], scope, 0.0)? != 0.0;
-        let mu = self.flag(a.slots[4], scope, 0.0)?;
-        let level = self.flag(a.slots[7], scope, 0.95)?;
+        let x = a
+            .get("x")
+            .ok_or_else(|| EvalError::at(e, "t.test(x) needs x"))?;
+        let var_equal = self.flag(a.get("var.equal"), scope, 0.0)? != 0.0;
+        let mu = self.flag(a.get("mu"), scope, 0.0)?;
+        let level = self.flag(a.get("conf.level"), scope, 0.95)?;
         if let Some((lhs, rhs)) = formula(x) {
-            let t = self.data_arg(e, a.slots[2], scope)?;
+            let t = self.data_arg(e, a.get("data"), scope)?;
             let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
             let groups = self.group_moments(e, y.clone(), g)?;
             let unit = 10f64.powi(super::agg::scale(&y) as i32);
@@ -161,7 +178,7 @@ impl Evaluator<'_> {
                     (super::agg::Input::HasNa, ..) => unreachable!("na.rm"),
                 }
             };
-        match a.slots[1] {
+        match a.get("y") {
             None => {
                 let (_, n, s1, s2, unit) = one(self, xv, "x")?;
                 Ok(one_sample(n, s1, s2, unit, mu, level, x.to_string()))

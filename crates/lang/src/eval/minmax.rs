@@ -64,9 +64,14 @@ impl Evaluator<'_> {
                 "na.rm = TRUE is not available: missing values make the row missing",
             ));
         }
-        let mut acc: Option<Value> = None;
+        let mut values = Vec::new();
         for a in args {
-            let v = self.eval_in(a, scope)?;
+            values.push(self.eval_in(a, scope)?);
+        }
+        let parts: Vec<(&Expr, &Value)> = args.iter().copied().zip(&values).collect();
+        super::ops::same_lengths(e, &parts)?;
+        let mut acc: Option<Value> = None;
+        for v in values {
             acc = Some(match acc {
                 None => v,
                 Some(prev) => self.pair(e, min, prev, v)?,

@@ -88,7 +88,8 @@ use sharestat_dict::Policy;
 use sharestat_mpc::{AShares, MpcError, Party};
 
 use crate::ast::{Expr, Program, StmtKind};
-use crate::check::{Env, PrivTy};
+use crate::builtins::args::Calls;
+use crate::check::{Checked, Env, PrivTy};
 use crate::span::Span;
 pub use disclose::History;
 pub use record::{ReleasedVersion, StoredQuantiles};
@@ -144,6 +145,47 @@ pub enum EvalError {
     /// Stored data could not be read.
     #[error("data: {0}")]
     Data(String),
+    /// The type checker refused the statement (nothing of it ran).
+    #[error("{0}")]
+    Type(Box<crate::check::TypeError>),
+}
+
+impl EvalError {
+    /// Whether the message names its line and column itself (the engine's and the store's
+    /// errors do not: [`Stopped`] gives their statement's).
+    pub fn has_position(&self) -> bool {
+        !matches!(self, EvalError::Engine(_) | EvalError::Data(_))
+    }
+}
+
+/// Where and why a script stopped.
+#[derive(Debug)]
+pub struct Stopped {
+    /// The statement that failed or was refused.
+    pub at: Span,
+    /// Why.
+    pub error: EvalError,
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.error.has_position() {
+            write!(f, "{}", self.error)
+        } else {
+            write!(f, "{}: {}", self.at, self.error)
+        }
+    }
+}
+
+/// What a script printed, and where it stopped if it did not run to its end: as Rscript
+/// runs a file, the statements before a failing or refused one run and print, nothing after
+/// it runs.
+#[derive(Debug)]
+pub struct Script {
+    /// The printed statements, in order.
+    pub outputs: Vec<Output>,
+    /// The statement that stopped the script.
+    pub stopped: Option<Stopped>,
 }
 
 impl EvalError {
@@ -200,6 +242,8 @@ pub struct Evaluator<'a> {
     pub(crate) deferred_cells: Vec<(AShares, Vec<String>)>,
     /// Notes of the statement being evaluated ([`Output::notes`]).
     pub(crate) notes: Vec<String>,
+    /// The matched arguments of the calls of the program being run (from the checker).
+    pub(crate) calls: Calls,
 }
 
 impl<'a> Evaluator<'a> {
@@ -224,78 +268,138 @@ impl<'a> Evaluator<'a> {
             checks: 0,
             deferred_cells: Vec::new(),
             notes: Vec::new(),
+            calls: Calls::default(),
         }
     }
 
-    /// Replays a session's earlier statements: assignments only, nothing printed or recorded.
-    pub fn replay(&mut self, program: &Program) -> Result<()> {
+    /// Replays a session's earlier statements (all accepted by the checker): assignments
+    /// only, nothing printed or recorded.
+    pub fn replay(&mut self, checked: &Checked) -> Result<()> {
+        if let Some(e) = &checked.refused {
+            return Err(EvalError::Type(Box::new(e.clone())));
+        }
+        let program = &checked.program;
+        self.calls = checked.calls.clone();
         self.replay = true;
         self.source_key = format!("{program}\n\u{0}");
-        let r = self.program(program).map(|_| ());
+        let mut out = Vec::new();
+        let r = self.program(program, &mut out).map_err(|s| s.error);
         self.replay = false;
         r
     }
 
-    /// Runs `program` and returns what its expression statements print.
-    pub fn run(&mut self, program: &Program, src: &str) -> Result<Vec<Output>> {
+    /// Runs a checked script as Rscript does: the outputs of the statements before one that
+    /// fails or is refused (by the checker or at run time), then where and why it stopped.
+    pub fn run_script(&mut self, checked: &Checked, src: &str) -> Script {
+        let program = &checked.program;
+        self.calls = checked.calls.clone();
         self.source_key.push_str(&format!("{program}"));
-        let mut outputs = Vec::new();
-        for (stmt, value, notes) in self.program(program)? {
-            let source = src
-                .get(stmt.start.offset..stmt.end.offset)
-                .unwrap_or_default()
-                .to_owned();
-            outputs.push(Output {
-                source,
-                value,
-                notes,
+        let mut printed = Vec::new();
+        let mut stopped = self.program(program, &mut printed).err();
+        if stopped.is_none()
+            && let Some(e) = &checked.refused
+        {
+            stopped = Some(Stopped {
+                at: e.span,
+                error: EvalError::Type(Box::new(e.clone())),
             });
         }
-        Ok(outputs)
+        let outputs = printed
+            .into_iter()
+            .map(|(stmt, value, notes)| Output {
+                source: src
+                    .get(stmt.start.offset..stmt.end.offset)
+                    .unwrap_or_default()
+                    .to_owned(),
+                value,
+                notes,
+            })
+            .collect();
+        Script { outputs, stopped }
     }
 
-    fn program(&mut self, program: &Program) -> Result<Vec<(Span, Public, Vec<String>)>> {
-        let mut out = Vec::new();
+    /// Runs a checked program and returns what its expression statements print, or the
+    /// first error (nothing of what came before it).
+    pub fn run(&mut self, checked: &Checked, src: &str) -> Result<Vec<Output>> {
+        let s = self.run_script(checked, src);
+        match s.stopped {
+            Some(stop) => Err(stop.error),
+            None => Ok(s.outputs),
+        }
+    }
+
+    /// Evaluates the statements in order, pushing each printed value to `out`; stops at the
+    /// first error, with its statement.
+    fn program(
+        &mut self,
+        program: &Program,
+        out: &mut Vec<(Span, Public, Vec<String>)>,
+    ) -> std::result::Result<(), Stopped> {
         for stmt in &program.stmts {
-            match &stmt.kind {
-                StmtKind::Assign {
-                    target,
-                    column: None,
-                    value,
-                    ..
-                } => {
-                    let v = self.eval(value)?;
-                    self.check_memory(stmt.span, target, &v)?;
-                    self.vars.insert(target.clone(), v);
+            // A bug that panics stops its statement with its position; the node keeps
+            // serving (the panic's message goes to the node's log through the hook).
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.statement(stmt, out)
+            }));
+            let result = run.unwrap_or_else(|_| {
+                Err(EvalError::Runtime {
+                    span: stmt.span,
+                    message: "an internal error stopped this statement (a bug: the node's log \
+                              has its details; please report it with the query)"
+                        .into(),
+                })
+            });
+            result.map_err(|error| Stopped {
+                at: stmt.span,
+                error,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn statement(
+        &mut self,
+        stmt: &crate::ast::Stmt,
+        out: &mut Vec<(Span, Public, Vec<String>)>,
+    ) -> Result<()> {
+        match &stmt.kind {
+            StmtKind::Assign {
+                target,
+                column: None,
+                value,
+                ..
+            } => {
+                let v = self.eval(value)?;
+                self.check_memory(stmt.span, target, &v)?;
+                self.vars.insert(target.clone(), v);
+            }
+            StmtKind::Assign {
+                target,
+                column: Some(column),
+                value,
+                ..
+            } => {
+                let t = Value::Table(self.set_column(target, column, value)?);
+                self.check_memory(stmt.span, target, &t)?;
+                self.vars.insert(target.clone(), t);
+            }
+            StmtKind::Expr(e) => {
+                if self.replay {
+                    return Ok(());
                 }
-                StmtKind::Assign {
-                    target,
-                    column: Some(column),
-                    value,
-                    ..
-                } => {
-                    let t = Value::Table(self.set_column(target, column, value)?);
-                    self.check_memory(stmt.span, target, &t)?;
-                    self.vars.insert(target.clone(), t);
-                }
-                StmtKind::Expr(e) => {
-                    if self.replay {
-                        continue;
-                    }
-                    self.notes.clear();
-                    match self.eval(e)? {
-                        Value::Pub(v) => out.push((stmt.span, v, std::mem::take(&mut self.notes))),
-                        _ => {
-                            return Err(EvalError::at(
-                                e,
-                                "would print private data (the type checker should have refused this)",
-                            ));
-                        }
+                self.notes.clear();
+                match self.eval(e)? {
+                    Value::Pub(v) => out.push((stmt.span, v, std::mem::take(&mut self.notes))),
+                    _ => {
+                        return Err(EvalError::at(
+                            e,
+                            "would print private data (the type checker should have refused this)",
+                        ));
                     }
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// `target$column <- value`: the table with the column added or replaced. The value must

@@ -26,10 +26,12 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
-        let f = a.slots[0].ok_or_else(|| EvalError::at(e, "lm(formula, data)"))?;
+        let f = a
+            .get("formula")
+            .ok_or_else(|| EvalError::at(e, "lm(formula, data)"))?;
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "lm() takes a formula y ~ x"))?;
-        let t = self.data_arg(e, a.slots[1], scope)?;
+        let t = self.data_arg(e, a.get("data"), scope)?;
         let form = super::formula::expand(rhs)?;
         if let Some(s) = form.strata.first() {
             return Err(EvalError::at(
@@ -108,7 +110,8 @@ impl Evaluator<'_> {
         // as `Σoy / Σo`).
         let lev = q + usize::from(off.is_some());
         self.check_leverage(e, &cols[..lev], &scales[..lev], mask, &g)?;
-        let data = a.slots[1]
+        let data = a
+            .get("data")
             .map(|d| format!(", data = {d}"))
             .unwrap_or_default();
         Ok(Value::Pub(Public::Model(Box::new(LmFit {

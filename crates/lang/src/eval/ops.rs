@@ -46,6 +46,33 @@ pub(crate) fn rescale(x: &AShares, from: u32, to: u32) -> std::borrow::Cow<'_, A
 }
 
 /// The refusal of an operator that private values do not support here.
+/// Refuses private vectors of different lengths among `parts` (each with its expression),
+/// before any computation: R would recycle the shorter with a warning, which for patient
+/// columns is almost always a mistake (issue 15: it panicked the job's thread).
+pub(crate) fn same_lengths(e: &Expr, parts: &[(&Expr, &Value)]) -> Result<()> {
+    let vecs: Vec<(&Expr, usize)> = parts
+        .iter()
+        .filter_map(|(x, v)| match v {
+            Value::Vec(p) => Some((*x, p.len())),
+            _ => None,
+        })
+        .collect();
+    let Some(&(a, n)) = vecs.first() else {
+        return Ok(());
+    };
+    match vecs.iter().find(|(_, m)| *m != n) {
+        None => Ok(()),
+        Some(&(b, m)) => Err(EvalError::at(
+            e,
+            format!(
+                "`{a}` has {n} values and `{b}` has {m}: vectors of different lengths (R would \
+                 recycle the shorter with a warning, which for patient columns is almost \
+                 always a mistake); use columns of the same rows"
+            ),
+        )),
+    }
+}
+
 fn unsupported(e: &Expr, op: BinOp) -> EvalError {
     EvalError::at(
         e,

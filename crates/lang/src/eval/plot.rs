@@ -54,11 +54,13 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
-        let x_expr = a.slots[0].ok_or_else(|| EvalError::at(e, "hist(x, breaks = c(...))"))?;
+        let x_expr = a
+            .get("x")
+            .ok_or_else(|| EvalError::at(e, "hist(x, breaks = c(...))"))?;
         let table = match self.eval_in(x_expr, scope)? {
             t @ Value::Pub(Public::Table(_)) => t,
             x @ Value::Vec(_) => {
-                let b = a.slots[1].ok_or_else(|| {
+                let b = a.get("breaks").ok_or_else(|| {
                     EvalError::at(
                         e,
                         "hist() of a private vector needs breaks = c(...): automatic breaks \\
@@ -79,6 +81,6 @@ impl Evaluator<'_> {
         let Value::Pub(what) = table else {
             return Err(EvalError::at(e, "hist(): no table"));
         };
-        self.plot(e, what, [a.slots[2], None, a.slots[3]], scope)
+        self.plot(e, what, [a.get("file"), None, a.get("main")], scope)
     }
 }

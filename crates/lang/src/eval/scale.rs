@@ -51,12 +51,12 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
-        let x = a.slots[0].ok_or_else(|| EvalError::at(e, "scale(x)"))?;
-        let center = self.scale_arg(a.slots[1], scope)?;
-        let scaled = self.scale_arg(a.slots[2], scope)?;
+        let x = a.get("x").ok_or_else(|| EvalError::at(e, "scale(x)"))?;
+        let center = self.scale_arg(a.get("center"), scope)?;
+        let scaled = self.scale_arg(a.get("scale"), scope)?;
         if scaled == Some(None) && center.is_none() {
             return Err(EvalError::at(
-                a.slots[2].unwrap_or(e),
+                a.get("scale").unwrap_or(e),
                 "scale = TRUE with center = FALSE divides by the root mean square in R; not \
                  available (center as well, or give scale = a number)",
             ));
@@ -71,7 +71,7 @@ impl Evaluator<'_> {
             None => 0.0,
             Some(Some(c)) => c,
             Some(None) => {
-                let m = self.eval_in(&na_rm_call("mean", x), scope)?;
+                let m = self.call_internal(&na_rm_call("mean", x), scope)?;
                 number(&m).ok_or_else(|| EvalError::at(e, "scale(): the mean is NA"))?
             }
         };
@@ -80,7 +80,7 @@ impl Evaluator<'_> {
             None => 1.0,
             Some(Some(s)) => s,
             Some(None) => {
-                let s = self.eval_in(&na_rm_call("sd", x), scope)?;
+                let s = self.call_internal(&na_rm_call("sd", x), scope)?;
                 number(&s).unwrap_or(f64::NAN)
             }
         };

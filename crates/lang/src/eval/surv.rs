@@ -130,11 +130,13 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
-        let f = a.slots[0].ok_or_else(|| EvalError::at(e, format!("{name}(formula, data)")))?;
+        let f = a
+            .get("formula")
+            .ok_or_else(|| EvalError::at(e, format!("{name}(formula, data)")))?;
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ group"))?;
         let (te, ee) = surv_terms(lhs)?;
-        if name == "survdiff" && self.flag(a.slots[2], scope, 0.0)? != 0.0 {
+        if name == "survdiff" && self.flag(a.get("strict"), scope, 0.0)? != 0.0 {
             if super::survdiff_strata::has_strata(rhs) {
                 return Err(EvalError::at(
                     rhs,
@@ -142,11 +144,12 @@ impl Evaluator<'_> {
                      without strict",
                 ));
             }
-            return self.strict_survdiff(e, f, (te, ee), rhs, a.slots[1], scope);
+            return self.strict_survdiff(e, f, (te, ee), rhs, a.get("data"), scope);
         }
         let grid = self.time_grid(e)?;
-        let t = self.data_arg(e, a.slots[1], scope)?;
-        let data = a.slots[1]
+        let t = self.data_arg(e, a.get("data"), scope)?;
+        let data = a
+            .get("data")
             .map(|d| format!(", data = {d}"))
             .unwrap_or_default();
         let call = format!("{name}(formula = {f}{data})");

@@ -21,10 +21,12 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<HTest> {
-        let x = a.slots[0].expect("checked");
-        let correct = self.flag(a.slots[9], scope, 1.0)? != 0.0;
+        let x = a
+            .get("x")
+            .ok_or_else(|| EvalError::at(e, "wilcox.test(x, y) or y ~ g"))?;
+        let correct = self.flag(a.get("correct"), scope, 1.0)? != 0.0;
         let (values, ga, gb, names, data_name) = if let Some((lhs, rhs)) = formula(x) {
-            let t = self.data_arg(e, a.slots[2], scope)?;
+            let t = self.data_arg(e, a.get("data"), scope)?;
             let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
             super::checks::check_key(lhs, y.range, super::agg::scale(&y))?;
             let sel = self.and_mask(y.sel.clone(), g.sel.clone())?;
@@ -58,7 +60,9 @@ impl Evaluator<'_> {
                 format!("{lhs} by {rhs}"),
             )
         } else {
-            let y = a.slots[1].ok_or_else(|| EvalError::at(e, "wilcox.test(x, y) or y ~ g"))?;
+            let y = a
+                .get("y")
+                .ok_or_else(|| EvalError::at(e, "wilcox.test(x, y) or y ~ g"))?;
             let (Value::Vec(xv), Value::Vec(yv)) =
                 (self.eval_in(x, scope)?, self.eval_in(y, scope)?)
             else {

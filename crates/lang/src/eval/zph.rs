@@ -15,7 +15,7 @@
 //! weighs the deaths' Schoenfeld residuals differently, so with very few death times the
 //! tests of several transforms (and the fit's zero score) could be solved for single deaths'
 //! residuals: fewer than 20 distinct death times are refused.
-use super::call::{Args, bind};
+use super::call::Args;
 use super::cox::{CoxModel, chi2_p};
 use super::value::{PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
@@ -108,11 +108,13 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
-        let x = a.slots[0].ok_or_else(|| EvalError::at(e, "cox.zph(fit)"))?;
+        let x = a
+            .get("fit")
+            .ok_or_else(|| EvalError::at(e, "cox.zph(fit)"))?;
         let Value::Pub(Public::Cox(fit)) = self.eval_in(x, scope)? else {
             return Err(EvalError::at(x, "cox.zph() takes a coxph() fit"));
         };
-        let transform = match a.slots[1].map(|t| (t, self.eval_in(t, scope))) {
+        let transform = match a.get("transform").map(|t| (t, self.eval_in(t, scope))) {
             None => "km".to_owned(),
             Some((_, Ok(Value::Pub(Public::Str(s))))) if s.len() == 1 => {
                 s[0].clone().unwrap_or_default()
@@ -126,29 +128,27 @@ impl Evaluator<'_> {
         };
         if !matches!(transform.as_str(), "km" | "rank" | "identity" | "log") {
             return Err(EvalError::at(
-                a.slots[1].unwrap_or(e),
+                a.get("transform").unwrap_or(e),
                 format!(
                     "transform = {transform:?} is not available: use \"km\", \"rank\", \"identity\" or \"log\""
                 ),
             ));
         }
-        let terms = self.flag(a.slots[2], scope, 1.0)? != 0.0;
-        if self.flag(a.slots[3], scope, 0.0)? != 0.0 {
+        let terms = self.flag(a.get("terms"), scope, 1.0)? != 0.0;
+        if self.flag(a.get("singledf"), scope, 0.0)? != 0.0 {
             return Err(EvalError::at(
-                a.slots[3].unwrap_or(e),
+                a.get("singledf").unwrap_or(e),
                 "singledf = TRUE is not available (one test per term's coefficients is)",
             ));
         }
-        let global = self.flag(a.slots[4], scope, 1.0)? != 0.0;
-        let src = fit
-            .source
-            .clone()
-            .ok_or_else(|| EvalError::at(x, "cox.zph() needs the fit's coxph() call"))?;
+        let global = self.flag(a.get("global"), scope, 1.0)? != 0.0;
+        let no_call = || EvalError::at(x, "cox.zph() needs the fit's coxph() call");
+        let (src, matched) = *fit.source.clone().ok_or_else(no_call)?;
         let ExprKind::Call { args, .. } = &src.kind else {
-            return Err(EvalError::at(x, "cox.zph() needs the fit's coxph() call"));
+            return Err(no_call());
         };
-        let (ps, dots) = crate::check::params("coxph").expect("coxph has a signature");
-        let ca = bind(ps, args, dots);
+        let coxph = crate::builtins::lookup("coxph").ok_or_else(no_call)?;
+        let ca = Args::new(coxph, args, &matched);
         let z = ZphArgs {
             fit: (*fit).clone(),
             transform,

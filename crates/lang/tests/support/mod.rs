@@ -6,7 +6,7 @@ pub mod attack;
 pub mod cohort;
 use sharestat_client::import::{ImportOptions, Imported, import_file};
 use sharestat_dict::{Dictionary, Policy};
-use sharestat_lang::check::{Checker, Env};
+use sharestat_lang::check::{Checked, Checker, Env};
 use sharestat_lang::eval::{Data, Evaluator, History, Output, render};
 use sharestat_mpc::AShares;
 use sharestat_mpc::harness::{Keys, run_in_memory};
@@ -190,23 +190,52 @@ impl Fixture {
     /// Checks and runs `src` on the three parties; all must agree. `Err` is the message.
     pub fn run(&self, src: &str) -> Result<Vec<Output>, String> {
         let program = sharestat_lang::parse(src).map_err(|e| e.render(src))?;
-        Checker::new(self.env())
-            .check_program(&program)
-            .map_err(|e| e.to_string())?;
-        let policy = self
-            .policies
+        let checked = Checker::new(self.env()).check_script(&program);
+        if let Some(e) = &checked.refused {
+            return Err(e.to_string());
+        }
+        self.evaluate(self.env(), self.policy(), &checked, src, [11; 16])
+            .0
+    }
+
+    /// The consortium's merged policy: the strictest of the three.
+    fn policy(&self) -> Policy {
+        self.policies
             .iter()
             .skip(1)
-            .fold(self.policies[0].clone(), |a, b| a.strictest(b));
-        self.evaluate(self.env(), policy, &program, src, [11; 16]).0
+            .fold(self.policies[0].clone(), |a, b| a.strictest(b))
+    }
+
+    /// Runs `src` as a script (Rscript's semantics): the printed text of each output before
+    /// the statement that stopped it, and that statement's error.
+    pub fn run_script(&self, src: &str) -> (Vec<String>, Option<String>) {
+        let program = sharestat_lang::parse(src).unwrap_or_else(|e| panic!("{}", e.render(src)));
+        let checked = Checker::new(self.env()).check_script(&program);
+        let out = run_in_memory(Keys::Seeded([11; 16]), |p| {
+            let i = p.id().index();
+            let data = PartyData { fx: self, party: i };
+            let mut h = self.histories[i].lock().unwrap();
+            let mut ev = Evaluator::new(p, &data, self.env(), self.policy(), &mut h);
+            let s = ev.run_script(&checked, src);
+            let printed: Vec<String> = s
+                .outputs
+                .iter()
+                .map(|o| render::with_notes(&o.value, &o.notes))
+                .collect();
+            Ok((printed, s.stopped.map(|s| s.to_string())))
+        })
+        .unwrap();
+        assert_eq!(out[0], out[1]);
+        assert_eq!(out[0], out[2]);
+        out[0].clone()
     }
 
     /// The printed output (R-like text, notes included) of `src` in a session keyed by
     /// `seed` (the shares' randomness of a fresh run); panics when it fails.
     pub fn printed(&self, src: &str, seed: u8) -> String {
-        let program = sharestat_lang::parse(src).unwrap();
+        let checked = self.checked(src);
         let policy = self.policies[0].clone();
-        let (out, _) = self.evaluate(self.env(), policy, &program, src, [seed; 16]);
+        let (out, _) = self.evaluate(self.env(), policy, &checked, src, [seed; 16]);
         out.unwrap_or_else(|e| panic!("{src}: {e}"))
             .iter()
             .map(|o| render::with_notes(&o.value, &o.notes))
@@ -217,9 +246,9 @@ impl Fixture {
     /// The communication rounds that [`Fixture::run`] of `src` takes (the same at every
     /// party); panics when it fails.
     pub fn rounds(&self, src: &str) -> u64 {
-        let program = sharestat_lang::parse(src).unwrap();
+        let checked = self.checked(src);
         let policy = self.policies[0].clone();
-        let (out, rounds) = self.evaluate(self.env(), policy, &program, src, [11; 16]);
+        let (out, rounds) = self.evaluate(self.env(), policy, &checked, src, [11; 16]);
         out.unwrap_or_else(|e| panic!("{src}: {e}"));
         rounds
     }
@@ -230,7 +259,7 @@ impl Fixture {
         &self,
         env: Env,
         policy: Policy,
-        program: &sharestat_lang::ast::Program,
+        program: &Checked,
         src: &str,
         seed: [u8; 16],
     ) -> (Result<Vec<Output>, String>, u64) {
@@ -270,8 +299,19 @@ impl Fixture {
     /// evaluator's own checks); the parties must agree. `Err` is the message.
     pub fn run_unchecked(&self, env: Env, src: &str) -> Result<Vec<Output>, String> {
         let program = sharestat_lang::parse(src).map_err(|e| e.render(src))?;
-        self.evaluate(env, self.policies[0].clone(), &program, src, [12; 16])
+        let checked = Checked::without_checker(&program);
+        self.evaluate(env, self.policies[0].clone(), &checked, src, [12; 16])
             .0
+    }
+
+    /// `src` parsed and checked whole; panics when either refuses it.
+    fn checked(&self, src: &str) -> Checked {
+        let program = sharestat_lang::parse(src).unwrap_or_else(|e| panic!("{}", e.render(src)));
+        let checked = Checker::new(self.env()).check_script(&program);
+        if let Some(e) = &checked.refused {
+            panic!("{src}: {e}");
+        }
+        checked
     }
 }
 

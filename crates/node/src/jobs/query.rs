@@ -17,8 +17,9 @@
 use crate::problem::ApiError;
 use crate::state::AppState;
 use sharestat_dict::{Dictionary, Policy};
-use sharestat_lang::check::{Checker, Env};
-use sharestat_lang::eval::{Data, EvalError, Evaluator, History, render};
+use sharestat_lang::StmtKind;
+use sharestat_lang::check::{Checked, Checker, Env};
+use sharestat_lang::eval::{Data, EvalError, Evaluator, History, Stopped, render};
 use sharestat_mpc::{AShares, Party};
 use sharestat_store::Dataset;
 
@@ -65,7 +66,9 @@ fn study_env(state: &AppState, study: &str) -> Result<(Env, Vec<Dataset>), ApiEr
 }
 
 /// Parses and type-checks `prelude` then `text` on this node. Errors name the line and
-/// column (`line 2, column 5: ...`) with the source line and a caret.
+/// column (`line 2, column 5: ...`) with the source line and a caret. A script whose
+/// refused statement follows statements that print is accepted: they run and print, then
+/// the refusal is reported (Rscript's semantics, [`run`]).
 pub fn check(state: &AppState, study: &str, prelude: &str, text: &str) -> Result<(), ApiError> {
     if prelude.len() + text.len() > MAX_QUERY_BYTES {
         return Err(ApiError::bad_request(format!(
@@ -73,14 +76,32 @@ pub fn check(state: &AppState, study: &str, prelude: &str, text: &str) -> Result
         )));
     }
     let (env, _) = study_env(state, study)?;
+    checked(env, prelude, text)
+        .map(|_| ())
+        .map_err(ApiError::query)
+}
+
+/// `prelude` (all of it) and `text` (as a script) parsed and checked; `Err` when nothing of
+/// `text` would print before its first refused statement.
+fn checked(env: Env, prelude: &str, text: &str) -> Result<(Checked, Checked), String> {
     let mut checker = Checker::new(env);
-    for src in [prelude, text] {
-        let program = sharestat_lang::parse(src).map_err(|e| ApiError::query(e.render(src)))?;
-        checker
-            .check_program(&program)
-            .map_err(|e| ApiError::query(e.render(src)))?;
+    let parse = |src: &str| sharestat_lang::parse(src).map_err(|e| e.render(src));
+    let before = parse(prelude)?;
+    checker
+        .check_program(&before)
+        .map_err(|e| e.render(prelude))?;
+    let script = checker.check_script(&parse(text)?);
+    if let Some(e) = &script.refused {
+        let prints = script
+            .program()
+            .stmts
+            .iter()
+            .any(|s| matches!(s.kind, StmtKind::Expr(_)));
+        if !prints {
+            return Err(e.render(text));
+        }
     }
-    Ok(())
+    Ok((Checked::without_checker(&before), script))
 }
 
 /// Shares of stored columns, read from this node's store.
@@ -216,8 +237,7 @@ pub fn run(
         ));
     }
     let (env, datasets) = study_env(state, study).map_err(|e| e.detail)?;
-    let parse = |src: &str| sharestat_lang::parse(src).map_err(|e| e.render(src));
-    let (before, program) = (parse(prelude)?, parse(text)?);
+    let (before, script) = checked(env.clone(), prelude, text)?;
     let data = StoreData { state, datasets };
     // The study's record is held for the whole run: a query that outlives its job (cancelled,
     // its thread still finishing) completes its record before the next query reads it.
@@ -235,17 +255,31 @@ pub fn run(
     let mut history = slot.lock().unwrap_or_else(|e| e.into_inner());
     let outcome = {
         let mut ev = Evaluator::new(p, &data, env, policy.clone(), &mut history);
-        ev.replay(&before).and_then(|()| ev.run(&program, text))
+        ev.replay(&before).map(|()| ev.run_script(&script, text))
     };
     save_history(state, study, &mut history)?;
     drop(history);
-    let outputs = outcome.map_err(|e| match e {
+    let outcome = outcome.map_err(|e| match e {
         EvalError::Engine(e) => super::exec::describe(state, &e),
         other => other.to_string(),
     })?;
+    let error = outcome.stopped.map(|s| match s.error {
+        EvalError::Engine(e) => format!("{}: {}", s.at, super::exec::describe(state, &e)),
+        EvalError::Type(e) => e.render(text),
+        other => Stopped {
+            at: s.at,
+            error: other,
+        }
+        .to_string(),
+    });
+    // Rscript's semantics: what the statements before the error printed, then the error;
+    // a job that printed nothing failed.
+    if let (Some(e), true) = (&error, outcome.outputs.is_empty()) {
+        return Err(e.clone());
+    }
     let stats = p.stats();
-    Ok(serde_json::json!({
-        "outputs": outputs.iter().map(|o| serde_json::json!({
+    let mut result = serde_json::json!({
+        "outputs": outcome.outputs.iter().map(|o| serde_json::json!({
             "source": o.source,
             "text": render::with_notes(&o.value, &o.notes),
             "value": render::to_json(&o.value),
@@ -253,5 +287,9 @@ pub fn run(
         })).collect::<Vec<_>>(),
         "bytes_sent": stats.bytes_sent,
         "communication_rounds": stats.rounds,
-    }))
+    });
+    if let Some(e) = error {
+        result["error"] = serde_json::json!(e);
+    }
+    Ok(result)
 }

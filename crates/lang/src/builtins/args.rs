@@ -1,0 +1,242 @@
+//! Argument matching, R's rules (R Language Definition §4.3.2), run once by the checker
+//! ([`bind`]); the checked program carries each call's [`Matched`] arguments ([`Calls`]),
+//! and the evaluator reads them by parameter name through [`Args`].
+//!
+//! 1. Exact: a named argument goes to the parameter of exactly that name.
+//! 2. Partial: a named argument left over goes to the one unmatched parameter before `...`
+//!    whose name it begins (`conf = 0.9` to `conf.level`); none after `...` (R matches those
+//!    exactly only); two candidates are an error.
+//! 3. Positional: unnamed arguments fill the unmatched parameters before `...` in order,
+//!    then `...`.
+//!
+//! A named argument that matches nothing goes to `...` when there is one, else it is an error
+//! naming it, and naming why when R has the argument and sharestat refuses it
+//! ([`Builtin::refused`]). A required parameter left unmatched is an error.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{Builtin, DOTS};
+use crate::ast::{Arg, Expr};
+use crate::check::{TypeError, TypeErrorKind};
+use crate::span::Span;
+
+/// A call's arguments matched to its function's parameters: per parameter (in
+/// [`Builtin::params`] order, `...` included and always `None`) the index of its argument,
+/// and the indices of the arguments in `...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Matched {
+    pub(crate) slots: Vec<Option<usize>>,
+    pub(crate) dots: Vec<usize>,
+}
+
+/// Every call of a checked program with its matched arguments, by the call's span.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Calls(HashMap<(usize, usize), (&'static Builtin, Matched)>);
+
+impl Calls {
+    fn key(span: Span) -> (usize, usize) {
+        (span.start.offset, span.end.offset)
+    }
+
+    pub(crate) fn insert(&mut self, call: &Expr, b: &'static Builtin, m: Matched) {
+        self.0.insert(Self::key(call.span), (b, m));
+    }
+
+    /// The matched arguments of the call `call` (its function and its matching).
+    pub(crate) fn get(&self, call: &Expr) -> Option<&(&'static Builtin, Matched)> {
+        self.0.get(&Self::key(call.span))
+    }
+
+    pub(crate) fn extend(&mut self, other: Calls) {
+        self.0.extend(other.0);
+    }
+}
+
+fn arg_error(func: &str, message: String, at: &Expr) -> TypeError {
+    TypeError::new(
+        at,
+        TypeErrorKind::Arguments {
+            func: func.to_owned(),
+            message,
+        },
+    )
+}
+
+/// Matches the arguments `args` of the call `call` to `b`'s parameters by R's rules.
+pub(crate) fn bind(b: &Builtin, call: &Expr, args: &[Arg]) -> Result<Matched, TypeError> {
+    let func = b.name;
+    let params = b.params;
+    let dots_at = params.iter().position(|p| p.name == DOTS);
+    let before_dots = |i: usize| dots_at.is_none_or(|d| i < d);
+    let mut slots: Vec<Option<usize>> = vec![None; params.len()];
+    let mut dots = Vec::new();
+    let mut named = Vec::new();
+    let mut positional = Vec::new();
+    for (k, a) in args.iter().enumerate() {
+        let Some(v) = &a.value else {
+            return Err(arg_error(func, "empty argument".to_owned(), call));
+        };
+        match &a.name {
+            Some(n) => match params.iter().position(|p| p.name == n && p.name != DOTS) {
+                Some(i) => {
+                    if slots[i].replace(k).is_some() {
+                        return Err(arg_error(func, format!("argument `{n}` given twice"), v));
+                    }
+                }
+                None => named.push(k),
+            },
+            None => positional.push(k),
+        }
+    }
+    for k in named {
+        let a = &args[k];
+        let (Some(n), Some(v)) = (&a.name, &a.value) else {
+            continue;
+        };
+        let candidates: Vec<usize> = (0..params.len())
+            .filter(|&i| before_dots(i) && params[i].name != DOTS && slots[i].is_none())
+            .filter(|&i| params[i].name.starts_with(n.as_str()))
+            .collect();
+        match candidates[..] {
+            [i] => slots[i] = Some(k),
+            [_, _, ..] => {
+                let names: Vec<&str> = candidates.iter().map(|&i| params[i].name).collect();
+                return Err(arg_error(
+                    func,
+                    format!(
+                        "argument `{n}` matches several parameters ({}); write one in full",
+                        names.join(", ")
+                    ),
+                    v,
+                ));
+            }
+            [] => {
+                if let Some((r, why)) = b
+                    .refused
+                    .iter()
+                    .find(|(r, _)| *r == n || r.starts_with(n.as_str()))
+                {
+                    return Err(arg_error(
+                        func,
+                        format!("`{r} =` is not supported by {func}(): {why}"),
+                        v,
+                    ));
+                }
+                if dots_at.is_some() {
+                    dots.push(k);
+                } else {
+                    let named: Vec<&str> = params.iter().map(|p| p.name).collect();
+                    let known = if named.is_empty() {
+                        "it takes no named arguments".to_owned()
+                    } else {
+                        format!("its arguments are {}", named.join(", "))
+                    };
+                    return Err(arg_error(
+                        func,
+                        format!("unknown argument `{n}`; {known}"),
+                        v,
+                    ));
+                }
+            }
+        }
+    }
+    for k in positional {
+        let free = (0..params.len())
+            .find(|&i| before_dots(i) && params[i].name != DOTS && slots[i].is_none());
+        match free {
+            Some(i) => slots[i] = Some(k),
+            None if dots_at.is_some() => dots.push(k),
+            None => {
+                let n = params.len();
+                let at = args[k].value.as_ref().unwrap_or(call);
+                return Err(arg_error(func, format!("takes at most {n} arguments"), at));
+            }
+        }
+    }
+    dots.sort_unstable();
+    if let Some(i) = (0..params.len())
+        .find(|&i| params[i].name != DOTS && params[i].default.is_none() && slots[i].is_none())
+    {
+        let p = params[i].name;
+        return Err(arg_error(func, format!("needs argument `{p}`"), call));
+    }
+    if dots.len() < b.min_dots {
+        let min = b.min_dots;
+        return Err(arg_error(
+            func,
+            format!("needs at least {min} argument"),
+            call,
+        ));
+    }
+    Ok(Matched { slots, dots })
+}
+
+/// Whether parameter reads are recorded (for the test that every parameter is read).
+static TRACK: AtomicBool = AtomicBool::new(false);
+/// The `(function, parameter)` pairs read since tracking began.
+static READS: Mutex<BTreeSet<(&'static str, &'static str)>> = Mutex::new(BTreeSet::new());
+
+/// Starts recording which parameters the evaluator reads (for tests).
+#[doc(hidden)]
+pub fn track_reads() {
+    TRACK.store(true, Ordering::Relaxed);
+}
+
+/// The `(function, parameter)` pairs read since [`track_reads`] (for tests).
+#[doc(hidden)]
+pub fn reads() -> BTreeSet<(&'static str, &'static str)> {
+    READS.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// A call's arguments as the evaluator reads them: by parameter name.
+pub(crate) struct Args<'e> {
+    builtin: &'static Builtin,
+    args: &'e [Arg],
+    matched: &'e Matched,
+}
+
+impl<'e> Args<'e> {
+    pub(crate) fn new(builtin: &'static Builtin, args: &'e [Arg], matched: &'e Matched) -> Self {
+        Args {
+            builtin,
+            args,
+            matched,
+        }
+    }
+
+    fn record(&self, name: &'static str) {
+        if TRACK.load(Ordering::Relaxed) {
+            READS
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert((self.builtin.name, name));
+        }
+    }
+
+    /// The argument given for parameter `name` (`None` when it was left to its default).
+    pub(crate) fn get(&self, name: &str) -> Option<&'e Expr> {
+        let i = self.builtin.params.iter().position(|p| p.name == name);
+        debug_assert!(i.is_some(), "{} has no parameter {name}", self.builtin.name);
+        let i = i?;
+        self.record(self.builtin.params[i].name);
+        let k = self.matched.slots[i]?;
+        self.args[k].value.as_ref()
+    }
+
+    /// The matching the arguments are read through (kept with a fit that is run again).
+    pub(crate) fn matched(&self) -> &'e Matched {
+        self.matched
+    }
+
+    /// The arguments in `...`.
+    pub(crate) fn dots(&self) -> Vec<&'e Expr> {
+        self.record(DOTS);
+        self.matched
+            .dots
+            .iter()
+            .filter_map(|&k| self.args[k].value.as_ref())
+            .collect()
+    }
+}

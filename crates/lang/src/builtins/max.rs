@@ -1,0 +1,15 @@
+//! `max`: max(x)
+//!
+//! Its registry entry: parameters with R's defaults, help and what it reveals.
+
+use super::{Builtin, DOTS_PARAM, Param};
+
+/// The entry of `max`.
+pub(crate) static ENTRY: Builtin = Builtin {
+    name: "max",
+    params: &[DOTS_PARAM, Param::optional("na.rm", "FALSE")],
+    min_dots: 1,
+    refused: &[],
+    usage: "max(x)",
+    reveals: "the maximum, only with allow_extremes",
+};

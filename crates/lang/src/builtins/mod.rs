@@ -1,0 +1,239 @@
+//! The language's functions: one module each (as mini-redis has one file per command), and
+//! one table of them all ([`TABLE`]). A function's module holds its registry entry: its
+//! parameters in R's order with R's defaults, the R arguments it refuses by name and why, its
+//! help and what it reveals. The checker matches every call's arguments once by R's rules
+//! ([`args::bind`]) and the evaluator reads them by name ([`args::Args`]); the function list,
+//! the REPL's completion and `help()` come from the table, and a test checks that
+//! `docs/language.md` lists exactly these functions.
+//!
+//! Adding a function: a new module with its `ENTRY`, and one line in [`TABLE`].
+
+pub mod args;
+
+mod abs;
+mod as_character;
+mod as_factor;
+mod as_integer;
+mod as_numeric;
+mod barplot;
+mod c;
+mod ceiling;
+mod chisq_test;
+mod confint;
+mod cor;
+mod cor_test;
+mod cox_zph;
+mod coxph;
+mod cut;
+mod droplevels;
+mod exp;
+mod factor;
+mod fisher_test;
+mod floor;
+mod freq;
+mod help;
+mod hist;
+mod ifelse;
+mod is_na;
+mod length;
+mod levels;
+mod lm;
+mod load;
+mod log;
+mod log10;
+mod log1p;
+mod log2;
+mod max;
+mod mean;
+mod median;
+mod min;
+mod names;
+mod ncol;
+mod nrow;
+mod plot;
+mod pmax;
+mod pmin;
+mod print;
+mod prop_table;
+mod proportions;
+mod quantile;
+mod range;
+mod rbind;
+mod relevel;
+mod round;
+mod scale;
+mod sd;
+mod signif;
+mod sqrt;
+mod subset;
+mod sum;
+mod summary;
+mod surv;
+mod survdiff;
+mod survfit;
+mod t_test;
+mod table;
+mod var;
+mod wilcox_test;
+
+pub use args::{reads, track_reads};
+
+/// R's `...`.
+pub const DOTS: &str = "...";
+
+/// A parameter as R's documentation lists it.
+#[derive(Debug)]
+pub struct Param {
+    /// The name (`...` for R's dots).
+    pub name: &'static str,
+    /// R's default as R writes it (`FALSE`, `0.95`, `NULL`); `None` for a required argument
+    /// and for `...`.
+    pub default: Option<&'static str>,
+}
+
+impl Param {
+    /// A parameter that must be given.
+    pub const fn required(name: &'static str) -> Param {
+        Param {
+            name,
+            default: None,
+        }
+    }
+
+    /// A parameter with R's default `default`.
+    pub const fn optional(name: &'static str, default: &'static str) -> Param {
+        Param {
+            name,
+            default: Some(default),
+        }
+    }
+}
+
+/// R's `...` as a parameter.
+pub const DOTS_PARAM: Param = Param {
+    name: DOTS,
+    default: None,
+};
+
+/// A function of the language.
+#[derive(Debug)]
+pub struct Builtin {
+    /// Its name, as R's.
+    pub name: &'static str,
+    /// Its parameters in R's order (`...` where R has it).
+    pub params: &'static [Param],
+    /// How many arguments `...` needs at least.
+    pub min_dots: usize,
+    /// Arguments R has that sharestat refuses by name, with the reason.
+    pub refused: &'static [(&'static str, &'static str)],
+    /// Its usage and what it computes (`help()`'s first line).
+    pub usage: &'static str,
+    /// What it reveals.
+    pub reveals: &'static str,
+}
+
+impl Builtin {
+    /// `help()`'s text.
+    pub fn help(&self) -> String {
+        format!("{}\nReveals: {}.", self.usage, self.reveals)
+    }
+}
+
+/// Every function of the language.
+pub static TABLE: &[&Builtin] = &[
+    &load::ENTRY,
+    &names::ENTRY,
+    &ncol::ENTRY,
+    &nrow::ENTRY,
+    &length::ENTRY,
+    &c::ENTRY,
+    &rbind::ENTRY,
+    &subset::ENTRY,
+    &is_na::ENTRY,
+    &ifelse::ENTRY,
+    &cut::ENTRY,
+    &floor::ENTRY,
+    &ceiling::ENTRY,
+    &abs::ENTRY,
+    &log::ENTRY,
+    &log2::ENTRY,
+    &log10::ENTRY,
+    &log1p::ENTRY,
+    &exp::ENTRY,
+    &sqrt::ENTRY,
+    &round::ENTRY,
+    &signif::ENTRY,
+    &pmin::ENTRY,
+    &pmax::ENTRY,
+    &print::ENTRY,
+    &sum::ENTRY,
+    &mean::ENTRY,
+    &var::ENTRY,
+    &sd::ENTRY,
+    &median::ENTRY,
+    &quantile::ENTRY,
+    &min::ENTRY,
+    &max::ENTRY,
+    &range::ENTRY,
+    &summary::ENTRY,
+    &freq::ENTRY,
+    &table::ENTRY,
+    &cor::ENTRY,
+    &t_test::ENTRY,
+    &wilcox_test::ENTRY,
+    &chisq_test::ENTRY,
+    &fisher_test::ENTRY,
+    &cor_test::ENTRY,
+    &lm::ENTRY,
+    &surv::ENTRY,
+    &survfit::ENTRY,
+    &survdiff::ENTRY,
+    &levels::ENTRY,
+    &relevel::ENTRY,
+    &factor::ENTRY,
+    &as_factor::ENTRY,
+    &droplevels::ENTRY,
+    &as_numeric::ENTRY,
+    &as_integer::ENTRY,
+    &as_character::ENTRY,
+    &scale::ENTRY,
+    &prop_table::ENTRY,
+    &proportions::ENTRY,
+    &confint::ENTRY,
+    &cox_zph::ENTRY,
+    &coxph::ENTRY,
+    &plot::ENTRY,
+    &hist::ENTRY,
+    &barplot::ENTRY,
+    &help::ENTRY,
+];
+
+/// The function named `name`.
+pub fn lookup(name: &str) -> Option<&'static Builtin> {
+    TABLE.iter().copied().find(|b| b.name == name)
+}
+
+/// Every function's name, in the table's order (for completion and suggestions).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    TABLE.iter().map(|b| b.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_parameters_distinct() {
+        let mut seen = std::collections::BTreeSet::new();
+        for b in TABLE {
+            assert!(seen.insert(b.name), "{} twice", b.name);
+            let mut ps = std::collections::BTreeSet::new();
+            for p in b.params {
+                assert!(ps.insert(p.name), "{}: {} twice", b.name, p.name);
+            }
+            for (r, _) in b.refused {
+                assert!(!ps.contains(r), "{}: {r} both taken and refused", b.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! `print`: print(x, digits = 7): a public value, or the type of a private one; digits for numbers, tests (as R's print.htest), lm() fits and their summaries (as print.lm and print.summary.lm, 1 to 7) and a coxph() fit or its summary (print.coxph's table as R formats it, 1 to 5 digits: more would print digits beyond the fit's guaranteed 1e-6)
+//!
+//! Its registry entry: parameters with R's defaults, help and what it reveals.
+
+use super::{Builtin, Param};
+
+/// The entry of `print`.
+pub(crate) static ENTRY: Builtin = Builtin {
+    name: "print",
+    params: &[Param::required("x"), Param::optional("digits", "NULL")],
+    min_dots: 0,
+    refused: &[],
+    usage: "print(x, digits = 7): a public value, or the type of a private one; digits for numbers, tests (as R's print.htest), lm() fits and their summaries (as print.lm and print.summary.lm, 1 to 7) and a coxph() fit or its summary (print.coxph's table as R formats it, 1 to 5 digits: more would print digits beyond the fit's guaranteed 1e-6)",
+    reveals: "nothing private",
+};

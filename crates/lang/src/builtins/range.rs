@@ -1,0 +1,15 @@
+//! `range`: range(x)
+//!
+//! Its registry entry: parameters with R's defaults, help and what it reveals.
+
+use super::{Builtin, DOTS_PARAM, Param};
+
+/// The entry of `range`.
+pub(crate) static ENTRY: Builtin = Builtin {
+    name: "range",
+    params: &[DOTS_PARAM, Param::optional("na.rm", "FALSE")],
+    min_dots: 1,
+    refused: &[],
+    usage: "range(x)",
+    reveals: "minimum and maximum, only with allow_extremes",
+};
