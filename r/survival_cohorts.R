@@ -156,6 +156,16 @@ out$lung <- list(
   survfit = km_result("survfit(Surv(time / 30.4375, status) ~ 1, data = d)", km),
   lm = lm_result("lm(wt.loss ~ age * sex_f + I(age^2), data = d)", lm1),
   # print.summary.lm's lines at its default and at 3 digits, and of a fit with stars
+  # arguments that change a test's result (issue 15): conf.level and conf.int
+  test_args = {
+    f9 <- fisher.test(table(d$sex_f, d$status == 2), conf.level = 0.9)
+    f0 <- fisher.test(table(d$sex_f, d$status == 2), conf.int = FALSE)
+    c9 <- cor.test(d$age, d$wt.loss, conf.level = 0.9)
+    list(fisher_90 = list(or = unname(f9$estimate), lower = f9$conf.int[1],
+                          upper = f9$conf.int[2], p = f9$p.value),
+         fisher_no_ci = list(has_ci = !is.null(f0$conf.int), p = f0$p.value),
+         cor_90 = list(r = unname(c9$estimate), lower = c9$conf.int[1], upper = c9$conf.int[2]))
+  },
   # print.lm: the call and the coefficients as format(coef, digits) in columns of one width
   lm_print = list(
     default = capture.output(print(lm1)),

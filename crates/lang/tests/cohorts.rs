@@ -544,3 +544,73 @@ fn strata_cells_under_min_cell_are_refused_by_default() {
     ));
     assert!(num(&got["chisq"]) > 0.0, "{got}");
 }
+
+/// Arguments that change a test's result do so as in R (`conf.level` of `fisher.test` and
+/// `cor.test`, `conf.int = FALSE`); R's arguments whose other values are not computed yet are
+/// refused by name, their defaults (abbreviated as R's `match.arg` allows) accepted.
+#[test]
+fn test_arguments_change_results_as_r_or_are_refused_by_name() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["test_args"];
+    let tab = "table(d$sex_f, d$status == 2)";
+    let f = fx.json(&format!("{D}fisher.test({tab}, conf.level = 0.9)"));
+    let w = &want["fisher_90"];
+    // R finds the odds ratio and its limits with `uniroot`'s default tolerance (about 1e-4).
+    near(
+        num(&f["estimate"]["odds ratio"]),
+        num(&w["or"]),
+        1e-4,
+        0.0,
+        "or",
+    );
+    near(num(&f["conf_int"][0]), num(&w["lower"]), 1e-4, 0.0, "lower");
+    near(num(&f["conf_int"][1]), num(&w["upper"]), 1e-4, 0.0, "upper");
+    near(num(&f["p_value"]), num(&w["p"]), 1e-6, 0.0, "p");
+    let f = fx.json(&format!("{D}fisher.test({tab}, conf.int = FALSE)"));
+    assert!(f.get("conf_int").is_none(), "{f}");
+    assert!(!want["fisher_no_ci"]["has_ci"].as_bool().unwrap());
+    let c = fx.json(&format!("{D}cor.test(d$age, d$wt.loss, conf.level = 0.9)"));
+    let w = &want["cor_90"];
+    near(num(&c["estimate"]["cor"]), num(&w["r"]), 1e-6, 0.0, "r");
+    near(
+        num(&c["conf_int"][0]),
+        num(&w["lower"]),
+        1e-6,
+        1e-9,
+        "lower",
+    );
+    near(
+        num(&c["conf_int"][1]),
+        num(&w["upper"]),
+        1e-6,
+        1e-9,
+        "upper",
+    );
+    // Refused by name where R would compute another statistic.
+    for (q, arg) in [
+        (
+            "t.test(d$age, d$wt.loss, alternative = \"greater\")",
+            "alternative",
+        ),
+        ("t.test(d$age, d$wt.loss, paired = TRUE)", "paired"),
+        ("wilcox.test(d$age, d$wt.loss, paired = TRUE)", "paired"),
+        ("wilcox.test(d$age, d$wt.loss, mu = 2)", "mu"),
+        ("cor.test(d$age, d$wt.loss, method = \"kendall\")", "method"),
+        (
+            &format!("fisher.test({tab}, alternative = \"less\")"),
+            "alternative",
+        ),
+        (
+            &format!("chisq.test({tab}, simulate.p.value = TRUE)"),
+            "simulate.p.value",
+        ),
+        ("cor.test(d$age, d$wt.loss, conf.level = 1.5)", "conf.level"),
+    ] {
+        let e = fx.refusal(&format!("{D}{q}"));
+        assert!(e.contains(arg) && e.starts_with("line "), "{q}: {e}");
+    }
+    // R's defaults, also abbreviated, run.
+    fx.json(&format!(
+        "{D}t.test(d$age, d$wt.loss, alternative = \"two\", paired = FALSE)"
+    ));
+}

@@ -13,7 +13,7 @@
 //! naming it, and naming why when R has the argument and sharestat refuses it
 //! ([`Builtin::refused`]). A required parameter left unmatched is an error.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -32,8 +32,8 @@ pub(crate) struct Matched {
 }
 
 /// Every call of a checked program with its matched arguments, by the call's span.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Calls(HashMap<(usize, usize), (&'static Builtin, Matched)>);
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Calls(BTreeMap<(usize, usize), (&'static Builtin, Matched)>);
 
 impl Calls {
     fn key(span: Span) -> (usize, usize) {
@@ -51,6 +51,18 @@ impl Calls {
 
     pub(crate) fn extend(&mut self, other: Calls) {
         self.0.extend(other.0);
+    }
+
+    /// The entries of the calls within `e` (a fit keeps those of the call that made it, to
+    /// run it again in a later program, whose spans are its own).
+    pub(crate) fn within(&self, e: &Expr) -> Calls {
+        let mut out = Calls::default();
+        e.walk(&mut |x| {
+            if let Some(v) = self.0.get(&Self::key(x.span)) {
+                out.0.insert(Self::key(x.span), v.clone());
+            }
+        });
+        out
     }
 }
 
@@ -190,6 +202,30 @@ pub fn reads() -> BTreeSet<(&'static str, &'static str)> {
     READS.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
+/// The argument of `args` (matched to `b` as `m`) for parameter `name`, recorded as read.
+pub(crate) fn arg_of<'x>(
+    b: &'static Builtin,
+    m: &Matched,
+    args: &'x [Arg],
+    name: &str,
+) -> Option<&'x Expr> {
+    let i = b.params.iter().position(|p| p.name == name);
+    debug_assert!(i.is_some(), "{} has no parameter {name}", b.name);
+    let i = i?;
+    record(b.name, b.params[i].name);
+    let k = (*m.slots.get(i)?)?;
+    args.get(k)?.value.as_ref()
+}
+
+fn record(func: &'static str, param: &'static str) {
+    if TRACK.load(Ordering::Relaxed) {
+        READS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert((func, param));
+    }
+}
+
 /// A call's arguments as the evaluator reads them: by parameter name.
 pub(crate) struct Args<'e> {
     builtin: &'static Builtin,
@@ -206,33 +242,24 @@ impl<'e> Args<'e> {
         }
     }
 
-    fn record(&self, name: &'static str) {
-        if TRACK.load(Ordering::Relaxed) {
-            READS
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert((self.builtin.name, name));
-        }
+    /// The function's name.
+    pub(crate) fn function(&self) -> &'static str {
+        self.builtin.name
+    }
+
+    /// R's default of parameter `name`, as R writes it.
+    pub(crate) fn default_of(&self, name: &str) -> Option<&'static str> {
+        self.builtin.params.iter().find(|p| p.name == name)?.default
     }
 
     /// The argument given for parameter `name` (`None` when it was left to its default).
     pub(crate) fn get(&self, name: &str) -> Option<&'e Expr> {
-        let i = self.builtin.params.iter().position(|p| p.name == name);
-        debug_assert!(i.is_some(), "{} has no parameter {name}", self.builtin.name);
-        let i = i?;
-        self.record(self.builtin.params[i].name);
-        let k = self.matched.slots[i]?;
-        self.args[k].value.as_ref()
-    }
-
-    /// The matching the arguments are read through (kept with a fit that is run again).
-    pub(crate) fn matched(&self) -> &'e Matched {
-        self.matched
+        arg_of(self.builtin, self.matched, self.args, name)
     }
 
     /// The arguments in `...`.
     pub(crate) fn dots(&self) -> Vec<&'e Expr> {
-        self.record(DOTS);
+        record(self.builtin.name, DOTS);
         self.matched
             .dots
             .iter()

@@ -82,7 +82,7 @@ pub use args::{reads, track_reads};
 pub const DOTS: &str = "...";
 
 /// A parameter as R's documentation lists it.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Param {
     /// The name (`...` for R's dots).
     pub name: &'static str,
@@ -116,7 +116,7 @@ pub const DOTS_PARAM: Param = Param {
 };
 
 /// A function of the language.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Builtin {
     /// Its name, as R's.
     pub name: &'static str,

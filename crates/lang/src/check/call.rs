@@ -334,7 +334,9 @@ impl Checker {
 
     /// `load("name")` or `load(study, "name")`.
     fn load(&self, e: &Expr, b: &Bound<'_>) -> Result<Ty, TypeError> {
-        if let (Some(study), Some(_)) = (b.slots[0], b.slots[1]) {
+        // `name = NULL` is R's default: one argument names the dataset.
+        let named = b.slots[1].filter(|n| !matches!(n.kind, ExprKind::Null));
+        if let (Some(study), Some(_)) = (b.slots[0], named) {
             let ExprKind::Str(named) = &study.kind else {
                 return Err(unsupported(study, "load() takes the study as a string"));
             };
@@ -348,7 +350,9 @@ impl Checker {
                 ));
             }
         }
-        let arg = b.slots[1].or(b.slots[0]).expect("required");
+        let Some(arg) = named.or(b.slots[0]) else {
+            return Err(unsupported(e, "load(name) needs the dataset's name"));
+        };
         let ExprKind::Str(name) = &arg.kind else {
             return Err(unsupported(
                 arg,
@@ -358,7 +362,7 @@ impl Checker {
         match self.env.datasets.get(name) {
             Some(dict) => Ok(Ty::Private(PrivTy::from_dictionary(dict))),
             None => Err(TypeError::new(
-                if b.slots[1].is_some() { arg } else { e },
+                if named.is_some() { arg } else { e },
                 TypeErrorKind::UnknownDataset {
                     name: name.clone(),
                     available: self.env.datasets.keys().cloned().collect(),

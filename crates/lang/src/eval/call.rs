@@ -69,7 +69,8 @@ impl Evaluator<'_> {
         match name {
             "load" => {
                 // The checker refuses these first; checked again where the data is read.
-                if let (Some(study), Some(_)) = (a.get("study"), a.get("name")) {
+                let named = a.get("name").filter(|n| !matches!(n.kind, ExprKind::Null));
+                if let (Some(study), Some(_)) = (a.get("study"), named) {
                     let ExprKind::Str(named) = &study.kind else {
                         return Err(EvalError::at(study, "load() takes the study as a string"));
                     };
@@ -79,6 +80,7 @@ impl Evaluator<'_> {
                 }
                 let n = a
                     .get("name")
+                    .filter(|n| !matches!(n.kind, ExprKind::Null))
                     .or(a.get("study"))
                     .ok_or_else(|| EvalError::at(e, "load(name)"))?;
                 let ExprKind::Str(ds) = &n.kind else {
@@ -264,6 +266,7 @@ impl Evaluator<'_> {
                 let x = self.eval_in(arg("x")?, scope)?;
                 let margin = a
                     .get("margin")
+                    .filter(|m| !matches!(m.kind, ExprKind::Null))
                     .map(|m| self.flag(Some(m), scope, 0.0))
                     .transpose()?;
                 self.prop_table(e, x, margin)
@@ -301,7 +304,13 @@ impl Evaluator<'_> {
                 self.plot(
                     e,
                     what,
-                    [a.get("file"), a.get("conf.int"), a.get("main")],
+                    [
+                        a.get("file"),
+                        a.get("conf.int"),
+                        a.get("main"),
+                        a.get("xlab"),
+                        a.get("ylab"),
+                    ],
                     scope,
                 )
             }

@@ -18,7 +18,6 @@
 use super::call::Args;
 use super::htest::formula;
 use super::strata::TIME_BITS;
-use super::surv::surv_terms;
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::zph::{ZphArgs, ZphData};
 use super::{EvalError, Evaluator, Result};
@@ -57,9 +56,9 @@ pub struct CoxModel {
     /// Printed as R's `summary(fit)` (with hazard ratios, their limits and the three tests)
     /// rather than `print(fit)`.
     pub summary: bool,
-    /// The `coxph(...)` call that made the fit, with its matched arguments, which `cox.zph`
-    /// runs again.
-    pub(crate) source: Option<Box<(Expr, crate::builtins::args::Matched)>>,
+    /// The `coxph(...)` call that made the fit, with the matched arguments of its calls,
+    /// which `cox.zph` runs again.
+    pub(crate) source: Option<Box<(Expr, crate::builtins::args::Calls)>>,
     /// `"efron"` or `"breslow"`.
     pub ties: String,
     /// Newton-Raphson iterations.
@@ -124,7 +123,7 @@ impl Evaluator<'_> {
             .ok_or_else(|| EvalError::at(e, "coxph(formula, data)"))?;
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ x1 + x2"))?;
-        let (te, ee) = surv_terms(lhs)?;
+        let (te, ee) = self.surv_terms(lhs)?;
         let ties = match a.get("ties").map(|t| self.eval_in(t, scope)).transpose()? {
             None => Ties::Efron,
             Some(Value::Pub(Public::Str(s))) if s.first() == Some(&Some("efron".into())) => {
@@ -401,7 +400,7 @@ impl Evaluator<'_> {
             .into(),
             iter: fit.iter,
             summary: false,
-            source: Some(Box::new((e.clone(), a.matched().clone()))),
+            source: Some(Box::new((e.clone(), self.calls.within(e)))),
         }))))
     }
 

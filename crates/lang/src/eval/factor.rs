@@ -76,7 +76,9 @@ impl Evaluator<'_> {
                 ));
             }
         };
-        let levels = match a.get("levels") {
+        // `as.factor(x)` has no `levels` or `labels`: R's defaults.
+        let factor = a.function() == "factor";
+        let levels = match if factor { a.get("levels") } else { None } {
             Some(l) => {
                 let lv = self.eval_in(l, scope)?;
                 Some(level_names(&lv).ok_or_else(|| {
@@ -85,7 +87,7 @@ impl Evaluator<'_> {
             }
             None => None,
         };
-        let labels = match a.get("labels") {
+        let labels = match if factor { a.get("labels") } else { None } {
             Some(l) => {
                 let lv = self.eval_in(l, scope)?;
                 Some((

@@ -97,10 +97,37 @@ impl Evaluator<'_> {
         let x = a
             .get("x")
             .ok_or_else(|| EvalError::at(e, format!("{name}() needs x")))?;
+        if name != "chisq.test" {
+            let one_sided = "one-sided alternatives are not available yet";
+            self.default_only(a, "alternative", scope, one_sided)?;
+        }
         let test = match name {
-            "t.test" => self.t_test(e, a, scope)?,
-            "wilcox.test" => self.wilcox_test(e, a, scope)?,
+            "t.test" => {
+                let paired = "the paired test is not available yet; t.test(x - y) is the same \
+                              test of the differences' mean";
+                self.default_only(a, "paired", scope, paired)?;
+                self.t_test(e, a, scope)?
+            }
+            "wilcox.test" => {
+                self.default_only(
+                    a,
+                    "paired",
+                    scope,
+                    "the signed-rank test is not available yet",
+                )?;
+                self.default_only(a, "mu", scope, "a shifted null is not available yet")?;
+                // Without `conf.int` (not available), R does not use `conf.level` either.
+                self.level(a, scope)?;
+                self.wilcox_test(e, a, scope)?
+            }
             "cor.test" => {
+                let methods = "Spearman's and Kendall's tests are not available yet";
+                self.default_only(a, "method", scope, methods)?;
+                // `exact` and `continuity` apply to Kendall's and Spearman's tests only: R
+                // ignores them for Pearson's, as here.
+                a.get("exact");
+                a.get("continuity");
+                let level = self.level(a, scope)?;
                 let y = a
                     .get("y")
                     .ok_or_else(|| EvalError::at(e, "cor.test(x, y)"))?;
@@ -108,7 +135,7 @@ impl Evaluator<'_> {
                 let (n, r) = self
                     .pearson(e, xv, yv, true)?
                     .ok_or_else(|| EvalError::at(e, "not enough finite observations"))?;
-                cor_test(n, r, format!("{x} and {y}"))
+                cor_test(n, r, level, format!("{x} and {y}"))
             }
             _ => {
                 let (t, data_name) = match (self.eval_in(x, scope)?, a.get("y")) {
@@ -123,11 +150,18 @@ impl Evaluator<'_> {
                     _ => return Err(EvalError::at(x, "expected a two-way table or two vectors")),
                 };
                 let t = drop_empty(&t);
+                let monte_carlo = "Monte Carlo p-values are not available (the p-value is exact \
+                                   or from R's asymptotic distribution)";
+                self.default_only(a, "simulate.p.value", scope, monte_carlo)?;
                 if name == "chisq.test" {
+                    let fit = "the goodness-of-fit test is not available yet";
+                    self.default_only(a, "p", scope, fit)?;
                     let correct = self.flag(a.get("correct"), scope, 1.0)? != 0.0;
                     chisq_test(&t, correct, data_name)
                 } else {
-                    fisher_test(e, &t, data_name)?
+                    let level = self.level(a, scope)?;
+                    let interval = self.flag(a.get("conf.int"), scope, 1.0)? != 0.0;
+                    fisher_test(e, &t, data_name, interval.then_some(level))?
                 }
             }
         };
@@ -140,7 +174,7 @@ impl Evaluator<'_> {
             .ok_or_else(|| EvalError::at(e, "t.test(x) needs x"))?;
         let var_equal = self.flag(a.get("var.equal"), scope, 0.0)? != 0.0;
         let mu = self.flag(a.get("mu"), scope, 0.0)?;
-        let level = self.flag(a.get("conf.level"), scope, 0.95)?;
+        let level = self.level(a, scope)?;
         if let Some((lhs, rhs)) = formula(x) {
             let t = self.data_arg(e, a.get("data"), scope)?;
             let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
@@ -309,11 +343,14 @@ fn two_sample_units(
     }
 }
 
-fn cor_test(n: u64, r: f64, data: String) -> HTest {
+/// Pearson's test as R's `cor.test`, with the Fisher-z interval at `level`.
+fn cor_test(n: u64, r: f64, level: f64, data: String) -> HTest {
     let df = n as f64 - 2.0;
     let t = r * (df / (1.0 - r * r)).sqrt();
     let z = r.atanh();
-    let q = Normal::new(0.0, 1.0).expect("normal").inverse_cdf(0.975);
+    let q = Normal::new(0.0, 1.0)
+        .map(|d| d.inverse_cdf(1.0 - (1.0 - level) / 2.0))
+        .unwrap_or(f64::NAN);
     let se = 1.0 / (n as f64 - 3.0).sqrt();
     HTest {
         method: "Pearson's product-moment correlation".into(),
@@ -322,7 +359,7 @@ fn cor_test(n: u64, r: f64, data: String) -> HTest {
         parameter: vec![("df".into(), df)],
         p_value: t_p(t, df),
         alternative: "true correlation is not equal to 0".into(),
-        conf_int: Some(((z - q * se).tanh(), (z + q * se).tanh(), 0.95)),
+        conf_int: (n > 3).then(|| ((z - q * se).tanh(), (z + q * se).tanh(), level)),
         estimate: vec![("cor".into(), r)],
     }
 }
@@ -442,7 +479,9 @@ fn or_limit(logs: &[f64], lo: u64, a: u64, upper: bool, alpha: f64) -> f64 {
     })
 }
 
-fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
+/// Fisher's exact test as R's; for a 2 x 2 table the conditional MLE odds ratio and, with
+/// `level`, its interval.
+fn fisher_test(e: &Expr, t: &Table, data: String, level: Option<f64>) -> Result<HTest> {
     if t.dims.len() != 2 {
         return Err(EvalError::at(e, "fisher.test() takes a two-way table"));
     }
@@ -491,16 +530,18 @@ fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
             mean < a as f64
         })
     };
-    // 95% interval as R: the odds ratios at which P(X >= a) and P(X <= a) are 2.5%.
+    // The interval as R's: the odds ratios at which P(X >= a) and P(X <= a) are
+    // (1 - level) / 2.
+    let tail = (1.0 - level.unwrap_or(0.95)) / 2.0;
     let lower = if a == lo {
         0.0
     } else {
-        or_limit(&logs, lo, a, true, 0.025)
+        or_limit(&logs, lo, a, true, tail)
     };
     let upper = if a == hi {
         f64::INFINITY
     } else {
-        or_limit(&logs, lo, a, false, 0.025)
+        or_limit(&logs, lo, a, false, tail)
     };
     Ok(HTest {
         method: "Fisher's Exact Test for Count Data".into(),
@@ -509,7 +550,7 @@ fn fisher_test(e: &Expr, t: &Table, data: String) -> Result<HTest> {
         parameter: Vec::new(),
         p_value: p,
         alternative: "true odds ratio is not equal to 1".into(),
-        conf_int: Some((lower, upper, 0.95)),
+        conf_int: level.map(|l| (lower, upper, l)),
         estimate: vec![("odds ratio".into(), or)],
     })
 }
@@ -549,7 +590,7 @@ mod tests {
         assert!((y.p_value - 0.1573).abs() < 0.00005, "{}", y.p_value);
         // ?fisher.test: TeaTasting, p-value = 0.4857, odds ratio 6.408309
         let e = crate::parse_expr("x").unwrap();
-        let f = fisher_test(&e, &table(2, 2, &[3, 1, 1, 3]), String::new()).unwrap();
+        let f = fisher_test(&e, &table(2, 2, &[3, 1, 1, 3]), String::new(), Some(0.95)).unwrap();
         assert!((f.p_value - 0.4857).abs() < 0.00005);
         // R finds the conditional MLE with uniroot's default tolerance; ours is the exact root
         // (6.4083197), within 2e-6 relative of R's printed 6.408309.

@@ -38,6 +38,7 @@ mod compare;
 mod confint;
 mod cox;
 mod cut;
+mod defaults;
 pub mod disclose;
 mod event;
 mod expr;

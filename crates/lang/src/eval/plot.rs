@@ -9,12 +9,12 @@ use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
 
 impl Evaluator<'_> {
-    /// A plot of `what` with `[file, conf.int, main]` arguments.
+    /// A plot of `what` with `[file, conf.int, main, xlab, ylab]` arguments.
     pub(crate) fn plot(
         &mut self,
         e: &Expr,
         what: Public,
-        [file, conf, main]: [Option<&Expr>; 3],
+        [file, conf, main, xlab, ylab]: [Option<&Expr>; 5],
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
         let text = |s: &mut Self, a: Option<&Expr>, default: &str| -> Result<String> {
@@ -39,11 +39,14 @@ impl Evaluator<'_> {
             }
         };
         let main = text(self, main, "")?;
+        let mut label = |a: Option<&Expr>| a.map(|v| text(self, Some(v), "")).transpose();
+        let labels = [label(xlab)?, label(ylab)?];
         Ok(Value::Pub(Public::Plot {
             file,
             what: Box::new(what),
             conf_int,
             main,
+            labels,
         }))
     }
 
@@ -81,6 +84,11 @@ impl Evaluator<'_> {
         let Value::Pub(what) = table else {
             return Err(EvalError::at(e, "hist(): no table"));
         };
-        self.plot(e, what, [a.get("file"), None, a.get("main")], scope)
+        self.plot(
+            e,
+            what,
+            [a.get("file"), None, a.get("main"), None, None],
+            scope,
+        )
     }
 }

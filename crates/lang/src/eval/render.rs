@@ -282,6 +282,7 @@ pub fn to_json(v: &Public) -> Json {
             what,
             conf_int,
             main,
+            labels: [xlab, ylab],
         } => {
             let kind = if matches!(**what, Public::Surv(_)) {
                 "km"
@@ -289,7 +290,7 @@ pub fn to_json(v: &Public) -> Json {
                 "bar"
             };
             json!({"plot": {"file": file, "kind": kind, "conf_int": conf_int, "main": main,
-                            "data": to_json(what)}})
+                            "xlab": xlab, "ylab": ylab, "data": to_json(what)}})
         }
         Public::Num { values, names } => match names {
             Some(n) => Json::Object(n.iter().cloned().zip(values.iter().map(num)).collect()),

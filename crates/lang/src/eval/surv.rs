@@ -106,16 +106,23 @@ pub struct LogRank {
     pub var_diag: Vec<f64>,
 }
 
-/// The time and event of `Surv(time, event)` on the left of a formula.
-pub(crate) fn surv_terms(lhs: &Expr) -> Result<(&Expr, &Expr)> {
-    match &lhs.kind {
-        ExprKind::Call { func, args } if func.as_ident() == Some("Surv") && args.len() == 2 => {
-            match (&args[0].value, &args[1].value) {
-                (Some(t), Some(v)) => Ok((t, v)),
-                _ => Err(EvalError::at(lhs, "Surv(time, event)")),
-            }
+impl Evaluator<'_> {
+    /// The time and event of `Surv(time, event)` on the left of a formula, as the checker
+    /// matched them (`Surv(event = e, time = t)` as R reads it).
+    pub(crate) fn surv_terms<'x>(&self, lhs: &'x Expr) -> Result<(&'x Expr, &'x Expr)> {
+        let not_surv = || EvalError::at(lhs, "the left side is Surv(time, event)");
+        let ExprKind::Call { func, args } = &lhs.kind else {
+            return Err(not_surv());
+        };
+        if func.as_ident() != Some("Surv") {
+            return Err(not_surv());
         }
-        _ => Err(EvalError::at(lhs, "the left side is Surv(time, event)")),
+        let (b, m) = self.calls.get(lhs).ok_or_else(not_surv)?;
+        let arg = |p: &str| crate::builtins::args::arg_of(b, m, args, p);
+        match (arg("time"), arg("event")) {
+            (Some(t), Some(v)) => Ok((t, v)),
+            _ => Err(EvalError::at(lhs, "Surv(time, event)")),
+        }
     }
 }
 
@@ -135,7 +142,7 @@ impl Evaluator<'_> {
             .ok_or_else(|| EvalError::at(e, format!("{name}(formula, data)")))?;
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "expected Surv(time, event) ~ group"))?;
-        let (te, ee) = surv_terms(lhs)?;
+        let (te, ee) = self.surv_terms(lhs)?;
         if name == "survdiff" && self.flag(a.get("strict"), scope, 0.0)? != 0.0 {
             if super::survdiff_strata::has_strata(rhs) {
                 return Err(EvalError::at(

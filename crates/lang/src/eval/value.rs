@@ -348,6 +348,8 @@ pub enum Public {
         conf_int: bool,
         /// Title.
         main: String,
+        /// The axes' labels (`xlab`, `ylab`), when given (else the plot's own).
+        labels: [Option<String>; 2],
     },
     /// A formula, as source.
     Formula(String),

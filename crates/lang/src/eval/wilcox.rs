@@ -7,7 +7,7 @@ use super::call::Args;
 use super::htest::formula;
 use super::value::{HTest, PrivTable, Value};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::Expr;
+use crate::ast::{Expr, ExprKind};
 use sharestat_mpc::AShares;
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -25,6 +25,12 @@ impl Evaluator<'_> {
             .get("x")
             .ok_or_else(|| EvalError::at(e, "wilcox.test(x, y) or y ~ g"))?;
         let correct = self.flag(a.get("correct"), scope, 1.0)? != 0.0;
+        // R's `exact`: NULL for exact p-values below 50 per group, else as given (ties
+        // always take the normal approximation, as R's with its warning).
+        let exact = match a.get("exact").filter(|v| !matches!(v.kind, ExprKind::Null)) {
+            None => None,
+            Some(v) => Some(self.flag(Some(v), scope, 0.0)? != 0.0),
+        };
         let (values, ga, gb, names, data_name) = if let Some((lhs, rhs)) = formula(x) {
             let t = self.data_arg(e, a.get("data"), scope)?;
             let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
@@ -101,7 +107,17 @@ impl Evaluator<'_> {
         };
         let (two_u, ties) = sharestat_stats::rank::mann_whitney(self.p, &values, &ga, &gb)?;
         let w = two_u as f64 / 2.0;
-        let p = if ties == 0 && n1 < 50.0 && n2 < 50.0 {
+        let exact = ties == 0 && exact.unwrap_or(n1 < 50.0 && n2 < 50.0);
+        if exact && n1 * n2 > 1e7 {
+            return Err(EvalError::at(
+                e,
+                format!(
+                    "exact = TRUE over {n1} x {n2} pairs: the exact distribution is too long to \
+                     compute; the normal approximation (exact = FALSE) is R's default here"
+                ),
+            ));
+        }
+        let p = if exact {
             exact_wilcox_p(w, n1 as usize, n2 as usize)
         } else {
             let z = w - n1 * n2 / 2.0;
@@ -115,7 +131,7 @@ impl Evaluator<'_> {
         };
         let _ = names;
         Ok(HTest {
-            method: if ties == 0 && n1 < 50.0 && n2 < 50.0 {
+            method: if exact {
                 "Wilcoxon rank sum exact test"
             } else if correct {
                 "Wilcoxon rank sum test with continuity correction"

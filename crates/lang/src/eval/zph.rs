@@ -143,11 +143,11 @@ impl Evaluator<'_> {
         }
         let global = self.flag(a.get("global"), scope, 1.0)? != 0.0;
         let no_call = || EvalError::at(x, "cox.zph() needs the fit's coxph() call");
-        let (src, matched) = *fit.source.clone().ok_or_else(no_call)?;
+        let (src, calls) = *fit.source.clone().ok_or_else(no_call)?;
         let ExprKind::Call { args, .. } = &src.kind else {
             return Err(no_call());
         };
-        let coxph = crate::builtins::lookup("coxph").ok_or_else(no_call)?;
+        let (coxph, matched) = calls.get(&src).cloned().ok_or_else(no_call)?;
         let ca = Args::new(coxph, args, &matched);
         let z = ZphArgs {
             fit: (*fit).clone(),
@@ -155,7 +155,11 @@ impl Evaluator<'_> {
             terms,
             global,
         };
-        self.coxph_run(&src, &ca, None, Some(&z))
+        // The fit's own calls while it runs again (this program's spans are other calls').
+        let outer = std::mem::replace(&mut self.calls, calls);
+        let r = self.coxph_run(&src, &ca, None, Some(&z));
+        self.calls = outer;
+        r
     }
 
     /// The test's table from the rerun's rows (called by `coxph_run`).
