@@ -166,6 +166,20 @@ out$lung <- list(
          fisher_no_ci = list(has_ci = !is.null(f0$conf.int), p = f0$p.value),
          cor_90 = list(r = unname(c9$estimate), lower = c9$conf.int[1], upper = c9$conf.int[2]))
   },
+  # t.test's arguments (issue 15): paired, alternative, mu, conf.level
+  t_args = {
+    tt <- function(t) list(statistic = unname(t$statistic), df = unname(t$parameter),
+                           p = t$p.value, conf_int = as.numeric(t$conf.int),
+                           estimate = unname(t$estimate), method = t$method,
+                           alternative = t$alternative)
+    list(paired = tt(t.test(d$age, d$meal.cal / 10, paired = TRUE)),
+         paired_less = tt(t.test(d$age, d$meal.cal / 10, paired = TRUE, alternative = "less",
+                                 mu = -25)),
+         welch_greater = tt(t.test(d$age, d$wt.loss, alternative = "greater", mu = 40)),
+         student_less = tt(t.test(age ~ sex_f, data = d, alternative = "less",
+                                  var.equal = TRUE)),
+         one_greater = tt(t.test(d$age, mu = 60, alternative = "greater", conf.level = 0.9)))
+  },
   # print.lm: the call and the coefficients as format(coef, digits) in columns of one width
   lm_print = list(
     default = capture.output(print(lm1)),

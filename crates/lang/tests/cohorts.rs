@@ -588,11 +588,6 @@ fn test_arguments_change_results_as_r_or_are_refused_by_name() {
     );
     // Refused by name where R would compute another statistic.
     for (q, arg) in [
-        (
-            "t.test(d$age, d$wt.loss, alternative = \"greater\")",
-            "alternative",
-        ),
-        ("t.test(d$age, d$wt.loss, paired = TRUE)", "paired"),
         ("wilcox.test(d$age, d$wt.loss, paired = TRUE)", "paired"),
         ("wilcox.test(d$age, d$wt.loss, mu = 2)", "mu"),
         ("cor.test(d$age, d$wt.loss, method = \"kendall\")", "method"),
@@ -613,4 +608,71 @@ fn test_arguments_change_results_as_r_or_are_refused_by_name() {
     fx.json(&format!(
         "{D}t.test(d$age, d$wt.loss, alternative = \"two\", paired = FALSE)"
     ));
+}
+
+/// `t.test`'s `paired`, `alternative`, `mu` and `conf.level` as R's (statistic, df, p,
+/// interval with its infinite bound, estimates, method).
+#[test]
+fn t_test_arguments_match_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["t_args"];
+    for (key, q) in [
+        ("paired", "t.test(d$age, d$meal.cal / 10, paired = TRUE)"),
+        (
+            "paired_less",
+            "t.test(d$age, d$meal.cal / 10, paired = TRUE, alternative = \"less\", mu = -25)",
+        ),
+        (
+            "welch_greater",
+            "t.test(d$age, d$wt.loss, alternative = \"greater\", mu = 40)",
+        ),
+        (
+            "student_less",
+            "t.test(age ~ sex_f, data = d, alternative = \"less\", var.equal = TRUE)",
+        ),
+        (
+            "one_greater",
+            "t.test(d$age, mu = 60, alternative = \"greater\", conf.level = 0.9)",
+        ),
+    ] {
+        let got = fx.json(&format!("{D}{q}"));
+        let w = &want[key];
+        near(num(&got["statistic"]), num(&w["statistic"]), 1e-6, 0.0, q);
+        near(num(&got["df"]), num(&w["df"]), 1e-6, 0.0, q);
+        near(num(&got["p_value"]), num(&w["p"]), 1e-6, 0.0, q);
+        for i in 0..2 {
+            match w["conf_int"][i].as_f64() {
+                Some(b) => near(num(&got["conf_int"][i]), b, 1e-6, 0.0, q),
+                // R's infinite bound (JSON null).
+                None => assert!(got["conf_int"][i].is_null(), "{q}: {got}"),
+            }
+        }
+        let est: Vec<f64> = got["estimate"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(num)
+            .collect();
+        let west: Vec<f64> = match w["estimate"].as_array() {
+            Some(a) => a.iter().map(num).collect(),
+            None => vec![num(&w["estimate"])],
+        };
+        assert_eq!(est.len(), west.len(), "{q}");
+        for (g, r) in est.iter().zip(&west) {
+            near(*g, *r, 1e-6, 0.0, q);
+        }
+        assert_eq!(got["method"], w["method"], "{q}");
+    }
+    let text = fx.printed(
+        &format!("{D}t.test(d$age, d$meal.cal / 10, paired = TRUE)"),
+        1,
+    );
+    assert!(
+        text.contains("true mean difference is not equal to 0") && text.contains("mean difference"),
+        "{text}"
+    );
+    let e = fx.refusal(&format!("{D}t.test(age ~ sex_f, data = d, paired = TRUE)"));
+    assert!(e.contains("paired = TRUE with a formula"), "{e}");
+    let e = fx.refusal(&format!("{D}t.test(d$age, alternative = \"bigger\")"));
+    assert!(e.contains("'alternative'"), "{e}");
 }

@@ -3,7 +3,7 @@
 //!
 //! | test | computed securely, then revealed | in the clear |
 //! |---|---|---|
-//! | `t.test(y ~ g, data)`, `t.test(x, y)`, `t.test(x, mu =)` | per group: `n`, `Σy`, `Σy²` (group sizes pass `min_cell` first) | Welch (default) or Student (`var.equal = TRUE`) t, df, p, 95% CI |
+//! | `t.test(y ~ g, data)`, `t.test(x, y)`, `t.test(x, mu =)`, `paired = TRUE` (in `ttest.rs`) | per group: `n`, `Σy`, `Σy²` (group sizes pass `min_cell` first); paired: those of `x − y` | Welch (default) or Student (`var.equal = TRUE`) t, df, p and interval of the asked `alternative` |
 //! | `chisq.test(table(a, b))`, `chisq.test(a, b)` | the two-way table (cells pass `min_cell`) | Pearson's X², Yates' correction for 2x2 (`correct = TRUE`) |
 //! | `fisher.test(table(a, b))` (2x2) | the table | exact p (hypergeometric, R's two-sided rule), conditional MLE odds ratio |
 //! | `cor.test(x, y)` | as `cor`: `n`, `Σx`, `Σy`, `Σx²`, `Σy²`, `Σxy` | t with `n - 2` df, p, Fisher-z CI |
@@ -17,7 +17,7 @@ use super::render_stats::t_p;
 use super::value::{HTest, PrivTable, PrivVec, Public, Table, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, ExprKind};
-use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// The two sides of a formula `lhs ~ rhs`.
 pub(crate) fn formula(e: &Expr) -> Option<(&Expr, &Expr)> {
@@ -97,17 +97,12 @@ impl Evaluator<'_> {
         let x = a
             .get("x")
             .ok_or_else(|| EvalError::at(e, format!("{name}() needs x")))?;
-        if name != "chisq.test" {
+        if !matches!(name, "chisq.test" | "t.test") {
             let one_sided = "one-sided alternatives are not available yet";
             self.default_only(a, "alternative", scope, one_sided)?;
         }
         let test = match name {
-            "t.test" => {
-                let paired = "the paired test is not available yet; t.test(x - y) is the same \
-                              test of the differences' mean";
-                self.default_only(a, "paired", scope, paired)?;
-                self.t_test(e, a, scope)?
-            }
+            "t.test" => self.t_test(e, a, scope)?,
             "wilcox.test" => {
                 self.default_only(
                     a,
@@ -167,88 +162,6 @@ impl Evaluator<'_> {
         };
         Ok(Value::Pub(Public::Test(Box::new(usable(e, test)?))))
     }
-
-    fn t_test(&mut self, e: &Expr, a: &Args<'_>, scope: Option<&PrivTable>) -> Result<HTest> {
-        let x = a
-            .get("x")
-            .ok_or_else(|| EvalError::at(e, "t.test(x) needs x"))?;
-        let var_equal = self.flag(a.get("var.equal"), scope, 0.0)? != 0.0;
-        let mu = self.flag(a.get("mu"), scope, 0.0)?;
-        let level = self.level(a, scope)?;
-        if let Some((lhs, rhs)) = formula(x) {
-            let t = self.data_arg(e, a.get("data"), scope)?;
-            let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
-            let groups = self.group_moments(e, y.clone(), g)?;
-            let unit = 10f64.powi(super::agg::scale(&y) as i32);
-            let [g1, g2] = groups.as_slice() else {
-                return Err(EvalError::at(
-                    rhs,
-                    "grouping factor must have exactly 2 levels",
-                ));
-            };
-            let data_name = format!("{lhs} by {rhs}");
-            return Ok(two_sample(g1, g2, unit, var_equal, level, data_name));
-        }
-        let xv = match self.eval_in(x, scope)? {
-            Value::Vec(v) => v,
-            _ => return Err(EvalError::at(x, "t.test() of a private numeric vector")),
-        };
-        let one =
-            |s: &mut Self, v: PrivVec, label: &str| -> Result<(String, u64, i128, i128, f64)> {
-                let unit = 10f64.powi(super::agg::scale(&v) as i32);
-                let (range, layout) = (v.range, v.layout.clone());
-                // With the cell-key method, a subset's n and sums carry their noise, as its
-                // mean and variance do: its degrees of freedom must not count it exactly.
-                let perturbed = s.perturbed();
-                match s.input_shaping(e, v, true, perturbed)? {
-                    (super::agg::Input::Values(c), Some(rows), _) => {
-                        let (n, s1, s2) = s.perturbed_raw(e, &c, *range, &rows, &layout, true)?;
-                        Ok((label.to_owned(), n, s1, s2, unit))
-                    }
-                    (super::agg::Input::Values(c), None, _) => {
-                        let (n, s1, s2) = s.moments(e, &c, *range, true)?;
-                        Ok((label.to_owned(), n, s1, s2, unit))
-                    }
-                    (super::agg::Input::HasNa, ..) => unreachable!("na.rm"),
-                }
-            };
-        match a.get("y") {
-            None => {
-                let (_, n, s1, s2, unit) = one(self, xv, "x")?;
-                Ok(one_sample(n, s1, s2, unit, mu, level, x.to_string()))
-            }
-            Some(y) => {
-                let yv = match self.eval_in(y, scope)? {
-                    Value::Vec(v) => v,
-                    _ => return Err(EvalError::at(y, "t.test() of a private numeric vector")),
-                };
-                let (_, n1, a1, b1, u1) = one(self, xv, "x")?;
-                let (_, n2, a2, b2, u2) = one(self, yv, "y")?;
-                // Bring both to one unit.
-                let g1 = ("x".to_owned(), n1, a1, b1);
-                let g2 = ("y".to_owned(), n2, a2, b2);
-                let mut t = two_sample_units(&g1, u1, &g2, u2, var_equal, level);
-                t.data_name = format!("{x} and {y}");
-                t.estimate = vec![
-                    ("mean of x".into(), t.estimate[0].1),
-                    ("mean of y".into(), t.estimate[1].1),
-                ];
-                t.alternative = "true difference in means is not equal to 0".into();
-                Ok(t)
-            }
-        }
-    }
-}
-
-fn mean_var(n: u64, s1: i128, s2: i128, unit: f64) -> (f64, f64) {
-    let nf = n as f64;
-    let mean = s1 as f64 / nf / unit;
-    let var = (s2 * n as i128 - s1 * s1) as f64 / (nf * (nf - 1.0)) / (unit * unit);
-    (mean, var)
-}
-
-fn qt(level: f64, df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.inverse_cdf(1.0 - (1.0 - level) / 2.0))
 }
 
 /// R's errors for samples a test cannot use (too small, or constant).
@@ -262,84 +175,6 @@ fn usable(e: &Expr, t: HTest) -> Result<HTest> {
             e,
             "not enough observations, or the data are essentially constant",
         ))
-    }
-}
-
-fn one_sample(n: u64, s1: i128, s2: i128, unit: f64, mu: f64, level: f64, data: String) -> HTest {
-    let (m, v) = mean_var(n, s1, s2, unit);
-    let se = (v / n as f64).sqrt();
-    let df = n as f64 - 1.0;
-    let t = (m - mu) / se;
-    let q = qt(level, df);
-    HTest {
-        method: "One Sample t-test".into(),
-        data_name: data,
-        statistic: Some(("t".into(), t)),
-        parameter: vec![("df".into(), df)],
-        p_value: t_p(t, df),
-        alternative: format!("true mean is not equal to {}", crate::display::fmt_num(mu)),
-        conf_int: Some((m - q * se, m + q * se, level)),
-        estimate: vec![("mean of x".into(), m)],
-    }
-}
-
-fn two_sample(
-    g1: &(String, u64, i128, i128),
-    g2: &(String, u64, i128, i128),
-    unit: f64,
-    var_equal: bool,
-    level: f64,
-    data: String,
-) -> HTest {
-    let mut t = two_sample_units(g1, unit, g2, unit, var_equal, level);
-    t.data_name = data;
-    t
-}
-
-fn two_sample_units(
-    g1: &(String, u64, i128, i128),
-    u1: f64,
-    g2: &(String, u64, i128, i128),
-    u2: f64,
-    var_equal: bool,
-    level: f64,
-) -> HTest {
-    let (m1, v1) = mean_var(g1.1, g1.2, g1.3, u1);
-    let (m2, v2) = mean_var(g2.1, g2.2, g2.3, u2);
-    let (n1, n2) = (g1.1 as f64, g2.1 as f64);
-    let (se, df) = if var_equal {
-        let df = n1 + n2 - 2.0;
-        let sp = ((n1 - 1.0) * v1 + (n2 - 1.0) * v2) / df;
-        ((sp * (1.0 / n1 + 1.0 / n2)).sqrt(), df)
-    } else {
-        let (a, b) = (v1 / n1, v2 / n2);
-        (
-            (a + b).sqrt(),
-            (a + b).powi(2) / (a * a / (n1 - 1.0) + b * b / (n2 - 1.0)),
-        )
-    };
-    let t = (m1 - m2) / se;
-    let q = qt(level, df);
-    HTest {
-        method: if var_equal {
-            " Two Sample t-test"
-        } else {
-            "Welch Two Sample t-test"
-        }
-        .into(),
-        data_name: String::new(),
-        statistic: Some(("t".into(), t)),
-        parameter: vec![("df".into(), df)],
-        p_value: t_p(t, df),
-        alternative: format!(
-            "true difference in means between group {} and group {} is not equal to 0",
-            g1.0, g2.0
-        ),
-        conf_int: Some((m1 - m2 - q * se, m1 - m2 + q * se, level)),
-        estimate: vec![
-            (format!("mean in group {}", g1.0), m1),
-            (format!("mean in group {}", g2.0), m2),
-        ],
     }
 }
 
