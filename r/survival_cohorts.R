@@ -166,6 +166,16 @@ out$lung <- list(
          fisher_no_ci = list(has_ci = !is.null(f0$conf.int), p = f0$p.value),
          cor_90 = list(r = unname(c9$estimate), lower = c9$conf.int[1], upper = c9$conf.int[2]))
   },
+  # one-sided cor.test and fisher.test (issue 15)
+  one_sided = {
+    ht <- function(t) list(p = t$p.value, conf_int = as.numeric(t$conf.int),
+                           estimate = unname(t$estimate), alternative = t$alternative)
+    tab <- table(d$sex_f, d$status == 2)
+    list(cor_less = ht(cor.test(d$age, d$wt.loss, alternative = "less")),
+         cor_greater = ht(cor.test(d$age, d$wt.loss, alternative = "greater", conf.level = 0.9)),
+         fisher_less = ht(fisher.test(tab, alternative = "less")),
+         fisher_greater = ht(fisher.test(tab, alternative = "greater", conf.level = 0.9)))
+  },
   # t.test's arguments (issue 15): paired, alternative, mu, conf.level
   t_args = {
     tt <- function(t) list(statistic = unname(t$statistic), df = unname(t$parameter),

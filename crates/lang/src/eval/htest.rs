@@ -14,6 +14,7 @@
 //! row are dropped, as R's `factor()` drops unused levels.
 use super::call::Args;
 use super::render_stats::t_p;
+use super::ttest::Alt;
 use super::value::{HTest, PrivTable, PrivVec, Public, Table, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, ExprKind};
@@ -97,7 +98,7 @@ impl Evaluator<'_> {
         let x = a
             .get("x")
             .ok_or_else(|| EvalError::at(e, format!("{name}() needs x")))?;
-        if !matches!(name, "chisq.test" | "t.test") {
+        if name == "wilcox.test" {
             let one_sided = "one-sided alternatives are not available yet";
             self.default_only(a, "alternative", scope, one_sided)?;
         }
@@ -123,6 +124,7 @@ impl Evaluator<'_> {
                 a.get("exact");
                 a.get("continuity");
                 let level = self.level(a, scope)?;
+                let alt = self.alternative(a, scope)?;
                 let y = a
                     .get("y")
                     .ok_or_else(|| EvalError::at(e, "cor.test(x, y)"))?;
@@ -130,7 +132,7 @@ impl Evaluator<'_> {
                 let (n, r) = self
                     .pearson(e, xv, yv, true)?
                     .ok_or_else(|| EvalError::at(e, "not enough finite observations"))?;
-                cor_test(n, r, level, format!("{x} and {y}"))
+                cor_test(n, r, (level, alt), format!("{x} and {y}"))
             }
             _ => {
                 let (t, data_name) = match (self.eval_in(x, scope)?, a.get("y")) {
@@ -156,7 +158,9 @@ impl Evaluator<'_> {
                 } else {
                     let level = self.level(a, scope)?;
                     let interval = self.flag(a.get("conf.int"), scope, 1.0)? != 0.0;
-                    fisher_test(e, &t, data_name, interval.then_some(level))?
+                    // R uses `alternative` in the 2 x 2 case only, as here.
+                    let alt = self.alternative(a, scope)?;
+                    fisher_test(e, &t, data_name, (interval.then_some(level), alt))?
                 }
             }
         };
@@ -178,23 +182,30 @@ fn usable(e: &Expr, t: HTest) -> Result<HTest> {
     }
 }
 
-/// Pearson's test as R's `cor.test`, with the Fisher-z interval at `level`.
-fn cor_test(n: u64, r: f64, level: f64, data: String) -> HTest {
+/// Pearson's test as R's `cor.test`: the p-value of the asked tail and the Fisher-z
+/// interval at `level` (one-sided: bounded by -1 or 1).
+fn cor_test(n: u64, r: f64, (level, alt): (f64, Alt), data: String) -> HTest {
     let df = n as f64 - 2.0;
     let t = r * (df / (1.0 - r * r)).sqrt();
     let z = r.atanh();
-    let q = Normal::new(0.0, 1.0)
-        .map(|d| d.inverse_cdf(1.0 - (1.0 - level) / 2.0))
-        .unwrap_or(f64::NAN);
+    let qnorm = |p: f64| Normal::new(0.0, 1.0).map_or(f64::NAN, |d| d.inverse_cdf(p));
     let se = 1.0 / (n as f64 - 3.0).sqrt();
+    let (p, lo, hi) = match alt {
+        Alt::TwoSided => {
+            let q = qnorm(1.0 - (1.0 - level) / 2.0);
+            (t_p(t, df), (z - q * se).tanh(), (z + q * se).tanh())
+        }
+        Alt::Less => (t_cdf(t, df), -1.0, (z + qnorm(level) * se).tanh()),
+        Alt::Greater => (1.0 - t_cdf(t, df), (z - qnorm(level) * se).tanh(), 1.0),
+    };
     HTest {
         method: "Pearson's product-moment correlation".into(),
         data_name: data,
         statistic: Some(("t".into(), t)),
         parameter: vec![("df".into(), df)],
-        p_value: t_p(t, df),
-        alternative: "true correlation is not equal to 0".into(),
-        conf_int: (n > 3).then(|| ((z - q * se).tanh(), (z + q * se).tanh(), level)),
+        p_value: p,
+        alternative: format!("true correlation is {} 0", alt.words()),
+        conf_int: (n > 3).then_some((lo, hi, level)),
         estimate: vec![("cor".into(), r)],
     }
 }
@@ -314,9 +325,20 @@ fn or_limit(logs: &[f64], lo: u64, a: u64, upper: bool, alpha: f64) -> f64 {
     })
 }
 
-/// Fisher's exact test as R's; for a 2 x 2 table the conditional MLE odds ratio and, with
-/// `level`, its interval.
-fn fisher_test(e: &Expr, t: &Table, data: String, level: Option<f64>) -> Result<HTest> {
+/// Student's t distribution function.
+fn t_cdf(t: f64, df: f64) -> f64 {
+    statrs::distribution::StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.cdf(t))
+}
+
+/// Fisher's exact test as R's; for a 2 x 2 table the p-value of the asked tail, the
+/// conditional MLE odds ratio and, with `level`, its interval (one-sided: from 0, or to
+/// infinity).
+fn fisher_test(
+    e: &Expr,
+    t: &Table,
+    data: String,
+    (level, alt): (Option<f64>, Alt),
+) -> Result<HTest> {
     if t.dims.len() != 2 {
         return Err(EvalError::at(e, "fisher.test() takes a two-way table"));
     }
@@ -344,13 +366,26 @@ fn fisher_test(e: &Expr, t: &Table, data: String, level: Option<f64>) -> Result<
     };
     let logs: Vec<f64> = (lo..=hi).map(ln_d).collect();
     let obs = ln_d(a);
-    // R: the probabilities no larger than the observed one (relative tolerance 1e-7).
-    let p: f64 = logs
-        .iter()
-        .filter(|&&l| l <= obs + (1.0f64 + 1e-7).ln())
-        .map(|l| l.exp())
-        .sum::<f64>()
-        .min(1.0);
+    // R: the probabilities no larger than the observed one (relative tolerance 1e-7); one
+    // tail: P(X <= a) or P(X >= a) under the null.
+    let tail = |keep: &dyn Fn(u64) -> bool| -> f64 {
+        (lo..=hi)
+            .zip(&logs)
+            .filter(|(x, _)| keep(*x))
+            .map(|(_, l)| l.exp())
+            .sum::<f64>()
+            .min(1.0)
+    };
+    let p = match alt {
+        Alt::TwoSided => logs
+            .iter()
+            .filter(|&&l| l <= obs + (1.0f64 + 1e-7).ln())
+            .map(|l| l.exp())
+            .sum::<f64>()
+            .min(1.0),
+        Alt::Less => tail(&|x| x <= a),
+        Alt::Greater => tail(&|x| x >= a),
+    };
     // Conditional maximum likelihood odds ratio: E[X; psi] = a (noncentral hypergeometric).
     let or = if a == lo {
         0.0
@@ -366,17 +401,21 @@ fn fisher_test(e: &Expr, t: &Table, data: String, level: Option<f64>) -> Result<
         })
     };
     // The interval as R's: the odds ratios at which P(X >= a) and P(X <= a) are
-    // (1 - level) / 2.
-    let tail = (1.0 - level.unwrap_or(0.95)) / 2.0;
-    let lower = if a == lo {
+    // (1 - level) / 2, or one of them 1 - level.
+    let level_or = level.unwrap_or(0.95);
+    let alpha = match alt {
+        Alt::TwoSided => (1.0 - level_or) / 2.0,
+        _ => 1.0 - level_or,
+    };
+    let lower = if a == lo || alt == Alt::Less {
         0.0
     } else {
-        or_limit(&logs, lo, a, true, tail)
+        or_limit(&logs, lo, a, true, alpha)
     };
-    let upper = if a == hi {
+    let upper = if a == hi || alt == Alt::Greater {
         f64::INFINITY
     } else {
-        or_limit(&logs, lo, a, false, tail)
+        or_limit(&logs, lo, a, false, alpha)
     };
     Ok(HTest {
         method: "Fisher's Exact Test for Count Data".into(),
@@ -384,7 +423,7 @@ fn fisher_test(e: &Expr, t: &Table, data: String, level: Option<f64>) -> Result<
         statistic: None,
         parameter: Vec::new(),
         p_value: p,
-        alternative: "true odds ratio is not equal to 1".into(),
+        alternative: format!("true odds ratio is {} 1", alt.words()),
         conf_int: level.map(|l| (lower, upper, l)),
         estimate: vec![("odds ratio".into(), or)],
     })
@@ -425,7 +464,13 @@ mod tests {
         assert!((y.p_value - 0.1573).abs() < 0.00005, "{}", y.p_value);
         // ?fisher.test: TeaTasting, p-value = 0.4857, odds ratio 6.408309
         let e = crate::parse_expr("x").unwrap();
-        let f = fisher_test(&e, &table(2, 2, &[3, 1, 1, 3]), String::new(), Some(0.95)).unwrap();
+        let f = fisher_test(
+            &e,
+            &table(2, 2, &[3, 1, 1, 3]),
+            String::new(),
+            (Some(0.95), Alt::TwoSided),
+        )
+        .unwrap();
         assert!((f.p_value - 0.4857).abs() < 0.00005);
         // R finds the conditional MLE with uniroot's default tolerance; ours is the exact root
         // (6.4083197), within 2e-6 relative of R's printed 6.408309.

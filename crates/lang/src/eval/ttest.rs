@@ -37,7 +37,7 @@ impl Alt {
     }
 
     /// The words of R's `alternative hypothesis:` line.
-    fn words(self) -> &'static str {
+    pub(crate) fn words(self) -> &'static str {
         match self {
             Alt::TwoSided => "not equal to",
             Alt::Less => "less than",

@@ -1,0 +1,189 @@
+//! Issue 15: the tests' arguments change their results as R's do (`paired`, `alternative`,
+//! `mu`, `conf.level`, `conf.int`), against R's values on `survival::lung`
+//! (`r/survival_cohorts.R`); R arguments not computed are refused by name.
+mod support;
+
+use support::Fixture;
+use support::cohort::{D, near, num};
+
+/// Arguments that change a test's result do so as in R (`conf.level` of `fisher.test` and
+/// `cor.test`, `conf.int = FALSE`); R's arguments whose other values are not computed yet are
+/// refused by name, their defaults (abbreviated as R's `match.arg` allows) accepted.
+#[test]
+fn test_arguments_change_results_as_r_or_are_refused_by_name() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["test_args"];
+    let tab = "table(d$sex_f, d$status == 2)";
+    let f = fx.json(&format!("{D}fisher.test({tab}, conf.level = 0.9)"));
+    let w = &want["fisher_90"];
+    // R finds the odds ratio and its limits with `uniroot`'s default tolerance (about 1e-4).
+    near(
+        num(&f["estimate"]["odds ratio"]),
+        num(&w["or"]),
+        1e-4,
+        0.0,
+        "or",
+    );
+    near(num(&f["conf_int"][0]), num(&w["lower"]), 1e-4, 0.0, "lower");
+    near(num(&f["conf_int"][1]), num(&w["upper"]), 1e-4, 0.0, "upper");
+    near(num(&f["p_value"]), num(&w["p"]), 1e-6, 0.0, "p");
+    let f = fx.json(&format!("{D}fisher.test({tab}, conf.int = FALSE)"));
+    assert!(f.get("conf_int").is_none(), "{f}");
+    assert!(!want["fisher_no_ci"]["has_ci"].as_bool().unwrap());
+    let c = fx.json(&format!("{D}cor.test(d$age, d$wt.loss, conf.level = 0.9)"));
+    let w = &want["cor_90"];
+    near(num(&c["estimate"]["cor"]), num(&w["r"]), 1e-6, 0.0, "r");
+    near(
+        num(&c["conf_int"][0]),
+        num(&w["lower"]),
+        1e-6,
+        1e-9,
+        "lower",
+    );
+    near(
+        num(&c["conf_int"][1]),
+        num(&w["upper"]),
+        1e-6,
+        1e-9,
+        "upper",
+    );
+    // Refused by name where R would compute another statistic.
+    for (q, arg) in [
+        ("wilcox.test(d$age, d$wt.loss, paired = TRUE)", "paired"),
+        ("wilcox.test(d$age, d$wt.loss, mu = 2)", "mu"),
+        (
+            "wilcox.test(d$age, d$wt.loss, alternative = \"less\")",
+            "alternative",
+        ),
+        ("cor.test(d$age, d$wt.loss, method = \"kendall\")", "method"),
+        (
+            &format!("chisq.test({tab}, simulate.p.value = TRUE)"),
+            "simulate.p.value",
+        ),
+        ("cor.test(d$age, d$wt.loss, conf.level = 1.5)", "conf.level"),
+    ] {
+        let e = fx.refusal(&format!("{D}{q}"));
+        assert!(e.contains(arg) && e.starts_with("line "), "{q}: {e}");
+    }
+    // R's defaults, also abbreviated, run.
+    fx.json(&format!(
+        "{D}t.test(d$age, d$wt.loss, alternative = \"two\", paired = FALSE)"
+    ));
+}
+
+/// `t.test`'s `paired`, `alternative`, `mu` and `conf.level` as R's (statistic, df, p,
+/// interval with its infinite bound, estimates, method).
+#[test]
+fn t_test_arguments_match_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["t_args"];
+    for (key, q) in [
+        ("paired", "t.test(d$age, d$meal.cal / 10, paired = TRUE)"),
+        (
+            "paired_less",
+            "t.test(d$age, d$meal.cal / 10, paired = TRUE, alternative = \"less\", mu = -25)",
+        ),
+        (
+            "welch_greater",
+            "t.test(d$age, d$wt.loss, alternative = \"greater\", mu = 40)",
+        ),
+        (
+            "student_less",
+            "t.test(age ~ sex_f, data = d, alternative = \"less\", var.equal = TRUE)",
+        ),
+        (
+            "one_greater",
+            "t.test(d$age, mu = 60, alternative = \"greater\", conf.level = 0.9)",
+        ),
+    ] {
+        let got = fx.json(&format!("{D}{q}"));
+        let w = &want[key];
+        near(num(&got["statistic"]), num(&w["statistic"]), 1e-6, 0.0, q);
+        near(num(&got["df"]), num(&w["df"]), 1e-6, 0.0, q);
+        near(num(&got["p_value"]), num(&w["p"]), 1e-6, 0.0, q);
+        for i in 0..2 {
+            match w["conf_int"][i].as_f64() {
+                Some(b) => near(num(&got["conf_int"][i]), b, 1e-6, 0.0, q),
+                // R's infinite bound (JSON null).
+                None => assert!(got["conf_int"][i].is_null(), "{q}: {got}"),
+            }
+        }
+        let est: Vec<f64> = got["estimate"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(num)
+            .collect();
+        let west: Vec<f64> = match w["estimate"].as_array() {
+            Some(a) => a.iter().map(num).collect(),
+            None => vec![num(&w["estimate"])],
+        };
+        assert_eq!(est.len(), west.len(), "{q}");
+        for (g, r) in est.iter().zip(&west) {
+            near(*g, *r, 1e-6, 0.0, q);
+        }
+        assert_eq!(got["method"], w["method"], "{q}");
+    }
+    let text = fx.printed(
+        &format!("{D}t.test(d$age, d$meal.cal / 10, paired = TRUE)"),
+        1,
+    );
+    assert!(
+        text.contains("true mean difference is not equal to 0") && text.contains("mean difference"),
+        "{text}"
+    );
+    let e = fx.refusal(&format!("{D}t.test(age ~ sex_f, data = d, paired = TRUE)"));
+    assert!(e.contains("paired = TRUE with a formula"), "{e}");
+    let e = fx.refusal(&format!("{D}t.test(d$age, alternative = \"bigger\")"));
+    assert!(e.contains("'alternative'"), "{e}");
+}
+
+/// One-sided `cor.test` and `fisher.test` as R's: the tail's p-value and the interval bounded
+/// by -1 or 1 (correlation), 0 or infinity (odds ratio).
+#[test]
+fn one_sided_tests_match_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["one_sided"];
+    let tab = "table(d$sex_f, d$status == 2)";
+    for (key, q, tol) in [
+        (
+            "cor_less",
+            "cor.test(d$age, d$wt.loss, alternative = \"less\")".to_owned(),
+            1e-6,
+        ),
+        (
+            "cor_greater",
+            "cor.test(d$age, d$wt.loss, alternative = \"g\", conf.level = 0.9)".to_owned(),
+            1e-6,
+        ),
+        // R's odds-ratio limits come from `uniroot` with its default absolute tolerance
+        // (1.2e-4 on the odds ratio's scale below 1: up to 6e-4 relative at 0.2).
+        (
+            "fisher_less",
+            format!("fisher.test({tab}, alternative = \"less\")"),
+            1e-3,
+        ),
+        (
+            "fisher_greater",
+            format!("fisher.test({tab}, alternative = \"greater\", conf.level = 0.9)"),
+            1e-3,
+        ),
+    ] {
+        let got = fx.json(&format!("{D}{q}"));
+        let w = &want[key];
+        near(num(&got["p_value"]), num(&w["p"]), 1e-6, 0.0, &q);
+        for i in 0..2 {
+            match w["conf_int"][i].as_f64() {
+                Some(b) => near(num(&got["conf_int"][i]), b, tol, 1e-12, &q),
+                None => assert!(got["conf_int"][i].is_null(), "{q}: {got}"),
+            }
+        }
+        let text = fx.printed(&format!("{D}{q}"), 1);
+        let words = if key.ends_with("less") {
+            "less than"
+        } else {
+            "greater than"
+        };
+        assert!(text.contains(words), "{q}: {text}");
+    }
+}
