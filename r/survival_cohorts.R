@@ -166,6 +166,18 @@ out$lung <- list(
          fisher_no_ci = list(has_ci = !is.null(f0$conf.int), p = f0$p.value),
          cor_90 = list(r = unname(c9$estimate), lower = c9$conf.int[1], upper = c9$conf.int[2]))
   },
+  # numeric grouping variables, grouped by their distinct values as R does (issue 15)
+  numeric_groups = {
+    tb <- table(d$sex, d$ph.ecog)
+    tn <- t.test(age ~ sex, data = d)
+    wn <- wilcox.test(age ~ sex, data = d)
+    sn <- survdiff(Surv(time, status) ~ sex, data = d)
+    list(table = list(rows = rownames(tb), cols = colnames(tb), counts = as.vector(t(tb))),
+         t = list(statistic = unname(tn$statistic), p = tn$p.value,
+                  estimate = unname(tn$estimate)),
+         wilcox = list(statistic = unname(wn$statistic), p = wn$p.value),
+         survdiff = list(chisq = sn$chisq, n = as.numeric(sn$n)))
+  },
   # one-sided cor.test and fisher.test (issue 15)
   one_sided = {
     ht <- function(t) list(p = t$p.value, conf_int = as.numeric(t$conf.int),

@@ -187,3 +187,66 @@ fn one_sided_tests_match_r() {
         assert!(text.contains(words), "{q}: {text}");
     }
 }
+
+/// Numeric grouping variables are grouped by their distinct values, as R's `table`,
+/// `t.test(y ~ g)`, `wilcox.test(y ~ g)` and `survdiff(... ~ g)` group them (they were refused
+/// as "not a categorical"); the values are found securely and each group passes `min_cell`.
+#[test]
+fn numeric_grouping_variables_group_by_their_values_as_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["numeric_groups"];
+    let t = fx.json(&format!("{D}table(d$sex, d$ph.ecog)"));
+    let counts: Vec<u64> = want["table"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let rows = ["1", "2"];
+    let cols = ["0", "1", "2", "3"];
+    for (i, r) in rows.iter().enumerate() {
+        for (j, c) in cols.iter().enumerate() {
+            assert_eq!(t[*r][*c].as_u64(), Some(counts[i * 4 + j]), "{r}, {c}: {t}");
+        }
+    }
+    let tt = fx.json(&format!("{D}t.test(age ~ sex, data = d)"));
+    near(
+        num(&tt["statistic"]),
+        num(&want["t"]["statistic"]),
+        1e-6,
+        0.0,
+        "t",
+    );
+    near(num(&tt["p_value"]), num(&want["t"]["p"]), 1e-6, 0.0, "p");
+    let w = fx.json(&format!("{D}wilcox.test(age ~ sex, data = d)"));
+    near(
+        num(&w["statistic"]),
+        num(&want["wilcox"]["statistic"]),
+        1e-9,
+        0.0,
+        "W",
+    );
+    near(
+        num(&w["p_value"]),
+        num(&want["wilcox"]["p"]),
+        1e-6,
+        0.0,
+        "p",
+    );
+    let s = fx.json(&format!("{D}survdiff(Surv(time, status) ~ sex, data = d)"));
+    near(
+        num(&s["chisq"]),
+        num(&want["survdiff"]["chisq"]),
+        1e-6,
+        0.0,
+        "chisq",
+    );
+    // Under the study's cell rule the single patient with ph.ecog 3 is not a group of its own.
+    let policy = sharestat_dict::Policy {
+        min_cell: 5,
+        ..support::open_policy()
+    };
+    let strict = Fixture::cohort_with("lung", policy);
+    let e = strict.refusal(&format!("{D}table(d$sex, d$ph.ecog)"));
+    assert!(e.contains("min_cell"), "{e}");
+}

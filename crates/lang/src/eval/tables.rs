@@ -26,8 +26,46 @@ impl Evaluator<'_> {
                     vec![not, v.data.clone()],
                 ))
             }
-            _ => Err(EvalError::at(e, "not a categorical")),
+            Kind::Num { .. } | Kind::Date => self.numeric_levels(e, v),
         }
+    }
+
+    /// A numeric (or date) grouping variable as R groups it, by its distinct values: found
+    /// securely (`sharestat_stats::distinct`, which reveals them with their counts, each at
+    /// least `min_cell`, at most `max_levels` of them: the table `table(g)` shows), then one
+    /// equality test per row and value for the indicator columns.
+    fn numeric_levels(&mut self, e: &Expr, v: &PrivVec) -> Result<(Vec<String>, Vec<AShares>)> {
+        let scale = match v.kind {
+            Kind::Num { scale } => scale,
+            _ => 0,
+        };
+        super::checks::check_key(e, *v.range, scale)?;
+        let words: Vec<i64> = self
+            .distinct_of(e, v)?
+            .into_iter()
+            .map(|(x, _)| x)
+            .collect();
+        let labels = value_labels(v, words.iter().copied());
+        let (n, k) = (v.len(), words.len());
+        let me = self.p.id();
+        let diffs: Vec<AShares> = words
+            .iter()
+            .map(|&w| v.data.add_const(me, (w as u64).wrapping_neg()))
+            .collect();
+        let zero = AShares::from_parts(vec![0; n * k], vec![0; n * k]);
+        let bits = self.p.eq(
+            &AShares::concat(&diffs.iter().collect::<Vec<_>>()),
+            &zero,
+            super::ops::CMP_BITS,
+        )?;
+        let mut hit = self.p.b2a_bits(&bits)?;
+        // A missing value is stored as 0, which would match the value 0.
+        if let Some(m) = &v.present {
+            let masks: Vec<&AShares> = (0..k).map(|_| &m.shares).collect();
+            hit = self.p.mul(&hit, &AShares::concat(&masks))?;
+        }
+        let ind = (0..k).map(|i| hit.slice(i * n..(i + 1) * n)).collect();
+        Ok((labels, ind))
     }
 
     /// One-way frequency table (`freq`, `table(x)`), with an `NA` cell for `useNA`.
@@ -128,12 +166,23 @@ impl Evaluator<'_> {
 
     /// Frequency table of a numeric vector: its distinct values (`sharestat_stats::distinct`).
     pub(crate) fn freq_numeric(&mut self, e: &Expr, v: PrivVec, dim: String) -> Result<Value> {
+        let counts = self.distinct_of(e, &v)?;
+        let labels = value_labels(&v, counts.iter().map(|(x, _)| *x));
+        Ok(Value::Pub(Public::Table(Table {
+            dims: vec![(dim, labels)],
+            counts: counts.into_iter().map(|(_, n)| n).collect(),
+        })))
+    }
+
+    /// The distinct present values of `v` (encoded) with their counts, each at least
+    /// `min_cell` and at most `max_levels` of them, or the refusal.
+    fn distinct_of(&mut self, e: &Expr, v: &PrivVec) -> Result<Vec<(i64, u64)>> {
         self.check_selection(e, &v.sel, &v.layout)?;
         let scale = match v.kind {
             Kind::Num { scale } => scale,
             _ => 0,
         };
-        let used = self.used(&v)?;
+        let used = self.used(v)?;
         let col = Column {
             values: v.data.clone(),
             present: used.map(|m| m.shares),
@@ -158,22 +207,7 @@ impl Evaluator<'_> {
                     pol.max_levels
                 ),
             )),
-            Distinct::Counts(c) => {
-                let labels = c
-                    .iter()
-                    .map(|(x, _)| {
-                        if v.kind == Kind::Date {
-                            days_to_date(*x)
-                        } else {
-                            crate::display::fmt_num(*x as f64 / 10f64.powi(scale as i32))
-                        }
-                    })
-                    .collect();
-                Ok(Value::Pub(Public::Table(Table {
-                    dims: vec![(dim, labels)],
-                    counts: c.into_iter().map(|(_, n)| n).collect(),
-                })))
-            }
+            Distinct::Counts(c) => Ok(c),
         }
     }
 
@@ -249,4 +283,21 @@ pub(crate) fn ordered(v: &PrivVec) -> bool {
     v.support.ordered()
         || v.sel.as_ref().is_some_and(|m| m.ordered)
         || v.present.as_ref().is_some_and(|m| m.ordered)
+}
+
+/// R's labels of encoded values of `v`: numbers as R prints them, dates as ISO dates.
+fn value_labels(v: &PrivVec, words: impl Iterator<Item = i64>) -> Vec<String> {
+    let scale = match v.kind {
+        Kind::Num { scale } => scale,
+        _ => 0,
+    };
+    words
+        .map(|x| {
+            if v.kind == Kind::Date {
+                days_to_date(x)
+            } else {
+                crate::display::fmt_num(x as f64 / 10f64.powi(scale as i32))
+            }
+        })
+        .collect()
 }
