@@ -250,3 +250,47 @@ fn numeric_grouping_variables_group_by_their_values_as_r() {
     let e = strict.refusal(&format!("{D}table(d$sex, d$ph.ecog)"));
     assert!(e.contains("min_cell"), "{e}");
 }
+
+/// `table(x, useNA =)` of a numeric column keeps R's `<NA>` cell (it was dropped): `"ifany"`
+/// where a value is missing, `"always"` even with none; the cell passes the cell rule.
+#[test]
+fn use_na_of_a_numeric_table_as_r() {
+    let fx = Fixture::cohort("lung");
+    // R: table(lung$ph.ecog, useNA = "ifany"): 0 63, 1 113, 2 50, 3 1, <NA> 1.
+    let t = fx.json(&format!("{D}table(d$ph.ecog, useNA = \"ifany\")"));
+    let want = [("0", 63), ("1", 113), ("2", 50), ("3", 1), ("<NA>", 1)];
+    for (k, n) in want {
+        assert_eq!(t[k].as_u64(), Some(n), "{k}: {t}");
+    }
+    assert_eq!(t.as_object().unwrap().len(), 5, "{t}");
+    // R: table(lung$sex, useNA = "always"): 1 138, 2 90, <NA> 0; "ifany" has no NA cell.
+    let t = fx.json(&format!("{D}table(d$sex, useNA = \"always\")"));
+    assert_eq!(
+        (t["1"].as_u64(), t["2"].as_u64(), t["<NA>"].as_u64()),
+        (Some(138), Some(90), Some(0))
+    );
+    let t = fx.json(&format!("{D}table(d$sex, useNA = \"ifany\")"));
+    assert!(t.get("<NA>").is_none(), "{t}");
+    let t = fx.json(&format!("{D}table(d$ph.ecog)"));
+    assert!(t.get("<NA>").is_none(), "{t}");
+    // Two-way, as R: table(lung$sex, lung$ph.ecog, useNA = "ifany") has an <NA> column
+    // (1, 0) and no <NA> row; "always" has both.
+    let t = fx.json(&format!("{D}table(d$sex, d$ph.ecog, useNA = \"ifany\")"));
+    assert_eq!(t["1"]["<NA>"].as_u64(), Some(1), "{t}");
+    assert_eq!(t["2"]["<NA>"].as_u64(), Some(0), "{t}");
+    assert_eq!(t["1"]["0"].as_u64(), Some(36), "{t}");
+    assert!(t.get("<NA>").is_none(), "{t}");
+    let t = fx.json(&format!("{D}table(d$sex, d$ph.ecog, useNA = \"always\")"));
+    assert_eq!(t["<NA>"]["<NA>"].as_u64(), Some(0), "{t}");
+    assert_eq!(t["2"]["2"].as_u64(), Some(21), "{t}");
+    // The single missing value is a cell of one patient: refused under a cell rule of 3.
+    let strict = Fixture::cohort_with(
+        "lung",
+        sharestat_dict::Policy {
+            min_cell: 3,
+            ..support::open_policy()
+        },
+    );
+    let e = strict.refusal(&format!("{D}table(d$ph.ecog > 1, useNA = \"ifany\")"));
+    assert!(e.contains("min_cell"), "{e}");
+}

@@ -120,7 +120,7 @@ impl Evaluator<'_> {
                     None => self.freq(e, first, x, &use_na),
                     Some(second) => {
                         let y = self.eval_in(second, scope)?;
-                        self.table2(e, [first, second], x, y)
+                        self.table2(e, [first, second], x, y, &use_na)
                     }
                 }
             }

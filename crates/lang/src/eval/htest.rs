@@ -139,7 +139,7 @@ impl Evaluator<'_> {
                     (Value::Pub(Public::Table(t)), _) if t.dims.len() == 2 => (t, x.to_string()),
                     (xv @ Value::Vec(_), Some(y)) => {
                         let yv = self.eval_in(y, scope)?;
-                        match self.table2(e, [x, y], xv, yv)? {
+                        match self.table2(e, [x, y], xv, yv, "no")? {
                             Value::Pub(Public::Table(t)) => (t, format!("{x} and {y}")),
                             _ => unreachable!("table2 gives a table"),
                         }

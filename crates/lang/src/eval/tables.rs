@@ -75,7 +75,8 @@ impl Evaluator<'_> {
         };
         let dim = dim_name(arg);
         if let Kind::Num { .. } | Kind::Date = v.kind {
-            return self.freq_numeric(e, v, dim);
+            let table = self.freq_numeric(e, v.clone(), dim)?;
+            return self.with_na_cell(e, &v, table, use_na);
         }
         let computed;
         let (mut labels, ind): (Vec<String>, &[AShares]) = match (&v.kind, &v.onehot) {
@@ -106,12 +107,7 @@ impl Evaluator<'_> {
             (Some(m), _) => self.p.freq_onehot(&refs, Some(m))?,
         };
         if use_na != "no" {
-            let n = v.len() as u64;
-            let na = match (&v.present, &v.sel) {
-                (None, _) => AShares::from_parts(vec![0], vec![0]),
-                (Some(pm), None) => pm.shares.sum().neg().add_const(self.p.id(), n),
-                (Some(pm), Some(s)) => s.shares.sum().sub(&self.p.dot(&s.shares, &pm.shares)?),
-            };
+            let na = self.na_count(&v)?;
             counts = AShares::concat(&[&counts, &na]);
             labels.push("<NA>".into());
         }
@@ -164,6 +160,48 @@ impl Evaluator<'_> {
         })))
     }
 
+    /// The number of missing values of `v` among its selected rows (shares).
+    fn na_count(&mut self, v: &PrivVec) -> Result<AShares> {
+        let n = v.len() as u64;
+        Ok(match (&v.present, &v.sel) {
+            (None, _) => AShares::from_parts(vec![0], vec![0]),
+            (Some(pm), None) => pm.shares.sum().neg().add_const(self.p.id(), n),
+            (Some(pm), Some(s)) => s.shares.sum().sub(&self.p.dot(&s.shares, &pm.shares)?),
+        })
+    }
+
+    /// A numeric frequency table with R's `<NA>` cell for `useNA = "ifany"` (when some value
+    /// is missing) or `"always"`: the count of missing values passes the cell rule (and takes
+    /// its noise in the perturbation mode) as every cell does.
+    fn with_na_cell(&mut self, e: &Expr, v: &PrivVec, table: Value, use_na: &str) -> Result<Value> {
+        let Value::Pub(Public::Table(mut t)) = table else {
+            return Ok(table);
+        };
+        if use_na == "no" {
+            return Ok(Value::Pub(Public::Table(t)));
+        }
+        let na = self.na_count(v)?;
+        let label = ["<NA>".to_owned()];
+        let released = if self.perturbed() {
+            let n = v.len();
+            let keys = self.record_keys(&v.layout)?;
+            let used = self.used(v)?;
+            let na_rows = self
+                .mask_or_ones(&v.sel, n)
+                .sub(&self.mask_or_ones(&used, n));
+            let pairs = [(&na_rows, keys.as_ref())];
+            let same = Box::new(|c: AShares| c) as Box<dyn FnOnce(_) -> _>;
+            self.released_counts(e, &na, &label, true, Some((&pairs[..], same)))?
+        } else {
+            self.released_counts(e, &na, &label, true, None)?
+        };
+        if use_na == "always" || released[0] > 0 {
+            t.dims[0].1.push(label[0].clone());
+            t.counts.push(released[0]);
+        }
+        Ok(Value::Pub(Public::Table(t)))
+    }
+
     /// Frequency table of a numeric vector: its distinct values (`sharestat_stats::distinct`).
     pub(crate) fn freq_numeric(&mut self, e: &Expr, v: PrivVec, dim: String) -> Result<Value> {
         let counts = self.distinct_of(e, &v)?;
@@ -211,13 +249,15 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Two-way table of two categorical or logical vectors.
+    /// Two-way table of two vectors (numeric ones grouped by their values), with R's `<NA>`
+    /// row and column for `useNA` ("ifany": those with a missing value).
     pub(crate) fn table2(
         &mut self,
         e: &Expr,
         args: [&Expr; 2],
         x: Value,
         y: Value,
+        use_na: &str,
     ) -> Result<Value> {
         let (Value::Vec(x), Value::Vec(y)) = (x, y) else {
             return Err(EvalError::at(e, "table() takes private vectors"));
@@ -225,14 +265,34 @@ impl Evaluator<'_> {
         if x.len() != y.len() {
             return Err(EvalError::at(e, "table() of vectors of different lengths"));
         }
-        let (lx, ix) = self.levels_of(args[0], &x)?;
-        let (ly, iy) = self.levels_of(args[1], &y)?;
+        let (mut lx, mut ix) = self.levels_of(args[0], &x)?;
+        let (mut ly, mut iy) = self.levels_of(args[1], &y)?;
         self.check_levels(e, lx.len().max(ly.len()))?;
         let sel = self.and_mask(x.sel.clone(), y.sel.clone())?;
         self.check_selection(e, &sel, &x.layout)?;
-        let ux = self.used(&x)?;
-        let uy = self.used(&y)?;
-        let used = self.and_mask(ux, uy)?;
+        let with_na = use_na != "no";
+        if with_na {
+            // Each variable's levels among its present rows, then its missing rows; the
+            // cells count the selected rows.
+            for (v, labels, ind) in [(&x, &mut lx, &mut ix), (&y, &mut ly, &mut iy)] {
+                if let Some(pm) = &v.present {
+                    let pairs: Vec<(&AShares, &AShares)> =
+                        ind.iter().map(|c| (c, &pm.shares)).collect();
+                    *ind = self.p.mul_many(&pairs)?;
+                    ind.push(pm.shares.neg().add_const(self.p.id(), 1));
+                } else {
+                    ind.push(AShares::from_parts(vec![0; v.len()], vec![0; v.len()]));
+                }
+                labels.push("<NA>".into());
+            }
+        }
+        let used = if with_na {
+            sel.clone()
+        } else {
+            let ux = self.used(&x)?;
+            let uy = self.used(&y)?;
+            self.and_mask(ux, uy)?
+        };
         let masked: Vec<AShares> = match &used {
             Some(m) => {
                 let pairs: Vec<(&AShares, &AShares)> = ix.iter().map(|c| (c, &m.shares)).collect();
@@ -268,11 +328,14 @@ impl Evaluator<'_> {
         } else {
             self.released_counts(e, &counts, &labels, zero_ok, None)?
         };
-        let opened = released;
-        Ok(Value::Pub(Public::Table(Table {
+        let mut table = Table {
             dims: vec![(dim_name(args[0]), lx), (dim_name(args[1]), ly)],
-            counts: opened,
-        })))
+            counts: released,
+        };
+        if use_na == "ifany" {
+            table = drop_empty_na(table);
+        }
+        Ok(Value::Pub(Public::Table(table)))
     }
 }
 
@@ -300,4 +363,22 @@ fn value_labels(v: &PrivVec, words: impl Iterator<Item = i64>) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// R's `useNA = "ifany"`: the `<NA>` row and column (the last of each) dropped where empty.
+fn drop_empty_na(t: Table) -> Table {
+    let (r, c) = (t.dims[0].1.len(), t.dims[1].1.len());
+    let at = |i: usize, j: usize| t.counts[i * c + j];
+    let keep_row = (0..c).any(|j| at(r - 1, j) > 0);
+    let keep_col = (0..r).any(|i| at(i, c - 1) > 0);
+    let rows = if keep_row { r } else { r - 1 };
+    let cols = if keep_col { c } else { c - 1 };
+    let counts = (0..rows)
+        .flat_map(|i| (0..cols).map(move |j| (i, j)))
+        .map(|(i, j)| at(i, j))
+        .collect();
+    let mut dims = t.dims;
+    dims[0].1.truncate(rows);
+    dims[1].1.truncate(cols);
+    Table { dims, counts }
 }
