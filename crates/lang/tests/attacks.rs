@@ -364,3 +364,34 @@ mod leverage {
         runs(&Fixture::adrenal(), "lm(ptv_cc ~ gtv_cc, data = d)");
     }
 }
+
+/// Issue 15: numeric grouping variables are grouped by their distinct values; a grouping
+/// crafted to put one patient in a group of their own is refused by the cell rule, in every
+/// function that groups (the group's size would be its count, the test its value).
+mod numeric_groups {
+    use super::*;
+
+    #[test]
+    fn a_group_of_one_patient_is_refused_everywhere() {
+        let fx = Fixture::adrenal();
+        // floor(age / 91) is 1 for the oldest patient only.
+        let g = "floor(d$age / 91)";
+        for q in [
+            format!("table({g})"),
+            format!("table(d$gender, {g})"),
+            "t.test(follow_up_months ~ floor(age / 91), data = d)".to_owned(),
+            "wilcox.test(follow_up_months ~ floor(age / 91), data = d)".to_owned(),
+            "survdiff(Surv(follow_up_months, event_death) ~ floor(age / 91), data = d)".to_owned(),
+            "survfit(Surv(follow_up_months, event_death) ~ floor(age / 91), data = d)".to_owned(),
+            format!("chisq.test(d$gender, {g})"),
+            format!("table(d$gender, {g}, useNA = \"always\")"),
+        ] {
+            refused(&fx, &q);
+        }
+        // Every age its own group: too many values (or too small cells), never the ages.
+        refused(&fx, "table(d$gender, d$age)");
+        // An honest numeric grouping runs.
+        runs(&fx, "table(d$gender, d$ecog_status == \"0\")");
+        runs(&fx, "t.test(follow_up_months ~ floor(age / 65), data = d)");
+    }
+}
