@@ -166,6 +166,15 @@ out$lung <- list(
          fisher_no_ci = list(has_ci = !is.null(f0$conf.int), p = f0$p.value),
          cor_90 = list(r = unname(c9$estimate), lower = c9$conf.int[1], upper = c9$conf.int[2]))
   },
+  # binom.test (issue 15: a function in one module), on public counts as R users call it
+  binom = {
+    bt <- function(b) list(p = b$p.value, conf_int = as.numeric(b$conf.int),
+                           estimate = unname(b$estimate))
+    list(small = bt(binom.test(7, 20)),
+         pair = bt(binom.test(c(682, 243), p = 3/4, alternative = "greater", conf.level = 0.9)),
+         deaths = bt(binom.test(sum(d$status == 2), nrow(d), p = 0.75, alternative = "less")),
+         high = bt(binom.test(18, 20, p = 0.6)))
+  },
   # numeric grouping variables, grouped by their distinct values as R does (issue 15)
   numeric_groups = {
     tb <- table(d$sex, d$ph.ecog)

@@ -294,3 +294,52 @@ fn use_na_of_a_numeric_table_as_r() {
     let e = strict.refusal(&format!("{D}table(d$ph.ecog > 1, useNA = \"ifany\")"));
     assert!(e.contains("min_cell"), "{e}");
 }
+
+/// `binom.test` (a function in one module, `builtins/binom_test.rs`) as R's: two-sided,
+/// one-sided, `c(successes, failures)`, counts of patients from aggregates.
+#[test]
+fn binom_test_matches_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &fx.expected["binom"];
+    for (key, q) in [
+        ("small", "binom.test(7, 20)"),
+        (
+            "pair",
+            "binom.test(c(682, 243), p = 3/4, alternative = \"greater\", conf.level = 0.9)",
+        ),
+        (
+            "deaths",
+            "binom.test(sum(d$status == 2), nrow(d), p = 0.75, alternative = \"less\")",
+        ),
+        ("high", "binom.test(18, 20, p = 0.6)"),
+    ] {
+        let got = fx.json(&format!("{D}{q}"));
+        let w = &want[key];
+        near(num(&got["p_value"]), num(&w["p"]), 1e-6, 0.0, q);
+        near(
+            num(&got["conf_int"][0]),
+            num(&w["conf_int"][0]),
+            1e-6,
+            1e-12,
+            q,
+        );
+        near(
+            num(&got["conf_int"][1]),
+            num(&w["conf_int"][1]),
+            1e-6,
+            1e-12,
+            q,
+        );
+        near(
+            num(&got["estimate"]["probability of success"]),
+            num(&w["estimate"]),
+            1e-12,
+            0.0,
+            q,
+        );
+    }
+    let e = fx.refusal(&format!("{D}binom.test(d$status == 2, 10)"));
+    assert!(e.contains("count the patients first"), "{e}");
+    let e = fx.refusal(&format!("{D}binom.test(21, 20)"));
+    assert!(e.contains("0 <= x <= n"), "{e}");
+}

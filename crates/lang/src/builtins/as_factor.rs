@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "as.factor(x): factor(x)",
     reveals: "as factor(x)",
+    eval: None,
 };

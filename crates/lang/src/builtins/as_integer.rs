@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "as.integer(x): as.numeric(x)",
     reveals: "nothing",
+    eval: None,
 };

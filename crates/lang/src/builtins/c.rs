@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "c(...): concatenation (across sites)",
     reveals: "nothing",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "ceiling(x): rounded up, exactly",
     reveals: "nothing",
+    eval: None,
 };

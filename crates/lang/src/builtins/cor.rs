@@ -17,4 +17,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "cor(x, y, method = \\\"pearson\\\"): Pearson, or Spearman (midranks, from oblivious sorts)",
     reveals: "n, Σx, Σy, Σx², Σy², Σxy (of the ranks, for Spearman)",
+    eval: None,
 };

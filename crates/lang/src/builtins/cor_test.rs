@@ -20,4 +20,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "cor.test(x, y): Pearson's test",
     reveals: "as cor",
+    eval: None,
 };

@@ -18,4 +18,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "cut(x, breaks, labels, right = TRUE, include.lowest = FALSE): bins as a categorical",
     reveals: "nothing",
+    eval: None,
 };

@@ -19,4 +19,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "fisher.test(table(a, b)): exact test (2x2 with odds ratio; r x c: p-value)",
     reveals: "the 2x2 table (cells >= min_cell)",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "floor(x): rounded down, exactly",
     reveals: "nothing",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "freq(x): counts per level or distinct value",
     reveals: "the counts, each 0 or >= min_cell",
+    eval: None,
 };

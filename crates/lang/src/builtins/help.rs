@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "help(\\\"name\\\"): this text",
     reveals: "nothing",
+    eval: None,
 };

@@ -16,4 +16,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "ifelse(test, yes, no): numbers, or two strings (a categorical)",
     reveals: "nothing",
+    eval: None,
 };

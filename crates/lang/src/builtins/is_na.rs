@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "is.na(x): TRUE where x is missing",
     reveals: "nothing",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "length(x): the number of elements",
     reveals: "nothing if unfiltered; the subset size otherwise (subset rules, min_cell)",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "levels(f): the levels of a factor, in order (the dictionary's or the program's; public)",
     reveals: "nothing",
+    eval: None,
 };

@@ -15,4 +15,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     )],
     usage: "mean(x, na.rm = FALSE)",
     reveals: "n and the sum",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "median(x, na.rm = FALSE)",
     reveals: "n and the median (not the order statistics around it)",
+    eval: None,
 };

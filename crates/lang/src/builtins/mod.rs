@@ -16,6 +16,7 @@ mod as_factor;
 mod as_integer;
 mod as_numeric;
 mod barplot;
+mod binom_test;
 mod c;
 mod ceiling;
 mod chisq_test;
@@ -115,8 +116,16 @@ pub const DOTS_PARAM: Param = Param {
     default: None,
 };
 
+/// A function's evaluation when its module holds it (the others are still dispatched by name
+/// in `eval/call.rs`): the call, its arguments by name, the table in scope.
+pub(crate) type EvalFn = fn(
+    &mut crate::eval::Evaluator<'_>,
+    &crate::ast::Expr,
+    &args::Args<'_>,
+    Option<&crate::eval::value::PrivTable>,
+) -> crate::eval::Result<crate::eval::Value>;
+
 /// A function of the language.
-#[derive(Debug, PartialEq, Eq)]
 pub struct Builtin {
     /// Its name, as R's.
     pub name: &'static str,
@@ -130,7 +139,24 @@ pub struct Builtin {
     pub usage: &'static str,
     /// What it reveals.
     pub reveals: &'static str,
+    /// Its evaluation, when its module holds it.
+    pub(crate) eval: Option<EvalFn>,
 }
+
+impl std::fmt::Debug for Builtin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Builtin({})", self.name)
+    }
+}
+
+/// Functions are one per name.
+impl PartialEq for Builtin {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Builtin {}
 
 impl Builtin {
     /// `help()`'s text.
@@ -206,6 +232,7 @@ pub static TABLE: &[&Builtin] = &[
     &hist::ENTRY,
     &barplot::ENTRY,
     &help::ENTRY,
+    &binom_test::ENTRY,
 ];
 
 /// The function named `name`.

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "names(t): the column names of a table",
     reveals: "nothing private",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "ncol(t): the number of columns",
     reveals: "nothing private",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "nrow(t): the number of rows",
     reveals: "nothing if unfiltered; the subset size otherwise (subset rules, min_cell)",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "pmax(x, y, ...): the parallel maximum, as pmin",
     reveals: "nothing",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "pmin(x, y, ...): the parallel minimum of numbers (vectors, or a vector and constants), exactly; na.rm = TRUE is not available",
     reveals: "nothing",
+    eval: None,
 };

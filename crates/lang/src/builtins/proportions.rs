@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "proportions(x, margin = NULL): prop.table(x, margin)",
     reveals: "nothing beyond the table",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "rbind(...): tables with the same columns, one after the other",
     reveals: "nothing",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "relevel(f, ref = \\\"level\\\"): the factor with that level first (the reference level of models)",
     reveals: "nothing",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "sd(x, na.rm = FALSE)",
     reveals: "n, the sum and the sum of squares",
+    eval: None,
 };

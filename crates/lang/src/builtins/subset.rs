@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "subset(t, cond), t[cond, ], x[cond]: the rows where cond is TRUE (NA counts as FALSE)",
     reveals: "nothing; aggregates over it apply the subset rules",
+    eval: None,
 };

@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "sum(x, na.rm = FALSE)",
     reveals: "the sum (and whether any value is missing, without na.rm)",
+    eval: None,
 };

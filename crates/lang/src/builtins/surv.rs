@@ -12,4 +12,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "Surv(time, event): the response of survfit and survdiff",
     reveals: "nothing by itself",
+    eval: None,
 };

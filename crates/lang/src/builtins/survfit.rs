@@ -22,4 +22,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     ],
     usage: "survfit(Surv(time, event) ~ g, data): Kaplan-Meier curves",
     reveals: "group sizes and the distinct event and censoring times with their counts; needs allow_event_times",
+    eval: None,
 };

@@ -21,4 +21,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "t.test(y ~ g, data), t.test(x, y), t.test(x, mu = m); var.equal = TRUE for Student",
     reveals: "per group n, Σy, Σy² (group sizes >= min_cell)",
+    eval: None,
 };

@@ -22,4 +22,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "wilcox.test(y ~ g, data) or wilcox.test(x, y): rank-sum test",
     reveals: "group sizes, W and the tie correction Σ(t³ - t)",
+    eval: None,
 };

@@ -62,6 +62,9 @@ impl Evaluator<'_> {
     ) -> Result<Value> {
         let name = builtin.name;
         let a = Args::new(builtin, args, matched);
+        if let Some(eval) = builtin.eval {
+            return eval(self, e, &a, scope);
+        }
         let arg = |p: &str| {
             a.get(p)
                 .ok_or_else(|| EvalError::at(e, format!("missing argument `{p}`")))

@@ -77,7 +77,7 @@ pub mod surv;
 mod surv_summary;
 mod survdiff_strata;
 mod tables;
-mod ttest;
+pub(crate) mod ttest;
 pub mod value;
 mod wide;
 mod wide_gram;
