@@ -343,3 +343,43 @@ fn binom_test_matches_r() {
     let e = fx.refusal(&format!("{D}binom.test(21, 20)"));
     assert!(e.contains("0 <= x <= n"), "{e}");
 }
+
+/// `chisq.test(x, p =)`: R's goodness-of-fit test of a one-way table of counts (from
+/// `table()` of a private column, or public counts); `p =` with a two-way table is refused.
+#[test]
+fn chisq_goodness_of_fit_as_r() {
+    let fx = Fixture::cohort("lung");
+    // R 4.2: chisq.test(table(lung$ph.ecog), p = c(0.3, 0.45, 0.2, 0.05)).
+    let t = fx.json(&format!(
+        "{D}chisq.test(table(d$ph.ecog), p = c(0.3, 0.45, 0.2, 0.05))"
+    ));
+    near(
+        num(&t["statistic"]),
+        11.438_570_729_319_625,
+        1e-9,
+        0.0,
+        "X2",
+    );
+    near(num(&t["p_value"]), 0.009_576_049_678_963_07, 1e-9, 0.0, "p");
+    assert_eq!(num(&t["df"]), 3.0);
+    // R: chisq.test(c(A = 20, B = 15, C = 25), p = c(0.2, 0.3, 0.5)).
+    let t = fx.json(&format!(
+        "{D}chisq.test(c(A = 20, B = 15, C = 25), p = c(0.2, 0.3, 0.5))"
+    ));
+    near(
+        num(&t["statistic"]),
+        6.666_666_666_666_666,
+        1e-12,
+        0.0,
+        "X2",
+    );
+    near(num(&t["p_value"]), 0.035_673_993_347_252_4, 1e-9, 0.0, "p");
+    let e = fx.refusal(&format!(
+        "{D}chisq.test(c(20, 15, 25), p = c(0.5, 0.6, 0.1))"
+    ));
+    assert!(e.contains("sum to 1"), "{e}");
+    let e = fx.refusal(&format!(
+        "{D}chisq.test(table(d$sex_f, d$status == 2), p = c(0.5, 0.5))"
+    ));
+    assert!(e.contains("`p = "), "{e}");
+}

@@ -135,7 +135,26 @@ impl Evaluator<'_> {
                 cor_test(n, r, (level, alt), format!("{x} and {y}"))
             }
             _ => {
-                let (t, data_name) = match (self.eval_in(x, scope)?, a.get("y")) {
+                let xv = self.eval_in(x, scope)?;
+                if name == "chisq.test"
+                    && a.get("y").is_none()
+                    && let Some(counts) = one_way_counts(&xv)
+                {
+                    let monte_carlo = "Monte Carlo p-values are not available";
+                    self.default_only(a, "simulate.p.value", scope, monte_carlo)?;
+                    let p = match a.get("p") {
+                        Some(p) => match self.eval_in(p, scope)? {
+                            Value::Pub(v) => Some(super::ops::numbers(p, &v)?),
+                            _ => return Err(EvalError::at(p, "'p' must be public probabilities")),
+                        },
+                        None => None,
+                    };
+                    return Ok(Value::Pub(Public::Test(Box::new(usable(
+                        e,
+                        chisq_gof(e, &counts, p.as_deref(), x.to_string())?,
+                    )?))));
+                }
+                let (t, data_name) = match (xv, a.get("y")) {
                     (Value::Pub(Public::Table(t)), _) if t.dims.len() == 2 => (t, x.to_string()),
                     (xv @ Value::Vec(_), Some(y)) => {
                         let yv = self.eval_in(y, scope)?;
@@ -151,7 +170,7 @@ impl Evaluator<'_> {
                                    or from R's asymptotic distribution)";
                 self.default_only(a, "simulate.p.value", scope, monte_carlo)?;
                 if name == "chisq.test" {
-                    let fit = "the goodness-of-fit test is not available yet";
+                    let fit = "p = applies to a one-way table of counts (a goodness-of-fit test)";
                     self.default_only(a, "p", scope, fit)?;
                     let correct = self.flag(a.get("correct"), scope, 1.0)? != 0.0;
                     chisq_test(&t, correct, data_name)
@@ -322,6 +341,63 @@ fn or_limit(logs: &[f64], lo: u64, a: u64, upper: bool, alpha: f64) -> f64 {
             .map(|(_, p)| p)
             .sum();
         (tail < alpha) == upper
+    })
+}
+
+/// The counts of a public one-way table or vector of counts (`chisq.test(x, p =)`).
+fn one_way_counts(v: &Value) -> Option<Vec<f64>> {
+    match v {
+        Value::Pub(Public::Table(t)) if t.dims.len() == 1 => {
+            Some(t.counts.iter().map(|&c| c as f64).collect())
+        }
+        Value::Pub(Public::Num { values, .. }) if values.len() > 1 => {
+            values.iter().copied().collect()
+        }
+        _ => None,
+    }
+}
+
+/// R's goodness-of-fit `chisq.test(x, p =)`: `Σ (O − E)² / E` with `E = n p` (`p` uniform
+/// by default), `k − 1` df.
+fn chisq_gof(e: &Expr, counts: &[f64], p: Option<&[f64]>, data: String) -> Result<HTest> {
+    let k = counts.len();
+    if counts.iter().any(|c| *c < 0.0 || !c.is_finite()) {
+        return Err(EvalError::at(
+            e,
+            "all entries of 'x' must be nonnegative and finite",
+        ));
+    }
+    let uniform = vec![1.0 / k as f64; k];
+    let p = p.unwrap_or(&uniform);
+    if p.len() != k {
+        return Err(EvalError::at(
+            e,
+            "'x' and 'p' must have the same number of elements",
+        ));
+    }
+    if p.iter().any(|q| *q < 0.0) || (p.iter().sum::<f64>() - 1.0).abs() > 1e-8 {
+        return Err(EvalError::at(
+            e,
+            "probabilities must be nonnegative and sum to 1",
+        ));
+    }
+    let n: f64 = counts.iter().sum();
+    let stat: f64 = counts
+        .iter()
+        .zip(p)
+        .map(|(o, q)| (o - n * q).powi(2) / (n * q))
+        .sum();
+    let df = (k - 1) as f64;
+    let pv = ChiSquared::new(df).map_or(f64::NAN, |d| 1.0 - d.cdf(stat));
+    Ok(HTest {
+        method: "Chi-squared test for given probabilities".into(),
+        data_name: data,
+        statistic: Some(("X-squared".into(), stat)),
+        parameter: vec![("df".into(), df)],
+        p_value: pv,
+        alternative: String::new(),
+        conf_int: None,
+        estimate: Vec::new(),
     })
 }
 
