@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Builtin, DOTS};
-use crate::ast::{Arg, Expr};
+use crate::ast::{Arg, Expr, ExprKind};
 use crate::check::{TypeError, TypeErrorKind};
 use crate::span::Span;
 
@@ -66,7 +66,8 @@ impl Calls {
     }
 }
 
-fn arg_error(func: &str, message: String, at: &Expr) -> TypeError {
+/// An error in the arguments of a call of `func`, at `at`.
+pub(crate) fn arg_error(func: &str, message: String, at: &Expr) -> TypeError {
     TypeError::new(
         at,
         TypeErrorKind::Arguments {
@@ -74,6 +75,26 @@ fn arg_error(func: &str, message: String, at: &Expr) -> TypeError {
             message,
         },
     )
+}
+
+/// Every call of the language's functions within `e` matched (`Surv` and the rest inside
+/// formulas included), and the first error; calls of other names are left to the checker.
+pub(crate) fn match_calls(e: &Expr) -> (Calls, Option<TypeError>) {
+    let mut calls = Calls::default();
+    let mut failed = None;
+    e.walk(&mut |x| {
+        if let ExprKind::Call { func, args } = &x.kind
+            && let Some(b) = func.as_ident().and_then(super::lookup)
+        {
+            match bind(b, x, args) {
+                Ok(m) => calls.insert(x, b, m),
+                Err(err) => {
+                    failed.get_or_insert(err);
+                }
+            }
+        }
+    });
+    (calls, failed)
 }
 
 /// Matches the arguments `args` of the call `call` to `b`'s parameters by R's rules.

@@ -1,4 +1,4 @@
-//! `cox.zph`: cox.zph(fit, transform = \"km\", terms = TRUE, global = TRUE): R's test of proportional hazards of a coxph() fit (the score test of adding g(t)·x for each term, g the centred transform of time: \"km\", \"rank\", \"identity\" or \"log\"); one row per term (or per coefficient) and GLOBAL; singledf is refused. Runs the fit's call again on the data
+//! `cox.zph`: cox.zph(fit, transform = "km", terms = TRUE, global = TRUE): R's test of proportional hazards of a coxph() fit (the score test of adding g(t)·x for each term, g the centred transform of time: "km", "rank", "identity" or "log"); one row per term (or per coefficient) and GLOBAL; singledf is refused. Runs the fit's call again on the data
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
@@ -16,7 +16,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     ],
     min_dots: 0,
     refused: &[],
-    usage: "cox.zph(fit, transform = \\\"km\\\", terms = TRUE, global = TRUE): R's test of proportional hazards of a coxph() fit (the score test of adding g(t)·x for each term, g the centred transform of time: \\\"km\\\", \\\"rank\\\", \\\"identity\\\" or \\\"log\\\"); one row per term (or per coefficient) and GLOBAL; singledf is refused. Runs the fit's call again on the data",
+    usage: "cox.zph(fit, transform = \"km\", terms = TRUE, global = TRUE): R's test of proportional hazards of a coxph() fit (the score test of adding g(t)·x for each term, g the centred transform of time: \"km\", \"rank\", \"identity\" or \"log\"); one row per term (or per coefficient) and GLOBAL; singledf is refused. Runs the fit's call again on the data",
     reveals: "what the fit reveals, again, plus the test's k + k(k+1) sums at the fitted coefficients (hence the statistics)",
     eval: None,
 };

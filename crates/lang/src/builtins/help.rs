@@ -1,4 +1,4 @@
-//! `help`: help(\"name\"): this text
+//! `help`: help("name"): this text
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
@@ -10,7 +10,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     params: &[Param::required("topic")],
     min_dots: 0,
     refused: &[],
-    usage: "help(\\\"name\\\"): this text",
+    usage: "help(\"name\"): this text",
     reveals: "nothing",
     eval: None,
 };

@@ -1,4 +1,4 @@
-//! `hist`: hist(x, breaks = c(0, 20, 40), file = \"hist.svg\"): histogram, drawn by your client
+//! `hist`: hist(x, breaks = c(0, 20, 40), file = "hist.svg"): histogram, drawn by your client
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
@@ -15,7 +15,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     ],
     min_dots: 0,
     refused: &[],
-    usage: "hist(x, breaks = c(0, 20, 40), file = \\\"hist.svg\\\"): histogram, drawn by your client",
+    usage: "hist(x, breaks = c(0, 20, 40), file = \"hist.svg\"): histogram, drawn by your client",
     reveals: "the table of cut(x, breaks) (cells pass min_cell); breaks must be given",
     eval: None,
 };

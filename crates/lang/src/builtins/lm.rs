@@ -2,24 +2,14 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
-use super::{Builtin, Param};
+use super::{Builtin, MODEL_REFUSED, Param};
 
 /// The entry of `lm`.
 pub(crate) static ENTRY: Builtin = Builtin {
     name: "lm",
     params: &[Param::required("formula"), Param::optional("data", "NULL")],
     min_dots: 0,
-    refused: &[
-        (
-            "subset",
-            "not yet: give the rows as the data, `data = subset(d, cond)`",
-        ),
-        ("weights", "case weights are not supported"),
-        (
-            "na.action",
-            "rows with a missing value in the model's variables are left out (R's na.omit); no other action is available",
-        ),
-    ],
+    refused: MODEL_REFUSED,
     usage: "lm(y ~ x1 + x2, data): least squares; formulas as R reads them: a:b, a * b, I(x^2), log(x), factors (R's names: sexf, age:sexf), - 1 for no intercept, offset(o) (coefficient 1; R² as R 4.2's, of the fitted values with the offset); cross-products exact, summed beyond 64 bits where needed; prints as R's print.lm (the call and the coefficients), summary(fit) as print.summary.lm (without the residual quantiles, which are per-row values)",
     reveals: "n, XᵀX, Xᵀy, yᵀy (with an offset also Xᵀo, oᵀo, oᵀy); one bit: whether some row's hat value exceeds max_leverage (then refused)",
     eval: None,

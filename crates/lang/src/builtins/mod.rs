@@ -125,6 +125,36 @@ pub(crate) type EvalFn = fn(
     Option<&crate::eval::value::PrivTable>,
 ) -> crate::eval::Result<crate::eval::Value>;
 
+/// R's `subset =` of the models, refused.
+const SUBSET: (&str, &str) = (
+    "subset",
+    "not yet: give the rows as the data, `data = subset(d, cond)`",
+);
+/// R's `na.action =` of the models, refused.
+const NA_ACTION: (&str, &str) = (
+    "na.action",
+    "rows with a missing value in the model's variables are left out (R's na.omit); no other \
+     action is available",
+);
+/// The model arguments `lm`, `survfit` and `coxph` refuse.
+pub(crate) const MODEL_REFUSED: &[(&str, &str)] = &[
+    SUBSET,
+    ("weights", "case weights are not supported"),
+    NA_ACTION,
+];
+/// Those `survdiff` refuses (R's has no `weights`).
+pub(crate) const SURVDIFF_REFUSED: &[(&str, &str)] = &[SUBSET, NA_ACTION];
+
+/// The parameters of `plot` and `barplot`.
+pub(crate) const PLOT_PARAMS: &[Param] = &[
+    Param::required("x"),
+    Param::optional("file", "NULL"),
+    Param::optional("conf.int", "TRUE"),
+    Param::optional("main", "NULL"),
+    Param::optional("xlab", "NULL"),
+    Param::optional("ylab", "NULL"),
+];
+
 /// A function of the language.
 pub struct Builtin {
     /// Its name, as R's.

@@ -1,23 +1,16 @@
-//! `plot`: plot(fit or table, file = \"km.svg\", conf.int = FALSE, main = \"\"): drawn by your client
+//! `plot`: plot(fit or table, file = "km.svg", conf.int = FALSE, main = ""): drawn by your client
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
-use super::{Builtin, Param};
+use super::{Builtin, PLOT_PARAMS};
 
 /// The entry of `plot`.
 pub(crate) static ENTRY: Builtin = Builtin {
     name: "plot",
-    params: &[
-        Param::required("x"),
-        Param::optional("file", "NULL"),
-        Param::optional("conf.int", "TRUE"),
-        Param::optional("main", "NULL"),
-        Param::optional("xlab", "NULL"),
-        Param::optional("ylab", "NULL"),
-    ],
+    params: PLOT_PARAMS,
     min_dots: 0,
     refused: &[],
-    usage: "plot(fit or table, file = \\\"km.svg\\\", conf.int = FALSE, main = \\\"\\\"): drawn by your client",
+    usage: "plot(fit or table, file = \"km.svg\", conf.int = FALSE, main = \"\"): drawn by your client",
     reveals: "nothing beyond its argument",
     eval: None,
 };

@@ -1,4 +1,4 @@
-//! `relevel`: relevel(f, ref = \"level\"): the factor with that level first (the reference level of models)
+//! `relevel`: relevel(f, ref = "level"): the factor with that level first (the reference level of models)
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
@@ -10,7 +10,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     params: &[Param::required("x"), Param::required("ref")],
     min_dots: 0,
     refused: &[],
-    usage: "relevel(f, ref = \\\"level\\\"): the factor with that level first (the reference level of models)",
+    usage: "relevel(f, ref = \"level\"): the factor with that level first (the reference level of models)",
     reveals: "nothing",
     eval: None,
 };

@@ -2,7 +2,7 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
-use super::{Builtin, Param};
+use super::{Builtin, Param, SURVDIFF_REFUSED};
 
 /// The entry of `survdiff`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,16 +13,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
         Param::optional("strict", "FALSE"),
     ],
     min_dots: 0,
-    refused: &[
-        (
-            "subset",
-            "not yet: give the rows as the data, `data = subset(d, cond)`",
-        ),
-        (
-            "na.action",
-            "rows with a missing value in the model's variables are left out (R's na.omit); no other action is available",
-        ),
-    ],
+    refused: SURVDIFF_REFUSED,
     usage: "survdiff(Surv(time, event) ~ g + strata(s), data, strict = FALSE): log-rank test (with strata(s): R's stratified test, observed, expected and variance summed over the strata); strict = TRUE: two groups, only the statistic",
     reveals: "as survfit (with strata: per group and stratum); with strict = TRUE only the chi-square statistic (no times, no counts; allowed without allow_event_times)",
     eval: None,

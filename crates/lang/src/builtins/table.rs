@@ -1,4 +1,4 @@
-//! `table`: table(x), table(x, y), useNA = \"no\"/\"ifany\"/\"always\"
+//! `table`: table(x), table(x, y), useNA = "no"/"ifany"/"always"
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
@@ -10,7 +10,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     params: &[DOTS_PARAM, Param::optional("useNA", "\"no\"")],
     min_dots: 1,
     refused: &[],
-    usage: "table(x), table(x, y), useNA = \\\"no\\\"/\\\"ifany\\\"/\\\"always\\\"",
+    usage: "table(x), table(x, y), useNA = \"no\"/\"ifany\"/\"always\"",
     reveals: "the counts, each 0 or >= min_cell",
     eval: None,
 };

@@ -7,21 +7,12 @@ use super::expr::{Elem, Scope, elem, logical, mismatch, numeric, unsupported};
 use super::{Checker, PrivTy, PubTy, Ty, TypeError, TypeErrorKind, describe};
 use crate::ast::{Arg, Expr, ExprKind};
 use crate::builtins::DOTS;
+use crate::builtins::args::arg_error;
 
 /// A call's matched arguments: one slot per parameter other than `...`, then `...`.
 struct Bound<'e> {
     slots: Vec<Option<&'e Expr>>,
     dots: Vec<&'e Expr>,
-}
-
-fn arg_error(func: &str, message: String, at: &Expr) -> TypeError {
-    TypeError::new(
-        at,
-        TypeErrorKind::Arguments {
-            func: func.to_owned(),
-            message,
-        },
-    )
 }
 
 impl Checker {

@@ -41,8 +41,8 @@ use sharestat_dict::{ColumnType, Dictionary};
 
 pub use error::{TypeError, TypeErrorKind};
 
-use crate::ast::{Expr, ExprKind, Program, StmtKind};
-use crate::builtins::args::Calls;
+use crate::ast::{Expr, Program, StmtKind};
+use crate::builtins::args::{Calls, match_calls};
 
 /// A program the checker accepted, the only form the evaluator runs
 /// ([`crate::eval::Evaluator::run`]): the statements before the first one the checker
@@ -70,16 +70,9 @@ impl Checked {
     #[doc(hidden)]
     pub fn without_checker(program: &Program) -> Checked {
         let mut calls = Calls::default();
-        program.stmts.iter().for_each(|s| {
-            s.expr().walk(&mut |e| {
-                if let ExprKind::Call { func, args } = &e.kind
-                    && let Some(b) = func.as_ident().and_then(crate::builtins::lookup)
-                    && let Ok(m) = crate::builtins::args::bind(b, e, args)
-                {
-                    calls.insert(e, b, m);
-                }
-            })
-        });
+        for s in &program.stmts {
+            calls.extend(match_calls(s.expr()).0);
+        }
         Checked {
             program: program.clone(),
             calls,
@@ -362,18 +355,7 @@ impl Checker {
     /// The type of one statement (an assignment's is its value's); an assignment binds.
     /// Every call's arguments are matched first, once (`builtins/args.rs`).
     fn statement(&mut self, stmt: &crate::ast::Stmt) -> Result<Ty, TypeError> {
-        let mut calls = Calls::default();
-        let mut failed = None;
-        stmt.expr().walk(&mut |e| {
-            if let (ExprKind::Call { func, args }, None) = (&e.kind, &failed)
-                && let Some(b) = func.as_ident().and_then(crate::builtins::lookup)
-            {
-                match crate::builtins::args::bind(b, e, args) {
-                    Ok(m) => calls.insert(e, b, m),
-                    Err(err) => failed = Some(err),
-                }
-            }
-        });
+        let (calls, failed) = match_calls(stmt.expr());
         if let Some(e) = failed {
             return Err(e);
         }

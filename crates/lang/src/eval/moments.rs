@@ -200,8 +200,8 @@ impl Plan {
             EvalError::at(
                 e,
                 format!(
-                    "the squares of `{e}` summed over {n} rows leave even 128 bits; scale the \
-                     values down or round them"
+                    "the squares of `{e}` summed over {n} rows cannot be held even in 128 \
+                     bits; scale the values down or round them"
                 ),
             )
         })

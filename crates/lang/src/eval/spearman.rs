@@ -5,7 +5,7 @@
 //! (`sharestat_stats::rank::spearman_sums`): twice the midranks, whose correlation is the
 //! same. **Reveals** what `cor` reveals, of the ranks: `n`, `Σr`, `Σs`, `Σr²`, `Σs²`, `Σrs`.
 //! Cost: two sorts of `n` rows (as `median`, twice) and `4⌈log2 n⌉` scan rounds.
-use super::agg::cor_from_sums;
+use super::pearson::cor_from_sums;
 use super::value::Value;
 use super::{Evaluator, Result};
 use crate::ast::Expr;

@@ -35,10 +35,7 @@ impl Evaluator<'_> {
     /// least `min_cell`, at most `max_levels` of them: the table `table(g)` shows), then one
     /// equality test per row and value for the indicator columns.
     fn numeric_levels(&mut self, e: &Expr, v: &PrivVec) -> Result<(Vec<String>, Vec<AShares>)> {
-        let scale = match v.kind {
-            Kind::Num { scale } => scale,
-            _ => 0,
-        };
+        let scale = super::agg::scale(v);
         super::checks::check_key(e, *v.range, scale)?;
         let words: Vec<i64> = self
             .distinct_of(e, v)?
@@ -216,10 +213,7 @@ impl Evaluator<'_> {
     /// `min_cell` and at most `max_levels` of them, or the refusal.
     fn distinct_of(&mut self, e: &Expr, v: &PrivVec) -> Result<Vec<(i64, u64)>> {
         self.check_selection(e, &v.sel, &v.layout)?;
-        let scale = match v.kind {
-            Kind::Num { scale } => scale,
-            _ => 0,
-        };
+        let scale = super::agg::scale(v);
         let used = self.used(v)?;
         let col = Column {
             values: v.data.clone(),
@@ -350,10 +344,7 @@ pub(crate) fn ordered(v: &PrivVec) -> bool {
 
 /// R's labels of encoded values of `v`: numbers as R prints them, dates as ISO dates.
 fn value_labels(v: &PrivVec, words: impl Iterator<Item = i64>) -> Vec<String> {
-    let scale = match v.kind {
-        Kind::Num { scale } => scale,
-        _ => 0,
-    };
+    let scale = super::agg::scale(v);
     words
         .map(|x| {
             if v.kind == Kind::Date {

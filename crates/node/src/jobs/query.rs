@@ -86,10 +86,10 @@ pub fn check(state: &AppState, study: &str, prelude: &str, text: &str) -> Result
 fn checked(env: Env, prelude: &str, text: &str) -> Result<(Checked, Checked), String> {
     let mut checker = Checker::new(env);
     let parse = |src: &str| sharestat_lang::parse(src).map_err(|e| e.render(src));
-    let before = parse(prelude)?;
-    checker
-        .check_program(&before)
-        .map_err(|e| e.render(prelude))?;
+    let before = checker.check_script(&parse(prelude)?);
+    if let Some(e) = &before.refused {
+        return Err(e.render(prelude));
+    }
     let script = checker.check_script(&parse(text)?);
     if let Some(e) = &script.refused {
         let prints = script
@@ -101,7 +101,7 @@ fn checked(env: Env, prelude: &str, text: &str) -> Result<(Checked, Checked), St
             return Err(e.render(text));
         }
     }
-    Ok((Checked::without_checker(&before), script))
+    Ok((before, script))
 }
 
 /// Shares of stored columns, read from this node's store.
