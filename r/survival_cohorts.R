@@ -187,6 +187,41 @@ out$lung <- list(
          wilcox = list(statistic = unname(wn$statistic), p = wn$p.value),
          survdiff = list(chisq = sn$chisq, n = as.numeric(sn$n)))
   },
+  # wilcox.test's signed-rank and shifted/one-sided tests, Spearman's and Kendall's cor.test
+  # (issue 15); x74/y74: 16 patients over 74, without ties (exact p-values), small6: 6 over 76
+  rank_tests = {
+    ht <- function(t) list(statistic = unname(t$statistic), p = t$p.value,
+                           estimate = unname(t$estimate), method = t$method,
+                           alternative = t$alternative)
+    old <- d$age > 74
+    x74 <- d$time[old]
+    y74 <- 1000 * d$age[old] - d$time[old]
+    o6 <- d$age > 76
+    list(paired = ht(wilcox.test(d$ph.karno, d$pat.karno, paired = TRUE)),
+         paired_less = ht(wilcox.test(d$ph.karno, d$pat.karno, paired = TRUE,
+                                      alternative = "less", mu = 5, correct = FALSE)),
+         one = ht(wilcox.test(d$age, mu = 60)),
+         one_exact = ht(wilcox.test(x74, mu = 300, alternative = "greater")),
+         one_normal = ht(wilcox.test(x74, mu = 300, exact = FALSE)),
+         sum_mu = ht(wilcox.test(age ~ sex, data = d, mu = 2, alternative = "greater")),
+         sum_xy = ht(wilcox.test(d$age, d$wt.loss, alternative = "less", mu = 50,
+                                 correct = FALSE)),
+         sum_exact = ht(wilcox.test(x74, d$time[d$age < 45], alternative = "greater")),
+         spearman = ht(cor.test(d$age, d$wt.loss, method = "spearman")),
+         spearman_cont = ht(cor.test(d$age, d$wt.loss, method = "spearman",
+                                     continuity = TRUE, alternative = "less")),
+         spearman_exact = ht(cor.test(x74, y74, method = "spearman")),
+         spearman_greater = ht(cor.test(x74, y74, method = "s", alternative = "greater")),
+         spearman_small = ht(cor.test(d$time[o6], d$meal.cal[o6] + d$age[o6],
+                                      method = "spearman")),
+         kendall = ht(cor.test(d$age, d$wt.loss, method = "kendall")),
+         kendall_cont = ht(cor.test(d$age, d$wt.loss, method = "kendall", continuity = TRUE,
+                                    alternative = "greater")),
+         kendall_exact = ht(cor.test(x74, y74, method = "kendall")),
+         kendall_less = ht(cor.test(x74, y74, method = "kendall", alternative = "less")),
+         cor_kendall = cor(d$age, d$wt.loss, method = "kendall", use = "complete.obs"),
+         cor_spearman = cor(d$age, d$wt.loss, method = "spearman", use = "complete.obs"))
+  },
   # one-sided cor.test and fisher.test (issue 15)
   one_sided = {
     ht <- function(t) list(p = t$p.value, conf_int = as.numeric(t$conf.int),

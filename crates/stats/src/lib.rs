@@ -13,7 +13,9 @@
 //! - [`order`]: quantiles (R type 7), median, min and max, by secure selection.
 //! - [`freq`]: frequency tables of one-hot encoded categorical columns.
 //! - [`distinct`]: frequency tables of numeric columns (distinct values), small cells refused.
-//! - [`rank`]: the Wilcoxon rank-sum statistic with ties, from an oblivious sort and scans.
+//! - [`rank`]: the Wilcoxon rank-sum and signed-rank statistics with ties, Spearman's rank
+//!   sums, from oblivious sorts and scans.
+//! - [`kendall`]: Kendall's `S` and tie sums (pairwise signs; quadratic, bounded rows).
 //! - [`round`]: `floor` of private decimals (exact division by `10^s`).
 //! - [`logrank`]: the strict log-rank test (two groups), revealing only its statistic.
 //! - [`linalg`]: inverse of small matrices (public model fitting).
@@ -29,6 +31,7 @@ pub mod cox;
 pub mod disclose;
 pub mod distinct;
 pub mod freq;
+pub mod kendall;
 pub mod leverage;
 pub mod linalg;
 pub mod logrank;

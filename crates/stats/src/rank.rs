@@ -111,13 +111,18 @@ pub(crate) fn same_as_previous(
 /// `F_i = E_i F_{i−1} + (1 − E_i) i`, the last one the same scan run backwards, and twice the
 /// midrank is `F_i + L_i + 2`.
 fn double_midranks(p: &mut Party, xs: &AShares, u: &AShares) -> sharestat_mpc::Result<AShares> {
-    let n = xs.len();
+    let e = same_as_previous(p, xs, u)?;
+    midranks_of_runs(p, &e)
+}
+
+/// Twice the midranks from the run flags `E_i = [x_i = x_{i−1}]` of a sorted vector.
+fn midranks_of_runs(p: &mut Party, e: &AShares) -> sharestat_mpc::Result<AShares> {
+    let n = e.len();
     let me = p.id();
     let zero = AShares::from_parts(vec![0], vec![0]);
     if n < 2 {
         return Ok(AShares::from_parts(vec![0; n], vec![0; n]).add_const(me, 2));
     }
-    let e = same_as_previous(p, xs, u)?;
     let idx: Vec<u64> = (0..n as u64).collect();
     // (1 − E_i) i, local: i is public.
     let first_beta = e.mul_public(&idx).neg().add_public(me, &idx);
@@ -127,7 +132,7 @@ fn double_midranks(p: &mut Party, xs: &AShares, u: &AShares) -> sharestat_mpc::R
     let e_next = AShares::concat(&[&e.slice(1..n), &zero]).gather(&rev);
     let ridx: Vec<u64> = rev.iter().map(|&i| i as u64).collect();
     let last_beta = e_next.mul_public(&ridx).neg().add_public(me, &ridx);
-    let first = affine_scan(p, &e, &first_beta)?;
+    let first = affine_scan(p, e, &first_beta)?;
     let last = affine_scan(p, &e_next, &last_beta)?.gather(&rev);
     Ok(first.add(&last).add_const(me, 2))
 }
@@ -164,12 +169,75 @@ pub fn spearman_sums(
     Ok([o[0], o[1], o[2], o[3], o[4], o[5]])
 }
 
+/// Wilcoxon's signed-rank statistic of the differences `d` over the rows with `used = 1`, as
+/// R's `wilcox.test(x, y, paired = TRUE)` (or one-sample) computes it: zero differences are
+/// dropped, the others ranked by `|d|` (ties share their midrank) and `V` sums the ranks of
+/// the positive ones.
+///
+/// `[d < 0]` is the sign bit (`msb`), `[d = 0]` one equality test; `|d| = d − 2[d < 0]d`.
+/// The non-zero rows are sorted to the front by `|d|` with payloads `[d > 0]` and the
+/// non-zero flag, then twice the midranks come from one equality batch and two affine scans
+/// (as for Spearman) and the tie runs' indices `k` from a third: `Σt³ = 3Σk² + 3Σk + n`.
+/// **Reveals** `[n_used, n, 2V, Σ(t³ − t)]` (`n`: the non-zero differences), nothing else.
+/// Values satisfy `|d| < 2^(KEY_BITS − 3)`.
+pub fn signed_rank(p: &mut Party, d: &AShares, used: &AShares) -> sharestat_mpc::Result<[u64; 4]> {
+    let me = p.id();
+    let n = d.len();
+    let zeros = AShares::from_parts(vec![0; n], vec![0; n]);
+    let neg = p.msb(d, KEY_BITS)?;
+    let neg = p.b2a_bits(&neg)?;
+    let is_zero = p.eq(d, &zeros, KEY_BITS)?;
+    let is_zero = p.b2a_bits(&is_zero)?;
+    let m = p.mul_many(&[(&neg, d), (used, &is_zero), (used, &neg)])?;
+    let abs = d.sub(&m[0].scale(2));
+    let nonzero = used.sub(&m[1]);
+    let pos = nonzero.sub(&m[2]);
+    let big = (1u64 << (KEY_BITS - 2)) - 1;
+    let key = abs.add_const(me, big.wrapping_neg());
+    let key = p.mul(&nonzero, &key)?.add_const(me, big);
+    let (sorted, cols) = p.sort(&key, &[&pos, &nonzero], KEY_BITS)?;
+    let (pos, u) = (&cols[0], &cols[1]);
+    let e = same_as_previous(p, &sorted, u)?;
+    let ranks = midranks_of_runs(p, &e)?;
+    let k = affine_scan(p, &e, &e)?;
+    let dots = p.dot_many(&[(pos, &ranks), (&k, &k)])?;
+    let cubes = dots
+        .slice(1..2)
+        .scale(3)
+        .add(&k.sum().scale(3))
+        .add(&u.sum());
+    let all = AShares::concat(&[&used.sum(), &u.sum(), &dots.slice(0..1), &cubes]);
+    let o = p.reveal(&all)?;
+    Ok([o[0], o[1], o[2], o[3].wrapping_sub(o[1])])
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use sharestat_mpc::harness::{Keys, run_in_memory};
     use sharestat_mpc::prg::Prg;
     use sharestat_mpc::proto::io::deal;
+
+    /// Runs `f` on the three parties with the signed columns `x`, `y` and the 0/1 `used`
+    /// dealt as shares; party 0's answer.
+    pub(crate) fn on_pair<T: Send>(
+        (x, y, used): (&[i64], &[i64], &[u64]),
+        f: impl Fn(&mut Party, &AShares, &AShares, &AShares) -> sharestat_mpc::Result<T> + Sync,
+    ) -> T {
+        let out = run_in_memory(Keys::Seeded([6; 16]), |p| {
+            let mut prg = Prg::new([2; 16]);
+            let i = p.id().index();
+            let w = |v: &[i64]| v.iter().map(|&a| a as u64).collect::<Vec<_>>();
+            let (xs, ys, us) = (
+                deal(&w(x), &mut prg)[i].clone(),
+                deal(&w(y), &mut prg)[i].clone(),
+                deal(used, &mut prg)[i].clone(),
+            );
+            f(p, &xs, &ys, &us)
+        })
+        .unwrap();
+        out.into_iter().next().expect("three parties")
+    }
 
     fn plain(x: &[i64], g: &[u8]) -> (u64, u64) {
         let mut two_u = 0;
@@ -242,6 +310,45 @@ mod tests {
         }
     }
 
+    /// Signed-rank sums with zeros, ties, negative values and unused rows.
+    #[test]
+    fn signed_rank_matches_plaintext() {
+        let n = 300usize;
+        let d: Vec<i64> = (0..n as i64).map(|i| (i * 29) % 17 - 8).collect();
+        let used: Vec<u64> = (0..n).map(|i| u64::from(i % 5 != 0)).collect();
+        let out = run_in_memory(Keys::Seeded([4; 16]), |p| {
+            let mut prg = Prg::new([3; 16]);
+            let i = p.id().index();
+            let w: Vec<u64> = d.iter().map(|&a| a as u64).collect();
+            let (ds, us) = (
+                deal(&w, &mut prg)[i].clone(),
+                deal(&used, &mut prg)[i].clone(),
+            );
+            signed_rank(p, &ds, &us)
+        })
+        .unwrap();
+        let keep: Vec<i64> = (0..n)
+            .filter(|&i| used[i] == 1 && d[i] != 0)
+            .map(|i| d[i])
+            .collect();
+        let two_v: u64 = keep
+            .iter()
+            .filter(|&&v| v > 0)
+            .map(|&v| {
+                let less = keep.iter().filter(|w| w.abs() < v.abs()).count() as u64;
+                let same = keep.iter().filter(|w| w.abs() == v.abs()).count() as u64;
+                2 * less + same + 1
+            })
+            .sum();
+        let mut ties = 0u64;
+        for a in 1..=8i64 {
+            let t = keep.iter().filter(|w| w.abs() == a).count() as u64;
+            ties += t * t * t - t;
+        }
+        let n_used = used.iter().sum::<u64>();
+        assert_eq!(out[0], [n_used, keep.len() as u64, two_v, ties]);
+    }
+
     /// Spearman sums on 600 rows with many ties and a third of the rows unused.
     #[test]
     fn spearman_sums_match_plain_midranks() {
@@ -249,18 +356,7 @@ mod tests {
         let x: Vec<i64> = (0..n as i64).map(|i| (i * 37) % 23 - 11).collect();
         let y: Vec<i64> = (0..n as i64).map(|i| (i * i) % 101 + (i % 7) * 3).collect();
         let used: Vec<u64> = (0..n).map(|i| u64::from(i % 3 != 0)).collect();
-        let out = run_in_memory(Keys::Seeded([6; 16]), |p| {
-            let mut prg = Prg::new([2; 16]);
-            let i = p.id().index();
-            let w = |v: &[i64]| v.iter().map(|&a| a as u64).collect::<Vec<_>>();
-            let (xs, ys, us) = (
-                deal(&w(&x), &mut prg)[i].clone(),
-                deal(&w(&y), &mut prg)[i].clone(),
-                deal(&used, &mut prg)[i].clone(),
-            );
-            spearman_sums(p, &xs, &ys, &us)
-        })
-        .unwrap();
+        let out = on_pair((&x, &y, &used), spearman_sums);
         let keep: Vec<usize> = (0..n).filter(|&i| used[i] == 1).collect();
         let ranks2 = |v: &[i64]| -> Vec<u64> {
             keep.iter()
@@ -280,6 +376,6 @@ mod tests {
             s.iter().map(|a| a * a).sum(),
             r.iter().zip(&s).map(|(a, b)| a * b).sum(),
         ];
-        assert_eq!(out[0], want);
+        assert_eq!(out, want);
     }
 }

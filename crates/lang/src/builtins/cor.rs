@@ -1,4 +1,4 @@
-//! `cor`: cor(x, y, method = "pearson"): Pearson, or Spearman (midranks, from oblivious sorts)
+//! `cor`: cor(x, y, method = "pearson"): Pearson, Spearman (midranks) or Kendall (tau-b)
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
@@ -15,7 +15,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     ],
     min_dots: 0,
     refused: &[],
-    usage: "cor(x, y, method = \"pearson\"): Pearson, or Spearman (midranks, from oblivious sorts)",
-    reveals: "n, Σx, Σy, Σx², Σy², Σxy (of the ranks, for Spearman)",
+    usage: "cor(x, y, method = \"pearson\"): Pearson, Spearman (midranks) or Kendall (tau-b, up to 2000 rows)",
+    reveals: "n, Σx, Σy, Σx², Σy², Σxy (of the ranks, for Spearman); Kendall: n, S = C - D and the tie-run sums",
     eval: None,
 };

@@ -1,4 +1,4 @@
-//! `cor.test`: cor.test(x, y): Pearson's test
+//! `cor.test`: cor.test(x, y, method = "pearson" | "spearman" | "kendall")
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
@@ -18,7 +18,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     ],
     min_dots: 0,
     refused: &[],
-    usage: "cor.test(x, y): Pearson's test",
-    reveals: "as cor",
+    usage: "cor.test(x, y, method = \"pearson\"): Pearson's, Spearman's or Kendall's test",
+    reveals: "as cor with the same method",
     eval: None,
 };

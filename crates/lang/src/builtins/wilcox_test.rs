@@ -1,4 +1,4 @@
-//! `wilcox.test`: wilcox.test(y ~ g, data) or wilcox.test(x, y): rank-sum test
+//! `wilcox.test`: rank-sum (`y ~ g`, `x, y`) or signed-rank (`x`, `x, y, paired = TRUE`) test
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
@@ -20,7 +20,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     ],
     min_dots: 0,
     refused: &[],
-    usage: "wilcox.test(y ~ g, data) or wilcox.test(x, y): rank-sum test",
-    reveals: "group sizes, W and the tie correction Σ(t³ - t)",
+    usage: "wilcox.test(y ~ g, data), wilcox.test(x, y): rank-sum test; wilcox.test(x, mu =) or (x, y, paired = TRUE): signed-rank test",
+    reveals: "rank sum: group sizes, W, Σ(t³ - t); signed rank: n used, n non-zero, V, Σ(t³ - t)",
     eval: None,
 };

@@ -139,19 +139,9 @@ impl Evaluator<'_> {
                     None => false,
                     Some(v) => matches!(&v.kind, ExprKind::Str(s) if s.contains("complete")),
                 };
-                let spearman = match a.get("method") {
-                    None => false,
-                    Some(v) => match &v.kind {
-                        ExprKind::Str(s) if s == "spearman" => true,
-                        ExprKind::Str(s) if s == "pearson" => false,
-                        _ => return Err(EvalError::at(v, "method is \"pearson\" or \"spearman\"")),
-                    },
-                };
-                if spearman {
-                    return Ok(Value::Pub(match self.spearman(e, x, y, complete)? {
-                        Some((_, r)) => Public::num(r),
-                        None => Public::nums([None]),
-                    }));
+                let method = self.cor_method(a, scope)?;
+                if method != super::rankcor::CorMethod::Pearson {
+                    return self.rank_cor(e, method, (x, y), complete);
                 }
                 self.cor(e, x, y, complete)
             }

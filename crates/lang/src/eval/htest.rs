@@ -42,9 +42,9 @@ impl Evaluator<'_> {
     ) -> Result<f64> {
         let Some(v) = a else { return Ok(default) };
         match self.eval_in(v, scope)? {
-            Value::Pub(Public::Bool(b)) if b.len() == 1 => {
-                Ok(f64::from(u8::from(b[0] == Some(true))))
-            }
+            Value::Pub(Public::Bool(b)) if b.len() == 1 => b[0]
+                .map(|b| f64::from(u8::from(b)))
+                .ok_or_else(|| EvalError::at(v, "NA argument")),
             Value::Pub(Public::Num { values, .. }) if values.len() == 1 => {
                 values[0].ok_or_else(|| EvalError::at(v, "NA argument"))
             }
@@ -98,27 +98,15 @@ impl Evaluator<'_> {
         let x = a
             .get("x")
             .ok_or_else(|| EvalError::at(e, format!("{name}() needs x")))?;
-        if name == "wilcox.test" {
-            let one_sided = "one-sided alternatives are not available yet";
-            self.default_only(a, "alternative", scope, one_sided)?;
-        }
         let test = match name {
             "t.test" => self.t_test(e, a, scope)?,
-            "wilcox.test" => {
-                self.default_only(
-                    a,
-                    "paired",
-                    scope,
-                    "the signed-rank test is not available yet",
-                )?;
-                self.default_only(a, "mu", scope, "a shifted null is not available yet")?;
-                // Without `conf.int` (not available), R does not use `conf.level` either.
-                self.level(a, scope)?;
-                self.wilcox_test(e, a, scope)?
-            }
+            "wilcox.test" => self.wilcox_test(e, a, scope)?,
             "cor.test" => {
-                let methods = "Spearman's and Kendall's tests are not available yet";
-                self.default_only(a, "method", scope, methods)?;
+                let method = self.cor_method(a, scope)?;
+                if method != super::rankcor::CorMethod::Pearson {
+                    let t = self.rank_cor_test(e, a, scope, method)?;
+                    return Ok(Value::Pub(Public::Test(Box::new(usable(e, t)?))));
+                }
                 // `exact` and `continuity` apply to Kendall's and Spearman's tests only: R
                 // ignores them for Pearson's, as here.
                 a.get("exact");

@@ -15,36 +15,8 @@ use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-/// R's `alternative`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Alt {
-    TwoSided,
-    Less,
-    Greater,
-}
-
-impl Alt {
-    /// `two.sided`, `less` or `greater`, or a prefix of one (R's `match.arg`).
-    fn parse(s: &str) -> Option<Alt> {
-        [
-            ("two.sided", Alt::TwoSided),
-            ("less", Alt::Less),
-            ("greater", Alt::Greater),
-        ]
-        .into_iter()
-        .find(|(name, _)| !s.is_empty() && name.starts_with(s))
-        .map(|(_, a)| a)
-    }
-
-    /// The words of R's `alternative hypothesis:` line.
-    pub(crate) fn words(self) -> &'static str {
-        match self {
-            Alt::TwoSided => "not equal to",
-            Alt::Less => "less than",
-            Alt::Greater => "greater than",
-        }
-    }
-}
+/// R's `alternative` (`sharestat_rstats`).
+pub(crate) use sharestat_rstats::Alt;
 
 /// A sample's label, `n`, `Σx`, `Σx²` (in words) and unit (`10^decimals`).
 type Sample = (String, u64, i128, i128, f64);

@@ -1,20 +1,40 @@
-//! `wilcox.test`: the Wilcoxon rank-sum (Mann-Whitney) test on private data (issue 6). The
-//! statistic and the tie correction come from `sharestat_stats::rank::mann_whitney` (an
-//! oblivious sort and two scans; only `W` and `Σ(t³ − t)` are revealed, with the group
-//! sizes); the p-value follows R: exact without ties below 50 per group, otherwise the normal
-//! approximation with tie and continuity corrections.
+//! `wilcox.test` as R's: the rank-sum (Mann-Whitney) test of two samples or `y ~ g`, and the
+//! signed-rank test of one sample or of paired differences (`paired = TRUE`), each with
+//! `alternative`, `mu`, `exact` and `correct` as R reads them.
+//!
+//! Computed securely (`sharestat_stats::rank`): for the rank-sum test `W` and the tie
+//! correction `Σ(t³ − t)` with the group sizes (an oblivious sort and two scans); for the
+//! signed-rank test `V`, `Σ(t³ − t)` of the ranks of `|d|`, the number of non-zero and of
+//! all used differences (R drops the zeros). In the clear (`sharestat_rstats`): R's exact
+//! p-value (`pwilcox`, `psignrank`) without ties (and zeros) below 50 observations (per
+//! group), otherwise the normal approximation with R's tie and continuity corrections.
+//! `mu` shifts the first sample (`x − mu`, or `d − mu`) exactly, as a public constant.
 use super::call::Args;
 use super::htest::formula;
-use super::value::{HTest, PrivTable, Value};
+use super::ttest::Alt;
+use super::value::{HTest, PrivTable, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::{Expr, ExprKind};
+use crate::ast::{BinOp, Expr, ExprKind};
 use sharestat_mpc::AShares;
-use statrs::distribution::{ContinuousCDF, Normal};
+use sharestat_rstats::{signrank, wilcox};
+
+/// What R's `wilcox.test` reads besides the data.
+#[derive(Clone, Copy, Debug)]
+struct Opts {
+    alt: Alt,
+    mu: f64,
+    correct: bool,
+    /// R's `exact` (`NULL`: exact below 50 observations, per group for two samples).
+    exact: Option<bool>,
+}
+
+/// Up to this many non-zero differences `exact = TRUE` tabulates the signed-rank
+/// distribution (`n²/2` counts); beyond, refused with R's default as the way out.
+const MAX_EXACT_SIGNED: u64 = 400;
 
 impl Evaluator<'_> {
-    /// `wilcox.test(y ~ g, data)` or `wilcox.test(x, y)`: the rank-sum test with R's normal
-    /// approximation (ties corrected, continuity correction) or, without ties and with fewer
-    /// than 50 per group, its exact p-value. Reveals the group sizes, `W` and `Σ(t³ − t)`.
+    /// `wilcox.test(y ~ g, data)`, `wilcox.test(x, y)`, `wilcox.test(x)` or
+    /// `wilcox.test(x, y, paired = TRUE)`.
     pub(crate) fn wilcox_test(
         &mut self,
         e: &Expr,
@@ -24,91 +44,257 @@ impl Evaluator<'_> {
         let x = a
             .get("x")
             .ok_or_else(|| EvalError::at(e, "wilcox.test(x, y) or y ~ g"))?;
-        let correct = self.flag(a.get("correct"), scope, 1.0)? != 0.0;
-        // R's `exact`: NULL for exact p-values below 50 per group, else as given (ties
-        // always take the normal approximation, as R's with its warning).
+        let paired = self.flag(a.get("paired"), scope, 0.0)? != 0.0;
+        let mu = self.flag(a.get("mu"), scope, 0.0)?;
+        if !mu.is_finite() {
+            return Err(EvalError::at(
+                a.get("mu").unwrap_or(e),
+                "'mu' must be a single number",
+            ));
+        }
+        // R's `exact`: NULL for exact p-values below 50 (per group), else as given (ties
+        // and zeros always take the normal approximation, as R's with its warning).
         let exact = match a.get("exact").filter(|v| !matches!(v.kind, ExprKind::Null)) {
             None => None,
             Some(v) => Some(self.flag(Some(v), scope, 0.0)? != 0.0),
         };
-        let (values, ga, gb, names, data_name) = if let Some((lhs, rhs)) = formula(x) {
-            let t = self.data_arg(e, a.get("data"), scope)?;
-            let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
-            super::checks::check_key(lhs, y.range, super::agg::scale(&y))?;
-            let sel = self.and_mask(y.sel.clone(), g.sel.clone())?;
-            self.check_selection(e, &sel, &y.layout)?;
-            let present = self.and_mask(y.present.clone(), g.present.clone())?;
-            let used = self.and_mask(sel, present)?;
-            let m = self.mask_or_ones(&used, y.len());
-            let (labels, ind) = self.levels_of(rhs, &g)?;
-            let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
-            let masked = self.p.mul_many(&pairs)?;
-            let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
-            let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
-            // The groups' sizes pass min_cell in the batch of the response's support check.
-            self.check_with_cells(e, counts.clone(), labels.clone(), |s| {
-                s.check_support(e, &y, &used).map(drop)
-            })?;
-            let n = self.p.reveal(&counts)?;
-            let nonempty: Vec<usize> = (0..labels.len()).filter(|&i| n[i] > 0).collect();
-            let [i, j] = nonempty.as_slice() else {
+        let o = Opts {
+            alt: self.alternative(a, scope)?,
+            mu,
+            correct: self.flag(a.get("correct"), scope, 1.0)? != 0.0,
+            exact,
+        };
+        // Without `conf.int` (not available), R does not use `conf.level`; checked as R
+        // checks it.
+        self.level(a, scope)?;
+        if let Some((lhs, rhs)) = formula(x) {
+            if paired {
                 return Err(EvalError::at(
-                    rhs,
-                    "grouping factor must have exactly 2 levels",
+                    x,
+                    "paired = TRUE with a formula: give the two measurements, \
+                     wilcox.test(x, y, paired = TRUE)",
+                ));
+            }
+            return self.rank_sum_formula(e, a.get("data"), scope, (lhs, rhs), o);
+        }
+        let xv = self.wilcox_sample(e, x, scope)?;
+        let Some(y) = a.get("y") else {
+            if paired {
+                return Err(EvalError::at(e, "'y' is missing for paired test"));
+            }
+            let d = self.shifted(e, xv, mu)?;
+            return self.signed_rank_test(e, d, o, (x.to_string(), "location"));
+        };
+        let yv = self.wilcox_sample(e, y, scope)?;
+        if paired {
+            // The differences over the rows where both are present (R's complete.cases).
+            let parts = [(x, &Value::Vec(xv.clone())), (y, &Value::Vec(yv.clone()))];
+            super::ops::same_lengths(e, &parts)?;
+            let Value::Vec(d) = self.binary(e, BinOp::Sub, Value::Vec(xv), Value::Vec(yv))? else {
+                return Err(EvalError::at(
+                    e,
+                    "wilcox.test(): the differences are not private",
                 ));
             };
-            let names = (labels[*i].clone(), labels[*j].clone());
-            (
-                y.data.clone(),
-                masked[*i].clone(),
-                masked[*j].clone(),
-                names,
-                format!("{lhs} by {rhs}"),
-            )
+            let d = self.shifted(e, d, mu)?;
+            return self.signed_rank_test(e, d, o, (format!("{x} and {y}"), "location shift"));
+        }
+        let xv = self.shifted(e, xv, mu)?;
+        self.rank_sum_xy(e, (xv, yv), o, format!("{x} and {y}"))
+    }
+
+    /// A sample of `wilcox.test`: a private numeric vector.
+    fn wilcox_sample(&mut self, e: &Expr, x: &Expr, scope: Option<&PrivTable>) -> Result<PrivVec> {
+        match self.eval_in(x, scope)? {
+            Value::Vec(v) if matches!(v.kind, super::value::Kind::Num { .. }) => Ok(v),
+            _ => Err(EvalError::at(
+                if matches!(x.kind, ExprKind::Null) {
+                    e
+                } else {
+                    x
+                },
+                "wilcox.test() of private numeric vectors",
+            )),
+        }
+    }
+
+    /// `v − mu` (exact: `mu` is a public constant, at the decimals that write it).
+    fn shifted(&mut self, e: &Expr, v: PrivVec, mu: f64) -> Result<PrivVec> {
+        if mu == 0.0 {
+            return Ok(v);
+        }
+        let c = Value::Pub(Public::Num {
+            values: vec![Some(mu)],
+            names: None,
+        });
+        match self.binary(e, BinOp::Sub, Value::Vec(v), c)? {
+            Value::Vec(v) => Ok(v),
+            _ => Err(EvalError::at(
+                e,
+                "wilcox.test(): the shifted values are not private",
+            )),
+        }
+    }
+
+    /// The signed-rank test of the differences `d` (already shifted by `mu`).
+    fn signed_rank_test(
+        &mut self,
+        e: &Expr,
+        d: PrivVec,
+        o: Opts,
+        (data_name, what): (String, &str),
+    ) -> Result<HTest> {
+        self.check_selection(e, &d.sel, &d.layout)?;
+        let used = self.and_mask(d.sel.clone(), d.present.clone())?;
+        self.check_support(e, &d, &used)?;
+        super::checks::check_key(e, d.range, super::agg::scale(&d))?;
+        let m = self.mask_or_ones(&used, d.len());
+        let [n_used, n, two_v, ties] = sharestat_stats::rank::signed_rank(self.p, &d.data, &m)?;
+        if n_used == 0 {
+            return Err(EvalError::at(
+                e,
+                "not enough (non-missing) 'x' observations",
+            ));
+        }
+        if n == 0 {
+            return Err(EvalError::at(
+                e,
+                "every difference is zero (after subtracting mu): the test is undefined (R's \
+                 p-value is NA)",
+            ));
+        }
+        let (v, nf) = (two_v as f64 / 2.0, n as f64);
+        let wants_exact = o.exact.unwrap_or(n < 50);
+        let exact = wants_exact && ties == 0 && n == n_used;
+        if exact && n > MAX_EXACT_SIGNED {
+            return Err(EvalError::at(
+                e,
+                format!(
+                    "exact = TRUE over {n} differences: the exact distribution is too long to \
+                     compute here (up to {MAX_EXACT_SIGNED}); the normal approximation \
+                     (exact = FALSE) is R's default beyond 50"
+                ),
+            ));
+        }
+        let p = if exact {
+            signrank::p_value(v, n as usize, o.alt)
         } else {
-            let y = a
-                .get("y")
-                .ok_or_else(|| EvalError::at(e, "wilcox.test(x, y) or y ~ g"))?;
-            let (Value::Vec(xv), Value::Vec(yv)) =
-                (self.eval_in(x, scope)?, self.eval_in(y, scope)?)
-            else {
-                return Err(EvalError::at(e, "wilcox.test() of private numeric vectors"));
-            };
-            let mut masks = Vec::new();
-            for v in [&xv, &yv] {
-                self.check_selection(e, &v.sel, &v.layout)?;
-                let used = self.and_mask(v.sel.clone(), v.present.clone())?;
-                self.check_support(e, v, &used)?;
-                masks.push(self.mask_or_ones(&used, v.len()));
-            }
-            let (nx, ny) = (xv.len(), yv.len());
-            let z = |n: usize| AShares::from_parts(vec![0; n], vec![0; n]);
-            let s = super::agg::scale(&xv).max(super::agg::scale(&yv));
-            for v in [&xv, &yv] {
-                super::checks::check_key(e, v.range, s)?;
-            }
-            let values = AShares::concat(&[
-                &super::ops::rescale(&xv.data, super::agg::scale(&xv), s),
-                &super::ops::rescale(&yv.data, super::agg::scale(&yv), s),
-            ]);
-            let ga = AShares::concat(&[&masks[0], &z(ny)]);
-            let gb = AShares::concat(&[&z(nx), &masks[1]]);
-            (
-                values,
-                ga,
-                gb,
-                ("x".into(), "y".into()),
-                format!("{x} and {y}"),
-            )
+            let z = v - nf * (nf + 1.0) / 4.0;
+            let sigma = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - ties as f64 / 48.0).sqrt();
+            o.alt.normal_p((z - o.alt.correction(z, o.correct)) / sigma)
         };
+        Ok(wilcox_htest(
+            "Wilcoxon signed rank",
+            exact,
+            ("V", v, p),
+            (data_name, what),
+            o,
+        ))
+    }
+
+    /// The rank-sum test of `y ~ g` in `data`: the first level's values shifted by `mu`.
+    fn rank_sum_formula(
+        &mut self,
+        e: &Expr,
+        data: Option<&Expr>,
+        scope: Option<&PrivTable>,
+        (lhs, rhs): (&Expr, &Expr),
+        o: Opts,
+    ) -> Result<HTest> {
+        let t = self.data_arg(e, data, scope)?;
+        let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
+        let sel = self.and_mask(y.sel.clone(), g.sel.clone())?;
+        self.check_selection(e, &sel, &y.layout)?;
+        let present = self.and_mask(y.present.clone(), g.present.clone())?;
+        let used = self.and_mask(sel, present)?;
+        let m = self.mask_or_ones(&used, y.len());
+        let (labels, ind) = self.levels_of(rhs, &g)?;
+        let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
+        let masked = self.p.mul_many(&pairs)?;
+        let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
+        let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
+        // The groups' sizes pass min_cell in the batch of the response's support check.
+        self.check_with_cells(e, counts.clone(), labels.clone(), |s| {
+            s.check_support(e, &y, &used).map(drop)
+        })?;
+        let n = self.p.reveal(&counts)?;
+        let nonempty: Vec<usize> = (0..labels.len()).filter(|&i| n[i] > 0).collect();
+        let [i, j] = nonempty.as_slice() else {
+            return Err(EvalError::at(
+                rhs,
+                "grouping factor must have exactly 2 levels",
+            ));
+        };
+        let (ga, gb) = (masked[*i].clone(), masked[*j].clone());
+        // x − mu for the first group's rows: y − ga (y − shifted), one product.
+        let shifted = self.shifted(e, y.clone(), o.mu)?;
+        let s = super::agg::scale(&shifted);
+        for v in [&y, &shifted] {
+            super::checks::check_key(lhs, v.range, s)?;
+        }
+        let base = super::ops::rescale(&y.data, super::agg::scale(&y), s).into_owned();
+        let values = if o.mu == 0.0 {
+            base
+        } else {
+            let step = base.sub(&shifted.data);
+            base.sub(&self.p.mul(&ga, &step)?)
+        };
+        self.rank_sum(e, (&values, &ga, &gb), o, format!("{lhs} by {rhs}"))
+    }
+
+    /// The rank-sum test of two private samples (`x` already shifted by `mu`).
+    fn rank_sum_xy(
+        &mut self,
+        e: &Expr,
+        (xv, yv): (PrivVec, PrivVec),
+        o: Opts,
+        data_name: String,
+    ) -> Result<HTest> {
+        let mut masks = Vec::new();
+        for v in [&xv, &yv] {
+            self.check_selection(e, &v.sel, &v.layout)?;
+            let used = self.and_mask(v.sel.clone(), v.present.clone())?;
+            self.check_support(e, v, &used)?;
+            masks.push(self.mask_or_ones(&used, v.len()));
+        }
+        let (nx, ny) = (xv.len(), yv.len());
+        let z = |n: usize| AShares::from_parts(vec![0; n], vec![0; n]);
+        let s = super::agg::scale(&xv).max(super::agg::scale(&yv));
+        for v in [&xv, &yv] {
+            super::checks::check_key(e, v.range, s)?;
+        }
+        let values = AShares::concat(&[
+            &super::ops::rescale(&xv.data, super::agg::scale(&xv), s),
+            &super::ops::rescale(&yv.data, super::agg::scale(&yv), s),
+        ]);
+        let ga = AShares::concat(&[&masks[0], &z(ny)]);
+        let gb = AShares::concat(&[&z(nx), &masks[1]]);
+        self.rank_sum(e, (&values, &ga, &gb), o, data_name)
+    }
+
+    /// `W` of group A against group B of `values`, and R's p-value.
+    fn rank_sum(
+        &mut self,
+        e: &Expr,
+        (values, ga, gb): (&AShares, &AShares, &AShares),
+        o: Opts,
+        data_name: String,
+    ) -> Result<HTest> {
         let (n1, n2) = {
             let o = self.p.reveal(&AShares::concat(&[&ga.sum(), &gb.sum()]))?;
             (o[0] as f64, o[1] as f64)
         };
-        let (two_u, ties) = sharestat_stats::rank::mann_whitney(self.p, &values, &ga, &gb)?;
+        if n1 == 0.0 || n2 == 0.0 {
+            let which = if n1 == 0.0 { "'x'" } else { "'y'" };
+            return Err(EvalError::at(
+                e,
+                format!("not enough (non-missing) {which} observations"),
+            ));
+        }
+        let (two_u, ties) = sharestat_stats::rank::mann_whitney(self.p, values, ga, gb)?;
         let w = two_u as f64 / 2.0;
-        let exact = ties == 0 && exact.unwrap_or(n1 < 50.0 && n2 < 50.0);
-        if exact && n1 * n2 > 1e7 {
+        let exact = ties == 0 && o.exact.unwrap_or(n1 < 50.0 && n2 < 50.0);
+        if exact && n1 * n2 > wilcox::MAX_EXACT_PAIRS {
             return Err(EvalError::at(
                 e,
                 format!(
@@ -118,88 +304,53 @@ impl Evaluator<'_> {
             ));
         }
         let p = if exact {
-            exact_wilcox_p(w, n1 as usize, n2 as usize)
+            wilcox::p_value(w, n1 as usize, n2 as usize, o.alt)
         } else {
             let z = w - n1 * n2 / 2.0;
             let sigma = ((n1 * n2 / 12.0)
                 * ((n1 + n2 + 1.0) - ties as f64 / ((n1 + n2) * (n1 + n2 - 1.0))))
                 .sqrt();
-            let corr = if correct { 0.5 * z.signum() } else { 0.0 };
-            let zz = (z - corr) / sigma;
-            let nd = Normal::new(0.0, 1.0).expect("normal");
-            2.0 * nd.cdf(-zz.abs())
+            o.alt.normal_p((z - o.alt.correction(z, o.correct)) / sigma)
         };
-        let _ = names;
-        Ok(HTest {
-            method: if exact {
-                "Wilcoxon rank sum exact test"
-            } else if correct {
-                "Wilcoxon rank sum test with continuity correction"
-            } else {
-                "Wilcoxon rank sum test"
-            }
-            .into(),
-            data_name,
-            statistic: Some(("W".into(), w)),
-            parameter: Vec::new(),
-            p_value: p.min(1.0),
-            alternative: "true location shift is not equal to 0".into(),
-            conf_int: None,
-            estimate: Vec::new(),
-        })
+        Ok(wilcox_htest(
+            "Wilcoxon rank sum",
+            exact,
+            ("W", w, p),
+            (data_name, "location shift"),
+            o,
+        ))
     }
 }
 
-/// Two-sided exact p-value of the rank-sum statistic `w` without ties (R's `pwilcox`):
-/// the number of ways to reach each `U` by dynamic programming over the group sizes.
-fn exact_wilcox_p(w: f64, n1: usize, n2: usize) -> f64 {
-    let max = n1 * n2;
-    // f[i][j][u]: arrangements of i A's and j B's with statistic u; built by the last element.
-    let mut prev: Vec<Vec<f64>> = vec![vec![0.0; max + 1]; n2 + 1];
-    for row in prev.iter_mut() {
-        row[0] = 1.0;
-    }
-    for _i in 1..=n1 {
-        let mut cur: Vec<Vec<f64>> = vec![vec![0.0; max + 1]; n2 + 1];
-        for j in 0..=n2 {
-            for u in 0..=max {
-                // Last element an A (it beats all j B's) or a B.
-                let mut v = if u >= j { prev[j][u - j] } else { 0.0 };
-                if j > 0 {
-                    v += cur[j - 1][u];
-                }
-                cur[j][u] = v;
-            }
-        }
-        prev = cur;
-    }
-    let counts = &prev[n2];
-    let total: f64 = counts.iter().sum();
-    let cdf = |q: f64| -> f64 {
-        counts
-            .iter()
-            .enumerate()
-            .filter(|(u, _)| (*u as f64) <= q)
-            .map(|(_, c)| c)
-            .sum::<f64>()
-            / total
+/// R's `htest` of `wilcox.test`: `"<kind> exact test"`, or `"<kind> test"` with `"with
+/// continuity correction"` when the normal approximation is corrected.
+fn wilcox_htest(
+    kind: &str,
+    exact: bool,
+    (stat, value, p): (&str, f64, f64),
+    (data_name, what): (String, &str),
+    o: Opts,
+) -> HTest {
+    let alternative = format!(
+        "true {what} is {} {}",
+        o.alt.words(),
+        crate::display::fmt_num(o.mu)
+    );
+    let method = if exact {
+        format!("{kind} exact test")
+    } else if o.correct {
+        format!("{kind} test with continuity correction")
+    } else {
+        format!("{kind} test")
     };
-    let mid = (n1 * n2) as f64 / 2.0;
-    let p = if w > mid { 1.0 - cdf(w - 1.0) } else { cdf(w) };
-    (2.0 * p).min(1.0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::exact_wilcox_p;
-
-    #[test]
-    fn exact_rank_sum_p_values_match_r() {
-        // wilcox.test(1:3, 4:6): W = 0, p = 0.1; wilcox.test(c(1, 5), c(2, 3, 4)): W = 3, p = 1.
-        assert!((exact_wilcox_p(0.0, 3, 3) - 0.1).abs() < 1e-12);
-        assert!((exact_wilcox_p(9.0, 3, 3) - 0.1).abs() < 1e-12);
-        assert!((exact_wilcox_p(3.0, 2, 3) - 1.0).abs() < 1e-12);
-        // wilcox.test(1:4, 5:10): W = 0, p = 2 / choose(10, 4) = 0.009524.
-        assert!((exact_wilcox_p(0.0, 4, 6) - 2.0 / 210.0).abs() < 1e-12);
+    HTest {
+        method,
+        data_name,
+        statistic: Some((stat.into(), value)),
+        parameter: Vec::new(),
+        p_value: p.min(1.0),
+        alternative,
+        conf_int: None,
+        estimate: Vec::new(),
     }
 }

@@ -1,0 +1,40 @@
+//! # sharestat-rstats: the public side of the statistics, as R computes it
+//!
+//! A leaf crate (it depends on `statrs` only): what the analysis language computes *in the
+//! clear* from the aggregates the secure layer (`sharestat-stats`) reveals. Nothing here sees
+//! a share or a patient-level value; each function is R's, checked against R's own values in
+//! the language's tests (`crates/lang/tests/`, references from `r/*.R`).
+//!
+//! - [`alternative`]: R's `alternative =` (`match.arg` of `two.sided`, `less`, `greater`)
+//!   and the p-value of the asked tail of a continuous statistic.
+//! - [`signrank`]: the exact null distribution of Wilcoxon's signed-rank `V` (R's
+//!   `psignrank`).
+//! - [`wilcox`]: the exact null distribution of the rank-sum `W` (R's `pwilcox`).
+//! - [`kendall`]: the exact null distribution of Kendall's `T` (R's `pkendall`: permutations
+//!   by their number of inversions).
+//! - [`spearman`]: the null distribution of Spearman's `S` (R's `prho`, algorithm AS 89:
+//!   exact by enumeration up to 9 values, an Edgeworth series beyond).
+//!
+//! Why our own code: `statrs` has the continuous distributions (used here) but none of the
+//! rank statistics' exact null distributions, and R's are C code we may not copy; these are
+//! written from the published recurrences and algorithm, cited in each module.
+#![forbid(unsafe_code)]
+
+pub mod alternative;
+pub mod kendall;
+pub mod signrank;
+pub mod spearman;
+pub mod wilcox;
+
+pub use alternative::Alt;
+
+/// `P(Q ≤ q)` from the counts of each value `0, 1, ...` of a discrete statistic (`q` below
+/// zero: 0; beyond the last: 1).
+fn cumulative(counts: &[f64], q: f64) -> f64 {
+    if q < 0.0 {
+        return 0.0;
+    }
+    let total: f64 = counts.iter().sum();
+    let q = ((q + 1e-7).floor() as usize).min(counts.len() - 1);
+    counts[..=q].iter().sum::<f64>() / total
+}
