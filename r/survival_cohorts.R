@@ -222,6 +222,19 @@ out$lung <- list(
          cor_kendall = cor(d$age, d$wt.loss, method = "kendall", use = "complete.obs"),
          cor_spearman = cor(d$age, d$wt.loss, method = "spearman", use = "complete.obs"))
   },
+  # subset = of the models (issue 15): R's model.frame keeps the rows where it is TRUE
+  lm_subset = lm_result("lm(wt.loss ~ age + sex_f, data = d, subset = ph.ecog < 2)",
+                        lm(wt.loss ~ age + sex_f, data = d, subset = ph.ecog < 2)),
+  lm_subset_print = capture.output(print(lm(wt.loss ~ age + sex_f, data = d,
+                                            subset = ph.ecog < 2))),
+  coxph_subset = cox_result("coxph(Surv(time, status) ~ age + sex, data = d, subset = age > 50)",
+                            coxph(Surv(time, status) ~ age + sex, data = d, subset = age > 50)),
+  surv_subset = {
+    f <- survfit(Surv(time, status) ~ sex_f, data = d, subset = ph.ecog >= 1)
+    s <- survdiff(Surv(time, status) ~ sex_f, data = d, subset = age < 70)
+    list(n = as.numeric(f$n), median = unname(summary(f)$table[, "median"]),
+         chisq = s$chisq, survdiff_n = as.numeric(s$n))
+  },
   # one-sided cor.test and fisher.test (issue 15)
   one_sided = {
     ht <- function(t) list(p = t$p.value, conf_int = as.numeric(t$conf.int),

@@ -5,7 +5,7 @@
 mod support;
 
 use support::Fixture;
-use support::cohort::{D, near, num};
+use support::cohort::{D, cox_matches_r, lm_matches_r, near, num};
 
 /// Kaplan-Meier on months (`time / 30.4375`): every patient and event kept, the whole curve
 /// and the median as R's.
@@ -91,40 +91,6 @@ fn math_functions_match_r_on_the_mayo_covariates() {
     }
 }
 
-/// `lm(...)` of `fx`'s cohort against R's `key`: names, coefficients and SEs within `rel`, sigma,
-/// R², df.
-fn lm_matches_r(fx: &Fixture, key: &str, rel: f64) {
-    let want = &fx.expected[key];
-    let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
-    let names: Vec<&str> = got["terms"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{got}"))
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    let wn: Vec<&String> = want["coefficients"].as_object().unwrap().keys().collect();
-    assert_eq!(names, wn, "coefficient names");
-    for (i, name) in names.iter().enumerate() {
-        near(
-            num(&got["coef"][i]),
-            num(&want["coefficients"][*name]),
-            rel,
-            0.0,
-            name,
-        );
-        near(num(&got["se"][i]), num(&want["se"][*name]), rel, 0.0, name);
-    }
-    near(num(&got["sigma"]), num(&want["sigma"]), rel, 0.0, "sigma");
-    near(
-        num(&got["r_squared"]),
-        num(&want["r_squared"]),
-        rel,
-        0.0,
-        "r2",
-    );
-    assert_eq!(got["df"], want["df"]);
-}
-
 /// `lm` with a factor, an interaction (`a * b`) and `I(x^2)`: R's terms, names and numbers.
 #[test]
 fn lm_reads_formulas_as_r() {
@@ -162,31 +128,6 @@ fn an_offset_isolating_one_patient_is_refused() {
 #[test]
 fn lm_with_cross_products_beyond_64_bits_matches_r() {
     lm_matches_r(&Fixture::cohort("pbc"), "lm", 1e-6);
-}
-
-/// `coxph(...)` of `cohort` against R's `key`: R's names, coefficients within `tol` relative
-/// (or `tol` standard errors when closer to zero), standard errors within 1e-4 relative, the
-/// events.
-fn cox_matches_r(cohort: &str, key: &str, tol: f64) {
-    let fx = Fixture::cohort(cohort);
-    let want = &fx.expected[key];
-    let got = fx.json(&format!("{D}{}", want["call"].as_str().unwrap()));
-    assert_eq!(got["events"], want["nevent"], "{cohort} {key}: events");
-    assert_eq!(got["n"], want["n"], "{cohort} {key}: n");
-    for (i, (name, w)) in want["coefficients"].as_object().unwrap().iter().enumerate() {
-        assert_eq!(got["names"][i], name.as_str(), "{cohort} {key}: names");
-        let se = num(&want["se"][name]);
-        let what = format!("{cohort} {key}: {name}");
-        // The criterion: 1e-6 relative, or 1e-6 of the standard error when closer to 0.
-        near(
-            num(&got["coef"][i]),
-            num(w),
-            0.0,
-            tol * se.max(num(w).abs()),
-            &what,
-        );
-        near(num(&got["se"][i]), se, 1e-4, 0.0, &what);
-    }
 }
 
 /// Cox regression fits what R fits: lung's `~ age + sex + ph.ecog` (the weights' worst case

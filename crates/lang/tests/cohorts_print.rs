@@ -309,3 +309,17 @@ fn summary_table_of_a_survfit_matches_r() {
         }
     }
 }
+
+/// `lm(..., subset = cond)` prints R's call with the subset, broken as R's `deparse` breaks it.
+#[test]
+fn lm_call_with_subset_prints_as_r() {
+    let fx = Fixture::cohort("lung");
+    let got = fx.printed(
+        &format!("{D}lm(wt.loss ~ age + sex_f, data = d, subset = ph.ecog < 2)"),
+        1,
+    );
+    let want = r_lines(&fx.expected["lm_subset_print"]);
+    let got: Vec<&str> = got.lines().map(str::trim_end).collect();
+    let want: Vec<&str> = want.iter().map(String::as_str).collect();
+    assert_eq!(got, want[..got.len().min(want.len())].to_vec());
+}

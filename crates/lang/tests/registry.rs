@@ -55,23 +55,26 @@ const EXAMPLES: &[&str] = &[
     "summary(object = km, times = c(6, 12))",
     "freq(x = d$gender)",
     "table(d$ecog_status, useNA = \"ifany\")",
-    "cor(x = d$age, y = d$gtv_cc, use = \"complete.obs\", method = \"pearson\")",
+    "cor(x = d$age, y = d$gtv_cc, use = \"complete.obs\", method = \"kendall\")",
     "t.test(x = d$age, y = d$gtv_cc, alternative = \"two.sided\", mu = 0, paired = FALSE, \
      var.equal = FALSE, conf.level = 0.9)",
     "t.test(x = age ~ gender, data = d)",
-    "wilcox.test(x = d$age, y = d$gtv_cc, alternative = \"two.sided\", mu = 0, \
-     paired = FALSE, exact = NULL, correct = TRUE, conf.level = 0.95)",
+    "wilcox.test(x = d$age, y = d$gtv_cc, alternative = \"less\", mu = 5, \
+     paired = TRUE, exact = NULL, correct = FALSE, conf.level = 0.95)",
     "wilcox.test(x = age ~ gender, data = d)",
     "fisher.test(x = d$gender, y = d$pattern, alternative = \"two.sided\", conf.int = TRUE, \
      conf.level = 0.95, simulate.p.value = FALSE)",
     "chisq.test(x = d$gender, y = d$pattern, correct = TRUE, p = NULL, \
      simulate.p.value = FALSE)",
-    "cor.test(x = d$age, y = d$gtv_cc, alternative = \"two.sided\", method = \"pearson\", \
-     exact = NULL, conf.level = 0.95, continuity = FALSE)",
-    "lm(formula = gtv_cc ~ age, data = d)",
-    "survfit(formula = Surv(time = follow_up_months, event = event_death) ~ 1, data = d)",
-    "survdiff(formula = Surv(follow_up_months, event_death) ~ gender, data = d, strict = FALSE)",
-    "coxph(formula = Surv(follow_up_months, event_death) ~ age, data = d, ties = \"efron\")",
+    "cor.test(x = d$age, y = d$gtv_cc, alternative = \"greater\", method = \"spearman\", \
+     exact = NULL, conf.level = 0.95, continuity = TRUE)",
+    "lm(formula = gtv_cc ~ age, data = d, subset = age > 40)",
+    "survfit(formula = Surv(time = follow_up_months, event = event_death) ~ 1, data = d, \
+     subset = age > 40)",
+    "survdiff(formula = Surv(follow_up_months, event_death) ~ gender, data = d, \
+     subset = age > 40, strict = FALSE)",
+    "coxph(formula = Surv(follow_up_months, event_death) ~ age, data = d, \
+     subset = age > 40, ties = \"efron\")",
     "levels(x = d$gender)",
     "table(relevel(x = d$gender, ref = \"female\"))",
     "table(factor(x = d$ecog_status, levels = c(\"0\", \"1\", \"2\"), labels = c(\"a\", \"b\", \

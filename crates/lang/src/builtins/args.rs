@@ -7,7 +7,8 @@
 //!    whose name it begins (`conf = 0.9` to `conf.level`); none after `...` (R matches those
 //!    exactly only); two candidates are an error.
 //! 3. Positional: unnamed arguments fill the unmatched parameters before `...` in order,
-//!    then `...`.
+//!    then `...`; a parameter marked named-only ([`super::Param::named`]: R has another
+//!    parameter at its position) is skipped.
 //!
 //! A named argument that matches nothing goes to `...` when there is one, else it is an error
 //! naming it, and naming why when R has the argument and sharestat refuses it
@@ -176,8 +177,9 @@ pub(crate) fn bind(b: &Builtin, call: &Expr, args: &[Arg]) -> Result<Matched, Ty
         }
     }
     for k in positional {
-        let free = (0..params.len())
-            .find(|&i| before_dots(i) && params[i].name != DOTS && slots[i].is_none());
+        let free = (0..params.len()).find(|&i| {
+            before_dots(i) && params[i].name != DOTS && params[i].positional && slots[i].is_none()
+        });
         match free {
             Some(i) => slots[i] = Some(k),
             None if dots_at.is_some() => dots.push(k),

@@ -10,7 +10,8 @@ pub(crate) static ENTRY: Builtin = Builtin {
     params: &[
         Param::required("formula"),
         Param::optional("data", "NULL"),
-        Param::optional("ties", "\"efron\""),
+        Param::named("subset", "NULL"),
+        Param::named("ties", "\"efron\""),
     ],
     min_dots: 0,
     refused: MODEL_REFUSED,

@@ -90,6 +90,10 @@ pub struct Param {
     /// R's default as R writes it (`FALSE`, `0.95`, `NULL`); `None` for a required argument
     /// and for `...`.
     pub default: Option<&'static str>,
+    /// Whether an unnamed argument can fill it. `false` where R has, at this position among
+    /// the parameters we have, one we do not (a positional argument must not land on a
+    /// parameter R would not give it to): `coxph(f, d, w)` is R's `weights`, never `subset`.
+    pub positional: bool,
 }
 
 impl Param {
@@ -98,6 +102,7 @@ impl Param {
         Param {
             name,
             default: None,
+            positional: true,
         }
     }
 
@@ -106,6 +111,17 @@ impl Param {
         Param {
             name,
             default: Some(default),
+            positional: true,
+        }
+    }
+
+    /// A parameter with R's default that only a named argument fills (see
+    /// [`Param::positional`]).
+    pub const fn named(name: &'static str, default: &'static str) -> Param {
+        Param {
+            name,
+            default: Some(default),
+            positional: false,
         }
     }
 }
@@ -114,6 +130,7 @@ impl Param {
 pub const DOTS_PARAM: Param = Param {
     name: DOTS,
     default: None,
+    positional: true,
 };
 
 /// A function's evaluation when its module holds it (the others are still dispatched by name
@@ -125,25 +142,18 @@ pub(crate) type EvalFn = fn(
     Option<&crate::eval::value::PrivTable>,
 ) -> crate::eval::Result<crate::eval::Value>;
 
-/// R's `subset =` of the models, refused.
-const SUBSET: (&str, &str) = (
-    "subset",
-    "not yet: give the rows as the data, `data = subset(d, cond)`",
-);
 /// R's `na.action =` of the models, refused.
 const NA_ACTION: (&str, &str) = (
     "na.action",
     "rows with a missing value in the model's variables are left out (R's na.omit); no other \
      action is available",
 );
-/// The model arguments `lm`, `survfit` and `coxph` refuse.
-pub(crate) const MODEL_REFUSED: &[(&str, &str)] = &[
-    SUBSET,
-    ("weights", "case weights are not supported"),
-    NA_ACTION,
-];
+/// The model arguments `lm`, `survfit` and `coxph` refuse (`subset =` they honour: the rows
+/// where the condition, evaluated among `data`'s columns, is `TRUE`, as R's `model.frame`).
+pub(crate) const MODEL_REFUSED: &[(&str, &str)] =
+    &[("weights", "case weights are not supported"), NA_ACTION];
 /// Those `survdiff` refuses (R's has no `weights`).
-pub(crate) const SURVDIFF_REFUSED: &[(&str, &str)] = &[SUBSET, NA_ACTION];
+pub(crate) const SURVDIFF_REFUSED: &[(&str, &str)] = &[NA_ACTION];
 
 /// The parameters of `plot` and `barplot`.
 pub(crate) const PLOT_PARAMS: &[Param] = &[

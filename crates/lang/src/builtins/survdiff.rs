@@ -10,7 +10,8 @@ pub(crate) static ENTRY: Builtin = Builtin {
     params: &[
         Param::required("formula"),
         Param::optional("data", "NULL"),
-        Param::optional("strict", "FALSE"),
+        Param::optional("subset", "NULL"),
+        Param::named("strict", "FALSE"),
     ],
     min_dots: 0,
     refused: SURVDIFF_REFUSED,

@@ -7,7 +7,11 @@ use super::{Builtin, MODEL_REFUSED, Param};
 /// The entry of `survfit`.
 pub(crate) static ENTRY: Builtin = Builtin {
     name: "survfit",
-    params: &[Param::required("formula"), Param::optional("data", "NULL")],
+    params: &[
+        Param::required("formula"),
+        Param::optional("data", "NULL"),
+        Param::named("subset", "NULL"),
+    ],
     min_dots: 0,
     refused: MODEL_REFUSED,
     usage: "survfit(Surv(time, event) ~ g, data): Kaplan-Meier curves",

@@ -306,9 +306,30 @@ impl Checker {
             }
             _ => {
                 // Statistical functions: arguments are checked, the result is
-                // public and not typed further yet.
+                // public and not typed further yet. A model's `subset =` is a condition
+                // among the columns of its `data =`, as R's `model.frame` evaluates it.
+                let slot = |n: &str| sig_params.iter().position(|p| *p == n);
+                let subset = slot("subset").and_then(|i| b.slots[i]);
                 for v in b.slots.iter().flatten() {
+                    if subset.is_some_and(|s| std::ptr::eq(s, *v)) {
+                        continue;
+                    }
                     self.expr(v, scope)?;
+                }
+                if let Some(cond) = subset {
+                    let data = slot("data").and_then(|i| b.slots[i]);
+                    match data.map(|d| self.expr(d, scope)).transpose()? {
+                        Some(Ty::Private(PrivTy::Table { columns })) => {
+                            let ct = self.expr(cond, &columns)?;
+                            logical(cond, &ct)?;
+                        }
+                        _ => {
+                            return Err(unsupported(
+                                cond,
+                                "subset = is a condition on the columns of data = a private table",
+                            ));
+                        }
+                    }
                 }
                 public(PubTy::Any)
             }

@@ -140,7 +140,7 @@ impl Evaluator<'_> {
             }
         };
         let grid = self.time_grid(e)?;
-        let t = self.data_arg(e, a.get("data"), scope)?;
+        let (t, data) = self.model_data(e, a, scope)?;
         let time = self.in_table(te, &t)?;
         super::checks::check_key(te, time.range, super::agg::scale(&time))?;
         let event = self.event_of(ee, &t)?;
@@ -378,10 +378,6 @@ impl Evaluator<'_> {
         let se: Vec<f64> = (0..coef.len())
             .map(|j| fit.var[j][j].sqrt() * unit[j])
             .collect();
-        let data = a
-            .get("data")
-            .map(|d| format!(", data = {d}"))
-            .unwrap_or_default();
         Ok(Value::Pub(Public::Cox(Box::new(CoxModel {
             call: format!("coxph(formula = {f}{data})"),
             names,

@@ -88,6 +88,30 @@ impl Evaluator<'_> {
         }
     }
 
+    /// A model's rows: `data =` with `subset =` applied as R's `model.frame` applies it (the
+    /// rows where the condition, among `data`'s columns, is `TRUE`; `NA` counts as `FALSE`),
+    /// so that the model's aggregates pass the subset rules; and the call's text of both
+    /// (`, data = d, subset = age > 50`), as R prints the call.
+    pub(crate) fn model_data(
+        &mut self,
+        e: &Expr,
+        a: &Args<'_>,
+        scope: Option<&PrivTable>,
+    ) -> Result<(PrivTable, String)> {
+        let t = self.data_arg(e, a.get("data"), scope)?;
+        let mut call = a
+            .get("data")
+            .map(|d| format!(", data = {d}"))
+            .unwrap_or_default();
+        match a.get("subset") {
+            Some(cond) => {
+                call.push_str(&format!(", subset = {cond}"));
+                Ok((self.filter(cond, t, scope)?, call))
+            }
+            None => Ok((t, call)),
+        }
+    }
+
     pub(crate) fn htest(
         &mut self,
         e: &Expr,

@@ -31,7 +31,7 @@ impl Evaluator<'_> {
             .ok_or_else(|| EvalError::at(e, "lm(formula, data)"))?;
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "lm() takes a formula y ~ x"))?;
-        let t = self.data_arg(e, a.get("data"), scope)?;
+        let (t, data) = self.model_data(e, a, scope)?;
         let form = super::formula::expand(rhs)?;
         if let Some(s) = form.strata.first() {
             return Err(EvalError::at(
@@ -110,10 +110,6 @@ impl Evaluator<'_> {
         // as `Σoy / Σo`).
         let lev = q + usize::from(off.is_some());
         self.check_leverage(e, &cols[..lev], &scales[..lev], mask, &g)?;
-        let data = a
-            .get("data")
-            .map(|d| format!(", data = {d}"))
-            .unwrap_or_default();
         Ok(Value::Pub(Public::Model(Box::new(LmFit {
             call: format!("lm(formula = {f}{data})"),
             terms: names,

@@ -17,10 +17,8 @@ impl Evaluator<'_> {
         f: &Expr,
         (te, ee): (&Expr, &Expr),
         rhs: &Expr,
-        data: Option<&Expr>,
-        scope: Option<&PrivTable>,
+        (t, data): (PrivTable, String),
     ) -> Result<Value> {
-        let t = self.data_arg(e, data, scope)?;
         let time = self.in_table(te, &t)?;
         super::checks::check_key(te, time.range, super::agg::scale(&time))?;
         let event = self.event_of(ee, &t)?;
@@ -58,7 +56,6 @@ impl Evaluator<'_> {
                 }
             })?;
         let p_value = ChiSquared::new(1.0).map_or(f64::NAN, |d| d.sf(chisq.max(0.0)));
-        let data = data.map(|d| format!(", data = {d}")).unwrap_or_default();
         Ok(Value::Pub(Public::LogRank(Box::new(LogRank {
             call: format!("survdiff(formula = {f}{data}, strict = TRUE)"),
             groups: labels,

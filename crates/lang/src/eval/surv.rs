@@ -151,14 +151,11 @@ impl Evaluator<'_> {
                      without strict",
                 ));
             }
-            return self.strict_survdiff(e, f, (te, ee), rhs, a.get("data"), scope);
+            let t = self.model_data(e, a, scope)?;
+            return self.strict_survdiff(e, f, (te, ee), rhs, t);
         }
         let grid = self.time_grid(e)?;
-        let t = self.data_arg(e, a.get("data"), scope)?;
-        let data = a
-            .get("data")
-            .map(|d| format!(", data = {d}"))
-            .unwrap_or_default();
+        let (t, data) = self.model_data(e, a, scope)?;
         let call = format!("{name}(formula = {f}{data})");
         if name == "survdiff" && super::survdiff_strata::has_strata(rhs) {
             return self.survdiff_strata(e, (te, ee), rhs, &t, grid, call);
