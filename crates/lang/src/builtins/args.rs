@@ -232,10 +232,24 @@ pub(crate) fn arg_of<'x>(
     args: &'x [Arg],
     name: &str,
 ) -> Option<&'x Expr> {
+    arg_tracked(b, m, args, name, true)
+}
+
+/// [`arg_of`], recording the read only when `track` (the evaluator's reads, not the
+/// checker's, are what the registry test counts).
+fn arg_tracked<'x>(
+    b: &'static Builtin,
+    m: &Matched,
+    args: &'x [Arg],
+    name: &str,
+    track: bool,
+) -> Option<&'x Expr> {
     let i = b.params.iter().position(|p| p.name == name);
     debug_assert!(i.is_some(), "{} has no parameter {name}", b.name);
     let i = i?;
-    record(b.name, b.params[i].name);
+    if track {
+        record(b.name, b.params[i].name);
+    }
     let k = (*m.slots.get(i)?)?;
     args.get(k)?.value.as_ref()
 }
@@ -249,11 +263,14 @@ fn record(func: &'static str, param: &'static str) {
     }
 }
 
-/// A call's arguments as the evaluator reads them: by parameter name.
+/// A call's arguments as the evaluator (or a module's type rule) reads them: by parameter
+/// name.
 pub(crate) struct Args<'e> {
     builtin: &'static Builtin,
     args: &'e [Arg],
     matched: &'e Matched,
+    /// Whether reads are recorded for the registry test (the evaluator's are).
+    tracked: bool,
 }
 
 impl<'e> Args<'e> {
@@ -262,6 +279,19 @@ impl<'e> Args<'e> {
             builtin,
             args,
             matched,
+            tracked: true,
+        }
+    }
+
+    /// The arguments as the checker's type rule reads them (reads not recorded).
+    pub(crate) fn for_checker(
+        builtin: &'static Builtin,
+        args: &'e [Arg],
+        matched: &'e Matched,
+    ) -> Self {
+        Args {
+            tracked: false,
+            ..Args::new(builtin, args, matched)
         }
     }
 
@@ -277,12 +307,14 @@ impl<'e> Args<'e> {
 
     /// The argument given for parameter `name` (`None` when it was left to its default).
     pub(crate) fn get(&self, name: &str) -> Option<&'e Expr> {
-        arg_of(self.builtin, self.matched, self.args, name)
+        arg_tracked(self.builtin, self.matched, self.args, name, self.tracked)
     }
 
     /// The arguments in `...`.
     pub(crate) fn dots(&self) -> Vec<&'e Expr> {
-        record(self.builtin.name, DOTS);
+        if self.tracked {
+            record(self.builtin.name, DOTS);
+        }
         self.matched
             .dots
             .iter()

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "as.integer(x): as.numeric(x)",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "barplot(table, file = \"bars.svg\"): drawn by your client",
     reveals: "nothing beyond its argument",
+    check: None,
     eval: None,
 };

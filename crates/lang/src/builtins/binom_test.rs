@@ -30,6 +30,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "binom.test(x, n, p = 0.5): R's exact binomial test of x successes in n trials (public counts, e.g. sum(d$event_death) and nrow(d)), or x = c(successes, failures); alternative, conf.level as R (Clopper-Pearson interval)",
     reveals: "nothing beyond its arguments (public counts)",
+    check: None,
     eval: Some(eval),
 };
 

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "c(...): concatenation (across sites)",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

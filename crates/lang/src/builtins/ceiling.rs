@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "ceiling(x): rounded up, exactly",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

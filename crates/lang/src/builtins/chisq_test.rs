@@ -18,5 +18,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "chisq.test(table(a, b)) or chisq.test(a, b); correct = FALSE to drop Yates",
     reveals: "the two-way table (cells >= min_cell)",
+    check: None,
     eval: None,
 };

@@ -16,5 +16,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "confint(fit, level = 0.95): Wald confidence limits of a coxph() fit (normal quantile, as R's confint.default) or an lm() fit (Student's t, as confint.lm); parm is refused",
     reveals: "nothing beyond the fit",
+    check: None,
     eval: None,
 };

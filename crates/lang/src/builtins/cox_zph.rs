@@ -18,5 +18,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "cox.zph(fit, transform = \"km\", terms = TRUE, global = TRUE): R's test of proportional hazards of a coxph() fit (the score test of adding g(t)·x for each term, g the centred transform of time: \"km\", \"rank\", \"identity\" or \"log\"); one row per term (or per coefficient) and GLOBAL; singledf is refused. Runs the fit's call again on the data",
     reveals: "what the fit reveals, again, plus the test's k + k(k+1) sums at the fitted coefficients (hence the statistics)",
+    check: None,
     eval: None,
 };

@@ -18,5 +18,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "cut(x, breaks, labels, right = TRUE, include.lowest = FALSE): bins as a categorical",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

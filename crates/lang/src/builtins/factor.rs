@@ -16,5 +16,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "factor(x, levels = c(...), labels = c(...)): a factor, as R's: of a factor (re-levelled; rows of levels left out become NA; without levels, the empty levels are dropped), of a logical (FALSE, TRUE) or of private numbers (levels written out: R's default, the distinct values, would come from the data); labels rename the levels one to one. as.factor(x) is factor(x)",
     reveals: "nothing, except without levels = on a factor: one bit per level (empty or not), after the small-cell rule on the levels' counts",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "floor(x): rounded down, exactly",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

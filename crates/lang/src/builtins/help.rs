@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "help(\"name\"): this text",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

@@ -17,5 +17,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "hist(x, breaks = c(0, 20, 40), file = \"hist.svg\"): histogram, drawn by your client",
     reveals: "the table of cut(x, breaks) (cells pass min_cell); breaks must be given",
+    check: None,
     eval: None,
 };

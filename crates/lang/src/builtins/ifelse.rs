@@ -16,5 +16,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "ifelse(test, yes, no): numbers, or two strings (a categorical)",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

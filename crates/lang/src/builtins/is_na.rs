@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "is.na(x): TRUE where x is missing",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "levels(f): the levels of a factor, in order (the dictionary's or the program's; public)",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

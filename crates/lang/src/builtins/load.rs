@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "load(study, name) or load(name): a dataset of the query's study as a private table (study must be the query's own)",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

@@ -15,5 +15,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     )],
     usage: "mean(x, na.rm = FALSE)",
     reveals: "n and the sum",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "median(x, na.rm = FALSE)",
     reveals: "n and the median (not the order statistics around it)",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "min(x)",
     reveals: "the minimum, only with allow_extremes",
+    check: None,
     eval: None,
 };

@@ -135,6 +135,16 @@ pub const DOTS_PARAM: Param = Param {
 
 /// A function's evaluation when its module holds it (the others are still dispatched by name
 /// in `eval/call.rs`): the call, its arguments by name, the table in scope.
+/// A function's type rule when its module holds it (the others are still matched by name in
+/// `check/call.rs`): the call, its arguments by name, the columns in scope. The checker has
+/// already matched the arguments (required ones are present) and checked `na.rm`.
+pub(crate) type CheckFn = fn(
+    &crate::check::Checker,
+    &crate::ast::Expr,
+    &args::Args<'_>,
+    crate::check::rules::Scope<'_>,
+) -> Result<crate::check::Ty, crate::check::TypeError>;
+
 pub(crate) type EvalFn = fn(
     &mut crate::eval::Evaluator<'_>,
     &crate::ast::Expr,
@@ -179,6 +189,8 @@ pub struct Builtin {
     pub usage: &'static str,
     /// What it reveals.
     pub reveals: &'static str,
+    /// Its type rule, when its module holds it.
+    pub(crate) check: Option<CheckFn>,
     /// Its evaluation, when its module holds it.
     pub(crate) eval: Option<EvalFn>,
 }

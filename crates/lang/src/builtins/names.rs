@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "names(t): the column names of a table",
     reveals: "nothing private",
+    check: None,
     eval: None,
 };

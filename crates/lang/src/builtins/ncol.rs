@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "ncol(t): the number of columns",
     reveals: "nothing private",
+    check: None,
     eval: None,
 };

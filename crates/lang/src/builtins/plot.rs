@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "plot(fit or table, file = \"km.svg\", conf.int = FALSE, main = \"\"): drawn by your client",
     reveals: "nothing beyond its argument",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "pmax(x, y, ...): the parallel maximum, as pmin",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "pmin(x, y, ...): the parallel minimum of numbers (vectors, or a vector and constants), exactly; na.rm = TRUE is not available",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

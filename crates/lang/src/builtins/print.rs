@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "print(x, digits = 7): a public value, or the type of a private one; digits for numbers, tests (as R's print.htest), lm() fits and their summaries (as print.lm and print.summary.lm, 1 to 7) and a coxph() fit or its summary (print.coxph's table as R formats it, 1 to 5 digits: more would print digits beyond the fit's guaranteed 1e-6)",
     reveals: "nothing private",
+    check: None,
     eval: None,
 };

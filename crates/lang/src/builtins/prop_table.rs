@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "prop.table(x, margin = NULL): the proportions of a table (from table()): each count over the total, or over its row's (margin = 1) or column's (margin = 2) total; printed as R prints them. proportions() is the same",
     reveals: "nothing beyond the table",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "proportions(x, margin = NULL): prop.table(x, margin)",
     reveals: "nothing beyond the table",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "range(x)",
     reveals: "minimum and maximum, only with allow_extremes",
+    check: None,
     eval: None,
 };

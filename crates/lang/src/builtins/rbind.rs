@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "rbind(...): tables with the same columns, one after the other",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

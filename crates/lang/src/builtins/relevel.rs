@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "relevel(f, ref = \"level\"): the factor with that level first (the reference level of models)",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "round(x, digits = 0): numbers rounded as R does (the closest number with that many places, ties to even); a private value's stored decimals are rounded exactly (R rounds the binary double, so for a tie that is not a binary fraction, such as 0.15, R may go the other way)",
     reveals: "nothing",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "sd(x, na.rm = FALSE)",
     reveals: "n, the sum and the sum of squares",
+    check: None,
     eval: None,
 };

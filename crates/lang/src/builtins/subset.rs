@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "subset(t, cond), t[cond, ], x[cond]: the rows where cond is TRUE (NA counts as FALSE)",
     reveals: "nothing; aggregates over it apply the subset rules",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "sum(x, na.rm = FALSE)",
     reveals: "the sum (and whether any value is missing, without na.rm)",
+    check: None,
     eval: None,
 };

@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "summary(x): five numbers and the mean; summary(fit, times = ...) for survfit",
     reveals: "as quantile and mean; Min./Max. only with allow_extremes",
+    check: None,
     eval: None,
 };

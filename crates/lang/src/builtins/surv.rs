@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "Surv(time, event): the response of survfit and survdiff",
     reveals: "nothing by itself",
+    check: None,
     eval: None,
 };

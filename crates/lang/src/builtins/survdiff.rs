@@ -17,5 +17,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: SURVDIFF_REFUSED,
     usage: "survdiff(Surv(time, event) ~ g + strata(s), data, strict = FALSE): log-rank test (with strata(s): R's stratified test, observed, expected and variance summed over the strata); strict = TRUE: two groups, only the statistic",
     reveals: "as survfit (with strata: per group and stratum); with strict = TRUE only the chi-square statistic (no times, no counts; allowed without allow_event_times)",
+    check: None,
     eval: None,
 };

@@ -16,5 +16,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: MODEL_REFUSED,
     usage: "survfit(Surv(time, event) ~ g, data): Kaplan-Meier curves",
     reveals: "group sizes and the distinct event and censoring times with their counts; needs allow_event_times",
+    check: None,
     eval: None,
 };

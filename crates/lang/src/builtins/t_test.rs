@@ -21,5 +21,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "t.test(y ~ g, data), t.test(x, y), t.test(x, mu = m); var.equal = TRUE for Student",
     reveals: "per group n, Σy, Σy² (group sizes >= min_cell)",
+    check: None,
     eval: None,
 };

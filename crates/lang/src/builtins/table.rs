@@ -12,5 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "table(x), table(x, y), useNA = \"no\"/\"ifany\"/\"always\"",
     reveals: "the counts, each 0 or >= min_cell",
+    check: None,
     eval: None,
 };

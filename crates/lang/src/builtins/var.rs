@@ -15,5 +15,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     )],
     usage: "var(x, na.rm = FALSE): denominator n - 1",
     reveals: "n, the sum and the sum of squares",
+    check: None,
     eval: None,
 };

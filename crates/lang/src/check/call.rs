@@ -7,7 +7,7 @@ use super::expr::{Elem, Scope, elem, logical, mismatch, numeric, unsupported};
 use super::{Checker, PrivTy, PubTy, Ty, TypeError, TypeErrorKind, describe};
 use crate::ast::{Arg, Expr, ExprKind};
 use crate::builtins::DOTS;
-use crate::builtins::args::arg_error;
+use crate::builtins::args::{Args, arg_error};
 
 /// A call's matched arguments: one slot per parameter other than `...`, then `...`.
 struct Bound<'e> {
@@ -70,6 +70,9 @@ impl Checker {
                     return Err(mismatch(v, &t, "TRUE or FALSE"));
                 }
             }
+        }
+        if let Some(rule) = builtin.check {
+            return rule(self, e, &Args::for_checker(builtin, args, m), scope);
         }
         let public = |t: PubTy| Ok(Ty::Public(t));
         match name {
@@ -258,17 +261,6 @@ impl Checker {
                 numeric(x, &xt)?;
                 self.public_arg(ty(1)?, "public probabilities")?;
                 public(PubTy::NumVec)
-            }
-            "cor" => {
-                let (x, xt) = first()?;
-                match ty(1)? {
-                    Some((y, yt)) => {
-                        numeric(x, &xt)?;
-                        numeric(y, &yt)?;
-                        public(PubTy::Num)
-                    }
-                    None => public(PubTy::Table),
-                }
             }
             "ifelse" => self.ifelse(e, &b, scope),
             "cut" => self.cut(&b, scope),

@@ -6,7 +6,7 @@ use super::{Checker, PrivTy, PubTy, Ty, TypeError, TypeErrorKind, describe};
 use crate::ast::{Arg, BinOp, Expr, ExprKind, UnOp};
 
 /// Columns whose names are in scope (inside `subset(table, cond)`).
-pub(super) type Scope<'a> = &'a [(String, PrivTy)];
+pub(crate) type Scope<'a> = &'a [(String, PrivTy)];
 
 /// The kind of the elements of a value, public or private.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +51,7 @@ fn scalar(ty: &Ty) -> bool {
 }
 
 /// A [`TypeErrorKind::Mismatch`] at `e`.
-pub(super) fn mismatch(e: &Expr, ty: &Ty, expected: &str) -> TypeError {
+pub(crate) fn mismatch(e: &Expr, ty: &Ty, expected: &str) -> TypeError {
     TypeError::new(
         e,
         TypeErrorKind::Mismatch {
@@ -63,7 +63,7 @@ pub(super) fn mismatch(e: &Expr, ty: &Ty, expected: &str) -> TypeError {
 }
 
 /// A [`TypeErrorKind::Unsupported`] at `e`.
-pub(super) fn unsupported(e: &Expr, message: impl Into<String>) -> TypeError {
+pub(crate) fn unsupported(e: &Expr, message: impl Into<String>) -> TypeError {
     TypeError::new(
         e,
         TypeErrorKind::Unsupported {
@@ -74,7 +74,7 @@ pub(super) fn unsupported(e: &Expr, message: impl Into<String>) -> TypeError {
 }
 
 /// The decimals of a numeric (or logical, counted as 0/1) type, or a mismatch.
-pub(super) fn numeric(e: &Expr, ty: &Ty) -> Result<u32, TypeError> {
+pub(crate) fn numeric(e: &Expr, ty: &Ty) -> Result<u32, TypeError> {
     match (ty, elem(ty)) {
         (Ty::Private(PrivTy::Num { decimals }), _) => Ok(*decimals),
         (_, Elem::Num | Elem::Bool | Elem::Any) => Ok(0),
@@ -83,7 +83,7 @@ pub(super) fn numeric(e: &Expr, ty: &Ty) -> Result<u32, TypeError> {
 }
 
 /// Checks that `ty` is logical (a condition), private or public.
-pub(super) fn logical(e: &Expr, ty: &Ty) -> Result<(), TypeError> {
+pub(crate) fn logical(e: &Expr, ty: &Ty) -> Result<(), TypeError> {
     match elem(ty) {
         Elem::Bool | Elem::Any => Ok(()),
         _ => Err(mismatch(e, ty, "a logical condition")),
@@ -98,7 +98,7 @@ impl Checker {
         self.expr(e, &[])
     }
 
-    pub(super) fn expr(&self, e: &Expr, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    pub(crate) fn expr(&self, e: &Expr, scope: Scope<'_>) -> Result<Ty, TypeError> {
         match &e.kind {
             ExprKind::Num(_) => Ok(Ty::Public(PubTy::Num)),
             ExprKind::Int(_) => Ok(Ty::Public(PubTy::Int)),

@@ -33,6 +33,11 @@
 mod call;
 mod error;
 mod expr;
+
+/// What a function module's type rule uses (`Builtin::check`).
+pub(crate) mod rules {
+    pub(crate) use super::expr::{Scope, numeric};
+}
 mod factor;
 
 use std::collections::{BTreeMap, HashMap};

@@ -132,19 +132,6 @@ impl Evaluator<'_> {
                     "summary() of a table: use summary(t$column)",
                 )),
             },
-            "cor" => {
-                let y = a.get("y").ok_or_else(|| EvalError::at(e, "cor(x, y)"))?;
-                let y = self.eval_in(y, scope)?;
-                let complete = match a.get("use") {
-                    None => false,
-                    Some(v) => matches!(&v.kind, ExprKind::Str(s) if s.contains("complete")),
-                };
-                let method = self.cor_method(a, scope)?;
-                if method != super::rankcor::CorMethod::Pearson {
-                    return self.rank_cor(e, method, (x, y), complete);
-                }
-                self.cor(e, x, y, complete)
-            }
             _ => {
                 let Value::Vec(v) = x else {
                     return Err(EvalError::at(first, format!("{name}() takes a vector")));

@@ -252,9 +252,7 @@ impl Evaluator<'_> {
                 };
                 self.cut(e, x, b, labels, right, lowest)
             }
-            "t.test" | "chisq.test" | "fisher.test" | "cor.test" | "wilcox.test" => {
-                self.htest(e, name, &a, scope)
-            }
+            "t.test" | "chisq.test" | "fisher.test" => self.htest(e, name, &a, scope),
             "lm" => self.lm(e, &a, scope),
             "survfit" | "survdiff" => self.survival(e, name, &a, scope),
             "coxph" => self.coxph(e, &a, scope),

@@ -6,19 +6,20 @@
 //! | `t.test(y ~ g, data)`, `t.test(x, y)`, `t.test(x, mu =)`, `paired = TRUE` (in `ttest.rs`) | per group: `n`, `Σy`, `Σy²` (group sizes pass `min_cell` first); paired: those of `x − y` | Welch (default) or Student (`var.equal = TRUE`) t, df, p and interval of the asked `alternative` |
 //! | `chisq.test(table(a, b))`, `chisq.test(a, b)` | the two-way table (cells pass `min_cell`) | Pearson's X², Yates' correction for 2x2 (`correct = TRUE`) |
 //! | `fisher.test(table(a, b))` (2x2) | the table | exact p (hypergeometric, R's two-sided rule), conditional MLE odds ratio |
-//! | `cor.test(x, y)` | as `cor`: `n`, `Σx`, `Σy`, `Σx²`, `Σy²`, `Σxy` | t with `n - 2` df, p, Fisher-z CI |
-//! | `wilcox.test` (in `wilcox.rs`) | group sizes, `W`, `Σ(t³ − t)` | R's exact or normal p |
+//!
+//! `cor.test` and `wilcox.test` are whole modules of their own (`builtins/cor_test.rs`,
+//! `builtins/wilcox_test.rs`); this module keeps what the tests share (`flag`, `data_arg`,
+//! `model_data`, `usable`) and the t, chi-square and Fisher tests.
 //!
 //! Levels of a grouping factor are taken in the dictionary's order (R orders factors read
 //! from text alphabetically, which can flip the sign of a two-sample t); levels without any
 //! row are dropped, as R's `factor()` drops unused levels.
 use super::call::Args;
-use super::render_stats::t_p;
 use super::ttest::Alt;
 use super::value::{HTest, PrivTable, PrivVec, Public, Table, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, ExprKind};
-use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 /// The two sides of a formula `lhs ~ rhs`.
 pub(crate) fn formula(e: &Expr) -> Option<(&Expr, &Expr)> {
@@ -124,28 +125,6 @@ impl Evaluator<'_> {
             .ok_or_else(|| EvalError::at(e, format!("{name}() needs x")))?;
         let test = match name {
             "t.test" => self.t_test(e, a, scope)?,
-            "wilcox.test" => self.wilcox_test(e, a, scope)?,
-            "cor.test" => {
-                let method = self.cor_method(a, scope)?;
-                if method != super::rankcor::CorMethod::Pearson {
-                    let t = self.rank_cor_test(e, a, scope, method)?;
-                    return Ok(Value::Pub(Public::Test(Box::new(usable(e, t)?))));
-                }
-                // `exact` and `continuity` apply to Kendall's and Spearman's tests only: R
-                // ignores them for Pearson's, as here.
-                a.get("exact");
-                a.get("continuity");
-                let level = self.level(a, scope)?;
-                let alt = self.alternative(a, scope)?;
-                let y = a
-                    .get("y")
-                    .ok_or_else(|| EvalError::at(e, "cor.test(x, y)"))?;
-                let (xv, yv) = (self.eval_in(x, scope)?, self.eval_in(y, scope)?);
-                let (n, r) = self
-                    .pearson(e, xv, yv, true)?
-                    .ok_or_else(|| EvalError::at(e, "not enough finite observations"))?;
-                cor_test(n, r, (level, alt), format!("{x} and {y}"))
-            }
             _ => {
                 let xv = self.eval_in(x, scope)?;
                 if name == "chisq.test"
@@ -200,7 +179,7 @@ impl Evaluator<'_> {
 }
 
 /// R's errors for samples a test cannot use (too small, or constant).
-fn usable(e: &Expr, t: HTest) -> Result<HTest> {
+pub(crate) fn usable(e: &Expr, t: HTest) -> Result<HTest> {
     let ok = t.parameter.iter().all(|(_, v)| v.is_finite() && *v > 0.0)
         && t.statistic.as_ref().is_none_or(|(_, v)| v.is_finite());
     if ok {
@@ -210,34 +189,6 @@ fn usable(e: &Expr, t: HTest) -> Result<HTest> {
             e,
             "not enough observations, or the data are essentially constant",
         ))
-    }
-}
-
-/// Pearson's test as R's `cor.test`: the p-value of the asked tail and the Fisher-z
-/// interval at `level` (one-sided: bounded by -1 or 1).
-fn cor_test(n: u64, r: f64, (level, alt): (f64, Alt), data: String) -> HTest {
-    let df = n as f64 - 2.0;
-    let t = r * (df / (1.0 - r * r)).sqrt();
-    let z = r.atanh();
-    let qnorm = |p: f64| Normal::new(0.0, 1.0).map_or(f64::NAN, |d| d.inverse_cdf(p));
-    let se = 1.0 / (n as f64 - 3.0).sqrt();
-    let (p, lo, hi) = match alt {
-        Alt::TwoSided => {
-            let q = qnorm(1.0 - (1.0 - level) / 2.0);
-            (t_p(t, df), (z - q * se).tanh(), (z + q * se).tanh())
-        }
-        Alt::Less => (t_cdf(t, df), -1.0, (z + qnorm(level) * se).tanh()),
-        Alt::Greater => (1.0 - t_cdf(t, df), (z - qnorm(level) * se).tanh(), 1.0),
-    };
-    HTest {
-        method: "Pearson's product-moment correlation".into(),
-        data_name: data,
-        statistic: Some(("t".into(), t)),
-        parameter: vec![("df".into(), df)],
-        p_value: p,
-        alternative: format!("true correlation is {} 0", alt.words()),
-        conf_int: (n > 3).then_some((lo, hi, level)),
-        estimate: vec![("cor".into(), r)],
     }
 }
 
@@ -414,7 +365,7 @@ fn chisq_gof(e: &Expr, counts: &[f64], p: Option<&[f64]>, data: String) -> Resul
 }
 
 /// Student's t distribution function.
-fn t_cdf(t: f64, df: f64) -> f64 {
+pub(crate) fn t_cdf(t: f64, df: f64) -> f64 {
     statrs::distribution::StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| d.cdf(t))
 }
 

@@ -29,11 +29,11 @@
 //! and an assignment that would make the query's variables hold more shares than
 //! `max_query_memory_mb` is refused ([`EvalError::Limit`]). The wall-time, traffic (secure
 //! operations) and concurrency limits are enforced by the node.
-mod agg;
+pub(crate) mod agg;
 mod call;
 mod cell_key;
 mod cells;
-mod checks;
+pub(crate) mod checks;
 mod compare;
 mod confint;
 mod cox;
@@ -46,7 +46,7 @@ mod factor;
 mod fields;
 mod fisher_rc;
 mod formula;
-mod htest;
+pub(crate) mod htest;
 mod ifelse;
 mod levels;
 mod leverage;
@@ -55,7 +55,7 @@ mod math;
 mod minmax;
 mod model;
 mod moments;
-mod ops;
+pub(crate) mod ops;
 mod pearson;
 mod plot;
 mod prop_table;
@@ -63,7 +63,7 @@ mod public;
 mod quantile_rules;
 mod quotient;
 pub mod range;
-mod rankcor;
+pub(crate) mod rankcor;
 mod record;
 pub mod render;
 mod render_coefmat;
@@ -83,7 +83,6 @@ pub(crate) mod ttest;
 pub mod value;
 mod wide;
 mod wide_gram;
-mod wilcox;
 mod zph;
 
 use std::collections::HashMap;
