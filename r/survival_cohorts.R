@@ -235,6 +235,60 @@ out$lung <- list(
     list(n = as.numeric(f$n), median = unname(summary(f)$table[, "median"]),
          chisq = s$chisq, survdiff_n = as.numeric(s$n))
   },
+  # every argument changes the result as R's does (issue 15): each case is an expression that
+  # reads the same in sharestat, and R's value of it (numbers in R's order, a 2-d table by
+  # rows; htest: statistic and p; coxph: coef; cox.zph: the table's chisq column)
+  arg_matrix = {
+    old <- d$age > 74
+    x74 <- d$time[old]
+    y74 <- 1000 * d$age[old] - d$time[old]
+    ev <- function(q) eval(parse(text = q))
+    num <- function(q) list(kind = "num", q = q, values = as.numeric(t(unlist(ev(q)))))
+    tab <- function(q) list(kind = "num", q = q, values = as.numeric(t(ev(q))))
+    ht <- function(q) {
+      r <- suppressWarnings(ev(q))
+      list(kind = "htest", q = q, statistic = unname(r$statistic), p = r$p.value)
+    }
+    cf <- function(q) list(kind = "coef", q = q, values = unname(coef(ev(q))))
+    zph <- function(q) list(kind = "zph", q = q, values = unname(ev(q)$table[, "chisq"]))
+    list(num("median(d$wt.loss, na.rm = TRUE)"),
+         num("quantile(d$wt.loss, c(0.1, 0.5, 0.9), na.rm = TRUE)"),
+         num("sd(d$wt.loss, na.rm = TRUE)"),
+         num("var(d$meal.cal, na.rm = TRUE)"),
+         num("min(d$wt.loss, na.rm = TRUE)"),
+         num("max(d$meal.cal, na.rm = TRUE)"),
+         num("range(d$meal.cal, na.rm = TRUE)"),
+         num("sum(d$wt.loss, na.rm = TRUE)"),
+         num("mean(log(d$age, 3))"),
+         num("mean(log2(d$age))"),
+         num("mean(log10(d$age))"),
+         num("mean(log1p(d$age))"),
+         num("mean(abs(d$wt.loss), na.rm = TRUE)"),
+         num("sum(ceiling(d$time / 7))"),
+         num("ncol(d)"),
+         num("mean(scale(d$age, center = 50, scale = 10))"),
+         num("sd(scale(d$age, scale = FALSE))"),
+         num("mean(as.integer(d$sex_f))"),
+         tab("table(cut(d$age, c(30, 50, 60, 70, 90)))"),
+         tab("table(cut(d$age, c(39, 50, 60, 70, 82), right = FALSE, include.lowest = TRUE))"),
+         tab("table(cut(d$age, c(39, 50, 60, 70, 82), labels = c(\"a\", \"b\", \"c\", \"d\"), include.lowest = TRUE))"),
+         tab("table(as.factor(d$sex_f))"),
+         tab("table(as.character(d$sex_f))"),
+         tab("proportions(table(d$sex_f, d$status), margin = 2)"),
+         ht("chisq.test(table(d$sex_f, d$status == 2))"),
+         ht("chisq.test(table(d$sex_f, d$status == 2), correct = FALSE)"),
+         ht("chisq.test(d$sex_f, d$ph.ecog)"),
+         ht("fisher.test(d$sex_f, d$status == 2)"),
+         ht("cor.test(x74, y74, method = \"kendall\", exact = FALSE)"),
+         ht("cor.test(x74, y74, method = \"spearman\", exact = FALSE)"),
+         ht("cor.test(d$age, d$wt.loss, method = \"spearman\", exact = TRUE)"),
+         ht("wilcox.test(x74, d$time[d$age < 45], exact = FALSE)"),
+         ht("wilcox.test(x74, mu = 250, exact = TRUE)"),
+         cf("coxph(Surv(time, status) ~ age + sex, data = d, ties = \"breslow\")"),
+         zph("cox.zph(coxph(Surv(time, status) ~ age + sex, data = d), global = FALSE)"),
+         zph("cox.zph(coxph(Surv(time, status) ~ age + sex, data = d), transform = \"identity\")"),
+         zph("cox.zph(coxph(Surv(time, status) ~ age + sex, data = d), transform = \"log\")"))
+  },
   # one-sided cor.test and fisher.test (issue 15)
   one_sided = {
     ht <- function(t) list(p = t$p.value, conf_int = as.numeric(t$conf.int),

@@ -7,12 +7,13 @@ use super::{Builtin, Param};
 /// The entry of `var`.
 pub(crate) static ENTRY: Builtin = Builtin {
     name: "var",
-    params: &[Param::required("x"), Param::optional("na.rm", "FALSE")],
+    params: &[
+        Param::required("x"),
+        Param::optional("y", "NULL"),
+        Param::optional("na.rm", "FALSE"),
+    ],
     min_dots: 0,
-    refused: &[(
-        "y",
-        "a covariance of two vectors is not available; cor(x, y) is",
-    )],
+    refused: &[],
     usage: "var(x, na.rm = FALSE): denominator n - 1",
     reveals: "n, the sum and the sum of squares",
     check: None,

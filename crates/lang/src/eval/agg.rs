@@ -38,6 +38,11 @@ impl Evaluator<'_> {
         a: &Args<'_>,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
+        if name == "var" {
+            // R's second positional argument is `y` (a covariance), never `na.rm`.
+            let why = "a covariance of two vectors is not available; cor(x, y) is";
+            self.default_only(a, "y", scope, why)?;
+        }
         let na_rm_slot = match name {
             "mean" | "var" | "sd" | "median" | "quantile" | "sum" | "min" | "max" | "range" => {
                 a.get("na.rm")

@@ -285,7 +285,25 @@ impl Evaluator<'_> {
     /// `as.character(x)`: a private factor stays one (see the module doc).
     pub(crate) fn as_character(&mut self, e: &Expr, x: Value) -> Result<Value> {
         match x {
-            Value::Vec(v) if matches!(v.kind, Kind::Cat { .. }) => Ok(Value::Vec(v)),
+            Value::Vec(v) if matches!(v.kind, Kind::Cat { .. }) => {
+                // Private text stays categorical; its levels are what R's `table` or
+                // `factor` of a character vector makes: the values sorted as R sorts
+                // text (letters compared without case first, as the usual locales do).
+                let Kind::Cat { levels } = &v.kind else {
+                    unreachable!("matched a categorical")
+                };
+                let mut order: Vec<usize> = (0..levels.len()).collect();
+                order.sort_by_key(|&i| (levels[i].to_lowercase(), levels[i].clone()));
+                let onehot = self.onehot(e, &v)?;
+                let levels = order.iter().map(|&i| levels[i].clone()).collect();
+                let onehot = order.iter().map(|&i| onehot[i].clone()).collect();
+                Ok(Value::Vec(PrivVec {
+                    kind: Kind::Cat { levels },
+                    data: sharestat_mpc::AShares::from_parts(Vec::new(), Vec::new()),
+                    onehot: Some(onehot),
+                    ..v
+                }))
+            }
             Value::Pub(p @ Public::Str(_)) => Ok(Value::Pub(p)),
             Value::Pub(Public::Num { values, .. }) => Ok(Value::Pub(Public::Str(
                 values.iter().map(|v| v.map(fmt_num)).collect(),

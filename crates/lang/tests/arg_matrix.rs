@@ -1,0 +1,139 @@
+//! Issue 15: arguments change results exactly as R's do. Each case of R's `arg_matrix`
+//! (`r/survival_cohorts.R`, on `survival::lung`) is an expression that reads the same in
+//! sharestat and R — `na.rm` of the aggregates, `log(base =)` and the other math functions,
+//! `cut`'s `right`/`include.lowest`/`labels`, `scale`'s `center`/`scale`, `proportions`'
+//! `margin`, `chisq.test`'s `correct` and two-vector form, `fisher.test(x, y)`, `exact` of
+//! `cor.test` and `wilcox.test`, `coxph(ties = "breslow")`, `cox.zph`'s `global` and
+//! `transform` — compared with R's values (reals within 1e-6 relative, counts exact).
+mod support;
+
+use serde_json::Value;
+use support::Fixture;
+use support::cohort::{D, near, num};
+
+/// R's names for the subsets of the cases.
+const SUBSETS: &str =
+    "old <- d$age > 74\nx74 <- d$time[old]\ny74 <- 1000 * d$age[old] - d$time[old]\n";
+
+/// The numbers of a JSON result in order (tables by rows, named vectors by name order).
+fn numbers(v: &Value, out: &mut Vec<f64>) {
+    match v {
+        Value::Number(n) => out.push(n.as_f64().unwrap_or(f64::NAN)),
+        Value::Array(a) => a.iter().for_each(|x| numbers(x, out)),
+        Value::Object(m) => m.values().for_each(|x| numbers(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_case_of_r_arg_matrix_matches_r() {
+    let fx = Fixture::cohort("lung");
+    let cases = fx.expected["arg_matrix"]
+        .as_array()
+        .expect("R's arg_matrix");
+    assert!(cases.len() >= 35, "{} cases", cases.len());
+    let mut failed = Vec::new();
+    for case in cases {
+        let q = case["q"].as_str().unwrap();
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| matches(&fx, case)));
+        if let Err(e) = run {
+            let why = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            failed.push(format!("{q}: {why}"));
+        }
+    }
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
+/// One case against R's value.
+fn matches(fx: &Fixture, case: &Value) {
+    let q = case["q"].as_str().unwrap();
+    {
+        let got = fx.json(&format!("{D}{SUBSETS}{q}"));
+        let (mut ours, mut r) = (Vec::new(), Vec::new());
+        match case["kind"].as_str().unwrap() {
+            "num" => numbers(&got, &mut ours),
+            "coef" => numbers(&got["coef"], &mut ours),
+            "zph" => numbers(&got["chisq"], &mut ours),
+            "htest" => {
+                if let Some(s) = case["statistic"].as_f64() {
+                    near(num(&got["statistic"]), s, 1e-6, 1e-12, q);
+                }
+                near(num(&got["p_value"]), num(&case["p"]), 1e-6, 1e-15, q);
+                return;
+            }
+            k => panic!("kind {k}"),
+        }
+        numbers(&case["values"], &mut r);
+        assert_eq!(ours.len(), r.len(), "{q}: {ours:?} against R's {r:?}");
+        for (a, b) in ours.iter().zip(&r) {
+            near(*a, *b, 1e-6, 1e-12, q);
+        }
+    }
+}
+
+/// Arguments R has and sharestat refuses by name, for every function that has them.
+#[test]
+fn refused_arguments_name_themselves() {
+    let fx = Fixture::cohort("lung");
+    for (q, arg) in [
+        (
+            "lm(wt.loss ~ age, data = d, na.action = na.omit)",
+            "na.action",
+        ),
+        (
+            "survfit(Surv(time, status) ~ 1, data = d, weights = age)",
+            "weights",
+        ),
+        (
+            "survfit(Surv(time, status) ~ 1, data = d, na.action = na.omit)",
+            "na.action",
+        ),
+        (
+            "survdiff(Surv(time, status) ~ sex, data = d, na.action = na.omit)",
+            "na.action",
+        ),
+        (
+            "coxph(Surv(time, status) ~ age, data = d, weights = age)",
+            "weights",
+        ),
+        ("var(d$age, d$time)", "y"),
+        ("pmax(d$age, d$time, na.rm = TRUE)", "na.rm"),
+        ("quantile(d$age, type = 6)", "type"),
+        (
+            "fisher.test(table(d$sex_f, d$status), simulate.p.value = TRUE)",
+            "simulate.p.value",
+        ),
+    ] {
+        let e = fx.refusal(&format!("{D}{q}"));
+        assert!(e.contains(arg) && e.starts_with("line "), "{q}: {e}");
+    }
+}
+
+/// `main`, `xlab`, `ylab` and `conf.int` reach the plot description the client draws.
+#[test]
+fn plot_labels_reach_the_client() {
+    let fx = Fixture::cohort("lung");
+    for q in [
+        "plot(survfit(Surv(time, status) ~ sex_f, data = d), file = \"km.svg\", conf.int = FALSE, main = \"M\", xlab = \"X\", ylab = \"Y\")",
+        "barplot(table(d$sex_f), file = \"b.svg\", main = \"M\", xlab = \"X\", ylab = \"Y\")",
+    ] {
+        let got = fx.json(&format!("{D}{q}"));
+        let p = &got["plot"];
+        assert_eq!(
+            (&p["main"], &p["xlab"], &p["ylab"]),
+            (&"M".into(), &"X".into(), &"Y".into()),
+            "{q}: {got}"
+        );
+        if q.starts_with("plot") {
+            assert_eq!(p["conf_int"], false, "{q}");
+        }
+    }
+    let h = fx.json(&format!(
+        "{D}hist(d$age, breaks = c(30, 50, 60, 70, 90), file = \"h.svg\", main = \"Ages\")"
+    ));
+    assert_eq!(h["plot"]["main"], "Ages", "{h}");
+}
