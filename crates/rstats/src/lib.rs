@@ -1,10 +1,15 @@
 //! # sharestat-rstats: the public side of the statistics, as R computes it
 //!
-//! A leaf crate (it depends on `statrs` only): what the analysis language computes *in the
+//! A leaf crate (it depends on `statrs` and `serde_json` only): what the analysis language computes *in the
 //! clear* from the aggregates the secure layer (`sharestat-stats`) reveals. Nothing here sees
 //! a share or a patient-level value; each function is R's, checked against R's own values in
 //! the language's tests (`crates/lang/tests/`, references from `r/*.R`).
 //!
+//! - [`htest`]: R's `htest` (a test's result), printed as `print.htest` and as JSON.
+//! - [`format`]: R's number formatting (`format(x, digits)`, `format.pval`, `printCoefmat`'s
+//!   columns, `signif`).
+//! - [`fisher`]: Fisher's exact test of r x c tables (a network algorithm, as R's without
+//!   simulation).
 //! - [`alternative`]: R's `alternative =` (`match.arg` of `two.sided`, `less`, `greater`)
 //!   and the p-value of the asked tail of a continuous statistic.
 //! - [`signrank`]: the exact null distribution of Wilcoxon's signed-rank `V` (R's
@@ -21,6 +26,9 @@
 #![forbid(unsafe_code)]
 
 pub mod alternative;
+pub mod fisher;
+pub mod format;
+pub mod htest;
 pub mod kendall;
 pub mod signrank;
 pub mod spearman;

@@ -3,32 +3,10 @@
 use super::render_stats::{pval, signif};
 use super::surv::{Curve, LogRank, SurvFit};
 use serde_json::{Value as Json, json};
+pub(crate) use sharestat_rstats::format::columns;
 
 fn opt(v: Option<f64>) -> String {
     v.map_or("NA".into(), |x| signif(x, 4))
-}
-
-pub(crate) fn columns(rows: &[Vec<String>]) -> String {
-    let w: Vec<usize> = (0..rows[0].len())
-        .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let line: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(j, c)| {
-                if j == 0 {
-                    format!("{c:<w$}", w = w[0])
-                } else {
-                    format!("{c:>w$}", w = w[j])
-                }
-            })
-            .collect();
-        out.push_str(line.join(" ").trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// R's print of a `survfit`: n, events, median and its 95% interval per curve.

@@ -240,26 +240,7 @@ pub struct Table {
     pub counts: Vec<u64>,
 }
 
-/// The result of a statistical test, as R's `htest` prints it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HTest {
-    /// E.g. `Welch Two Sample t-test`.
-    pub method: String,
-    /// What was tested, e.g. `age by gender`.
-    pub data_name: String,
-    /// The statistic's name and value (`t`, `X-squared`).
-    pub statistic: Option<(String, f64)>,
-    /// Parameters such as `df`.
-    pub parameter: Vec<(String, f64)>,
-    /// The p-value.
-    pub p_value: f64,
-    /// The alternative hypothesis, in words.
-    pub alternative: String,
-    /// Confidence interval and its level.
-    pub conf_int: Option<(f64, f64, f64)>,
-    /// Estimates, named (`mean in group female`, `odds ratio`).
-    pub estimate: Vec<(String, f64)>,
-}
+pub use sharestat_rstats::htest::HTest;
 
 /// A linear model fitted by least squares, as `summary(lm(...))` shows it.
 #[derive(Clone, Debug, PartialEq)]

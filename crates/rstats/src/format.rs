@@ -1,6 +1,7 @@
 //! R's number formatting for tables of coefficients: `format(x, digits)` of a vector (one
 //! notation and one number of decimals for all, as R's `formatReal`), `format.pval` and
-//! `printCoefmat`'s columns, so that `print(fit, digits = d)` prints what R prints.
+//! `printCoefmat`'s columns, so that `print(fit, digits = d)` prints what R prints; `signif`
+//! and `pval` of the printed tests, `columns` of aligned text.
 //!
 //! `formatReal`: each value needs `nsig` significant digits (at most `digits`, trailing zeros
 //! dropped) and has the decimal exponent `kp` of its value rounded to `digits`; fixed notation
@@ -18,7 +19,7 @@ fn sci_parts(x: f64, digits: usize) -> (i32, usize) {
 }
 
 /// Rust's `1.23e-5` as R's `1.23e-05` (two exponent digits at least, a sign).
-pub(crate) fn r_exponent(s: &str) -> String {
+pub fn r_exponent(s: &str) -> String {
     match s.split_once('e') {
         Some((m, e)) => {
             let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
@@ -32,7 +33,7 @@ pub(crate) fn r_exponent(s: &str) -> String {
 /// R's `format(v, digits = digits)`: every value in one notation with one number of decimals
 /// and padded to one width
 /// (`NA`, `NaN`, `Inf` as R writes them).
-pub(crate) fn format_common(v: &[f64], digits: usize) -> Vec<String> {
+pub fn format_common(v: &[f64], digits: usize) -> Vec<String> {
     let digits = digits.clamp(1, 15);
     let finite: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
     let parts: Vec<(i32, usize)> = finite
@@ -81,7 +82,7 @@ pub(crate) fn format_common(v: &[f64], digits: usize) -> Vec<String> {
 }
 
 /// R's `signif(x, digits)` as a number.
-pub(crate) fn sig_round(x: f64, digits: usize) -> f64 {
+pub fn sig_round(x: f64, digits: usize) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
@@ -90,7 +91,7 @@ pub(crate) fn sig_round(x: f64, digits: usize) -> f64 {
 
 /// R's `formatC(x, digits)` (C's `%.{digits}g`: `digits` significant digits, trailing zeros
 /// dropped, scientific below 1e-4 or from `10^digits`).
-pub(crate) fn format_c(x: f64, digits: usize) -> String {
+pub fn format_c(x: f64, digits: usize) -> String {
     if !x.is_finite() {
         return format_common(&[x], digits).remove(0);
     }
@@ -119,7 +120,7 @@ pub(crate) fn format_c(x: f64, digits: usize) -> String {
 /// R's `format.pval(p, digits)` (R 4.2): values with exponent `-3` or more (and `-4` when
 /// `digits > 1`) formatted together, the smaller ones together, those below the machine
 /// epsilon as `<eps` with R's digits and separator.
-pub(crate) fn format_pval(ps: &[f64], digits: usize) -> Vec<String> {
+pub fn format_pval(ps: &[f64], digits: usize) -> Vec<String> {
     let eps = f64::EPSILON;
     let expo = |p: f64| if p > 0.0 { p.log10().floor() } else { -50.0 };
     let fixp: Vec<bool> = ps
@@ -175,7 +176,7 @@ pub(crate) fn format_pval(ps: &[f64], digits: usize) -> Vec<String> {
 /// `digits − (1 + ⌊log10 min |x|⌋)` decimals (at least 1), then [`format_common`] and one
 /// width for all; a nonzero value that would print as 0 gets `digits − 1` significant digits
 /// of its own.
-pub(crate) fn estimate_columns(cols: &[&[f64]], digits: usize) -> Vec<Vec<String>> {
+pub fn estimate_columns(cols: &[&[f64]], digits: usize) -> Vec<Vec<String>> {
     let all: Vec<f64> = cols.iter().flat_map(|c| c.iter().copied()).collect();
     let small = all
         .iter()
@@ -205,20 +206,19 @@ pub(crate) fn estimate_columns(cols: &[&[f64]], digits: usize) -> Vec<Vec<String
 
 /// `printCoefmat`'s test-statistic column: rounded to `dig.tst = max(1, min(5, digits − 1))`
 /// decimals, then formatted with `digits`.
-pub(crate) fn statistic_column(z: &[f64], digits: usize) -> Vec<String> {
+pub fn statistic_column(z: &[f64], digits: usize) -> Vec<String> {
     let p = 10f64.powi(dig_tst(digits) as i32);
     let rounded: Vec<f64> = z.iter().map(|x| (x * p).round() / p).collect();
     format_common(&rounded, digits)
 }
 
 /// `printCoefmat`'s `dig.tst`, also the digits of its p-values.
-pub(crate) fn dig_tst(digits: usize) -> usize {
+pub fn dig_tst(digits: usize) -> usize {
     digits.saturating_sub(1).clamp(1, 5)
 }
 
 /// `printCoefmat`'s legend, with the quotes R prints in a UTF-8 locale.
-pub(crate) const SIGNIF_CODES: &str =
-    "Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
+pub const SIGNIF_CODES: &str = "Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
 
 /// R's significance stars of a p-value (`printCoefmat`).
 fn stars(p: f64) -> &'static str {
@@ -235,7 +235,7 @@ fn stars(p: f64) -> &'static str {
 /// estimate columns formatted together, the test statistic and its p-value; with `stars`,
 /// R's significance stars when a p-value is below 0.1 (then R prints [`SIGNIF_CODES`] after
 /// it, and the second value is true).
-pub(crate) fn coefmat(
+pub fn coefmat(
     head: &[&str],
     names: &[String],
     estimates: &[&[f64]],
@@ -262,7 +262,69 @@ pub(crate) fn coefmat(
         }
         rows.push(row);
     }
-    (super::render_surv::columns(&rows), starred)
+    (columns(&rows), starred)
+}
+
+/// `x` to `digits` significant digits, without trailing zeros (R's `format(x, digits)`).
+pub fn signif(x: f64, digits: i32) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if !(-5..15).contains(&mag) {
+        let s = format!("{:.*e}", (digits - 1).max(0) as usize, x);
+        return s;
+    }
+    let places = (digits - 1 - mag).max(0) as usize;
+    let s = format!("{x:.places$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+/// A p-value as R's `format.pval` shows it with 4 digits.
+pub fn pval(p: f64) -> String {
+    if p < 2.2e-16 {
+        "< 2.2e-16".into()
+    } else {
+        signif(p, 4)
+    }
+}
+
+/// Rows of cells as aligned text columns (the first left-aligned, the others right-aligned,
+/// one space apart), as R prints a matrix of strings.
+pub fn columns(rows: &[Vec<String>]) -> String {
+    let w: Vec<usize> = (0..rows[0].len())
+        .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                if j == 0 {
+                    format!("{c:<w$}", w = w[0])
+                } else {
+                    format!("{c:>w$}", w = w[j])
+                }
+            })
+            .collect();
+        out.push_str(line.join(" ").trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
