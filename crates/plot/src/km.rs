@@ -2,7 +2,8 @@
 //! confidence bands (like R's `plot(survfit)`), a legend, and a "Number at risk" table under
 //! the plot with one row per group at the x axis ticks (like `survminer`).
 //!
-//! The data is a fit as `sharestat-lang`'s `render_surv.rs` writes it: one curve
+//! The data is a fit as `sharestat-rstats`' `survival_print.rs` writes it and reads it back
+//! (`fit_from_json`, so the layout is known to that crate only): one curve
 //! (`{"group", "n", "steps": [...]}`) or several (`{"groups": [...], "curves": [...]}`); each
 //! step is a distinct time with `n_risk`, `n_event`, `n_censor`, `surv` (the estimate just
 //! after it) and `lower`/`upper` (null where undefined).
@@ -13,6 +14,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde_json::Value;
+use sharestat_rstats::survival::SurvFit;
 
 /// Width of a KM figure in pixels.
 pub const WIDTH: u32 = 800;
@@ -67,59 +69,45 @@ fn bad(message: impl Into<String>) -> PlotError {
     }
 }
 
-fn number(v: &Value, key: &str, what: &str) -> Result<f64, PlotError> {
-    v[key]
-        .as_f64()
-        .ok_or_else(|| bad(format!("{what} has no number `{key}`")))
-}
-
-fn curve_from_json(c: &Value, label: String) -> Result<Curve, PlotError> {
-    let what = format!("curve {label:?}");
-    let n = number(c, "n", &what)?;
-    let list = c["steps"]
-        .as_array()
-        .ok_or_else(|| bad(format!("{what} has no `steps` list")))?;
-    let mut steps = Vec::with_capacity(list.len());
-    for s in list {
-        let count = |key: &str| s[key].as_f64().unwrap_or(0.0);
-        steps.push(Step {
-            time: number(s, "time", &what)?,
-            n_risk: number(s, "n_risk", &what)?,
-            n_event: count("n_event"),
-            n_censor: count("n_censor"),
-            surv: number(s, "surv", &what)?,
-            lower: s["lower"].as_f64(),
-            upper: s["upper"].as_f64(),
-        });
-    }
-    steps.sort_by(|a, b| a.time.total_cmp(&b.time));
-    Ok(Curve { label, n, steps })
-}
-
 impl KmData {
-    /// Reads a fit of one curve or several.
+    /// Reads a fit of one curve or several, as `sharestat-rstats` writes it
+    /// (`survival_print::fit_json`) and reads it back (`fit_from_json`): the JSON layout is
+    /// known to that crate only.
     pub fn from_json(v: &Value) -> Result<KmData, PlotError> {
-        let label = |c: &Value, fallback: String| match c["group"].as_str() {
-            Some(g) if !g.is_empty() => g.to_owned(),
-            _ => fallback,
-        };
-        let curves = if let Some(list) = v["curves"].as_array() {
-            let groups = v["groups"].as_array();
-            list.iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let named = groups
-                        .and_then(|g| g.get(i))
-                        .and_then(Value::as_str)
-                        .map_or_else(|| format!("group {}", i + 1), str::to_owned);
-                    curve_from_json(c, label(c, named))
-                })
-                .collect::<Result<Vec<_>, _>>()?
-        } else if v["steps"].is_array() {
-            vec![curve_from_json(v, label(v, "All".into()))?]
-        } else {
-            return Err(bad("neither `curves` nor `steps`"));
-        };
+        let fit = sharestat_rstats::survival_print::fit_from_json(v).map_err(bad)?;
+        KmData::from_fit(&fit)
+    }
+
+    /// The curves of a typed fit (`All` for a fit without groups, `group i` for a curve
+    /// without a label).
+    pub fn from_fit(fit: &SurvFit) -> Result<KmData, PlotError> {
+        let several = fit.curves.len() > 1 || fit.strata.is_some();
+        let curves: Vec<Curve> = fit
+            .curves
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Curve {
+                label: match c.group.as_str() {
+                    "" if several => format!("group {}", i + 1),
+                    "" => "All".to_owned(),
+                    g => g.to_owned(),
+                },
+                n: c.n as f64,
+                steps: c
+                    .table
+                    .iter()
+                    .map(|r| Step {
+                        time: r.time,
+                        n_risk: r.n_risk as f64,
+                        n_event: r.n_event as f64,
+                        n_censor: r.n_censor as f64,
+                        surv: r.surv,
+                        lower: r.lower.is_finite().then_some(r.lower),
+                        upper: r.upper.is_finite().then_some(r.upper),
+                    })
+                    .collect(),
+            })
+            .collect();
         if curves.is_empty() {
             return Err(bad("no curves"));
         }

@@ -8,6 +8,9 @@
 //! - [`htest`]: R's `htest` (a test's result), printed as `print.htest` and as JSON.
 //! - [`format`]: R's number formatting (`format(x, digits)`, `format.pval`, `printCoefmat`'s
 //!   columns, `signif`).
+//! - [`survival`]: Kaplan-Meier curves (Greenwood, log-scale intervals, medians, restricted
+//!   means) and the log-rank result type, from an opened `(group, time, event)` multiset;
+//!   [`survival_print`]: their printing as R's `print.survfit`/`print.survdiff` and JSON.
 //! - [`fisher`]: Fisher's exact test of r x c tables (a network algorithm, as R's without
 //!   simulation).
 //! - [`alternative`]: R's `alternative =` (`match.arg` of `two.sided`, `less`, `greater`)
@@ -32,6 +35,8 @@ pub mod htest;
 pub mod kendall;
 pub mod signrank;
 pub mod spearman;
+pub mod survival;
+pub mod survival_print;
 pub mod wilcox;
 
 pub use alternative::Alt;

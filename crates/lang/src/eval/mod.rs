@@ -16,8 +16,8 @@
 //! `allow_extremes`. A refusal ([`EvalError::Refused`]) names the rule and the cell or
 //! expression, never a hidden value.
 //!
-//! Files: `value.rs` (values), `render.rs`, `render_stats.rs`, `render_surv.rs` (R printing,
-//! JSON), `expr.rs` (names, columns, indexing, masks), `ops.rs` (operators on private
+//! Files: `value.rs` (values), `render.rs`, `render_stats.rs` (R printing, JSON; the tests',
+//! survival curves' and R's number formatting are `sharestat-rstats`'), `expr.rs` (names, columns, indexing, masks), `ops.rs` (operators on private
 //! vectors), `call.rs` (non-aggregate functions), `cut.rs`, `public.rs` (public values in the
 //! clear), `agg.rs` (aggregates), `tables.rs` (frequency tables), `disclose.rs` (the policy
 //! checks), `cells.rs` (the small-cell rule and the release of counts), `support.rs` (the rows
@@ -69,7 +69,7 @@ pub mod render;
 pub(crate) use sharestat_rstats::format as render_coefmat;
 pub mod render_cox;
 pub mod render_stats;
-pub mod render_surv;
+pub use sharestat_rstats::survival_print as render_surv;
 mod rounding;
 mod scale;
 mod strata;

@@ -1,7 +1,7 @@
 //! `print.coxph` and `print.summary.coxph` (R's layouts, with `digits`), and a fit's JSON.
 use super::cox::CoxModel;
+use super::render_coefmat::columns;
 use super::render_coefmat::{SIGNIF_CODES, coefmat, format_common, format_pval};
-use super::render_surv::columns;
 use serde_json::{Value as Json, json};
 
 /// R's print of a `coxph` fit, or of its `summary()`.

@@ -1,9 +1,8 @@
 //! Printing and JSON of Kaplan-Meier fits and log-rank tests, in the layout of R's
 //! `print.survfit` and `print.survdiff`.
-use super::render_stats::{pval, signif};
-use super::surv::{Curve, LogRank, SurvFit};
+use crate::format::{columns, pval, signif};
+use crate::survival::{Curve, KmRow, LogRank, SurvFit};
 use serde_json::{Value as Json, json};
-pub(crate) use sharestat_rstats::format::columns;
 
 fn opt(v: Option<f64>) -> String {
     v.map_or("NA".into(), |x| signif(x, 4))
@@ -71,6 +70,85 @@ pub fn fit_json(f: &SurvFit) -> Json {
         obj.insert("time_grid".into(), json!(g));
     }
     j
+}
+
+/// A fit back from its JSON ([`fit_json`]): what a client receives and draws
+/// (`sharestat-plot`). Every step's time, `n_risk` and `surv` and each curve's `n` are
+/// required; counts default to 0, missing limits and standard errors are `NaN`, the call
+/// is not part of the JSON (empty).
+pub fn fit_from_json(v: &Json) -> Result<SurvFit, String> {
+    let curves = match v["curves"].as_array() {
+        Some(list) => {
+            let groups = v["groups"].as_array();
+            list.iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let named = groups.and_then(|g| g.get(i)).and_then(Json::as_str);
+                    curve_from_json(c, named)
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        None if v["steps"].is_array() => vec![curve_from_json(v, None)?],
+        None => return Err("neither `curves` nor `steps`".into()),
+    };
+    Ok(SurvFit {
+        call: String::new(),
+        strata: v["curves"].is_array().then(String::new),
+        curves,
+        time_grid: v["time_grid"].as_u64().and_then(|g| u32::try_from(g).ok()),
+    })
+}
+
+/// One curve of [`fit_from_json`]; `group` from the fit's `groups` when the curve lacks it.
+fn curve_from_json(c: &Json, group: Option<&str>) -> Result<Curve, String> {
+    let label = c["group"].as_str().or(group).unwrap_or_default().to_owned();
+    let what = format!("curve {label:?}");
+    let number = |v: &Json, key: &str| {
+        v[key]
+            .as_f64()
+            .ok_or_else(|| format!("{what} has no number `{key}`"))
+    };
+    let or_nan = |v: &Json| v.as_f64().unwrap_or(f64::NAN);
+    let count = |v: &Json, key: &str| v[key].as_u64().unwrap_or(0);
+    let steps = c["steps"]
+        .as_array()
+        .ok_or_else(|| format!("{what} has no `steps` list"))?;
+    let errors: Vec<(f64, f64)> = c["table"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .map(|r| (or_nan(&r["time"]), or_nan(&r["std_err"])))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut table = Vec::with_capacity(steps.len());
+    for s in steps {
+        let time = number(s, "time")?;
+        table.push(KmRow {
+            time,
+            n_risk: number(s, "n_risk")? as u64,
+            n_event: count(s, "n_event"),
+            n_censor: count(s, "n_censor"),
+            surv: number(s, "surv")?,
+            std_err: errors
+                .iter()
+                .find(|(t, _)| *t == time)
+                .map_or(f64::NAN, |e| e.1),
+            lower: or_nan(&s["lower"]),
+            upper: or_nan(&s["upper"]),
+        });
+    }
+    table.sort_by(|a, b| a.time.total_cmp(&b.time));
+    let median = ["median", "median_lower", "median_upper"].map(|k| c[k].as_f64());
+    Ok(Curve {
+        group: label,
+        n: number(c, "n")? as u64,
+        events: count(c, "events"),
+        table,
+        median,
+        rmean: or_nan(&c["rmean"]),
+        se_rmean: f64::NAN,
+    })
 }
 
 fn fits_json(f: &SurvFit) -> Json {
