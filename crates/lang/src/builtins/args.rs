@@ -310,6 +310,11 @@ impl<'e> Args<'e> {
         arg_tracked(self.builtin, self.matched, self.args, name, self.tracked)
     }
 
+    /// The call's arguments as written (`c(a = 1, b = 2)` names its values by them).
+    pub(crate) fn raw(&self) -> &'e [Arg] {
+        self.args
+    }
+
     /// The arguments in `...`.
     pub(crate) fn dots(&self) -> Vec<&'e Expr> {
         if self.tracked {

@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "as.character(x): a private factor stays a factor (private text is categorical); public numbers become strings; private numbers are refused (use factor(x, levels = ...))",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(super::droplevels::eval),
 };

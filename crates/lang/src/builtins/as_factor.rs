@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "as.factor(x): factor(x)",
     reveals: "as factor(x)",
     check: None,
-    eval: None,
+    eval: Some(super::factor::eval),
 };

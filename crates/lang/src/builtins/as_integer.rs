@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "as.integer(x): as.numeric(x)",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(super::droplevels::eval),
 };

@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "as.numeric(x): a factor's level positions 1..k (private), logical values as 0/1, numbers as they are; as.integer the same",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(super::droplevels::eval),
 };

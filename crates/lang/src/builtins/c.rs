@@ -2,7 +2,11 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, DOTS_PARAM};
+use crate::ast::Expr;
+use crate::eval::value::{PrivTable, Public, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `c`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +17,33 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "c(...): concatenation (across sites)",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let _name = "c";
+    let mut vals = Vec::new();
+    for v in &a.dots() {
+        vals.push(ev.eval_in(v, scope)?);
+    }
+    let out = ev.combine(e, vals)?;
+    // R's names of `c(a = 1, b = 2)`: one per public number (unnamed ones empty).
+    match out {
+        Value::Pub(Public::Num {
+            values,
+            names: None,
+        }) if a.raw().iter().any(|x| x.name.is_some()) && a.raw().len() == values.len() => {
+            let names = a.raw().iter().map(|x| x.name.clone().unwrap_or_default());
+            Ok(Value::Pub(Public::Num {
+                values,
+                names: Some(names.collect()),
+            }))
+        }
+        other => Ok(other),
+    }
+}

@@ -19,5 +19,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "chisq.test(table(a, b)) or chisq.test(a, b); correct = FALSE to drop Yates",
     reveals: "the two-way table (cells >= min_cell)",
     check: None,
-    eval: None,
+    eval: Some(super::t_test::eval),
 };

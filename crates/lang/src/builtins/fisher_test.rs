@@ -20,5 +20,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "fisher.test(table(a, b)): exact test (2x2 with odds ratio; r x c: p-value)",
     reveals: "the 2x2 table (cells >= min_cell)",
     check: None,
-    eval: None,
+    eval: Some(super::t_test::eval),
 };

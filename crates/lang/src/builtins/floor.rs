@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `floor`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,17 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "floor(x): rounded down, exactly",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+/// The evaluation of `floor`, `ceiling` (the entries share it; `a.function()` tells
+/// which was called).
+pub(super) fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let name = a.function();
+    ev.floor_call(e, name, need(a, e, "x")?, scope)
+}

@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "freq(x): counts per level or distinct value",
     reveals: "the counts, each 0 or >= min_cell",
     check: None,
-    eval: None,
+    eval: Some(crate::eval::agg::aggregate_entry),
 };

@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::{Expr, ExprKind};
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, Public, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `help`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,23 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "help(\"name\"): this text",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+fn eval(
+    _ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    _scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let _name = "help";
+    let topic = need(a, e, "topic")?;
+    let name = match &topic.kind {
+        ExprKind::Str(s) => s.clone(),
+        ExprKind::Ident(s) => s.clone(),
+        _ => String::new(),
+    };
+    let text =
+        crate::help::help(&name).unwrap_or_else(|| format!("No documentation for `{name}`."));
+    Ok(Value::Pub(Public::Note(text)))
+}

@@ -2,7 +2,11 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `hist`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -18,5 +22,14 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "hist(x, breaks = c(0, 20, 40), file = \"hist.svg\"): histogram, drawn by your client",
     reveals: "the table of cut(x, breaks) (cells pass min_cell); breaks must be given",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    ev.hist(e, a, scope)
+}

@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `ifelse`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -17,5 +22,23 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "ifelse(test, yes, no): numbers, or two strings (a categorical)",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let t = ev.eval_in(need(a, e, "test")?, scope)?;
+    let y = ev.eval_in(need(a, e, "yes")?, scope)?;
+    let n = ev.eval_in(need(a, e, "no")?, scope)?;
+    let parts = [
+        (need(a, e, "test")?, &t),
+        (need(a, e, "yes")?, &y),
+        (need(a, e, "no")?, &n),
+    ];
+    crate::eval::ops::same_lengths(e, &parts)?;
+    ev.ifelse(e, t, y, n)
+}

@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `length`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,17 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "length(x): the number of elements",
     reveals: "nothing if unfiltered; the subset size otherwise (subset rules, min_cell)",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+/// The evaluation of `length`, `nrow` (the entries share it; `a.function()` tells
+/// which was called).
+pub(super) fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let v = ev.eval_in(need(a, e, "x")?, scope)?;
+    ev.length(e, v)
+}

@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `levels`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,15 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "levels(f): the levels of a factor, in order (the dictionary's or the program's; public)",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let x = ev.eval_in(need(a, e, "x")?, scope)?;
+    ev.levels_call(e, x)
+}

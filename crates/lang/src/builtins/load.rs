@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::{Expr, ExprKind};
+use crate::check::PrivTy;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{EvalError, Evaluator, Result};
 
 /// The entry of `load`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,50 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "load(study, name) or load(name): a dataset of the query's study as a private table (study must be the query's own)",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    _scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let _name = "load";
+    // The checker refuses these first; checked again where the data is read.
+    let named = a.get("name").filter(|n| !matches!(n.kind, ExprKind::Null));
+    if let (Some(study), Some(_)) = (a.get("study"), named) {
+        let ExprKind::Str(named) = &study.kind else {
+            return Err(EvalError::at(study, "load() takes the study as a string"));
+        };
+        ev.env
+            .check_load_study(named)
+            .map_err(|m| EvalError::at(study, m))?;
+    }
+    let n = a
+        .get("name")
+        .filter(|n| !matches!(n.kind, ExprKind::Null))
+        .or(a.get("study"))
+        .ok_or_else(|| EvalError::at(e, "load(name)"))?;
+    let ExprKind::Str(ds) = &n.kind else {
+        return Err(EvalError::at(
+            n,
+            "load() takes the dataset name as a string",
+        ));
+    };
+    let dict = ev
+        .env
+        .datasets
+        .get(ds)
+        .ok_or_else(|| EvalError::at(n, format!("no dataset {ds:?}")))?;
+    let PrivTy::Table { columns } = PrivTy::from_dictionary(dict) else {
+        unreachable!("a dictionary is a table")
+    };
+    let layout = ev.dataset_layout(n, ds)?;
+    Ok(Value::Table(PrivTable {
+        layout,
+        columns,
+        sel: None,
+        derived: Vec::new(),
+    }))
+}

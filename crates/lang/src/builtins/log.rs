@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `log`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,18 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "log(x, base = exp(1)): the logarithm; private x must be > 0 by its proven range (a dictionary `min` above 0, or x + c), where R gives -Inf/NaN it is refused. Private: absolute error below 5e-7 / ln(base), 7 decimal places",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+/// The evaluation of `log`, `log2`, `log10`, `log1p`, `exp`, `sqrt` (the entries share it; `a.function()` tells
+/// which was called).
+pub(super) fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let name = a.function();
+    let base = if name == "log" { a.get("base") } else { None };
+    ev.math_args(e, name, need(a, e, "x")?, base, scope)
+}

@@ -16,5 +16,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "mean(x, na.rm = FALSE)",
     reveals: "n and the sum",
     check: None,
-    eval: None,
+    eval: Some(crate::eval::agg::aggregate_entry),
 };

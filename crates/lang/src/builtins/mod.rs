@@ -133,8 +133,6 @@ pub const DOTS_PARAM: Param = Param {
     positional: true,
 };
 
-/// A function's evaluation when its module holds it (the others are still dispatched by name
-/// in `eval/call.rs`): the call, its arguments by name, the table in scope.
 /// A function's type rule when its module holds it (the others are still matched by name in
 /// `check/call.rs`): the call, its arguments by name, the columns in scope. The checker has
 /// already matched the arguments (required ones are present) and checked `na.rm`.
@@ -145,6 +143,9 @@ pub(crate) type CheckFn = fn(
     crate::check::rules::Scope<'_>,
 ) -> Result<crate::check::Ty, crate::check::TypeError>;
 
+/// A function's evaluation, in its module (every function has one but `Surv`, which is read
+/// inside formulas): the call, its arguments by name, the table in scope. Shared pipelines
+/// stay shared: the aggregates call `eval/agg.rs`, the models and tests their `eval/` files.
 pub(crate) type EvalFn = fn(
     &mut crate::eval::Evaluator<'_>,
     &crate::ast::Expr,
@@ -191,7 +192,7 @@ pub struct Builtin {
     pub reveals: &'static str,
     /// Its type rule, when its module holds it.
     pub(crate) check: Option<CheckFn>,
-    /// Its evaluation, when its module holds it.
+    /// Its evaluation (`None` for `Surv`, read inside formulas only).
     pub(crate) eval: Option<EvalFn>,
 }
 

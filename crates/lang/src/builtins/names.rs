@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, Public, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `names`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,25 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "names(t): the column names of a table",
     reveals: "nothing private",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    match ev.eval_in(need(a, e, "x")?, scope)? {
+        Value::Table(t) => Ok(Value::Pub(Public::Str(
+            t.columns.into_iter().map(|(n, _)| Some(n)).collect(),
+        ))),
+        Value::Pub(Public::Num { names: Some(n), .. }) => {
+            Ok(Value::Pub(Public::Str(n.into_iter().map(Some).collect())))
+        }
+        Value::Pub(Public::Table(t)) => Ok(Value::Pub(Public::Str(
+            t.dims[0].1.iter().cloned().map(Some).collect(),
+        ))),
+        _ => Ok(Value::Pub(Public::Null)),
+    }
+}

@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "nrow(t): the number of rows",
     reveals: "nothing if unfiltered; the subset size otherwise (subset rules, min_cell)",
     check: None,
-    eval: None,
+    eval: Some(super::length::eval),
 };

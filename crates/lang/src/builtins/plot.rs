@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, PLOT_PARAMS};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, Public, Value};
+use crate::eval::{EvalError, Evaluator, Result};
 
 /// The entry of `plot`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,36 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "plot(fit or table, file = \"km.svg\", conf.int = FALSE, main = \"\"): drawn by your client",
     reveals: "nothing beyond its argument",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+/// The evaluation of `plot`, `barplot` (the entries share it; `a.function()` tells
+/// which was called).
+pub(super) fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let what = match ev.eval_in(need(a, e, "x")?, scope)? {
+        Value::Pub(p @ (Public::Surv(_) | Public::Table(_))) => p,
+        _ => {
+            return Err(EvalError::at(
+                e,
+                "plot() draws a survfit() result or a table",
+            ));
+        }
+    };
+    ev.plot(
+        e,
+        what,
+        [
+            a.get("file"),
+            a.get("conf.int"),
+            a.get("main"),
+            a.get("xlab"),
+            a.get("ylab"),
+        ],
+        scope,
+    )
+}

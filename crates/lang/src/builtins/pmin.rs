@@ -2,7 +2,11 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, DOTS_PARAM, Param};
+use crate::ast::Expr;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `pmin`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +17,17 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "pmin(x, y, ...): the parallel minimum of numbers (vectors, or a vector and constants), exactly; na.rm = TRUE is not available",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+/// The evaluation of `pmin`, `pmax` (the entries share it; `a.function()` tells
+/// which was called).
+pub(super) fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let name = a.function();
+    ev.pminmax(e, name == "pmin", &a.dots(), a.get("na.rm"), scope)
+}

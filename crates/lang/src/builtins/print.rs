@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `print`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,15 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "print(x, digits = 7): a public value, or the type of a private one; digits for numbers, tests (as R's print.htest), lm() fits and their summaries (as print.lm and print.summary.lm, 1 to 7) and a coxph() fit or its summary (print.coxph's table as R formats it, 1 to 5 digits: more would print digits beyond the fit's guaranteed 1e-6)",
     reveals: "nothing private",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let x = ev.eval_in(need(a, e, "x")?, scope)?;
+    ev.print_call(e, x, a.get("digits"), scope)
+}

@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "proportions(x, margin = NULL): prop.table(x, margin)",
     reveals: "nothing beyond the table",
     check: None,
-    eval: None,
+    eval: Some(super::prop_table::eval),
 };

@@ -18,5 +18,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "quantile(x, probs = c(0, .25, .5, .75, 1), type = 7)",
     reveals: "n and each interpolated quantile; 0 and 1 only with allow_extremes",
     check: None,
-    eval: None,
+    eval: Some(crate::eval::agg::aggregate_entry),
 };

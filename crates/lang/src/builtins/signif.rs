@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "signif(x, digits = 6): to that many significant digits, as R; private values exactly, each at its own (secret) decade, ties to even on the stored decimal; every decade of the value's range must pass the subset rules (else use round)",
     reveals: "nothing",
     check: None,
-    eval: None,
+    eval: Some(super::round::eval),
 };

@@ -2,7 +2,12 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::value::{PrivTable, PrivVec, Value};
+use crate::eval::{EvalError, Evaluator, Result};
 
 /// The entry of `subset`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -13,5 +18,24 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "subset(t, cond), t[cond, ], x[cond]: the rows where cond is TRUE (NA counts as FALSE)",
     reveals: "nothing; aggregates over it apply the subset rules",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let x = need(a, e, "x")?;
+    match ev.eval_in(x, scope)? {
+        Value::Table(t) => Ok(Value::Table(ev.filter(need(a, e, "subset")?, t, scope)?)),
+        Value::Vec(v) => {
+            let c = ev.eval_in(need(a, e, "subset")?, scope)?;
+            let m = ev.condition(need(a, e, "subset")?, c, v.len())?;
+            let sel = ev.and_mask(v.sel.clone(), Some(m))?;
+            Ok(Value::Vec(PrivVec { sel, ..v }))
+        }
+        _ => Err(EvalError::at(x, "subset() takes a private table")),
+    }
+}

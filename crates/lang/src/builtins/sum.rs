@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "sum(x, na.rm = FALSE)",
     reveals: "the sum (and whether any value is missing, without na.rm)",
     check: None,
-    eval: None,
+    eval: Some(crate::eval::agg::aggregate_entry),
 };

@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "summary(x): five numbers and the mean; summary(fit, times = ...) for survfit",
     reveals: "as quantile and mean; Min./Max. only with allow_extremes",
     check: None,
-    eval: None,
+    eval: Some(crate::eval::agg::aggregate_entry),
 };

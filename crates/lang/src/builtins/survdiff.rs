@@ -18,5 +18,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "survdiff(Surv(time, event) ~ g + strata(s), data, strict = FALSE): log-rank test (with strata(s): R's stratified test, observed, expected and variance summed over the strata); strict = TRUE: two groups, only the statistic",
     reveals: "as survfit (with strata: per group and stratum); with strict = TRUE only the chi-square statistic (no times, no counts; allowed without allow_event_times)",
     check: None,
-    eval: None,
+    eval: Some(super::survfit::eval),
 };

@@ -2,7 +2,11 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::args::Args;
 use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::value::{PrivTable, Value};
+use crate::eval::{Evaluator, Result};
 
 /// The entry of `t.test`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -22,5 +26,17 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "t.test(y ~ g, data), t.test(x, y), t.test(x, mu = m); var.equal = TRUE for Student",
     reveals: "per group n, Σy, Σy² (group sizes >= min_cell)",
     check: None,
-    eval: None,
+    eval: Some(eval),
 };
+
+/// The evaluation of `t.test`, `chisq.test`, `fisher.test` (the entries share it; `a.function()` tells
+/// which was called).
+pub(super) fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let name = a.function();
+    ev.htest(e, name, a, scope)
+}

@@ -13,5 +13,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "table(x), table(x, y), useNA = \"no\"/\"ifany\"/\"always\"",
     reveals: "the counts, each 0 or >= min_cell",
     check: None,
-    eval: None,
+    eval: Some(crate::eval::agg::aggregate_entry),
 };

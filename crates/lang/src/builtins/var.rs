@@ -17,5 +17,5 @@ pub(crate) static ENTRY: Builtin = Builtin {
     usage: "var(x, na.rm = FALSE): denominator n - 1",
     reveals: "n, the sum and the sum of squares",
     check: None,
-    eval: None,
+    eval: Some(crate::eval::agg::aggregate_entry),
 };

@@ -30,6 +30,18 @@ pub(crate) enum Input {
     HasNa,
 }
 
+/// The evaluation of the aggregates' registry entries (`mean`, `var`, `sd`, `median`,
+/// `quantile`, `sum`, `min`, `max`, `range`, `summary`, `freq`, `table`): one pipeline for the
+/// rows used, the disclosure rules and the secure sums or order statistics.
+pub(crate) fn aggregate_entry(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    ev.aggregate(e, a.function(), a, scope)
+}
+
 impl Evaluator<'_> {
     pub(crate) fn aggregate(
         &mut self,

@@ -1,14 +1,13 @@
-//! Function calls other than aggregates: `load`, `c`, `rbind`, `subset`, `is.na`, `print`,
-//! `names`, `length`/`nrow`/`ncol`, `cut` (and `ifelse`, in `ifelse.rs`), run on the
-//! arguments the checker matched; and the public (plaintext) versions of operators and
+//! Function calls: each runs its registry entry's evaluation (`builtins/<name>.rs`) on the
+//! arguments the checker matched; the shared work of `c` and `rbind` (combining private
+//! vectors and tables), `length`; and the public (plaintext) versions of operators and
 //! indexing.
 use super::ops::rescale;
 use super::range::Range;
 use super::support::no_copies;
-use super::value::{Kind, PrivTable, PrivVec, Public, Seg, Support, Value, layout_rows};
+use super::value::{Kind, PrivTable, PrivVec, Public, Seg, Value, layout_rows};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{Arg, Expr, ExprKind};
-use crate::check::PrivTy;
 use sharestat_mpc::AShares;
 
 pub(crate) use crate::builtins::args::Args;
@@ -61,268 +60,26 @@ impl Evaluator<'_> {
         matched: &crate::builtins::args::Matched,
         scope: Option<&PrivTable>,
     ) -> Result<Value> {
-        let name = builtin.name;
         let a = Args::new(builtin, args, matched);
-        if let Some(eval) = builtin.eval {
-            return eval(self, e, &a, scope);
-        }
-        let arg = |p: &str| {
-            a.get(p)
-                .ok_or_else(|| EvalError::at(e, format!("missing argument `{p}`")))
-        };
-        match name {
-            "load" => {
-                // The checker refuses these first; checked again where the data is read.
-                let named = a.get("name").filter(|n| !matches!(n.kind, ExprKind::Null));
-                if let (Some(study), Some(_)) = (a.get("study"), named) {
-                    let ExprKind::Str(named) = &study.kind else {
-                        return Err(EvalError::at(study, "load() takes the study as a string"));
-                    };
-                    self.env
-                        .check_load_study(named)
-                        .map_err(|m| EvalError::at(study, m))?;
-                }
-                let n = a
-                    .get("name")
-                    .filter(|n| !matches!(n.kind, ExprKind::Null))
-                    .or(a.get("study"))
-                    .ok_or_else(|| EvalError::at(e, "load(name)"))?;
-                let ExprKind::Str(ds) = &n.kind else {
-                    return Err(EvalError::at(
-                        n,
-                        "load() takes the dataset name as a string",
-                    ));
-                };
-                let dict = self
-                    .env
-                    .datasets
-                    .get(ds)
-                    .ok_or_else(|| EvalError::at(n, format!("no dataset {ds:?}")))?;
-                let PrivTy::Table { columns } = PrivTy::from_dictionary(dict) else {
-                    unreachable!("a dictionary is a table")
-                };
-                let layout = self.dataset_layout(n, ds)?;
-                Ok(Value::Table(PrivTable {
-                    layout,
-                    columns,
-                    sel: None,
-                    derived: Vec::new(),
-                }))
-            }
-            "c" => {
-                let mut vals = Vec::new();
-                for v in &a.dots() {
-                    vals.push(self.eval_in(v, scope)?);
-                }
-                let out = self.combine(e, vals)?;
-                // R's names of `c(a = 1, b = 2)`: one per public number (unnamed ones empty).
-                match out {
-                    Value::Pub(Public::Num {
-                        values,
-                        names: None,
-                    }) if args.iter().any(|x| x.name.is_some()) && args.len() == values.len() => {
-                        let names = args.iter().map(|x| x.name.clone().unwrap_or_default());
-                        Ok(Value::Pub(Public::Num {
-                            values,
-                            names: Some(names.collect()),
-                        }))
-                    }
-                    other => Ok(other),
-                }
-            }
-            "rbind" => {
-                let mut tables = Vec::new();
-                for v in &a.dots() {
-                    match self.eval_in(v, scope)? {
-                        Value::Table(t) => tables.push(t),
-                        _ => return Err(EvalError::at(v, "rbind() takes private tables")),
-                    }
-                }
-                self.rbind(e, tables).map(Value::Table)
-            }
-            "subset" => {
-                let x = arg("x")?;
-                match self.eval_in(x, scope)? {
-                    Value::Table(t) => Ok(Value::Table(self.filter(arg("subset")?, t, scope)?)),
-                    Value::Vec(v) => {
-                        let c = self.eval_in(arg("subset")?, scope)?;
-                        let m = self.condition(arg("subset")?, c, v.len())?;
-                        let sel = self.and_mask(v.sel.clone(), Some(m))?;
-                        Ok(Value::Vec(PrivVec { sel, ..v }))
-                    }
-                    _ => Err(EvalError::at(x, "subset() takes a private table")),
-                }
-            }
-            "is.na" => match self.eval_in(arg("x")?, scope)? {
-                Value::Vec(v) => {
-                    // A column that cannot be missing gives a constant FALSE: its count is 0
-                    // by construction, not by the data.
-                    let (data, support) = match &v.present {
-                        Some(m) => {
-                            let d = m.shares.neg().add_const(self.p.id(), 1);
-                            let m = self.new_mask(d.clone());
-                            (d, Support::indicator(m))
-                        }
-                        None => (
-                            AShares::from_parts(vec![0; v.len()], vec![0; v.len()]),
-                            Support::constant(),
-                        ),
-                    };
-                    Ok(Value::Vec(PrivVec {
-                        kind: Kind::Bool,
-                        data,
-                        onehot: None,
-                        present: None,
-                        support,
-                        range: Range::unit().into(),
-                        ..v
-                    }))
-                }
-                Value::Pub(Public::Num { values, .. }) => Ok(Value::Pub(Public::Bool(
-                    values.iter().map(|v| Some(v.is_none())).collect(),
-                ))),
-                _ => Err(EvalError::at(e, "is.na() takes a vector")),
-            },
-            "floor" | "ceiling" => self.floor_call(e, name, arg("x")?, scope),
-            "abs" => {
-                let x = self.eval_in(arg("x")?, scope)?;
-                self.abs_call(e, x)
-            }
-            "log" | "log2" | "log10" | "log1p" | "exp" | "sqrt" => {
-                let base = if name == "log" { a.get("base") } else { None };
-                self.math_args(e, name, arg("x")?, base, scope)
-            }
-            "pmin" | "pmax" => self.pminmax(e, name == "pmin", &a.dots(), a.get("na.rm"), scope),
-            "round" | "signif" => {
-                let x = self.eval_in(arg("x")?, scope)?;
-                self.round_call(e, name, x, a.get("digits"), scope)
-            }
-            "print" => {
-                let x = self.eval_in(arg("x")?, scope)?;
-                self.print_call(e, x, a.get("digits"), scope)
-            }
-            "names" => match self.eval_in(arg("x")?, scope)? {
-                Value::Table(t) => Ok(Value::Pub(Public::Str(
-                    t.columns.into_iter().map(|(n, _)| Some(n)).collect(),
-                ))),
-                Value::Pub(Public::Num { names: Some(n), .. }) => {
-                    Ok(Value::Pub(Public::Str(n.into_iter().map(Some).collect())))
-                }
-                Value::Pub(Public::Table(t)) => Ok(Value::Pub(Public::Str(
-                    t.dims[0].1.iter().cloned().map(Some).collect(),
-                ))),
-                _ => Ok(Value::Pub(Public::Null)),
-            },
-            "ncol" => match self.eval_in(arg("x")?, scope)? {
-                Value::Table(t) => Ok(Value::Pub(Public::num(t.columns.len() as f64))),
-                _ => Err(EvalError::at(e, "ncol() takes a table")),
-            },
-            "length" | "nrow" => {
-                let v = self.eval_in(arg("x")?, scope)?;
-                self.length(e, v)
-            }
-            "ifelse" => {
-                let t = self.eval_in(arg("test")?, scope)?;
-                let y = self.eval_in(arg("yes")?, scope)?;
-                let n = self.eval_in(arg("no")?, scope)?;
-                let parts = [(arg("test")?, &t), (arg("yes")?, &y), (arg("no")?, &n)];
-                super::ops::same_lengths(e, &parts)?;
-                self.ifelse(e, t, y, n)
-            }
-            "cut" => {
-                let x = self.eval_in(arg("x")?, scope)?;
-                let b = self.eval_in(arg("breaks")?, scope)?;
-                let flag = |s: &mut Self, p: &str, default: bool| -> Result<bool> {
-                    match a.get(p) {
-                        None => Ok(default),
-                        Some(v) => match s.eval_in(v, scope)? {
-                            Value::Pub(Public::Bool(b)) if b.len() == 1 => Ok(b[0] == Some(true)),
-                            _ => Err(EvalError::at(v, "expected TRUE or FALSE")),
-                        },
-                    }
-                };
-                let right = flag(self, "right", true)?;
-                let lowest = flag(self, "include.lowest", false)?;
-                let labels = match a.get("labels") {
-                    Some(l) => match self.eval_in(l, scope)? {
-                        Value::Pub(Public::Str(s)) => Some(s.into_iter().flatten().collect()),
-                        _ => return Err(EvalError::at(l, "labels must be strings")),
-                    },
-                    None => None,
-                };
-                self.cut(e, x, b, labels, right, lowest)
-            }
-            "t.test" | "chisq.test" | "fisher.test" => self.htest(e, name, &a, scope),
-            "lm" => self.lm(e, &a, scope),
-            "survfit" | "survdiff" => self.survival(e, name, &a, scope),
-            "coxph" => self.coxph(e, &a, scope),
-            "cox.zph" => self.cox_zph_call(e, &a, scope),
-            "levels" => {
-                let x = self.eval_in(arg("x")?, scope)?;
-                self.levels_call(e, x)
-            }
-            "relevel" => self.relevel_args(e, arg("x")?, arg("ref")?, scope),
-            "factor" | "as.factor" => self.factor_call(e, &a, scope),
-            "scale" => self.scale_call(e, &a, scope),
-            "prop.table" | "proportions" => {
-                let x = self.eval_in(arg("x")?, scope)?;
-                let margin = a
-                    .get("margin")
-                    .filter(|m| !matches!(m.kind, ExprKind::Null))
-                    .map(|m| self.flag(Some(m), scope, 0.0))
-                    .transpose()?;
-                self.prop_table(e, x, margin)
-            }
-            "droplevels" | "as.numeric" | "as.integer" | "as.character" => {
-                let x = self.eval_in(arg("x")?, scope)?;
-                self.factor_fn(e, name, x)
-            }
-            "confint" => {
-                let object = self.eval_in(arg("object")?, scope)?;
-                let level = self.flag(a.get("level"), scope, 0.95)?;
-                self.confint(e, object, a.get("parm"), level)
-            }
-            "help" => {
-                let topic = arg("topic")?;
-                let name = match &topic.kind {
-                    ExprKind::Str(s) => s.clone(),
-                    ExprKind::Ident(s) => s.clone(),
-                    _ => String::new(),
-                };
-                let text = crate::help::help(&name)
-                    .unwrap_or_else(|| format!("No documentation for `{name}`."));
-                Ok(Value::Pub(Public::Note(text)))
-            }
-            "plot" | "barplot" => {
-                let what = match self.eval_in(arg("x")?, scope)? {
-                    Value::Pub(p @ (Public::Surv(_) | Public::Table(_))) => p,
-                    _ => {
-                        return Err(EvalError::at(
-                            e,
-                            "plot() draws a survfit() result or a table",
-                        ));
-                    }
-                };
-                self.plot(
-                    e,
-                    what,
-                    [
-                        a.get("file"),
-                        a.get("conf.int"),
-                        a.get("main"),
-                        a.get("xlab"),
-                        a.get("ylab"),
-                    ],
-                    scope,
-                )
-            }
-            "hist" => self.hist(e, &a, scope),
-            _ => self.aggregate(e, name, &a, scope),
+        match builtin.eval {
+            Some(eval) => eval(self, e, &a, scope),
+            None => Err(EvalError::at(
+                e,
+                format!("`{}` is not available here", builtin.name),
+            )),
         }
     }
+}
 
+/// The argument of parameter `p`, which the checker made sure is there (a required one).
+pub(crate) fn need<'x>(a: &Args<'x>, e: &Expr, p: &str) -> Result<&'x Expr> {
+    a.get(p)
+        .ok_or_else(|| EvalError::at(e, format!("missing argument `{p}`")))
+}
+
+impl Evaluator<'_> {
     /// `c(...)` of private vectors of one kind, or of public values.
-    fn combine(&mut self, e: &Expr, vals: Vec<Value>) -> Result<Value> {
+    pub(crate) fn combine(&mut self, e: &Expr, vals: Vec<Value>) -> Result<Value> {
         let layouts: Vec<Seg> = vals
             .iter()
             .flat_map(|v| match v {
@@ -440,7 +197,7 @@ impl Evaluator<'_> {
         }))
     }
 
-    fn rbind(&mut self, e: &Expr, tables: Vec<PrivTable>) -> Result<PrivTable> {
+    pub(crate) fn rbind(&mut self, e: &Expr, tables: Vec<PrivTable>) -> Result<PrivTable> {
         let layout: Vec<Seg> = tables.iter().flat_map(|t| t.layout.clone()).collect();
         no_copies(e, &layout)?;
         self.check_combined_rows(e, tables.iter().map(|t| layout_rows(&t.layout)))?;

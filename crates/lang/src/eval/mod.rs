@@ -30,7 +30,7 @@
 //! `max_query_memory_mb` is refused ([`EvalError::Limit`]). The wall-time, traffic (secure
 //! operations) and concurrency limits are enforced by the node.
 pub(crate) mod agg;
-mod call;
+pub(crate) mod call;
 mod cell_key;
 mod cells;
 pub(crate) mod checks;
