@@ -1,78 +1,31 @@
 //! Uploads (data owners): begin, send this node's share chunks, commit or abort at the
 //! coordinator; and withdrawal of a dataset. See [`crate::uploads`] for the protocol.
-use crate::api::datasets::{ColumnBody, DatasetView};
 use crate::auth::Caller;
 use crate::jobs::peer::{PeerRequest, call, expect_ok, other_parties};
 use crate::problem::{ApiError, Body};
 use crate::state::AppState;
-use crate::uploads::{coordinator, wire};
+use crate::uploads::coordinator;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use sharestat_store::{CHUNK_WORDS, ColumnMeta, ColumnShares, NewUpload, Role, Upload};
-use utoipa::ToSchema;
+use sharestat_store::{ColumnMeta, ColumnShares, NewUpload, Role, Upload};
+use sharestat_wire::CHUNK_WORDS;
+use sharestat_wire::api::{BeginBody, ColumnBody, DatasetView, UploadView};
+use sharestat_wire::chunk::{decode_chunk, decode_envelope};
 
-/// Starts (or resumes) an upload on this node.
-#[derive(Serialize, Deserialize, ToSchema, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct BeginBody {
-    /// Upload id: 32 hex digits chosen by the client, the same on all three nodes.
-    pub id: String,
-    /// Dataset name in the study.
-    pub name: String,
-    /// Owning site.
-    pub site: String,
-    /// Number of rows.
-    pub rows: u64,
-    /// The encoded columns, exactly as the study dictionary defines them.
-    pub columns: Vec<ColumnBody>,
-    /// Rows per chunk (must be 65536).
-    pub chunk_rows: u64,
-    /// Replace the site's current dataset of this name when the upload commits.
-    #[serde(default)]
-    pub replaces: bool,
-    /// Party index of the node that will coordinate the commit.
-    pub coordinator: u8,
-}
-
-/// An upload's state on this node.
-#[derive(Serialize, ToSchema)]
-pub struct UploadView {
-    /// Upload id.
-    pub id: String,
-    /// Study.
-    pub study: String,
-    /// Dataset name.
-    pub name: String,
-    /// Site.
-    pub site: String,
-    /// Rows.
-    pub rows: u64,
-    /// open, prepared, committed or aborted.
-    pub state: String,
-    /// Chunks stored here so far.
-    pub chunks_received: u64,
-    /// Chunks expected.
-    pub total_chunks: u64,
-    /// Coordinating party.
-    pub coordinator: u8,
-}
-
-impl From<Upload> for UploadView {
-    fn from(u: Upload) -> Self {
-        UploadView {
-            state: u.state.as_str().into(),
-            id: u.id,
-            study: u.study,
-            name: u.name,
-            site: u.site,
-            rows: u.rows,
-            chunks_received: u.chunks_received,
-            total_chunks: u.total_chunks,
-            coordinator: u.coordinator,
-        }
+/// The API view of an upload's state on this node.
+pub fn view(u: Upload) -> UploadView {
+    UploadView {
+        state: u.state.as_str().into(),
+        id: u.id,
+        study: u.study,
+        name: u.name,
+        site: u.site,
+        rows: u.rows,
+        chunks_received: u.chunks_received,
+        total_chunks: u.total_chunks,
+        coordinator: u.coordinator,
     }
 }
 
@@ -194,7 +147,7 @@ pub async fn begin(
     Body(b): Body<BeginBody>,
 ) -> Result<(StatusCode, Json<UploadView>), ApiError> {
     let up = begin_here(&state, &c, study, b)?;
-    Ok((StatusCode::CREATED, Json(up.into())))
+    Ok((StatusCode::CREATED, Json(view(up))))
 }
 
 /// Stores this node's shares of one chunk of rows (binary: per column, `x_i` then `x_{i+1}`
@@ -244,7 +197,7 @@ pub async fn store_chunk(
         )));
     }
     let rows = (up.rows - chunk * up.chunk_rows).min(up.chunk_rows) as usize;
-    let cols = wire::decode_chunk(body, up.columns.len(), rows).ok_or_else(|| {
+    let cols = decode_chunk(body, up.columns.len(), rows).ok_or_else(|| {
         ApiError::bad_request(format!(
             "chunk {chunk} has {} bytes; expected {} columns x {rows} rows x 16",
             body.len(),
@@ -290,7 +243,7 @@ pub async fn show(
     if !c.is_admin() {
         coordinator::check_uploader(&c, &up)?;
     }
-    Ok(Json(up.into()))
+    Ok(Json(view(up)))
 }
 
 /// Commits an upload on all three nodes (at its coordinator): two-phase commit.
@@ -334,7 +287,7 @@ pub async fn abort(
             c.user
         )));
     }
-    Ok(Json(coordinator::abort(&state, &c, &upload).await?.into()))
+    Ok(Json(view(coordinator::abort(&state, &c, &upload).await?)))
 }
 
 /// Withdraws a dataset: removes its shares from all three nodes (a data owner of its site).
@@ -380,7 +333,7 @@ pub async fn relay_begin(
         token: c.token.clone(),
     };
     forward(&state, &req).await?;
-    Ok((StatusCode::CREATED, Json(up.into())))
+    Ok((StatusCode::CREATED, Json(view(up))))
 }
 
 /// Calls both peers with `req`; any refusal or failure is an error naming the node.
@@ -392,7 +345,7 @@ async fn forward(state: &AppState, req: &PeerRequest) -> Result<(), ApiError> {
 }
 
 /// Stores this node's part of a relayed chunk and forwards the parts sealed (HPKE) for the
-/// other two nodes, which this node cannot open. Body: see `uploads::wire::encode_envelope`.
+/// other two nodes, which this node cannot open. Body: see `sharestat_wire::chunk::encode_envelope`.
 #[utoipa::path(put, path = "/api/v1/uploads/{upload}/relay/{chunk}", tag = "datasets",
     params(("upload" = String, Path, description = "Upload id"), ("chunk" = u64, Path, description = "Chunk number from 0")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
@@ -407,8 +360,8 @@ pub async fn relay_chunk(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let up = own_upload(&state, &c, &upload)?;
-    let [own, first, second] = wire::decode_envelope(&body)
-        .ok_or_else(|| ApiError::bad_request("malformed relay envelope"))?;
+    let [own, first, second] =
+        decode_envelope(&body).ok_or_else(|| ApiError::bad_request("malformed relay envelope"))?;
     store_chunk(&state, &up, chunk, own).await?;
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD;

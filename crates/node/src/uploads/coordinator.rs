@@ -299,7 +299,7 @@ pub async fn handle(
             token,
         } => {
             let caller = Caller::authenticate(state, &token)?;
-            let b: crate::api::uploads::BeginBody = serde_json::from_value(begin)
+            let b: sharestat_wire::api::BeginBody = serde_json::from_value(begin)
                 .map_err(|e| ApiError::bad_request(format!("relayed begin: {e}")))?;
             if b.coordinator as usize != from.index() {
                 return Err(ApiError::forbidden(
@@ -324,7 +324,7 @@ pub async fn handle(
                 .decode(sealed)
                 .map_err(|e| ApiError::bad_request(format!("relayed chunk: {e}")))?;
             let plain =
-                crate::uploads::sealed::open(seed, &upload, chunk, state.party() as usize, &bytes)
+                sharestat_wire::sealed::open(seed, &upload, chunk, state.party() as usize, &bytes)
                     .map_err(ApiError::bad_request)?;
             crate::api::uploads::store_chunk(state, &up, chunk, &plain).await?;
             Ok(PeerReply::Ok)

@@ -18,8 +18,9 @@
 //!    `upload_expiry_secs` without activity: aborted on every node, its shares removed, audited.
 //!
 //! A begin declaring more rows than the study policy's `max_upload_rows` is refused (400).
+//!
+//! The chunk encoding and the sealing of relayed chunks are shared with the client in
+//! `sharestat-wire` ([`sharestat_wire::chunk`], [`sharestat_wire::sealed`]).
 pub mod coordinator;
 pub mod expiry;
 pub mod recovery;
-pub mod sealed;
-pub mod wire;
