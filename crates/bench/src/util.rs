@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 use sharestat_client::import::Imported;
 use sharestat_client::upload::{Plan, StageTimes, Target, upload};
-use sharestat_node::client::Client;
 use sharestat_node::local::LocalConsortium;
+use sharestat_wire::Client;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -29,9 +29,9 @@
 #![allow(dead_code)] // `wan-check` and `pilot-bench` each use a part
 
 use serde_json::Value;
-use sharestat_node::client::Client;
 use sharestat_node::config::NodeConfig;
 use sharestat_node::consortium::{InitOptions, init};
+use sharestat_wire::Client;
 use std::ffi::OsString;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};

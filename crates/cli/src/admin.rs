@@ -4,8 +4,8 @@
 //! admin tokens `consortium init` left in `DIR/nodeI/admin-token`. A user gets one token: it
 //! is created on node 0 and only its hash is registered on nodes 1 and 2.
 use clap::{Args, Subcommand};
-use sharestat_node::client::Client;
 use sharestat_node::consortium::ConsortiumFile;
+use sharestat_wire::Client;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -160,7 +160,7 @@ pub async fn add_everywhere(
     site: Option<&str>,
 ) -> Result<String, String> {
     use reqwest::StatusCode;
-    use sharestat_node::client::ClientError;
+    use sharestat_wire::ClientError;
     for (c, n) in local.nodes.iter().zip(&local.names) {
         if let Some(study) = study {
             match c

@@ -79,7 +79,7 @@ pub struct AuditCheck {
 /// records of every completed job (action and what was revealed) agree. `nodes` need the
 /// `admin` or node-wide `auditor` role.
 pub async fn verify_nodes(
-    nodes: &[sharestat_node::client::Client],
+    nodes: &[sharestat_wire::Client],
     names: &[String],
 ) -> Result<AuditCheck, String> {
     let mut check = AuditCheck {

@@ -24,7 +24,7 @@ use rustyline::history::FileHistory;
 use rustyline::validate::Validator;
 use rustyline::{CompletionType, Config, Context, Editor, Helper};
 use serde_json::Value;
-use sharestat_node::client::ClientError;
+use sharestat_wire::ClientError;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::Write;

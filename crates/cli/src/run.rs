@@ -11,8 +11,8 @@
 use clap::Args;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use sharestat_node::client::Client;
 use sharestat_node::consortium::ConsortiumFile;
+use sharestat_wire::Client;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -10,9 +10,10 @@ use crate::import::Imported;
 use serde_json::{Value, json};
 use sharestat_mpc::prg::Prg;
 use sharestat_mpc::proto::io::deal;
-use sharestat_node::client::{Client, ClientError};
-use sharestat_node::uploads::wire::encode_chunk;
-use sharestat_store::CHUNK_WORDS;
+use sharestat_wire::api::{BeginBody, ColumnBody, UploadView};
+use sharestat_wire::chunk::{encode_chunk, encode_envelope};
+use sharestat_wire::sealed::seal;
+use sharestat_wire::{CHUNK_WORDS, Client, ClientError};
 
 /// Where to upload.
 pub struct Target {
@@ -114,24 +115,32 @@ pub async fn upload(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Uploaded, UploadError> {
     let id = id.to_string();
-    let columns: Vec<Value> = plan
-        .data
-        .columns
-        .iter()
-        .map(|c| json!({"name": c.name, "kind": c.kind.as_str()}))
-        .collect();
-    let begin = json!({
-        "id": id, "name": plan.name, "site": plan.site, "rows": plan.data.rows,
-        "columns": columns, "chunk_rows": CHUNK_WORDS, "replaces": plan.replaces,
-        "coordinator": target.coordinator,
-    });
+    let begin = BeginBody {
+        id: id.clone(),
+        name: plan.name.into(),
+        site: plan.site.into(),
+        rows: plan.data.rows as u64,
+        columns: plan
+            .data
+            .columns
+            .iter()
+            .map(|c| ColumnBody {
+                name: c.name.clone(),
+                kind: c.kind.as_str(),
+            })
+            .collect(),
+        chunk_rows: CHUNK_WORDS as u64,
+        replaces: plan.replaces,
+        // Out of range: the nodes refuse it ("coordinator must be 0, 1 or 2").
+        coordinator: u8::try_from(target.coordinator).unwrap_or(u8::MAX),
+    };
     let c = target.coordinator;
     let mut times = StageTimes::default();
     let t = std::time::Instant::now();
     let mut done = u64::MAX;
     if target.relay.is_some() {
         let path = format!("/api/v1/studies/{}/uploads/relay", plan.study);
-        let _: Value = target.nodes[c]
+        let _: UploadView = target.nodes[c]
             .post(&path, &begin)
             .await
             .map_err(node_err("begin (relayed)", c))?;
@@ -139,8 +148,8 @@ pub async fn upload(
     } else {
         let path = format!("/api/v1/studies/{}/uploads", plan.study);
         for (i, n) in target.nodes.iter().enumerate() {
-            let v: Value = n.post(&path, &begin).await.map_err(node_err("begin", i))?;
-            done = done.min(v["chunks_received"].as_u64().unwrap_or(0));
+            let v: UploadView = n.post(&path, &begin).await.map_err(node_err("begin", i))?;
+            done = done.min(v.chunks_received);
         }
     }
     times.begin_ms = since(t);
@@ -208,11 +217,10 @@ async fn send_relayed(
     let others: Vec<usize> = (0..3).filter(|&p| p != c).collect();
     let mut sealed = Vec::new();
     for &p in &others {
-        let s = sharestat_node::uploads::sealed::seal(&keys[p], id, chunk, p, &bodies[p])
-            .map_err(UploadError::Random)?;
+        let s = seal(&keys[p], id, chunk, p, &bodies[p]).map_err(UploadError::Random)?;
         sealed.push(s);
     }
-    let env = sharestat_node::uploads::wire::encode_envelope([&bodies[c], &sealed[0], &sealed[1]]);
+    let env = encode_envelope([&bodies[c], &sealed[0], &sealed[1]]);
     target.nodes[c]
         .put_bytes(&format!("/api/v1/uploads/{id}/relay/{chunk}"), env)
         .await

@@ -65,7 +65,7 @@ pub struct NodeEntry {
     pub api_url: String,
     /// The node's config file, relative to `consortium.toml` (local consortia only).
     pub config: PathBuf,
-    /// Public key (hex) for chunks relayed through another node (see `uploads::sealed`).
+    /// Public key (hex) for chunks relayed through another node (see `sharestat_wire::sealed`).
     #[serde(default)]
     pub upload_key: Option<String>,
 }
@@ -179,10 +179,10 @@ pub fn init(dir: &Path, opts: &InitOptions) -> Result<[String; 3], InitError> {
         write(&nd.join("cert.pem"), &cert.pem(), false)?;
         write(&nd.join("key.pem"), &key.serialize_pem(), true)?;
         write(&nd.join("ca.pem"), &ca_cert.pem(), false)?;
-        let upload_seed = crate::uploads::sealed::new_seed();
+        let upload_seed = sharestat_wire::sealed::new_seed();
         write(&nd.join("upload-key"), &format!("{upload_seed}\n"), true)?;
         upload_keys
-            .push(crate::uploads::sealed::public_key(&upload_seed).expect("fresh seed is valid"));
+            .push(sharestat_wire::sealed::public_key(&upload_seed).expect("fresh seed is valid"));
         let admin_token = token::generate();
         write(&nd.join("admin-token"), &format!("{admin_token}\n"), true)?;
         let peers = (0..3)

@@ -15,11 +15,12 @@
 //! - [`uploads`]: staged uploads and their two-phase commit across the three nodes, with
 //!   recovery of in-doubt uploads after a restart.
 //! - [`audit`]: appending to the hash-chained audit log.
-//! - [`client`]: an HTTPS client of the API for the CLI and tests; [`local`]: a whole
-//!   consortium in one process (tests, benchmarks, `up --in-process`).
+//! - [`local`]: a whole consortium in one process (tests, benchmarks, `up --in-process`).
 //!
 //! Storage is `sharestat-store`, peer links are `sharestat-net`, computation is
-//! `sharestat-mpc`; this crate only wires them together and enforces who may do what.
+//! `sharestat-mpc`; what the data owner's client and a node share (the upload chunk encoding,
+//! sealed chunks, the upload JSON bodies, problem documents, the API's HTTPS client) is
+//! `sharestat-wire`. This crate only wires them together and enforces who may do what.
 //!
 //! [`alloc`] tunes glibc's allocator for a node's large share vectors (the crate's one
 //! `unsafe` call, `mallopt`).
@@ -30,7 +31,6 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod cache;
-pub mod client;
 pub mod config;
 pub mod consortium;
 pub mod jobs;

@@ -1,11 +1,11 @@
 //! A whole consortium in one process: `consortium init` in a directory, three nodes on
 //! 127.0.0.1 listeners bound to port 0, real TLS everywhere. Used by `sharestat up
 //! --in-process`, the tests and the benchmarks; every helper goes through the public API.
-use crate::client::{Client, ClientError};
 use crate::config::NodeConfig;
 use crate::consortium::{ConsortiumFile, InitOptions, init};
 use crate::{NodeHandle, start_bound};
 use serde_json::{Value, json};
+use sharestat_wire::{Client, ClientError};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -284,7 +284,7 @@ pub async fn stage_dealt(
     values: &[i64],
     replaces: bool,
 ) -> Result<String, ClientError> {
-    use sharestat_store::CHUNK_WORDS;
+    use sharestat_wire::CHUNK_WORDS;
     let raw: Vec<u64> = values.iter().map(|&v| v as u64).collect();
     let mut prg = sharestat_mpc::prg::Prg::from_os().expect("operating system random source");
     let mut idb = [0u8; 16];
@@ -303,7 +303,7 @@ pub async fn stage_dealt(
     for (k, part) in raw.chunks(CHUNK_WORDS).enumerate() {
         let dealt = sharestat_mpc::proto::io::deal(part, &mut prg);
         for (c, sh) in nodes.iter().zip(&dealt) {
-            let body = crate::uploads::wire::encode_chunk(&[sh.parts()]);
+            let body = sharestat_wire::chunk::encode_chunk(&[sh.parts()]);
             c.put_bytes(&format!("/api/v1/uploads/{id}/chunks/{k}"), body)
                 .await?;
         }

@@ -5,22 +5,10 @@
 //! a token.
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-/// A problem document.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct Problem {
-    /// Stable identifier of the kind of problem, `urn:sharestat:problem:<slug>`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Short human summary of the kind of problem.
-    pub title: String,
-    /// HTTP status code.
-    pub status: u16,
-    /// What went wrong in this instance.
-    pub detail: String,
-}
+/// The problem document, shared with the client (re-exported here for the routes' OpenAPI
+/// annotations).
+pub use sharestat_wire::Problem;
 
 /// An error returned by a route handler.
 #[derive(Clone, Debug)]

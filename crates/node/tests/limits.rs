@@ -4,9 +4,9 @@
 //! uploads expire everywhere with their shares removed and the expiry audited.
 mod common;
 use serde_json::{Value, json};
-use sharestat_node::client::ClientError;
 use sharestat_node::local::integer_dictionary;
 use sharestat_store::UploadState;
+use sharestat_wire::ClientError;
 use std::time::{Duration, SystemTime};
 
 fn ages() -> Vec<i64> {
@@ -272,7 +272,7 @@ async fn a_users_next_concurrent_query_gets_429() {
 fn begin(rows: u64) -> Value {
     json!({
         "id": "0123456789abcdef0123456789abcdef", "name": "big", "site": "munich", "rows": rows,
-        "columns": [{"name": "age", "kind": "integer"}], "chunk_rows": sharestat_store::CHUNK_WORDS,
+        "columns": [{"name": "age", "kind": "integer"}], "chunk_rows": sharestat_wire::CHUNK_WORDS,
         "replaces": false, "coordinator": 0,
     })
 }

@@ -2,8 +2,8 @@
 //! disclosure policy applies, results agree, and queries of one study take turns.
 mod common;
 use serde_json::{Value, json};
-use sharestat_node::client::ClientError;
 use sharestat_node::local::integer_dictionary;
+use sharestat_wire::ClientError;
 
 fn quantile7(v: &[i64], p: f64) -> f64 {
     let mut s = v.to_vec();

@@ -29,7 +29,7 @@ async fn setup() -> Setup {
 }
 
 impl Setup {
-    fn owners(&self) -> Vec<sharestat_node::client::Client> {
+    fn owners(&self) -> Vec<sharestat_wire::Client> {
         (0..3).map(|i| self.c.client(i, &self.owner)).collect()
     }
 
@@ -191,7 +191,7 @@ async fn replace_keeps_the_old_version_until_commit_and_withdraw_removes_everywh
     let mut prg = sharestat_mpc::prg::Prg::from_os().unwrap();
     let dealt = sharestat_mpc::proto::io::deal(&[10, 20, 30, 40, 50], &mut prg);
     for (i, share) in dealt.iter().enumerate() {
-        let body = sharestat_node::uploads::wire::encode_chunk(&[share.parts()]);
+        let body = sharestat_wire::chunk::encode_chunk(&[share.parts()]);
         s.c.client(i, &s.owner)
             .put_bytes(
                 "/api/v1/uploads/00112233445566778899aabbccddeeff/chunks/0",

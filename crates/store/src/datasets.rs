@@ -21,8 +21,9 @@ use crate::error::{Result, StoreError};
 use crate::studies::require_study;
 use crate::{Store, check_text, now, random_hex, to_i64, to_u64};
 
-/// Words per stored share chunk (512 KiB per component BLOB).
-pub const CHUNK_WORDS: usize = 65_536;
+/// Words per stored share chunk (512 KiB per component BLOB): the rows of one upload chunk,
+/// defined with the upload encoding in `sharestat-wire`.
+pub use sharestat_wire::CHUNK_WORDS;
 
 /// Name and kind of one column of a dataset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

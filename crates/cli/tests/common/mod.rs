@@ -1,8 +1,8 @@
 //! Helpers for the end-to-end tests of the `sharestat` binary.
 #![allow(dead_code)]
 use serde_json::Value;
-use sharestat_node::client::Client;
 use sharestat_node::config::NodeConfig;
+use sharestat_wire::Client;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};

@@ -7,38 +7,8 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::{Deserialize, Serialize};
 use sharestat_store::Dataset;
-use utoipa::ToSchema;
-
-/// A dataset's metadata.
-#[derive(Serialize, ToSchema)]
-pub struct DatasetView {
-    /// Name within the study (the same on all three nodes).
-    pub name: String,
-    /// Study id.
-    pub study: String,
-    /// Site (hospital) that owns it.
-    pub site: String,
-    /// Number of rows.
-    pub rows: u64,
-    /// Columns and their types.
-    pub columns: Vec<ColumnBody>,
-    /// Data owner who uploaded it.
-    pub uploaded_by: String,
-    /// Upload time (RFC 3339).
-    pub uploaded_at: String,
-}
-
-/// A column's name and type.
-#[derive(Serialize, Deserialize, ToSchema, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct ColumnBody {
-    /// Column name.
-    pub name: String,
-    /// Type (integer, decimal, categorical, boolean, date, mask, ...).
-    pub kind: String,
-}
+use sharestat_wire::api::{ColumnBody, DatasetView};
 
 /// The API view of a dataset.
 pub fn view(d: Dataset) -> DatasetView {

@@ -1,183 +1,48 @@
 //! Uploads (data owners): begin, send this node's share chunks, commit or abort at the
-//! coordinator; and withdrawal of a dataset. See [`crate::uploads`] for the protocol.
-use crate::api::datasets::{ColumnBody, DatasetView};
+//! coordinator; and withdrawal of a dataset. The handlers check the caller and call the upload
+//! domain ([`crate::uploads`]: staging, relay, two-phase commit), whose refusals become
+//! problem documents.
 use crate::auth::Caller;
-use crate::jobs::peer::{PeerRequest, call, expect_ok, other_parties};
 use crate::problem::{ApiError, Body};
 use crate::state::AppState;
-use crate::uploads::{coordinator, wire};
+use crate::uploads::{coordinator, relay, staging};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use sharestat_store::{CHUNK_WORDS, ColumnMeta, ColumnShares, NewUpload, Role, Upload};
-use utoipa::ToSchema;
+use sharestat_store::{Role, Upload};
+use sharestat_wire::api::{BeginBody, DatasetView, UploadView};
 
-/// Starts (or resumes) an upload on this node.
-#[derive(Serialize, Deserialize, ToSchema, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct BeginBody {
-    /// Upload id: 32 hex digits chosen by the client, the same on all three nodes.
-    pub id: String,
-    /// Dataset name in the study.
-    pub name: String,
-    /// Owning site.
-    pub site: String,
-    /// Number of rows.
-    pub rows: u64,
-    /// The encoded columns, exactly as the study dictionary defines them.
-    pub columns: Vec<ColumnBody>,
-    /// Rows per chunk (must be 65536).
-    pub chunk_rows: u64,
-    /// Replace the site's current dataset of this name when the upload commits.
-    #[serde(default)]
-    pub replaces: bool,
-    /// Party index of the node that will coordinate the commit.
-    pub coordinator: u8,
-}
-
-/// An upload's state on this node.
-#[derive(Serialize, ToSchema)]
-pub struct UploadView {
-    /// Upload id.
-    pub id: String,
-    /// Study.
-    pub study: String,
-    /// Dataset name.
-    pub name: String,
-    /// Site.
-    pub site: String,
-    /// Rows.
-    pub rows: u64,
-    /// open, prepared, committed or aborted.
-    pub state: String,
-    /// Chunks stored here so far.
-    pub chunks_received: u64,
-    /// Chunks expected.
-    pub total_chunks: u64,
-    /// Coordinating party.
-    pub coordinator: u8,
-}
-
-impl From<Upload> for UploadView {
-    fn from(u: Upload) -> Self {
-        UploadView {
-            state: u.state.as_str().into(),
-            id: u.id,
-            study: u.study,
-            name: u.name,
-            site: u.site,
-            rows: u.rows,
-            chunks_received: u.chunks_received,
-            total_chunks: u.total_chunks,
-            coordinator: u.coordinator,
-        }
+/// The API view of an upload's state on this node.
+pub fn view(u: Upload) -> UploadView {
+    UploadView {
+        state: u.state.as_str().into(),
+        id: u.id,
+        study: u.study,
+        name: u.name,
+        site: u.site,
+        rows: u.rows,
+        chunks_received: u.chunks_received,
+        total_chunks: u.total_chunks,
+        coordinator: u.coordinator,
     }
 }
 
-/// Checks the upload's columns against the study's data dictionary.
-fn check_columns(state: &AppState, study: &str, columns: &[ColumnBody]) -> Result<(), ApiError> {
-    let s = crate::api::studies::find(state, study)?;
-    let dict = sharestat_dict::Dictionary::parse(&s.dictionary).map_err(|e| {
-        ApiError::conflict(format!("study {study} has no usable data dictionary: {e}"))
-    })?;
-    let want: Vec<(String, String)> = dict
-        .encoded_columns()
-        .into_iter()
-        .map(|c| (c.name, c.kind.as_str()))
-        .collect();
-    let got: Vec<(String, String)> = columns
-        .iter()
-        .map(|c| (c.name.clone(), c.kind.clone()))
-        .collect();
-    if want != got {
-        let first = want
-            .iter()
-            .zip(&got)
-            .position(|(w, g)| w != g)
-            .unwrap_or(want.len().min(got.len()));
-        return Err(ApiError::bad_request(format!(
-            "columns differ from the study dictionary of {study} at position {first}: expected {:?}, got {:?} ({} columns expected, {} sent)",
-            want.get(first),
-            got.get(first),
-            want.len(),
-            got.len()
+/// 403 unless `c` is a data owner somewhere (the upload's own checks follow).
+fn require_data_owner(c: &Caller) -> Result<(), ApiError> {
+    if !c.has_anywhere(Role::DataOwner) {
+        return Err(ApiError::forbidden(format!(
+            "user {} is not a data owner",
+            c.user
         )));
     }
     Ok(())
 }
 
-/// The checks and the staged dataset of a begin, on this node (also run by peers for a
-/// relayed begin, with the data owner's token checked against their own accounts).
-pub fn begin_here(
-    state: &AppState,
-    c: &Caller,
-    study: String,
-    b: BeginBody,
-) -> Result<Upload, ApiError> {
-    c.require(Some(&study), &[Role::DataOwner])?;
-    if !c.owner_sites(&study).contains(&b.site) {
-        return Err(ApiError::forbidden(format!(
-            "user {} is not a data owner of site {:?} in study {study}",
-            c.user, b.site
-        )));
-    }
-    if b.chunk_rows != CHUNK_WORDS as u64 {
-        return Err(ApiError::bad_request(format!(
-            "chunk_rows must be {CHUNK_WORDS}"
-        )));
-    }
-    if b.coordinator > 2 {
-        return Err(ApiError::bad_request("coordinator must be 0, 1 or 2"));
-    }
-    check_columns(state, &study, &b.columns)?;
-    // The declared size is bounded by this node's copy of the study policy (and so are the
-    // chunks: ceil(rows / chunk_rows)).
-    let max = crate::jobs::query::study_rules(state, &study)?
-        .1
-        .max_upload_rows;
-    if b.rows > max {
-        return Err(ApiError::bad_request(format!(
-            "rows: the upload declares {} rows ({} chunks); study {study} accepts at most {max} \
-             rows per upload (max_upload_rows)",
-            b.rows,
-            b.rows.div_ceil(CHUNK_WORDS as u64)
-        )));
-    }
-    if let Some(old) = state.store.dataset_by_name(&study, &b.name)? {
-        if old.site != b.site {
-            return Err(ApiError::forbidden(format!(
-                "dataset {} belongs to site {}; a data owner of {} cannot replace it",
-                b.name, old.site, b.site
-            )));
-        }
-        if !b.replaces {
-            return Err(ApiError::conflict(format!(
-                "study {study} already has a dataset {:?}; upload with replaces = true for a new version",
-                b.name
-            )));
-        }
-    }
-    Ok(state.store.begin_upload(&NewUpload {
-        id: b.id,
-        study,
-        site: b.site,
-        name: b.name,
-        rows: b.rows,
-        columns: b
-            .columns
-            .iter()
-            .map(|c| ColumnMeta {
-                name: c.name.clone(),
-                kind: c.kind.clone(),
-            })
-            .collect(),
-        chunk_rows: b.chunk_rows,
-        replaces: b.replaces,
-        uploaded_by: c.user.clone(),
-        coordinator: b.coordinator,
-    })?)
+/// The upload `id`, if `c` is the data owner who began it.
+fn own_upload(state: &AppState, c: &Caller, id: &str) -> Result<Upload, ApiError> {
+    require_data_owner(c)?;
+    Ok(staging::own_upload(state, c, id)?)
 }
 
 /// Begins (or resumes) an upload: opens a staged, invisible dataset on this node.
@@ -193,8 +58,8 @@ pub async fn begin(
     Path(study): Path<String>,
     Body(b): Body<BeginBody>,
 ) -> Result<(StatusCode, Json<UploadView>), ApiError> {
-    let up = begin_here(&state, &c, study, b)?;
-    Ok((StatusCode::CREATED, Json(up.into())))
+    let up = staging::begin(&state, &c, study, b)?;
+    Ok((StatusCode::CREATED, Json(view(up))))
 }
 
 /// Stores this node's shares of one chunk of rows (binary: per column, `x_i` then `x_{i+1}`
@@ -213,60 +78,8 @@ pub async fn chunk(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let up = own_upload(&state, &c, &upload)?;
-    store_chunk(&state, &up, chunk, &body).await?;
+    staging::store_chunk(&state, &up, chunk, &body).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The upload `id`, if `c` is the data owner who began it.
-fn own_upload(state: &AppState, c: &Caller, id: &str) -> Result<Upload, ApiError> {
-    if !c.has_anywhere(Role::DataOwner) {
-        return Err(ApiError::forbidden(format!(
-            "user {} is not a data owner",
-            c.user
-        )));
-    }
-    let up = coordinator::find(state, id)?;
-    coordinator::check_uploader(c, &up)?;
-    Ok(up)
-}
-
-/// Decodes and stores this node's part of one chunk.
-pub async fn store_chunk(
-    state: &AppState,
-    up: &Upload,
-    chunk: u64,
-    body: &[u8],
-) -> Result<(), ApiError> {
-    if chunk >= up.total_chunks {
-        return Err(ApiError::bad_request(format!(
-            "chunk {chunk} out of range: the upload has {} chunks",
-            up.total_chunks
-        )));
-    }
-    let rows = (up.rows - chunk * up.chunk_rows).min(up.chunk_rows) as usize;
-    let cols = wire::decode_chunk(body, up.columns.len(), rows).ok_or_else(|| {
-        ApiError::bad_request(format!(
-            "chunk {chunk} has {} bytes; expected {} columns x {rows} rows x 16",
-            body.len(),
-            up.columns.len()
-        ))
-    })?;
-    let shares: Vec<ColumnShares> = up
-        .columns
-        .iter()
-        .zip(cols)
-        .map(|(m, (a, b))| ColumnShares {
-            name: m.name.clone(),
-            a,
-            b,
-        })
-        .collect();
-    let st = state.clone();
-    let upload = up.id.clone();
-    tokio::task::spawn_blocking(move || st.store.put_upload_chunk(&upload, chunk, &shares))
-        .await
-        .map_err(|_| ApiError::internal("chunk task failed"))??;
-    Ok(())
 }
 
 /// An upload's state here (its data owner or an administrator).
@@ -280,17 +93,10 @@ pub async fn show(
     c: Caller,
     Path(upload): Path<String>,
 ) -> Result<Json<UploadView>, ApiError> {
-    if !c.is_admin() && !c.has_anywhere(Role::DataOwner) {
-        return Err(ApiError::forbidden(format!(
-            "user {} is not a data owner",
-            c.user
-        )));
+    if c.is_admin() {
+        return Ok(Json(view(staging::find(&state, &upload)?)));
     }
-    let up = coordinator::find(&state, &upload)?;
-    if !c.is_admin() {
-        coordinator::check_uploader(&c, &up)?;
-    }
-    Ok(Json(up.into()))
+    Ok(Json(view(own_upload(&state, &c, &upload)?)))
 }
 
 /// Commits an upload on all three nodes (at its coordinator): two-phase commit.
@@ -306,12 +112,7 @@ pub async fn commit(
     c: Caller,
     Path(upload): Path<String>,
 ) -> Result<Json<DatasetView>, ApiError> {
-    if !c.has_anywhere(Role::DataOwner) {
-        return Err(ApiError::forbidden(format!(
-            "user {} is not a data owner",
-            c.user
-        )));
-    }
+    require_data_owner(&c)?;
     let ds = coordinator::commit(&state, &c, &upload).await?;
     Ok(Json(crate::api::datasets::view(ds)))
 }
@@ -328,13 +129,8 @@ pub async fn abort(
     c: Caller,
     Path(upload): Path<String>,
 ) -> Result<Json<UploadView>, ApiError> {
-    if !c.has_anywhere(Role::DataOwner) {
-        return Err(ApiError::forbidden(format!(
-            "user {} is not a data owner",
-            c.user
-        )));
-    }
-    Ok(Json(coordinator::abort(&state, &c, &upload).await?.into()))
+    require_data_owner(&c)?;
+    Ok(Json(view(coordinator::abort(&state, &c, &upload).await?)))
 }
 
 /// Withdraws a dataset: removes its shares from all three nodes (a data owner of its site).
@@ -367,32 +163,12 @@ pub async fn relay_begin(
     Path(study): Path<String>,
     Body(b): Body<BeginBody>,
 ) -> Result<(StatusCode, Json<UploadView>), ApiError> {
-    if b.coordinator != state.party() {
-        return Err(ApiError::bad_request(format!(
-            "a relayed upload is coordinated by the relay: set coordinator to {}",
-            state.party()
-        )));
-    }
-    let up = begin_here(&state, &c, study.clone(), b.clone())?;
-    let req = PeerRequest::RelayBegin {
-        study,
-        begin: serde_json::to_value(&b).expect("serialises"),
-        token: c.token.clone(),
-    };
-    forward(&state, &req).await?;
-    Ok((StatusCode::CREATED, Json(up.into())))
-}
-
-/// Calls both peers with `req`; any refusal or failure is an error naming the node.
-async fn forward(state: &AppState, req: &PeerRequest) -> Result<(), ApiError> {
-    let [a, b] = other_parties(state);
-    let (ra, rb) = tokio::join!(call(state, a, req), call(state, b, req));
-    expect_ok(state, a, ra)?;
-    expect_ok(state, b, rb)
+    let up = relay::begin(&state, &c, study, b).await?;
+    Ok((StatusCode::CREATED, Json(view(up))))
 }
 
 /// Stores this node's part of a relayed chunk and forwards the parts sealed (HPKE) for the
-/// other two nodes, which this node cannot open. Body: see `uploads::wire::encode_envelope`.
+/// other two nodes, which this node cannot open. Body: see `sharestat_wire::chunk::encode_envelope`.
 #[utoipa::path(put, path = "/api/v1/uploads/{upload}/relay/{chunk}", tag = "datasets",
     params(("upload" = String, Path, description = "Upload id"), ("chunk" = u64, Path, description = "Chunk number from 0")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
@@ -407,23 +183,6 @@ pub async fn relay_chunk(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let up = own_upload(&state, &c, &upload)?;
-    let [own, first, second] = wire::decode_envelope(&body)
-        .ok_or_else(|| ApiError::bad_request("malformed relay envelope"))?;
-    store_chunk(&state, &up, chunk, own).await?;
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let [a, b] = {
-        let mut o = other_parties(&state);
-        o.sort();
-        o
-    };
-    for (p, sealed) in [(a, first), (b, second)] {
-        let req = PeerRequest::RelayChunk {
-            upload: upload.clone(),
-            chunk,
-            sealed: b64.encode(sealed),
-        };
-        expect_ok(&state, p, call(&state, p, &req).await)?;
-    }
+    relay::chunk(&state, &up, chunk, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,29 +1,13 @@
-//! The two-phase commit of an upload, the withdrawal of a dataset, and the peer side of both.
+//! The two-phase commit of an upload, the withdrawal of a dataset, and the peer side of both
+//! (the peer messages of a relayed upload are handed to [`super::relay`]).
+use super::relay;
+use super::staging::{find, from_coordinator, own_upload};
 use crate::auth::Caller;
 use crate::jobs::peer::{PeerReply, PeerRequest, call, expect_ok, other_parties};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use sharestat_net::PartyId;
 use sharestat_store::{Dataset, Decision, Role, Upload, UploadState};
-
-/// Finds an upload, or 404.
-pub fn find(state: &AppState, id: &str) -> Result<Upload, ApiError> {
-    state
-        .store
-        .upload(id)?
-        .ok_or_else(|| ApiError::not_found(format!("no upload {id:?}")))
-}
-
-/// Checks that `caller` is the data owner who began `up` and still owns its site.
-pub fn check_uploader(caller: &Caller, up: &Upload) -> Result<(), ApiError> {
-    if caller.user != up.uploaded_by || !caller.owner_sites(&up.study).contains(&up.site) {
-        return Err(ApiError::forbidden(format!(
-            "upload {} belongs to {} (data owner of site {} in study {})",
-            up.id, up.uploaded_by, up.site, up.study
-        )));
-    }
-    Ok(())
-}
 
 fn audit_upload(state: &AppState, user: &str, action: &str, up: &Upload, detail: &str) {
     if let Err(e) = crate::audit::record(
@@ -59,8 +43,7 @@ fn summary(up: &Upload) -> String {
 /// The coordinator's half: prepare everywhere, decide, commit or abort everywhere.
 pub async fn commit(state: &AppState, caller: &Caller, id: &str) -> Result<Dataset, ApiError> {
     let _busy = state.busy_upload(id);
-    let up = find(state, id)?;
-    check_uploader(caller, &up)?;
+    let up = own_upload(state, caller, id)?;
     if up.coordinator != state.party() {
         return Err(ApiError::conflict(format!(
             "upload {id} is coordinated by {}; send the commit there",
@@ -147,8 +130,7 @@ async fn abort_everywhere(state: &AppState, up: &Upload) {
 /// Aborts an upload on all three nodes (its uploader, at the coordinator).
 pub async fn abort(state: &AppState, caller: &Caller, id: &str) -> Result<Upload, ApiError> {
     let _busy = state.busy_upload(id);
-    let up = find(state, id)?;
-    check_uploader(caller, &up)?;
+    let up = own_upload(state, caller, id)?;
     if up.coordinator != state.party() {
         return Err(ApiError::conflict(format!(
             "upload {id} is coordinated by {}",
@@ -169,7 +151,7 @@ pub async fn abort(state: &AppState, caller: &Caller, id: &str) -> Result<Upload
         &up,
         "aborted by the data owner",
     );
-    find(state, id)
+    Ok(find(state, id)?)
 }
 
 /// Withdraws a dataset from all three nodes (a data owner of its site, at any node).
@@ -229,18 +211,6 @@ fn withdraw_here(
     Ok(ds)
 }
 
-/// The upload, if `from` is its coordinator (only the coordinator decides).
-fn from_coordinator(state: &AppState, from: PartyId, id: &str) -> Result<Upload, ApiError> {
-    let up = find(state, id)?;
-    if up.coordinator as usize != from.index() {
-        return Err(ApiError::forbidden(format!(
-            "{} is not the coordinator of upload {id}",
-            state.party_name(from.index())
-        )));
-    }
-    Ok(up)
-}
-
 /// Peer side of the upload and withdrawal messages.
 pub async fn handle(
     state: &AppState,
@@ -250,8 +220,7 @@ pub async fn handle(
     match req {
         PeerRequest::UploadPrepare { upload, token } => {
             let caller = Caller::authenticate(state, &token)?;
-            let up = find(state, &upload)?;
-            check_uploader(&caller, &up)?;
+            let up = own_upload(state, &caller, &upload)?;
             if up.coordinator as usize != from.index() {
                 return Err(ApiError::forbidden(
                     "only the upload's coordinator may prepare it",
@@ -298,15 +267,7 @@ pub async fn handle(
             begin,
             token,
         } => {
-            let caller = Caller::authenticate(state, &token)?;
-            let b: crate::api::uploads::BeginBody = serde_json::from_value(begin)
-                .map_err(|e| ApiError::bad_request(format!("relayed begin: {e}")))?;
-            if b.coordinator as usize != from.index() {
-                return Err(ApiError::forbidden(
-                    "a relayed upload must be coordinated by its relay",
-                ));
-            }
-            crate::api::uploads::begin_here(state, &caller, study, b)?;
+            relay::begin_at_peer(state, from, study, begin, &token)?;
             Ok(PeerReply::Ok)
         }
         PeerRequest::RelayChunk {
@@ -314,19 +275,7 @@ pub async fn handle(
             chunk,
             sealed,
         } => {
-            use base64::Engine;
-            let up = from_coordinator(state, from, &upload)?;
-            let seed = state
-                .upload_seed
-                .as_deref()
-                .ok_or_else(|| ApiError::conflict("this node has no upload key configured"))?;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(sealed)
-                .map_err(|e| ApiError::bad_request(format!("relayed chunk: {e}")))?;
-            let plain =
-                crate::uploads::sealed::open(seed, &upload, chunk, state.party() as usize, &bytes)
-                    .map_err(ApiError::bad_request)?;
-            crate::api::uploads::store_chunk(state, &up, chunk, &plain).await?;
+            relay::chunk_at_peer(state, from, &upload, chunk, &sealed).await?;
             Ok(PeerReply::Ok)
         }
         PeerRequest::Withdraw {

@@ -18,8 +18,17 @@
 //!    `upload_expiry_secs` without activity: aborted on every node, its shares removed, audited.
 //!
 //! A begin declaring more rows than the study policy's `max_upload_rows` is refused (400).
+//!
+//! Modules: [`staging`] (the checks of a begin, storing a chunk), [`relay`] (an upload relayed
+//! through one node), [`coordinator`] (the two-phase commit, withdrawal, and their peer side),
+//! [`recovery`], [`expiry`]; [`error`] says why a step was refused. The API's handlers
+//! (`api::uploads`) only check the caller, call these and answer.
+//!
+//! The chunk encoding and the sealing of relayed chunks are shared with the client in
+//! `sharestat-wire` ([`sharestat_wire::chunk`], [`sharestat_wire::sealed`]).
 pub mod coordinator;
+pub mod error;
 pub mod expiry;
 pub mod recovery;
-pub mod sealed;
-pub mod wire;
+pub mod relay;
+pub mod staging;

@@ -1,5 +1,6 @@
-//! A small HTTPS client for the node API (used by the CLI and the tests): trusts only the
-//! consortium CA, sends the bearer token, and turns problem documents into typed errors.
+//! The HTTPS client of the node API (the data owner's upload, the CLI, the tests and
+//! benchmarks): trusts only the consortium CA, sends the bearer token, and turns problem
+//! documents into typed errors.
 use crate::problem::Problem;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -28,6 +29,18 @@ pub enum ClientError {
     /// The CA certificate could not be read.
     #[error("bad CA certificate: {0}")]
     Ca(String),
+}
+
+/// A refusal: the node's problem document, or one made of the status and the body when the
+/// body is not a problem document.
+fn api_error(status: StatusCode, value: serde_json::Value) -> ClientError {
+    let problem = serde_json::from_value(value.clone()).unwrap_or(Problem {
+        kind: "about:blank".into(),
+        title: status.canonical_reason().unwrap_or("error").into(),
+        status: status.as_u16(),
+        detail: value.to_string(),
+    });
+    ClientError::Api { status, problem }
 }
 
 /// A client of one node.
@@ -125,13 +138,7 @@ impl Client {
         let body = body.map(|b| serde_json::to_value(b).expect("request serialises"));
         let (status, value) = self.raw(method, path, body.as_ref()).await?;
         if !status.is_success() {
-            let problem = serde_json::from_value(value.clone()).unwrap_or(Problem {
-                kind: "about:blank".into(),
-                title: status.canonical_reason().unwrap_or("error").into(),
-                status: status.as_u16(),
-                detail: value.to_string(),
-            });
-            return Err(ClientError::Api { status, problem });
+            return Err(api_error(status, value));
         }
         let value = if value.is_null() {
             serde_json::json!({})
@@ -169,13 +176,7 @@ impl Client {
             return Ok(());
         }
         let value: serde_json::Value = resp.json().await.unwrap_or_default();
-        let problem = serde_json::from_value(value.clone()).unwrap_or(Problem {
-            kind: "about:blank".into(),
-            title: status.canonical_reason().unwrap_or("error").into(),
-            status: status.as_u16(),
-            detail: value.to_string(),
-        });
-        Err(ClientError::Api { status, problem })
+        Err(api_error(status, value))
     }
 
     /// GET.

@@ -1,6 +1,11 @@
-//! The body of one upload chunk: for each column, in the upload's column order, this node's
+//! The binary body of one upload chunk: for each column, in the upload's column order, this node's
 //! first share component then its second, as little-endian `u64` words. The row count of a
-//! chunk is implied by the upload (`chunk_rows`, the last chunk shorter).
+//! chunk is implied by the upload (`chunk_rows` = [`CHUNK_WORDS`], the last chunk shorter).
+//! A chunk relayed through another node travels in an envelope ([`encode_envelope`]).
+
+/// Rows per upload chunk, and words per stored share chunk of a node (512 KiB per component
+/// BLOB): an upload's chunks map 1:1 onto the node's storage chunks.
+pub const CHUNK_WORDS: usize = 65_536;
 
 /// Encodes one chunk for one node: `columns[k] = (x_i, x_{i+1})` for column `k`.
 pub fn encode_chunk(columns: &[(&[u64], &[u64])]) -> Vec<u8> {

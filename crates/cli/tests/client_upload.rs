@@ -52,6 +52,38 @@ async fn adrenal(
     (c, tmp, dict, owner, researcher, data)
 }
 
+/// The researcher's `sum(load(dataset)$age)` at `node` equals the plaintext sum of `plain`'s
+/// age column.
+async fn assert_age_sum(
+    c: &LocalConsortium,
+    node: usize,
+    researcher: &str,
+    study: &str,
+    dataset: &str,
+    plain: &Imported,
+) {
+    let text = format!("sum(load({dataset:?})$age)");
+    let job: Value = c
+        .client(node, researcher)
+        .post(
+            "/api/v1/jobs?wait_secs=30",
+            &json!({"kind": "query", "study": study, "text": text}),
+        )
+        .await
+        .unwrap();
+    let age = plain
+        .columns
+        .iter()
+        .position(|col| col.name == "age")
+        .unwrap();
+    let want: i64 = plain.data[age].iter().map(|&v| v as i64).sum();
+    assert_eq!(
+        job["result"]["outputs"][0]["value"].as_f64(),
+        Some(want as f64),
+        "{job}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
     let (mut c, _tmp, dict, owner, researcher, data) = adrenal("rome", "rome_delivered.csv").await;
@@ -91,14 +123,6 @@ async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
     assert_eq!(done.dataset["rows"], 24);
     assert_eq!(done.id, id);
 
-    let job: Value = c
-        .client(1, &researcher)
-        .post(
-            "/api/v1/jobs?wait_secs=30",
-            &json!({"kind": "query", "study": dict.study, "text": "sum(load(\"rome\")$age)"}),
-        )
-        .await
-        .unwrap();
     let canonical = import_file(
         &ex.join("rome.csv"),
         &dict,
@@ -108,17 +132,7 @@ async fn an_interrupted_upload_resumes_and_computes_the_right_sum() {
         },
     )
     .unwrap();
-    let age = canonical
-        .columns
-        .iter()
-        .position(|col| col.name == "age")
-        .unwrap();
-    let want: i64 = canonical.data[age].iter().map(|&v| v as i64).sum();
-    assert_eq!(
-        job["result"]["outputs"][0]["value"].as_f64(),
-        Some(want as f64),
-        "{job}"
-    );
+    assert_age_sum(&c, 1, &researcher, &dict.study, "rome", &canonical).await;
     c.shutdown().await;
 }
 
@@ -133,8 +147,7 @@ async fn a_site_that_reaches_only_its_own_node_uploads_through_it() {
         .collect();
     // Nodes 0 and 2 are unreachable from this site: only node 1 is.
     let unreachable =
-        sharestat_node::client::Client::new("https://127.0.0.1:9", &c.ca, Some(owner.clone()))
-            .unwrap();
+        sharestat_wire::Client::new("https://127.0.0.1:9", &c.ca, Some(owner.clone())).unwrap();
     let target = Target {
         nodes: vec![unreachable.clone(), c.client(1, &owner), unreachable],
         coordinator: 1,
@@ -159,24 +172,6 @@ async fn a_site_that_reaches_only_its_own_node_uploads_through_it() {
             .unwrap();
         assert_eq!(list[0]["rows"], 24, "node {i} holds its part");
     }
-    let job: Value = c
-        .client(2, &researcher)
-        .post(
-            "/api/v1/jobs?wait_secs=30",
-            &json!({"kind": "query", "study": dict.study, "text": "sum(load(\"munich\")$age)"}),
-        )
-        .await
-        .unwrap();
-    let age = data
-        .columns
-        .iter()
-        .position(|col| col.name == "age")
-        .unwrap();
-    let want: i64 = data.data[age].iter().map(|&v| v as i64).sum();
-    assert_eq!(
-        job["result"]["outputs"][0]["value"].as_f64(),
-        Some(want as f64),
-        "{job}"
-    );
+    assert_age_sum(&c, 2, &researcher, &dict.study, "munich", &data).await;
     c.shutdown().await;
 }
