@@ -5,6 +5,12 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
+use crate::check::Checker;
+use crate::check::PrivTy;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Value};
 use crate::eval::{Evaluator, Result};
@@ -17,7 +23,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "abs(x): the absolute value, exactly (one secure sign test and a product per row)",
     reveals: "nothing",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -29,4 +35,15 @@ fn eval(
 ) -> Result<Value> {
     let x = ev.eval_in(need(a, e, "x")?, scope)?;
     ev.abs_call(e, x)
+}
+
+/// The type rule of `abs`.
+fn check(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    let (x, xt) = first(c, e, a, scope)?;
+    let decimals = numeric(x, &xt)?;
+    Ok(match xt {
+        Ty::Private(_) => Ty::Private(PrivTy::Num { decimals }),
+        Ty::Public(PubTy::Num | PubTy::Int) => Ty::Public(PubTy::Num),
+        _ => Ty::Public(PubTy::NumVec),
+    })
 }

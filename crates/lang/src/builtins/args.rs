@@ -310,6 +310,35 @@ impl<'e> Args<'e> {
         arg_tracked(self.builtin, self.matched, self.args, name, self.tracked)
     }
 
+    /// The function's parameters.
+    pub(crate) fn params(&self) -> &'static [super::Param] {
+        self.builtin.params
+    }
+
+    /// The argument of the `i`-th parameter other than `...` (a type rule's positional view).
+    pub(crate) fn nth(&self, i: usize) -> Option<&'e Expr> {
+        let p = self
+            .builtin
+            .params
+            .iter()
+            .filter(|p| p.name != DOTS)
+            .nth(i)?;
+        self.get(p.name)
+    }
+
+    /// The arguments of the parameters other than `...`, in order (`None`: left to R's
+    /// default).
+    pub(crate) fn slots(&self) -> Vec<Option<&'e Expr>> {
+        (0..self
+            .builtin
+            .params
+            .iter()
+            .filter(|p| p.name != DOTS)
+            .count())
+            .map(|i| self.nth(i))
+            .collect()
+    }
+
     /// The call's arguments as written (`c(a = 1, b = 2)` names its values by them).
     pub(crate) fn raw(&self) -> &'e [Arg] {
         self.args

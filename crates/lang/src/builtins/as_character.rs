@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "as.character(x): a private factor stays a factor (private text is categorical); public numbers become strings; private numbers are refused (use factor(x, levels = ...))",
     reveals: "nothing",
-    check: None,
+    check: Some(super::factor::check),
     eval: Some(super::droplevels::eval),
 };

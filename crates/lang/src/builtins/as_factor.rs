@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "as.factor(x): factor(x)",
     reveals: "as factor(x)",
-    check: None,
+    check: Some(super::factor::check),
     eval: Some(super::factor::eval),
 };

@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "as.integer(x): as.numeric(x)",
     reveals: "nothing",
-    check: None,
+    check: Some(super::factor::check),
     eval: Some(super::droplevels::eval),
 };

@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "as.numeric(x): a factor's level positions 1..k (private), logical values as 0/1, numbers as they are; as.integer the same",
     reveals: "nothing",
-    check: None,
+    check: Some(super::factor::check),
     eval: Some(super::droplevels::eval),
 };

@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "barplot(table, file = \"bars.svg\"): drawn by your client",
     reveals: "nothing beyond its argument",
-    check: None,
+    check: Some(super::plot::check),
     eval: Some(super::plot::eval),
 };

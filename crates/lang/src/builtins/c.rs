@@ -5,6 +5,10 @@
 use super::args::Args;
 use super::{Builtin, DOTS_PARAM};
 use crate::ast::Expr;
+use crate::check::Checker;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::value::{PrivTable, Public, Value};
 use crate::eval::{Evaluator, Result};
 
@@ -16,7 +20,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "c(...): concatenation (across sites)",
     reveals: "nothing",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -46,4 +50,19 @@ fn eval(
         }
         other => Ok(other),
     }
+}
+
+/// The type rule of `c`.
+fn check(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    combine_ty(c, e, &a.dots(), scope)
+}
+
+/// `c(...)`: private vectors of one kind (with public numbers among private
+/// numerics), or public values.
+fn combine_ty(c: &Checker, e: &Expr, items: &[&Expr], scope: Scope<'_>) -> Result<Ty, TypeError> {
+    let mut typed = Vec::with_capacity(items.len());
+    for v in items {
+        typed.push((*v, c.expr(v, scope)?));
+    }
+    c.join(e, &typed)
 }

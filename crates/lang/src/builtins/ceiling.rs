@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "ceiling(x): rounded up, exactly",
     reveals: "nothing",
-    check: None,
+    check: Some(super::floor::check),
     eval: Some(super::floor::eval),
 };

@@ -5,6 +5,13 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
+use crate::ast::ExprKind;
+use crate::check::Checker;
+use crate::check::PrivTy;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Public, Value};
 use crate::eval::{EvalError, Evaluator, Result};
@@ -23,7 +30,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "cut(x, breaks, labels, right = TRUE, include.lowest = FALSE): bins as a categorical",
     reveals: "nothing",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -54,4 +61,46 @@ fn eval(
         None => None,
     };
     ev.cut(e, x, b, labels, right, lowest)
+}
+
+/// The type rule of `cut`.
+fn check(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    cut_ty(c, e, a, scope)
+}
+
+/// `cut(x, breaks = c(...), labels = ...)`: a private categorical whose levels
+/// are the labels, or `(a,b]` from literal breaks.
+fn cut_ty(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    let [x, breaks] = required(a, e, [0, 1])?;
+    let xt = c.expr(x, scope)?;
+    numeric(x, &xt)?;
+    let bt = c.expr(breaks, scope)?;
+    if matches!(bt, Ty::Private(_)) {
+        return Err(mismatch(breaks, &bt, "public breaks"));
+    }
+    numeric(breaks, &bt)?;
+    let literals = |e: &Expr, f: &mut dyn FnMut(&ExprKind)| e.walk(&mut |s| f(&s.kind));
+    let mut levels = Vec::new();
+    if let Some(labels) = a.nth(2) {
+        literals(labels, &mut |k| {
+            if let ExprKind::Str(s) = k {
+                levels.push(s.clone());
+            }
+        });
+    } else {
+        let mut points = Vec::new();
+        literals(breaks, &mut |k| match k {
+            ExprKind::Num(v) => points.push(crate::display::fmt_num(*v)),
+            ExprKind::Int(v) => points.push(v.to_string()),
+            _ => {}
+        });
+        levels = points
+            .windows(2)
+            .map(|w| format!("({},{}]", w[0], w[1]))
+            .collect();
+    }
+    Ok(match xt {
+        Ty::Private(_) => Ty::Private(PrivTy::Cat { levels }),
+        _ => Ty::Public(PubTy::StrVec),
+    })
 }

@@ -17,7 +17,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "droplevels(f): the factor without its empty levels (of the selected rows)",
     reveals: "one bit per level (empty or not), after the small-cell rule on the levels' counts",
-    check: None,
+    check: Some(super::factor::check),
     eval: Some(eval),
 };
 

@@ -5,6 +5,12 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
+use crate::check::Checker;
+use crate::check::PrivTy;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Value};
 use crate::eval::{Evaluator, Result};
@@ -17,7 +23,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "floor(x): rounded down, exactly",
     reveals: "nothing",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -31,4 +37,20 @@ pub(super) fn eval(
 ) -> Result<Value> {
     let name = a.function();
     ev.floor_call(e, name, need(a, e, "x")?, scope)
+}
+
+/// The type rule of `floor`, `ceiling` (the entries share it).
+pub(super) fn check(
+    c: &Checker,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Scope<'_>,
+) -> Result<Ty, TypeError> {
+    let (x, xt) = first(c, e, a, scope)?;
+    numeric(x, &xt)?;
+    Ok(match xt {
+        Ty::Private(_) => Ty::Private(PrivTy::Num { decimals: 0 }),
+        Ty::Public(PubTy::Num | PubTy::Int) => Ty::Public(PubTy::Num),
+        _ => Ty::Public(PubTy::NumVec),
+    })
 }

@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "freq(x): counts per level or distinct value",
     reveals: "the counts, each 0 or >= min_cell",
-    check: None,
+    check: Some(super::summary::check),
     eval: Some(crate::eval::agg::aggregate_entry),
 };

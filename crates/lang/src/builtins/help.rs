@@ -5,6 +5,11 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::{Expr, ExprKind};
+use crate::check::Checker;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Public, Value};
 use crate::eval::{Evaluator, Result};
@@ -17,7 +22,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "help(\"name\"): this text",
     reveals: "nothing",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -37,4 +42,13 @@ fn eval(
     let text =
         crate::help::help(&name).unwrap_or_else(|| format!("No documentation for `{name}`."));
     Ok(Value::Pub(Public::Note(text)))
+}
+
+/// The type rule of `help`.
+fn check(_c: &Checker, e: &Expr, a: &Args<'_>, _scope: Scope<'_>) -> Result<Ty, TypeError> {
+    let _name = a.function();
+    match &a.nth(0).ok_or_else(|| missing(e))?.kind {
+        ExprKind::Str(_) | ExprKind::Ident(_) => public(PubTy::Str),
+        _ => Err(unsupported(e, "help() takes a function name")),
+    }
 }

@@ -5,6 +5,13 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
+use crate::ast::ExprKind;
+use crate::check::Checker;
+use crate::check::PrivTy;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Value};
 use crate::eval::{Evaluator, Result};
@@ -21,7 +28,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "ifelse(test, yes, no): numbers, or two strings (a categorical)",
     reveals: "nothing",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -41,4 +48,41 @@ fn eval(
     ];
     crate::eval::ops::same_lengths(e, &parts)?;
     ev.ifelse(e, t, y, n)
+}
+
+/// The type rule of `ifelse`.
+fn check(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    ifelse_ty(c, e, a, scope)
+}
+
+/// `ifelse(test, yes, no)`: public strings as `yes`/`no` of a private test make
+/// a private categorical with those levels.
+fn ifelse_ty(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    let [test, yes, no] = required(a, e, [0, 1, 2])?;
+    let tt = c.expr(test, scope)?;
+    logical(test, &tt)?;
+    let (yt, nt) = (c.expr(yes, scope)?, c.expr(no, scope)?);
+    if let (ExprKind::Str(y), ExprKind::Str(n), Ty::Private(_)) = (&yes.kind, &no.kind, &tt) {
+        let mut levels = vec![y.clone()];
+        if n != y {
+            levels.push(n.clone());
+        }
+        return Ok(Ty::Private(PrivTy::Cat { levels }));
+    }
+    let joined = c.join(e, &[(yes, yt), (no, nt)])?;
+    Ok(match (tt, joined) {
+        (Ty::Private(_), Ty::Public(p)) => match p {
+            PubTy::Bool | PubTy::BoolVec => Ty::Private(PrivTy::Bool),
+            PubTy::Num | PubTy::Int | PubTy::NumVec | PubTy::Any => {
+                Ty::Private(PrivTy::Num { decimals: 0 })
+            }
+            _ => {
+                return Err(unsupported(
+                    e,
+                    "ifelse() of a private test gives numbers, logical values or two strings",
+                ));
+            }
+        },
+        (_, j) => j,
+    })
 }

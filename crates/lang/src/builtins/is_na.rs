@@ -5,6 +5,12 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
+use crate::check::Checker;
+use crate::check::PrivTy;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::range::Range;
 use crate::eval::value::{Kind, PrivTable, PrivVec, Public, Support, Value};
@@ -19,7 +25,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "is.na(x): TRUE where x is missing",
     reveals: "nothing",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -59,4 +65,12 @@ fn eval(
         ))),
         _ => Err(EvalError::at(e, "is.na() takes a vector")),
     }
+}
+
+/// The type rule of `is.na`.
+fn check(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    Ok(match first(c, e, a, scope)?.1 {
+        Ty::Private(_) => Ty::Private(PrivTy::Bool),
+        _ => Ty::Public(PubTy::BoolVec),
+    })
 }

@@ -5,6 +5,12 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
+use crate::check::Checker;
+use crate::check::PrivTy;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Value};
 use crate::eval::{Evaluator, Result};
@@ -17,7 +23,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "length(x): the number of elements",
     reveals: "nothing if unfiltered; the subset size otherwise (subset rules, min_cell)",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -31,4 +37,19 @@ pub(super) fn eval(
 ) -> Result<Value> {
     let v = ev.eval_in(need(a, e, "x")?, scope)?;
     ev.length(e, v)
+}
+
+/// The type rule of `length`, `nrow`, `ncol` (the entries share it).
+pub(super) fn check(
+    c: &Checker,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Scope<'_>,
+) -> Result<Ty, TypeError> {
+    let name = a.function();
+    let (x, xt) = first(c, e, a, scope)?;
+    if name != "length" && matches!(xt, Ty::Private(ref p) if !matches!(p, PrivTy::Table { .. })) {
+        return Err(mismatch(x, &xt, "a table"));
+    }
+    public(PubTy::Int)
 }

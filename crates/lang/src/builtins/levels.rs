@@ -5,6 +5,12 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
+use crate::check::Checker;
+use crate::check::PrivTy;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Value};
 use crate::eval::{Evaluator, Result};
@@ -17,7 +23,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "levels(f): the levels of a factor, in order (the dictionary's or the program's; public)",
     reveals: "nothing",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -29,4 +35,12 @@ fn eval(
 ) -> Result<Value> {
     let x = ev.eval_in(need(a, e, "x")?, scope)?;
     ev.levels_call(e, x)
+}
+
+/// The type rule of `levels`.
+fn check(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    match first(c, e, a, scope)? {
+        (_, Ty::Private(PrivTy::Cat { .. }) | Ty::Public(_)) => public(PubTy::StrVec),
+        (x, t) => Err(mismatch(x, &t, "a factor")),
+    }
 }

@@ -5,7 +5,12 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::{Expr, ExprKind};
+use crate::check::Checker;
 use crate::check::PrivTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::TypeErrorKind;
+use crate::check::rules::*;
 use crate::eval::value::{PrivTable, Value};
 use crate::eval::{EvalError, Evaluator, Result};
 
@@ -17,7 +22,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "load(study, name) or load(name): a dataset of the query's study as a private table (study must be the query's own)",
     reveals: "nothing",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -64,4 +69,48 @@ fn eval(
         sel: None,
         derived: Vec::new(),
     }))
+}
+
+/// The type rule of `load`.
+fn check(c: &Checker, e: &Expr, a: &Args<'_>, _scope: Scope<'_>) -> Result<Ty, TypeError> {
+    load_ty(c, e, a)
+}
+
+/// `load("name")` or `load(study, "name")`.
+fn load_ty(c: &Checker, e: &Expr, a: &Args<'_>) -> Result<Ty, TypeError> {
+    // `name = NULL` is R's default: one argument names the dataset.
+    let named = a.nth(1).filter(|n| !matches!(n.kind, ExprKind::Null));
+    if let (Some(study), Some(_)) = (a.nth(0), named) {
+        let ExprKind::Str(named) = &study.kind else {
+            return Err(unsupported(study, "load() takes the study as a string"));
+        };
+        if let Err(message) = c.env().check_load_study(named) {
+            return Err(TypeError::new(
+                study,
+                TypeErrorKind::OtherStudy {
+                    study: named.clone(),
+                    message,
+                },
+            ));
+        }
+    }
+    let Some(arg) = named.or(a.nth(0)) else {
+        return Err(unsupported(e, "load(name) needs the dataset's name"));
+    };
+    let ExprKind::Str(name) = &arg.kind else {
+        return Err(unsupported(
+            arg,
+            "load() takes the dataset name as a string",
+        ));
+    };
+    match c.env().datasets.get(name) {
+        Some(dict) => Ok(Ty::Private(PrivTy::from_dictionary(dict))),
+        None => Err(TypeError::new(
+            if named.is_some() { arg } else { e },
+            TypeErrorKind::UnknownDataset {
+                name: name.clone(),
+                available: c.env().datasets.keys().cloned().collect(),
+            },
+        )),
+    }
 }

@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "log1p(x): log(1 + x), x > -1; private error below 5e-7 (absolute, so not R's extra precision near 0)",
     reveals: "nothing",
-    check: None,
+    check: Some(super::log::check),
     eval: Some(super::log::eval),
 };

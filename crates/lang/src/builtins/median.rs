@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "median(x, na.rm = FALSE)",
     reveals: "n and the median (not the order statistics around it)",
-    check: None,
+    check: Some(super::mean::check),
     eval: Some(crate::eval::agg::aggregate_entry),
 };

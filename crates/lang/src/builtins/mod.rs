@@ -1,7 +1,11 @@
 //! The language's functions: one module each (as mini-redis has one file per command), and
 //! one table of them all ([`TABLE`]). A function's module holds its registry entry: its
 //! parameters in R's order with R's defaults, the R arguments it refuses by name and why, its
-//! help and what it reveals. The checker matches every call's arguments once by R's rules
+//! help and what it reveals, its type rule (`check`, unless the statistical functions' rule
+//! applies) and its evaluation (`eval`: the secure part through `sharestat-stats`, the public
+//! part through `sharestat-rstats`; families R documents together share one, and the
+//! aggregates share `eval/agg.rs`'s pipeline). The checker matches every call's arguments
+//! once by R's rules
 //! ([`args::bind`]) and the evaluator reads them by name ([`args::Args`]); the function list,
 //! the REPL's completion and `help()` come from the table, and a test checks that
 //! `docs/language.md` lists exactly these functions.
@@ -133,9 +137,10 @@ pub const DOTS_PARAM: Param = Param {
     positional: true,
 };
 
-/// A function's type rule when its module holds it (the others are still matched by name in
-/// `check/call.rs`): the call, its arguments by name, the columns in scope. The checker has
-/// already matched the arguments (required ones are present) and checked `na.rm`.
+/// A function's type rule, in its module (`None`: the statistical functions' rule, every
+/// argument checked and a public result): the call, its arguments by name, the columns in
+/// scope. The checker has already matched the arguments (required ones are present) and
+/// checked `na.rm`.
 pub(crate) type CheckFn = fn(
     &crate::check::Checker,
     &crate::ast::Expr,
@@ -190,7 +195,7 @@ pub struct Builtin {
     pub usage: &'static str,
     /// What it reveals.
     pub reveals: &'static str,
-    /// Its type rule, when its module holds it.
+    /// Its type rule (`None`: the statistical functions' rule, `check/call.rs`).
     pub(crate) check: Option<CheckFn>,
     /// Its evaluation (`None` for `Surv`, read inside formulas only).
     pub(crate) eval: Option<EvalFn>,

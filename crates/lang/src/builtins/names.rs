@@ -5,6 +5,12 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
+use crate::check::Checker;
+use crate::check::PrivTy;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Public, Value};
 use crate::eval::{Evaluator, Result};
@@ -17,7 +23,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "names(t): the column names of a table",
     reveals: "nothing private",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -38,5 +44,13 @@ fn eval(
             t.dims[0].1.iter().cloned().map(Some).collect(),
         ))),
         _ => Ok(Value::Pub(Public::Null)),
+    }
+}
+
+/// The type rule of `names`.
+fn check(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    match first(c, e, a, scope)? {
+        (_, Ty::Private(PrivTy::Table { .. }) | Ty::Public(_)) => public(PubTy::StrVec),
+        (x, t) => Err(mismatch(x, &t, "a table")),
     }
 }

@@ -17,7 +17,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "ncol(t): the number of columns",
     reveals: "nothing private",
-    check: None,
+    check: Some(super::length::check),
     eval: Some(eval),
 };
 

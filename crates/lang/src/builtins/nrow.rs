@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "nrow(t): the number of rows",
     reveals: "nothing if unfiltered; the subset size otherwise (subset rules, min_cell)",
-    check: None,
+    check: Some(super::length::check),
     eval: Some(super::length::eval),
 };

@@ -5,6 +5,11 @@
 use super::args::Args;
 use super::{Builtin, PLOT_PARAMS};
 use crate::ast::Expr;
+use crate::check::Checker;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Public, Value};
 use crate::eval::{EvalError, Evaluator, Result};
@@ -17,7 +22,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "plot(fit or table, file = \"km.svg\", conf.int = FALSE, main = \"\"): drawn by your client",
     reveals: "nothing beyond its argument",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -50,4 +55,27 @@ pub(super) fn eval(
         ],
         scope,
     )
+}
+
+/// The type rule of `plot`, `barplot` (the entries share it).
+pub(super) fn check(
+    c: &Checker,
+    _e: &Expr,
+    a: &Args<'_>,
+    scope: Scope<'_>,
+) -> Result<Ty, TypeError> {
+    for (i, v) in a.slots().into_iter().enumerate() {
+        if let Some(v) = v {
+            let t = c.expr(v, scope)?;
+            if matches!(t, Ty::Private(_)) {
+                let want = if i == 0 {
+                    "a public result (a survfit or a table)"
+                } else {
+                    "a public value"
+                };
+                return Err(mismatch(v, &t, want));
+            }
+        }
+    }
+    public(PubTy::Any)
 }

@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "pmax(x, y, ...): the parallel maximum, as pmin",
     reveals: "nothing",
-    check: None,
+    check: Some(super::pmin::check),
     eval: Some(super::pmin::eval),
 };

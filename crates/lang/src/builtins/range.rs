@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "range(x)",
     reveals: "minimum and maximum, only with allow_extremes",
-    check: None,
+    check: Some(super::sum::check),
     eval: Some(crate::eval::agg::aggregate_entry),
 };

@@ -20,7 +20,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "scale(x, center = TRUE, scale = TRUE): (x - mean(x, na.rm = TRUE)) / sd(x, na.rm = TRUE) of a private numeric column, as R's scale() (a private vector); numbers as center or scale are used as R uses them; FALSE leaves that step out (scale = TRUE without centring, R's root mean square, is refused); the division by a public SD carries its documented error",
     reveals: "the mean and standard deviation (as mean() and sd(), under their rules)",
-    check: None,
+    check: Some(super::log::check),
     eval: Some(eval),
 };
 

@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "sd(x, na.rm = FALSE)",
     reveals: "n, the sum and the sum of squares",
-    check: None,
+    check: Some(super::mean::check),
     eval: Some(crate::eval::agg::aggregate_entry),
 };

@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "signif(x, digits = 6): to that many significant digits, as R; private values exactly, each at its own (secret) decade, ties to even on the stored decimal; every decade of the value's range must pass the subset rules (else use round)",
     reveals: "nothing",
-    check: None,
+    check: Some(super::round::check),
     eval: Some(super::round::eval),
 };

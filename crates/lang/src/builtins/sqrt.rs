@@ -12,6 +12,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "sqrt(x): the square root, x >= 0 by its proven range (R gives NaN below); relative error below 2e-7; also x^0.5. Private powers x^p: whole p up to 8 exactly by products, negative whole p as 1 / x^-p, other p through logarithms (x > 0, relative error |p| 2e-7)",
     reveals: "nothing",
-    check: None,
+    check: Some(super::log::check),
     eval: Some(super::log::eval),
 };

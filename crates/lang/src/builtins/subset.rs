@@ -5,6 +5,12 @@
 use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
+use crate::check::Checker;
+use crate::check::PrivTy;
+use crate::check::PubTy;
+use crate::check::Ty;
+use crate::check::TypeError;
+use crate::check::rules::*;
 use crate::eval::call::need;
 use crate::eval::value::{PrivTable, PrivVec, Value};
 use crate::eval::{EvalError, Evaluator, Result};
@@ -17,7 +23,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "subset(t, cond), t[cond, ], x[cond]: the rows where cond is TRUE (NA counts as FALSE)",
     reveals: "nothing; aggregates over it apply the subset rules",
-    check: None,
+    check: Some(check),
     eval: Some(eval),
 };
 
@@ -37,5 +43,20 @@ fn eval(
             Ok(Value::Vec(PrivVec { sel, ..v }))
         }
         _ => Err(EvalError::at(x, "subset() takes a private table")),
+    }
+}
+
+/// The type rule of `subset`.
+fn check(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+    let (x, xt) = first(c, e, a, scope)?;
+    let cond = a.nth(1).ok_or_else(|| missing(e))?;
+    match &xt {
+        Ty::Private(PrivTy::Table { columns }) => {
+            let ct = c.expr(cond, columns)?;
+            logical(cond, &ct)?;
+            Ok(xt)
+        }
+        Ty::Public(PubTy::Table | PubTy::Any) => public(PubTy::Table),
+        _ => Err(mismatch(x, &xt, "a table")),
     }
 }

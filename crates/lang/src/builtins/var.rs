@@ -16,6 +16,6 @@ pub(crate) static ENTRY: Builtin = Builtin {
     refused: &[],
     usage: "var(x, na.rm = FALSE): denominator n - 1",
     reveals: "n, the sum and the sum of squares",
-    check: None,
+    check: Some(super::mean::check),
     eval: Some(crate::eval::agg::aggregate_entry),
 };

@@ -10,7 +10,7 @@ pub(crate) type Scope<'a> = &'a [(String, PrivTy)];
 
 /// The kind of the elements of a value, public or private.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Elem {
+pub(crate) enum Elem {
     /// Numbers (public numbers, private numerics).
     Num,
     /// Logical values.
@@ -27,7 +27,7 @@ pub(super) enum Elem {
     Other,
 }
 
-pub(super) fn elem(ty: &Ty) -> Elem {
+pub(crate) fn elem(ty: &Ty) -> Elem {
     match ty {
         Ty::Private(PrivTy::Num { .. }) => Elem::Num,
         Ty::Private(PrivTy::Cat { .. }) => Elem::Cat,

@@ -31,7 +31,7 @@ fn literal_levels(e: &Expr) -> Result<Vec<String>, TypeError> {
 
 impl Checker {
     /// The type of `name(x, levels, labels)` for the factor functions; `x` typed `xt`.
-    pub(super) fn factor_ty(
+    pub(crate) fn factor_ty(
         &self,
         name: &str,
         x: &Expr,

@@ -36,7 +36,10 @@ mod expr;
 
 /// What a function module's type rule uses (`Builtin::check`).
 pub(crate) mod rules {
-    pub(crate) use super::expr::{Scope, numeric};
+    pub(crate) use super::call::{first, missing, public, required, ty_of};
+    pub(crate) use super::describe;
+    pub(crate) use super::expr::{Elem, Scope, elem, logical, mismatch, numeric, unsupported};
+    pub(crate) use crate::builtins::args::arg_error;
 }
 mod factor;
 
