@@ -96,6 +96,7 @@ const EXAMPLES: &[&str] = &[
     "hist(x = d$age, breaks = c(0, 50, 70, 120), file = \"h.svg\", main = \"m\")",
     "help(topic = \"mean\")",
     "binom.test(x = 7, n = 20, p = 0.3, alternative = \"less\", conf.level = 0.9)",
+    "mcnemar.test(x = d$age > 50, y = d$gtv_cc > 20, correct = FALSE)",
 ];
 
 #[test]

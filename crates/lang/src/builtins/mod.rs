@@ -49,6 +49,7 @@ mod log10;
 mod log1p;
 mod log2;
 mod max;
+mod mcnemar_test;
 mod mean;
 mod median;
 mod min;
@@ -291,6 +292,7 @@ pub static TABLE: &[&Builtin] = &[
     &barplot::ENTRY,
     &help::ENTRY,
     &binom_test::ENTRY,
+    &mcnemar_test::ENTRY,
 ];
 
 /// The function named `name`.
