@@ -145,6 +145,10 @@ async fn main() {
             ("mean(d$x[d$x > 50])", "<= 400 ms"),
             ("median(d$x)", "<= 4 s"),
             ("cor(d$x, d$age, method = \"spearman\")", "–"),
+            // Issue 15: the signed-rank test (sort of |d|, scans) and Kendall's tau (pairwise
+            // signs: quadratic, refused beyond 2000 rows; run with --rows 2000).
+            ("wilcox.test(d$x, d$age, paired = TRUE)", "–"),
+            ("cor(d$x, d$age, method = \"kendall\")", "–"),
             ("lm(x ~ age, data = d)", "–"),
             // Issue 14: cross-products beyond 64 bits (Σ age^8 reaches 2^74), summed in parts.
             ("lm(x ~ age + I(age^2) + I(age^4), data = d)", "–"),
