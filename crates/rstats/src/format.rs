@@ -332,6 +332,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn numbers_format_like_r() {
+        assert_eq!(signif(0.16194526764, 5), "0.16195");
+        assert_eq!(signif(45.4719189667, 5), "45.472");
+        assert_eq!(signif(46.0, 5), "46");
+        assert_eq!(pval(0.87206642438), "0.8721");
+        assert_eq!(pval(1e-20), "< 2.2e-16");
+    }
+
+    #[test]
     fn vectors_format_as_r() {
         // R 4.2: format(c(0.192674, 0.011003, 0.221391), digits = 3)
         assert_eq!(

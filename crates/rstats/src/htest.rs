@@ -31,7 +31,7 @@ pub fn render_test(t: &HTest) -> String {
 
 /// R's `print(x, digits)` of an `htest`: the statistic and parameters with `digits − 2`
 /// significant digits, the p-value by `format.pval` with `digits − 3`, the interval and the
-/// estimates formatted together with `digits` (R's `format` rules, `render_coefmat.rs`).
+/// estimates formatted together with `digits` (R's `format` rules, [`crate::format`]).
 pub fn render_test_digits(t: &HTest, digits: usize) -> String {
     let d2 = digits.saturating_sub(2).max(1);
     let mut out = format!("\n\t{}\n\ndata:  {}\n", t.method, t.data_name);

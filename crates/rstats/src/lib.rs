@@ -8,6 +8,7 @@
 //! - [`htest`]: R's `htest` (a test's result), printed as `print.htest` and as JSON.
 //! - [`format`]: R's number formatting (`format(x, digits)`, `format.pval`, `printCoefmat`'s
 //!   columns, `signif`).
+//! - [`lm`]: R's linear model result, printed as `print.lm` and `print.summary.lm`, and JSON.
 //! - [`survival`]: Kaplan-Meier curves (Greenwood, log-scale intervals, medians, restricted
 //!   means) and the log-rank result type, from an opened `(group, time, event)` multiset;
 //!   [`survival_print`]: their printing as R's `print.survfit`/`print.survdiff` and JSON.
@@ -33,6 +34,7 @@ pub mod fisher;
 pub mod format;
 pub mod htest;
 pub mod kendall;
+pub mod lm;
 pub mod signrank;
 pub mod spearman;
 pub mod survival;

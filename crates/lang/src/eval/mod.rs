@@ -21,7 +21,7 @@
 //! vectors), `call.rs` (non-aggregate functions), `cut.rs`, `public.rs` (public values in the
 //! clear), `agg.rs` (aggregates), `tables.rs` (frequency tables), `disclose.rs` (the policy
 //! checks), `cells.rs` (the small-cell rule and the release of counts), `support.rs` (the rows
-//! each value depends on), `quantile_rules.rs`, `cell_key.rs` (perturbation of counts), `record.rs` (what the node persists of the record), `htest.rs`, `wilcox.rs` (tests), `model.rs` (`lm`), `surv.rs`
+//! each value depends on), `quantile_rules.rs`, `cell_key.rs` (perturbation of counts), `record.rs` (what the node persists of the record), `htest.rs`, `ttest.rs`, `rankcor.rs` (tests; `wilcox.test` is whole in `builtins/wilcox_test.rs`), `model.rs` (`lm`), `surv.rs`
 //! (survival), `limits.rs` (the policy's cost limits: rows after `c()` / `rbind()`, memory).
 //!
 //! **Cost limits** (`limits.rs`): a `c()` or `rbind()` whose result would have more rows than

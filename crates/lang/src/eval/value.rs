@@ -242,35 +242,7 @@ pub struct Table {
 
 pub use sharestat_rstats::htest::HTest;
 
-/// A linear model fitted by least squares, as `summary(lm(...))` shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LmFit {
-    /// The call, as written.
-    pub call: String,
-    /// Term names: `(Intercept)` and the predictors.
-    pub terms: Vec<String>,
-    /// Coefficients.
-    pub coef: Vec<f64>,
-    /// Their standard errors.
-    pub se: Vec<f64>,
-    /// Rows used.
-    pub n: u64,
-    /// Residual degrees of freedom.
-    pub df: u64,
-    /// Residual standard error.
-    pub sigma: f64,
-    /// R².
-    pub r_squared: f64,
-    /// Adjusted R².
-    pub adj_r_squared: f64,
-    /// Whether the model has an intercept (the F test's numerator df).
-    pub intercept: bool,
-    /// Rows left out for missing values, when every row of the data was a candidate (R's
-    /// `na.action` line); `None` under a selection, whose size stays private.
-    pub deleted: Option<u64>,
-    /// Made by `summary(fit)`: prints as R's `print.summary.lm` (else as `print.lm`).
-    pub summary: bool,
-}
+pub use sharestat_rstats::lm::LmFit;
 
 /// A value that may be shown.
 #[derive(Clone, Debug, PartialEq)]
