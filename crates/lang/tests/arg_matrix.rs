@@ -137,3 +137,21 @@ fn plot_labels_reach_the_client() {
     ));
     assert_eq!(h["plot"]["main"], "Ages", "{h}");
 }
+
+/// Attack kept as a test: a grouping that gives one patient a group of their own (lung's
+/// single `ph.ecog == 3`) is refused by the cell rule in `kruskal.test`, as in the two-group
+/// tests, and the new tests of paired categories release nothing a table would not.
+#[test]
+fn kruskal_groups_pass_the_cell_rule() {
+    let policy = sharestat_dict::Policy {
+        min_cell: 5,
+        ..support::open_policy()
+    };
+    let fx = Fixture::cohort_with("lung", policy);
+    let e = fx.refusal(&format!("{D}kruskal.test(age ~ ph.ecog, data = d)"));
+    assert!(e.contains("min_cell"), "{e}");
+    let e = fx.refusal(&format!(
+        "{D}mcnemar.test(d$ph.karno < 60, d$pat.karno < 60)"
+    ));
+    assert!(e.contains("min_cell"), "{e}");
+}

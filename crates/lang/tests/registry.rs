@@ -97,6 +97,8 @@ const EXAMPLES: &[&str] = &[
     "help(topic = \"mean\")",
     "binom.test(x = 7, n = 20, p = 0.3, alternative = \"less\", conf.level = 0.9)",
     "mcnemar.test(x = d$age > 50, y = d$gtv_cc > 20, correct = FALSE)",
+    "kruskal.test(x = d$age, g = d$gender)",
+    "kruskal.test(x = age ~ gender, data = d)",
 ];
 
 #[test]

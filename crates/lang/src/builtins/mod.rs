@@ -40,6 +40,7 @@ mod help;
 mod hist;
 mod ifelse;
 mod is_na;
+mod kruskal_test;
 mod length;
 mod levels;
 mod lm;
@@ -293,6 +294,7 @@ pub static TABLE: &[&Builtin] = &[
     &help::ENTRY,
     &binom_test::ENTRY,
     &mcnemar_test::ENTRY,
+    &kruskal_test::ENTRY,
 ];
 
 /// The function named `name`.

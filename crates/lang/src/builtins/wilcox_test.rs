@@ -221,6 +221,33 @@ impl Evaluator<'_> {
         ))
     }
 
+    /// The groups of `y ~ g` (`g` a factor, logical or numeric grouping): per level its label,
+    /// its 0/1 indicator over the rows used (selected, both present) and its size, opened
+    /// after the sizes pass `min_cell` with the response's support check.
+    pub(crate) fn groups_of(
+        &mut self,
+        e: &Expr,
+        (y, g): (&PrivVec, &PrivVec),
+        rhs: &Expr,
+    ) -> Result<(Vec<String>, Vec<AShares>, Vec<u64>)> {
+        let sel = self.and_mask(y.sel.clone(), g.sel.clone())?;
+        self.check_selection(e, &sel, &y.layout)?;
+        let present = self.and_mask(y.present.clone(), g.present.clone())?;
+        let used = self.and_mask(sel, present)?;
+        let m = self.mask_or_ones(&used, y.len());
+        let (labels, ind) = self.levels_of(rhs, g)?;
+        let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
+        let masked = self.p.mul_many(&pairs)?;
+        let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
+        let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
+        // The groups' sizes pass min_cell in the batch of the response's support check.
+        self.check_with_cells(e, counts.clone(), labels.clone(), |s| {
+            s.check_support(e, y, &used).map(drop)
+        })?;
+        let n = self.p.reveal(&counts)?;
+        Ok((labels, masked, n))
+    }
+
     /// The rank-sum test of `y ~ g` in `data`: the first level's values shifted by `mu`.
     fn rank_sum_formula(
         &mut self,
@@ -232,22 +259,8 @@ impl Evaluator<'_> {
     ) -> Result<HTest> {
         let t = self.data_arg(e, data, scope)?;
         let (y, g) = (self.in_table(lhs, &t)?, self.in_table(rhs, &t)?);
-        let sel = self.and_mask(y.sel.clone(), g.sel.clone())?;
-        self.check_selection(e, &sel, &y.layout)?;
-        let present = self.and_mask(y.present.clone(), g.present.clone())?;
-        let used = self.and_mask(sel, present)?;
-        let m = self.mask_or_ones(&used, y.len());
-        let (labels, ind) = self.levels_of(rhs, &g)?;
-        let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m)).collect();
-        let masked = self.p.mul_many(&pairs)?;
-        let counts: Vec<AShares> = masked.iter().map(AShares::sum).collect();
-        let counts = AShares::concat(&counts.iter().collect::<Vec<_>>());
-        // The groups' sizes pass min_cell in the batch of the response's support check.
-        self.check_with_cells(e, counts.clone(), labels.clone(), |s| {
-            s.check_support(e, &y, &used).map(drop)
-        })?;
-        let n = self.p.reveal(&counts)?;
-        let nonempty: Vec<usize> = (0..labels.len()).filter(|&i| n[i] > 0).collect();
+        let (_, masked, n) = self.groups_of(e, (&y, &g), rhs)?;
+        let nonempty: Vec<usize> = (0..n.len()).filter(|&i| n[i] > 0).collect();
         let [i, j] = nonempty.as_slice() else {
             return Err(EvalError::at(
                 rhs,
