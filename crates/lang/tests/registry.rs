@@ -98,6 +98,7 @@ const EXAMPLES: &[&str] = &[
     "binom.test(x = 7, n = 20, p = 0.3, alternative = \"less\", conf.level = 0.9)",
     "mcnemar.test(x = d$age > 50, y = d$gtv_cc > 20, correct = FALSE)",
     "kruskal.test(x = d$age, g = d$gender)",
+    "p.adjust(p = c(0.01, 0.02, 0.3), method = \"BH\", n = 4)",
     "kruskal.test(x = age ~ gender, data = d)",
 ];
 

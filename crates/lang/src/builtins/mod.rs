@@ -57,6 +57,7 @@ mod min;
 mod names;
 mod ncol;
 mod nrow;
+mod p_adjust;
 mod plot;
 mod pmax;
 mod pmin;
@@ -295,6 +296,7 @@ pub static TABLE: &[&Builtin] = &[
     &binom_test::ENTRY,
     &mcnemar_test::ENTRY,
     &kruskal_test::ENTRY,
+    &p_adjust::ENTRY,
 ];
 
 /// The function named `name`.
