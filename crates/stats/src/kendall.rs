@@ -16,7 +16,7 @@
 //! **Reveals** `n`, `S`, and per variable `Σk`, `Σk²` (R's `T1`/`T2` and tie sums).
 //! Cost: `n(n−1)/2` pairs of four sign bits (`KEY_BITS`-bit comparisons), two sorts.
 use crate::order::KEY_BITS;
-use crate::rank::{affine_scan, same_as_previous};
+use crate::rank::{affine_scan, same_as_previous, used_first};
 use sharestat_mpc::{AShares, Party};
 
 /// At most this many rows (the pairs are `n(n−1)/2`: 2 million at 2000).
@@ -70,9 +70,7 @@ pub fn kendall_sums(
     }
     let mut tie_sums = Vec::new();
     for v in [x, y] {
-        let big = (1u64 << (KEY_BITS - 2)) - 1;
-        let key = v.add_const(p.id(), big.wrapping_neg());
-        let key = p.mul(used, &key)?.add_const(p.id(), big);
+        let key = used_first(p, v, used)?;
         let (sorted, cols) = p.sort(&key, &[used], KEY_BITS)?;
         let e = same_as_previous(p, &sorted, &cols[0])?;
         let k = affine_scan(p, &e, &e)?;

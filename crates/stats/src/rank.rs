@@ -88,6 +88,19 @@ pub fn mann_whitney(
     Ok((o[0], o[1].wrapping_sub(o[2])))
 }
 
+/// The sort key that puts the used rows (`used = 1`) first, in the order of `x`, and every
+/// other row last: `used · (x − BIG) + BIG`.
+pub(crate) fn used_first(
+    p: &mut Party,
+    x: &AShares,
+    used: &AShares,
+) -> sharestat_mpc::Result<AShares> {
+    let me = p.id();
+    let big = (1u64 << (KEY_BITS - 2)) - 1;
+    let key = x.add_const(me, big.wrapping_neg());
+    Ok(p.mul(used, &key)?.add_const(me, big))
+}
+
 /// `E_i = [x_i = x_{i−1}]` for sorted `xs`, 0 unless both rows are used (`u`); `E_0 = 0`.
 pub(crate) fn same_as_previous(
     p: &mut Party,
@@ -148,17 +161,11 @@ pub fn spearman_sums(
     y: &AShares,
     used: &AShares,
 ) -> sharestat_mpc::Result<[u64; 6]> {
-    let me = p.id();
-    let big = (1u64 << (KEY_BITS - 2)) - 1;
-    let key = |p: &mut Party, v: &AShares, u: &AShares| -> sharestat_mpc::Result<AShares> {
-        let k = v.add_const(me, big.wrapping_neg());
-        Ok(p.mul(u, &k)?.add_const(me, big))
-    };
-    let kx = key(p, x, used)?;
+    let kx = used_first(p, x, used)?;
     let (xs, cols) = p.sort(&kx, &[y, used], KEY_BITS)?;
     let (ys, u) = (&cols[0], &cols[1]);
     let rx = double_midranks(p, &xs, u)?;
-    let ky = key(p, ys, u)?;
+    let ky = used_first(p, ys, u)?;
     let (ys2, cols) = p.sort(&ky, &[&rx, u], KEY_BITS)?;
     let (rx, u) = (&cols[0], &cols[1]);
     let ry = double_midranks(p, &ys2, u)?;
@@ -181,7 +188,6 @@ pub fn spearman_sums(
 /// **Reveals** `[n_used, n, 2V, Σ(t³ − t)]` (`n`: the non-zero differences), nothing else.
 /// Values satisfy `|d| < 2^(KEY_BITS − 3)`.
 pub fn signed_rank(p: &mut Party, d: &AShares, used: &AShares) -> sharestat_mpc::Result<[u64; 4]> {
-    let me = p.id();
     let n = d.len();
     let zeros = AShares::from_parts(vec![0; n], vec![0; n]);
     let neg = p.msb(d, KEY_BITS)?;
@@ -192,9 +198,7 @@ pub fn signed_rank(p: &mut Party, d: &AShares, used: &AShares) -> sharestat_mpc:
     let abs = d.sub(&m[0].scale(2));
     let nonzero = used.sub(&m[1]);
     let pos = nonzero.sub(&m[2]);
-    let big = (1u64 << (KEY_BITS - 2)) - 1;
-    let key = abs.add_const(me, big.wrapping_neg());
-    let key = p.mul(&nonzero, &key)?.add_const(me, big);
+    let key = used_first(p, &abs, &nonzero)?;
     let (sorted, cols) = p.sort(&key, &[&pos, &nonzero], KEY_BITS)?;
     let (pos, u) = (&cols[0], &cols[1]);
     let e = same_as_previous(p, &sorted, u)?;
@@ -222,15 +226,12 @@ pub fn rank_sums(
     x: &AShares,
     groups: &[AShares],
 ) -> sharestat_mpc::Result<Vec<u64>> {
-    let me = p.id();
     let n = x.len();
     let mut used = AShares::from_parts(vec![0; n], vec![0; n]);
     for g in groups {
         used = used.add(g);
     }
-    let big = (1u64 << (KEY_BITS - 2)) - 1;
-    let key = x.add_const(me, big.wrapping_neg());
-    let key = p.mul(&used, &key)?.add_const(me, big);
+    let key = used_first(p, x, &used)?;
     let mut payloads: Vec<&AShares> = groups.iter().collect();
     payloads.push(&used);
     let (sorted, cols) = p.sort(&key, &payloads, KEY_BITS)?;

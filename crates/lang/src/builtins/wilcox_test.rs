@@ -83,10 +83,7 @@ impl Evaluator<'_> {
         }
         // R's `exact`: NULL for exact p-values below 50 (per group), else as given (ties
         // and zeros always take the normal approximation, as R's with its warning).
-        let exact = match a.get("exact").filter(|v| !matches!(v.kind, ExprKind::Null)) {
-            None => None,
-            Some(v) => Some(self.flag(Some(v), scope, 0.0)? != 0.0),
-        };
+        let exact = self.exact_arg(a, scope)?;
         let o = Opts {
             alt: self.alternative(a, scope)?,
             mu,

@@ -53,6 +53,18 @@ impl Evaluator<'_> {
         }
     }
 
+    /// R's `exact = NULL` (`None`: the test's own default) or `TRUE`/`FALSE`.
+    pub(crate) fn exact_arg(
+        &mut self,
+        a: &Args<'_>,
+        scope: Option<&PrivTable>,
+    ) -> Result<Option<bool>> {
+        match a.get("exact").filter(|v| !matches!(v.kind, ExprKind::Null)) {
+            None => Ok(None),
+            Some(v) => Ok(Some(self.flag(Some(v), scope, 0.0)? != 0.0)),
+        }
+    }
+
     /// `x` evaluated with the columns of `t` in scope and `t`'s selection applied.
     pub(crate) fn in_table(&mut self, x: &Expr, t: &PrivTable) -> Result<PrivVec> {
         match self.eval_in(x, Some(t))? {

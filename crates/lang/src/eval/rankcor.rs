@@ -18,7 +18,7 @@ use super::pearson::cor_from_sums;
 use super::ttest::Alt;
 use super::value::{HTest, PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
-use crate::ast::{Expr, ExprKind};
+use crate::ast::Expr;
 use sharestat_rstats::{kendall, spearman};
 use sharestat_stats::kendall::{KendallSums, MAX_ROWS, kendall_sums};
 use sharestat_stats::rank::spearman_sums;
@@ -145,10 +145,7 @@ impl Evaluator<'_> {
             _ => return Err(EvalError::at(e, "cor.test(x, y)")),
         };
         let alt = self.alternative(a, scope)?;
-        let exact = match a.get("exact").filter(|v| !matches!(v.kind, ExprKind::Null)) {
-            None => None,
-            Some(v) => Some(self.flag(Some(v), scope, 0.0)? != 0.0),
-        };
+        let exact = self.exact_arg(a, scope)?;
         let continuity = self.flag(a.get("continuity"), scope, 0.0)? != 0.0;
         // R checks conf.level only for Pearson's interval; checked here as there.
         self.level(a, scope)?;
