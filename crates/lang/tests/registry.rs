@@ -100,6 +100,8 @@ const EXAMPLES: &[&str] = &[
     "kruskal.test(x = d$age, g = d$gender)",
     "p.adjust(p = c(0.01, 0.02, 0.3), method = \"BH\", n = 4)",
     "kruskal.test(x = age ~ gender, data = d)",
+    "glm(formula = I(local_control == \"complete\") ~ age, family = binomial(link = \"logit\"), \
+     data = d, subset = age > 40)",
 ];
 
 #[test]

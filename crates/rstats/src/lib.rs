@@ -9,6 +9,8 @@
 //! - [`format`]: R's number formatting (`format(x, digits)`, `format.pval`, `printCoefmat`'s
 //!   columns, `signif`).
 //! - [`lm`]: R's linear model result, printed as `print.lm` and `print.summary.lm`, and JSON.
+//! - [`glm`]: R's generalised linear model result, printed as `print.glm` and
+//!   `print.summary.glm` (R >= 4.3's layout), with `glm.fit`'s warnings, and JSON.
 //! - [`survival`]: Kaplan-Meier curves (Greenwood, log-scale intervals, medians, restricted
 //!   means) and the log-rank result type, from an opened `(group, time, event)` multiset;
 //!   [`survival_print`]: their printing as R's `print.survfit`/`print.survdiff` and JSON.
@@ -32,6 +34,7 @@
 pub mod alternative;
 pub mod fisher;
 pub mod format;
+pub mod glm;
 pub mod htest;
 pub mod kendall;
 pub mod lm;

@@ -62,7 +62,7 @@ pub fn render_lm_print(m: &LmFit, digits: usize) -> String {
 /// R's `print.default` of a named character vector without quotes: every cell
 /// right-justified to the widest name or value and followed by `gap` spaces, as many cells a
 /// line as `width` holds, the names' line above the values'.
-fn named_columns(names: &[String], values: &[String], gap: usize, width: usize) -> String {
+pub fn named_columns(names: &[String], values: &[String], gap: usize, width: usize) -> String {
     let len = |s: &String| s.chars().count();
     let w = names.iter().chain(values).map(len).max().unwrap_or(0);
     let per_line = (width / (w + gap)).max(1);

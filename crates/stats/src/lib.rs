@@ -9,6 +9,8 @@
 //!
 //! - [`column`]: a shared column with its presence mask and decimal scale.
 //! - [`cox`]: Cox regression (Efron or Breslow ties) by Newton-Raphson on secure score sums.
+//! - [`glm`]: generalised linear models (binomial logit, Poisson log) by R's iteration on
+//!   secure scores.
 //! - [`summary`]: count, sum, mean, variance, standard deviation.
 //! - [`order`]: quantiles (R type 7), median, min and max, by secure selection.
 //! - [`freq`]: frequency tables of one-hot encoded categorical columns.
@@ -31,6 +33,7 @@ pub mod cox;
 pub mod disclose;
 pub mod distinct;
 pub mod freq;
+pub mod glm;
 pub mod kendall;
 pub mod leverage;
 pub mod linalg;

@@ -36,6 +36,7 @@ mod factor;
 mod fisher_test;
 mod floor;
 mod freq;
+mod glm;
 mod help;
 mod hist;
 mod ifelse;
@@ -162,7 +163,7 @@ pub(crate) type EvalFn = fn(
 ) -> crate::eval::Result<crate::eval::Value>;
 
 /// R's `na.action =` of the models, refused.
-const NA_ACTION: (&str, &str) = (
+pub(crate) const NA_ACTION: (&str, &str) = (
     "na.action",
     "rows with a missing value in the model's variables are left out (R's na.omit); no other \
      action is available",
@@ -270,6 +271,7 @@ pub static TABLE: &[&Builtin] = &[
     &wilcox_test::ENTRY,
     &chisq_test::ENTRY,
     &fisher_test::ENTRY,
+    &glm::ENTRY,
     &cor_test::ENTRY,
     &lm::ENTRY,
     &surv::ENTRY,

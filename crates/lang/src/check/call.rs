@@ -93,6 +93,17 @@ impl Checker {
     /// argument is checked, the result is public (not typed further). A model's `subset =` is
     /// a condition among the columns of its `data =`, as R's `model.frame` evaluates it.
     fn statistical(&self, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
+        self.statistical_except(a, scope, &[])
+    }
+
+    /// [`Checker::statistical`] without the arguments `skip` (which the function's own rule
+    /// reads, such as `glm`'s `family = binomial`, a name that is not a variable).
+    pub(crate) fn statistical_except(
+        &self,
+        a: &Args<'_>,
+        scope: Scope<'_>,
+        skip: &[&str],
+    ) -> Result<Ty, TypeError> {
         let named = |n: &str| {
             a.params()
                 .iter()
@@ -101,8 +112,11 @@ impl Checker {
                 .flatten()
         };
         let subset = named("subset");
+        let skipped: Vec<&Expr> = skip.iter().filter_map(|n| named(n)).collect();
         for v in a.slots().into_iter().flatten().chain(a.dots()) {
-            if subset.is_some_and(|s| std::ptr::eq(s, v)) {
+            if subset.is_some_and(|s| std::ptr::eq(s, v))
+                || skipped.iter().any(|s| std::ptr::eq(*s, v))
+            {
                 continue;
             }
             self.expr(v, scope)?;

@@ -104,6 +104,12 @@ impl Evaluator<'_> {
                 ..(**m).clone()
             }))));
         }
+        if let (Value::Pub(Public::Glm(m)), "summary") = (&x, name) {
+            return Ok(Value::Pub(Public::Glm(Box::new(super::value::GlmFit {
+                summary: true,
+                ..(**m).clone()
+            }))));
+        }
         if let (Value::Pub(Public::Cox(fit)), "summary") = (&x, name) {
             return Ok(Value::Pub(Public::Cox(Box::new(super::cox::CoxModel {
                 summary: true,

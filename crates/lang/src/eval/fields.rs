@@ -95,6 +95,27 @@ pub(crate) fn field(e: &Expr, p: &Public, field: &str) -> Result<Value> {
                 "wald.test",
             ],
         ),
+        Public::Glm(m) => (
+            match field {
+                "coefficients" => Some(named(m.terms.iter().cloned().zip(m.coef.clone()))),
+                "deviance" => Some(Public::num(m.deviance.0)),
+                "null.deviance" => Some(Public::num(m.null_deviance.0)),
+                "df.residual" => Some(Public::num(m.deviance.1 as f64)),
+                "df.null" => Some(Public::num(m.null_deviance.1 as f64)),
+                "aic" => Some(Public::num(m.aic.unwrap_or(f64::NAN))),
+                "iter" => Some(Public::num(m.iter as f64)),
+                _ => None,
+            },
+            &[
+                "coefficients",
+                "deviance",
+                "null.deviance",
+                "df.residual",
+                "df.null",
+                "aic",
+                "iter",
+            ],
+        ),
         Public::Model(m) => (
             match field {
                 "coefficients" => Some(named(m.terms.iter().cloned().zip(m.coef.clone()))),

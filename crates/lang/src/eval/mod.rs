@@ -46,6 +46,8 @@ mod factor;
 mod fields;
 pub(crate) use sharestat_rstats::fisher as fisher_rc;
 mod formula;
+mod frame;
+pub(crate) mod glm;
 pub(crate) mod htest;
 mod ifelse;
 mod levels;

@@ -32,56 +32,21 @@ impl Evaluator<'_> {
         let (lhs, rhs) =
             formula(f).ok_or_else(|| EvalError::at(f, "lm() takes a formula y ~ x"))?;
         let (t, data) = self.model_data(e, a, scope)?;
-        let form = super::formula::expand(rhs)?;
-        if let Some(s) = form.strata.first() {
-            return Err(EvalError::at(
-                s,
-                "strata() is not available in lm(); it is for coxph() and survdiff()",
-            ));
-        }
-        // `offset(o)`: a term with coefficient 1, so the coefficients are those of `y - o`;
-        // R's fitted values include it (R² below).
-        let offset = form.offset();
-        let y = self.in_table(lhs, &t)?;
-        let off = match &offset {
-            Some(o) => Some(self.in_table(o, &t)?),
-            None => None,
-        };
-        let mut xs = Vec::new();
-        let mut names = Vec::new();
-        if form.intercept {
-            names.push("(Intercept)".to_owned());
-        }
-        for (i, term) in form.terms.iter().enumerate() {
-            for (name, v) in self.term_columns(term, &t, !form.intercept && i == 0)? {
-                names.push(name);
-                xs.push(v);
-            }
-        }
-        if xs.is_empty() && !form.intercept {
-            return Err(EvalError::at(rhs, "lm() needs an intercept or a predictor"));
-        }
-        if matches!(y.kind, Kind::Cat { .. }) {
+        let fr = self.model_frame(e, "lm", (lhs, rhs), &t)?;
+        if matches!(fr.y.kind, Kind::Cat { .. }) {
             return Err(EvalError::at(lhs, "the response must be numeric"));
         }
-        let (mut sel, mut present) = (y.sel.clone(), y.present.clone());
-        for x in xs.iter().chain(&off) {
-            sel = self.and_mask(sel, x.sel.clone())?;
-            present = self.and_mask(present, x.present.clone())?;
-        }
-        self.check_selection(e, &sel, &y.layout)?;
-        // Without a selection the candidate rows are public (R's "observations deleted").
-        let candidates = sel
-            .is_none()
-            .then(|| super::value::layout_rows(&y.layout) as u64);
-        let used = self.and_mask(sel, present)?;
-        // Each regressor and the response on the rows that shape it: a 0/1 regressor however
-        // built (`age > 90`, `(sex == "m") * 1`) has both its groups pass `min_cell`.
-        for v in xs.iter().chain(&off).chain([&y]) {
-            self.check_support(e, v, &used)?;
-        }
+        let (names, xs, y) = (fr.names, fr.xs, fr.y);
+        // `offset(o)`: a term with coefficient 1, so the coefficients are those of `y - o`;
+        // R's fitted values include it (R² below).
+        let (offset, off) = match fr.off {
+            Some((o, v)) => (Some(o), Some(v)),
+            None => (None, None),
+        };
+        let (candidates, used) = (fr.candidates, fr.used);
+        let intercept = fr.intercept;
         let scale = super::agg::scale;
-        let skip = usize::from(form.intercept);
+        let skip = usize::from(intercept);
         // The columns: the predictors, the offset, the response.
         let mut vars: Vec<(String, super::range::Range, u32)> = names[skip..]
             .iter()
@@ -89,7 +54,7 @@ impl Evaluator<'_> {
             .map(|(t, x)| (t.clone(), *x.range, scale(x)))
             .collect();
         if let (Some(o), Some(v)) = (&offset, &off) {
-            vars.push((o.to_string(), *v.range, scale(v)));
+            vars.push((o.clone(), *v.range, scale(v)));
         }
         vars.push((lhs.to_string(), *y.range, scale(&y)));
         let all: Vec<&super::value::PrivVec> = xs.iter().chain(&off).chain([&y]).collect();
@@ -103,7 +68,7 @@ impl Evaluator<'_> {
         if g.n as usize <= q + skip {
             return Err(EvalError::at(e, "fewer rows than coefficients"));
         }
-        let fit = solve(&g.design(&scales), q, form.intercept, off.is_some())
+        let fit = solve(&g.design(&scales), q, intercept, off.is_some())
             .ok_or_else(|| EvalError::at(e, "the predictors are collinear"))?;
         // The offset is opened with the predictors' products: the leverage rule covers it
         // as one more column (one that isolates a row would give that row's response away
@@ -120,7 +85,7 @@ impl Evaluator<'_> {
             sigma: fit.sigma,
             r_squared: fit.r_squared,
             adj_r_squared: fit.adj_r_squared,
-            intercept: form.intercept,
+            intercept,
             deleted: candidates.map(|c| c.saturating_sub(fit.n)),
             summary: false,
         }))))

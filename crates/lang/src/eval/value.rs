@@ -242,6 +242,7 @@ pub struct Table {
 
 pub use sharestat_rstats::htest::HTest;
 
+pub use sharestat_rstats::glm::GlmFit;
 pub use sharestat_rstats::lm::LmFit;
 
 /// A value that may be shown.
@@ -268,6 +269,8 @@ pub enum Public {
     Test(Box<HTest>),
     /// A fitted linear model (R's `summary(lm(...))`).
     Model(Box<LmFit>),
+    /// A generalised linear model (R's `glm`).
+    Glm(Box<GlmFit>),
     /// Kaplan-Meier curves (R's `survfit`).
     Surv(Box<super::surv::SurvFit>),
     /// A log-rank test (R's `survdiff`).
@@ -337,6 +340,7 @@ impl Public {
             | Public::Formula(_)
             | Public::Test(_)
             | Public::Model(_)
+            | Public::Glm(_)
             | Public::Surv(_)
             | Public::LogRank(_)
             | Public::Cox(_)

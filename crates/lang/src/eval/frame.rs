@@ -1,0 +1,106 @@
+//! The model frame of `lm` and `glm`, as R's `model.frame` and `model.matrix` make it: the
+//! response (without R's `I()`), the offset, the design's columns (numeric, logical and
+//! factor terms, interactions, `I()`, named as R names them, `formula.rs`), and the rows
+//! used: selected, every variable present. The rows used pass the subset rules, and each
+//! regressor, the offset and the response the support rules on them (a 0/1 regressor however
+//! built has both its groups pass `min_cell`).
+use super::value::{Mask, PrivTable, PrivVec};
+use super::{EvalError, Evaluator, Result};
+use crate::ast::{Expr, ExprKind};
+
+/// A model's variables on the rows it uses.
+pub(crate) struct ModelFrame {
+    /// Coefficient names: `(Intercept)` first when there is one.
+    pub names: Vec<String>,
+    /// Whether the model has an intercept.
+    pub intercept: bool,
+    /// The design's columns (without the intercept).
+    pub xs: Vec<PrivVec>,
+    /// The sum of the `offset()` terms, its text.
+    pub off: Option<(String, PrivVec)>,
+    /// The response.
+    pub y: PrivVec,
+    /// The rows used (`None`: every row).
+    pub used: Option<Mask>,
+    /// Without a selection, the rows that were candidates (public), for R's
+    /// "observations deleted due to missingness".
+    pub candidates: Option<u64>,
+}
+
+/// The response without R's `I()` (`glm(I(status == 2) ~ age)`), which only protects an
+/// expression from the formula's operators.
+pub(crate) fn as_is(lhs: &Expr) -> &Expr {
+    match &lhs.kind {
+        ExprKind::Call { func, args }
+            if matches!(&func.kind, ExprKind::Ident(n) if n == "I")
+                && args.len() == 1
+                && args[0].name.is_none() =>
+        {
+            args[0].value.as_ref().unwrap_or(lhs)
+        }
+        _ => lhs,
+    }
+}
+
+impl Evaluator<'_> {
+    /// The frame of `lhs ~ rhs` on `t` for the model function `fname` (see the module doc).
+    pub(crate) fn model_frame(
+        &mut self,
+        e: &Expr,
+        fname: &str,
+        (lhs, rhs): (&Expr, &Expr),
+        t: &PrivTable,
+    ) -> Result<ModelFrame> {
+        let form = super::formula::expand(rhs)?;
+        if let Some(s) = form.strata.first() {
+            return Err(EvalError::at(
+                s,
+                format!("strata() is not available in {fname}(); it is for coxph() and survdiff()"),
+            ));
+        }
+        let y = self.in_table(as_is(lhs), t)?;
+        let off = match form.offset() {
+            Some(o) => Some((o.to_string(), self.in_table(&o, t)?)),
+            None => None,
+        };
+        let mut xs = Vec::new();
+        let mut names = Vec::new();
+        if form.intercept {
+            names.push("(Intercept)".to_owned());
+        }
+        for (i, term) in form.terms.iter().enumerate() {
+            for (name, v) in self.term_columns(term, t, !form.intercept && i == 0)? {
+                names.push(name);
+                xs.push(v);
+            }
+        }
+        if xs.is_empty() && !form.intercept {
+            return Err(EvalError::at(
+                rhs,
+                format!("{fname}() needs an intercept or a predictor"),
+            ));
+        }
+        let (mut sel, mut present) = (y.sel.clone(), y.present.clone());
+        for x in xs.iter().chain(off.iter().map(|o| &o.1)) {
+            sel = self.and_mask(sel, x.sel.clone())?;
+            present = self.and_mask(present, x.present.clone())?;
+        }
+        self.check_selection(e, &sel, &y.layout)?;
+        let candidates = sel
+            .is_none()
+            .then(|| super::value::layout_rows(&y.layout) as u64);
+        let used = self.and_mask(sel, present)?;
+        for v in xs.iter().chain(off.iter().map(|o| &o.1)).chain([&y]) {
+            self.check_support(e, v, &used)?;
+        }
+        Ok(ModelFrame {
+            names,
+            intercept: form.intercept,
+            xs,
+            off,
+            y,
+            used,
+            candidates,
+        })
+    }
+}

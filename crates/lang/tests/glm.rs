@@ -1,0 +1,224 @@
+//! Issue 16: `glm` against R's `glm` (`r/glm.R` → `r/glm.json`) on `survival::lung`, the
+//! adrenal fixture and a separated data set: coefficients, standard errors, deviances, AIC
+//! and iterations, R's printed `print.glm` and `summary.glm`, R's warnings, and the
+//! families and links not available refused by name.
+mod support;
+
+use support::cohort::{D, near, num, r_lines};
+use support::{Fixture, open_policy};
+
+fn reference() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../r/glm.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The fit of `src` (its last statement, `want["call"]` on `d`) against R's `want`.
+fn fit_matches_r(fx: &Fixture, prelude: &str, want: &serde_json::Value, rel: f64) {
+    let call = want["call"].as_str().unwrap();
+    let got = fx.json(&format!("{prelude}{call}"));
+    let names: Vec<&String> = want["coefficients"].as_object().unwrap().keys().collect();
+    let got_names: Vec<&str> = got["terms"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{call}: {got}"))
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(got_names, names, "{call}: names");
+    for (i, name) in names.iter().enumerate() {
+        let what = format!("{call}: {name}");
+        near(
+            num(&got["coef"][i]),
+            num(&want["coefficients"][*name]),
+            rel,
+            0.0,
+            &what,
+        );
+        near(num(&got["se"][i]), num(&want["se"][*name]), rel, 0.0, &what);
+        near(
+            num(&got["p"][i]),
+            num(&want["p"][*name]),
+            1e-5,
+            1e-12,
+            &what,
+        );
+    }
+    for key in ["deviance", "null_deviance", "aic", "dispersion"] {
+        near(
+            num(&got[key]),
+            num(&want[key]),
+            rel,
+            0.0,
+            &format!("{call}: {key}"),
+        );
+    }
+    for key in ["df_null", "df_residual", "iter", "n"] {
+        assert_eq!(got[key], want[key], "{call}: {key}");
+    }
+}
+
+/// R's printed lines of `print(summary(fit))` without the "Deviance Residuals" block, which
+/// R 4.3 dropped (per-row values): R 4.3's layout.
+fn summary_lines_without_residuals(want: &serde_json::Value) -> Vec<String> {
+    let mut lines = r_lines(&want["summary"]);
+    if let Some(i) = lines
+        .iter()
+        .position(|l| l.starts_with("Deviance Residuals"))
+    {
+        let end = i + lines[i..].iter().position(|l| l.is_empty()).unwrap();
+        lines.drain(i..=end);
+    }
+    lines
+}
+
+#[test]
+fn logistic_and_poisson_models_match_r_on_lung() {
+    let fx = Fixture::cohort("lung");
+    let r = reference();
+    for key in [
+        "lung_logit",
+        "lung_logit_factor",
+        "lung_logit_subset",
+        "lung_poisson",
+        "lung_poisson_counts",
+        "lung_gaussian",
+    ] {
+        fit_matches_r(&fx, D, &r[key], 1e-6);
+    }
+}
+
+#[test]
+fn glm_prints_as_r() {
+    let fx = Fixture::cohort("lung");
+    let r = reference();
+    for key in ["lung_logit", "lung_poisson", "lung_gaussian"] {
+        let call = r[key]["call"].as_str().unwrap();
+        let trimmed = |s: String| -> String {
+            let lines: Vec<&str> = s.lines().map(str::trim_end).collect();
+            lines.join("\n").trim_end().to_owned()
+        };
+        let printed = fx.printed(&format!("{D}fit <- {call}\nfit"), 3);
+        let want = r_lines(&r[key]["print"]).join("\n");
+        assert_eq!(trimmed(printed), trimmed(want), "{key}: print.glm");
+        let printed = fx.printed(&format!("{D}fit <- {call}\nsummary(fit)"), 3);
+        let want = summary_lines_without_residuals(&r[key]).join("\n");
+        assert_eq!(trimmed(printed), trimmed(want), "{key}: summary.glm");
+    }
+}
+
+#[test]
+fn logistic_regression_of_remission_matches_r_on_the_adrenal_fixture() {
+    let fx = Fixture::new(open_policy());
+    let prelude = "d <- rbind(load(\"munich\"), load(\"rome\"))\n\
+                   d$ecog_group <- ifelse(d$ecog_status %in% c(\"0\", \"1\"), \"ecog01\", \"ecog2\")\n";
+    fit_matches_r(&fx, prelude, &reference()["adrenal_logit"], 1e-6);
+}
+
+#[test]
+fn separation_warns_as_r() {
+    let r = reference();
+    let want = &r["separation"];
+    let dict = "study = \"sep\"\ntitle = \"separation\"\n\n[sites.a]\n\n[[columns]]\nname = \"x\"\n\
+                type = \"decimal\"\ndecimals = 1\nmin = -20\nmax = 20\nrequired = true\n\n\
+                [[columns]]\nname = \"y\"\ntype = \"integer\"\nmin = 0\nmax = 1\nrequired = true\n";
+    let mut csv = String::from("x,y\n");
+    for (x, y) in want["x"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(want["y"].as_array().unwrap())
+    {
+        csv.push_str(&format!("{},{}\n", num(x), num(y)));
+    }
+    let fx = Fixture::from_csv(dict, &csv, open_policy());
+    let got = fx.json("d <- load(\"a\")\nglm(y ~ x, family = binomial, data = d)");
+    assert_eq!(got["warnings"], want["warnings"], "{got}");
+    let printed = fx.printed(
+        "d <- load(\"a\")\nglm(y ~ x, family = binomial, data = d)",
+        1,
+    );
+    assert!(
+        printed.ends_with(
+            "Warning messages:\n1: glm.fit: algorithm did not converge \n\
+             2: glm.fit: fitted probabilities numerically 0 or 1 occurred \n"
+        ),
+        "{printed}"
+    );
+}
+
+#[test]
+fn families_and_links_not_available_are_refused_by_name() {
+    let fx = Fixture::cohort("lung");
+    for (family, named) in [
+        ("binomial(link = \"probit\")", "probit"),
+        ("binomial(link = \"cloglog\")", "cloglog"),
+        ("quasibinomial", "quasibinomial"),
+        ("quasipoisson", "quasipoisson"),
+        ("Gamma", "Gamma"),
+        ("poisson(link = \"identity\")", "identity"),
+        ("nonsense", "nonsense"),
+    ] {
+        let m = fx.refusal(&format!("{D}glm(dead ~ age, family = {family}, data = d)"));
+        assert!(m.contains(named), "{family}: {m}");
+    }
+    for (arg, named) in [
+        ("weights = age", "weights"),
+        ("offset = log(time)", "offset"),
+        ("start = c(0, 0)", "start"),
+        ("control = 1", "control"),
+    ] {
+        let m = fx.refusal(&format!(
+            "{D}glm(dead ~ age, family = binomial, data = d, {arg})"
+        ));
+        assert!(m.contains(named), "{arg}: {m}");
+    }
+    let m = fx.refusal(&format!(
+        "{D}glm(ph.ecog ~ age, family = binomial, data = d)"
+    ));
+    assert!(m.contains("0/1"), "{m}");
+}
+
+/// Attacks with a valid researcher's account under the study's policy: a regressor that
+/// isolates a few patients, one that is zero but on one patient (leverage), a subset too
+/// small, a response that is one patient's value: each refused by the rule it breaks.
+#[test]
+fn glm_attacks_are_refused() {
+    let fx = Fixture::adrenal();
+    let d = "d <- rbind(load(\"munich\"), load(\"rome\"))\n";
+    for (src, rule) in [
+        (
+            "glm(event_death ~ I(age > 88), family = binomial, data = d)",
+            "min_cell",
+        ),
+        (
+            "glm(event_death ~ pmax(age - 88, 0), family = binomial, data = d)",
+            "min_complement",
+        ),
+        (
+            "d$old <- floor(d$age / 90.5)\nglm(event_death ~ old, family = binomial, data = d)",
+            "max_leverage",
+        ),
+        (
+            "d$x <- floor(d$age / 90.5) * 1000 + d$fractions\nglm(event_death ~ x, family = poisson, data = d)",
+            "max_leverage",
+        ),
+        (
+            "glm(event_death ~ age, family = binomial, data = d, subset = age > 88)",
+            "min_subset",
+        ),
+        (
+            "glm(I(age > 88) ~ 1, family = binomial, data = d)",
+            "min_cell",
+        ),
+        (
+            "glm(event_death ~ age, family = poisson, data = subset(d, age > 88))",
+            "min_subset",
+        ),
+    ] {
+        let m = fx.refusal(&format!("{d}{src}"));
+        assert!(m.contains(rule), "{src}: {m}");
+    }
+    // The same models on enough patients are let out.
+    fx.json(&format!(
+        "{d}glm(event_death ~ age, family = binomial, data = d)"
+    ));
+}

@@ -1,0 +1,269 @@
+//! One Fisher-scoring evaluation of a GLM at a public iterate `θ`: the score `U`, the
+//! information `I` and the deviance, computed on shares and opened (aggregates only).
+//!
+//! - **Linear predictor** in log2 units, `u = log2(e) (Σ_j θ_j x'_j + κ o')`: public
+//!   coefficients times shared columns (local), one truncation to [`F_U`] bits.
+//! - **Binomial, logit** ([`binomial`]): the sign `s` of `u` (one `msb`), `e = 2^-|u|` by
+//!   `Party::pow2_window` (window `|u| < 31`; beyond it `e = 0`, i.e. `|η| > 21.5`, where
+//!   `1/(1 + e)` is 1 within 5e-10), `ρ = 1/(1 + e)` by Newton's iteration on `[1, 2]` from
+//!   the minimax line `24/17 − 8/17 x` (error 1/17, squared by each of three steps, so the
+//!   fixed point's `2^-28` is what remains). Then `μ = s ? 1 − ρ : ρ`, the weight
+//!   `w = μ(1 − μ) = ρ(1 − ρ)` and the residual `r = y − μ = y − ρ − s(1 − 2ρ)`. The deviance
+//!   `2 Σ [softplus(η) − y η]` with `softplus(η) = max(η, 0) + ln(1 + e)` (one `Party::ln`).
+//! - **Poisson, log** ([`poisson`]): `μ = 2^u` by `Party::pow2_window` in a window of 32
+//!   binary orders below the largest `u` the bounds allow (a row below it is refused by the
+//!   caller, one opened bit), held as `μ 2^(F_P − M)` with `2^M` above every `μ` and `y`.
+//!   `w = μ`, `r = y − μ`; the deviance's variable part `Σ μ − Σ y η`.
+//! - **Sums**: `U_j = Σ x'_j r`, `I_jk = Σ w x'_j x'_k` from the design's products (one
+//!   multiplication round; rounded per row only when `2^l` products would leave the ring).
+use super::design::{Design, F_X, bits, real, sums_of_products};
+use super::{Family, GlmError};
+use sharestat_mpc::fixed::encode;
+use sharestat_mpc::{AShares, Party};
+
+/// Fractional bits of the linear predictor (log2 units) and of the binomial means.
+pub const F_U: u32 = 28;
+
+/// Fractional bits of the Poisson means (below `2^M`, held as `μ 2^(F_P − M)`).
+pub const F_P: u32 = 36;
+
+/// What one evaluation opens.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PassOut {
+    /// Score, in the scaled columns' units.
+    pub score: Vec<f64>,
+    /// Fisher information.
+    pub info: Vec<Vec<f64>>,
+    /// Binomial: the deviance. Poisson: `Σ μ − Σ y η` (the caller adds the constants).
+    pub dev: f64,
+}
+
+/// The linear predictor `u = log2(e) η` at [`F_U`] bits, and a bound on `|u − u_0|` where `u_0`
+/// is the intercept's part (`θ_0 log2 e`, 0 without one).
+pub fn predictor(
+    p: &mut Party,
+    d: &Design,
+    cols: &[usize],
+    theta: &[f64],
+    kappa: f64,
+) -> Result<(AShares, f64), GlmError> {
+    let mut coef: Vec<(usize, f64)> = cols
+        .iter()
+        .zip(theta)
+        .map(|(&j, &t)| (j, t * std::f64::consts::LOG2_E))
+        .collect();
+    if let Some(o) = d.offset_col() {
+        coef.push((o, kappa * std::f64::consts::LOG2_E));
+    }
+    let total: f64 = coef.iter().map(|(_, c)| c.abs()).sum();
+    let spread: f64 = coef
+        .iter()
+        .filter(|(j, _)| *j != 0)
+        .map(|(_, c)| c.abs())
+        .sum();
+    // q >= F_U − F_X + 1, so that the truncation below drops at least one bit.
+    if !total.is_finite() || bits(total) > 61 - F_U - 1 {
+        return Err(GlmError::Diverged);
+    }
+    let q = 61 - F_X - bits(total);
+    let rows = d.mask.len();
+    let mut acc = AShares::from_parts(vec![0; rows], vec![0; rows]);
+    for (j, c) in coef {
+        acc = acc.add(&d.x[j].scale(encode(c, q)));
+    }
+    let u = p.trunc(&acc, F_X + q - F_U)?;
+    Ok((u, spread))
+}
+
+/// [`PassOut`] at `theta` for `family` (see the module doc); `dev` only when `with_dev`.
+pub fn evaluate(
+    p: &mut Party,
+    d: &Design,
+    family: Family,
+    cols: &[usize],
+    theta: &[f64],
+    kappa: f64,
+) -> Result<PassOut, GlmError> {
+    match family {
+        Family::Binomial => binomial(p, d, cols, theta, kappa),
+        Family::Poisson => poisson(p, d, cols, theta, kappa),
+    }
+}
+
+/// The score, the information and the extra sums, opened.
+type Opened = (Vec<f64>, Vec<Vec<f64>>, Vec<f64>);
+
+/// The opened score, information and deviance terms, from the per-row residual `r` (below
+/// `2^rb`) and weight `w` (below `2^wb`), both at `f` bits, and `extra` sums (each product
+/// below `2^eb`).
+#[allow(clippy::too_many_arguments)]
+fn open(
+    p: &mut Party,
+    d: &Design,
+    cols: &[usize],
+    (r, rb): (&AShares, u32),
+    (w, wb): (&AShares, u32),
+    f: u32,
+    extra: &[(&AShares, &AShares)],
+    eb: u32,
+) -> Result<Opened, GlmError> {
+    let k = cols.len();
+    let (su, s_shift) = sums_of_products(
+        p,
+        &cols.iter().map(|&j| (&d.x[j], r)).collect::<Vec<_>>(),
+        F_X + rb,
+        d.l,
+    )?;
+    let pr = super::design::pairs(k);
+    let (si, i_shift) = sums_of_products(
+        p,
+        &pr.iter()
+            .map(|&(a, b)| (&d.pairs[d.pair(cols[a], cols[b])], w))
+            .collect::<Vec<_>>(),
+        F_X + wb,
+        d.l,
+    )?;
+    let (se, e_shift) = if extra.is_empty() {
+        (Vec::new(), 0)
+    } else {
+        sums_of_products(p, extra, eb, d.l)?
+    };
+    let all: Vec<&AShares> = su.iter().chain(&si).chain(&se).collect();
+    let opened = p.reveal(&AShares::concat(&all))?;
+    let score = (0..k)
+        .map(|i| real(opened[i], (F_X + f - s_shift) as i32))
+        .collect();
+    let mut info = vec![vec![0.0; k]; k];
+    for (i, &(a, b)) in pr.iter().enumerate() {
+        info[a][b] = real(opened[k + i], (F_X + f - i_shift) as i32);
+        info[b][a] = info[a][b];
+    }
+    // The extra sums in units of their products' words.
+    let extras = opened[k + pr.len()..]
+        .iter()
+        .map(|&v| real(v, -(e_shift as i32)))
+        .collect();
+    Ok((score, info, extras))
+}
+
+/// Binomial family, logit link.
+fn binomial(
+    p: &mut Party,
+    d: &Design,
+    cols: &[usize],
+    theta: &[f64],
+    kappa: f64,
+) -> Result<PassOut, GlmError> {
+    let me = p.id();
+    let one = 1u64 << F_U;
+    let (u, _) = predictor(p, d, cols, theta, kappa)?;
+    // |u| and the sign.
+    let s = p.msb(&u, 64)?;
+    let s_a = p.b2a_bits(&s)?;
+    let su = p.mul(&s_a, &u)?;
+    let abs = u.sub(&su.scale(2));
+    // e = 2^-|u|, 0 beyond the window.
+    let (e, out) = p.pow2_window(&abs.neg(), F_U, (-31, 31), (1.0, F_U as i64))?;
+    let out_a = p.b2a_bits(&out)?;
+    let e = e.sub(&p.mul(&out_a, &e)?);
+    let x = e.add_const(me, one);
+    let rho = recip_1_2(p, &x)?;
+    // w = ρ(1 − ρ), s(1 − 2ρ).
+    let nu = rho.neg().add_const(me, one);
+    let prods = p.mul_many(&[(&rho, &nu), (&s_a, &nu.sub(&rho))])?;
+    let w = p.trunc(&prods[0], F_U)?;
+    let y = d.y.scale(one);
+    let r = y.sub(&rho).sub(&prods[1]);
+    // The deviance: 2 Σ m [(1 − s) u ln 2 + ln(1 + e) − y u ln 2].
+    let x26 = p.trunc(&x, F_U - 26)?;
+    let ln = p.ln(&x26, 26)?;
+    let pos = u.sub(&su);
+    let ub = bits(u_bound(theta, kappa)) + F_U + 1;
+    let ln28 = ln.scale(1 << (F_U - 26));
+    let extra = [(&d.mask, &pos), (&d.mask, &ln28), (&d.y, &u)];
+    let (score, info, ex) = open(p, d, cols, (&r, F_U + 1), (&w, F_U - 2), F_U, &extra, ub)?;
+    let unit = 2f64.powi(-(F_U as i32));
+    let ln2 = std::f64::consts::LN_2;
+    let dev = 2.0 * unit * (ln2 * ex[0] + ex[1] - ln2 * ex[2]);
+    Ok(PassOut { score, info, dev })
+}
+
+/// A bound on `|u|` from the coefficients (`|x'| <= 1`).
+fn u_bound(theta: &[f64], kappa: f64) -> f64 {
+    (theta.iter().map(|t| t.abs()).sum::<f64>() + kappa.abs()) * std::f64::consts::LOG2_E + 1.0
+}
+
+/// `1/x` at [`F_U`] bits for `x ∈ [1, 2]` at [`F_U`] bits: the minimax line
+/// `24/17 − 8/17 x` (relative error at most 1/17), then three Newton steps
+/// `y ← y (2 − x y)` (each squares the error: 3.5e-3, 1.2e-5, 1.5e-10).
+fn recip_1_2(p: &mut Party, x: &AShares) -> Result<AShares, GlmError> {
+    let me = p.id();
+    let f = F_U;
+    let slope = p.trunc(&x.scale(encode(8.0 / 17.0, f)), f)?;
+    let mut y = slope.neg().add_const(me, encode(24.0 / 17.0, f));
+    for _ in 0..3 {
+        let t = p.fx_mul(x, &y, f)?;
+        let two_minus = t.neg().add_const(me, 2u64 << f);
+        y = p.fx_mul(&y, &two_minus, f)?;
+    }
+    Ok(y)
+}
+
+/// Poisson family, log link (see the module doc); `dev` is `Σ μ − Σ y η`.
+fn poisson(
+    p: &mut Party,
+    d: &Design,
+    cols: &[usize],
+    theta: &[f64],
+    kappa: f64,
+) -> Result<PassOut, GlmError> {
+    let (u, spread) = predictor(p, d, cols, theta, kappa)?;
+    let centre = cols
+        .iter()
+        .position(|&j| j == 0)
+        .map_or(0.0, |i| theta[i] * std::f64::consts::LOG2_E);
+    let hi = centre + spread + 1.0;
+    let lo = hi.ceil() as i64 - 31;
+    let y_bits = bits(d.y_max as f64);
+    let m = (lo + 32).max(i64::from(y_bits));
+    if m > i64::from(F_P) || m - lo > 69 {
+        return Err(GlmError::Range(format!(
+            "the fitted means reach 2^{m}, or span more than 2^69; the secure exponential \
+             holds means and counts below 2^{F_P}"
+        )));
+    }
+    let shift = i64::from(F_P) - m;
+    let (mu, out) = p.pow2_window(&u, F_U, (lo, 31), (1.0, shift))?;
+    if hi - (lo as f64) > 31.0 {
+        // Rows below the window would have their mean taken as 0: refuse instead.
+        let out_a = p.b2a_bits(&out)?;
+        let below = p.dot(&out_a, &d.mask)?;
+        let zero = AShares::from_parts(vec![0], vec![0]);
+        let none = p.eq(&below, &zero, 32)?;
+        if !p.reveal_bits(&none)?[0] {
+            return Err(GlmError::Range(
+                "the fitted means span more than 2^31 (a covariate's effect is too strong \
+                 for the secure exponential): rescale or group that covariate"
+                    .into(),
+            ));
+        }
+    }
+    let y = d.y.scale(1u64 << shift);
+    let r = y.sub(&mu);
+    let ub = bits(u_bound(theta, kappa)) + F_U + 1 + y_bits;
+    let extra = [(&d.mask, &mu), (&d.y, &u)];
+    let (score, info, ex) = open(
+        p,
+        d,
+        cols,
+        (&r, F_P + 1),
+        (&mu, F_P),
+        F_P - m as u32,
+        &extra,
+        ub.max(F_P + 1),
+    )?;
+    let sum_mu = ex[0] * 2f64.powi(m as i32 - F_P as i32);
+    let sum_yu = ex[1] * 2f64.powi(-(F_U as i32));
+    let dev = sum_mu - std::f64::consts::LN_2 * sum_yu;
+    Ok(PassOut { score, info, dev })
+}
