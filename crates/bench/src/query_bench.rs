@@ -122,6 +122,20 @@ async fn main() {
         let m = measure(&r, "adrenal", &surv, reps).await;
         row("survfit + survdiff by ECOG", 48, m, "<= 20 ms");
     }
+    // Issue 16: logistic regression of complete remission on the 48 rows.
+    let glm = format!(
+        "{both}glm(local_control == \"complete\" ~ I(bed10_gy >= 80) + {ecog}, \
+         family = binomial, data = x)"
+    );
+    if wanted(&glm) {
+        let m = measure(&r, "adrenal", &glm, reps).await;
+        row(
+            "`glm` (remission ~ BED10 >= 80 + ECOG group)",
+            48,
+            m,
+            "<= 50 ms",
+        );
+    }
     if rows > 0 {
         let (dict, file) = synthetic(tmp.path(), "big", rows);
         c.create_study("big", &dict, "allow_event_times = true\n")
@@ -150,6 +164,13 @@ async fn main() {
             ("wilcox.test(d$x, d$age, paired = TRUE)", "–"),
             ("cor(d$x, d$age, method = \"kendall\")", "–"),
             ("lm(x ~ age, data = d)", "–"),
+            // Issue 16: logistic regression with age and a five-level factor (5 covariates),
+            // and a Poisson model of counts.
+            (
+                "glm(x < 40 ~ age + g, family = binomial, data = d)",
+                "<= 30 s",
+            ),
+            ("glm(x ~ age + g, family = poisson, data = d)", "–"),
             // Issue 14: cross-products beyond 64 bits (Σ age^8 reaches 2^74), summed in parts.
             ("lm(x ~ age + I(age^2) + I(age^4), data = d)", "–"),
             // Issue 14: the math of private numbers, 10^6 values each.

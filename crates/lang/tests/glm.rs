@@ -222,3 +222,33 @@ fn glm_attacks_are_refused() {
         "{d}glm(event_death ~ age, family = binomial, data = d)"
     ));
 }
+
+/// `coef`, `exp(coef)` and `confint.default` of a logistic fit against R's
+/// (`confint.default(fit)` in `r/glm.R`); `confint(glm)`, R's profile interval, refused by name.
+#[test]
+fn coefficients_and_wald_limits_match_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &reference()["lung_logit"];
+    let call = want["call"].as_str().unwrap();
+    let got = fx.json(&format!("{D}fit <- {call}\nconfint.default(fit)"));
+    let text = got.to_string();
+    for (name, lo) in want["confint"]["lower"].as_object().unwrap() {
+        let hi = num(&want["confint"]["upper"][name]);
+        let rows = got[""].as_array().unwrap_or_else(|| panic!("{text}"));
+        let i = rows.iter().position(|r| r == name.as_str()).unwrap();
+        near(num(&got["2.5 %"][i]), num(lo), 1e-6, 0.0, name);
+        near(num(&got["97.5 %"][i]), hi, 1e-6, 0.0, name);
+    }
+    let or = fx.json(&format!("{D}fit <- {call}\nexp(coef(fit))"));
+    for (name, b) in want["coefficients"].as_object().unwrap() {
+        near(
+            num(&or[name]),
+            num(b).exp(),
+            1e-6,
+            0.0,
+            &format!("{or}: {name}"),
+        );
+    }
+    let m = fx.refusal(&format!("{D}fit <- {call}\nconfint(fit)"));
+    assert!(m.contains("confint.default"), "{m}");
+}

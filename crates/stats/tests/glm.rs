@@ -178,8 +178,18 @@ fn check(family: Family, cols: &[(Vec<i64>, u32)], y: &[u64], offset: Option<(Ve
 
 #[test]
 fn logistic_matches_plain_irls() {
+    logistic(300);
+}
+
+/// At 2^15 rows and more the score's and information's sums would leave the ring as single
+/// dot products: they are summed in exact parts (`glm::sums`).
+#[test]
+fn logistic_matches_plain_irls_when_sums_are_split() {
+    logistic(40_000);
+}
+
+fn logistic(n: usize) {
     let mut r = Lcg(11);
-    let n = 300;
     let age: Vec<i64> = (0..n).map(|_| 40 + (r.next() * 45.0) as i64).collect();
     let dose: Vec<i64> = (0..n).map(|_| (r.next() * 9000.0) as i64).collect(); // 2 decimals
     let sex: Vec<i64> = (0..n).map(|_| i64::from(r.next() < 0.4)).collect();

@@ -33,5 +33,5 @@ fn eval(
 ) -> Result<Value> {
     let object = ev.eval_in(need(a, e, "object")?, scope)?;
     let level = ev.flag(a.get("level"), scope, 0.95)?;
-    ev.confint(e, object, a.get("parm"), level)
+    ev.confint(e, object, a.get("parm"), level, false)
 }

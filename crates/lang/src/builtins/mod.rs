@@ -24,7 +24,9 @@ mod binom_test;
 mod c;
 mod ceiling;
 mod chisq_test;
+mod coef;
 mod confint;
+mod confint_default;
 mod cor;
 mod cor_test;
 mod cox_zph;
@@ -288,7 +290,9 @@ pub static TABLE: &[&Builtin] = &[
     &scale::ENTRY,
     &prop_table::ENTRY,
     &proportions::ENTRY,
+    &coef::ENTRY,
     &confint::ENTRY,
+    &confint_default::ENTRY,
     &cox_zph::ENTRY,
     &coxph::ENTRY,
     &plot::ENTRY,

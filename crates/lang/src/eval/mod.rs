@@ -35,7 +35,7 @@ mod cell_key;
 mod cells;
 pub(crate) mod checks;
 mod compare;
-mod confint;
+pub(crate) mod confint;
 mod cox;
 mod cut;
 mod defaults;

@@ -11,6 +11,7 @@
 //! `Gy = Σ y x'_j x'_k` over the rows used (R's `XᵀX` and `Xᵀ diag(y) X`, which with the
 //! first column give `Xᵀy`): R's first iteration, a least-squares fit from R's starting
 //! means, needs nothing else.
+use super::sums::{Split, dot_all, split_all, values};
 use super::{GlmError, Input};
 use sharestat_mpc::{AShares, Party};
 
@@ -98,33 +99,6 @@ pub fn bits(x: f64) -> u32 {
     }
 }
 
-/// `Σ_i a_i b_i` for each pair, where every product is below `2^each` in magnitude: one dot
-/// product when `2^l` of them fit in the ring, else element-wise products rounded by the
-/// excess bits first. Returns the sums and the bits dropped (the sums are in units of
-/// `2^shift` of the products').
-pub fn sums_of_products(
-    p: &mut Party,
-    pairs: &[(&AShares, &AShares)],
-    each: u32,
-    l: u32,
-) -> Result<(Vec<AShares>, u32), GlmError> {
-    let shift = (each + l).saturating_sub(61);
-    if shift == 0 {
-        let s = p.dot_many(pairs)?;
-        return Ok(((0..pairs.len()).map(|i| s.slice(i..i + 1)).collect(), 0));
-    }
-    let prods = p.mul_many(pairs)?;
-    let all = AShares::concat(&prods.iter().collect::<Vec<_>>());
-    let t = p.trunc_each(&all, &vec![shift; all.len()])?;
-    let n = pairs.first().map_or(0, |(a, _)| a.len());
-    Ok((
-        (0..pairs.len())
-            .map(|i| t.slice(i * n..(i + 1) * n).sum())
-            .collect(),
-        shift,
-    ))
-}
-
 /// A signed opened word as a real with `f` fractional bits.
 pub fn real(v: u64, f: i32) -> f64 {
     v as i64 as f64 * 2f64.powi(-f)
@@ -181,17 +155,15 @@ impl Design {
             .map(|i| t.slice(i * rows..(i + 1) * rows))
             .collect();
         // n, G and Gy.
-        let ybits = bits(input.y_max as f64);
-        let (gy, gy_shift) = sums_of_products(
-            p,
-            &pairs.iter().map(|q| (q, &y)).collect::<Vec<_>>(),
-            F_X + ybits,
-            l,
-        )?;
+        let ybits = bits(input.y_max as f64) + 1;
+        let split = split_all(p, &[(&y, ybits, F_X + 1)], l)?;
+        let jobs: Vec<(&AShares, &Split)> = pairs.iter().map(|q| (q, &split[0])).collect();
+        let gy = dot_all(p, &jobs)?;
         let mut out: Vec<AShares> = vec![mask.sum()];
         out.extend(pairs.iter().map(|q| q.sum()));
-        out.extend(gy);
+        out.push(gy);
         let opened = p.reveal(&AShares::concat(&out.iter().collect::<Vec<_>>()))?;
+        let gy_sums = values(&jobs, &opened[1 + pr.len()..]);
         let n = opened[0];
         let k = x.len();
         let mut g = vec![vec![0.0; k]; k];
@@ -199,7 +171,7 @@ impl Design {
         for (i, &(a, b)) in pr.iter().enumerate() {
             g[a][b] = real(opened[1 + i], F_X as i32);
             g[b][a] = g[a][b];
-            gyv[a][b] = real(opened[1 + pr.len() + i], F_X as i32 - gy_shift as i32);
+            gyv[a][b] = gy_sums[i] * 2f64.powi(-(F_X as i32));
             gyv[b][a] = gyv[a][b];
         }
         Ok(Design {

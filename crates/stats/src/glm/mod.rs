@@ -34,6 +34,7 @@
 pub mod design;
 pub mod pass;
 pub mod poisson;
+pub mod sums;
 
 use crate::linalg::invert;
 use design::{Design, Map};
@@ -148,7 +149,7 @@ pub fn fit(p: &mut Party, input: &Input) -> Result<Fit, GlmError> {
         Family::Binomial => None,
     };
     let full = |dev: f64| match &consts {
-        Some(c) => c.deviance(dev, &d),
+        Some(c) => c.deviance(dev),
         None => dev,
     };
     let n = d.n as f64;
@@ -163,7 +164,11 @@ pub fn fit(p: &mut Party, input: &Input) -> Result<Fit, GlmError> {
             2.0 * (c.sum_ylny - if sum_y > 0.0 { sum_y * mean.ln() } else { 0.0 })
         }),
         (true, true, _) => full(iterate(p, &d, input, &[0], kappa, consts.as_ref())?.dev),
-        (false, _, family) => full(pass::evaluate(p, &d, family, &[], &[], kappa)?.dev),
+        (false, _, family) => full(
+            pass::evaluate(p, &d, family, (&[], &[], kappa), true)?
+                .dev
+                .ok_or(GlmError::Diverged)?,
+        ),
     };
     let boundary = boundary(p, &d, input.family, &cols, &run.theta, kappa)?;
     let minus_2_loglik = match &consts {
@@ -236,51 +241,53 @@ fn iterate(
     };
     let inv = invert(&xtwx).ok_or(GlmError::Collinear)?;
     let mut theta = mat_vec(&inv, &xtwz);
-    let mut prev: Option<(Vec<Vec<f64>>, f64)> = None; // I⁻¹ and decrement of the last step
-    // The last iterate evaluated, with its deviance: what a fit that stops without
-    // converging (separation) reports.
-    let mut last: Option<(Vec<f64>, f64)> = None;
-    let stop = |last: Option<(Vec<f64>, f64)>, prev: Option<(Vec<Vec<f64>>, f64)>, iter| {
-        let (theta, dev) = last.ok_or(GlmError::Diverged)?;
-        Ok(Run {
-            theta,
-            cov: prev.map_or_else(|| vec![vec![f64::NAN; k]; k], |(c, _)| c),
-            dev,
-            iter,
-            converged: false,
-        })
-    };
-    for iter in 1..=input.max_iter {
-        let out = match pass::evaluate(p, d, input.family, cols, &theta, kappa) {
-            Ok(o) => o,
-            Err(GlmError::Diverged) => return stop(last, prev, iter - 1),
-            Err(e) => return Err(e),
-        };
-        last = Some((theta.clone(), out.dev));
-        if let Some((cov, decrement)) = &prev {
-            let dev = consts.map_or(out.dev, |c| c.deviance(out.dev, d));
-            if decrement.abs() / (dev.abs() + 0.1) < input.epsilon {
-                return Ok(Run {
+    let family = input.family;
+    let dev_of = |out: &pass::PassOut| out.dev.map(|v| consts.map_or(v, |c| c.deviance(v)));
+    let mut out = pass::evaluate(p, d, family, (cols, &theta, kappa), true)?;
+    let mut dev_est = dev_of(&out).ok_or(GlmError::Diverged)?;
+    let mut cov: Option<Vec<Vec<f64>>> = None;
+    let mut iter = 1;
+    loop {
+        // The fit at `theta`, stopping there (`converged` as R decided at `iter`).
+        let finish =
+            |p: &mut Party, theta: Vec<f64>, cov: Option<Vec<Vec<f64>>>, iter, converged| {
+                let last = pass::evaluate(p, d, family, (cols, &theta, kappa), true)?;
+                Ok(Run {
+                    cov: cov.unwrap_or_else(|| vec![vec![f64::NAN; k]; k]),
+                    dev: last.dev.ok_or(GlmError::Diverged)?,
                     theta,
-                    cov: cov.clone(),
-                    dev: out.dev,
                     iter,
-                    converged: true,
-                });
-            }
-        }
-        if iter == input.max_iter {
-            return stop(last, prev, iter);
-        }
+                    converged,
+                })
+            };
         let Some(inv) = invert(&out.info) else {
-            return stop(last, prev, iter);
+            // The information vanished: every fitted probability is 0 or 1 (separation).
+            return finish(p, theta, cov, iter, false);
         };
         let step = mat_vec(&inv, &out.score);
         let decrement: f64 = step.iter().zip(&out.score).map(|(a, b)| a * b).sum();
-        theta.iter_mut().zip(&step).for_each(|(t, s)| *t += s);
-        prev = Some((inv, decrement));
+        let next: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t + s).collect();
+        dev_est -= decrement;
+        iter += 1;
+        if decrement.abs() / (dev_est.abs() + 0.1) < input.epsilon {
+            return finish(p, next, Some(inv), iter, true);
+        }
+        if iter == input.max_iter {
+            return finish(p, next, Some(inv), iter, false);
+        }
+        match pass::evaluate(p, d, family, (cols, &next, kappa), false) {
+            Ok(o) => {
+                out = o;
+                theta = next;
+                cov = Some(inv);
+                if let Some(v) = dev_of(&out) {
+                    dev_est = v;
+                }
+            }
+            Err(GlmError::Diverged) => return finish(p, theta, cov, iter - 1, false),
+            Err(e) => return Err(e),
+        }
     }
-    Err(GlmError::Diverged)
 }
 
 fn mat_vec(m: &[Vec<f64>], v: &[f64]) -> Vec<f64> {
@@ -307,9 +314,7 @@ fn boundary(
     // Binomial: m |u| > limit, with |u| = max(u, −u) through the sign. Poisson: u < −limit'.
     let beyond = match family {
         Family::Binomial => {
-            let s = p.msb(&u, 64)?;
-            let s_a = p.b2a_bits(&s)?;
-            let su = p.mul(&s_a, &u)?;
+            let (_, su) = pass::sign_abs(p, &u, 64)?;
             let abs = u.sub(&su.scale(2));
             let m_abs = p.mul(&d.mask, &abs)?;
             p.msb(&m_abs.neg().add_const(me, t), 64)?

@@ -16,7 +16,8 @@
 //!   `w = μ`, `r = y − μ`; the deviance's variable part `Σ μ − Σ y η`.
 //! - **Sums**: `U_j = Σ x'_j r`, `I_jk = Σ w x'_j x'_k` from the design's products (one
 //!   multiplication round; rounded per row only when `2^l` products would leave the ring).
-use super::design::{Design, F_X, bits, real, sums_of_products};
+use super::design::{Design, F_X, bits};
+use super::sums::{Split, dot_all, split_all, values, words};
 use super::{Family, GlmError};
 use sharestat_mpc::fixed::encode;
 use sharestat_mpc::{AShares, Party};
@@ -34,8 +35,9 @@ pub struct PassOut {
     pub score: Vec<f64>,
     /// Fisher information.
     pub info: Vec<Vec<f64>>,
-    /// Binomial: the deviance. Poisson: `Σ μ − Σ y η` (the caller adds the constants).
-    pub dev: f64,
+    /// Binomial: the deviance (when asked). Poisson: `Σ μ − Σ y η` (the caller adds the
+    /// constants).
+    pub dev: Option<f64>,
 }
 
 /// The linear predictor `u = log2(e) η` at [`F_U`] bits, and a bound on `|u − u_0|` where `u_0`
@@ -75,28 +77,27 @@ pub fn predictor(
     Ok((u, spread))
 }
 
-/// [`PassOut`] at `theta` for `family` (see the module doc); `dev` only when `with_dev`.
+/// [`PassOut`] at `theta` for `family`; the binomial deviance only `with_dev` (it takes a
+/// logarithm per row; the Poisson's is free).
 pub fn evaluate(
     p: &mut Party,
     d: &Design,
     family: Family,
-    cols: &[usize],
-    theta: &[f64],
-    kappa: f64,
+    at: (&[usize], &[f64], f64),
+    with_dev: bool,
 ) -> Result<PassOut, GlmError> {
     match family {
-        Family::Binomial => binomial(p, d, cols, theta, kappa),
-        Family::Poisson => poisson(p, d, cols, theta, kappa),
+        Family::Binomial => binomial(p, d, at, with_dev),
+        Family::Poisson => poisson(p, d, at),
     }
 }
 
 /// The score, the information and the extra sums, opened.
 type Opened = (Vec<f64>, Vec<Vec<f64>>, Vec<f64>);
 
-/// The opened score, information and deviance terms, from the per-row residual `r` (below
-/// `2^rb`) and weight `w` (below `2^wb`), both at `f` bits, and `extra` sums (each product
-/// below `2^eb`).
-#[allow(clippy::too_many_arguments)]
+/// The opened score and information from the per-row residual `r` (below `2^rb`) and weight
+/// `w` (below `2^wb`), both at `f` bits, and `extra` sums `Σ a b` (`(a, ab, b, bb)`: below
+/// `2^ab`, `2^bb`), in units of their products' words.
 fn open(
     p: &mut Party,
     d: &Design,
@@ -104,63 +105,58 @@ fn open(
     (r, rb): (&AShares, u32),
     (w, wb): (&AShares, u32),
     f: u32,
-    extra: &[(&AShares, &AShares)],
-    eb: u32,
+    extra: &[(&AShares, u32, &AShares, u32)],
 ) -> Result<Opened, GlmError> {
     let k = cols.len();
-    let (su, s_shift) = sums_of_products(
-        p,
-        &cols.iter().map(|&j| (&d.x[j], r)).collect::<Vec<_>>(),
-        F_X + rb,
-        d.l,
-    )?;
     let pr = super::design::pairs(k);
-    let (si, i_shift) = sums_of_products(
-        p,
-        &pr.iter()
-            .map(|&(a, b)| (&d.pairs[d.pair(cols[a], cols[b])], w))
-            .collect::<Vec<_>>(),
-        F_X + wb,
-        d.l,
-    )?;
-    let (se, e_shift) = if extra.is_empty() {
-        (Vec::new(), 0)
-    } else {
-        sums_of_products(p, extra, eb, d.l)?
-    };
-    let all: Vec<&AShares> = su.iter().chain(&si).chain(&se).collect();
-    let opened = p.reveal(&AShares::concat(&all))?;
-    let score = (0..k)
-        .map(|i| real(opened[i], (F_X + f - s_shift) as i32))
-        .collect();
+    let mut bs = vec![(r, rb, F_X + 1), (w, wb, F_X + 1)];
+    bs.extend(extra.iter().map(|&(_, ab, b, bb)| (b, bb, ab)));
+    let splits = split_all(p, &bs, d.l)?;
+    let mut jobs: Vec<(&AShares, &Split)> = cols.iter().map(|&j| (&d.x[j], &splits[0])).collect();
+    jobs.extend(
+        pr.iter()
+            .map(|&(a, b)| (&d.pairs[d.pair(cols[a], cols[b])], &splits[1])),
+    );
+    jobs.extend(extra.iter().zip(&splits[2..]).map(|(&(a, ..), s)| (a, s)));
+    let shares = dot_all(p, &jobs)?;
+    let opened = p.reveal(&shares)?;
+    debug_assert_eq!(opened.len(), words(&jobs));
+    let sums = values(&jobs, &opened);
+    let unit = 2f64.powi(-((F_X + f) as i32));
+    let score = sums[..k].iter().map(|v| v * unit).collect();
     let mut info = vec![vec![0.0; k]; k];
     for (i, &(a, b)) in pr.iter().enumerate() {
-        info[a][b] = real(opened[k + i], (F_X + f - i_shift) as i32);
+        info[a][b] = sums[k + i] * unit;
         info[b][a] = info[a][b];
     }
-    // The extra sums in units of their products' words.
-    let extras = opened[k + pr.len()..]
-        .iter()
-        .map(|&v| real(v, -(e_shift as i32)))
-        .collect();
-    Ok((score, info, extras))
+    Ok((score, info, sums[k + pr.len()..].to_vec()))
+}
+
+/// Bits that hold `u` at [`F_U`] bits with its sign, from the coefficients' bound.
+fn u_width(theta: &[f64], kappa: f64) -> u32 {
+    (F_U + bits(u_bound(theta, kappa)) + 2).min(64)
+}
+
+/// The sign `s` of `u` (a `width`-bit signed number) as 0/1 shares, and `s u`.
+pub fn sign_abs(p: &mut Party, u: &AShares, width: u32) -> Result<(AShares, AShares), GlmError> {
+    let s = p.msb(u, width)?;
+    let s_a = p.b2a_bits(&s)?;
+    let su = p.mul(&s_a, u)?;
+    Ok((s_a, su))
 }
 
 /// Binomial family, logit link.
 fn binomial(
     p: &mut Party,
     d: &Design,
-    cols: &[usize],
-    theta: &[f64],
-    kappa: f64,
+    (cols, theta, kappa): (&[usize], &[f64], f64),
+    with_dev: bool,
 ) -> Result<PassOut, GlmError> {
     let me = p.id();
     let one = 1u64 << F_U;
     let (u, _) = predictor(p, d, cols, theta, kappa)?;
-    // |u| and the sign.
-    let s = p.msb(&u, 64)?;
-    let s_a = p.b2a_bits(&s)?;
-    let su = p.mul(&s_a, &u)?;
+    let width = u_width(theta, kappa);
+    let (s_a, su) = sign_abs(p, &u, width)?;
     let abs = u.sub(&su.scale(2));
     // e = 2^-|u|, 0 beyond the window.
     let (e, out) = p.pow2_window(&abs.neg(), F_U, (-31, 31), (1.0, F_U as i64))?;
@@ -175,16 +171,25 @@ fn binomial(
     let y = d.y.scale(one);
     let r = y.sub(&rho).sub(&prods[1]);
     // The deviance: 2 Σ m [(1 − s) u ln 2 + ln(1 + e) − y u ln 2].
-    let x26 = p.trunc(&x, F_U - 26)?;
-    let ln = p.ln(&x26, 26)?;
-    let pos = u.sub(&su);
-    let ub = bits(u_bound(theta, kappa)) + F_U + 1;
-    let ln28 = ln.scale(1 << (F_U - 26));
-    let extra = [(&d.mask, &pos), (&d.mask, &ln28), (&d.y, &u)];
-    let (score, info, ex) = open(p, d, cols, (&r, F_U + 1), (&w, F_U - 2), F_U, &extra, ub)?;
-    let unit = 2f64.powi(-(F_U as i32));
-    let ln2 = std::f64::consts::LN_2;
-    let dev = 2.0 * unit * (ln2 * ex[0] + ex[1] - ln2 * ex[2]);
+    let dev_terms = if with_dev {
+        let x26 = p.trunc(&x, F_U - 26)?;
+        let ln = p.ln(&x26, 26)?;
+        Some((u.sub(&su), ln.scale(1 << (F_U - 26))))
+    } else {
+        None
+    };
+    let mut extra = Vec::new();
+    if let Some((pos, ln28)) = &dev_terms {
+        extra.push((&d.mask, 1, pos, width));
+        extra.push((&d.mask, 1, ln28, F_U + 1));
+        extra.push((&d.y, 1, &u, width));
+    }
+    let (score, info, ex) = open(p, d, cols, (&r, F_U + 1), (&w, F_U - 1), F_U, &extra)?;
+    let dev = dev_terms.map(|_| {
+        let unit = 2f64.powi(-(F_U as i32));
+        let ln2 = std::f64::consts::LN_2;
+        2.0 * unit * (ln2 * ex[0] + ex[1] - ln2 * ex[2])
+    });
     Ok(PassOut { score, info, dev })
 }
 
@@ -213,9 +218,7 @@ fn recip_1_2(p: &mut Party, x: &AShares) -> Result<AShares, GlmError> {
 fn poisson(
     p: &mut Party,
     d: &Design,
-    cols: &[usize],
-    theta: &[f64],
-    kappa: f64,
+    (cols, theta, kappa): (&[usize], &[f64], f64),
 ) -> Result<PassOut, GlmError> {
     let (u, spread) = predictor(p, d, cols, theta, kappa)?;
     let centre = cols
@@ -224,7 +227,7 @@ fn poisson(
         .map_or(0.0, |i| theta[i] * std::f64::consts::LOG2_E);
     let hi = centre + spread + 1.0;
     let lo = hi.ceil() as i64 - 31;
-    let y_bits = bits(d.y_max as f64);
+    let y_bits = bits(d.y_max as f64) + 1;
     let m = (lo + 32).max(i64::from(y_bits));
     if m > i64::from(F_P) || m - lo > 69 {
         return Err(GlmError::Range(format!(
@@ -250,20 +253,12 @@ fn poisson(
     }
     let y = d.y.scale(1u64 << shift);
     let r = y.sub(&mu);
-    let ub = bits(u_bound(theta, kappa)) + F_U + 1 + y_bits;
-    let extra = [(&d.mask, &mu), (&d.y, &u)];
-    let (score, info, ex) = open(
-        p,
-        d,
-        cols,
-        (&r, F_P + 1),
-        (&mu, F_P),
-        F_P - m as u32,
-        &extra,
-        ub.max(F_P + 1),
-    )?;
-    let sum_mu = ex[0] * 2f64.powi(m as i32 - F_P as i32);
+    let width = u_width(theta, kappa);
+    let extra = [(&d.mask, 1, &mu, F_P + 1), (&d.y, y_bits, &u, width)];
+    let f = F_P - m as u32;
+    let (score, info, ex) = open(p, d, cols, (&r, F_P + 1), (&mu, F_P + 1), f, &extra)?;
+    let sum_mu = ex[0] * 2f64.powi(-(f as i32));
     let sum_yu = ex[1] * 2f64.powi(-(F_U as i32));
-    let dev = sum_mu - std::f64::consts::LN_2 * sum_yu;
+    let dev = Some(sum_mu - std::f64::consts::LN_2 * sum_yu);
     Ok(PassOut { score, info, dev })
 }

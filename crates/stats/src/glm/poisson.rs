@@ -9,7 +9,8 @@
 //! `(z − ½) ln z − z + ½ ln 2π + r/12 − r³/360 + r⁵/1260` (its error below `1/(1680 z⁷)`,
 //! 7e-10). The response must be integer counts below `2^20` (the caller checks the bounds).
 use super::GlmError;
-use super::design::{Design, F_X, bits, real, sums_of_products};
+use super::design::{Design, F_X, bits};
+use super::sums::{Split, dot_all, split_all, values};
 use sharestat_mpc::fixed::encode;
 use sharestat_mpc::{AShares, Party};
 
@@ -86,35 +87,41 @@ impl Constants {
         }
         let gbits = bits(d.y_max as f64 * (d.y_max as f64 + 1.0).ln() + 1.0) + F_LN + 1;
         let lgbits = bits((d.y_max as f64 + 8.0) * (d.y_max as f64 + 8.0).ln() + 8.0) + F_G + 1;
-        let (starts, s_shift) = sums_of_products(
+        let ybits = bits(d.y_max as f64) + 1;
+        let splits = split_all(
             p,
-            &d.x.iter().map(|x| (x, &g)).collect::<Vec<_>>(),
-            F_X + gbits,
+            &[
+                (&g, gbits, F_X + 1),
+                (&lg, lgbits, 1),
+                (&prods[1], gbits, 1),
+                (y, ybits, 1),
+            ],
             d.l,
         )?;
-        let (sums, t_shift) = sums_of_products(
-            p,
-            &[(&d.mask, &lg), (&d.mask, &prods[1]), (&d.mask, y)],
-            lgbits.max(gbits),
-            d.l,
-        )?;
-        let all: Vec<&AShares> = starts.iter().chain(&sums).collect();
-        let opened = p.reveal(&AShares::concat(&all))?;
-        let k = starts.len();
-        let start = opened[..k]
+        let mut jobs: Vec<(&AShares, &Split)> = d.x.iter().map(|x| (x, &splits[0])).collect();
+        jobs.extend([
+            (&d.mask, &splits[1]),
+            (&d.mask, &splits[2]),
+            (&d.mask, &splits[3]),
+        ]);
+        let shares = dot_all(p, &jobs)?;
+        let opened = p.reveal(&shares)?;
+        let sums = values(&jobs, &opened);
+        let k = d.x.len();
+        let start = sums[..k]
             .iter()
-            .map(|&v| real(v, (F_X + F_LN - s_shift) as i32))
+            .map(|v| v * 2f64.powi(-((F_X + F_LN) as i32)))
             .collect();
         Ok(Constants {
             start,
-            sum_lgamma: real(opened[k], F_G as i32 - t_shift as i32),
-            sum_ylny: real(opened[k + 1], F_LN as i32 - t_shift as i32),
-            sum_y: real(opened[k + 2], -(t_shift as i32)),
+            sum_lgamma: sums[k] * 2f64.powi(-(F_G as i32)),
+            sum_ylny: sums[k + 1] * 2f64.powi(-(F_LN as i32)),
+            sum_y: sums[k + 2],
         })
     }
 
     /// The deviance from a pass's `Σ μ − Σ y η`: `2 (Σ y ln y − Σ y + Σ μ − Σ y η)`.
-    pub fn deviance(&self, var: f64, _d: &Design) -> f64 {
+    pub fn deviance(&self, var: f64) -> f64 {
         2.0 * (self.sum_ylny - self.sum_y + var)
     }
 
