@@ -30,6 +30,15 @@ impl Alt {
         .map(|(_, a)| a)
     }
 
+    /// R's name of the alternative (what `print.htest` shows without a null value).
+    pub fn name(self) -> &'static str {
+        match self {
+            Alt::TwoSided => "two.sided",
+            Alt::Less => "less",
+            Alt::Greater => "greater",
+        }
+    }
+
     /// The words of R's `alternative hypothesis:` line (`"not equal to"`, ...).
     pub fn words(self) -> &'static str {
         match self {

@@ -2,21 +2,16 @@
 //!
 //! Its registry entry: parameters with R's defaults, help and what it reveals.
 
+use super::Builtin;
 use super::args::Args;
-use super::{Builtin, Param};
 use crate::ast::Expr;
-use crate::eval::call::need;
 use crate::eval::value::{PrivTable, Value};
 use crate::eval::{Evaluator, Result};
 
 /// The entry of `confint.default`.
 pub(crate) static ENTRY: Builtin = Builtin {
     name: "confint.default",
-    params: &[
-        Param::required("object"),
-        Param::optional("parm", "NULL"),
-        Param::optional("level", "0.95"),
-    ],
+    params: super::confint::PARAMS,
     min_dots: 0,
     refused: &[],
     usage: "confint.default(fit, level = 0.95): R's Wald confidence limits β ± z se (normal quantile) of a glm(), lm() or coxph() fit; exp() of them gives odds, rate or hazard ratios' limits; parm is refused",
@@ -31,7 +26,5 @@ fn eval(
     a: &Args<'_>,
     scope: Option<&PrivTable>,
 ) -> Result<Value> {
-    let object = ev.eval_in(need(a, e, "object")?, scope)?;
-    let level = ev.flag(a.get("level"), scope, 0.95)?;
-    ev.confint(e, object, a.get("parm"), level, true)
+    super::confint::limits(ev, e, a, scope, true)
 }

@@ -66,6 +66,7 @@ mod pmax;
 mod pmin;
 mod print;
 mod prop_table;
+mod prop_test;
 mod proportions;
 mod quantile;
 mod range;
@@ -256,6 +257,7 @@ pub static TABLE: &[&Builtin] = &[
     &pmin::ENTRY,
     &pmax::ENTRY,
     &print::ENTRY,
+    &prop_test::ENTRY,
     &sum::ENTRY,
     &mean::ENTRY,
     &var::ENTRY,
