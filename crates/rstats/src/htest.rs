@@ -40,8 +40,9 @@ pub fn render_test_digits(t: &HTest, digits: usize) -> String {
         parts.push(format!("{name} = {}", format_common(&[*v], d2)[0]));
     }
     let params: Vec<f64> = t.parameter.iter().map(|(_, v)| *v).collect();
+    // Formatted together (one number of decimals), then R's `strwrap` collapses the padding.
     for ((name, _), v) in t.parameter.iter().zip(format_common(&params, d2)) {
-        parts.push(format!("{name} = {v}"));
+        parts.push(format!("{name} = {}", v.trim_start()));
     }
     let p = format_pval(&[t.p_value], digits.saturating_sub(3).max(1)).remove(0);
     parts.push(if p.starts_with('<') {

@@ -60,6 +60,7 @@ mod min;
 mod names;
 mod ncol;
 mod nrow;
+mod oneway_test;
 mod p_adjust;
 mod plot;
 mod pmax;
@@ -304,6 +305,7 @@ pub static TABLE: &[&Builtin] = &[
     &binom_test::ENTRY,
     &mcnemar_test::ENTRY,
     &kruskal_test::ENTRY,
+    &oneway_test::ENTRY,
     &p_adjust::ENTRY,
 ];
 
