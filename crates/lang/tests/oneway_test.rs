@@ -1,4 +1,4 @@
-//! Issue 16: `oneway.test` against R (`r/oneway.R` → `r/oneway.json`) on `lung`: Welch's and
+//! Issue 16: `oneway.test` against R (`r/group_tests.R` → `r/oneway.json`) on `lung`: Welch's and
 //! the equal-variance F test, two and three groups, missing values; R's printed text.
 mod support;
 

@@ -102,6 +102,8 @@ const EXAMPLES: &[&str] = &[
     "kruskal.test(x = age ~ gender, data = d)",
     "glm(formula = I(local_control == \"complete\") ~ age, family = binomial(link = \"logit\"), \
      data = d, subset = age > 40)",
+    "pairwise.t.test(x = d$age, g = d$gender, p.adjust.method = \"BH\", pool.sd = FALSE, \
+     alternative = \"less\")",
     "oneway.test(formula = age ~ gender, data = d, var.equal = TRUE)",
     "prop.test(x = 7, n = 20, p = 0.3, alternative = \"less\", conf.level = 0.9, \
      correct = FALSE)",

@@ -11,6 +11,7 @@
 //! - [`lm`]: R's linear model result, printed as `print.lm` and `print.summary.lm`, and JSON.
 //! - [`glm`]: R's generalised linear model result, printed as `print.glm` and
 //!   `print.summary.glm` (R >= 4.3's layout), with `glm.fit`'s warnings, and JSON.
+//! - [`pairwise`]: R's `pairwise.htest`, printed as `print.pairwise.htest`, and JSON.
 //! - [`prop`]: R's `prop.test` (one proportion, or the equality of k).
 //! - [`survival`]: Kaplan-Meier curves (Greenwood, log-scale intervals, medians, restricted
 //!   means) and the log-rank result type, from an opened `(group, time, event)` multiset;
@@ -39,6 +40,7 @@ pub mod glm;
 pub mod htest;
 pub mod kendall;
 pub mod lm;
+pub mod pairwise;
 pub mod prop;
 pub mod signrank;
 pub mod spearman;

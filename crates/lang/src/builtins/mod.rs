@@ -62,6 +62,7 @@ mod ncol;
 mod nrow;
 mod oneway_test;
 mod p_adjust;
+mod pairwise_t_test;
 mod plot;
 mod pmax;
 mod pmin;
@@ -307,6 +308,7 @@ pub static TABLE: &[&Builtin] = &[
     &kruskal_test::ENTRY,
     &oneway_test::ENTRY,
     &p_adjust::ENTRY,
+    &pairwise_t_test::ENTRY,
 ];
 
 /// The function named `name`.

@@ -54,16 +54,7 @@ fn eval(
     let t = ev.data_arg(e, a.get("data"), scope)?;
     let (y, g) = (ev.in_table(lhs, &t)?, ev.in_table(rhs, &t)?);
     let unit = 10f64.powi(crate::eval::agg::scale(&y) as i32);
-    let groups: Vec<(f64, f64, f64)> = ev
-        .group_moments(e, y, g)?
-        .iter()
-        .map(|(_, n, s1, s2)| {
-            let n = *n as f64;
-            let mean = *s1 as f64 / unit / n;
-            let var = (*s2 as f64 / (unit * unit) - n * mean * mean) / (n - 1.0);
-            (n, mean, var)
-        })
-        .collect();
+    let groups = crate::eval::moments::group_stats(&ev.group_moments(e, y, g)?, unit);
     let test = oneway(&groups, var_equal).map_err(|m| EvalError::at(e, m))?;
     Ok(Value::Pub(Public::Test(Box::new(HTest {
         data_name: format!("{lhs} and {rhs}"),

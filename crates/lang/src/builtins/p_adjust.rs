@@ -44,45 +44,7 @@ fn eval(
             "p.adjust() takes public p-values (numbers)",
         ));
     };
-    let method = match a.get("method") {
-        None => "holm".to_owned(),
-        Some(m) => match ev.eval_in(m, scope)? {
-            Value::Pub(Public::Str(s)) if s.len() == 1 => s[0].clone().unwrap_or_default(),
-            _ => return Err(EvalError::at(m, "method is one string")),
-        },
-    };
-    let known = [
-        "holm",
-        "hochberg",
-        "hommel",
-        "bonferroni",
-        "BH",
-        "BY",
-        "fdr",
-        "none",
-    ];
-    // R's match.arg: an exact name or a unique prefix.
-    let hits: Vec<&str> = known
-        .iter()
-        .copied()
-        .filter(|k| *k == method || (!method.is_empty() && k.starts_with(method.as_str())))
-        .collect();
-    let method = match hits.as_slice() {
-        [one] => *one,
-        _ if hits.contains(&method.as_str()) => method.as_str(),
-        _ => {
-            return Err(EvalError::at(
-                a.get("method").unwrap_or(e),
-                format!("'method' should be one of {}", known.join(", ")),
-            ));
-        }
-    };
-    if method == "hommel" {
-        return Err(EvalError::at(
-            a.get("method").unwrap_or(e),
-            "method = \"hommel\" is not available; holm, hochberg, BH or BY are",
-        ));
-    }
+    let method = method_arg(ev, e, a.get("method"), scope)?;
     let given: Vec<f64> = values.iter().flatten().copied().collect();
     let m = match a.get("n") {
         None => given.len() as f64,
@@ -103,8 +65,59 @@ fn eval(
     Ok(Value::Pub(Public::Num { values, names }))
 }
 
+/// R's `match.arg` of an adjustment method (`hommel` refused by name), from `arg` (default
+/// `holm`).
+pub(crate) fn method_arg(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    arg: Option<&Expr>,
+    scope: Option<&PrivTable>,
+) -> Result<&'static str> {
+    let method = match arg {
+        None => "holm".to_owned(),
+        Some(m) => match ev.eval_in(m, scope)? {
+            Value::Pub(Public::Str(s)) if s.len() == 1 => s[0].clone().unwrap_or_default(),
+            _ => return Err(EvalError::at(m, "method is one string")),
+        },
+    };
+    const KNOWN: [&str; 8] = [
+        "holm",
+        "hochberg",
+        "hommel",
+        "bonferroni",
+        "BH",
+        "BY",
+        "fdr",
+        "none",
+    ];
+    // R's match.arg: an exact name or a unique prefix.
+    let hits: Vec<&'static str> = KNOWN
+        .iter()
+        .copied()
+        .filter(|k| *k == method || (!method.is_empty() && k.starts_with(method.as_str())))
+        .collect();
+    let exact = KNOWN.iter().copied().find(|k| *k == method);
+    let method = match (hits.as_slice(), exact) {
+        (_, Some(k)) => k,
+        ([one], None) => *one,
+        _ => {
+            return Err(EvalError::at(
+                arg.unwrap_or(e),
+                format!("'method' should be one of {}", KNOWN.join(", ")),
+            ));
+        }
+    };
+    if method == "hommel" {
+        return Err(EvalError::at(
+            arg.unwrap_or(e),
+            "method = \"hommel\" is not available; holm, hochberg, BH or BY are",
+        ));
+    }
+    Ok(method)
+}
+
 /// R's adjustment of the p-values `p` (no `NA`) by `method` for `m` comparisons.
-fn adjust(p: &[f64], method: &str, m: f64) -> Vec<f64> {
+pub(crate) fn adjust(p: &[f64], method: &str, m: f64) -> Vec<f64> {
     let k = p.len();
     let mut up: Vec<usize> = (0..k).collect();
     up.sort_by(|&a, &b| p[a].total_cmp(&p[b]));

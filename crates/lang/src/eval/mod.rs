@@ -56,7 +56,7 @@ mod limits;
 mod math;
 mod minmax;
 mod model;
-mod moments;
+pub(crate) mod moments;
 pub(crate) mod ops;
 mod pearson;
 mod plot;

@@ -357,6 +357,19 @@ impl super::Evaluator<'_> {
 /// Per level of a grouping: label, `n`, `Σy`, `Σy²`.
 pub(crate) type Groups = Vec<(String, u64, i128, i128)>;
 
+/// Each group's `(n, mean, variance)` from its sums of words at `unit = 10^scale`.
+pub(crate) fn group_stats(groups: &Groups, unit: f64) -> Vec<(f64, f64, f64)> {
+    groups
+        .iter()
+        .map(|(_, n, s1, s2)| {
+            let n = *n as f64;
+            let mean = *s1 as f64 / unit / n;
+            let var = (*s2 as f64 / (unit * unit) - n * mean * mean) / (n - 1.0);
+            (n, mean, var)
+        })
+        .collect()
+}
+
 impl super::Evaluator<'_> {
     /// `n`, `Σy`, `Σy²` of `y` in each nonempty level of `g` (group sizes pass `min_cell`).
     pub(crate) fn group_moments(&mut self, e: &Expr, y: PrivVec, g: PrivVec) -> Result<Groups> {

@@ -244,6 +244,7 @@ pub use sharestat_rstats::htest::HTest;
 
 pub use sharestat_rstats::glm::GlmFit;
 pub use sharestat_rstats::lm::LmFit;
+pub use sharestat_rstats::pairwise::Pairwise;
 
 /// A value that may be shown.
 #[derive(Clone, Debug, PartialEq)]
@@ -271,6 +272,8 @@ pub enum Public {
     Model(Box<LmFit>),
     /// A generalised linear model (R's `glm`).
     Glm(Box<GlmFit>),
+    /// Pairwise comparisons (R's `pairwise.htest`).
+    Pairwise(Box<Pairwise>),
     /// Kaplan-Meier curves (R's `survfit`).
     Surv(Box<super::surv::SurvFit>),
     /// A log-rank test (R's `survdiff`).
@@ -341,6 +344,7 @@ impl Public {
             | Public::Test(_)
             | Public::Model(_)
             | Public::Glm(_)
+            | Public::Pairwise(_)
             | Public::Surv(_)
             | Public::LogRank(_)
             | Public::Cox(_)
