@@ -171,6 +171,8 @@ async fn main() {
                 "<= 30 s",
             ),
             ("glm(x ~ age + g, family = poisson, data = d)", "–"),
+            // Issue 16: Kruskal-Wallis of five groups (one sort, scans, dot products).
+            ("kruskal.test(x ~ g, data = d)", "<= 10 s (4 groups)"),
             // Issue 14: cross-products beyond 64 bits (Σ age^8 reaches 2^74), summed in parts.
             ("lm(x ~ age + I(age^2) + I(age^4), data = d)", "–"),
             // Issue 14: the math of private numbers, 10^6 values each.
