@@ -252,3 +252,50 @@ fn coefficients_and_wald_limits_match_r() {
     let m = fx.refusal(&format!("{D}fit <- {call}\nconfint(fit)"));
     assert!(m.contains("confint.default"), "{m}");
 }
+
+/// `anova(fit0, fit1, test = "Chisq")` of nested logistic models against R's
+/// (`anova_nested` in `r/glm.R`), with its printed table; fits on different rows, one fit
+/// alone and other tests refused by name.
+#[test]
+fn analysis_of_deviance_matches_r() {
+    let fx = Fixture::cohort("lung");
+    let want = &reference()["anova_nested"];
+    let fits = format!(
+        "{D}e <- subset(d, !is.na(ph.ecog))\n\
+         f0 <- glm(dead ~ age, family = binomial, data = e)\n\
+         f1 <- glm(dead ~ age + ph.ecog, family = binomial, data = e)\n"
+    );
+    let got = fx.json(&format!("{fits}anova(f0, f1, test = \"Chisq\")"));
+    assert_eq!(got["resid_df"], want["resid_df"], "{got}");
+    for i in 0..2 {
+        near(
+            num(&got["resid_dev"][i]),
+            num(&want["resid_dev"][i]),
+            1e-6,
+            0.0,
+            "resid dev",
+        );
+    }
+    near(
+        num(&got["deviance"][1]),
+        num(&want["deviance"]),
+        1e-5,
+        0.0,
+        "deviance",
+    );
+    near(num(&got["p"][1]), num(&want["p"]), 1e-5, 0.0, "p");
+    let printed = fx.printed(&format!("{fits}anova(f0, f1, test = \"Chisq\")"), 1);
+    let lines: Vec<&str> = printed.lines().map(str::trim_end).collect();
+    assert_eq!(
+        lines.join("\n").trim_end(),
+        r_lines(&want["print"]).join("\n").trim_end()
+    );
+    let m = fx.refusal(&format!(
+        "{fits}f2 <- glm(dead ~ age, family = binomial, data = d)\nanova(f2, f1)"
+    ));
+    assert!(m.contains("same size of dataset"), "{m}");
+    let m = fx.refusal(&format!("{fits}anova(f1)"));
+    assert!(m.contains("compare two fits"), "{m}");
+    let m = fx.refusal(&format!("{fits}anova(f0, f1, test = \"Rao\")"));
+    assert!(m.contains("Rao"), "{m}");
+}

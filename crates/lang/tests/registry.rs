@@ -107,6 +107,8 @@ const EXAMPLES: &[&str] = &[
     "oneway.test(formula = age ~ gender, data = d, var.equal = TRUE)",
     "prop.test(x = 7, n = 20, p = 0.3, alternative = \"less\", conf.level = 0.9, \
      correct = FALSE)",
+    "anova(object = glm(event_death ~ age, family = binomial, data = d), \
+     glm(event_death ~ age + gender, family = binomial, data = d), test = \"Chisq\")",
     "coef(object = glm(event_death ~ age, family = binomial, data = d))",
     "confint.default(object = glm(event_death ~ age, family = binomial, data = d), parm = \"age\", \
      level = 0.9)",

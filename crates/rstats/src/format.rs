@@ -221,7 +221,8 @@ pub fn dig_tst(digits: usize) -> usize {
 pub const SIGNIF_CODES: &str = "Signif. codes:  0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
 
 /// R's significance stars of a p-value (`printCoefmat`).
-fn stars(p: f64) -> &'static str {
+/// R's significance stars of a p-value (`symnum`'s cut points).
+pub fn stars(p: f64) -> &'static str {
     match p {
         p if p < 0.001 => "***",
         p if p < 0.01 => "**",

@@ -12,6 +12,8 @@ use serde_json::{Value as Json, json};
 pub struct GlmFit {
     /// The call, as R's `match.call` orders it.
     pub call: String,
+    /// The model's formula (`anova`'s `Model 1:` lines).
+    pub formula: String,
     /// The family's name (`binomial`, `poisson`, `gaussian`).
     pub family: String,
     /// The link's name.

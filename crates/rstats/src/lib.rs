@@ -9,6 +9,7 @@
 //! - [`format`]: R's number formatting (`format(x, digits)`, `format.pval`, `printCoefmat`'s
 //!   columns, `signif`).
 //! - [`lm`]: R's linear model result, printed as `print.lm` and `print.summary.lm`, and JSON.
+//! - [`anova`]: R's analysis of deviance of nested `glm` fits, printed as `print.anova`.
 //! - [`glm`]: R's generalised linear model result, printed as `print.glm` and
 //!   `print.summary.glm` (R >= 4.3's layout), with `glm.fit`'s warnings, and JSON.
 //! - [`pairwise`]: R's `pairwise.htest`, printed as `print.pairwise.htest`, and JSON.
@@ -34,6 +35,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alternative;
+pub mod anova;
 pub mod fisher;
 pub mod format;
 pub mod glm;

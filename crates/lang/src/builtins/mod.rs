@@ -15,6 +15,7 @@
 pub mod args;
 
 mod abs;
+mod anova;
 mod as_character;
 mod as_factor;
 mod as_integer;
@@ -248,6 +249,7 @@ pub static TABLE: &[&Builtin] = &[
     &floor::ENTRY,
     &ceiling::ENTRY,
     &abs::ENTRY,
+    &anova::ENTRY,
     &log::ENTRY,
     &log2::ENTRY,
     &log10::ENTRY,

@@ -173,6 +173,7 @@ impl Evaluator<'_> {
         }
         Ok(Value::Pub(Public::Glm(Box::new(GlmFit {
             call,
+            formula: f.to_string(),
             family,
             link,
             terms: names,
@@ -249,8 +250,10 @@ impl Evaluator<'_> {
         let n = m.n as f64;
         let tss = rss / (1.0 - m.r_squared);
         let aic = n * ((2.0 * std::f64::consts::PI * rss / n).ln() + 1.0) + 2.0 + 2.0 * p as f64;
+        let formula = a.get("formula").map(|f| f.to_string()).unwrap_or_default();
         Ok(Value::Pub(Public::Glm(Box::new(GlmFit {
             call,
+            formula,
             family: "gaussian".into(),
             link: "identity".into(),
             terms: m.terms.clone(),

@@ -274,6 +274,8 @@ pub enum Public {
     Glm(Box<GlmFit>),
     /// Pairwise comparisons (R's `pairwise.htest`).
     Pairwise(Box<Pairwise>),
+    /// An analysis of deviance of nested fits (R's `anova.glmlist`).
+    Anova(Box<sharestat_rstats::anova::AnovaGlm>),
     /// Kaplan-Meier curves (R's `survfit`).
     Surv(Box<super::surv::SurvFit>),
     /// A log-rank test (R's `survdiff`).
@@ -345,6 +347,7 @@ impl Public {
             | Public::Model(_)
             | Public::Glm(_)
             | Public::Pairwise(_)
+            | Public::Anova(_)
             | Public::Surv(_)
             | Public::LogRank(_)
             | Public::Cox(_)
