@@ -7,6 +7,7 @@
 //! (`{"group", "n", "steps": [...]}`) or several (`{"groups": [...], "curves": [...]}`); each
 //! step is a distinct time with `n_risk`, `n_event`, `n_censor`, `surv` (the estimate just
 //! after it) and `lower`/`upper` (null where undefined).
+use crate::journal::KmOptions;
 use crate::{
     Plot, PlotError, Ticked, bold_style, colour, number_label, text_style, tick_step, ticks,
 };
@@ -134,12 +135,16 @@ impl KmData {
 }
 
 /// The figure's size: the plot and a table row per group.
-pub fn size(d: &KmData) -> (u32, u32) {
-    (WIDTH, PLOT_HEIGHT + table_height(d) as u32)
+pub fn size(d: &KmData, o: &KmOptions) -> (u32, u32) {
+    (WIDTH, PLOT_HEIGHT + table_height(d, o) as u32)
 }
 
-fn table_height(d: &KmData) -> i32 {
-    40 + ROW * d.curves.len() as i32
+fn table_height(d: &KmData, o: &KmOptions) -> i32 {
+    if o.risk_table {
+        40 + ROW * d.curves.len() as i32
+    } else {
+        0
+    }
 }
 
 /// Pushes `p` unless it repeats the last point.
@@ -241,13 +246,16 @@ pub fn render<DB: DrawingBackend>(
     d: &KmData,
 ) -> Result<(), String> {
     let (_, height) = root.dim_in_pixel();
-    let (upper, _) = root.split_vertically(height as i32 - table_height(d));
-    let start = d.min_time();
-    let end = match d.max_time() {
-        m if m > start => m,
-        _ => start + 1.0,
-    };
-    let step = tick_step(end, 8);
+    let o = &p.km;
+    let (upper, _) = root.split_vertically(height as i32 - table_height(d, o));
+    let (start, end) = o.xlim.unwrap_or_else(|| {
+        let start = d.min_time();
+        match d.max_time() {
+            m if m > start => (start, m),
+            _ => (start, start + 1.0),
+        }
+    });
+    let step = o.break_by.unwrap_or_else(|| tick_step(end, 8));
     let xticks: Vec<f64> = ticks(end, step);
     let label_style = text_style(14.0);
     let widest = d
@@ -324,12 +332,17 @@ pub fn render<DB: DrawingBackend>(
             .map_err(err)?;
     }
 
+    crate::journal::draw_medians(&mut chart, o, start)?;
+    crate::journal::draw_pval(&mut chart, o, (start, end))?;
     let xs = chart.plotting_area().get_pixel_range().0;
     if legend {
         draw_legend(root, d, xs.start, legend_y).map_err(err)?;
     }
+    if !o.risk_table {
+        return Ok(());
+    }
     // The number-at-risk table, its columns under the x axis ticks.
-    let top = height as i32 - table_height(d) + 8;
+    let top = height as i32 - table_height(d, o) + 8;
     root.draw(&Text::new(
         "Number at risk",
         (12, top),

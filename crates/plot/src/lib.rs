@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bar;
+pub mod journal;
 pub mod km;
 
 use plotters::coord::Shift;
@@ -116,6 +117,8 @@ pub struct Plot<'a> {
     pub xlab: Option<String>,
     /// The y axis label, when the description names one.
     pub ylab: Option<String>,
+    /// A Kaplan-Meier figure's options (`ggsurvplot`'s; defaults for `plot`).
+    pub km: journal::KmOptions,
     /// What to draw.
     pub data: &'a Value,
 }
@@ -158,6 +161,7 @@ impl<'a> Plot<'a> {
             main: string("main")?.unwrap_or_default(),
             xlab: string("xlab")?,
             ylab: string("ylab")?,
+            km: journal::KmOptions::from_json(&v["km_options"])?,
             data: &v["data"],
         })
     }
@@ -203,7 +207,7 @@ pub fn draw(plot: &Value, base_dir: &Path) -> Result<PathBuf, PlotError> {
         other => return Err(PlotError::UnknownKind(other.to_owned())),
     };
     let size = match &figure {
-        Figure::Km(d) => km::size(d),
+        Figure::Km(d) => km::size(d, &p.km),
         Figure::Bar(_) => bar::SIZE,
     };
     let drawn = match format {

@@ -297,3 +297,47 @@ fn bad_descriptions_and_paths_are_errors() {
         Err(PlotError::Data { kind: "bar", .. })
     ));
 }
+
+/// Issue 16: the journal figure (`ggsurvplot`'s options): the p-value's text inside the plot,
+/// dashed grey median lines (one horizontal at 0.5, one vertical per median), x ticks every
+/// `break_by` up to `xlim` with the numbers at risk under them, and without the table when
+/// `risk_table` is false (a shorter figure).
+#[test]
+fn journal_km_figure_has_p_value_median_lines_breaks_and_risk_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut plot = km_plot("journal.svg", false);
+    plot["km_options"] = json!({"pval": "p = 0.31", "median_line": "hv", "medians": [3.0, 6.0],
+                                "break_by": 2.0, "xlim": [0.0, 8.0], "risk_table": true});
+    let svg = std::fs::read_to_string(draw(&plot, dir.path()).unwrap()).unwrap();
+    let rows = text_rows(&svg);
+    assert!(rows.iter().flatten().any(|t| t == "p = 0.31"), "{rows:?}");
+    // The median lines: dashes of the grey, horizontal ones at one y and vertical ones at
+    // the two medians' x.
+    let dashes = polylines(&svg, "#5A5A5A", "1");
+    let horizontal = dashes.iter().filter(|l| l[0].1 == l[l.len() - 1].1).count();
+    let vertical_xs: std::collections::BTreeSet<i32> = dashes
+        .iter()
+        .filter(|l| l[0].0 == l[l.len() - 1].0)
+        .map(|l| l[0].0)
+        .collect();
+    assert!(horizontal > 0, "{dashes:?}");
+    assert_eq!(vertical_xs.len(), 2, "{dashes:?}");
+    // Ticks at 0, 2, 4, 6, 8 and the numbers at risk under each (the legend's row is A B).
+    let at_risk = |label: &str| {
+        rows.iter()
+            .find(|r| r.first().map(String::as_str) == Some(label) && r.len() > 2)
+            .cloned()
+            .unwrap_or_else(|| panic!("no row {label}: {rows:?}"))
+    };
+    assert_eq!(at_risk("A"), ["A", "6", "5", "2", "0", "0"]);
+    assert_eq!(at_risk("B"), ["B", "5", "5", "4", "3", "1"]);
+    assert!(rows.iter().flatten().any(|t| t == "Number at risk"));
+    // Without the table the figure is shorter and has no "Number at risk".
+    plot["km_options"]["risk_table"] = json!(false);
+    plot["file"] = json!("short.png");
+    let (_, h) = png_size(&draw(&plot, dir.path()).unwrap());
+    assert_eq!(h, sharestat_plot::km::PLOT_HEIGHT);
+    plot["file"] = json!("short.svg");
+    let svg = std::fs::read_to_string(draw(&plot, dir.path()).unwrap()).unwrap();
+    assert!(!svg.contains("Number at risk"));
+}

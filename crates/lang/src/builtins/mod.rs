@@ -39,6 +39,7 @@ mod factor;
 mod fisher_test;
 mod floor;
 mod freq;
+mod ggsurvplot;
 mod glm;
 mod help;
 mod hist;
@@ -279,6 +280,7 @@ pub static TABLE: &[&Builtin] = &[
     &wilcox_test::ENTRY,
     &chisq_test::ENTRY,
     &fisher_test::ENTRY,
+    &ggsurvplot::ENTRY,
     &glm::ENTRY,
     &cor_test::ENTRY,
     &lm::ENTRY,

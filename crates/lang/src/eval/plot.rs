@@ -47,6 +47,7 @@ impl Evaluator<'_> {
             conf_int,
             main,
             labels,
+            km_options: None,
         }))
     }
 

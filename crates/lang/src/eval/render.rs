@@ -289,6 +289,7 @@ pub fn to_json(v: &Public) -> Json {
             conf_int,
             main,
             labels: [xlab, ylab],
+            km_options,
         } => {
             let kind = if matches!(**what, Public::Surv(_)) {
                 "km"
@@ -296,7 +297,8 @@ pub fn to_json(v: &Public) -> Json {
                 "bar"
             };
             json!({"plot": {"file": file, "kind": kind, "conf_int": conf_int, "main": main,
-                            "xlab": xlab, "ylab": ylab, "data": to_json(what)}})
+                            "xlab": xlab, "ylab": ylab, "data": to_json(what),
+                            "km_options": km_options.as_deref()}})
         }
         Public::Num { values, names } => match names {
             Some(n) => Json::Object(n.iter().cloned().zip(values.iter().map(num)).collect()),

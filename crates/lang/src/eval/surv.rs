@@ -272,7 +272,7 @@ impl Evaluator<'_> {
 }
 
 /// The log-rank test for `k` groups.
-fn logrank(e: &Expr, call: String, labels: &[String], obs: &Obs) -> Result<LogRank> {
+pub(crate) fn logrank(e: &Expr, call: String, labels: &[String], obs: &Obs) -> Result<LogRank> {
     let k = labels.len();
     let present: Vec<usize> = (0..k).filter(|g| obs.iter().any(|o| o.0 == *g)).collect();
     if present.len() < 2 {

@@ -311,6 +311,9 @@ pub enum Public {
         main: String,
         /// The axes' labels (`xlab`, `ylab`), when given (else the plot's own).
         labels: [Option<String>; 2],
+        /// A Kaplan-Meier figure's journal options (`ggsurvplot`), as the client reads them
+        /// (`sharestat_plot::journal::KmOptions`'s JSON).
+        km_options: Option<Box<serde_json::Value>>,
     },
     /// A formula, as source.
     Formula(String),
