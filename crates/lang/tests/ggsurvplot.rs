@@ -35,11 +35,16 @@ fn journal_figure_carries_the_log_rank_p_and_the_medians() {
     assert_eq!(o["break_by"], 180.0);
     assert_eq!(o["xlim"], serde_json::json!([0.0, 900.0]));
     assert_eq!(o["risk_table"], true);
+    let png = fx.json(&format!(
+        "{fit}ggsurvplot(fit, file = \"os.png\", dpi = 300)"
+    ));
+    assert_eq!(png["plot"]["km_options"]["dpi"], 300);
     // Arguments checked; one group has no log-rank test.
     for (arg, says) in [
         ("surv.median.line = \"x\"", "surv.median.line"),
         ("break.time.by = -1", "break.time.by"),
         ("xlim = c(10, 0)", "xlim"),
+        ("dpi = 10", "dpi"),
     ] {
         let m = fx.refusal(&format!("{fit}ggsurvplot(fit, {arg})"));
         assert!(m.contains(says), "{arg}: {m}");

@@ -95,7 +95,7 @@ const EXAMPLES: &[&str] = &[
      xlab = \"x\", ylab = \"n\")",
     "ggsurvplot(fit = km, file = \"km.svg\", pval = FALSE, surv.median.line = \"hv\", \
      break.time.by = 12, xlim = c(0, 60), risk.table = TRUE, conf.int = FALSE, title = \"m\", \
-     xlab = \"Months\", ylab = \"S\")",
+     xlab = \"Months\", ylab = \"S\", dpi = 300)",
     "hist(x = d$age, breaks = c(0, 50, 70, 120), file = \"h.svg\", main = \"m\")",
     "help(topic = \"mean\")",
     "binom.test(x = 7, n = 20, p = 0.3, alternative = \"less\", conf.level = 0.9)",

@@ -136,15 +136,24 @@ impl KmData {
 
 /// The figure's size: the plot and a table row per group.
 pub fn size(d: &KmData, o: &KmOptions) -> (u32, u32) {
-    (WIDTH, PLOT_HEIGHT + table_height(d, o) as u32)
+    let k = o.scale;
+    (
+        (f64::from(WIDTH) * k).round() as u32,
+        (f64::from(PLOT_HEIGHT) * k).round() as u32 + table_height(d, o) as u32,
+    )
 }
 
 fn table_height(d: &KmData, o: &KmOptions) -> i32 {
     if o.risk_table {
-        40 + ROW * d.curves.len() as i32
+        px(o.scale, f64::from(40 + ROW * d.curves.len() as i32))
     } else {
         0
     }
+}
+
+/// `v` pixels at the figure's scale.
+fn px(k: f64, v: f64) -> i32 {
+    (v * k).round() as i32
 }
 
 /// Pushes `p` unless it repeats the last point.
@@ -247,6 +256,8 @@ pub fn render<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let (_, height) = root.dim_in_pixel();
     let o = &p.km;
+    let k = o.scale;
+    let px = |v: f64| px(k, v);
     let (upper, _) = root.split_vertically(height as i32 - table_height(d, o));
     let (start, end) = o.xlim.unwrap_or_else(|| {
         let start = d.min_time();
@@ -257,7 +268,7 @@ pub fn render<DB: DrawingBackend>(
     });
     let step = o.break_by.unwrap_or_else(|| tick_step(end, 8));
     let xticks: Vec<f64> = ticks(end, step);
-    let label_style = text_style(14.0);
+    let label_style = text_style(14.0 * k);
     let widest = d
         .curves
         .iter()
@@ -267,31 +278,31 @@ pub fn render<DB: DrawingBackend>(
         })
         .max()
         .unwrap_or(0);
-    let left = (widest + 36).max(70);
+    let left = (widest + px(36.0) as u32).max(px(70.0) as u32);
     let legend = d.curves.len() > 1;
     // Title, then the legend row, then the plot.
-    let mut top = 12;
+    let mut top = px(12.0);
     if !p.main.is_empty() {
         let centre = root.dim_in_pixel().0 as i32 / 2;
         root.draw(&Text::new(
             p.main.clone(),
             (centre, top),
-            bold_style(22.0).pos(Pos::new(HPos::Center, VPos::Top)),
+            bold_style(22.0 * k).pos(Pos::new(HPos::Center, VPos::Top)),
         ))
         .map_err(err)?;
-        top += 34;
+        top += px(34.0);
     }
-    let legend_y = top + 10;
+    let legend_y = top + px(10.0);
     if legend {
-        top += 28;
+        top += px(28.0);
     }
 
     let mut builder = ChartBuilder::on(&upper);
     builder
-        .margin(12)
-        .margin_right(30)
+        .margin(px(12.0))
+        .margin_right(px(30.0))
         .margin_top(top)
-        .x_label_area_size(48)
+        .x_label_area_size(px(48.0))
         .y_label_area_size(left);
     let mut chart = builder
         .build_cartesian_2d(Ticked::new(start..end, xticks.clone()), 0f64..1.0)
@@ -305,30 +316,41 @@ pub fn render<DB: DrawingBackend>(
         .y_labels(6)
         .y_label_formatter(&|y| format!("{y:.1}"))
         .label_style(label_style.clone())
-        .axis_desc_style(text_style(16.0))
+        .axis_desc_style(text_style(16.0 * k))
         .draw()
         .map_err(err)?;
 
     for (i, c) in d.curves.iter().enumerate() {
         let col = colour(i);
         if p.conf_int {
-            let band = band_colour(col).stroke_width(1);
+            let band = band_colour(col).stroke_width(px(1.0).max(1) as u32);
             for pick in [|s: &Step| s.lower, |s: &Step| s.upper] {
                 for piece in band_paths(c, start, pick) {
                     chart
-                        .draw_series(DashedLineSeries::new(piece, 6, 4, band))
+                        .draw_series(DashedLineSeries::new(
+                            piece,
+                            px(6.0) as u32,
+                            px(4.0) as u32,
+                            band,
+                        ))
                         .map_err(err)?;
                 }
             }
         }
         chart
-            .draw_series(LineSeries::new(surv_path(c, start), col.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                surv_path(c, start),
+                col.stroke_width(px(2.0) as u32),
+            ))
             .map_err(err)?;
-        let tick = col.stroke_width(2);
+        let tick = col.stroke_width(px(2.0) as u32);
+        let t = px(f64::from(TICK));
         chart
-            .draw_series(censor_marks(c).into_iter().map(|at| {
-                EmptyElement::at(at) + PathElement::new(vec![(0, -TICK), (0, TICK)], tick)
-            }))
+            .draw_series(
+                censor_marks(c)
+                    .into_iter()
+                    .map(|at| EmptyElement::at(at) + PathElement::new(vec![(0, -t), (0, t)], tick)),
+            )
             .map_err(err)?;
     }
 
@@ -336,26 +358,27 @@ pub fn render<DB: DrawingBackend>(
     crate::journal::draw_pval(&mut chart, o, (start, end))?;
     let xs = chart.plotting_area().get_pixel_range().0;
     if legend {
-        draw_legend(root, d, xs.start, legend_y).map_err(err)?;
+        draw_legend(root, d, (xs.start, legend_y), k).map_err(err)?;
     }
     if !o.risk_table {
         return Ok(());
     }
     // The number-at-risk table, its columns under the x axis ticks.
-    let top = height as i32 - table_height(d, o) + 8;
+    let top = height as i32 - table_height(d, o) + px(8.0);
+    let row_h = px(f64::from(ROW));
     root.draw(&Text::new(
         "Number at risk",
-        (12, top),
-        bold_style(15.0).pos(Pos::new(HPos::Left, VPos::Top)),
+        (px(12.0), top),
+        bold_style(15.0 * k).pos(Pos::new(HPos::Left, VPos::Top)),
     ))
     .map_err(err)?;
     for (i, c) in d.curves.iter().enumerate() {
-        let y = top + ROW * (i as i32 + 1) + ROW / 2;
+        let y = top + row_h * (i as i32 + 1) + row_h / 2;
         let col = colour(i);
         let row = label_style.color(&col);
         root.draw(&Text::new(
             c.label.clone(),
-            (12, y),
+            (px(12.0), y),
             row.pos(Pos::new(HPos::Left, VPos::Center)),
         ))
         .map_err(err)?;
@@ -376,23 +399,24 @@ pub fn render<DB: DrawingBackend>(
 fn draw_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     d: &KmData,
-    x: i32,
-    y: i32,
+    (x, y): (i32, i32),
+    k: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let style = text_style(14.0);
+    let style = text_style(14.0 * k);
+    let px = |v: f64| px(k, v);
     let mut x = x;
     for (i, c) in d.curves.iter().enumerate() {
         root.draw(&Rectangle::new(
-            [(x, y - 2), (x + 22, y + 2)],
+            [(x, y - px(2.0)), (x + px(22.0), y + px(2.0))],
             colour(i).filled(),
         ))?;
-        x += 28;
+        x += px(28.0);
         root.draw(&Text::new(
             c.label.clone(),
             (x, y),
             style.pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
-        x += root.estimate_text_size(&c.label, &style)?.0 as i32 + 24;
+        x += root.estimate_text_size(&c.label, &style)?.0 as i32 + px(24.0);
     }
     Ok(())
 }

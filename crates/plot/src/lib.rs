@@ -197,8 +197,11 @@ pub fn target_path(file: &str, base_dir: &Path) -> Result<PathBuf, PlotError> {
 /// Draws the plot described by `plot` (the inner value of an output's `"plot"` key) into its
 /// file below `base_dir`, and returns the file's path.
 pub fn draw(plot: &Value, base_dir: &Path) -> Result<PathBuf, PlotError> {
-    let p = Plot::from_json(plot)?;
+    let mut p = Plot::from_json(plot)?;
     let format = format_of(&p.file)?;
+    if let (Format::Png, Some(dpi)) = (format, p.km.dpi) {
+        p.km.scale = f64::from(dpi) / 100.0;
+    }
     let path = target_path(&p.file, base_dir)?;
     register_fonts()?;
     let figure = match p.kind.as_str() {
@@ -226,6 +229,12 @@ pub fn draw(plot: &Value, base_dir: &Path) -> Result<PathBuf, PlotError> {
         path: path.clone(),
         message,
     })?;
+    if let (Format::Png, Some(dpi)) = (format, p.km.dpi) {
+        journal::set_png_dpi(&path, dpi).map_err(|e| PlotError::Draw {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+    }
     // The bitmap backend reports a failed write only through `present`, which `render` calls;
     // make sure that something was written all the same.
     if !path.is_file() {

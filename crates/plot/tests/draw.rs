@@ -341,3 +341,37 @@ fn journal_km_figure_has_p_value_median_lines_breaks_and_risk_table() {
     let svg = std::fs::read_to_string(draw(&plot, dir.path()).unwrap()).unwrap();
     assert!(!svg.contains("Number at risk"));
 }
+
+/// Issue 16: a PNG for submission at 300 dpi is drawn three times as large (2400 pixels for
+/// the 8-inch width) and says its resolution in a `pHYs` chunk (11811 pixels per metre).
+#[test]
+fn png_at_300_dpi_for_submission() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut plot = km_plot("submit.png", true);
+    plot["km_options"] = json!({"dpi": 300, "pval": "p = 0.31", "median_line": "hv",
+                                "medians": [3.0, 6.0]});
+    let path = draw(&plot, dir.path()).unwrap();
+    let (w, h) = png_size(&path);
+    assert_eq!(w, 2400);
+    let mut at_100 = plot.clone();
+    at_100["km_options"]["dpi"] = json!(100);
+    at_100["file"] = json!("at100.png");
+    let (w1, h1) = png_size(&draw(&at_100, dir.path()).unwrap());
+    assert_eq!((w1, h1 * 3), (800, h), "three times each side");
+    let bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .windows(4)
+        .position(|w| w == b"pHYs")
+        .expect("a pHYs chunk");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    assert_eq!((be(at + 4), be(at + 8), bytes[at + 12]), (11811, 11811, 1));
+    // The chunk's CRC is right: the image still decodes as a PNG by its chunk walk.
+    let crc = crc32fast::hash(&bytes[at..at + 13]);
+    assert_eq!(be(at + 13), crc);
+    // A bad resolution is an error of the description.
+    plot["km_options"]["dpi"] = json!(5);
+    assert!(matches!(
+        draw(&plot, dir.path()),
+        Err(PlotError::Description(_))
+    ));
+}

@@ -3,8 +3,9 @@
 //! Kaplan-Meier figure as journals print it, with survminer's arguments (issue 16): the
 //! log-rank p-value in the plot (`p = 0.0012`, `p < 0.0001`, computed from the fit's opened
 //! times as `survdiff` computes it), dashed median survival lines, the time axis broken every
-//! `break.time.by` up to `xlim`, the number-at-risk table below it. Drawn by the client, as
-//! `plot`. One module: its registry entry and its evaluation.
+//! `break.time.by` up to `xlim`, the number-at-risk table below it; `dpi` (ggsave's) for a
+//! PNG to submit: drawn `dpi / 100` times as large, the resolution written in the file. Drawn
+//! by the client, as `plot`. One module: its registry entry and its evaluation.
 
 use super::args::Args;
 use super::{Builtin, Param};
@@ -30,13 +31,14 @@ pub(crate) static ENTRY: Builtin = Builtin {
         Param::named("title", "NULL"),
         Param::named("xlab", "\"Time\""),
         Param::named("ylab", "\"Survival probability\""),
+        Param::named("dpi", "NULL"),
     ],
     min_dots: 0,
     refused: &[(
         "data",
         "the fit carries its data; give the survfit() result",
     )],
-    usage: "ggsurvplot(fit, file = \"km.svg\", pval = TRUE, surv.median.line = \"hv\", break.time.by = 12, xlim = c(0, 60), risk.table = TRUE): a Kaplan-Meier figure as journals print it (survminer's arguments): the log-rank p-value in the plot, dashed median lines, time breaks and limits, the number-at-risk table; SVG or PNG, drawn by your client",
+    usage: "ggsurvplot(fit, file = \"km.svg\", pval = TRUE, surv.median.line = \"hv\", break.time.by = 12, xlim = c(0, 60), risk.table = TRUE): a Kaplan-Meier figure as journals print it (survminer's arguments): the log-rank p-value in the plot, dashed median lines, time breaks and limits, the number-at-risk table; SVG, or PNG (dpi = 300 for submission, ggsave's), drawn by your client",
     reveals: "nothing beyond the fit (its log-rank p-value is computed from the fit's opened times)",
     check: None,
     eval: Some(eval),
@@ -119,6 +121,11 @@ fn eval(
         Some(_) => return Err(EvalError::at(e, "xlim is c(from, to) with from < to")),
     };
     let risk_table = flag(ev, "risk.table")?;
+    let dpi = match number(ev, "dpi")?.as_deref() {
+        None => None,
+        Some([d]) if (72.0..=1200.0).contains(d) && d.fract() == 0.0 => Some(*d as u32),
+        Some(_) => return Err(EvalError::at(e, "dpi is a whole number from 72 to 1200")),
+    };
     let conf_int = a.get("conf.int");
     let medians: Vec<Option<f64>> = fit.curves.iter().map(|c| c.median[0]).collect();
     let mut plot = ev.plot(
@@ -147,7 +154,7 @@ fn eval(
         labels[1].get_or_insert_with(|| "Survival probability".into());
         *km_options = Some(Box::new(json!({
             "pval": pval, "median_line": median_line, "medians": medians,
-            "break_by": break_by, "xlim": xlim, "risk_table": risk_table,
+            "break_by": break_by, "xlim": xlim, "risk_table": risk_table, "dpi": dpi,
         })));
     }
     Ok(plot)
