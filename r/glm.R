@@ -73,6 +73,11 @@ out$lung_quasipoisson <- fit_result(
   "glm(dead ~ sex_f + age + offset(log(time)), family = quasipoisson, data = d)", d)
 out$lung_poisson_counts <- fit_result(
   "glm(ph.ecog ~ sex_f + age, family = poisson(link = \"log\"), data = d)", d)
+out$lung_logit_null <- fit_result("glm(dead ~ 1, family = binomial, data = d)", d)
+out$lung_logit_no_intercept <- fit_result("glm(dead ~ age - 1, family = binomial, data = d)", d)
+out$lung_poisson_null <- fit_result("glm(ph.ecog ~ 1, family = poisson, data = d)", d)
+out$lung_poisson_no_intercept <- fit_result(
+  "glm(dead ~ age + ph.ecog - 1, family = poisson, data = d)", d)
 out$lung_gaussian <- fit_result(
   "glm(age ~ sex_f + ph.ecog, data = d)", d)
 out$lung_logit_subset <- fit_result(

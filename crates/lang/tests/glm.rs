@@ -81,6 +81,10 @@ fn logistic_and_poisson_models_match_r_on_lung() {
         "lung_poisson",
         "lung_poisson_counts",
         "lung_gaussian",
+        "lung_logit_null",
+        "lung_logit_no_intercept",
+        "lung_poisson_null",
+        "lung_poisson_no_intercept",
     ] {
         fit_matches_r(&fx, D, &r[key], 1e-6);
     }
@@ -299,3 +303,4 @@ fn analysis_of_deviance_matches_r() {
     let m = fx.refusal(&format!("{fits}anova(f0, f1, test = \"Rao\")"));
     assert!(m.contains("Rao"), "{m}");
 }
+
