@@ -1,9 +1,12 @@
 # Reference values for oneway.test and pairwise.t.test (issue 16) on the lung cohort
 # (examples/lung, as the tests upload it).
 # Run from the repository root:
-#   Rscript r/group_tests.R     (writes r/oneway.json and r/pairwise.json; CI needs no R)
+#   Rscript r/group_tests.R     (writes r/oneway.json, r/anova_lm.json, r/pairwise.json; CI needs no R)
 # oneway.json: a list of {call, statistic, df (num, denom), p, print (R's lines)}: Welch's and
 #   the equal-variance F test, two and three groups, missing values.
+# anova_lm.json: a list of {call, df, sum_sq, f, p (null for the residuals), print}: R's
+#   sequential analysis of variance of lm fits (one factor, a factor and a covariate,
+#   an interaction).
 # pairwise.json: a list of {call, levels, p (rows levels[-1], columns levels[-k], null where
 #   none), print}: pooled SD with Holm's, BH's and Bonferroni's adjustment, Welch's
 #   (pool.sd = FALSE), one-sided.
@@ -33,3 +36,10 @@ run(c("pairwise.t.test(e$age, e$ph.ecog)",
     function(t) list(levels = c(rownames(t$p.value)[1], colnames(t$p.value)),
                      p = unname(t$p.value)),
     "r/pairwise.json")
+e$ecog <- factor(e$ph.ecog)
+d$ecog <- factor(d$ph.ecog)
+run(c("anova(lm(age ~ ecog, data = e))",
+      "anova(lm(wt.loss ~ sex_f + age, data = d))",
+      "anova(lm(meal.cal ~ age * sex_f, data = d))"),
+    function(t) list(df = t$Df, sum_sq = t[["Sum Sq"]], f = t[["F value"]], p = t[["Pr(>F)"]]),
+    "r/anova_lm.json")

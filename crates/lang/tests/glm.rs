@@ -303,4 +303,3 @@ fn analysis_of_deviance_matches_r() {
     let m = fx.refusal(&format!("{fits}anova(f0, f1, test = \"Rao\")"));
     assert!(m.contains("Rao"), "{m}");
 }
-

@@ -3,7 +3,7 @@
 mod support;
 
 use support::Fixture;
-use support::cohort::{D, near, num, r_lines};
+use support::cohort::{D, near, num, prints_as_r};
 
 #[test]
 fn oneway_test_matches_r() {
@@ -24,13 +24,7 @@ fn oneway_test_matches_r() {
         near(num(&got["p_value"]), num(&want["p"]), 1e-9, 1e-15, call);
         near(num(&got["num df"]), num(&want["df"][0]), 1e-12, 0.0, call);
         near(num(&got["denom df"]), num(&want["df"][1]), 1e-9, 0.0, call);
-        let printed = fx.printed(&format!("{D}{call}"), 1);
-        let lines: Vec<&str> = printed.lines().map(str::trim_end).collect();
-        assert_eq!(
-            lines.join("\n").trim_end(),
-            r_lines(&want["print"]).join("\n").trim_end(),
-            "{call}"
-        );
+        prints_as_r(&fx, &format!("{D}{call}"), &want["print"]);
     }
     // A group of one patient is refused by the small-cell rule (R: not enough observations).
     let m = fx.refusal(&format!("{D}oneway.test(age ~ ph.ecog, data = d)"));

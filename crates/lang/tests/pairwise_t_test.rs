@@ -3,7 +3,7 @@
 mod support;
 
 use support::Fixture;
-use support::cohort::{D, near, num, r_lines};
+use support::cohort::{D, near, num, prints_as_r};
 
 #[test]
 fn pairwise_t_test_matches_r() {
@@ -25,13 +25,7 @@ fn pairwise_t_test_matches_r() {
                 }
             }
         }
-        let printed = fx.printed(&format!("{prelude}{call}"), 1);
-        let lines: Vec<&str> = printed.lines().map(str::trim_end).collect();
-        assert_eq!(
-            lines.join("\n").trim_end(),
-            r_lines(&want["print"]).join("\n").trim_end(),
-            "{call}"
-        );
+        prints_as_r(&fx, &format!("{prelude}{call}"), &want["print"]);
     }
     let m = fx.refusal(&format!(
         "{prelude}pairwise.t.test(e$age, e$ph.ecog, paired = TRUE)"

@@ -4,7 +4,7 @@
 mod support;
 
 use support::Fixture;
-use support::cohort::{D, near, num, r_lines};
+use support::cohort::{D, near, num, prints_as_r};
 
 #[test]
 fn prop_test_matches_r() {
@@ -47,13 +47,7 @@ fn prop_test_matches_r() {
                 &what("upper"),
             );
         }
-        let printed = fx.printed(&format!("{D}{call}"), 1);
-        let lines: Vec<&str> = printed.lines().map(str::trim_end).collect();
-        assert_eq!(
-            lines.join("\n").trim_end(),
-            r_lines(&want["print"]).join("\n").trim_end(),
-            "{call}"
-        );
+        prints_as_r(&fx, &format!("{D}{call}"), &want["print"]);
     }
     // Refused by name: p for several groups; counts that are not whole.
     let m = fx.refusal(&format!("{D}prop.test(c(15, 25), c(50, 50), p = 0.3)"));

@@ -1,4 +1,6 @@
-//! `anova(fit0, fit1, ..., test = "Chisq")`: R's analysis of deviance of nested `glm` fits
+//! `anova(fit)` of an `lm` fit: R's sequential analysis of variance (each term's sum of
+//! squares as it enters, from the fit's opened cross-products, `F` against the residual mean
+//! square). `anova(fit0, fit1, ..., test = "Chisq")`: R's analysis of deviance of nested `glm` fits
 //! (issue 16; `anova.glmlist`): each model's residual df and deviance, the changes from the
 //! previous model, and with `test = "Chisq"` (or `"LRT"`) the likelihood-ratio p-value
 //! `P(χ²_df > ΔD / φ)` with the dispersion `φ` of the largest model (1 for binomial and
@@ -28,7 +30,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     ],
     min_dots: 0,
     refused: &[],
-    usage: "anova(fit0, fit1, test = \"Chisq\"): R's analysis of deviance of nested glm() fits of one family on the same rows (residual df and deviance, their changes, and the likelihood-ratio p-value with test = \"Chisq\" or \"LRT\"); anova of a single fit is refused by name",
+    usage: "anova(fit) of an lm() fit: R's sequential analysis of variance table; anova(fit0, fit1, test = \"Chisq\"): R's analysis of deviance of nested glm() fits of one family on the same rows (residual df and deviance, their changes, and the likelihood-ratio p-value with test = \"Chisq\" or \"LRT\"); anova of a single fit is refused by name",
     reveals: "nothing beyond the fits",
     check: None,
     eval: Some(eval),
@@ -42,6 +44,21 @@ fn eval(
 ) -> Result<Value> {
     let first = need(a, e, "object")?;
     let mut fits: Vec<(GlmFit, &Expr)> = Vec::new();
+    if let Value::Pub(Public::Model(m)) = ev.eval_in(first, scope)? {
+        if let Some(x) = a.dots().first() {
+            return Err(EvalError::at(
+                x,
+                "comparing lm() fits is not available; anova(fit) gives one fit's sequential table",
+            ));
+        }
+        return match m.anova {
+            Some(t) => Ok(Value::Pub(Public::AnovaLm(Box::new(t)))),
+            None => Err(EvalError::at(
+                first,
+                "anova() of an lm() fit needs an intercept and no offset()",
+            )),
+        };
+    }
     for x in std::iter::once(first).chain(a.dots()) {
         match ev.eval_in(x, scope)? {
             Value::Pub(Public::Glm(m)) => fits.push((*m, x)),

@@ -16,6 +16,8 @@ pub(crate) struct ModelFrame {
     pub intercept: bool,
     /// The design's columns (without the intercept).
     pub xs: Vec<PrivVec>,
+    /// Each term's label (`age`, `sex_f`, `age:sex_f`) and its number of columns, in order.
+    pub terms: Vec<(String, usize)>,
     /// The sum of the `offset()` terms, its text.
     pub off: Option<(String, PrivVec)>,
     /// The response.
@@ -68,8 +70,12 @@ impl Evaluator<'_> {
         if form.intercept {
             names.push("(Intercept)".to_owned());
         }
+        let mut terms = Vec::new();
         for (i, term) in form.terms.iter().enumerate() {
-            for (name, v) in self.term_columns(term, t, !form.intercept && i == 0)? {
+            let cols = self.term_columns(term, t, !form.intercept && i == 0)?;
+            let label: Vec<String> = term.iter().map(|f| f.to_string()).collect();
+            terms.push((label.join(":"), cols.len()));
+            for (name, v) in cols {
                 names.push(name);
                 xs.push(v);
             }
@@ -97,6 +103,7 @@ impl Evaluator<'_> {
             names,
             intercept: form.intercept,
             xs,
+            terms,
             off,
             y,
             used,

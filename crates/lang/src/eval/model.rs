@@ -36,7 +36,7 @@ impl Evaluator<'_> {
         if matches!(fr.y.kind, Kind::Cat { .. }) {
             return Err(EvalError::at(lhs, "the response must be numeric"));
         }
-        let (names, xs, y) = (fr.names, fr.xs, fr.y);
+        let (names, xs, y, term_cols) = (fr.names, fr.xs, fr.y, fr.terms);
         // `offset(o)`: a term with coefficient 1, so the coefficients are those of `y - o`;
         // R's fitted values include it (R² below).
         let (offset, off) = match fr.off {
@@ -68,8 +68,17 @@ impl Evaluator<'_> {
         if g.n as usize <= q + skip {
             return Err(EvalError::at(e, "fewer rows than coefficients"));
         }
-        let fit = solve(&g.design(&scales), q, intercept, off.is_some())
+        let xx = g.design(&scales);
+        let fit = solve(&xx, q, intercept, off.is_some())
             .ok_or_else(|| EvalError::at(e, "the predictors are collinear"))?;
+        let anova = (intercept && off.is_none())
+            .then(|| sequential_ss(&xx, q, &term_cols))
+            .flatten()
+            .map(|rows| sharestat_rstats::lm::AnovaLm {
+                response: lhs.to_string(),
+                rows,
+                residual: (fit.df, fit.sigma * fit.sigma * fit.df as f64),
+            });
         // The offset is opened with the predictors' products: the leverage rule covers it
         // as one more column (one that isolates a row would give that row's response away
         // as `Σoy / Σo`).
@@ -88,8 +97,44 @@ impl Evaluator<'_> {
             intercept,
             deleted: candidates.map(|c| c.saturating_sub(fit.n)),
             summary: false,
+            anova,
         }))))
     }
+}
+
+/// R's sequential sums of squares (`anova(lm)`) from the cross-products `xx` (intercept,
+/// `q` predictors, the response last): for each term in order, the residual sum of squares
+/// of the model up to the term before it less the one with it (a least-squares solve of
+/// each nested design in the clear). `None` when a nested design is singular.
+fn sequential_ss(
+    xx: &[Vec<f64>],
+    q: usize,
+    terms: &[(String, usize)],
+) -> Option<Vec<(String, u64, f64)>> {
+    let y = q + 1;
+    let rss = |cols: &[usize]| -> Option<f64> {
+        let a: Vec<Vec<f64>> = cols
+            .iter()
+            .map(|&i| cols.iter().map(|&j| xx[i][j]).collect())
+            .collect();
+        let b: Vec<f64> = cols.iter().map(|&i| xx[i][y]).collect();
+        let inv = invert(&a)?;
+        let fitted: f64 = (0..cols.len())
+            .map(|i| b[i] * (0..cols.len()).map(|j| inv[i][j] * b[j]).sum::<f64>())
+            .sum();
+        Some(xx[y][y] - fitted)
+    };
+    let mut cols = vec![0];
+    let mut prev = rss(&cols)?;
+    let mut out = Vec::new();
+    for (label, k) in terms {
+        let from = cols.len();
+        cols.extend(from..from + k);
+        let now = rss(&cols)?;
+        out.push((label.clone(), *k as u64, prev - now));
+        prev = now;
+    }
+    Some(out)
 }
 
 /// A least-squares fit in the clear.

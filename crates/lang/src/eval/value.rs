@@ -276,6 +276,8 @@ pub enum Public {
     Pairwise(Box<Pairwise>),
     /// An analysis of deviance of nested fits (R's `anova.glmlist`).
     Anova(Box<sharestat_rstats::anova::AnovaGlm>),
+    /// The sequential analysis of variance of a linear model (R's `anova(lm)`).
+    AnovaLm(Box<sharestat_rstats::lm::AnovaLm>),
     /// Kaplan-Meier curves (R's `survfit`).
     Surv(Box<super::surv::SurvFit>),
     /// A log-rank test (R's `survdiff`).
@@ -351,6 +353,7 @@ impl Public {
             | Public::Glm(_)
             | Public::Pairwise(_)
             | Public::Anova(_)
+            | Public::AnovaLm(_)
             | Public::Surv(_)
             | Public::LogRank(_)
             | Public::Cox(_)

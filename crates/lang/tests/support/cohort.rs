@@ -86,3 +86,14 @@ pub fn cox_matches_r(cohort: &str, key: &str, tol: f64) {
         near(num(&got["se"][i]), se, 1e-4, 0.0, &what);
     }
 }
+
+/// `src` prints R's lines `want` (trailing spaces and blank lines at the end aside).
+pub fn prints_as_r(fx: &Fixture, src: &str, want: &serde_json::Value) {
+    let printed = fx.printed(src, 1);
+    let lines: Vec<&str> = printed.lines().map(str::trim_end).collect();
+    assert_eq!(
+        lines.join("\n").trim_end(),
+        r_lines(want).join("\n").trim_end(),
+        "{src}"
+    );
+}
