@@ -1,12 +1,14 @@
 # Reference values for oneway.test and pairwise.t.test (issue 16) on the lung cohort
 # (examples/lung, as the tests upload it).
 # Run from the repository root:
-#   Rscript r/group_tests.R     (writes r/oneway.json, r/anova_lm.json, r/pairwise.json; CI needs no R)
+#   Rscript r/group_tests.R     (writes r/oneway.json, r/anova_lm.json, r/aov.json, r/pairwise.json;
+#   CI needs no R)
 # oneway.json: a list of {call, statistic, df (num, denom), p, print (R's lines)}: Welch's and
 #   the equal-variance F test, two and three groups, missing values.
 # anova_lm.json: a list of {call, df, sum_sq, f, p (null for the residuals), print}: R's
 #   sequential analysis of variance of lm fits (one factor, a factor and a covariate,
 #   an interaction).
+# aov.json: a list of {call, print, summary}: print.aov and summary.aov of aov fits.
 # pairwise.json: a list of {call, levels, p (rows levels[-1], columns levels[-k], null where
 #   none), print}: pooled SD with Holm's, BH's and Bonferroni's adjustment, Welch's
 #   (pool.sd = FALSE), one-sided.
@@ -43,3 +45,10 @@ run(c("anova(lm(age ~ ecog, data = e))",
       "anova(lm(meal.cal ~ age * sex_f, data = d))"),
     function(t) list(df = t$Df, sum_sq = t[["Sum Sq"]], f = t[["F value"]], p = t[["Pr(>F)"]]),
     "r/anova_lm.json")
+# aov.json: a list of {call, print (print.aov), summary (print.summary.aov)}.
+out <- lapply(c("aov(age ~ ecog, data = e)", "aov(wt.loss ~ sex_f + age, data = d)"),
+              function(call) {
+  f <- eval(parse(text = call))
+  list(call = call, print = capture.output(print(f)), summary = capture.output(print(summary(f))))
+})
+writeLines(toJSON(out, auto_unbox = TRUE, pretty = TRUE), "r/aov.json")

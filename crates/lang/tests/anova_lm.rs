@@ -41,3 +41,21 @@ fn anova_of_lm_matches_r() {
     ));
     assert!(m.contains("comparing lm() fits"), "{m}");
 }
+
+/// `aov` and `summary(aov)` print as R's `print.aov` and `summary.aov`
+/// (`r/group_tests.R` → `r/aov.json`), missing values and an unbalanced design included.
+#[test]
+fn aov_prints_as_r() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../r/aov.json");
+    let cases: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let fx = Fixture::cohort("lung");
+    let prelude = format!(
+        "{D}e <- subset(d, ph.ecog < 3)\ne$ecog <- factor(e$ph.ecog, levels = c(0, 1, 2))\n"
+    );
+    for want in cases.as_array().unwrap() {
+        let call = want["call"].as_str().unwrap();
+        prints_as_r(&fx, &format!("{prelude}{call}"), &want["print"]);
+        prints_as_r(&fx, &format!("{prelude}summary({call})"), &want["summary"]);
+    }
+}

@@ -111,6 +111,7 @@ const EXAMPLES: &[&str] = &[
     "prop.test(x = 7, n = 20, p = 0.3, alternative = \"less\", conf.level = 0.9, \
      correct = FALSE)",
     "anova(object = lm(age ~ gender, data = d))",
+    "summary(aov(formula = age ~ gender, data = d, subset = age > 40))",
     "anova(object = glm(event_death ~ age, family = binomial, data = d), \
      glm(event_death ~ age + gender, family = binomial, data = d), test = \"Chisq\")",
     "coef(object = glm(event_death ~ age, family = binomial, data = d))",

@@ -10,6 +10,7 @@
 //!   columns, `signif`).
 //! - [`lm`]: R's linear model result, printed as `print.lm` and `print.summary.lm`, and JSON.
 //! - [`anova`]: R's analysis of deviance of nested `glm` fits, printed as `print.anova`.
+//! - [`aov`]: R's `anova(lm)` and `aov` (`print.aov`, `summary.aov`).
 //! - [`glm`]: R's generalised linear model result, printed as `print.glm` and
 //!   `print.summary.glm` (R >= 4.3's layout), with `glm.fit`'s warnings, and JSON.
 //! - [`pairwise`]: R's `pairwise.htest`, printed as `print.pairwise.htest`, and JSON.
@@ -36,6 +37,7 @@
 
 pub mod alternative;
 pub mod anova;
+pub mod aov;
 pub mod fisher;
 pub mod format;
 pub mod glm;

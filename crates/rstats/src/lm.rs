@@ -34,129 +34,7 @@ pub struct LmFit {
     pub summary: bool,
     /// R's sequential analysis of variance (`anova(fit)`), for a model with an intercept and
     /// without an offset.
-    pub anova: Option<AnovaLm>,
-}
-
-/// R's `anova(lm)`: each term's degrees of freedom and sequential sum of squares, and the
-/// residuals'.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AnovaLm {
-    /// The response, as written.
-    pub response: String,
-    /// Per term: label, df, sum of squares.
-    pub rows: Vec<(String, u64, f64)>,
-    /// The residuals' df and sum of squares.
-    pub residual: (u64, f64),
-}
-
-impl AnovaLm {
-    /// Each term's `F` and p-value against the residual mean square.
-    pub fn tests(&self) -> Vec<(f64, f64)> {
-        let (rdf, rss) = self.residual;
-        let ms = rss / rdf as f64;
-        self.rows
-            .iter()
-            .map(|(_, df, ss)| {
-                let f = ss / *df as f64 / ms;
-                (f, f_p(f, *df as f64, rdf as f64))
-            })
-            .collect()
-    }
-}
-
-/// R's `zapsmall(x, digits)`: rounded to `digits − log10(max |x|)` decimals (R rounds the
-/// non-integer number of decimals to the nearest integer), at least 0.
-fn zapsmall(x: &[f64], digits: usize) -> Vec<f64> {
-    let mx = x
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold(0f64, |m, v| m.max(v.abs()));
-    if mx <= 0.0 {
-        return x.to_vec();
-    }
-    let d = (digits as f64 - mx.log10()).max(0.0).round() as i32;
-    let p = 10f64.powi(d);
-    x.iter().map(|v| (v * p).round() / p).collect()
-}
-
-/// `print.anova` of `anova(lm)` (5 digits): the heading, the table with `Df`, `Sum Sq`,
-/// `Mean Sq` (zapped and formatted per column), `F value` (rounded to 4 digits), `Pr(>F)`
-/// and the stars, blank where R has `NA`.
-pub fn render_anova_lm(a: &AnovaLm) -> String {
-    use crate::format::{SIGNIF_CODES, columns, format_pval, stars};
-    let digits = 5;
-    let tests = a.tests();
-    let mut ss: Vec<f64> = a.rows.iter().map(|r| r.2).collect();
-    ss.push(a.residual.1);
-    let mut ms: Vec<f64> = a.rows.iter().map(|r| r.2 / r.1 as f64).collect();
-    ms.push(a.residual.1 / a.residual.0 as f64);
-    let ssf = crate::format::format_common(&zapsmall(&ss, digits), digits);
-    let msf = crate::format::format_common(&zapsmall(&ms, digits), digits);
-    let fs: Vec<f64> = tests.iter().map(|t| (t.0 * 1e4).round() / 1e4).collect();
-    let ff = crate::format::format_common(&fs, digits);
-    let ps: Vec<f64> = tests.iter().map(|t| t.1).collect();
-    let pf = format_pval(&ps, 4);
-    let starred = ps.iter().any(|p| *p < 0.1);
-    let mut head: Vec<String> = ["", "Df", "Sum Sq", "Mean Sq", "F value", "Pr(>F)"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    if starred {
-        head.push("   ".into());
-    }
-    let mut rows = vec![head];
-    for (i, (label, df, _)) in a.rows.iter().enumerate() {
-        let mut row = vec![
-            label.clone(),
-            df.to_string(),
-            ssf[i].clone(),
-            msf[i].clone(),
-            ff[i].clone(),
-            pf[i].clone(),
-        ];
-        if starred {
-            row.push(format!("{:<3}", stars(ps[i])));
-        }
-        rows.push(row);
-    }
-    let k = a.rows.len();
-    let mut last = vec![
-        "Residuals".to_owned(),
-        a.residual.0.to_string(),
-        ssf[k].clone(),
-        msf[k].clone(),
-        String::new(),
-        String::new(),
-    ];
-    if starred {
-        last.push(String::new());
-    }
-    rows.push(last);
-    let mut out = format!("Analysis of Variance Table\n\nResponse: {}\n", a.response);
-    out.push_str(&columns(&rows));
-    if starred {
-        out.push_str(&format!("---\n{SIGNIF_CODES}\n"));
-    }
-    out
-}
-
-/// JSON of `anova(lm)`: `response`, `terms`, `df`, `sum_sq`, `mean_sq`, `f`, `p` (the
-/// residuals last, with null `f` and `p`).
-pub fn anova_lm_json(a: &AnovaLm) -> Json {
-    let tests = a.tests();
-    let mut terms: Vec<String> = a.rows.iter().map(|r| r.0.clone()).collect();
-    terms.push("Residuals".into());
-    let mut df: Vec<u64> = a.rows.iter().map(|r| r.1).collect();
-    df.push(a.residual.0);
-    let mut ss: Vec<f64> = a.rows.iter().map(|r| r.2).collect();
-    ss.push(a.residual.1);
-    let ms: Vec<f64> = ss.iter().zip(&df).map(|(s, d)| s / *d as f64).collect();
-    let mut f: Vec<Option<f64>> = tests.iter().map(|t| Some(t.0)).collect();
-    f.push(None);
-    let mut p: Vec<Option<f64>> = tests.iter().map(|t| Some(t.1)).collect();
-    p.push(None);
-    json!({"response": a.response, "terms": terms, "df": df, "sum_sq": ss, "mean_sq": ms,
-           "f": f, "p": p})
+    pub anova: Option<crate::aov::AnovaLm>,
 }
 
 /// R's print of an `lm` fit (`print.lm`) or of its summary (`print.summary.lm`), at R's
@@ -279,7 +157,7 @@ pub fn render_model_digits(m: &LmFit, digits: usize) -> String {
 }
 
 /// The upper tail of Fisher's F with `a` and `b` degrees of freedom.
-fn f_p(f: f64, a: f64, b: f64) -> f64 {
+pub(crate) fn f_p(f: f64, a: f64, b: f64) -> f64 {
     use statrs::distribution::{ContinuousCDF, FisherSnedecor};
     match FisherSnedecor::new(a, b) {
         Ok(d) if f.is_finite() => d.sf(f),

@@ -16,6 +16,7 @@ pub mod args;
 
 mod abs;
 mod anova;
+mod aov;
 mod as_character;
 mod as_factor;
 mod as_integer;
@@ -251,6 +252,7 @@ pub static TABLE: &[&Builtin] = &[
     &ceiling::ENTRY,
     &abs::ENTRY,
     &anova::ENTRY,
+    &aov::ENTRY,
     &log::ENTRY,
     &log2::ENTRY,
     &log10::ENTRY,

@@ -104,6 +104,14 @@ impl Evaluator<'_> {
                 ..(**m).clone()
             }))));
         }
+        if let (Value::Pub(Public::Aov(m)), "summary") = (&x, name) {
+            return Ok(Value::Pub(Public::Aov(Box::new(
+                sharestat_rstats::aov::Aov {
+                    summary: true,
+                    ..(**m).clone()
+                },
+            ))));
+        }
         if let (Value::Pub(Public::Glm(m)), "summary") = (&x, name) {
             return Ok(Value::Pub(Public::Glm(Box::new(super::value::GlmFit {
                 summary: true,

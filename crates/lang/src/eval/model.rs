@@ -74,10 +74,11 @@ impl Evaluator<'_> {
         let anova = (intercept && off.is_none())
             .then(|| sequential_ss(&xx, q, &term_cols))
             .flatten()
-            .map(|rows| sharestat_rstats::lm::AnovaLm {
+            .map(|rows| sharestat_rstats::aov::AnovaLm {
                 response: lhs.to_string(),
                 rows,
                 residual: (fit.df, fit.sigma * fit.sigma * fit.df as f64),
+                balanced: balanced(&xx, q),
             });
         // The offset is opened with the predictors' products: the leverage rule covers it
         // as one more column (one that isolates a row would give that row's response away
@@ -100,6 +101,30 @@ impl Evaluator<'_> {
             anova,
         }))))
     }
+}
+
+/// Whether the design's columns (intercept and `q` predictors of `xx`) are orthogonal: R's
+/// `print.aov` test, the off-diagonal of the QR factor `R` (here the Cholesky factor of
+/// `XᵀX`, equal up to signs) against its diagonal, relative `sqrt(ε)`.
+fn balanced(xx: &[Vec<f64>], q: usize) -> bool {
+    let p = q + 1;
+    let mut l = vec![vec![0.0; p]; p];
+    for i in 0..p {
+        for j in 0..=i {
+            let s: f64 = xx[i][j] - (0..j).map(|k| l[i][k] * l[j][k]).sum::<f64>();
+            l[i][j] = if i == j {
+                s.max(0.0).sqrt()
+            } else {
+                s / l[j][j]
+            };
+        }
+    }
+    let diag: f64 = (0..p).map(|i| l[i][i].abs()).sum();
+    let off: f64 = (0..p)
+        .flat_map(|i| (0..i).map(move |j| (i, j)))
+        .map(|(i, j)| l[i][j].abs())
+        .sum();
+    diag > 0.0 && off / diag <= f64::EPSILON.sqrt()
 }
 
 /// R's sequential sums of squares (`anova(lm)`) from the cross-products `xx` (intercept,

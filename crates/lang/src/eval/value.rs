@@ -277,7 +277,9 @@ pub enum Public {
     /// An analysis of deviance of nested fits (R's `anova.glmlist`).
     Anova(Box<sharestat_rstats::anova::AnovaGlm>),
     /// The sequential analysis of variance of a linear model (R's `anova(lm)`).
-    AnovaLm(Box<sharestat_rstats::lm::AnovaLm>),
+    AnovaLm(Box<sharestat_rstats::aov::AnovaLm>),
+    /// An analysis of variance fit (R's `aov`).
+    Aov(Box<sharestat_rstats::aov::Aov>),
     /// Kaplan-Meier curves (R's `survfit`).
     Surv(Box<super::surv::SurvFit>),
     /// A log-rank test (R's `survdiff`).
@@ -354,6 +356,7 @@ impl Public {
             | Public::Pairwise(_)
             | Public::Anova(_)
             | Public::AnovaLm(_)
+            | Public::Aov(_)
             | Public::Surv(_)
             | Public::LogRank(_)
             | Public::Cox(_)
