@@ -38,6 +38,7 @@ pub mod sums;
 
 use crate::linalg::invert;
 use design::{Design, Map};
+use pass::Want;
 use sharestat_mpc::{AShares, MpcError, Party};
 
 /// The response's distribution (with its canonical link).
@@ -165,7 +166,7 @@ pub fn fit(p: &mut Party, input: &Input) -> Result<Fit, GlmError> {
         }),
         (true, true, _) => full(iterate(p, &d, input, &[0], kappa, consts.as_ref())?.dev),
         (false, _, family) => full(
-            pass::evaluate(p, &d, family, (&[], &[], kappa), true)?
+            pass::evaluate(p, &d, family, (&[], &[], kappa), Want::Deviance)?
                 .dev
                 .ok_or(GlmError::Diverged)?,
         ),
@@ -243,7 +244,7 @@ fn iterate(
     let mut theta = mat_vec(&inv, &xtwz);
     let family = input.family;
     let dev_of = |out: &pass::PassOut| out.dev.map(|v| consts.map_or(v, |c| c.deviance(v)));
-    let mut out = pass::evaluate(p, d, family, (cols, &theta, kappa), true)?;
+    let mut out = pass::evaluate(p, d, family, (cols, &theta, kappa), Want::StepAndDeviance)?;
     let mut dev_est = dev_of(&out).ok_or(GlmError::Diverged)?;
     let mut cov: Option<Vec<Vec<f64>>> = None;
     let mut iter = 1;
@@ -251,7 +252,7 @@ fn iterate(
         // The fit at `theta`, stopping there (`converged` as R decided at `iter`).
         let finish =
             |p: &mut Party, theta: Vec<f64>, cov: Option<Vec<Vec<f64>>>, iter, converged| {
-                let last = pass::evaluate(p, d, family, (cols, &theta, kappa), true)?;
+                let last = pass::evaluate(p, d, family, (cols, &theta, kappa), Want::Deviance)?;
                 Ok(Run {
                     cov: cov.unwrap_or_else(|| vec![vec![f64::NAN; k]; k]),
                     dev: last.dev.ok_or(GlmError::Diverged)?,
@@ -275,7 +276,7 @@ fn iterate(
         if iter == input.max_iter {
             return finish(p, next, Some(inv), iter, false);
         }
-        match pass::evaluate(p, d, family, (cols, &next, kappa), false) {
+        match pass::evaluate(p, d, family, (cols, &next, kappa), Want::Step) {
             Ok(o) => {
                 out = o;
                 theta = next;
@@ -314,10 +315,10 @@ fn boundary(
     // Binomial: m |u| > limit, with |u| = max(u, −u) through the sign. Poisson: u < −limit'.
     let beyond = match family {
         Family::Binomial => {
-            let (_, su) = pass::sign_abs(p, &u, 64)?;
-            let abs = u.sub(&su.scale(2));
-            let m_abs = p.mul(&d.mask, &abs)?;
-            p.msb(&m_abs.neg().add_const(me, t), 64)?
+            // m u > limit or m u < −limit: one product, one batch of sign bits.
+            let mu = p.mul(&d.mask, &u)?;
+            let both = AShares::concat(&[&mu.neg().add_const(me, t), &mu.add_const(me, t)]);
+            p.msb(&both, 64)?
         }
         Family::Poisson => {
             let t = sharestat_mpc::fixed::encode(eps.log2(), pass::F_U);

@@ -77,17 +77,28 @@ pub fn predictor(
     Ok((u, spread))
 }
 
-/// [`PassOut`] at `theta` for `family`; the binomial deviance only `with_dev` (it takes a
-/// logarithm per row; the Poisson's is free).
+/// What an evaluation computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// The score and information (a Fisher-scoring step).
+    Step,
+    /// The step and the deviance.
+    StepAndDeviance,
+    /// The deviance only (at the last iterate: no reciprocal, no weights).
+    Deviance,
+}
+
+/// [`PassOut`] at `theta` for `family`; the binomial deviance only when `want`ed (it takes
+/// a logarithm per row; the Poisson's is free, and its evaluation always makes everything).
 pub fn evaluate(
     p: &mut Party,
     d: &Design,
     family: Family,
     at: (&[usize], &[f64], f64),
-    with_dev: bool,
+    want: Want,
 ) -> Result<PassOut, GlmError> {
     match family {
-        Family::Binomial => binomial(p, d, at, with_dev),
+        Family::Binomial => binomial(p, d, at, want),
         Family::Poisson => poisson(p, d, at),
     }
 }
@@ -150,7 +161,7 @@ fn binomial(
     p: &mut Party,
     d: &Design,
     (cols, theta, kappa): (&[usize], &[f64], f64),
-    with_dev: bool,
+    want: Want,
 ) -> Result<PassOut, GlmError> {
     let me = p.id();
     let one = 1u64 << F_U;
@@ -163,20 +174,13 @@ fn binomial(
     let out_a = p.b2a_bits(&out)?;
     let e = e.sub(&p.mul(&out_a, &e)?);
     let x = e.add_const(me, one);
-    let rho = recip_1_2(p, &x)?;
-    // w = ρ(1 − ρ), s(1 − 2ρ).
-    let nu = rho.neg().add_const(me, one);
-    let prods = p.mul_many(&[(&rho, &nu), (&s_a, &nu.sub(&rho))])?;
-    let w = p.trunc(&prods[0], F_U)?;
-    let y = d.y.scale(one);
-    let r = y.sub(&rho).sub(&prods[1]);
     // The deviance: 2 Σ m [(1 − s) u ln 2 + ln(1 + e) − y u ln 2].
-    let dev_terms = if with_dev {
+    let dev_terms = if want == Want::Step {
+        None
+    } else {
         let x26 = p.trunc(&x, F_U - 26)?;
         let ln = p.ln(&x26, 26)?;
         Some((u.sub(&su), ln.scale(1 << (F_U - 26))))
-    } else {
-        None
     };
     let mut extra = Vec::new();
     if let Some((pos, ln28)) = &dev_terms {
@@ -184,12 +188,38 @@ fn binomial(
         extra.push((&d.mask, 1, ln28, F_U + 1));
         extra.push((&d.y, 1, &u, width));
     }
-    let (score, info, ex) = open(p, d, cols, (&r, F_U + 1), (&w, F_U - 1), F_U, &extra)?;
-    let dev = dev_terms.map(|_| {
+    let dev_of = |ex: &[f64]| {
         let unit = 2f64.powi(-(F_U as i32));
         let ln2 = std::f64::consts::LN_2;
         2.0 * unit * (ln2 * ex[0] + ex[1] - ln2 * ex[2])
-    });
+    };
+    if want == Want::Deviance {
+        let bs: Vec<(&AShares, u32, u32)> =
+            extra.iter().map(|&(_, ab, b, bb)| (b, bb, ab)).collect();
+        let splits = split_all(p, &bs, d.l)?;
+        let jobs: Vec<(&AShares, &Split)> = extra
+            .iter()
+            .zip(&splits)
+            .map(|(&(a, ..), s)| (a, s))
+            .collect();
+        let sums = dot_all(p, &jobs)?;
+        let opened = p.reveal(&sums)?;
+        let ex = values(&jobs, &opened);
+        return Ok(PassOut {
+            score: Vec::new(),
+            info: Vec::new(),
+            dev: Some(dev_of(&ex)),
+        });
+    }
+    let rho = recip_1_2(p, &x)?;
+    // w = ρ(1 − ρ), s(1 − 2ρ).
+    let nu = rho.neg().add_const(me, one);
+    let prods = p.mul_many(&[(&rho, &nu), (&s_a, &nu.sub(&rho))])?;
+    let w = p.trunc(&prods[0], F_U)?;
+    let y = d.y.scale(one);
+    let r = y.sub(&rho).sub(&prods[1]);
+    let (score, info, ex) = open(p, d, cols, (&r, F_U + 1), (&w, F_U - 1), F_U, &extra)?;
+    let dev = dev_terms.map(|_| dev_of(&ex));
     Ok(PassOut { score, info, dev })
 }
 
