@@ -36,7 +36,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
         ("contrasts", "factors use treatment contrasts, R's default"),
     ],
     usage: "glm(y ~ x1 + x2, family = binomial, data): generalised linear models as R's glm: binomial (logit link; the response 0/1, logical or a two-level factor), poisson (log link, offset(log(t)) for person-time) by R's own iteration (Fisher scoring from R's starting values, R's convergence rule, so R's coefficients, deviances, AIC and iteration count), gaussian (least squares, as lm); formulas as lm; prints as R's print.glm, summary(fit) as print.summary.glm (R >= 4.3: without the deviance residuals, which are per-row values), with R's warnings (algorithm did not converge; fitted probabilities numerically 0 or 1 occurred). Other links and the quasi families are refused by name",
-    reveals: "n, XᵀX and Xᵀ diag(y) X over the rows used (so Xᵀy), per Fisher-scoring iteration the score, information and deviance at the public iterate; for poisson also Σ y ln y and Σ ln Γ(y + 1); one bit: whether some fitted value is numerically 0 or 1 (R's warning); gaussian: as lm; one bit: whether some row's hat value exceeds max_leverage (then refused)",
+    reveals: "n, XᵀX and Xᵀ diag(y) X over the rows used (so Xᵀy), per Fisher-scoring iteration the score and information at the public iterate, the deviance at the first and last iterate (poisson: at each); for poisson also Σ y ln y and Σ ln Γ(y + 1); one bit: whether some fitted value is numerically 0 or 1 (R's warning); gaussian: as lm; one bit: whether some row's hat value exceeds max_leverage (then refused)",
     check: Some(check),
     eval: Some(eval),
 };

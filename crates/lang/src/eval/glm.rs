@@ -4,8 +4,9 @@
 //! `subset =`, rows with a missing value left out), the rows used under the same rules
 //! (selection, each regressor's support, the leverage rule on `XᵀX`). Then by family:
 //! - `binomial` (logit link) and `poisson` (log link): R's iteration on shares
-//!   (`sharestat_stats::glm`), which **reveals** per iteration the score, information and
-//!   deviance at the public iterate, and `XᵀX`, `Xᵀ diag(y) X` once (the Poisson also
+//!   (`sharestat_stats::glm`), which **reveals** per iteration the score and information at
+//!   the public iterate, the deviance at the first and last iterate (the Poisson's at each),
+//!   and `XᵀX`, `Xᵀ diag(y) X` once (the Poisson also
 //!   `Σ y ln y` and `Σ ln Γ(y + 1)`), and one bit (some fitted value numerically at the
 //!   boundary, R's warning);
 //! - `gaussian` (identity link): `lm`'s exact least squares, printed as R's `glm`: deviance

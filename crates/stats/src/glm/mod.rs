@@ -19,8 +19,9 @@
 //! covariance are mapped back in the clear.
 //!
 //! **Reveals**: the rows used `n`, `XᵀX` and `Xᵀ diag(y) X` over them (hence `Xᵀy`, the
-//! sufficient statistic of the binomial model), per iteration the score, information and
-//! deviance at the public iterate (aggregates over all rows used, as `coxph`'s), and at the
+//! sufficient statistic of the binomial model), per iteration the score and information at
+//! the public iterate and the deviance at the first and last iterate (the Poisson's at each;
+//! aggregates over all rows used, as `coxph`'s), and at the
 //! end one bit: whether some fitted probability is within `2.2e-15` of 0 or 1 (R's
 //! "fitted probabilities numerically 0 or 1 occurred"; for the Poisson, a fitted rate below
 //! it); for the Poisson also `Σ y ln y` and `Σ ln Γ(y + 1)` (the deviance's and the AIC's
