@@ -135,19 +135,21 @@ impl Evaluator<'_> {
             e,
             "min_cell",
             format!(
-                "in `{e}`, the cell{} {} would count {} {} rows",
+                "in `{e}`, the cell{} {} would count {}",
                 if offenders.len() == 1 { "" } else { "s" },
                 offenders
                     .iter()
                     .map(|l| format!("`{l}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                if zero_ok {
-                    "between 1 and"
-                } else {
-                    "between 0 and"
-                },
-                k.saturating_sub(1)
+                match (zero_ok, k.saturating_sub(1)) {
+                    (false, 0) => "no rows (a condition that compares numbers must select \
+                                   some patients: a threshold moved until nobody is left \
+                                   would find the extreme value)"
+                        .to_owned(),
+                    (false, m) => format!("between 0 and {m} rows"),
+                    (true, m) => format!("between 1 and {m} rows"),
+                }
             ),
         )
     }
