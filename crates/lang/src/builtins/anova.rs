@@ -44,23 +44,29 @@ fn eval(
 ) -> Result<Value> {
     let first = need(a, e, "object")?;
     let mut fits: Vec<(GlmFit, &Expr)> = Vec::new();
-    if let Value::Pub(Public::Model(m)) = ev.eval_in(first, scope)? {
+    // Each argument is evaluated once (a fit written in the call runs once).
+    let first_value = ev.eval_in(first, scope)?;
+    if let Value::Pub(Public::Model(m)) = &first_value {
         if let Some(x) = a.dots().first() {
             return Err(EvalError::at(
                 x,
                 "comparing lm() fits is not available; anova(fit) gives one fit's sequential table",
             ));
         }
-        return match m.anova {
-            Some(t) => Ok(Value::Pub(Public::AnovaLm(Box::new(t)))),
+        return match &m.anova {
+            Some(t) => Ok(Value::Pub(Public::AnovaLm(Box::new(t.clone())))),
             None => Err(EvalError::at(
                 first,
                 "anova() of an lm() fit needs an intercept and no offset()",
             )),
         };
     }
-    for x in std::iter::once(first).chain(a.dots()) {
-        match ev.eval_in(x, scope)? {
+    let mut values = vec![(first_value, first)];
+    for x in a.dots() {
+        values.push((ev.eval_in(x, scope)?, x));
+    }
+    for (v, x) in values {
+        match v {
             Value::Pub(Public::Glm(m)) => fits.push((*m, x)),
             _ => return Err(EvalError::at(x, "anova() compares glm() fits")),
         }

@@ -10,7 +10,7 @@
 //! df (`k` the non-empty groups).
 
 use super::args::Args;
-use super::{Builtin, Param};
+use super::{Builtin, GROUP_TEST_REFUSED, Param};
 use crate::ast::{Expr, ExprKind};
 use crate::eval::call::need;
 use crate::eval::htest::{formula, usable};
@@ -27,16 +27,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
         Param::optional("data", "NULL"),
     ],
     min_dots: 0,
-    refused: &[
-        (
-            "subset",
-            "give the rows as the data, data = subset(d, cond)",
-        ),
-        (
-            "na.action",
-            "rows with a missing value are left out (R's default); no other action",
-        ),
-    ],
+    refused: GROUP_TEST_REFUSED,
     usage: "kruskal.test(x ~ g, data) or kruskal.test(x, g): R's Kruskal-Wallis rank sum test of k groups (ties corrected)",
     reveals: "the group sizes (each >= min_cell), the groups' rank sums and Σ(t³ - t) of the ties",
     check: None,

@@ -170,6 +170,18 @@ pub(crate) type EvalFn = fn(
     Option<&crate::eval::value::PrivTable>,
 ) -> crate::eval::Result<crate::eval::Value>;
 
+/// Those the k-group tests of a formula refuse (`kruskal.test`, `oneway.test`).
+pub(crate) const GROUP_TEST_REFUSED: &[(&str, &str)] = &[
+    (
+        "subset",
+        "give the rows as the data, data = subset(d, cond)",
+    ),
+    (
+        "na.action",
+        "rows with a missing value are left out (R's default); no other action",
+    ),
+];
+
 /// R's `na.action =` of the models, refused.
 pub(crate) const NA_ACTION: (&str, &str) = (
     "na.action",

@@ -9,7 +9,7 @@
 //! 1)`; equal variances: `F = (Σ n_i (m_i − ȳ)² / (k − 1)) / (Σ (n_i − 1) s_i² / (n − k))`.
 
 use super::args::Args;
-use super::{Builtin, Param};
+use super::{Builtin, GROUP_TEST_REFUSED, Param};
 use crate::ast::Expr;
 use crate::eval::call::need;
 use crate::eval::htest::formula;
@@ -26,16 +26,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
         Param::named("var.equal", "FALSE"),
     ],
     min_dots: 0,
-    refused: &[
-        (
-            "subset",
-            "give the rows as the data, data = subset(d, cond)",
-        ),
-        (
-            "na.action",
-            "rows with a missing value are left out (R's default); no other action",
-        ),
-    ],
+    refused: GROUP_TEST_REFUSED,
     usage: "oneway.test(y ~ g, data, var.equal = FALSE): R's one-way analysis of means of k groups: Welch's F (not assuming equal variances) or, with var.equal = TRUE, the one-way ANOVA F test",
     reveals: "per group n, Σy, Σy² (group sizes >= min_cell)",
     check: None,

@@ -134,10 +134,7 @@ impl Evaluator<'_> {
             }
             self.check_leverage(e, &cols, &scales, mask.as_ref(), &g)?;
         }
-        let rows = y.len();
-        let me = self.p.id();
-        let mask = mask
-            .unwrap_or_else(|| AShares::from_parts(vec![0; rows], vec![0; rows]).add_const(me, 1));
+        let mask = self.mask_or_ones(&used, y.len());
         let input = Input {
             family: if family == "binomial" {
                 Family::Binomial

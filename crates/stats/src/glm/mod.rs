@@ -125,8 +125,6 @@ pub struct Fit {
     pub converged: bool,
     /// Some fitted probability numerically 0 or 1 (binomial), or rate 0 (Poisson).
     pub boundary: bool,
-    /// `Σ y` over the rows used.
-    pub sum_y: f64,
 }
 
 /// The end of one run of the iteration.
@@ -188,7 +186,6 @@ pub fn fit(p: &mut Party, input: &Input) -> Result<Fit, GlmError> {
         iter: run.iter,
         converged: run.converged,
         boundary,
-        sum_y,
     })
 }
 

@@ -149,7 +149,7 @@ fn u_width(theta: &[f64], kappa: f64) -> u32 {
 }
 
 /// The sign `s` of `u` (a `width`-bit signed number) as 0/1 shares, and `s u`.
-pub fn sign_abs(p: &mut Party, u: &AShares, width: u32) -> Result<(AShares, AShares), GlmError> {
+fn sign_abs(p: &mut Party, u: &AShares, width: u32) -> Result<(AShares, AShares), GlmError> {
     let s = p.msb(u, width)?;
     let s_a = p.b2a_bits(&s)?;
     let su = p.mul(&s_a, u)?;

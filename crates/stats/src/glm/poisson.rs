@@ -87,23 +87,17 @@ impl Constants {
         }
         let gbits = bits(d.y_max as f64 * (d.y_max as f64 + 1.0).ln() + 1.0) + F_LN + 1;
         let lgbits = bits((d.y_max as f64 + 8.0) * (d.y_max as f64 + 8.0).ln() + 8.0) + F_G + 1;
-        let ybits = bits(d.y_max as f64) + 1;
         let splits = split_all(
             p,
             &[
                 (&g, gbits, F_X + 1),
                 (&lg, lgbits, 1),
                 (&prods[1], gbits, 1),
-                (y, ybits, 1),
             ],
             d.l,
         )?;
         let mut jobs: Vec<(&AShares, &Split)> = d.x.iter().map(|x| (x, &splits[0])).collect();
-        jobs.extend([
-            (&d.mask, &splits[1]),
-            (&d.mask, &splits[2]),
-            (&d.mask, &splits[3]),
-        ]);
+        jobs.extend([(&d.mask, &splits[1]), (&d.mask, &splits[2])]);
         let shares = dot_all(p, &jobs)?;
         let opened = p.reveal(&shares)?;
         let sums = values(&jobs, &opened);
@@ -116,7 +110,8 @@ impl Constants {
             start,
             sum_lgamma: sums[k] * 2f64.powi(-(F_G as i32)),
             sum_ylny: sums[k + 1] * 2f64.powi(-(F_LN as i32)),
-            sum_y: sums[k + 2],
+            // `Σ y` over the rows used is the design's `Gy[0][0]`, already open.
+            sum_y: d.gy[0][0],
         })
     }
 
