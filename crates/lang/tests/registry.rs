@@ -101,6 +101,8 @@ const EXAMPLES: &[&str] = &[
     "binom.test(x = 7, n = 20, p = 0.3, alternative = \"less\", conf.level = 0.9)",
     "mcnemar.test(x = d$age > 50, y = d$gtv_cc > 20, correct = FALSE)",
     "kruskal.test(x = d$age, g = d$gender)",
+    "table1(data = d, vars = c(\"age\", \"ecog_status\"), by = \"gender\", test = \"t.test\", \
+     smd = TRUE, format = \"markdown\")",
     "p.adjust(p = c(0.01, 0.02, 0.3), method = \"BH\", n = 4)",
     "kruskal.test(x = age ~ gender, data = d)",
     "glm(formula = I(local_control == \"complete\") ~ age, family = binomial(link = \"logit\"), \

@@ -1,6 +1,6 @@
 //! # sharestat-rstats: the public side of the statistics, as R computes it
 //!
-//! A leaf crate (it depends on `statrs` and `serde_json` only): what the analysis language computes *in the
+//! A leaf crate (it depends on `statrs`, `serde_json` and `csv` only): what the analysis language computes *in the
 //! clear* from the aggregates the secure layer (`sharestat-stats`) reveals. Nothing here sees
 //! a share or a patient-level value; each function is R's, checked against R's own values in
 //! the language's tests (`crates/lang/tests/`, references from `r/*.R`).
@@ -14,6 +14,8 @@
 //! - [`glm`]: R's generalised linear model result, printed as `print.glm` and
 //!   `print.summary.glm` (R >= 4.3's layout), with `glm.fit`'s warnings, and JSON.
 //! - [`pairwise`]: R's `pairwise.htest`, printed as `print.pairwise.htest`, and JSON.
+//! - [`table1`]: a study's "Table 1" (characteristics by group, tests chosen as
+//!   `gtsummary::add_p`, `tableone`'s SMD) as text, Markdown, CSV and JSON.
 //! - [`prop`]: R's `prop.test` (one proportion, or the equality of k).
 //! - [`survival`]: Kaplan-Meier curves (Greenwood, log-scale intervals, medians, restricted
 //!   means) and the log-rank result type, from an opened `(group, time, event)` multiset;
@@ -50,6 +52,7 @@ pub mod signrank;
 pub mod spearman;
 pub mod survival;
 pub mod survival_print;
+pub mod table1;
 pub mod wilcox;
 
 pub use alternative::Alt;

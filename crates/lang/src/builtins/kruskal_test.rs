@@ -68,7 +68,7 @@ fn eval(
 }
 
 /// The test of the response `y` by the groups of `g`.
-fn kruskal(
+pub(super) fn kruskal(
     ev: &mut Evaluator<'_>,
     e: &Expr,
     (y, g, gexpr): (&PrivVec, &PrivVec, &Expr),

@@ -90,6 +90,7 @@ mod survdiff;
 mod survfit;
 mod t_test;
 mod table;
+mod table1;
 mod var;
 mod wilcox_test;
 
@@ -289,6 +290,7 @@ pub static TABLE: &[&Builtin] = &[
     &summary::ENTRY,
     &freq::ENTRY,
     &table::ENTRY,
+    &table1::ENTRY,
     &cor::ENTRY,
     &t_test::ENTRY,
     &wilcox_test::ENTRY,

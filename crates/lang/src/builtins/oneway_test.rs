@@ -54,7 +54,10 @@ fn eval(
 }
 
 /// R's `oneway.test` of groups `(n, mean, variance)`.
-fn oneway(groups: &[(f64, f64, f64)], var_equal: bool) -> std::result::Result<HTest, String> {
+pub(super) fn oneway(
+    groups: &[(f64, f64, f64)],
+    var_equal: bool,
+) -> std::result::Result<HTest, String> {
     let k = groups.len() as f64;
     if groups.len() < 2 {
         return Err("not enough groups".into());

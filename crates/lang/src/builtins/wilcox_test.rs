@@ -311,6 +311,23 @@ impl Evaluator<'_> {
         self.rank_sum(e, (&values, &ga, &gb), o, data_name)
     }
 
+    /// R's default two-sided rank-sum test (`exact` and `correct` as R's defaults) of group
+    /// A against group B of `values` (encoded at one scale).
+    pub(crate) fn rank_sum_default(
+        &mut self,
+        e: &Expr,
+        groups: (&AShares, &AShares, &AShares),
+        data_name: String,
+    ) -> Result<HTest> {
+        let o = Opts {
+            alt: Alt::TwoSided,
+            mu: 0.0,
+            correct: true,
+            exact: None,
+        };
+        self.rank_sum(e, groups, o, data_name)
+    }
+
     /// `W` of group A against group B of `values`, and R's p-value.
     fn rank_sum(
         &mut self,

@@ -205,7 +205,7 @@ pub(crate) fn usable(e: &Expr, t: HTest) -> Result<HTest> {
 }
 
 /// A two-way table without its all-zero rows and columns.
-fn drop_empty(t: &Table) -> Table {
+pub(crate) fn drop_empty(t: &Table) -> Table {
     let (r, c) = (t.dims[0].1.len(), t.dims[1].1.len());
     let at = |i: usize, j: usize| t.counts[i * c + j];
     let rows: Vec<usize> = (0..r).filter(|&i| (0..c).any(|j| at(i, j) > 0)).collect();
@@ -228,7 +228,7 @@ fn drop_empty(t: &Table) -> Table {
     }
 }
 
-fn chisq_test(t: &Table, correct: bool, data: String) -> HTest {
+pub(crate) fn chisq_test(t: &Table, correct: bool, data: String) -> HTest {
     let (r, c) = (t.dims[0].1.len(), t.dims[1].1.len());
     let x = |i: usize, j: usize| t.counts[i * c + j] as f64;
     let total: f64 = t.counts.iter().map(|&v| v as f64).sum();
@@ -384,7 +384,7 @@ pub(crate) fn t_cdf(t: f64, df: f64) -> f64 {
 /// Fisher's exact test as R's; for a 2 x 2 table the p-value of the asked tail, the
 /// conditional MLE odds ratio and, with `level`, its interval (one-sided: from 0, or to
 /// infinity).
-fn fisher_test(
+pub(crate) fn fisher_test(
     e: &Expr,
     t: &Table,
     data: String,

@@ -98,6 +98,7 @@ use crate::check::{Checked, Env, PrivTy};
 use crate::span::Span;
 pub use disclose::History;
 pub use record::{ReleasedVersion, StoredQuantiles};
+pub(crate) use tables::ordered;
 use value::{Kind, PrivTable, PrivVec};
 pub use value::{Public, Value};
 

@@ -274,6 +274,8 @@ pub enum Public {
     Glm(Box<GlmFit>),
     /// Pairwise comparisons (R's `pairwise.htest`).
     Pairwise(Box<Pairwise>),
+    /// A study's "Table 1" (`table1`).
+    Table1(Box<sharestat_rstats::table1::Table1>),
     /// An analysis of deviance of nested fits (R's `anova.glmlist`).
     Anova(Box<sharestat_rstats::anova::AnovaGlm>),
     /// The sequential analysis of variance of a linear model (R's `anova(lm)`).
@@ -354,6 +356,7 @@ impl Public {
             | Public::Model(_)
             | Public::Glm(_)
             | Public::Pairwise(_)
+            | Public::Table1(_)
             | Public::Anova(_)
             | Public::AnovaLm(_)
             | Public::Aov(_)

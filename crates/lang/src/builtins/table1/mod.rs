@@ -1,0 +1,509 @@
+//! `table1(data, vars, by, test, smd, format)`: a study's "Table 1", patient characteristics
+//! overall and by group, as R's `tableone::CreateTableOne` and `gtsummary::tbl_summary() |>
+//! add_p()` make it (issue 16; the public side and the printing are
+//! `sharestat_rstats::table1`).
+//!
+//! Per variable, on shares: a categorical (or logical) one's counts per level and group and
+//! its missing counts, released as `table()` releases cells (each 0 or at least `min_cell`,
+//! perturbed where the study perturbs counts), after the subset rules of `data`'s selection;
+//! a numeric one's per-group `n`, `Σx`, `Σx²` (as `oneway.test`: group sizes at least
+//! `min_cell`), its quartiles per group and overall (as `quantile()`, under its rules: the
+//! subset rules per group, `allow_extremes`, the record of released quantiles) and its
+//! missing counts. The p-value's test is `gtsummary::add_p`'s choice unless `test =` names
+//! one: chi-square without correction when every expected count is at least 5, else
+//! Fisher's exact test (both from the released counts); the rank-sum test for two groups and
+//! Kruskal-Wallis for more (securely, as `wilcox.test` and `kruskal.test`); `t.test` (Welch),
+//! `aov` (equal variances) and `oneway.test` (Welch) from the groups' moments. A variable
+//! that disclosure control refuses prints `(refused)` with the reason (the cells it names),
+//! and the others print: a refusal is never a silently missing row.
+//!
+//! **Reveals** what the functions above reveal for each variable: the groups' sizes, each
+//! released cell, each group's `n`, mean, variance and quartiles, and each test's statistic.
+
+use super::args::Args;
+use super::{Builtin, Param};
+use crate::ast::Expr;
+use crate::eval::call::need;
+use crate::eval::ttest::Alt;
+use crate::eval::value::{Kind, Mask, PrivTable, PrivVec, Public, Table, Value};
+use crate::eval::{EvalError, Evaluator, Result};
+use sharestat_mpc::AShares;
+use sharestat_rstats::table1::{self as t1, Body, Format, Table1, Var};
+
+/// The entry of `table1`.
+pub(crate) static ENTRY: Builtin = Builtin {
+    name: "table1",
+    params: &[
+        Param::required("data"),
+        Param::optional("vars", "NULL"),
+        Param::optional("by", "NULL"),
+        Param::optional("test", "NULL"),
+        Param::optional("smd", "FALSE"),
+        Param::optional("format", "\"text\""),
+    ],
+    min_dots: 0,
+    refused: &[],
+    usage: "table1(data, vars = c(\"age\", \"sex\"), by = \"group\", test = NULL, smd = FALSE, format = \"text\"): a study's Table 1 as tableone/gtsummary make it: n (%) per level, mean (SD) and median [IQR], missing counts, overall and by group, p-values with gtsummary's tests (test = \"t.test\", \"aov\", \"oneway.test\", \"kruskal.test\", \"wilcox.test\", \"chisq.test\", \"chisq.test.no.correct\", \"fisher.test\" to choose), standardised mean differences (smd = TRUE); format = \"text\", \"markdown\" or \"csv\"",
+    reveals: "per variable what table(), quantile() and the tests reveal: the group sizes, each count (0 or >= min_cell), each group's n, mean, variance and quartiles, each test's statistic; a refused variable shows why",
+    check: None,
+    eval: Some(eval),
+};
+
+/// The tests `test =` may name, for numeric variables and for categorical ones.
+const NUMERIC_TESTS: &[&str] = &[
+    "wilcox.test",
+    "kruskal.test",
+    "t.test",
+    "aov",
+    "oneway.test",
+];
+const CATEGORICAL_TESTS: &[&str] = &["chisq.test", "chisq.test.no.correct", "fisher.test"];
+
+/// The tests asked for (`None`: `gtsummary::add_p`'s choice).
+#[derive(Default, Clone, Copy)]
+struct Tests {
+    numeric: Option<&'static str>,
+    categorical: Option<&'static str>,
+}
+
+fn eval(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    a: &Args<'_>,
+    scope: Option<&PrivTable>,
+) -> Result<Value> {
+    let data = need(a, e, "data")?;
+    let Value::Table(t) = ev.eval_in(data, scope)? else {
+        return Err(EvalError::at(data, "data must be a private table"));
+    };
+    let by = match strings(ev, a.get("by"), scope)? {
+        None => None,
+        Some(v) if v.len() == 1 => Some(v[0].clone()),
+        Some(_) => {
+            return Err(EvalError::at(
+                a.get("by").unwrap_or(e),
+                "by = names one column",
+            ));
+        }
+    };
+    let columns: Vec<String> = t.columns.iter().map(|(c, _)| c.clone()).collect();
+    let vars = match strings(ev, a.get("vars"), scope)? {
+        Some(v) => v,
+        None => columns
+            .iter()
+            .filter(|c| Some(*c) != by.as_ref())
+            .cloned()
+            .collect(),
+    };
+    for name in vars.iter().chain(by.iter()) {
+        if !columns.contains(name) {
+            return Err(EvalError::at(
+                a.get("vars").unwrap_or(data),
+                format!("`{data}` has no column `{name}`"),
+            ));
+        }
+    }
+    if let Some(b) = &by
+        && vars.contains(b)
+    {
+        return Err(EvalError::at(
+            a.get("vars").unwrap_or(e),
+            format!("`{b}` is the by = column; leave it out of vars"),
+        ));
+    }
+    let mut tests = Tests::default();
+    for name in strings(ev, a.get("test"), scope)?.unwrap_or_default() {
+        let at = a.get("test").unwrap_or(e);
+        if let Some(n) = NUMERIC_TESTS.iter().find(|t| **t == name) {
+            tests.numeric = Some(n);
+        } else if let Some(c) = CATEGORICAL_TESTS.iter().find(|t| **t == name) {
+            tests.categorical = Some(c);
+        } else {
+            return Err(EvalError::at(
+                at,
+                format!(
+                    "test = \"{name}\" is not one of {}",
+                    [NUMERIC_TESTS, CATEGORICAL_TESTS].concat().join(", ")
+                ),
+            ));
+        }
+    }
+    let smd = ev.flag(a.get("smd"), scope, 0.0)? != 0.0;
+    if (smd || a.get("test").is_some()) && by.is_none() {
+        return Err(EvalError::at(
+            e,
+            "smd = and test = compare groups: give by = a column",
+        ));
+    }
+    let format = match strings(ev, a.get("format"), scope)? {
+        None => Format::Text,
+        Some(f) => match f.as_slice() {
+            [s] => Format::parse(s).ok_or_else(|| {
+                EvalError::at(
+                    a.get("format").unwrap_or(e),
+                    "format is \"text\", \"markdown\" or \"csv\"",
+                )
+            })?,
+            _ => {
+                return Err(EvalError::at(
+                    a.get("format").unwrap_or(e),
+                    "format is one string",
+                ));
+            }
+        },
+    };
+    let out = ev.table1(e, &t, &vars, by.as_deref(), (tests, smd, format))?;
+    Ok(Value::Pub(Public::Table1(Box::new(out))))
+}
+
+/// A public character vector argument (`None` when absent or `NULL`).
+fn strings(
+    ev: &mut Evaluator<'_>,
+    arg: Option<&Expr>,
+    scope: Option<&PrivTable>,
+) -> Result<Option<Vec<String>>> {
+    let Some(x) = arg else { return Ok(None) };
+    match ev.eval_in(x, scope)? {
+        Value::Pub(Public::Null) => Ok(None),
+        Value::Pub(Public::Str(v)) => v
+            .into_iter()
+            .map(|s| s.ok_or_else(|| EvalError::at(x, "NA is not a column or a name")))
+            .collect::<Result<Vec<_>>>()
+            .map(Some),
+        _ => Err(EvalError::at(x, format!("`{x}` must be public strings"))),
+    }
+}
+
+/// The columns of the table: a label, the rows' 0/1 shares (selected, `by` present) and
+/// whether the mask comes from comparing numbers.
+struct Groups {
+    labels: Vec<String>,
+    masks: Vec<AShares>,
+    sizes: Vec<u64>,
+    /// The grouping column (a constant `TRUE` without `by`).
+    g: PrivVec,
+    /// The union of the groups' rows (`None`: every row).
+    all: Option<Mask>,
+    ordered: bool,
+}
+
+impl Evaluator<'_> {
+    fn table1(
+        &mut self,
+        e: &Expr,
+        t: &PrivTable,
+        vars: &[String],
+        by: Option<&str>,
+        (tests, smd, format): (Tests, bool, Format),
+    ) -> Result<Table1> {
+        let mut notes = Vec::new();
+        let groups = self.table1_groups(e, t, by, &mut notes)?;
+        let overall: u64 = groups.sizes.iter().sum();
+        let mut columns = vec![("Overall".to_owned(), overall)];
+        if by.is_some() {
+            columns.extend(
+                groups
+                    .labels
+                    .iter()
+                    .cloned()
+                    .zip(groups.sizes.iter().copied()),
+            );
+        }
+        let mut out = Vec::new();
+        for name in vars {
+            let x = self.column(e, t, name)?;
+            let var = match &x.kind {
+                Kind::Cat { .. } | Kind::Bool => self.categorical_var(e, name, &x, &groups, by),
+                Kind::Num { .. } => self.numeric_var(e, name, &x, &groups, by),
+                Kind::Date => {
+                    return Err(EvalError::at(
+                        e,
+                        format!(
+                            "`{name}` is a date: summarise a number made from it (e.g. the \
+                             days or years since a reference date)"
+                        ),
+                    ));
+                }
+            };
+            let mut var = match var {
+                Ok(v) => v,
+                Err(EvalError::Refused { rule, message, .. }) => Var {
+                    name: name.clone(),
+                    body: Body::Refused(format!(
+                        "refused by disclosure control ({rule}): {}",
+                        message.replace(&format!("in `{e}`, "), "")
+                    )),
+                    test: None,
+                    smd: None,
+                },
+                Err(other) => return Err(other),
+            };
+            if by.is_some() && !matches!(var.body, Body::Refused(_)) {
+                match self.table1_test(e, name, &x, &var, &groups, by.unwrap_or_default(), tests) {
+                    Ok(test) => var.test = test,
+                    Err(EvalError::Runtime { message, .. }) => {
+                        notes.push(format!("{name}: no p-value: {message}"))
+                    }
+                    Err(other) => return Err(other),
+                }
+                if smd {
+                    var.smd = Some(table1_smd(&var.body));
+                }
+            }
+            out.push(var);
+        }
+        Ok(Table1 {
+            by: by.map(str::to_owned),
+            columns,
+            vars: out,
+            smd,
+            format,
+            notes,
+        })
+    }
+
+    /// The columns: each level of `by` with rows (sizes released as table cells), or one
+    /// column of all the selected rows.
+    fn table1_groups(
+        &mut self,
+        e: &Expr,
+        t: &PrivTable,
+        by: Option<&str>,
+        notes: &mut Vec<String>,
+    ) -> Result<Groups> {
+        let rows = crate::eval::value::layout_rows(&t.layout);
+        let g = match by {
+            Some(b) => self.column(e, t, b)?,
+            None => PrivVec {
+                kind: Kind::Bool,
+                data: self.ones(rows),
+                onehot: None,
+                present: None,
+                sel: t.sel.clone(),
+                layout: t.layout.clone(),
+                support: crate::eval::value::Support::constant(),
+                range: crate::eval::range::Range::point(1.0).into(),
+            },
+        };
+        self.check_selection(e, &g.sel, &g.layout)?;
+        let all = self.and_mask(g.sel.clone(), g.present.clone())?;
+        let (labels, ind) = match by {
+            Some(_) => self.levels_of(e, &g)?,
+            None => (vec!["Overall".into()], vec![self.ones(rows)]),
+        };
+        let masks = match &all {
+            Some(m) => {
+                let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m.shares)).collect();
+                self.p.mul_many(&pairs)?
+            }
+            None => ind,
+        };
+        let ordered = crate::eval::ordered(&g);
+        let sizes = self.release_cells(e, &masks, &labels, !ordered, &g.layout)?;
+        if let (Some(pm), Some(b)) = (&g.present, by) {
+            // The rows left out, released on their own: a refusal of this count (e.g. a zero
+            // where `by` was made by comparing numbers) leaves the note without the number.
+            let sel = self.mask_or_ones(&g.sel, rows);
+            let absent = pm.shares.neg().add_const(self.p.id(), 1);
+            let cell = self.p.mul(&sel, &absent)?;
+            let label = [format!("<NA> ({b})")];
+            match self.release_cells(e, &[cell], &label, !ordered, &g.layout) {
+                Ok(k) if k[0] == 0 => {}
+                Ok(k) => notes.push(format!(
+                    "{} rows with a missing `{b}` are left out (as gtsummary leaves them out)",
+                    k[0]
+                )),
+                Err(EvalError::Refused { .. }) => notes.push(format!(
+                    "rows with a missing `{b}`, if any, are left out (their number is refused \
+                     by the small-cell rule)"
+                )),
+                Err(other) => return Err(other),
+            }
+        }
+        // Groups without rows have no column (as R's tests drop them).
+        let keep: Vec<usize> = (0..labels.len()).filter(|&i| sizes[i] > 0).collect();
+        Ok(Groups {
+            labels: keep.iter().map(|&i| labels[i].clone()).collect(),
+            masks: keep.iter().map(|&i| masks[i].clone()).collect(),
+            sizes: keep.iter().map(|&i| sizes[i]).collect(),
+            g,
+            all,
+            ordered,
+        })
+    }
+
+    /// The counts of the 0/1 vectors `cells`, released as `table()` releases its cells.
+    fn release_cells(
+        &mut self,
+        e: &Expr,
+        cells: &[AShares],
+        labels: &[String],
+        zero_ok: bool,
+        layout: &[crate::eval::value::Seg],
+    ) -> Result<Vec<u64>> {
+        let sums: Vec<AShares> = cells.iter().map(AShares::sum).collect();
+        let counts = AShares::concat(&sums.iter().collect::<Vec<_>>());
+        if self.perturbed() {
+            let keys = self.record_keys(layout)?;
+            let pairs: Vec<(&AShares, &AShares)> =
+                cells.iter().map(|c| (c, keys.as_ref())).collect();
+            let k = (&pairs[..], Box::new(|k| k) as Box<dyn FnOnce(_) -> _>);
+            self.released_counts(e, &counts, labels, zero_ok, Some(k))
+        } else {
+            self.released_counts(e, &counts, labels, zero_ok, None)
+        }
+    }
+
+    /// A categorical variable's counts per level and column, and its missing counts.
+    fn categorical_var(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        x: &PrivVec,
+        groups: &Groups,
+        by: Option<&str>,
+    ) -> Result<Var> {
+        let (levels, ind) = self.levels_of(e, x)?;
+        self.check_levels(e, levels.len())?;
+        let me = self.p.id();
+        let (present, absent) = match &x.present {
+            Some(pm) => {
+                let pairs: Vec<(&AShares, &AShares)> =
+                    ind.iter().map(|c| (c, &pm.shares)).collect();
+                (
+                    self.p.mul_many(&pairs)?,
+                    Some(pm.shares.neg().add_const(me, 1)),
+                )
+            }
+            None => (ind, None),
+        };
+        let mut pairs = Vec::new();
+        let mut labels = Vec::new();
+        for (gm, gl) in groups.masks.iter().zip(&groups.labels) {
+            for (c, l) in present.iter().zip(&levels) {
+                pairs.push((c, gm));
+                labels.push(cell_label(l, gl, by));
+            }
+            if let Some(a) = &absent {
+                pairs.push((a, gm));
+                labels.push(cell_label("<NA>", gl, by));
+            }
+        }
+        let cells = self.p.mul_many(&pairs)?;
+        let zero_ok = !groups.ordered && !crate::eval::ordered(x);
+        let released = self.release_cells(e, &cells, &labels, zero_ok, &x.layout)?;
+        let per = levels.len() + usize::from(absent.is_some());
+        let mut counts: Vec<Vec<u64>> = released
+            .chunks(per)
+            .map(|c| c[..levels.len()].to_vec())
+            .collect();
+        let mut missing: Vec<u64> = released
+            .chunks(per)
+            .map(|c| c.get(levels.len()).copied().unwrap_or(0))
+            .collect();
+        if by.is_some() {
+            let total: Vec<u64> = (0..levels.len())
+                .map(|l| counts.iter().map(|c| c[l]).sum())
+                .collect();
+            counts.insert(0, total);
+            missing.insert(0, missing.iter().sum());
+        }
+        Ok(Var {
+            name: name.to_owned(),
+            body: Body::Categorical {
+                levels,
+                counts,
+                missing,
+            },
+            test: None,
+            smd: None,
+        })
+    }
+}
+
+/// A cell's label in a refusal: `level` of the variable in group `group`.
+pub(super) fn cell_label(level: &str, group: &str, by: Option<&str>) -> String {
+    match by {
+        Some(_) => format!("{level} / {group}"),
+        None => level.to_owned(),
+    }
+}
+
+/// `tableone`'s SMD of a variable's groups (the overall column excluded).
+fn table1_smd(body: &Body) -> f64 {
+    match body {
+        Body::Numeric(cells) => {
+            let g = &cells[1..];
+            t1::mean_pairwise(g.len(), |i, j| {
+                t1::smd_numeric((g[i].mean, g[i].sd), (g[j].mean, g[j].sd))
+            })
+        }
+        Body::Categorical { counts, .. } => {
+            let g = &counts[1..];
+            t1::mean_pairwise(g.len(), |i, j| t1::smd_categorical(&g[i], &g[j]))
+        }
+        _ => f64::NAN,
+    }
+}
+
+impl Evaluator<'_> {
+    /// The p-value of a variable across the groups, by the test asked or `add_p`'s choice.
+    #[allow(clippy::too_many_arguments)]
+    fn table1_test(
+        &mut self,
+        e: &Expr,
+        name: &str,
+        x: &PrivVec,
+        var: &Var,
+        groups: &Groups,
+        by: &str,
+        tests: Tests,
+    ) -> Result<Option<(String, f64)>> {
+        let data_name = format!("{name} by {by}");
+        let test = match &var.body {
+            Body::Categorical { levels, counts, .. } => {
+                let g = &counts[1..];
+                let table = Table {
+                    dims: vec![
+                        (name.to_owned(), levels.clone()),
+                        (by.to_owned(), groups.labels.clone()),
+                    ],
+                    counts: (0..levels.len())
+                        .flat_map(|l| g.iter().map(move |c| c[l]))
+                        .collect(),
+                };
+                let table = crate::eval::htest::drop_empty(&table);
+                if table.dims.iter().any(|d| d.1.len() < 2) {
+                    return Err(EvalError::at(
+                        e,
+                        "the table has fewer than two non-empty rows or columns",
+                    ));
+                }
+                let by_group: Vec<Vec<u64>> = {
+                    let (r, c) = (table.dims[0].1.len(), table.dims[1].1.len());
+                    (0..c)
+                        .map(|j| (0..r).map(|i| table.counts[i * c + j]).collect())
+                        .collect()
+                };
+                match tests.categorical.unwrap_or(t1::categorical_test(&by_group)) {
+                    "fisher.test" => crate::eval::htest::fisher_test(
+                        e,
+                        &table,
+                        data_name,
+                        (None, Alt::TwoSided),
+                    )?,
+                    which => {
+                        crate::eval::htest::chisq_test(&table, which == "chisq.test", data_name)
+                    }
+                }
+            }
+            Body::Numeric(cells) => {
+                self.numeric_test(e, x, (groups, &cells[1..]), tests.numeric, data_name)?
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some((test.method, test.p_value)))
+    }
+}
+
+mod numeric;
