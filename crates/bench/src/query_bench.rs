@@ -7,6 +7,9 @@
 //! ```text
 //! cargo run --release -p sharestat-bench --bin query-bench [-- --rows 1000000 --reps 20]
 //! ```
+//!
+//! `BENCH_EXTRA` adds queries on the synthetic study (`d <- load("a")` before each; several
+//! separated by `;;`), to measure a part of an analysis on its own.
 #![forbid(unsafe_code)]
 
 use serde_json::Value;
@@ -136,6 +139,17 @@ async fn main() {
             "<= 50 ms",
         );
     }
+    // Issue 16: a Table 1 of ten variables by gender on the 48 rows (the study's policy:
+    // several categorical variables are refused, which costs their checks all the same).
+    let t1 = format!(
+        "{both}table1(x, vars = c(\"age\", \"ecog_status\", \"primary\", \"laterality\", \
+         \"fractions\", \"bed10_gy\", \"gtv_cc\", \"ptv_cc\", \"local_control\", \
+         \"event_death\"), by = \"gender\")"
+    );
+    if wanted(&t1) {
+        let m = measure(&r, "adrenal", &t1, reps).await;
+        row("`table1` (10 variables by gender)", 48, m, "<= 50 ms");
+    }
     if rows > 0 {
         let (dict, file) = synthetic(tmp.path(), "big", rows);
         c.create_study("big", &dict, "allow_event_times = true\n")
@@ -173,6 +187,9 @@ async fn main() {
             ("glm(x ~ age + g, family = poisson, data = d)", "–"),
             // Issue 16: Kruskal-Wallis of five groups (one sort, scans, dot products).
             ("kruskal.test(x ~ g, data = d)", "<= 10 s (4 groups)"),
+            // Issue 16: a Table 1 of ten variables (four numeric, six categorical or
+            // logical) by a two-level group.
+            (TABLE1_BIG, "<= 20 s"),
             // Issue 14: cross-products beyond 64 bits (Σ age^8 reaches 2^74), summed in parts.
             ("lm(x ~ age + I(age^2) + I(age^4), data = d)", "–"),
             // Issue 14: the math of private numbers, 10^6 values each.
@@ -190,13 +207,19 @@ async fn main() {
                  survdiff(Surv(x, x < 90) ~ ifelse(g == \"a\", \"a\", \"b\"), data = d)",
                 "<= 3 s",
             ),
-        ] {
+        ]
+        .into_iter()
+        .chain(EXTRA.with(|e| e.clone()).into_iter())
+        {
             if !wanted(q) {
                 continue;
             }
             let m = measure(&rb, "big", &format!("{d}{q}"), reps).await;
             let label = if q.starts_with("s <- ") {
                 "survfit + survdiff in one query (2 groups, 100 distinct times)".to_owned()
+            } else if q == TABLE1_BIG {
+                "`table1` (10 variables: 4 numeric, 6 categorical or logical; by a 2-level arm)"
+                    .to_owned()
             } else {
                 format!("`{q}`")
             };
@@ -232,4 +255,25 @@ async fn main() {
         }
     }
     c.shutdown().await;
+}
+
+/// The Table 1 of the benchmark at 10^6 rows: four numeric variables (two stored, two
+/// derived), six categorical or logical ones, by a two-level arm.
+const TABLE1_BIG: &str = "d$arm <- ifelse(d$g %in% c(\"a\", \"b\"), \"A\", \"B\")\n\
+    d$y <- d$x + d$age\nd$z <- 2 * d$x + 1\nd$old <- d$age >= 65\nd$high <- d$x >= 50\n\
+    d$xc <- cut(d$x, c(-1, 24, 49, 74, 99))\nd$ac <- cut(d$age, c(29, 44, 59, 74, 89))\n\
+    d$site <- ifelse(d$g == \"e\", \"s2\", \"s1\")\n\
+    table1(d, vars = c(\"x\", \"age\", \"y\", \"z\", \"g\", \"old\", \"high\", \"xc\", \"ac\", \
+    \"site\"), by = \"arm\")";
+
+thread_local! {
+    /// The queries of `BENCH_EXTRA` (leaked: they live as long as the program).
+    static EXTRA: Vec<(&'static str, &'static str)> = std::env::var("BENCH_EXTRA")
+        .ok()
+        .map(|v| {
+            v.split(";;")
+                .map(|q| (&*Box::leak(q.to_owned().into_boxed_str()), "–"))
+                .collect()
+        })
+        .unwrap_or_default();
 }

@@ -185,11 +185,26 @@ async fn the_demo_matches_r_and_refuses_exactly_the_small_cells() {
         "38.00 60.75 66.00 73.00 91.00 ",
         " Chisq= 1.73  on 1 degrees of freedom, p= 0.1885",
         "p-value = 0.02656",
-        "    male                               29 (60.4%)",
         "Error: line 1, column 1: refused by disclosure control (min_cell)",
     ] {
         assert!(s.contains(line), "{line:?} not in the session:\n{s}");
     }
+    // Tables 4-6 are made with table1: the gender row of Table 4, and the refused
+    // variables named with their small cells.
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with("  male ") && l.trim_end().ends_with(" 29 (60.4)")),
+        "Table 4's gender row not in the session:\n{s}"
+    );
+    assert!(
+        s.contains("> table1(d, vars = c(\"age\", \"gender\""),
+        "{s}"
+    );
+    assert!(
+        s.contains("Note: timing: refused by disclosure control (min_cell): the cell `other`"),
+        "{s}"
+    );
+    assert_eq!(run.doc["table1"]["table4"]["columns"][0]["n"], 48);
     // Outputs on disk.
     for f in ["km_overall.svg", "km_ecog.svg"] {
         let svg = std::fs::read_to_string(run.dir.join(f)).unwrap();

@@ -80,6 +80,9 @@ pub struct Section {
     pub layout: Layout,
     /// Lines run before every step of the section (replayed, not printed again).
     pub prelude: String,
+    /// A table section's `table1(...)` call, which prints the table (its JSON goes under
+    /// `table1.<key>`); the section's steps then only fill the JSON document.
+    pub table1: Option<(String, String)>,
     /// Its queries.
     pub steps: Vec<Step>,
 }
@@ -377,7 +380,12 @@ pub fn sections() -> Vec<Section> {
         title: title.into(),
         layout,
         prelude: prelude.into(),
+        table1: None,
         steps,
+    };
+    let made_with = |s: Section, key: &str, vars: &[&str]| Section {
+        table1: Some((key.into(), table1_call(vars))),
+        ..s
     };
     vec![
         section(
@@ -386,14 +394,26 @@ pub fn sections() -> Vec<Section> {
             TWO_SITES,
             transcript,
         ),
-        section(
-            "Table 4: patient and tumour characteristics",
-            Layout::Table,
-            POOLED,
-            t4,
+        made_with(
+            section(
+                "Table 4: patient and tumour characteristics",
+                Layout::Table,
+                POOLED,
+                t4,
+            ),
+            "table4",
+            &TABLE4,
         ),
-        section("Table 5: treatment", Layout::Table, POOLED, t5),
-        section("Table 6: outcome", Layout::Table, POOLED, t6),
+        made_with(
+            section("Table 5: treatment", Layout::Table, POOLED, t5),
+            "table5",
+            &TABLE5,
+        ),
+        made_with(
+            section("Table 6: outcome", Layout::Table, POOLED, t6),
+            "table6",
+            &TABLE6,
+        ),
         section(
             "Survival: Kaplan-Meier, log-rank, Cox",
             Layout::Session,
@@ -407,6 +427,45 @@ pub fn sections() -> Vec<Section> {
             tests,
         ),
     ]
+}
+
+/// The variables of the paper's Tables 4-6, in its order.
+const TABLE4: [&str; 7] = [
+    "age",
+    "gender",
+    "ecog_status",
+    "primary",
+    "timing",
+    "pattern",
+    "laterality",
+];
+const TABLE5: [&str; 13] = [
+    "chemotherapy",
+    "immunotherapy",
+    "fractions",
+    "prescription_dose_gy",
+    "bed10_gy",
+    "gtv_cc",
+    "ptv_cc",
+    "ptv_margin_mm",
+    "ptv_dmax_gy",
+    "conformity_index",
+    "homogeneity_index",
+    "adapted_fractions",
+    "motion_management",
+];
+const TABLE6: [&str; 5] = [
+    "toxicity",
+    "toxicity_grade",
+    "local_control",
+    "event_death",
+    "follow_up_months",
+];
+
+/// `table1(d, vars = c(...))` of `vars`.
+fn table1_call(vars: &[&str]) -> String {
+    let quoted: Vec<String> = vars.iter().map(|v| format!("\"{v}\"")).collect();
+    format!("table1(d, vars = c({}))", quoted.join(", "))
 }
 
 /// Whether `line` is an assignment (prints nothing).

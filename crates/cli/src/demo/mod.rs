@@ -132,6 +132,43 @@ fn fresh_dir() -> Result<PathBuf, String> {
     Ok(std::env::temp_dir().join(name))
 }
 
+/// A table section's `table1(...)` as the session prints it (`> call`, then the table) and
+/// its JSON with the bytes the front node sent; a failure is recorded in `failed` and printed
+/// as R prints an error.
+async fn table1_of(
+    session: &Session,
+    prelude: &str,
+    call: &str,
+    failed: &mut Vec<(String, String)>,
+) -> Result<(String, Option<(Value, u64)>), String> {
+    let mut text = format!("> {call}\n");
+    match session.query(prelude, call).await? {
+        Answer::Done {
+            outputs,
+            error: None,
+            bytes_sent,
+            ..
+        } if outputs.len() == 1 => {
+            text.push_str(&crate::run::output_text(&outputs[0]));
+            let sent = bytes_sent.as_u64().unwrap_or(0);
+            Ok((text, Some((outputs[0].value.clone(), sent))))
+        }
+        Answer::Done {
+            error: Some(message),
+            ..
+        }
+        | Answer::Refused { message, .. } => {
+            text.push_str(&crate::run::error_text(&message));
+            failed.push((call.to_owned(), message));
+            Ok((text, None))
+        }
+        Answer::Done { .. } => {
+            failed.push((call.to_owned(), "no output".into()));
+            Ok((text, None))
+        }
+    }
+}
+
 /// Sets `doc[a][b]` for the key `a.b` (or `doc[a]`).
 fn put(doc: &mut Map<String, Value>, key: &str, v: Value) {
     match key.split_once('.') {
@@ -223,6 +260,7 @@ pub async fn run_demo(
         .iter()
         .flat_map(|s| {
             let mut v = vec![format!("\n# {}\n{}", s.title, s.prelude)];
+            v.extend(s.table1.iter().map(|(_, call)| call.clone()));
             v.extend(s.steps.iter().map(|st| {
                 let name = if st.key.is_empty() {
                     st.lines.last().cloned().unwrap_or_default()
@@ -395,7 +433,15 @@ async fn analyse(
     for section in analysis::sections() {
         say(&layout::heading(&section), &mut printed);
         say(&layout::prelude(&section), &mut printed);
-        if let Some(h) = layout::table_header(&section) {
+        if let Some((key, call)) = &section.table1 {
+            let (text, value) = table1_of(&session, &section.prelude, call, &mut failed).await?;
+            say(&text, &mut printed);
+            if let Some((v, sent)) = value {
+                jobs += 1;
+                bytes += sent;
+                put(&mut doc, &format!("table1.{key}"), v);
+            }
+        } else if let Some(h) = layout::table_header(&section) {
             say(&h, &mut printed);
         }
         for st in &section.steps {
@@ -452,7 +498,9 @@ async fn analyse(
                     Outcome::Refused(message)
                 }
             };
-            say(&layout::step(section.layout, st, &outcome), &mut printed);
+            if section.table1.is_none() {
+                say(&layout::step(section.layout, st, &outcome), &mut printed);
+            }
         }
     }
     progress(&format!(
