@@ -448,7 +448,10 @@ mod tests {
     #[test]
     fn functions_and_variables_complete() {
         assert_eq!(complete("quan").1, ["quantile("]);
-        assert_eq!(complete("x <- t").1, ["tm", "tr", "t.test(", "table("]);
+        assert_eq!(
+            complete("x <- t").1,
+            ["tm", "tr", "t.test(", "table(", "table1("]
+        );
         assert!(complete("mean(").1.is_empty());
         assert!(complete("1").1.is_empty());
     }

@@ -39,7 +39,7 @@ pub mod spec;
 pub use encode::encode_row;
 pub use error::DictError;
 pub use harmonise::harmonise;
-pub use policy::{Perturbation, Policy, PolicyError};
+pub use policy::{Perturbation, Policy, PolicyError, SmallCells};
 pub use spec::{
     Cell, ColumnSpec, ColumnType, DEFAULT_BOUND, Dictionary, EncodedColumn, EncodedKind,
     SiteConventions,

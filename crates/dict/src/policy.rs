@@ -78,6 +78,11 @@ pub struct Policy {
     /// secret per-row keys, so the same rows always get the same noise and differences of
     /// overlapping releases are noisy.
     pub perturbation: Perturbation,
+    /// What a table with cells under `min_cell` does: `"refuse"` (the whole table, naming the
+    /// cells) or `"suppress"` (the clinical-reporting convention: those cells print as `*`,
+    /// with secondary suppression so that none can be worked out from the other cells, the
+    /// margins and the total; a table that cannot be protected so is refused).
+    pub small_cells: SmallCells,
     /// Largest absolute noise of the cell-key method (the noise is binomial on
     /// `-D..=D`, variance `D / 2`).
     pub cell_key_noise: u32,
@@ -111,6 +116,18 @@ pub enum Perturbation {
     CellKey,
 }
 
+/// What a frequency table does with cells under `min_cell`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SmallCells {
+    /// The table is refused, the refusal naming its small cells.
+    #[default]
+    Refuse,
+    /// Small cells (and the complementary cells that protect them) print as `*`.
+    Suppress,
+}
+
 /// Policies carry no NaN: [`Policy::parse`] refuses a non-finite `max_query_seconds`,
 /// `max_query_traffic_mb`, `max_query_memory_mb` or `max_leverage`, and
 /// JSON, in which nodes exchange policies, has no NaN.
@@ -129,6 +146,7 @@ impl Default for Policy {
             // New studies perturb counts: the defence against combinations of several
             // releases (docs/security.md); a study that must publish exact counts says so.
             perturbation: Perturbation::CellKey,
+            small_cells: SmallCells::Refuse,
             cell_key_noise: 2,
             cell_key_sum_bits: 4,
             max_leverage: 0.9,
@@ -285,6 +303,8 @@ impl Policy {
             allow_extremes: self.allow_extremes && other.allow_extremes,
             allow_event_times: allow,
             perturbation: self.perturbation.max(other.perturbation),
+            // Refusing shows less than suppressing.
+            small_cells: self.small_cells.min(other.small_cells),
             cell_key_noise: self.cell_key_noise.max(other.cell_key_noise),
             cell_key_sum_bits: self.cell_key_sum_bits.min(other.cell_key_sum_bits),
             max_leverage: self.max_leverage.min(other.max_leverage),
@@ -368,6 +388,10 @@ mod tests {
         let coarse = Policy::parse("cell_key_sum_bits = 2\n").unwrap();
         assert_eq!(p.strictest(&coarse).cell_key_sum_bits, 2);
         assert!(Policy::parse("perturbation = \"noise\"\n").is_err());
+        let s = Policy::parse("small_cells = \"suppress\"\n").unwrap();
+        assert_eq!(s.small_cells, SmallCells::Suppress);
+        assert_eq!(s.strictest(&p).small_cells, SmallCells::Refuse);
+        assert!(Policy::parse("small_cells = \"hide\"\n").is_err());
     }
 
     #[test]

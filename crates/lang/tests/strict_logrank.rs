@@ -54,14 +54,16 @@ fn strict_log_rank_matches_r_and_reveals_only_the_statistic() {
 }
 
 #[test]
-fn strict_log_rank_needs_two_groups_of_min_cell() {
+fn strict_log_rank_needs_groups_of_min_cell_none_empty() {
     let fx = Fixture::new(Policy::default());
-    let e = fx
-        .run(&format!(
-            "{D}survdiff({S} ~ ecog_status, data = d, strict = TRUE)"
-        ))
-        .unwrap_err();
-    assert!(e.contains("compares two groups"), "{e}");
+    // ECOG 3 and 4 have no patients: an empty group (it would change the df) is refused.
+    let e = fx.refusal(&format!(
+        "{D}survdiff({S} ~ ecog_status, data = d, strict = TRUE)"
+    ));
+    assert!(
+        e.contains("min_cell") && e.contains("`3`") && e.contains("`4`"),
+        "{e}"
+    );
     let fx = Fixture::new(Policy {
         min_cell: 10,
         perturbation: sharestat_dict::Perturbation::None,
@@ -72,4 +74,50 @@ fn strict_log_rank_needs_two_groups_of_min_cell() {
          strict = TRUE)"
     ));
     assert!(e.contains("min_cell"), "{e}");
+}
+
+/// k > 2 groups (issue 16): the (k − 1)² system solved on shares, against R's survdiff
+/// (`r/strict_logrank.R` -> `r/strict_logrank.json`): lung by ECOG (3 groups), veteran by cell
+/// type (4), the adrenal fixture by ECOG (3).
+#[test]
+fn strict_log_rank_of_k_groups_matches_r() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../r/strict_logrank.json");
+    let cases: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cohort = "d <- rbind(load(\"site_a\"), load(\"site_b\"))\n";
+    for (i, (fx, q)) in [
+        (
+            support::Fixture::cohort("lung"),
+            format!(
+                "{cohort}d$ecog_f <- factor(d$ph.ecog, levels = c(0, 1, 2))\n\
+                 e <- subset(d, ph.ecog < 3)\n\
+                 survdiff(Surv(time, dead) ~ ecog_f, data = e, strict = TRUE)"
+            ),
+        ),
+        (
+            support::Fixture::cohort("veteran"),
+            format!("{cohort}survdiff(Surv(time, dead) ~ celltype, data = d, strict = TRUE)"),
+        ),
+        (
+            Fixture::new(Policy::default()),
+            format!(
+                "{D}d$ecog_f <- factor(d$ecog_status, levels = c(\"0\", \"1\", \"2\"))\n\
+                 survdiff({S} ~ ecog_f, data = d, strict = TRUE)"
+            ),
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let want = &cases[i];
+        let got = fx.json(&q);
+        let (c, w) = (num(&got["chisq"]), num(&want["chisq"]));
+        assert!(
+            (c - w).abs() <= 2e-5 * w,
+            "{}: chisq {c} vs R {w}",
+            want["call"]
+        );
+        assert_eq!(got["df"], want["df"], "{}", want["call"]);
+        assert!(got.get("observed").is_none(), "{got}");
+    }
 }

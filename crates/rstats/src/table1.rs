@@ -69,6 +69,9 @@ pub enum Body {
         counts: Vec<Vec<u64>>,
         /// Missing values per column.
         missing: Vec<u64>,
+        /// Cells hidden by small-cell suppression, `[column][level]`, the missing count last
+        /// (empty: none); a hidden cell prints `*`.
+        hidden: Vec<Vec<bool>>,
     },
     /// Refused by disclosure control: the reason (naming the cells, never values).
     Refused(String),
@@ -306,18 +309,35 @@ pub fn rows(t: &Table1) -> (Vec<String>, Vec<Vec<String>>) {
                 levels,
                 counts,
                 missing,
+                hidden,
             } => {
+                let k = levels.len();
+                let hid = |c: usize, l: usize| hidden.get(c).is_some_and(|h| h[l]);
+                // Percentages of the non-missing, where none of the column's cells is hidden
+                // (a hidden cell's count is not known, nor, then, the column's total).
+                let known = |c: usize| !(0..=k).any(|l| hid(c, l));
                 for (l, level) in levels.iter().enumerate() {
-                    line(
-                        level,
-                        counts
-                            .iter()
-                            .map(|c| count_pct(c[l], c.iter().sum()))
-                            .collect(),
-                    );
+                    let cells = (0..counts.len())
+                        .map(|c| match (hid(c, l), known(c)) {
+                            (true, _) => "*".to_owned(),
+                            (false, true) => count_pct(counts[c][l], counts[c].iter().sum()),
+                            (false, false) => counts[c][l].to_string(),
+                        })
+                        .collect();
+                    line(level, cells);
                 }
-                if missing.iter().any(|&m| m > 0) {
-                    line("Missing", missing.iter().map(u64::to_string).collect());
+                let any = (0..missing.len()).any(|c| missing[c] > 0 || hid(c, k));
+                if any {
+                    let cells = (0..missing.len())
+                        .map(|c| {
+                            if hid(c, k) {
+                                "*".to_owned()
+                            } else {
+                                missing[c].to_string()
+                            }
+                        })
+                        .collect();
+                    line("Missing", cells);
                 }
             }
             Body::Refused(_) => line("refused", vec!["(refused)".into(); ncol]),
@@ -436,9 +456,32 @@ pub fn table1_json(t: &Table1) -> Json {
                     levels,
                     counts,
                     missing,
-                } => json!({
-                    "type": "categorical", "levels": levels, "counts": counts, "missing": missing,
-                }),
+                    hidden,
+                } => {
+                    let k = levels.len();
+                    let hid = |c: usize, l: usize| hidden.get(c).is_some_and(|h| h[l]);
+                    let cell =
+                        |c: usize, l: usize, n: u64| if hid(c, l) { Json::Null } else { json!(n) };
+                    let counts: Vec<Vec<Json>> = counts
+                        .iter()
+                        .enumerate()
+                        .map(|(c, col)| {
+                            col.iter()
+                                .enumerate()
+                                .map(|(l, n)| cell(c, l, *n))
+                                .collect()
+                        })
+                        .collect();
+                    let missing: Vec<Json> = missing
+                        .iter()
+                        .enumerate()
+                        .map(|(c, n)| cell(c, k, *n))
+                        .collect();
+                    json!({
+                        "type": "categorical", "levels": levels, "counts": counts,
+                        "missing": missing, "suppressed": !hidden.is_empty(),
+                    })
+                }
                 Body::Refused(why) => json!({ "type": "refused", "refused": why }),
             };
             o["name"] = json!(v.name);

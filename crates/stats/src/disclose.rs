@@ -210,6 +210,20 @@ impl Coins {
         noise
     }
 
+    /// [`Coins::open_noisy`] of the cells `keep` only (the others stay shares): the noisy
+    /// counts `counts[keep[i]]` (`counts` one per key).
+    pub fn open_noisy_at(
+        &self,
+        p: &mut Party,
+        counts: &AShares,
+        keep: &[usize],
+        d: u32,
+    ) -> sharestat_mpc::Result<Vec<u64>> {
+        let terms = self.draw(d, 0);
+        let kept: Vec<u64> = keep.iter().map(|&i| terms[i]).collect();
+        p.open_additive(&counts.gather(keep), &kept)
+    }
+
     /// `draws` noises per key (see [`Coins::draw`]) as replicated shares: one round.
     pub fn noise(&self, p: &mut Party, d: u32, draws: u32) -> sharestat_mpc::Result<Vec<AShares>> {
         let terms: Vec<u64> = (0..draws).flat_map(|t| self.draw(d, t)).collect();

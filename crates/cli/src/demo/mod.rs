@@ -51,7 +51,8 @@ pub struct DemoArgs {
     #[arg(long)]
     pub json: bool,
     /// The study's disclosure policy: `shipped` (the study's policy.toml: cells of at least
-    /// 5), `pilot` (what the pilot worked with: every count shown) or a policy file.
+    /// 5), `suppress` (the same, small cells printed as `*` with secondary suppression instead
+    /// of refused), `pilot` (what the pilot worked with: every count shown) or a policy file.
     #[arg(long, default_value = "shipped")]
     pub policy: String,
 }
@@ -63,6 +64,8 @@ pub enum PolicyChoice {
     Shipped,
     /// `examples/adrenal/policy-pilot.toml`: every count shown, as the pilot published them.
     Pilot,
+    /// The shipped policy with `small_cells = "suppress"`: small cells print as `*`.
+    Suppress,
     /// A policy file.
     File(PathBuf),
 }
@@ -72,6 +75,7 @@ impl PolicyChoice {
         match s {
             "shipped" => PolicyChoice::Shipped,
             "pilot" => PolicyChoice::Pilot,
+            "suppress" => PolicyChoice::Suppress,
             f => PolicyChoice::File(f.into()),
         }
     }
@@ -80,6 +84,10 @@ impl PolicyChoice {
         Ok(match self {
             PolicyChoice::Shipped => ("shipped (policy.toml)".into(), POLICY.into()),
             PolicyChoice::Pilot => ("pilot (policy-pilot.toml)".into(), PILOT_POLICY.into()),
+            PolicyChoice::Suppress => (
+                "shipped, with small_cells = \"suppress\"".into(),
+                format!("{POLICY}\nsmall_cells = \"suppress\"\n"),
+            ),
             PolicyChoice::File(p) => (
                 p.display().to_string(),
                 std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?,

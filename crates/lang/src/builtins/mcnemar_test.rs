@@ -43,12 +43,13 @@ fn eval(
 ) -> Result<Value> {
     let x = need(a, e, "x")?;
     let correct = ev.flag(a.get("correct"), scope, 1.0)? != 0.0;
-    let xv = ev.eval_in(x, scope)?;
+    let xv = crate::eval::suppress::whole_table(x, ev.eval_in(x, scope)?, "mcnemar.test")?;
     let (t, data_name) = match (xv, a.get("y")) {
         (Value::Pub(Public::Table(t)), None) if t.dims.len() == 2 => (t, x.to_string()),
         (xv @ Value::Vec(_), Some(y)) => {
             let yv = ev.eval_in(y, scope)?;
-            match ev.table2(e, [x, y], xv, yv, "no")? {
+            let t = ev.table2(e, [x, y], xv, yv, "no")?;
+            match crate::eval::suppress::whole_table(e, t, "mcnemar.test")? {
                 Value::Pub(Public::Table(t)) => (t, format!("{x} and {y}")),
                 _ => return Err(EvalError::at(e, "mcnemar.test(): not a table")),
             }

@@ -40,7 +40,8 @@ fn eval(
     scope: Option<&PrivTable>,
 ) -> Result<Value> {
     let x = need(a, e, "x")?;
-    let (xs, ns, mut data) = match ev.eval_in(x, scope)? {
+    let xv = crate::eval::suppress::whole_table(x, ev.eval_in(x, scope)?, "prop.test")?;
+    let (xs, ns, mut data) = match xv {
         Value::Pub(Public::Table(t)) if t.dims.len() == 2 && t.dims[1].1.len() == 2 => {
             if let Some(n) = a.get("n") {
                 return Err(EvalError::at(

@@ -138,7 +138,7 @@ impl Evaluator<'_> {
         let test = match name {
             "t.test" => self.t_test(e, a, scope)?,
             _ => {
-                let xv = self.eval_in(x, scope)?;
+                let xv = super::suppress::whole_table(x, self.eval_in(x, scope)?, name)?;
                 if name == "chisq.test"
                     && a.get("y").is_none()
                     && let Some(counts) = one_way_counts(&xv)
@@ -161,9 +161,10 @@ impl Evaluator<'_> {
                     (Value::Pub(Public::Table(t)), _) if t.dims.len() == 2 => (t, x.to_string()),
                     (xv @ Value::Vec(_), Some(y)) => {
                         let yv = self.eval_in(y, scope)?;
-                        match self.table2(e, [x, y], xv, yv, "no")? {
+                        let t = self.table2(e, [x, y], xv, yv, "no")?;
+                        match super::suppress::whole_table(e, t, name)? {
                             Value::Pub(Public::Table(t)) => (t, format!("{x} and {y}")),
-                            _ => unreachable!("table2 gives a table"),
+                            _ => return Err(EvalError::at(e, "expected a two-way table")),
                         }
                     }
                     _ => return Err(EvalError::at(x, "expected a two-way table or two vectors")),

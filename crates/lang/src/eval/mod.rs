@@ -77,6 +77,7 @@ mod scale;
 mod strata;
 mod strict;
 mod support;
+pub(crate) mod suppress;
 pub mod surv;
 mod surv_summary;
 mod survdiff_strata;

@@ -82,7 +82,7 @@ impl Evaluator<'_> {
                 ));
             }
         };
-        let Value::Pub(what) = table else {
+        let Value::Pub(what) = super::suppress::whole_table(e, table, "hist")? else {
             return Err(EvalError::at(e, "hist(): no table"));
         };
         self.plot(

@@ -31,6 +31,7 @@ pub(crate) fn prop_texts(props: &[f64]) -> Vec<String> {
 impl Evaluator<'_> {
     /// `prop.table(x, margin)`.
     pub(crate) fn prop_table(&mut self, e: &Expr, x: Value, margin: Option<f64>) -> Result<Value> {
+        let x = super::suppress::whole_table(e, x, "prop.table")?;
         let Value::Pub(Public::Table(t)) = x else {
             return Err(EvalError::at(
                 e,

@@ -1,7 +1,10 @@
-//! `survdiff(Surv(time, event) ~ g, data, strict = TRUE)`: the log-rank test of two groups
-//! revealing only its chi-square statistic (`sharestat_stats::logrank`): no event times, no
-//! counts per group. Needs neither `allow_event_times` nor a grid; the selection rules apply
-//! and both groups must pass `min_cell` (checked without opening their sizes).
+//! `survdiff(Surv(time, event) ~ g, data, strict = TRUE)`: the log-rank test of `k >= 2`
+//! groups revealing only its chi-square statistic (`sharestat_stats::logrank`, which solves
+//! the `(k − 1)²` system on shares): no event times, no counts per group. Needs neither
+//! `allow_event_times` nor a grid; the selection rules apply and every group must hold at
+//! least `min_cell` rows, none empty (checked without opening their sizes: an empty level,
+//! which would change the degrees of freedom, is refused; `factor(g, levels = ...)` keeps the
+//! wanted ones).
 use super::surv::LogRank;
 use super::value::{Kind, PrivTable, Public, Value};
 use super::{EvalError, Evaluator, Result};
@@ -34,28 +37,37 @@ impl Evaluator<'_> {
         let used = self.and_mask(sel, present)?;
         let m = self.mask_or_ones(&used, time.len());
         let (labels, ind) = self.levels_of(rhs, &group)?;
-        if labels.len() != 2 {
+        if labels.len() < 2 {
             return Err(EvalError::at(
                 rhs,
-                "strict = TRUE compares two groups; form them with ifelse()",
+                "strict = TRUE compares two or more groups; this grouping has one level",
             ));
         }
-        let both = self.p.mul_many(&[(&ind[0], &m), (&ind[1], &m)])?;
-        let sizes = AShares::concat(&[&both[0].sum(), &both[1].sum()]);
-        // The groups' sizes pass min_cell in the batch of the supports' checks.
-        self.check_with_cells(e, sizes, labels.clone(), |s| {
+        let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|g| (g, &m)).collect();
+        let groups = self.p.mul_many(&pairs)?;
+        let sizes = AShares::concat(
+            &groups
+                .iter()
+                .map(AShares::sum)
+                .collect::<Vec<_>>()
+                .iter()
+                .collect::<Vec<_>>(),
+        );
+        // The groups' sizes pass min_cell in the batch of the supports' checks; none may be
+        // empty (the degrees of freedom would show it).
+        self.check_with_cells(e, sizes.clone(), labels.clone(), |s| {
             [&time, &event, &group]
                 .into_iter()
                 .try_for_each(|v| s.check_support(e, v, &used).map(drop))
         })?;
+        self.check_counts(e, &sizes, &labels, false)?;
         let chisq =
-            strict_logrank(self.p, &time.data, &event.data, &both[0], &both[1]).map_err(|err| {
-                match err {
-                    StrictLogRankError::Engine(m) => EvalError::Engine(m),
-                    other => EvalError::at(e, format!("survdiff(strict = TRUE): {other}")),
-                }
+            strict_logrank(self.p, &time.data, &event.data, &groups).map_err(|err| match err {
+                StrictLogRankError::Engine(m) => EvalError::Engine(m),
+                other => EvalError::at(e, format!("survdiff(strict = TRUE): {other}")),
             })?;
-        let p_value = ChiSquared::new(1.0).map_or(f64::NAN, |d| d.sf(chisq.max(0.0)));
+        let df = labels.len() - 1;
+        let p_value = ChiSquared::new(df as f64).map_or(f64::NAN, |d| d.sf(chisq.max(0.0)));
         Ok(Value::Pub(Public::LogRank(Box::new(LogRank {
             call: format!("survdiff(formula = {f}{data}, strict = TRUE)"),
             groups: labels,
@@ -63,7 +75,7 @@ impl Evaluator<'_> {
             observed: Vec::new(),
             expected: Vec::new(),
             chisq,
-            df: 1,
+            df,
             p_value,
             strict: true,
             strata: None,

@@ -142,19 +142,21 @@ impl Evaluator<'_> {
                 None => cks,
             };
             let keys = (&pairs[..], Box::new(cell_keys) as Box<dyn FnOnce(_) -> _>);
-            self.released_counts(e, &counts, &labels, zero_ok, Some(keys))?
+            self.released_table(e, &counts, &labels, zero_ok, Some(keys), (1, labels.len()))?
         } else {
-            self.released_counts(e, &counts, &labels, zero_ok, None)?
+            self.released_table(e, &counts, &labels, zero_ok, None, (1, labels.len()))?
         };
-        let mut opened = released;
-        if use_na == "ifany" && opened.last() == Some(&0) {
+        let (mut opened, mut hidden) = (released.counts, released.hidden);
+        if use_na == "ifany" && opened.last() == Some(&0) && hidden.last() == Some(&false) {
             opened.pop();
+            hidden.pop();
             labels.pop();
         }
-        Ok(Value::Pub(Public::Table(Table {
+        let table = Table {
             dims: vec![(dim, labels)],
             counts: opened,
-        })))
+        };
+        Ok(self.table_value(table, hidden))
     }
 
     /// The number of missing values of `v` among its selected rows (shares).
@@ -306,6 +308,7 @@ impl Evaluator<'_> {
             .flat_map(|a| ly.iter().map(move |b| format!("{a} / {b}")))
             .collect();
         let zero_ok = !ordered(&x) && !ordered(&y);
+        let shape = (lx.len(), ly.len());
         let released = if self.perturbed() {
             let keys = self.record_keys(&x.layout)?;
             let pairs: Vec<(&AShares, &AShares)> =
@@ -318,18 +321,19 @@ impl Evaluator<'_> {
                 }
             }
             let keys = (&cells[..], Box::new(|k| k) as Box<dyn FnOnce(_) -> _>);
-            self.released_counts(e, &counts, &labels, zero_ok, Some(keys))?
+            self.released_table(e, &counts, &labels, zero_ok, Some(keys), shape)?
         } else {
-            self.released_counts(e, &counts, &labels, zero_ok, None)?
+            self.released_table(e, &counts, &labels, zero_ok, None, shape)?
         };
         let mut table = Table {
             dims: vec![(dim_name(args[0]), lx), (dim_name(args[1]), ly)],
-            counts: released,
+            counts: released.counts,
         };
+        let mut hidden = released.hidden;
         if use_na == "ifany" {
-            table = drop_empty_na(table);
+            (table, hidden) = drop_empty_na(table, hidden);
         }
-        Ok(Value::Pub(Public::Table(table)))
+        Ok(self.table_value(table, hidden))
     }
 }
 
@@ -357,19 +361,21 @@ fn value_labels(v: &PrivVec, words: impl Iterator<Item = i64>) -> Vec<String> {
 }
 
 /// R's `useNA = "ifany"`: the `<NA>` row and column (the last of each) dropped where empty.
-fn drop_empty_na(t: Table) -> Table {
+fn drop_empty_na(t: Table, hidden: Vec<bool>) -> (Table, Vec<bool>) {
     let (r, c) = (t.dims[0].1.len(), t.dims[1].1.len());
-    let at = |i: usize, j: usize| t.counts[i * c + j];
-    let keep_row = (0..c).any(|j| at(r - 1, j) > 0);
-    let keep_col = (0..r).any(|i| at(i, c - 1) > 0);
+    // A hidden cell is not known to be empty: its row and column stay.
+    let full = |i: usize, j: usize| t.counts[i * c + j] > 0 || hidden[i * c + j];
+    let keep_row = (0..c).any(|j| full(r - 1, j));
+    let keep_col = (0..r).any(|i| full(i, c - 1));
     let rows = if keep_row { r } else { r - 1 };
     let cols = if keep_col { c } else { c - 1 };
-    let counts = (0..rows)
-        .flat_map(|i| (0..cols).map(move |j| (i, j)))
-        .map(|(i, j)| at(i, j))
+    let kept: Vec<usize> = (0..rows)
+        .flat_map(|i| (0..cols).map(move |j| i * c + j))
         .collect();
+    let counts = kept.iter().map(|&k| t.counts[k]).collect();
+    let hidden = kept.iter().map(|&k| hidden[k]).collect();
     let mut dims = t.dims;
     dims[0].1.truncate(rows);
     dims[1].1.truncate(cols);
-    Table { dims, counts }
+    (Table { dims, counts }, hidden)
 }

@@ -240,6 +240,15 @@ pub struct Table {
     pub counts: Vec<u64>,
 }
 
+/// A frequency table with hidden cells (`small_cells = "suppress"`, `suppress.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuppressedTable {
+    /// The table (hidden cells hold 0).
+    pub table: Table,
+    /// Which cells are hidden, in the order of the counts.
+    pub hidden: Vec<bool>,
+}
+
 pub use sharestat_rstats::htest::HTest;
 
 pub use sharestat_rstats::glm::GlmFit;
@@ -264,6 +273,8 @@ pub enum Public {
     Bool(Vec<Option<bool>>),
     /// A table of counts.
     Table(Table),
+    /// A table of counts with hidden cells (small-cell suppression).
+    Suppressed(Box<SuppressedTable>),
     /// Text shown as it is (`print` of a private value).
     Note(String),
     /// A statistical test's result (R's `htest`).
@@ -350,6 +361,7 @@ impl Public {
             Public::Str(v) => v.len(),
             Public::Bool(v) => v.len(),
             Public::Table(t) => t.counts.len(),
+            Public::Suppressed(s) => s.table.counts.len(),
             Public::Note(_)
             | Public::Formula(_)
             | Public::Test(_)

@@ -238,7 +238,17 @@ impl Evaluator<'_> {
                 },
                 Err(other) => return Err(other),
             };
-            if by.is_some() && !matches!(var.body, Body::Refused(_)) {
+            let suppressed =
+                matches!(&var.body, Body::Categorical { hidden, .. } if !hidden.is_empty());
+            if suppressed {
+                notes.push(crate::eval::suppress::suppressed_note(self.policy.min_cell));
+                if by.is_some() {
+                    notes.push(format!(
+                        "{name}: no p-value or SMD: they need every count, and some are suppressed"
+                    ));
+                }
+            }
+            if by.is_some() && !suppressed && !matches!(var.body, Body::Refused(_)) {
                 match self.table1_test(e, name, &x, &var, &groups, by.unwrap_or_default(), tests) {
                     Ok(test) => var.test = test,
                     Err(EvalError::Runtime { message, .. }) => {
@@ -252,6 +262,8 @@ impl Evaluator<'_> {
             }
             out.push(var);
         }
+        let mut seen = std::collections::HashSet::new();
+        notes.retain(|n| seen.insert(n.clone()));
         Ok(Table1 {
             by: by.map(str::to_owned),
             columns,
@@ -354,6 +366,29 @@ impl Evaluator<'_> {
         }
     }
 
+    /// [`Self::release_cells`] as a table of `shape`, under the study's small-cell mode.
+    fn release_table(
+        &mut self,
+        e: &Expr,
+        cells: &[AShares],
+        labels: &[String],
+        zero_ok: bool,
+        layout: &[crate::eval::value::Seg],
+        shape: (usize, usize),
+    ) -> Result<crate::eval::suppress::Released> {
+        let sums: Vec<AShares> = cells.iter().map(AShares::sum).collect();
+        let counts = AShares::concat(&sums.iter().collect::<Vec<_>>());
+        if self.perturbed() {
+            let keys = self.record_keys(layout)?;
+            let pairs: Vec<(&AShares, &AShares)> =
+                cells.iter().map(|c| (c, keys.as_ref())).collect();
+            let k = (&pairs[..], Box::new(|k| k) as Box<dyn FnOnce(_) -> _>);
+            self.released_table(e, &counts, labels, zero_ok, Some(k), shape)
+        } else {
+            self.released_table(e, &counts, labels, zero_ok, None, shape)
+        }
+    }
+
     /// A categorical variable's counts per level and column, and its missing counts.
     fn categorical_var(
         &mut self,
@@ -391,22 +426,60 @@ impl Evaluator<'_> {
         }
         let cells = self.p.mul_many(&pairs)?;
         let zero_ok = !groups.ordered && !crate::eval::ordered(x);
-        let released = self.release_cells(e, &cells, &labels, zero_ok, &x.layout)?;
         let per = levels.len() + usize::from(absent.is_some());
+        // The groups' cells as a groups x (levels, missing) table: refused, or with small
+        // cells suppressed (the overall column holds its margins).
+        let released = self.release_table(
+            e,
+            &cells,
+            &labels,
+            zero_ok,
+            &x.layout,
+            (groups.masks.len(), per),
+        )?;
+        let k = levels.len();
         let mut counts: Vec<Vec<u64>> = released
+            .counts
             .chunks(per)
-            .map(|c| c[..levels.len()].to_vec())
+            .map(|c| c[..k].to_vec())
             .collect();
         let mut missing: Vec<u64> = released
+            .counts
             .chunks(per)
-            .map(|c| c.get(levels.len()).copied().unwrap_or(0))
+            .map(|c| c.get(k).copied().unwrap_or(0))
+            .collect();
+        // Per column: the levels' hidden flags, then the missing count's.
+        let mut hidden: Vec<Vec<bool>> = released
+            .hidden
+            .chunks(per)
+            .map(|h| {
+                let mut v = h[..k].to_vec();
+                v.push(h.get(k).copied().unwrap_or(false));
+                v
+            })
             .collect();
         if by.is_some() {
-            let total: Vec<u64> = (0..levels.len())
-                .map(|l| counts.iter().map(|c| c[l]).sum())
-                .collect();
+            // A margin is shown where every cell it adds up is.
+            let overall: Vec<bool> = (0..=k).map(|l| hidden.iter().any(|h| h[l])).collect();
+            let total: Vec<u64> = (0..k).map(|l| counts.iter().map(|c| c[l]).sum()).collect();
             counts.insert(0, total);
             missing.insert(0, missing.iter().sum());
+            hidden.insert(0, overall);
+        }
+        for (c, h) in counts.iter_mut().zip(&hidden) {
+            for (n, hid) in c.iter_mut().zip(h) {
+                if *hid {
+                    *n = 0;
+                }
+            }
+        }
+        for (m, h) in missing.iter_mut().zip(&hidden) {
+            if h[k] {
+                *m = 0;
+            }
+        }
+        if !hidden.iter().flatten().any(|h| *h) {
+            hidden.clear();
         }
         Ok(Var {
             name: name.to_owned(),
@@ -414,6 +487,7 @@ impl Evaluator<'_> {
                 levels,
                 counts,
                 missing,
+                hidden,
             },
             test: None,
             smd: None,
