@@ -24,11 +24,10 @@ use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
 use crate::eval::call::need;
-use crate::eval::ttest::Alt;
-use crate::eval::value::{Kind, Mask, PrivTable, PrivVec, Public, Table, Value};
+use crate::eval::value::{Kind, Mask, PrivTable, PrivVec, Public, Value};
 use crate::eval::{EvalError, Evaluator, Result};
 use sharestat_mpc::AShares;
-use sharestat_rstats::table1::{self as t1, Body, Format, Table1, Var};
+use sharestat_rstats::table1::{Body, Format, Table1, Var};
 
 /// The entry of `table1`.
 pub(crate) static ENTRY: Builtin = Builtin {
@@ -257,7 +256,7 @@ impl Evaluator<'_> {
                     Err(other) => return Err(other),
                 }
                 if smd {
-                    var.smd = Some(table1_smd(&var.body));
+                    var.smd = Some(compare::table1_smd(&var.body));
                 }
             }
             out.push(var);
@@ -344,7 +343,8 @@ impl Evaluator<'_> {
         })
     }
 
-    /// The counts of the 0/1 vectors `cells`, released as `table()` releases its cells.
+    /// The counts of the 0/1 vectors `cells`, released as `table()` releases its cells
+    /// (refused when one is small).
     fn release_cells(
         &mut self,
         e: &Expr,
@@ -353,39 +353,56 @@ impl Evaluator<'_> {
         zero_ok: bool,
         layout: &[crate::eval::value::Seg],
     ) -> Result<Vec<u64>> {
-        let sums: Vec<AShares> = cells.iter().map(AShares::sum).collect();
-        let counts = AShares::concat(&sums.iter().collect::<Vec<_>>());
-        if self.perturbed() {
-            let keys = self.record_keys(layout)?;
-            let pairs: Vec<(&AShares, &AShares)> =
-                cells.iter().map(|c| (c, keys.as_ref())).collect();
-            let k = (&pairs[..], Box::new(|k| k) as Box<dyn FnOnce(_) -> _>);
-            self.released_counts(e, &counts, labels, zero_ok, Some(k))
-        } else {
-            self.released_counts(e, &counts, labels, zero_ok, None)
-        }
+        Ok(self
+            .release(e, (cells, labels), zero_ok, layout, None)?
+            .counts)
     }
 
     /// [`Self::release_cells`] as a table of `shape`, under the study's small-cell mode.
     fn release_table(
         &mut self,
         e: &Expr,
-        cells: &[AShares],
-        labels: &[String],
+        (cells, labels): (&[AShares], &[String]),
         zero_ok: bool,
         layout: &[crate::eval::value::Seg],
         shape: (usize, usize),
     ) -> Result<crate::eval::suppress::Released> {
+        self.release(e, (cells, labels), zero_ok, layout, Some(shape))
+    }
+
+    /// The counts of `cells` with their cell keys where the study perturbs: as a table of
+    /// `shape` under the small-cell mode, or (`None`) refused when one is small.
+    fn release(
+        &mut self,
+        e: &Expr,
+        (cells, labels): (&[AShares], &[String]),
+        zero_ok: bool,
+        layout: &[crate::eval::value::Seg],
+        shape: Option<(usize, usize)>,
+    ) -> Result<crate::eval::suppress::Released> {
         let sums: Vec<AShares> = cells.iter().map(AShares::sum).collect();
         let counts = AShares::concat(&sums.iter().collect::<Vec<_>>());
-        if self.perturbed() {
-            let keys = self.record_keys(layout)?;
-            let pairs: Vec<(&AShares, &AShares)> =
-                cells.iter().map(|c| (c, keys.as_ref())).collect();
-            let k = (&pairs[..], Box::new(|k| k) as Box<dyn FnOnce(_) -> _>);
-            self.released_table(e, &counts, labels, zero_ok, Some(k), shape)
+        let keys = if self.perturbed() {
+            Some(self.record_keys(layout)?)
         } else {
-            self.released_table(e, &counts, labels, zero_ok, None, shape)
+            None
+        };
+        let pairs: Vec<(&AShares, &AShares)> = match &keys {
+            Some(k) => cells.iter().map(|c| (c, k.as_ref())).collect(),
+            None => Vec::new(),
+        };
+        let k = keys
+            .is_some()
+            .then(|| (&pairs[..], Box::new(|k| k) as Box<dyn FnOnce(_) -> _>));
+        match shape {
+            Some(shape) => self.released_table(e, &counts, labels, zero_ok, k, shape),
+            None => {
+                let counts = self.released_counts(e, &counts, labels, zero_ok, k)?;
+                Ok(crate::eval::suppress::Released {
+                    hidden: vec![false; counts.len()],
+                    counts,
+                })
+            }
         }
     }
 
@@ -431,8 +448,7 @@ impl Evaluator<'_> {
         // cells suppressed (the overall column holds its margins).
         let released = self.release_table(
             e,
-            &cells,
-            &labels,
+            (&cells, &labels),
             zero_ok,
             &x.layout,
             (groups.masks.len(), per),
@@ -503,81 +519,5 @@ pub(super) fn cell_label(level: &str, group: &str, by: Option<&str>) -> String {
     }
 }
 
-/// `tableone`'s SMD of a variable's groups (the overall column excluded).
-fn table1_smd(body: &Body) -> f64 {
-    match body {
-        Body::Numeric(cells) => {
-            let g = &cells[1..];
-            t1::mean_pairwise(g.len(), |i, j| {
-                t1::smd_numeric((g[i].mean, g[i].sd), (g[j].mean, g[j].sd))
-            })
-        }
-        Body::Categorical { counts, .. } => {
-            let g = &counts[1..];
-            t1::mean_pairwise(g.len(), |i, j| t1::smd_categorical(&g[i], &g[j]))
-        }
-        _ => f64::NAN,
-    }
-}
-
-impl Evaluator<'_> {
-    /// The p-value of a variable across the groups, by the test asked or `add_p`'s choice.
-    #[allow(clippy::too_many_arguments)]
-    fn table1_test(
-        &mut self,
-        e: &Expr,
-        name: &str,
-        x: &PrivVec,
-        var: &Var,
-        groups: &Groups,
-        by: &str,
-        tests: Tests,
-    ) -> Result<Option<(String, f64)>> {
-        let data_name = format!("{name} by {by}");
-        let test = match &var.body {
-            Body::Categorical { levels, counts, .. } => {
-                let g = &counts[1..];
-                let table = Table {
-                    dims: vec![
-                        (name.to_owned(), levels.clone()),
-                        (by.to_owned(), groups.labels.clone()),
-                    ],
-                    counts: (0..levels.len())
-                        .flat_map(|l| g.iter().map(move |c| c[l]))
-                        .collect(),
-                };
-                let table = crate::eval::htest::drop_empty(&table);
-                if table.dims.iter().any(|d| d.1.len() < 2) {
-                    return Err(EvalError::at(
-                        e,
-                        "the table has fewer than two non-empty rows or columns",
-                    ));
-                }
-                let by_group: Vec<Vec<u64>> = {
-                    let (r, c) = (table.dims[0].1.len(), table.dims[1].1.len());
-                    (0..c)
-                        .map(|j| (0..r).map(|i| table.counts[i * c + j]).collect())
-                        .collect()
-                };
-                match tests.categorical.unwrap_or(t1::categorical_test(&by_group)) {
-                    "fisher.test" => crate::eval::htest::fisher_test(
-                        e,
-                        &table,
-                        data_name,
-                        (None, Alt::TwoSided),
-                    )?,
-                    which => {
-                        crate::eval::htest::chisq_test(&table, which == "chisq.test", data_name)
-                    }
-                }
-            }
-            Body::Numeric(cells) => {
-                self.numeric_test(e, x, (groups, &cells[1..]), tests.numeric, data_name)?
-            }
-            _ => return Ok(None),
-        };
-        Ok(Some((test.method, test.p_value)))
-    }
-}
-
+mod compare;
 mod numeric;
