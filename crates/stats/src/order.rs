@@ -18,6 +18,16 @@ const WEIGHT_BITS: u32 = 24;
 /// Bits of the keys compared: encoded values must satisfy `|x| < 2^(KEY_BITS - 2)`.
 pub const KEY_BITS: u32 = 40;
 
+/// The narrowest key width (at least 8, at most [`KEY_BITS`]) for values whose magnitude
+/// stays below `max_word`: `|x| < 2^(bits − 3)`, as [`KEY_BITS`] requires of its values.
+pub fn key_bits_for(max_word: f64) -> u32 {
+    let mut bits = 8;
+    while bits < KEY_BITS && max_word >= (1u64 << (bits - 3)) as f64 {
+        bits += 1;
+    }
+    bits
+}
+
 /// R type 7 quantiles of the present values of `col` at `probs` (each in `[0, 1]`).
 /// Returns `None` when no value is present.
 pub fn quantiles(
@@ -54,6 +64,18 @@ pub fn quantiles_of_keys(
     n: u64,
     probs: &[f64],
 ) -> sharestat_mpc::Result<Option<Vec<f64>>> {
+    quantiles_of_keys_in(p, col, (keys, KEY_BITS), n, probs)
+}
+
+/// [`quantiles_of_keys`] of keys from [`moved_keys_in`] with `bits`-bit keys (narrower keys
+/// make cheaper comparisons: a column whose words stay below `2^(bits − 3)` needs no more).
+pub fn quantiles_of_keys_in(
+    p: &mut Party,
+    col: &Column,
+    (keys, bits): (&AShares, u32),
+    n: u64,
+    probs: &[f64],
+) -> sharestat_mpc::Result<Option<Vec<f64>>> {
     if n == 0 {
         return Ok(None);
     }
@@ -61,7 +83,7 @@ pub fn quantiles_of_keys(
     let mut ranks: Vec<usize> = plan.iter().flat_map(|&(lo, hi, _)| [lo, hi]).collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let picked = p.select_kth(keys, &ranks, KEY_BITS)?;
+    let picked = p.select_kth(keys, &ranks, bits)?;
     let at = |r: usize| ranks.binary_search(&r).expect("rank selected");
     // y = x_lo * 2^W + w (x_hi - x_lo), one value per probability, revealed together.
     let mut outs = Vec::with_capacity(plan.len());
@@ -80,11 +102,20 @@ pub fn quantiles_of_keys(
 /// The keys of `col` with missing values moved past every present value (`m ∘ (x - B) + B`),
 /// and the number `n` of present values, which is **revealed**.
 pub fn moved_keys(p: &mut Party, col: &Column) -> sharestat_mpc::Result<(AShares, u64)> {
+    moved_keys_in(p, col, KEY_BITS)
+}
+
+/// [`moved_keys`] for `bits`-bit keys (`|x| < 2^(bits − 3)`).
+pub fn moved_keys_in(
+    p: &mut Party,
+    col: &Column,
+    bits: u32,
+) -> sharestat_mpc::Result<(AShares, u64)> {
     Ok(match &col.present {
         None => (col.values.clone(), col.len() as u64),
         Some(m) => {
             let n = p.reveal(&m.sum())?[0];
-            let big = 1u64 << (KEY_BITS - 2);
+            let big = 1u64 << (bits - 2);
             // m ∘ (x - B) + B: x where present, B where missing.
             let shifted = col.values.add_const(p.id(), big.wrapping_neg());
             let moved = p.mul(m, &shifted)?.add_const(p.id(), big);
@@ -96,4 +127,21 @@ pub fn moved_keys(p: &mut Party, col: &Column) -> sharestat_mpc::Result<(AShares
 /// The median (R's `median`, equal to the type 7 quantile at 0.5).
 pub fn median(p: &mut Party, col: &Column) -> sharestat_mpc::Result<Option<f64>> {
     Ok(quantiles(p, col, &[0.5])?.map(|q| q[0]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_bits_cover_the_values_and_no_more() {
+        // x in 0..=99 (words up to 99): 2^7 > 99 needs bits - 3 = 7.
+        assert_eq!(key_bits_for(99.0), 10);
+        assert_eq!(key_bits_for(0.0), 8);
+        assert_eq!(key_bits_for(1e30), KEY_BITS);
+        for w in [1.0, 31.0, 32.0, 1000.0, 123_456.0] {
+            let b = key_bits_for(w);
+            assert!(w < (1u64 << (b - 3)) as f64 && (b == 8 || w >= (1u64 << (b - 4)) as f64));
+        }
+    }
 }

@@ -53,18 +53,29 @@ pub fn mann_whitney(
     in_a: &AShares,
     in_b: &AShares,
 ) -> sharestat_mpc::Result<(u64, u64)> {
+    mann_whitney_in(p, (x, KEY_BITS), in_a, in_b)
+}
+
+/// [`mann_whitney`] with `bits`-bit sort keys (`|x| < 2^(bits − 3)`; see
+/// [`crate::order::key_bits_for`]).
+pub fn mann_whitney_in(
+    p: &mut Party,
+    (x, bits): (&AShares, u32),
+    in_a: &AShares,
+    in_b: &AShares,
+) -> sharestat_mpc::Result<(u64, u64)> {
     let me = p.id();
     let n = x.len();
     let used = in_a.add(in_b);
     // key = 2x + 1 − a for used rows, BIG for the others.
-    let big = (1u64 << (KEY_BITS - 2)) - 1;
+    let big = (1u64 << (bits - 2)) - 1;
     let key = x
         .scale(2)
         .sub(in_a)
         .add_const(me, 1)
         .add_const(me, big.wrapping_neg());
     let key = p.mul(&used, &key)?.add_const(me, big);
-    let (_, cols) = p.sort(&key, &[in_a, in_b, x, &used], KEY_BITS)?;
+    let (_, cols) = p.sort(&key, &[in_a, in_b, x, &used], bits)?;
     let [a, b, xs, u] = [&cols[0], &cols[1], &cols[2], &cols[3]];
     // E_i: same value as the previous row (and both used); E_0 = 0.
     let e = same_as_previous(p, xs, u)?;

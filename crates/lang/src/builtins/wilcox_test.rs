@@ -268,8 +268,10 @@ impl Evaluator<'_> {
         // x − mu for the first group's rows: y − ga (y − shifted), one product.
         let shifted = self.shifted(e, y.clone(), o.mu)?;
         let s = crate::eval::agg::scale(&shifted);
+        let mut bits = 8;
         for v in [&y, &shifted] {
             crate::eval::checks::check_key(lhs, v.range, s)?;
+            bits = bits.max(crate::eval::checks::key_bits(v.range, s));
         }
         let base = crate::eval::ops::rescale(&y.data, crate::eval::agg::scale(&y), s).into_owned();
         let values = if o.mu == 0.0 {
@@ -278,7 +280,7 @@ impl Evaluator<'_> {
             let step = base.sub(&shifted.data);
             base.sub(&self.p.mul(&ga, &step)?)
         };
-        self.rank_sum(e, (&values, &ga, &gb), o, format!("{lhs} by {rhs}"))
+        self.rank_sum(e, ((&values, bits), &ga, &gb), o, format!("{lhs} by {rhs}"))
     }
 
     /// The rank-sum test of two private samples (`x` already shifted by `mu`).
@@ -299,8 +301,10 @@ impl Evaluator<'_> {
         let (nx, ny) = (xv.len(), yv.len());
         let z = |n: usize| AShares::from_parts(vec![0; n], vec![0; n]);
         let s = crate::eval::agg::scale(&xv).max(crate::eval::agg::scale(&yv));
+        let mut bits = 8;
         for v in [&xv, &yv] {
             crate::eval::checks::check_key(e, v.range, s)?;
+            bits = bits.max(crate::eval::checks::key_bits(v.range, s));
         }
         let values = AShares::concat(&[
             &crate::eval::ops::rescale(&xv.data, crate::eval::agg::scale(&xv), s),
@@ -308,7 +312,7 @@ impl Evaluator<'_> {
         ]);
         let ga = AShares::concat(&[&masks[0], &z(ny)]);
         let gb = AShares::concat(&[&z(nx), &masks[1]]);
-        self.rank_sum(e, (&values, &ga, &gb), o, data_name)
+        self.rank_sum(e, ((&values, bits), &ga, &gb), o, data_name)
     }
 
     /// R's default two-sided rank-sum test (`exact` and `correct` as R's defaults) of group
@@ -316,7 +320,7 @@ impl Evaluator<'_> {
     pub(crate) fn rank_sum_default(
         &mut self,
         e: &Expr,
-        groups: (&AShares, &AShares, &AShares),
+        groups: ((&AShares, u32), &AShares, &AShares),
         data_name: String,
     ) -> Result<HTest> {
         let o = Opts {
@@ -332,7 +336,7 @@ impl Evaluator<'_> {
     fn rank_sum(
         &mut self,
         e: &Expr,
-        (values, ga, gb): (&AShares, &AShares, &AShares),
+        ((values, bits), ga, gb): ((&AShares, u32), &AShares, &AShares),
         o: Opts,
         data_name: String,
     ) -> Result<HTest> {
@@ -347,7 +351,7 @@ impl Evaluator<'_> {
                 format!("not enough (non-missing) {which} observations"),
             ));
         }
-        let (two_u, ties) = sharestat_stats::rank::mann_whitney(self.p, values, ga, gb)?;
+        let (two_u, ties) = sharestat_stats::rank::mann_whitney_in(self.p, (values, bits), ga, gb)?;
         let w = two_u as f64 / 2.0;
         let exact = ties == 0 && o.exact.unwrap_or(n1 < 50.0 && n2 < 50.0);
         if exact && n1 * n2 > wilcox::MAX_EXACT_PAIRS {

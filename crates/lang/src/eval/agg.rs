@@ -341,7 +341,8 @@ impl Evaluator<'_> {
                 Public::num(r)
             }
             _ => {
-                let q = self.checked_quantiles(e, &col, &layout, reversed, &probs)?;
+                let bits = super::checks::key_bits(range, col.scale);
+                let q = self.checked_quantiles(e, (&col, bits), &layout, reversed, &probs)?;
                 let values: Vec<Option<f64>> = match q {
                     Some(q) => q.into_iter().map(Some).collect(),
                     None => vec![None; probs.len()],
@@ -417,8 +418,9 @@ impl Evaluator<'_> {
         } else {
             &[0.25, 0.5, 0.75]
         };
+        let bits = super::checks::key_bits(range, col.scale);
         let q = self
-            .checked_quantiles(e, &col, &layout, reversed, probs)?
+            .checked_quantiles(e, (&col, bits), &layout, reversed, probs)?
             .unwrap_or(vec![f64::NAN; probs.len()]);
         let (n, s, _) = self.moments(e, &col, range, false)?;
         let mean = s as f64 / n as f64 / col.unit();

@@ -62,6 +62,12 @@ pub(crate) fn check_key(e: &Expr, range: impl Into<Range>, scale: u32) -> Result
     ))
 }
 
+/// The sort-key width of values within `range` at `scale` decimals (see
+/// `sharestat_stats::order::key_bits_for`): narrower keys make cheaper secure comparisons.
+pub(crate) fn key_bits(range: impl Into<Range>, scale: u32) -> u32 {
+    sharestat_stats::order::key_bits_for(range.into().words(scale))
+}
+
 /// Decimal places of the public constants `c` in `x op c` (`x` at `sx` decimals, within
 /// `xr`): those that write them exactly (up to 6), else (a constant such as `7 / 30.4375`)
 /// as many as keep the result's words within `2^44`, at most [`MAX_SCALE`]; for a product

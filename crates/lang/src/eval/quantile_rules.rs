@@ -125,16 +125,17 @@ fn canonical(
 
 impl Evaluator<'_> {
     /// The quantiles of `col` (the rows of `layout` that it uses) at `probs`, after the rules
-    /// of this module; `None` when no value is present. Reveals `n`, then the quantiles.
+    /// of this module; `None` when no value is present. Reveals `n`, then the quantiles. The
+    /// sort keys have `bits` bits (`super::checks::key_bits` of the column's range).
     pub(crate) fn checked_quantiles(
         &mut self,
         e: &Expr,
-        col: &Column,
+        (col, bits): (&Column, u32),
         layout: &[Seg],
         reversed: bool,
         probs: &[f64],
     ) -> Result<Option<Vec<f64>>> {
-        let (keys, n) = order::moved_keys(self.p, col)?;
+        let (keys, n) = order::moved_keys_in(self.p, col, bits)?;
         if n == 0 {
             return Ok(None);
         }
@@ -242,7 +243,13 @@ impl Evaluator<'_> {
                 });
             }
         }
-        Ok(order::quantiles_of_keys(self.p, col, &keys, n, probs)?)
+        Ok(order::quantiles_of_keys_in(
+            self.p,
+            col,
+            (&keys, bits),
+            n,
+            probs,
+        )?)
     }
 }
 

@@ -78,7 +78,8 @@ impl Evaluator<'_> {
             };
             let q = match self.input(e, v.clone(), true)? {
                 Input::Values(col) => {
-                    self.checked_quantiles(e, &col, &v.layout, false, &QUARTILES)?
+                    let bits = crate::eval::checks::key_bits(x.range, scale(x));
+                    self.checked_quantiles(e, (&col, bits), &v.layout, false, &QUARTILES)?
                 }
                 Input::HasNa => None,
             }
@@ -150,7 +151,8 @@ impl Evaluator<'_> {
                 let pairs: Vec<(&AShares, &AShares)> =
                     groups.masks.iter().map(|m| (m, &present)).collect();
                 let g = self.p.mul_many(&pairs)?;
-                self.rank_sum_default(e, (&x.data, &g[0], &g[1]), data_name)
+                let bits = crate::eval::checks::key_bits(x.range, scale(x));
+                self.rank_sum_default(e, ((&x.data, bits), &g[0], &g[1]), data_name)
             }
             "kruskal.test" => {
                 super::super::kruskal_test::kruskal(self, e, (x, &groups.g, e), data_name)
