@@ -19,7 +19,9 @@
 //!   sums, from oblivious sorts and scans.
 //! - [`kendall`]: Kendall's `S` and tie sums (pairwise signs; quadratic, bounded rows).
 //! - [`round`]: `floor` of private decimals (exact division by `10^s`).
-//! - [`logrank`]: the strict log-rank test (two groups), revealing only its statistic.
+//! - [`sorted`]: one sort of a column shared by its quantiles overall and per group and the
+//!   rank-sum statistic (`table1`'s numeric variables).
+//! - [`logrank`]: the strict log-rank test (k groups), revealing only its statistic.
 //! - [`linalg`]: inverse of small matrices (public model fitting).
 //! - [`leverage`]: a model's cross-products and the leverage rule (one bit: some hat value above
 //!   a bound).
@@ -42,6 +44,7 @@ pub mod magnitude;
 pub mod order;
 pub mod rank;
 pub mod round;
+pub mod sorted;
 pub mod summary;
 
 pub use column::Column;

@@ -85,18 +85,36 @@ pub fn quantiles_of_keys_in(
     ranks.dedup();
     let picked = p.select_kth(keys, &ranks, bits)?;
     let at = |r: usize| ranks.binary_search(&r).expect("rank selected");
+    let pairs: Vec<(AShares, AShares)> = plan
+        .iter()
+        .map(|&(lo, hi, _)| {
+            (
+                picked.slice(at(lo)..at(lo) + 1),
+                picked.slice(at(hi)..at(hi) + 1),
+            )
+        })
+        .collect();
+    Ok(Some(open_quantiles(p, col.unit(), &plan, &pairs)?))
+}
+
+/// Opens the quantiles of `plan` (from [`quantile_plan`]) given the shares of the two order
+/// statistics each interpolates between (`x_lo`, `x_hi`), words at `unit` per real unit: only
+/// `x_lo + w (x_hi − x_lo)` is revealed (to within `2^-24` of the gap), not the two.
+pub fn open_quantiles(
+    p: &mut Party,
+    unit: f64,
+    plan: &[(usize, usize, u64)],
+    pairs: &[(AShares, AShares)],
+) -> sharestat_mpc::Result<Vec<f64>> {
     // y = x_lo * 2^W + w (x_hi - x_lo), one value per probability, revealed together.
-    let mut outs = Vec::with_capacity(plan.len());
-    for &(lo, hi, w) in &plan {
-        let xl = picked.slice(at(lo)..at(lo) + 1);
-        let xh = picked.slice(at(hi)..at(hi) + 1);
-        outs.push(xl.scale(1 << WEIGHT_BITS).add(&xh.sub(&xl).scale(w)));
-    }
+    let outs: Vec<AShares> = plan
+        .iter()
+        .zip(pairs)
+        .map(|(&(_, _, w), (xl, xh))| xl.scale(1 << WEIGHT_BITS).add(&xh.sub(xl).scale(w)))
+        .collect();
     let opened = p.reveal(&AShares::concat(&outs.iter().collect::<Vec<_>>()))?;
-    let unit = col.unit() * (1u64 << WEIGHT_BITS) as f64;
-    Ok(Some(
-        opened.iter().map(|&y| y as i64 as f64 / unit).collect(),
-    ))
+    let unit = unit * (1u64 << WEIGHT_BITS) as f64;
+    Ok(opened.iter().map(|&y| y as i64 as f64 / unit).collect())
 }
 
 /// The keys of `col` with missing values moved past every present value (`m ∘ (x - B) + B`),

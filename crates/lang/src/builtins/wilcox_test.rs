@@ -315,23 +315,6 @@ impl Evaluator<'_> {
         self.rank_sum(e, ((&values, bits), &ga, &gb), o, data_name)
     }
 
-    /// R's default two-sided rank-sum test (`exact` and `correct` as R's defaults) of group
-    /// A against group B of `values` (encoded at one scale).
-    pub(crate) fn rank_sum_default(
-        &mut self,
-        e: &Expr,
-        groups: ((&AShares, u32), &AShares, &AShares),
-        data_name: String,
-    ) -> Result<HTest> {
-        let o = Opts {
-            alt: Alt::TwoSided,
-            mu: 0.0,
-            correct: true,
-            exact: None,
-        };
-        self.rank_sum(e, groups, o, data_name)
-    }
-
     /// `W` of group A against group B of `values`, and R's p-value.
     fn rank_sum(
         &mut self,
@@ -351,35 +334,64 @@ impl Evaluator<'_> {
                 format!("not enough (non-missing) {which} observations"),
             ));
         }
-        let (two_u, ties) = sharestat_stats::rank::mann_whitney_in(self.p, (values, bits), ga, gb)?;
-        let w = two_u as f64 / 2.0;
-        let exact = ties == 0 && o.exact.unwrap_or(n1 < 50.0 && n2 < 50.0);
-        if exact && n1 * n2 > wilcox::MAX_EXACT_PAIRS {
-            return Err(EvalError::at(
-                e,
-                format!(
-                    "exact = TRUE over {n1} x {n2} pairs: the exact distribution is too long to \
-                     compute; the normal approximation (exact = FALSE) is R's default here"
-                ),
-            ));
-        }
-        let p = if exact {
-            wilcox::p_value(w, n1 as usize, n2 as usize, o.alt)
-        } else {
-            let z = w - n1 * n2 / 2.0;
-            let sigma = ((n1 * n2 / 12.0)
-                * ((n1 + n2 + 1.0) - ties as f64 / ((n1 + n2) * (n1 + n2 - 1.0))))
-                .sqrt();
-            o.alt.normal_p((z - o.alt.correction(z, o.correct)) / sigma)
-        };
-        Ok(wilcox_htest(
-            "Wilcoxon rank sum",
-            exact,
-            ("W", w, p),
-            (data_name, "location shift"),
-            o,
-        ))
+        let stats = sharestat_stats::rank::mann_whitney_in(self.p, (values, bits), ga, gb)?;
+        rank_sum_test(e, (n1, n2), stats, o, data_name)
     }
+}
+
+/// R's default two-sided rank-sum test (`exact` and `correct` as R's) of groups of `n1` and
+/// `n2` values from `2U` and the ties' `Σ(t³ − t)` (computed by the caller, as `table1` does
+/// from its one sort of a column).
+pub(crate) fn rank_sum_from(
+    e: &Expr,
+    sizes: (f64, f64),
+    stats: (u64, u64),
+    data_name: String,
+) -> Result<HTest> {
+    let o = Opts {
+        alt: Alt::TwoSided,
+        mu: 0.0,
+        correct: true,
+        exact: None,
+    };
+    rank_sum_test(e, sizes, stats, o, data_name)
+}
+
+/// R's rank-sum test of groups of `n1` and `n2` values from `2U` and `Σ(t³ − t)`.
+fn rank_sum_test(
+    e: &Expr,
+    (n1, n2): (f64, f64),
+    (two_u, ties): (u64, u64),
+    o: Opts,
+    data_name: String,
+) -> Result<HTest> {
+    let w = two_u as f64 / 2.0;
+    let exact = ties == 0 && o.exact.unwrap_or(n1 < 50.0 && n2 < 50.0);
+    if exact && n1 * n2 > wilcox::MAX_EXACT_PAIRS {
+        return Err(EvalError::at(
+            e,
+            format!(
+                "exact = TRUE over {n1} x {n2} pairs: the exact distribution is too long to \
+                 compute; the normal approximation (exact = FALSE) is R's default here"
+            ),
+        ));
+    }
+    let p = if exact {
+        wilcox::p_value(w, n1 as usize, n2 as usize, o.alt)
+    } else {
+        let z = w - n1 * n2 / 2.0;
+        let sigma = ((n1 * n2 / 12.0)
+            * ((n1 + n2 + 1.0) - ties as f64 / ((n1 + n2) * (n1 + n2 - 1.0))))
+            .sqrt();
+        o.alt.normal_p((z - o.alt.correction(z, o.correct)) / sigma)
+    };
+    Ok(wilcox_htest(
+        "Wilcoxon rank sum",
+        exact,
+        ("W", w, p),
+        (data_name, "location shift"),
+        o,
+    ))
 }
 
 /// R's `htest` of `wilcox.test`: `"<kind> exact test"`, or `"<kind> test"` with `"with

@@ -139,6 +139,28 @@ impl Evaluator<'_> {
         if n == 0 {
             return Ok(None);
         }
+        self.quantile_release(e, col, (layout, reversed), probs, n)?;
+        Ok(order::quantiles_of_keys_in(
+            self.p,
+            col,
+            (&keys, bits),
+            n,
+            probs,
+        )?)
+    }
+
+    /// The rules of this module for releasing the quantiles at `probs` of the `n` present
+    /// values of `col` (the rows of `layout` it uses), and the release's entry in the study's
+    /// record; the plan of order statistics to read (`order::quantile_plan`). For callers that
+    /// read the order statistics themselves (`table1`, from one sort of the column).
+    pub(crate) fn quantile_release(
+        &mut self,
+        e: &Expr,
+        col: &Column,
+        (layout, reversed): (&[Seg], bool),
+        probs: &[f64],
+        n: u64,
+    ) -> Result<Vec<(usize, usize, u64)>> {
         let plan = order::quantile_plan(n, probs);
         let k = self.policy.min_cell;
         if !self.policy.allow_extremes {
@@ -243,13 +265,7 @@ impl Evaluator<'_> {
                 });
             }
         }
-        Ok(order::quantiles_of_keys_in(
-            self.p,
-            col,
-            (&keys, bits),
-            n,
-            probs,
-        )?)
+        Ok(plan)
     }
 }
 

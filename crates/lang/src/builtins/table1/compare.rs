@@ -27,16 +27,13 @@ pub(super) fn table1_smd(body: &Body) -> f64 {
 
 impl Evaluator<'_> {
     /// The p-value of a variable across the groups, by the test asked or `add_p`'s choice.
-    #[allow(clippy::too_many_arguments)]
+    /// `rank_sum`: the two groups' `(2U, Σ(t³ − t))` when the numeric variable's sort gave it.
     pub(super) fn table1_test(
         &mut self,
         e: &Expr,
-        name: &str,
-        x: &PrivVec,
-        var: &Var,
+        (name, x, var): (&str, &PrivVec, &Var),
         groups: &Groups,
-        by: &str,
-        tests: Tests,
+        (by, tests, rank_sum): (&str, Tests, Option<(u64, u64)>),
     ) -> Result<Option<(String, f64)>> {
         let data_name = format!("{name} by {by}");
         let test = match &var.body {
@@ -76,9 +73,13 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            Body::Numeric(cells) => {
-                self.numeric_test(e, x, (groups, &cells[1..]), tests.numeric, data_name)?
-            }
+            Body::Numeric(cells) => self.numeric_test(
+                e,
+                x,
+                (groups, &cells[1..]),
+                (tests.numeric, rank_sum),
+                data_name,
+            )?,
             _ => return Ok(None),
         };
         Ok(Some((test.method, test.p_value)))

@@ -211,9 +211,20 @@ impl Evaluator<'_> {
         let mut out = Vec::new();
         for name in vars {
             let x = self.column(e, t, name)?;
+            // The rank-sum test of two groups comes from the numeric variable's one sort.
+            let rank_sum = by.is_some()
+                && groups.masks.len() == 2
+                && tests.numeric.unwrap_or("wilcox.test") == "wilcox.test";
+            let mut stats = None;
             let var = match &x.kind {
                 Kind::Cat { .. } | Kind::Bool => self.categorical_var(e, name, &x, &groups, by),
-                Kind::Num { .. } => self.numeric_var(e, name, &x, &groups, by),
+                Kind::Num { .. } => {
+                    self.numeric_var(e, (name, &x), &groups, by, rank_sum)
+                        .map(|(v, s)| {
+                            stats = s;
+                            v
+                        })
+                }
                 Kind::Date => {
                     return Err(EvalError::at(
                         e,
@@ -248,7 +259,8 @@ impl Evaluator<'_> {
                 }
             }
             if by.is_some() && !suppressed && !matches!(var.body, Body::Refused(_)) {
-                match self.table1_test(e, name, &x, &var, &groups, by.unwrap_or_default(), tests) {
+                let at = (by.unwrap_or_default(), tests, stats);
+                match self.table1_test(e, (name, &x, &var), &groups, at) {
                     Ok(test) => var.test = test,
                     Err(EvalError::Runtime { message, .. }) => {
                         notes.push(format!("{name}: no p-value: {message}"))

@@ -1,7 +1,8 @@
 //! The numeric variables of `table1`: per column the number of values, mean and SD (from the
-//! groups' `n`, `Σx`, `Σx²`, as `oneway.test` opens them), the quartiles (as `quantile()`
-//! releases them, under its rules, for each group's rows and for all of them) and the missing
-//! counts (released as table cells); and their tests across the groups.
+//! groups' `n`, `Σx`, `Σx²`, as `oneway.test` opens them), the quartiles (under `quantile()`'s
+//! rules for each group's rows and for all of them, read from **one** oblivious sort of the
+//! column, `sharestat_stats::sorted`, which also gives the rank-sum statistic of two groups)
+//! and the missing counts (released as table cells); and their tests across the groups.
 use super::{Groups, cell_label};
 use crate::ast::Expr;
 use crate::eval::agg::{Input, scale};
@@ -9,20 +10,22 @@ use crate::eval::value::{HTest, PrivVec};
 use crate::eval::{EvalError, Evaluator, Result};
 use sharestat_mpc::AShares;
 use sharestat_rstats::table1::{Body, NumCell, Var};
+use sharestat_stats::{order, sorted};
 
 /// The quartiles `table1` prints.
 const QUARTILES: [f64; 3] = [0.25, 0.5, 0.75];
 
 impl Evaluator<'_> {
-    /// A numeric variable's summaries per column (overall first when there are groups).
+    /// A numeric variable's summaries per column (overall first when there are groups), and
+    /// with `rank_sum` (two groups) the rank-sum statistic `(2U, Σ(t³ − t))` from the same sort.
     pub(super) fn numeric_var(
         &mut self,
         e: &Expr,
-        name: &str,
-        x: &PrivVec,
+        (name, x): (&str, &PrivVec),
         groups: &Groups,
         by: Option<&str>,
-    ) -> Result<Var> {
+        rank_sum: bool,
+    ) -> Result<(Var, Option<(u64, u64)>)> {
         let me = self.p.id();
         let k = groups.masks.len();
         let missing = match &x.present {
@@ -67,23 +70,60 @@ impl Evaluator<'_> {
             mask.ordered = groups.ordered;
             columns.push((Some(mask), sums[i], missing[i]));
         }
-        let mut cells = Vec::new();
-        for (sel, (n, s1, s2), missing) in columns {
+        crate::eval::checks::check_key(e, x.range, scale(x))?;
+        let bits = crate::eval::checks::key_bits(x.range, scale(x));
+        // Each column's rows pass quantile()'s rules (the subset rules, allow_extremes, the
+        // record of released quantiles) before anything of it is read.
+        let mut plans = Vec::new();
+        for (c, (sel, (n, _, _), _)) in columns.iter().enumerate() {
             let v = PrivVec {
-                sel: match sel {
-                    Some(m) => Some(m),
-                    None => x.sel.clone(),
-                },
+                sel: sel.clone().or_else(|| x.sel.clone()),
                 ..x.clone()
             };
-            let q = match self.input(e, v.clone(), true)? {
-                Input::Values(col) => {
-                    let bits = crate::eval::checks::key_bits(x.range, scale(x));
-                    self.checked_quantiles(e, (&col, bits), &v.layout, false, &QUARTILES)?
-                }
-                Input::HasNa => None,
-            }
-            .unwrap_or(vec![f64::NAN; 3]);
+            let Input::Values(col) = self.input(e, v.clone(), true)? else {
+                return Err(EvalError::at(
+                    e,
+                    "table1(): missing values were not set aside",
+                ));
+            };
+            let plan = if *n > 0 {
+                self.quantile_release(e, &col, (&v.layout, false), &QUARTILES, *n)?
+            } else {
+                Vec::new()
+            };
+            let probe = (by.is_some() && c > 0).then(|| c - 1);
+            plans.push((probe, plan));
+        }
+        // One sort of the column over the groups' rows with a value.
+        let present = self.mask_or_ones(&x.present, x.len());
+        let pairs: Vec<(&AShares, &AShares)> = groups.masks.iter().map(|m| (m, &present)).collect();
+        let used = self.p.mul_many(&pairs)?;
+        let sorted = sorted::sort_groups(self.p, &x.data, &used, bits)?;
+        let probes: Vec<(Option<usize>, usize)> = plans
+            .iter()
+            .flat_map(|(g, plan)| {
+                plan.iter()
+                    .flat_map(move |&(lo, hi, _)| [(*g, lo), (*g, hi)])
+            })
+            .collect();
+        let values = sorted::order_statistics(self.p, &sorted, &probes)?;
+        let pairs: Vec<(AShares, AShares)> = values
+            .chunks(2)
+            .map(|c| (c[0].clone(), c[1].clone()))
+            .collect();
+        let flat: Vec<(usize, usize, u64)> = plans.iter().flat_map(|(_, p)| p.clone()).collect();
+        let mut opened = order::open_quantiles(self.p, unit, &flat, &pairs)?.into_iter();
+        let stats = match (rank_sum, used.len()) {
+            (true, 2) => Some(sorted::mann_whitney_sorted(self.p, &sorted)?),
+            _ => None,
+        };
+        let mut cells = Vec::new();
+        for ((_, (n, s1, s2), missing), (_, plan)) in columns.into_iter().zip(&plans) {
+            let q: Vec<f64> = if plan.is_empty() {
+                vec![f64::NAN; 3]
+            } else {
+                opened.by_ref().take(3).collect()
+            };
             let nf = n as f64;
             let mean = s1 as f64 / unit / nf;
             let var = (s2 as f64 / (unit * unit) - nf * mean * mean) / (nf - 1.0);
@@ -97,12 +137,13 @@ impl Evaluator<'_> {
                 missing,
             });
         }
-        Ok(Var {
+        let var = Var {
             name: name.to_owned(),
             body: Body::Numeric(cells),
             test: None,
             smd: None,
-        })
+        };
+        Ok((var, stats))
     }
 
     /// The test of a numeric variable across the groups (`cells`: their summaries).
@@ -111,7 +152,7 @@ impl Evaluator<'_> {
         e: &Expr,
         x: &PrivVec,
         (groups, cells): (&Groups, &[NumCell]),
-        which: Option<&'static str>,
+        (which, rank_sum): (Option<&'static str>, Option<(u64, u64)>),
         data_name: String,
     ) -> Result<HTest> {
         let k = groups.masks.len();
@@ -146,13 +187,13 @@ impl Evaluator<'_> {
                 if k != 2 {
                     return Err(two("wilcox.test"));
                 }
-                crate::eval::checks::check_key(e, x.range, scale(x))?;
-                let present = self.mask_or_ones(&x.present, x.len());
-                let pairs: Vec<(&AShares, &AShares)> =
-                    groups.masks.iter().map(|m| (m, &present)).collect();
-                let g = self.p.mul_many(&pairs)?;
-                let bits = crate::eval::checks::key_bits(x.range, scale(x));
-                self.rank_sum_default(e, ((&x.data, bits), &g[0], &g[1]), data_name)
+                let stats = rank_sum
+                    .ok_or_else(|| EvalError::at(e, "table1(): the rank sums were not computed"))?;
+                let sizes = (cells[0].n as f64, cells[1].n as f64);
+                if sizes.0 == 0.0 || sizes.1 == 0.0 {
+                    return Err(EvalError::at(e, "not enough (non-missing) observations"));
+                }
+                super::super::wilcox_test::rank_sum_from(e, sizes, stats, data_name)
             }
             "kruskal.test" => {
                 super::super::kruskal_test::kruskal(self, e, (x, &groups.g, e), data_name)
