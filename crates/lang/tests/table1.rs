@@ -232,3 +232,39 @@ fn formats_and_arguments() {
         }
     }
 }
+
+#[test]
+fn subsets_numeric_groups_and_dates() {
+    let fx = Fixture::new(open_policy());
+    // A subset of the rows: its columns count only those rows.
+    let got = fx.json(&format!(
+        "{POOLED}s <- subset(d, age >= 60)\ntable1(s, vars = c(\"gender\"), by = \"event_death\")"
+    ));
+    let n: u64 = got["columns"][0]["n"].as_u64().unwrap();
+    let want = fx.json(&format!("{POOLED}length(subset(d, age >= 60)$age)"));
+    assert_eq!(n as f64, want.as_f64().unwrap());
+    // A numeric grouping column is grouped by its values, as R's factor() of it.
+    let got = fx.json(&format!(
+        "{POOLED}table1(d, vars = c(\"age\"), by = \"fractions\")"
+    ));
+    let labels: Vec<&str> = got["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels[0], "Overall");
+    assert!(labels.len() >= 3, "{labels:?}");
+    // A date column is refused with what to do.
+    let e = fx
+        .run(&format!("{POOLED}table1(d, vars = c(\"treatment_start\"))"))
+        .unwrap_err();
+    assert!(e.contains("is a date"), "{e}");
+    // Under the study's policy a group of the by column below min_cell refuses the table,
+    // naming the group.
+    let strict = Fixture::adrenal();
+    let e = strict.refusal(&format!(
+        "{POOLED}table1(d, vars = c(\"age\"), by = \"primary\")"
+    ));
+    assert!(e.contains("min_cell"), "{e}");
+}

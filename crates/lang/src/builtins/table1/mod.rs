@@ -314,6 +314,7 @@ impl Evaluator<'_> {
             Some(_) => self.levels_of(e, &g)?,
             None => (vec!["Overall".into()], vec![self.ones(rows)]),
         };
+        self.check_levels(e, labels.len())?;
         let masks = match &all {
             Some(m) => {
                 let pairs: Vec<(&AShares, &AShares)> = ind.iter().map(|c| (c, &m.shares)).collect();
