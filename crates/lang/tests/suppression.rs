@@ -310,3 +310,21 @@ fn suppression_keeps_the_cell_key_noise_of_a_perturbing_study() {
     }
     assert_eq!(got.cells.iter().filter(|c| c.is_none()).count(), 4);
 }
+
+#[test]
+fn plots_of_a_suppressing_study_hide_small_numbers_at_risk() {
+    let fx = suppressing();
+    let fit =
+        format!("{POOLED}fit <- survfit(Surv(follow_up_months, event_death) ~ gender, data = d)\n");
+    for q in [
+        "ggsurvplot(fit, file = \"km.svg\", risk.table = TRUE)",
+        "plot(fit, file = \"km.svg\")",
+    ] {
+        let p = fx.json(&format!("{fit}{q}"));
+        assert_eq!(p["plot"]["km_options"]["suppress_below"], K, "{q}: {p}");
+    }
+    // Not in a study that refuses (its plots are as before).
+    let plain = Fixture::adrenal();
+    let p = plain.json(&format!("{fit}plot(fit, file = \"km.svg\")"));
+    assert!(p["plot"]["km_options"].is_null(), "{p}");
+}

@@ -28,6 +28,9 @@ pub struct KmOptions {
     pub xlim: Option<(f64, f64)>,
     /// Draw the number-at-risk table.
     pub risk_table: bool,
+    /// In a study that suppresses small cells (`small_cells = "suppress"`): its `min_cell`;
+    /// numbers at risk from 1 to `min_cell − 1` print as `*` in the table.
+    pub suppress_below: Option<u64>,
     /// A PNG's resolution in dots per inch (`dpi`), when asked: the figure is drawn at
     /// `dpi / 100` times its size (8 inches wide) and the file says its resolution.
     pub dpi: Option<u32>,
@@ -44,6 +47,7 @@ impl Default for KmOptions {
             break_by: None,
             xlim: None,
             risk_table: true,
+            suppress_below: None,
             dpi: None,
             scale: 1.0,
         }
@@ -82,6 +86,10 @@ impl KmOptions {
                 _ => return Err(bad("xlim")),
             },
             risk_table: v["risk_table"].as_bool().unwrap_or(true),
+            suppress_below: match &v["suppress_below"] {
+                Value::Null => None,
+                x => Some(x.as_u64().ok_or_else(|| bad("suppress_below"))?),
+            },
             dpi: match &v["dpi"] {
                 Value::Null => None,
                 x => Some(

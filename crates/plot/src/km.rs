@@ -384,8 +384,14 @@ pub fn render<DB: DrawingBackend>(
         .map_err(err)?;
         for &t in &xticks {
             let x = chart.backend_coord(&(t, 0.0)).0;
+            let n = at_risk(c, t);
+            let small = o.suppress_below.is_some_and(|k| n >= 1.0 && n < k as f64);
             root.draw(&Text::new(
-                number_label(at_risk(c, t)),
+                if small {
+                    "*".to_owned()
+                } else {
+                    number_label(n)
+                },
                 (x, y),
                 label_style.pos(Pos::new(HPos::Center, VPos::Center)),
             ))

@@ -332,6 +332,19 @@ fn journal_km_figure_has_p_value_median_lines_breaks_and_risk_table() {
     assert_eq!(at_risk("A"), ["A", "6", "5", "2", "0", "0"]);
     assert_eq!(at_risk("B"), ["B", "5", "5", "4", "3", "1"]);
     assert!(rows.iter().flatten().any(|t| t == "Number at risk"));
+    // A study that suppresses small cells (min_cell 5): 1 to 4 at risk print as `*`.
+    plot["km_options"]["suppress_below"] = json!(5);
+    let svg = std::fs::read_to_string(draw(&plot, dir.path()).unwrap()).unwrap();
+    let rows = text_rows(&svg);
+    let row = |label: &str| {
+        rows.iter()
+            .find(|r| r.first().map(String::as_str) == Some(label) && r.len() > 2)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(row("A"), ["A", "6", "5", "*", "0", "0"]);
+    assert_eq!(row("B"), ["B", "5", "5", "*", "*", "*"]);
+    plot["km_options"]["suppress_below"] = Value::Null;
     // Without the table the figure is shorter and has no "Number at risk".
     plot["km_options"]["risk_table"] = json!(false);
     plot["file"] = json!("short.png");

@@ -121,6 +121,9 @@ fn eval(
         Some(_) => return Err(EvalError::at(e, "xlim is c(from, to) with from < to")),
     };
     let risk_table = flag(ev, "risk.table")?;
+    // A study that suppresses small cells hides small numbers at risk in the table too.
+    let suppress_below = (ev.policy.small_cells == sharestat_dict::SmallCells::Suppress)
+        .then_some(ev.policy.min_cell);
     let dpi = match number(ev, "dpi")?.as_deref() {
         None => None,
         Some([d]) if (72.0..=1200.0).contains(d) && d.fract() == 0.0 => Some(*d as u32),
@@ -155,6 +158,7 @@ fn eval(
         *km_options = Some(Box::new(json!({
             "pval": pval, "median_line": median_line, "medians": medians,
             "break_by": break_by, "xlim": xlim, "risk_table": risk_table, "dpi": dpi,
+            "suppress_below": suppress_below,
         })));
     }
     Ok(plot)

@@ -41,13 +41,17 @@ impl Evaluator<'_> {
         let main = text(self, main, "")?;
         let mut label = |a: Option<&Expr>| a.map(|v| text(self, Some(v), "")).transpose();
         let labels = [label(xlab)?, label(ylab)?];
+        // A study that suppresses small cells hides small numbers at risk in the table.
+        let km_options = (matches!(what, Public::Surv(_))
+            && self.policy.small_cells == sharestat_dict::SmallCells::Suppress)
+            .then(|| Box::new(serde_json::json!({ "suppress_below": self.policy.min_cell })));
         Ok(Value::Pub(Public::Plot {
             file,
             what: Box::new(what),
             conf_int,
             main,
             labels,
-            km_options: None,
+            km_options,
         }))
     }
 
