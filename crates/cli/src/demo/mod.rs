@@ -6,7 +6,8 @@
 //!    of Munich and Rome, a researcher and an auditor;
 //! 3. each hospital's upload as its data owner: Munich's Excel workbook and Rome's semicolon
 //!    CSV, validated and secret-shared on "their" machine, two-phase commit on the nodes;
-//! 4. the researcher's analysis ([`analysis`]): the pilot's Fig. 5 session, Tables 4-6,
+//! 4. the researcher's analysis ([`analysis`]): the pilot's Fig. 5 session, Tables 4-6 (each a
+//!    `table1` query, `table1.rs`),
 //!    Kaplan-Meier overall and by ECOG with log-rank tests, Cox, the Fisher test of complete
 //!    remission by BED10, and the other reference analyses; printed like an R session
 //!    ([`layout`]), Kaplan-Meier plots drawn here from what the nodes return;
@@ -20,6 +21,7 @@
 pub mod analysis;
 pub mod layout;
 pub mod shape;
+mod table1;
 
 use crate::audit::{AuditCheck, verify_nodes};
 use crate::run::{Answer, Session, draw_plot_in};
@@ -138,43 +140,6 @@ fn fresh_dir() -> Result<PathBuf, String> {
         b.iter().map(|x| format!("{x:02x}")).collect::<String>()
     );
     Ok(std::env::temp_dir().join(name))
-}
-
-/// A table section's `table1(...)` as the session prints it (`> call`, then the table) and
-/// its JSON with the bytes the front node sent; a failure is recorded in `failed` and printed
-/// as R prints an error.
-async fn table1_of(
-    session: &Session,
-    prelude: &str,
-    call: &str,
-    failed: &mut Vec<(String, String)>,
-) -> Result<(String, Option<(Value, u64)>), String> {
-    let mut text = format!("> {call}\n");
-    match session.query(prelude, call).await? {
-        Answer::Done {
-            outputs,
-            error: None,
-            bytes_sent,
-            ..
-        } if outputs.len() == 1 => {
-            text.push_str(&crate::run::output_text(&outputs[0]));
-            let sent = bytes_sent.as_u64().unwrap_or(0);
-            Ok((text, Some((outputs[0].value.clone(), sent))))
-        }
-        Answer::Done {
-            error: Some(message),
-            ..
-        }
-        | Answer::Refused { message, .. } => {
-            text.push_str(&crate::run::error_text(&message));
-            failed.push((call.to_owned(), message));
-            Ok((text, None))
-        }
-        Answer::Done { .. } => {
-            failed.push((call.to_owned(), "no output".into()));
-            Ok((text, None))
-        }
-    }
 }
 
 /// Sets `doc[a][b]` for the key `a.b` (or `doc[a]`).
@@ -442,7 +407,8 @@ async fn analyse(
         say(&layout::heading(&section), &mut printed);
         say(&layout::prelude(&section), &mut printed);
         if let Some((key, call)) = &section.table1 {
-            let (text, value) = table1_of(&session, &section.prelude, call, &mut failed).await?;
+            let (text, value) =
+                table1::table1_of(&session, &section.prelude, call, &mut failed).await?;
             say(&text, &mut printed);
             if let Some((v, sent)) = value {
                 jobs += 1;
