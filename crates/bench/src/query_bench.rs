@@ -222,7 +222,7 @@ async fn main() {
             ),
         ]
         .into_iter()
-        .chain(EXTRA.with(|e| e.clone()).into_iter())
+        .chain(extra())
         {
             if !wanted(q) {
                 continue;
@@ -279,14 +279,14 @@ const TABLE1_BIG: &str = "d$arm <- ifelse(d$g %in% c(\"a\", \"b\"), \"A\", \"B\"
     table1(d, vars = c(\"x\", \"age\", \"y\", \"z\", \"g\", \"old\", \"high\", \"xc\", \"ac\", \
     \"site\"), by = \"arm\")";
 
-thread_local! {
-    /// The queries of `BENCH_EXTRA` (leaked: they live as long as the program).
-    static EXTRA: Vec<(&'static str, &'static str)> = std::env::var("BENCH_EXTRA")
+/// The queries of `BENCH_EXTRA` (leaked: they live as long as the program).
+fn extra() -> Vec<(&'static str, &'static str)> {
+    std::env::var("BENCH_EXTRA")
         .ok()
         .map(|v| {
             v.split(";;")
                 .map(|q| (&*Box::leak(q.to_owned().into_boxed_str()), "–"))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
 }

@@ -71,18 +71,17 @@ pub fn order_statistics(
     let me = p.id();
     let width = usize::BITS - n.leading_zeros() + 2;
     // Group probes: [C_j(i) − (r + 1) = 0] for every row, one batch.
-    let grouped: Vec<(usize, usize, usize)> = probes
+    let grouped: Vec<(usize, usize)> = probes
         .iter()
-        .enumerate()
-        .filter_map(|(k, &(g, r))| g.map(|j| (k, j, r)))
+        .filter_map(|&(g, r)| g.map(|j| (j, r)))
         .collect();
-    let counts: Vec<AShares> = s.groups.iter().map(AShares::prefix_sum).collect();
-    let diffs: Vec<AShares> = grouped
-        .iter()
-        .map(|&(_, j, r)| counts[j].add_const(me, (r as u64 + 1).wrapping_neg()))
-        .collect();
-    let mut found = Vec::new();
-    if !diffs.is_empty() {
+    let mut values = AShares::from_parts(vec![], vec![]);
+    if !grouped.is_empty() {
+        let counts: Vec<AShares> = s.groups.iter().map(AShares::prefix_sum).collect();
+        let diffs: Vec<AShares> = grouped
+            .iter()
+            .map(|&(j, r)| counts[j].add_const(me, (r as u64 + 1).wrapping_neg()))
+            .collect();
         let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
         let zero = AShares::from_parts(vec![0; all.len()], vec![0; all.len()]);
         let hit = p.eq(&all, &zero, width)?;
@@ -95,20 +94,19 @@ pub fn order_statistics(
         let dots: Vec<(&AShares, &AShares)> = grouped
             .iter()
             .zip(&hits)
-            .map(|(&(_, j, _), h)| (h, &gx[j]))
+            .map(|(&(j, _), h)| (h, &gx[j]))
             .collect();
-        found = (0..dots.len()).map(|_| None).collect();
-        let v = p.dot_many(&dots)?;
-        for (c, slot) in found.iter_mut().enumerate() {
-            *slot = Some(v.slice(c..c + 1));
-        }
+        values = p.dot_many(&dots)?;
     }
-    let mut next = found.into_iter();
+    let mut next = 0..values.len();
     Ok(probes
         .iter()
         .map(|&(g, r)| match g {
             None => s.xs.slice(r..r + 1),
-            Some(_) => next.next().flatten().expect("one value per group probe"),
+            Some(_) => {
+                let c = next.next().expect("one value per group probe");
+                values.slice(c..c + 1)
+            }
         })
         .collect())
 }

@@ -121,9 +121,7 @@ fn eval(
         Some(_) => return Err(EvalError::at(e, "xlim is c(from, to) with from < to")),
     };
     let risk_table = flag(ev, "risk.table")?;
-    // A study that suppresses small cells hides small numbers at risk in the table too.
-    let suppress_below = (ev.policy.small_cells == sharestat_dict::SmallCells::Suppress)
-        .then_some(ev.policy.min_cell);
+    let suppress_below = ev.risk_table_suppression();
     let dpi = match number(ev, "dpi")?.as_deref() {
         None => None,
         Some([d]) if (72.0..=1200.0).contains(d) && d.fract() == 0.0 => Some(*d as u32),

@@ -113,19 +113,39 @@ impl Evaluator<'_> {
         zero_ok: bool,
         keys: Option<CellKeys<'_>>,
     ) -> Result<Vec<u64>> {
-        let mut batch = self.cell_batch(counts, zero_ok);
+        let verdict = self.counts_batch(counts, zero_ok, keys, false)?;
         let d = self.noise_width();
-        if let Some((pairs, cell_keys)) = keys {
-            let dots = batch.products(self.p, pairs)?;
-            batch.coins(&cell_keys(dots), 2 * d);
-        }
-        let verdict = batch.finish(self.p)?;
         self.cell_verdict(e, labels, &verdict.small, zero_ok)?;
         let none = AShares::from_parts(vec![], vec![]);
         Ok(match verdict.coins {
             Some(c) => c.open_noisy(self.p, counts, &none, d)?,
             None => self.p.reveal(counts)?,
         })
+    }
+
+    /// The small-cell rule on `counts` in one batch, with the coins of their cell-key noise
+    /// (`keys`, in the perturbation mode) and, with `below`, a second bit per cell: `c <
+    /// min_cell`, zero included (small-cell suppression tells zeros from large cells by it).
+    pub(super) fn counts_batch(
+        &mut self,
+        counts: &AShares,
+        zero_ok: bool,
+        keys: Option<CellKeys<'_>>,
+        below: bool,
+    ) -> Result<sharestat_stats::disclose::Verdict> {
+        let mut batch = self.cell_batch(counts, zero_ok);
+        if below {
+            let k = self.policy.min_cell;
+            batch.small_nonzero(
+                &counts.add_const(self.p.id(), 1),
+                &vec![k + 1; counts.len()],
+            );
+        }
+        if let Some((pairs, cell_keys)) = keys {
+            let dots = batch.products(self.p, pairs)?;
+            batch.coins(&cell_keys(dots), 2 * self.noise_width());
+        }
+        Ok(batch.finish(self.p)?)
     }
 
     /// The refusal of the small-cell rule for the cells `offenders` of `e`.

@@ -41,10 +41,12 @@ impl Evaluator<'_> {
         let main = text(self, main, "")?;
         let mut label = |a: Option<&Expr>| a.map(|v| text(self, Some(v), "")).transpose();
         let labels = [label(xlab)?, label(ylab)?];
-        // A study that suppresses small cells hides small numbers at risk in the table.
-        let km_options = (matches!(what, Public::Surv(_))
-            && self.policy.small_cells == sharestat_dict::SmallCells::Suppress)
-            .then(|| Box::new(serde_json::json!({ "suppress_below": self.policy.min_cell })));
+        let km_options = match (&what, self.risk_table_suppression()) {
+            (Public::Surv(_), Some(k)) => {
+                Some(Box::new(serde_json::json!({ "suppress_below": k })))
+            }
+            _ => None,
+        };
         Ok(Value::Pub(Public::Plot {
             file,
             what: Box::new(what),

@@ -37,15 +37,9 @@ pub fn render(v: &Public) -> String {
                 .collect::<Vec<_>>(),
         ),
         Public::Table(t) => table(t),
-        Public::Suppressed(s) => table_cells(
-            &s.table.dims,
-            s.table
-                .counts
-                .iter()
-                .zip(&s.hidden)
-                .map(|(c, h)| if *h { "*".to_owned() } else { c.to_string() })
-                .collect(),
-        ),
+        Public::Suppressed(s) => {
+            table_cells(&s.table.dims, s.cells(|c| c.to_string(), || "*".to_owned()))
+        }
         Public::Test(t) => super::render_stats::render_test(t),
         Public::Model(m) => super::render_stats::render_model(m),
         Public::Glm(m) => sharestat_rstats::glm::render_glm(m),
@@ -325,15 +319,7 @@ pub fn to_json(v: &Public) -> Json {
         Public::Bool(v) if v.len() == 1 => json!(v[0]),
         Public::Bool(v) => json!(v),
         Public::Table(t) => table_json(&t.dims, t.counts.iter().map(|c| json!(c)).collect()),
-        Public::Suppressed(s) => table_json(
-            &s.table.dims,
-            s.table
-                .counts
-                .iter()
-                .zip(&s.hidden)
-                .map(|(c, h)| if *h { Json::Null } else { json!(c) })
-                .collect(),
-        ),
+        Public::Suppressed(s) => table_json(&s.table.dims, s.cells(|c| json!(c), || Json::Null)),
         Public::Props { table, props } => {
             table_json(&table.dims, props.iter().map(|p| json!(p)).collect())
         }

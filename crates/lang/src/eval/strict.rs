@@ -53,13 +53,11 @@ impl Evaluator<'_> {
                 .iter()
                 .collect::<Vec<_>>(),
         );
-        // The groups' sizes pass min_cell in the batch of the supports' checks; none may be
-        // empty (the degrees of freedom would show it).
-        self.check_with_cells(e, sizes.clone(), labels.clone(), |s| {
-            [&time, &event, &group]
-                .into_iter()
-                .try_for_each(|v| s.check_support(e, v, &used).map(drop))
-        })?;
+        // Supports, then the groups' sizes: at least min_cell, none empty (the degrees of
+        // freedom would show it).
+        for v in [&time, &event, &group] {
+            self.check_support(e, v, &used)?;
+        }
         self.check_counts(e, &sizes, &labels, false)?;
         let chisq =
             strict_logrank(self.p, &time.data, &event.data, &groups).map_err(|err| match err {

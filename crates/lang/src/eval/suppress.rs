@@ -36,7 +36,6 @@ use super::{EvalError, Evaluator, Result};
 use crate::ast::Expr;
 use sharestat_dict::SmallCells;
 use sharestat_mpc::AShares;
-use sharestat_stats::disclose::Batch;
 
 /// The counts of a table as released: the hidden cells are 0 in `counts` and `true` in
 /// `hidden`.
@@ -143,20 +142,10 @@ impl Evaluator<'_> {
                 counts,
             });
         }
-        let (k, n, me) = (self.policy.min_cell, counts.len(), self.p.id());
-        let mut batch = Batch::default();
-        let shift = u64::from(!zero_ok);
-        batch.small_nonzero(&counts.add_const(me, shift), &vec![k + shift; n]);
-        if zero_ok {
-            // [c < k], zero included: with the small bit, which cells are 0.
-            batch.small_nonzero(&counts.add_const(me, 1), &vec![k + 1; n]);
-        }
+        let n = counts.len();
+        // Where zero counts print, [c < k] with the small bit tells which cells are 0.
+        let verdict = self.counts_batch(counts, zero_ok, keys, zero_ok)?;
         let d = self.noise_width();
-        if let Some((pairs, cell_keys)) = keys {
-            let dots = batch.products(self.p, pairs)?;
-            batch.coins(&cell_keys(dots), 2 * d);
-        }
-        let verdict = batch.finish(self.p)?;
         let small = verdict.small[..n].to_vec();
         let below = if zero_ok {
             &verdict.small[n..]
@@ -200,6 +189,12 @@ impl Evaluator<'_> {
             table,
             hidden,
         })))
+    }
+
+    /// In a study that suppresses small cells, the `min_cell` below which a Kaplan-Meier
+    /// figure's number-at-risk table prints `*` (`plot`, `ggsurvplot`).
+    pub(crate) fn risk_table_suppression(&self) -> Option<u64> {
+        (self.policy.small_cells == SmallCells::Suppress).then_some(self.policy.min_cell)
     }
 
     /// The refusal of a table whose small cells cannot be protected by suppression.

@@ -249,6 +249,16 @@ pub struct SuppressedTable {
     pub hidden: Vec<bool>,
 }
 
+impl SuppressedTable {
+    /// Each cell as `shown` of its count, or `hidden` where suppression hid it.
+    pub fn cells<T>(&self, shown: impl Fn(u64) -> T, hidden: impl Fn() -> T) -> Vec<T> {
+        let cells = self.table.counts.iter().zip(&self.hidden);
+        cells
+            .map(|(c, h)| if *h { hidden() } else { shown(*c) })
+            .collect()
+    }
+}
+
 pub use sharestat_rstats::htest::HTest;
 
 pub use sharestat_rstats::glm::GlmFit;

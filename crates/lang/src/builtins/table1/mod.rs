@@ -208,13 +208,13 @@ impl Evaluator<'_> {
                     .zip(groups.sizes.iter().copied()),
             );
         }
+        // The rank-sum test of two groups comes from each numeric variable's one sort.
+        let rank_sum = by.is_some()
+            && groups.masks.len() == 2
+            && tests.numeric.unwrap_or("wilcox.test") == "wilcox.test";
         let mut out = Vec::new();
         for name in vars {
             let x = self.column(e, t, name)?;
-            // The rank-sum test of two groups comes from the numeric variable's one sort.
-            let rank_sum = by.is_some()
-                && groups.masks.len() == 2
-                && tests.numeric.unwrap_or("wilcox.test") == "wilcox.test";
             let mut stats = None;
             let var = match &x.kind {
                 Kind::Cat { .. } | Kind::Bool => self.categorical_var(e, name, &x, &groups, by),
@@ -250,16 +250,13 @@ impl Evaluator<'_> {
             };
             let suppressed =
                 matches!(&var.body, Body::Categorical { hidden, .. } if !hidden.is_empty());
-            if suppressed {
-                notes.push(crate::eval::suppress::suppressed_note(self.policy.min_cell));
-                if by.is_some() {
-                    notes.push(format!(
-                        "{name}: no p-value or SMD: they need every count, and some are suppressed"
-                    ));
-                }
+            if suppressed && by.is_some() {
+                notes.push(format!(
+                    "{name}: no p-value or SMD: they need every count, and some are suppressed"
+                ));
             }
-            if by.is_some() && !suppressed && !matches!(var.body, Body::Refused(_)) {
-                let at = (by.unwrap_or_default(), tests, stats);
+            if let Some(b) = by.filter(|_| !suppressed && !matches!(var.body, Body::Refused(_))) {
+                let at = (b, tests, stats);
                 match self.table1_test(e, (name, &x, &var), &groups, at) {
                     Ok(test) => var.test = test,
                     Err(EvalError::Runtime { message, .. }) => {
@@ -273,8 +270,12 @@ impl Evaluator<'_> {
             }
             out.push(var);
         }
-        let mut seen = std::collections::HashSet::new();
-        notes.retain(|n| seen.insert(n.clone()));
+        if out
+            .iter()
+            .any(|v| matches!(&v.body, Body::Categorical { hidden, .. } if !hidden.is_empty()))
+        {
+            notes.push(crate::eval::suppress::suppressed_note(self.policy.min_cell));
+        }
         Ok(Table1 {
             by: by.map(str::to_owned),
             columns,
@@ -488,24 +489,21 @@ impl Evaluator<'_> {
             })
             .collect();
         if by.is_some() {
-            // A margin is shown where every cell it adds up is.
+            // A margin is shown where every cell it adds up is (hidden cells hold 0).
             let overall: Vec<bool> = (0..=k).map(|l| hidden.iter().any(|h| h[l])).collect();
-            let total: Vec<u64> = (0..k).map(|l| counts.iter().map(|c| c[l]).sum()).collect();
+            let total: Vec<u64> = (0..k)
+                .map(|l| {
+                    if overall[l] {
+                        0
+                    } else {
+                        counts.iter().map(|c| c[l]).sum()
+                    }
+                })
+                .collect();
+            let all_missing = if overall[k] { 0 } else { missing.iter().sum() };
             counts.insert(0, total);
-            missing.insert(0, missing.iter().sum());
+            missing.insert(0, all_missing);
             hidden.insert(0, overall);
-        }
-        for (c, h) in counts.iter_mut().zip(&hidden) {
-            for (n, hid) in c.iter_mut().zip(h) {
-                if *hid {
-                    *n = 0;
-                }
-            }
-        }
-        for (m, h) in missing.iter_mut().zip(&hidden) {
-            if h[k] {
-                *m = 0;
-            }
         }
         if !hidden.iter().flatten().any(|h| *h) {
             hidden.clear();
