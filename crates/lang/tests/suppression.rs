@@ -328,3 +328,30 @@ fn plots_of_a_suppressing_study_hide_small_numbers_at_risk() {
     let p = plain.json(&format!("{fit}plot(fit, file = \"km.svg\")"));
     assert!(p["plot"]["km_options"].is_null(), "{p}");
 }
+
+/// An attacker with the suppressed `table(d$primary)` asks for the hidden cells another way:
+/// counts of conditions, a one-level subset's size, a table of the complement. Suppression
+/// applies to frequency tables only; every other count keeps the refusal rule.
+#[test]
+fn hidden_cells_cannot_be_asked_for_another_way() {
+    let fx = suppressing();
+    for q in [
+        "sum(d$primary == \"kidney\")",
+        "mean(d$primary == \"kidney\")",
+        "length(subset(d, primary == \"kidney\")$age)",
+        "nrow(subset(d, primary == \"skin\"))",
+        "table(d$primary == \"kidney\", d$gender)",
+        "table1(d, vars = c(\"age\"), by = \"primary\")",
+    ] {
+        let e = match fx.run(&format!("{POOLED}{q}")) {
+            Err(e) => e,
+            Ok(out) => {
+                // A table may come out only with the small cells hidden.
+                let v = sharestat_lang::eval::render::to_json(&out[0].value);
+                assert!(v.to_string().contains("null"), "{q} let out {v}");
+                continue;
+            }
+        };
+        assert!(e.contains("refused by disclosure control"), "{q}: {e}");
+    }
+}
