@@ -155,3 +155,84 @@ fn kruskal_groups_pass_the_cell_rule() {
     ));
     assert!(e.contains("min_cell"), "{e}");
 }
+
+/// R's graphical arguments as R reads them: `col` through `col2rgb` (names ignoring case
+/// and spaces, codes, palette numbers recycled; R 4.2's values), `lty` by number or name,
+/// `xlim`/`ylim`, and `conf.int`'s default of `plot.survfit` (bands for a single curve).
+#[test]
+fn plot_graphical_arguments_as_r_reads_them() {
+    let fx = Fixture::cohort("lung");
+    let km = "km <- survfit(Surv(time, status) ~ sex_f, data = d)\n";
+    let got = fx.json(&format!(
+        "{D}{km}plot(km, col = c(\"Dark Green\", \"#FF000080\"), lty = c(\"dashed\", 3), \
+         xlim = c(0, 500), ylim = c(0.2, 1))"
+    ));
+    let s = &got["plot"]["style"];
+    // R: col2rgb(c("Dark Green", "#FF000080"), alpha = TRUE) -> (0, 100, 0, 255), (255, 0, 0, 128).
+    assert_eq!(
+        s["col"],
+        serde_json::json!(["#006400", "#FF000080"]),
+        "{got}"
+    );
+    assert_eq!(s["lty"], serde_json::json!([2, 3]), "{got}");
+    assert_eq!(s["xlim"], serde_json::json!([0.0, 500.0]), "{got}");
+    assert_eq!(s["ylim"], serde_json::json!([0.2, 1.0]), "{got}");
+    assert_eq!(
+        got["plot"]["conf_int"], false,
+        "two curves: no bands by default"
+    );
+    // Palette numbers as R 4.2's palette(): 2 is "#DF536B", 12 is 4's "#2297E6", 9 is black.
+    let got = fx.json(&format!("{D}{km}plot(km, col = c(2, 12, 9))"));
+    assert_eq!(
+        got["plot"]["style"]["col"],
+        serde_json::json!(["#DF536B", "#2297E6", "#000000"])
+    );
+    let one = fx.json(&format!(
+        "{D}plot(survfit(Surv(time, status) ~ 1, data = d))"
+    ));
+    assert_eq!(
+        one["plot"]["conf_int"], true,
+        "one curve: R draws its bands"
+    );
+    // barplot and hist: a colour per bar, the counts' axis.
+    let b = fx.json(&format!(
+        "{D}barplot(table(d$sex_f), col = c(\"grey\", \"red\"), ylim = c(0, 200))"
+    ));
+    assert_eq!(
+        b["plot"]["style"]["col"],
+        serde_json::json!(["#BEBEBE", "#FF0000"])
+    );
+    assert_eq!(b["plot"]["style"]["ylim"], serde_json::json!([0.0, 200.0]));
+    let h = fx.json(&format!(
+        "{D}hist(d$age, breaks = c(30, 50, 60, 70, 90), xlab = \"Age\", ylab = \"n\", \
+         col = \"lightblue\")"
+    ));
+    assert_eq!(h["plot"]["xlab"], "Age");
+    assert_eq!(h["plot"]["style"]["col"], serde_json::json!(["#ADD8E6"]));
+    // Refused, naming what is wrong.
+    for (q, want) in [
+        (format!("{km}plot(km, col = \"nocolour\")"), "`nocolour`"),
+        (format!("{km}plot(km, col = 0)"), "positive"),
+        (format!("{km}plot(km, lty = 7)"), "lty"),
+        (format!("{km}plot(km, lty = \"wavy\")"), "lty"),
+        (format!("{km}plot(km, xlim = c(5, 1))"), "xlim"),
+        (format!("{km}plot(km, ylim = 1)"), "ylim"),
+        (
+            "plot(table(d$sex_f), lty = 2)".into(),
+            "lty applies to a survival plot",
+        ),
+        (
+            "plot(table(d$sex_f), xlim = c(0, 1))".into(),
+            "xlim applies",
+        ),
+        ("barplot(table(d$sex_f), xlim = c(0, 1))".into(), "xlim"),
+        (
+            "hist(d$age, breaks = c(30, 90), xlim = c(0, 1))".into(),
+            "xlim",
+        ),
+        (format!("{km}barplot(km)"), "barplot() draws a table"),
+    ] {
+        let e = fx.refusal(&format!("{D}{q}"));
+        assert!(e.contains(want) && e.starts_with("line "), "{q}: {e}");
+    }
+}

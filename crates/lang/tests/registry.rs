@@ -90,13 +90,14 @@ const EXAMPLES: &[&str] = &[
     "confint(object = fit, parm = \"age\", level = 0.9)",
     "cox.zph(fit = fit, transform = \"km\", terms = TRUE, singledf = FALSE, global = TRUE)",
     "plot(x = km, file = \"km.svg\", conf.int = FALSE, main = \"m\", xlab = \"Months\", \
-     ylab = \"S\")",
-    "barplot(x = table(d$gender), file = \"b.svg\", conf.int = FALSE, main = \"m\", \
-     xlab = \"x\", ylab = \"n\")",
+     ylab = \"S\", xlim = c(0, 60), ylim = c(0, 1), col = c(\"red\", \"blue\"), lty = 1:2)",
+    "barplot(height = table(d$gender), file = \"b.svg\", main = \"m\", \
+     xlab = \"x\", ylab = \"n\", ylim = c(0, 40), col = \"grey\")",
     "ggsurvplot(fit = km, file = \"km.svg\", pval = FALSE, surv.median.line = \"hv\", \
      break.time.by = 12, xlim = c(0, 60), risk.table = TRUE, conf.int = FALSE, title = \"m\", \
      xlab = \"Months\", ylab = \"S\", dpi = 300)",
-    "hist(x = d$age, breaks = c(0, 50, 70, 120), file = \"h.svg\", main = \"m\")",
+    "hist(x = d$age, breaks = c(0, 50, 70, 120), file = \"h.svg\", main = \"m\", \
+     xlab = \"Age\", ylab = \"n\", ylim = c(0, 30), col = 8)",
     "help(topic = \"mean\")",
     "binom.test(x = 7, n = 20, p = 0.3, alternative = \"less\", conf.level = 0.9)",
     "mcnemar.test(x = d$age > 50, y = d$gtv_cc > 20, correct = FALSE)",

@@ -4,9 +4,7 @@
 //! As in R's `barplot(tab, beside = TRUE)`, the columns of a two-way table are the groups
 //! along the x axis and its rows the bars within each group, named in a legend. A count that
 //! is not a number (null) draws no bar and is labelled `NA`.
-use crate::{
-    Plot, PlotError, Ticked, bold_style, colour, count_step, number_label, text_style, ticks,
-};
+use crate::{Plot, PlotError, Ticked, bold_style, count_step, number_label, text_style, ticks};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -124,12 +122,15 @@ pub fn render<DB: DrawingBackend>(
     p: &Plot<'_>,
     d: &BarData,
 ) -> Result<(), String> {
-    let top = match d.max_count() {
-        m if m > 0.0 => m * 1.12,
-        _ => 1.0,
-    };
-    let step = count_step(top, 8);
-    let yticks = ticks(top, step);
+    let (bottom, top) = p.style.ylim.unwrap_or(match d.max_count() {
+        m if m > 0.0 => (0.0, m * 1.12),
+        _ => (0.0, 1.0),
+    });
+    let step = count_step(top - bottom.min(0.0), 8);
+    let yticks: Vec<f64> = ticks(top, step)
+        .into_iter()
+        .filter(|t| *t >= bottom)
+        .collect();
     let centres: Vec<f64> = (0..d.groups.len()).map(|g| g as f64 + 0.5).collect();
     let legend = !d.series.is_empty();
 
@@ -146,7 +147,7 @@ pub fn render<DB: DrawingBackend>(
     let mut chart = builder
         .build_cartesian_2d(
             Ticked::new(0f64..d.groups.len() as f64, centres),
-            Ticked::new(0f64..top, yticks),
+            Ticked::new(bottom..top, yticks),
         )
         .map_err(err)?;
     let groups = d.groups.clone();
@@ -170,12 +171,17 @@ pub fn render<DB: DrawingBackend>(
         .map_err(err)?;
 
     let label = text_style(13.0).pos(Pos::new(HPos::Center, VPos::Bottom));
-    for (_, s, x0, x1, c) in d.bars() {
-        let fill = colour(s);
+    for (g, s, x0, x1, c) in d.bars() {
+        // R's col: one per bar of a one-way table, one per row (series) of a two-way one.
+        let fill = p.style.colour(if legend || p.style.col.is_empty() {
+            s
+        } else {
+            g
+        });
         if let Some(c) = c {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(x0, 0.0), (x1, c)],
+                    [(x0, bottom.max(0.0)), (x1, c.clamp(bottom, top))],
                     fill.filled(),
                 )))
                 .map_err(err)?;
@@ -193,7 +199,7 @@ pub fn render<DB: DrawingBackend>(
             let (x, y) = (xs.end + 16, ys.start + 12 + 24 * s as i32);
             root.draw(&Rectangle::new(
                 [(x, y - 7), (x + 14, y + 7)],
-                colour(s).filled(),
+                p.style.colour(s).filled(),
             ))
             .map_err(err)?;
             root.draw(&Text::new(name.clone(), (x + 22, y), style.clone()))

@@ -9,7 +9,8 @@
 //! after it) and `lower`/`upper` (null where undefined).
 use crate::journal::KmOptions;
 use crate::{
-    Plot, PlotError, Ticked, bold_style, colour, number_label, text_style, tick_step, ticks,
+    Plot, PlotError, Ticked, bold_style, number_label, style::clip, style::dashes, text_style,
+    tick_step, ticks,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -239,9 +240,9 @@ pub fn at_risk(c: &Curve, t: f64) -> f64 {
 }
 
 /// The colour of a curve's confidence band: the curve's colour halfway to white.
-fn band_colour(c: RGBColor) -> RGBColor {
+fn band_colour(c: RGBAColor) -> RGBAColor {
     let mix = |v: u8| ((u16::from(v) + 255) / 2) as u8;
-    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+    RGBAColor(mix(c.0), mix(c.1), mix(c.2), c.3)
 }
 
 fn err<E: std::fmt::Display>(e: E) -> String {
@@ -259,7 +260,7 @@ pub fn render<DB: DrawingBackend>(
     let k = o.scale;
     let px = |v: f64| px(k, v);
     let (upper, _) = root.split_vertically(height as i32 - table_height(d, o));
-    let (start, end) = o.xlim.unwrap_or_else(|| {
+    let (start, end) = o.xlim.or(p.style.xlim).unwrap_or_else(|| {
         let start = d.min_time();
         match d.max_time() {
             m if m > start => (start, m),
@@ -267,6 +268,7 @@ pub fn render<DB: DrawingBackend>(
         }
     });
     let step = o.break_by.unwrap_or_else(|| tick_step(end, 8));
+    let (ylo, yhi) = p.style.ylim.unwrap_or((0.0, 1.0));
     let xticks: Vec<f64> = ticks(end, step);
     let label_style = text_style(14.0 * k);
     let widest = d
@@ -305,7 +307,7 @@ pub fn render<DB: DrawingBackend>(
         .x_label_area_size(px(48.0))
         .y_label_area_size(left);
     let mut chart = builder
-        .build_cartesian_2d(Ticked::new(start..end, xticks.clone()), 0f64..1.0)
+        .build_cartesian_2d(Ticked::new(start..end, xticks.clone()), ylo..yhi)
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -321,11 +323,16 @@ pub fn render<DB: DrawingBackend>(
         .map_err(err)?;
 
     for (i, c) in d.curves.iter().enumerate() {
-        let col = colour(i);
+        let col = p.style.colour(i);
+        let lty = p.style.line_type(i);
         if p.conf_int {
             let band = band_colour(col).stroke_width(px(1.0).max(1) as u32);
             for pick in [|s: &Step| s.lower, |s: &Step| s.upper] {
-                for piece in band_paths(c, start, pick) {
+                let clipped = band_paths(c, start, pick)
+                    .iter()
+                    .flat_map(|b| clip(b, (start, end), (ylo, yhi)))
+                    .collect::<Vec<_>>();
+                for piece in clipped {
                     chart
                         .draw_series(DashedLineSeries::new(
                             piece,
@@ -337,18 +344,28 @@ pub fn render<DB: DrawingBackend>(
                 }
             }
         }
-        chart
-            .draw_series(LineSeries::new(
-                surv_path(c, start),
-                col.stroke_width(px(2.0) as u32),
-            ))
-            .map_err(err)?;
+        let width = px(2.0) as u32;
+        let to_px = |(x, y): (f64, f64)| {
+            let (a, b) = chart.backend_coord(&(x, y));
+            (f64::from(a), f64::from(b))
+        };
+        let visible = clip(&surv_path(c, start), (start, end), (ylo, yhi));
+        let pieces: Vec<_> = visible
+            .iter()
+            .flat_map(|v| dashes(v, lty, f64::from(width), to_px))
+            .collect();
+        for piece in pieces {
+            chart
+                .draw_series(LineSeries::new(piece, col.stroke_width(width)))
+                .map_err(err)?;
+        }
         let tick = col.stroke_width(px(2.0) as u32);
         let t = px(f64::from(TICK));
         chart
             .draw_series(
                 censor_marks(c)
                     .into_iter()
+                    .filter(|&(x, y)| (start..=end).contains(&x) && (ylo..=yhi).contains(&y))
                     .map(|at| EmptyElement::at(at) + PathElement::new(vec![(0, -t), (0, t)], tick)),
             )
             .map_err(err)?;
@@ -358,7 +375,7 @@ pub fn render<DB: DrawingBackend>(
     crate::journal::draw_pval(&mut chart, o, (start, end))?;
     let xs = chart.plotting_area().get_pixel_range().0;
     if legend {
-        draw_legend(root, d, (xs.start, legend_y), k).map_err(err)?;
+        draw_legend(root, d, &p.style, (xs.start, legend_y), k).map_err(err)?;
     }
     if !o.risk_table {
         return Ok(());
@@ -374,7 +391,7 @@ pub fn render<DB: DrawingBackend>(
     .map_err(err)?;
     for (i, c) in d.curves.iter().enumerate() {
         let y = top + row_h * (i as i32 + 1) + row_h / 2;
-        let col = colour(i);
+        let col = p.style.colour(i);
         let row = label_style.color(&col);
         root.draw(&Text::new(
             c.label.clone(),
@@ -405,6 +422,7 @@ pub fn render<DB: DrawingBackend>(
 fn draw_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     d: &KmData,
+    st: &crate::style::Style,
     (x, y): (i32, i32),
     k: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -412,10 +430,18 @@ fn draw_legend<DB: DrawingBackend>(
     let px = |v: f64| px(k, v);
     let mut x = x;
     for (i, c) in d.curves.iter().enumerate() {
-        root.draw(&Rectangle::new(
-            [(x, y - px(2.0)), (x + px(22.0), y + px(2.0))],
-            colour(i).filled(),
-        ))?;
+        // The key: a stretch of the curve's line, in its colour and type.
+        let key = [
+            (f64::from(x), f64::from(y)),
+            (f64::from(x + px(22.0)), f64::from(y)),
+        ];
+        for piece in dashes(&key, st.line_type(i), px(2.0) as f64, |q| q) {
+            let piece: Vec<(i32, i32)> = piece.iter().map(|&(a, b)| (a as i32, b as i32)).collect();
+            root.draw(&PathElement::new(
+                piece,
+                st.colour(i).stroke_width(px(3.0) as u32),
+            ))?;
+        }
         x += px(28.0);
         root.draw(&Text::new(
             c.label.clone(),

@@ -1,7 +1,7 @@
 //! Draws the plots that sharestat queries return, on the researcher's machine.
 //!
 //! A node never writes files: `plot(fit, file = "km.svg")` and `barplot(tab, file = "x.png")`
-//! return a plot description (`{"file", "kind", "conf_int", "main", "data"}`, see
+//! return a plot description (`{"file", "kind", "conf_int", "main", "style", "data"}`, see
 //! `sharestat-lang`'s `render.rs`), and the client calls [`draw`] on it. `kind = "km"` draws
 //! Kaplan-Meier curves with a number-at-risk table ([`km`]); `kind = "bar"` a bar plot of a one-
 //! or two-way table ([`bar`]). The file's extension picks the format: `.svg` or `.png`.
@@ -14,6 +14,7 @@
 pub mod bar;
 pub mod journal;
 pub mod km;
+pub mod style;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -117,6 +118,8 @@ pub struct Plot<'a> {
     pub xlab: Option<String>,
     /// The y axis label, when the description names one.
     pub ylab: Option<String>,
+    /// R's graphical arguments (`xlim`, `ylim`, `col`, `lty`).
+    pub style: style::Style,
     /// A Kaplan-Meier figure's options (`ggsurvplot`'s; defaults for `plot`).
     pub km: journal::KmOptions,
     /// What to draw.
@@ -161,6 +164,7 @@ impl<'a> Plot<'a> {
             main: string("main")?.unwrap_or_default(),
             xlab: string("xlab")?,
             ylab: string("ylab")?,
+            style: style::Style::from_json(&v["style"])?,
             km: journal::KmOptions::from_json(&v["km_options"])?,
             data: &v["data"],
         })

@@ -175,12 +175,60 @@ fn km_svg_has_a_step_curve_per_group_with_ticks_and_numbers_at_risk() {
     assert!(rows.iter().any(|r| r == &["A", "B"]), "{rows:?}");
     let doc = roxmltree::Document::parse(&svg).unwrap();
     for colour in [BLUE, ORANGE] {
-        let keys = doc
-            .descendants()
-            .filter(|n| n.has_tag_name("rect") && attr(n, "fill") == colour)
-            .count();
-        assert_eq!(keys, 1, "legend key {colour}");
+        assert_eq!(polylines(&svg, colour, "3").len(), 1, "legend key {colour}");
     }
+    drop(doc);
+}
+
+#[test]
+fn r_graphical_arguments_colour_and_dash_the_curves() {
+    let dir = tempfile::tempdir().unwrap();
+    // plot(fit, col = c("red", "darkgreen"), lty = 1:2, xlim = c(0, 4), ylim = c(0.2, 1))
+    let mut plot = km_plot("styled.svg", false);
+    // Curves beyond xlim are clipped at it, not drawn along the border (checked by eye too).
+    plot["style"] = json!({"col": ["#FF0000", "#006400"], "lty": [1, 2],
+                           "xlim": [0, 4], "ylim": [0.2, 1]});
+    let svg = std::fs::read_to_string(draw(&plot, dir.path()).unwrap()).unwrap();
+    // Red: one solid curve (and its legend key); dark green: dashed, many pieces.
+    assert_eq!(curves_and_ticks(&svg, "#FF0000").0.len(), 1);
+    assert!(curves_and_ticks(&svg, "#006400").0.len() > 5, "dashed");
+    assert_eq!(polylines(&svg, "#FF0000", "3").len(), 1, "solid key");
+    assert!(polylines(&svg, "#006400", "3").len() > 1, "dashed key");
+    assert!(polylines(&svg, BLUE, "2").is_empty());
+    // The x axis stops at 4 (and so does the at-risk table); the y axis starts at 0.2.
+    let rows = text_rows(&svg);
+    let axis = rows
+        .iter()
+        .find(|r| r.first().is_some_and(|s| s == "0"))
+        .expect("x axis");
+    assert_eq!(axis.last().map(String::as_str), Some("4"), "{rows:?}");
+    assert!(!rows.iter().flatten().any(|s| s == "0.0"), "{rows:?}");
+    assert!(rows.iter().flatten().any(|s| s == "0.2"), "{rows:?}");
+
+    // barplot(table, col = c("grey", "red"), ylim = c(0, 40)): a colour per bar, recycled.
+    let plot = json!({"file": "bars.svg", "kind": "bar", "data": {"a": 16, "b": 8, "c": 4},
+                      "style": {"col": ["#BEBEBE", "#FF0000"], "ylim": [0, 40]}});
+    let svg = std::fs::read_to_string(draw(&plot, dir.path()).unwrap()).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let fills: Vec<&str> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("rect") && attr(n, "height").parse::<f64>().is_ok_and(|h| h > 0.0)
+        })
+        .map(|n| attr(&n, "fill"))
+        .filter(|f| f.starts_with('#') && *f != "#FFFFFF")
+        .collect();
+    assert_eq!(fills, ["#BEBEBE", "#FF0000", "#BEBEBE"]);
+    let texts: Vec<String> = text_rows(&svg).into_iter().flatten().collect();
+    assert!(texts.iter().any(|t| t == "40"), "{texts:?}");
+    assert!(
+        draw(
+            &json!({"file": "x.svg", "kind": "bar", "data": {"a": 1},
+                         "style": {"col": ["red"]}}),
+            dir.path()
+        )
+        .is_err()
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! a share or a patient-level value; each function is R's, checked against R's own values in
 //! the language's tests (`crates/lang/tests/`, references from `r/*.R`).
 //!
+//! - [`colour`]: R's colours as `col2rgb()` reads `col =` (names, codes, palette numbers).
 //! - [`htest`]: R's `htest` (a test's result), printed as `print.htest` and as JSON.
 //! - [`format`]: R's number formatting (`format(x, digits)`, `format.pval`, `printCoefmat`'s
 //!   columns, `signif`).
@@ -40,6 +41,7 @@
 pub mod alternative;
 pub mod anova;
 pub mod aov;
+pub mod colour;
 pub mod fisher;
 pub mod format;
 pub mod glm;

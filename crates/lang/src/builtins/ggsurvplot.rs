@@ -11,6 +11,7 @@ use super::args::Args;
 use super::{Builtin, Param};
 use crate::ast::Expr;
 use crate::eval::call::need;
+use crate::eval::plot::PlotArgs;
 use crate::eval::surv::logrank;
 use crate::eval::value::{PrivTable, Public, Value};
 use crate::eval::{EvalError, Evaluator, Result};
@@ -129,25 +130,25 @@ fn eval(
     };
     let conf_int = a.get("conf.int");
     let medians: Vec<Option<f64>> = fit.curves.iter().map(|c| c.median[0]).collect();
-    let mut plot = ev.plot(
-        e,
-        Public::Surv(fit),
-        [
-            a.get("file"),
-            conf_int,
-            a.get("title"),
-            a.get("xlab"),
-            a.get("ylab"),
-        ],
-        scope,
-    )?;
+    let args = PlotArgs {
+        file: a.get("file"),
+        conf_int,
+        main: a.get("title"),
+        xlab: a.get("xlab"),
+        ylab: a.get("ylab"),
+        ..PlotArgs::default()
+    };
+    let mut plot = ev.plot(e, Public::Surv(fit), args, scope)?;
     if let Value::Pub(Public::Plot {
         km_options,
         labels,
         file,
+        conf_int: bands,
         ..
     }) = &mut plot
     {
+        // survminer draws no bands unless asked (plot()'s default draws them for one curve).
+        *bands &= conf_int.is_some();
         if a.get("file").is_none() {
             *file = "km.svg".into();
         }

@@ -200,10 +200,14 @@ pub(crate) const SURVDIFF_REFUSED: &[(&str, &str)] = &[NA_ACTION];
 pub(crate) const PLOT_PARAMS: &[Param] = &[
     Param::required("x"),
     Param::optional("file", "NULL"),
-    Param::optional("conf.int", "TRUE"),
+    Param::optional("conf.int", "NULL"),
     Param::optional("main", "NULL"),
     Param::optional("xlab", "NULL"),
     Param::optional("ylab", "NULL"),
+    Param::optional("xlim", "NULL"),
+    Param::optional("ylim", "NULL"),
+    Param::optional("col", "NULL"),
+    Param::optional("lty", "NULL"),
 ];
 
 /// A function of the language.

@@ -11,6 +11,7 @@ use crate::check::Ty;
 use crate::check::TypeError;
 use crate::check::rules::*;
 use crate::eval::call::need;
+use crate::eval::plot::PlotArgs;
 use crate::eval::value::{PrivTable, Public, Value};
 use crate::eval::{EvalError, Evaluator, Result};
 
@@ -20,7 +21,7 @@ pub(crate) static ENTRY: Builtin = Builtin {
     params: PLOT_PARAMS,
     min_dots: 0,
     refused: &[],
-    usage: "plot(fit or table, file = \"km.svg\", conf.int = FALSE, main = \"\"): drawn by your client",
+    usage: "plot(fit or table, file = \"km.svg\", conf.int, main, xlab, ylab, xlim = c(0, 60), ylim = c(0, 1), col = c(\"red\", \"blue\"), lty = 1:2): drawn by your client; R's graphical arguments (col: R's colour names, #RRGGBB or palette numbers; lty: 0-6 or their names; one per curve, recycled); conf.int defaults to R's plot.survfit: bands for a single curve; a table's bars take main, xlab, ylab, ylim and col",
     reveals: "nothing beyond its argument",
     check: Some(check),
     eval: Some(eval),
@@ -34,8 +35,11 @@ pub(super) fn eval(
     a: &Args<'_>,
     scope: Option<&PrivTable>,
 ) -> Result<Value> {
-    let what = match ev.eval_in(need(a, e, "x")?, scope)? {
-        Value::Pub(p @ (Public::Surv(_) | Public::Table(_))) => p,
+    let bars = a.function() == "barplot";
+    let what = match ev.eval_in(need(a, e, a.params()[0].name)?, scope)? {
+        Value::Pub(p @ Public::Table(_)) => p,
+        Value::Pub(p @ Public::Surv(_)) if !bars => p,
+        _ if bars => return Err(EvalError::at(e, "barplot() draws a table")),
         _ => {
             return Err(EvalError::at(
                 e,
@@ -43,18 +47,7 @@ pub(super) fn eval(
             ));
         }
     };
-    ev.plot(
-        e,
-        what,
-        [
-            a.get("file"),
-            a.get("conf.int"),
-            a.get("main"),
-            a.get("xlab"),
-            a.get("ylab"),
-        ],
-        scope,
-    )
+    ev.plot(e, what, PlotArgs::of(a), scope)
 }
 
 /// The type rule of `plot`, `barplot` (the entries share it).

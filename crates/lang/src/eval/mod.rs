@@ -59,7 +59,7 @@ mod model;
 pub(crate) mod moments;
 pub(crate) mod ops;
 mod pearson;
-mod plot;
+pub(crate) mod plot;
 mod prop_table;
 mod public;
 mod quantile_rules;

@@ -298,6 +298,7 @@ pub fn to_json(v: &Public) -> Json {
             conf_int,
             main,
             labels: [xlab, ylab],
+            style,
             km_options,
         } => {
             let kind = if matches!(**what, Public::Surv(_)) {
@@ -307,6 +308,8 @@ pub fn to_json(v: &Public) -> Json {
             };
             json!({"plot": {"file": file, "kind": kind, "conf_int": conf_int, "main": main,
                             "xlab": xlab, "ylab": ylab, "data": to_json(what),
+                            "style": {"xlim": style.xlim, "ylim": style.ylim,
+                                      "col": style.col, "lty": style.lty},
                             "km_options": km_options.as_deref()}})
         }
         Public::Num { values, names } => match names {

@@ -338,12 +338,28 @@ pub enum Public {
         main: String,
         /// The axes' labels (`xlab`, `ylab`), when given (else the plot's own).
         labels: [Option<String>; 2],
+        /// R's graphical arguments: limits, colours, line types.
+        style: PlotStyle,
         /// A Kaplan-Meier figure's journal options (`ggsurvplot`), as the client reads them
         /// (`sharestat_plot::journal::KmOptions`'s JSON).
         km_options: Option<Box<serde_json::Value>>,
     },
     /// A formula, as source.
     Formula(String),
+}
+
+/// R's graphical arguments of a plot, each when given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlotStyle {
+    /// `xlim`: the x axis from, to.
+    pub xlim: Option<[f64; 2]>,
+    /// `ylim`: the y axis from, to.
+    pub ylim: Option<[f64; 2]>,
+    /// `col`: colours as `#RRGGBB(AA)`, one per curve or bar, recycled.
+    pub col: Vec<String>,
+    /// `lty`: R's line types (0 blank, 1 solid, 2 dashed, 3 dotted, 4 dotdash, 5 longdash,
+    /// 6 twodash), one per curve, recycled.
+    pub lty: Vec<u8>,
 }
 
 impl Public {
