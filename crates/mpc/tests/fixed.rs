@@ -112,6 +112,23 @@ proptest! {
         }
     }
 
+    /// ln on [1, 2] without the normalisation (the GLM's deviance, at f = 28), within the
+    /// polynomial's 6.1e-9 and a few units, both edges included.
+    #[test]
+    fn logarithm_on_one_to_two(x in prop::collection::vec(1.0f64..=2.0, 1..40), seed: u8) {
+        let f = 28;
+        let mut x = x;
+        x.extend([1.0, 2.0, 1.5]);
+        let ex: Vec<u64> = x.iter().map(|&v| encode(v, f)).collect();
+        let got = eval(seed, std::slice::from_ref(&ex), |p, s| p.ln_1_2(&s[0], f));
+        let tol = 6.1e-9 + 2f64.powi(-(f as i32 - 3));
+        for (i, &w) in ex.iter().enumerate() {
+            let xv = decode(w, f);
+            let l = decode(got[i], f);
+            prop_assert!((l - xv.ln()).abs() <= tol, "ln {} = {} got {}", xv, xv.ln(), l);
+        }
+    }
+
     /// trunc_unbiased with per-element shifts rounds down or up.
     #[test]
     fn unbiased_truncation_rounds_down_or_up(x in signed_vec(60, 1..100), seed: u8) {
@@ -226,4 +243,84 @@ proptest! {
             prop_assert!((g - want).abs() <= 2f64.powi(-(f as i32 - 3)) * want.abs().max(1.0), "{} / {} = {} got {}", a[i] as i64, b[i], want, g);
         }
     }
+}
+
+/// Rounds of the logarithms: Estrin's scheme in four levels (Horner's rule took nine).
+#[test]
+fn logarithm_rounds() {
+    let rounds = |n: usize, general: bool| {
+        let x = vec![encode(1.25, 26); n];
+        agreed(run3(6, &[x], move |p, s| {
+            let before = p.stats().rounds;
+            if general {
+                p.ln(&s[0], 26)?;
+            } else {
+                p.ln_1_2(&s[0], 26)?;
+            }
+            Ok(p.stats().rounds - before)
+        }))
+    };
+    assert_eq!(rounds(1, false), rounds(200, false));
+    assert!(rounds(1, false) <= 40, "{}", rounds(1, false));
+    assert!(rounds(1, true) > rounds(1, false));
+}
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    /// Public polynomials by Estrin's scheme against f64 evaluation, every degree from 0 to
+    /// 16 (odd and even numbers of terms, levels with a term left over).
+    #[test]
+    fn polynomials_by_estrin(v in prop::collection::vec(-1.0f64..=1.0, 1..30),
+                             c in prop::collection::vec(-0.5f64..0.5, 1..17), seed: u8) {
+        let f = 28;
+        let ev: Vec<u64> = v.iter().map(|&x| encode(x, f)).collect();
+        let got = eval(seed, std::slice::from_ref(&ev), |p, s| p.poly(&s[0], &c, f));
+        // Each truncation at most half a unit; powers up to v^16 carry up to 16 units.
+        let tol = 40.0 * 2f64.powi(-(f as i32));
+        for (i, &w) in ev.iter().enumerate() {
+            let x = decode(w, f);
+            let want: f64 = c.iter().rev().fold(0.0, |acc, k| acc * x + k);
+            let g = decode(got[i], f);
+            prop_assert!((g - want).abs() <= tol, "{c:?} at {x}: {want} got {g}");
+        }
+    }
+}
+
+/// Beyond `ESTRIN_MAX_ELEMENTS` the same polynomial by Horner's rule: the same values within
+/// the same error, more rounds and fewer bytes per element.
+#[test]
+fn long_polynomials_by_horner() {
+    use sharestat_mpc::proto::poly::ESTRIN_MAX_ELEMENTS;
+    let f = 28;
+    let c = [0.3, -0.45, 0.2, 0.1, -0.05, 0.02, 0.01, -0.004, 0.002];
+    let run = |n: usize| {
+        let xs: Vec<f64> = (0..n).map(|i| -1.0 + 2.0 * i as f64 / n as f64).collect();
+        let ev: Vec<u64> = xs.iter().map(|&x| encode(x, f)).collect();
+        let out = run3(7, std::slice::from_ref(&ev), move |p, s| {
+            let (r0, b0) = (p.stats().rounds, p.stats().bytes_sent);
+            let y = p.poly(&s[0], &c, f)?;
+            let (r, b) = (p.stats().rounds - r0, p.stats().bytes_sent - b0);
+            let opened = p.reveal(&y)?;
+            Ok((opened, r, b))
+        });
+        let (got, rounds, bytes) = out[0].clone();
+        for (i, &w) in ev.iter().enumerate() {
+            let x = decode(w, f);
+            let want: f64 = c.iter().rev().fold(0.0, |acc, k| acc * x + k);
+            let g = decode(got[i], f);
+            assert!(
+                (g - want).abs() <= 40.0 * 2f64.powi(-(f as i32)),
+                "{x}: {want} got {g}"
+            );
+        }
+        (rounds, bytes as f64 / n as f64)
+    };
+    let (short_rounds, short_bytes) = run(ESTRIN_MAX_ELEMENTS);
+    let (long_rounds, long_bytes) = run(ESTRIN_MAX_ELEMENTS + 1);
+    assert!(
+        long_rounds > short_rounds,
+        "{long_rounds} vs {short_rounds}"
+    );
+    assert!(long_bytes < short_bytes, "{long_bytes} vs {short_bytes}");
 }

@@ -12,19 +12,20 @@
 //! 2. The fraction `r = y' − k·2^f ∈ [0, 2^f)` (local, exact). `m·2^r` is a degree-7
 //!    polynomial in `v = 2r − 1 ∈ [−1, 1)`: the Chebyshev interpolant of `2^((v+1)/2)` (its
 //!    own error 6e-11), its coefficients multiplied by the public `m ∈ [1, 2)` (which is how a
-//!    caller folds a decimal scale `10^s = 2^⌊s log2 10⌋ · m` in at no cost). Horner, each
-//!    step a product and a truncation (3 rounds); the first three products carry the
-//!    product tree of step 3.
+//!    caller folds a decimal scale `10^s = 2^⌊s log2 10⌋ · m` in at no cost), by Estrin's
+//!    scheme (`proto::poly`): three levels, each a round of products and one batched
+//!    truncation; the levels' products carry the product tree of step 3.
 //! 3. `2^k = Π_i (1 + b_i (2^(2^i) − 1))` over the five bits: a tree of four products
-//!    (3 rounds, inside Horner's first three).
+//!    (three levels, inside the polynomial's).
 //! 4. `z = 2^k · m 2^r · 2^f < 2^61` (one product), then `z · 2^(lo + shift − f)`: a
 //!    truncation that rounds down or up (so the result is never negative) when the exponent
 //!    is negative, a public shift otherwise.
 //!
-//! Rounds: 8 + 2 + 21 + 1 + 2 = 34 with the cheap truncation, 90 with exact rounding (the
-//! default: seven more per truncation, `proto::fixed`). Error (tested): the polynomial and seven truncations
-//! of at most one unit `2^-f` each give a relative error below `2^-(f-3)` (3e-8 at `f = 28`),
-//! plus two units of the result from the final truncation (its floor and its `ε`).
+//! Rounds: 8 + 2 + 3 · 3 + 1 + 2 = 22 with the cheap truncation, 50 with exact rounding
+//! (the default: about six more per truncation, `proto::fixed`; 90 with Horner's rule).
+//! Error (tested): the polynomial and its truncations of at most one unit `2^-f` each give a
+//! relative error below `2^-(f-3)` (3e-8 at `f = 28`), plus two units of the result from the
+//! final truncation (its floor and its `ε`).
 //! Why hand-written: no crate offers protocols on our replicated shares.
 use crate::error::MpcError;
 use crate::party::Party;
@@ -160,29 +161,9 @@ impl Party {
         let mut factors: Vec<AShares> = (0..K_BITS)
             .map(|j| bit(j).scale((1u64 << (1u64 << j)) - 1).add_const(me, 1))
             .collect();
-        let enc = |c: f64| crate::fixed::encode(c * m, f);
-        let mut q = AShares::from_parts(vec![0; n], vec![0; n]).add_const(me, enc(POW2_POLY[7]));
-        let fs = vec![f; n];
-        for &c in POW2_POLY[..7].iter().rev() {
-            // Up to two pairs of the product tree ride in this round.
-            let mut pairs = vec![(&q, &v)];
-            let half = factors.len() / 2;
-            let (left, right) = factors.split_at(half);
-            let tree = factors.len() > 1;
-            if tree {
-                for (a, b) in left.iter().zip(right) {
-                    pairs.push((a, b));
-                }
-            }
-            let mut out = self.mul_many(&pairs)?;
-            let prod = out.remove(0);
-            if tree {
-                let odd = (factors.len() % 2 == 1).then(|| factors[factors.len() - 1].clone());
-                factors = out;
-                factors.extend(odd);
-            }
-            q = self.trunc_each(&prod, &fs)?.add_const(me, enc(c));
-        }
+        // m 2^r by Estrin's scheme, the product tree of 2^k riding along.
+        let coeffs: Vec<f64> = POW2_POLY.iter().map(|c| c * m).collect();
+        let q = self.poly_eval(&v, &coeffs, f, false, &mut factors)?;
         let p2k = factors.pop().expect("five factors reduce to one");
         // 4. z = 2^k · m 2^r 2^f, then the final power of two.
         let z = self.mul(&p2k, &q)?;

@@ -11,6 +11,7 @@
 //! | [`ratio`] | `a / b` of shared numbers of any scale, normalised together |
 //! | [`log`] | natural logarithm (with the reciprocal from one bit decomposition) |
 //! | [`exp`] | powers of two `m 2^(y + shift)` of a fixed-point exponent (exp, sqrt, powers) |
+//! | [`poly`] | public polynomials of a shared fixed-point value by Estrin's scheme |
 //! | [`shuffle`] | the 3-party resharing shuffle |
 //! | [`sort`] | shuffle-then-sort and k-th element selection (ordering in `partition`) |
 //! | [`aggregate`] | masked sum, count, sum of squares, one-hot frequencies |
@@ -27,6 +28,7 @@ pub mod fixed;
 pub mod io;
 pub mod log;
 pub(crate) mod partition;
+pub mod poly;
 pub mod ratio;
 pub mod shuffle;
 pub mod sort;

@@ -30,7 +30,7 @@
 //!
 //! Error (tested against R on `lung` and the adrenal fixture): the coefficients and their
 //! standard errors within 1e-6 relative; the deviance within 1e-6 relative (each row's
-//! logarithm is good to `2^-22`). Why hand-written: these are MPC protocols over our own
+//! logarithm is good to `2^-22`, the binomial's `ln(1 + e)` to 2e-8). Why hand-written: these are MPC protocols over our own
 //! shares; no crate fits.
 pub mod design;
 pub mod pass;
