@@ -395,3 +395,29 @@ mod numeric_groups {
         runs(&fx, "t.test(follow_up_months ~ floor(age / 65), data = d)");
     }
 }
+
+mod recoding_by_nested_ifelse {
+    use super::*;
+
+    /// A recoding (`ifelse` with a categorical branch) that moves one patient into a level
+    /// of their own, or out of the level they share, is a small cell like any other; the
+    /// same recoding kept honest runs.
+    #[test]
+    fn a_level_of_one_patient_is_refused() {
+        let fx = Fixture::adrenal();
+        for q in [
+            "table(ifelse(d$age > 90, \"old\", d$primary))",
+            "table(d$gender, ifelse(d$age > 90, \"old\", d$primary))",
+            "table(ifelse(d$age > 90, d$primary, \"younger\"))",
+            "table(ifelse(d$age > 83, \"old\", ifelse(d$age > 30, \"adult\", d$primary)))",
+            "kruskal.test(follow_up_months ~ ifelse(age > 90, \"old\", gender), data = d)",
+            "survdiff(Surv(follow_up_months, event_death) ~ ifelse(age > 90, \"old\", gender), data = d)",
+        ] {
+            refused(&fx, q);
+        }
+        runs(
+            &fx,
+            "table(ifelse(d$ecog_status == \"0\", \"0\", ifelse(d$ecog_status == \"1\", \"1\", \"2+\")))",
+        );
+    }
+}

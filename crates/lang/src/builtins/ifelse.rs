@@ -56,7 +56,8 @@ fn check(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, Ty
 }
 
 /// `ifelse(test, yes, no)`: public strings as `yes`/`no` of a private test make
-/// a private categorical with those levels.
+/// a private categorical with those levels; so does a private categorical branch with a
+/// string or another categorical.
 fn ifelse_ty(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty, TypeError> {
     let [test, yes, no] = required(a, e, [0, 1, 2])?;
     let tt = c.expr(test, scope)?;
@@ -67,7 +68,38 @@ fn ifelse_ty(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty
         if n != y {
             levels.push(n.clone());
         }
-        return Ok(Ty::Private(PrivTy::Cat { levels }));
+        return Ok(Ty::Private(PrivTy::Cat {
+            levels: text_order(levels),
+        }));
+    }
+    // A private categorical branch with a string or another categorical: the levels of
+    // `yes`, then the new ones of `no` (R's recoding by nested ifelse()).
+    let levels_of = |x: &Expr, t: &Ty| match (t, &x.kind) {
+        (Ty::Private(PrivTy::Cat { levels }), _) => Some(levels.clone()),
+        (_, ExprKind::Str(s)) => Some(vec![s.clone()]),
+        _ => None,
+    };
+    let is_cat = |t: &Ty| matches!(t, Ty::Private(PrivTy::Cat { .. }));
+    if matches!(tt, Ty::Private(_)) && (is_cat(&yt) || is_cat(&nt)) {
+        match (levels_of(yes, &yt), levels_of(no, &nt)) {
+            (Some(mut levels), Some(more)) => {
+                for l in more {
+                    if !levels.contains(&l) {
+                        levels.push(l);
+                    }
+                }
+                return Ok(Ty::Private(PrivTy::Cat {
+                    levels: text_order(levels),
+                }));
+            }
+            _ => {
+                return Err(unsupported(
+                    e,
+                    "ifelse() with a categorical branch takes a string or a categorical as \
+                     the other",
+                ));
+            }
+        }
     }
     let joined = c.join(e, &[(yes, yt), (no, nt)])?;
     Ok(match (tt, joined) {
@@ -85,4 +117,11 @@ fn ifelse_ty(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty
         },
         (_, j) => j,
     })
+}
+
+/// Levels of text as R's `table` orders them (as `as.character` does in the evaluator:
+/// letters compared without case first).
+fn text_order(mut levels: Vec<String>) -> Vec<String> {
+    levels.sort_by_key(|l| (l.to_lowercase(), l.clone()));
+    levels
 }

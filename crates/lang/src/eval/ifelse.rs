@@ -1,5 +1,8 @@
 //! `ifelse(test, yes, no)` on a private test: `no + test (yes - no)` row by row; two strings
-//! make a categorical in R's level order.
+//! make a categorical with R's levels of text (sorted as `table` sorts them), and so does a private categorical branch with a
+//! string or another categorical (`ifelse(e == "0", "0", ifelse(e == "1", "1", "2+"))`, as
+//! R users recode): each level's indicator is `no_L + test (yes_L − no_L)`, the levels those
+//! of `yes` then the new ones of `no`, and a row is missing where the branch it takes is.
 use super::ops::{const_decimals, encode, rescale};
 use super::range::{Bounds, Range};
 use super::value::{Kind, PrivVec, Public, Support, Term, Value};
@@ -50,15 +53,18 @@ impl Evaluator<'_> {
                         ..base
                     }));
                 }
-                Ok(Value::Vec(PrivVec {
+                let cat = Value::Vec(PrivVec {
                     kind: Kind::Cat { levels: vec![a, b] },
                     data: not_t.clone(),
                     onehot: Some(vec![t.data.clone(), not_t]),
                     support,
                     range: Range::unit().into(),
                     ..base
-                }))
+                });
+                // R's ifelse() gives text, whose levels (table, factor) sort as text does.
+                self.as_character(e, cat)
             }
+            (y, n) if is_cat(&y) || is_cat(&n) => self.ifelse_cat(e, &t, y, n, base),
             (y, n) => {
                 type Branch = (AShares, u32, Option<PrivVec>, Support, Bounds);
                 let num = |s: &mut Self, v: Value| -> Result<Branch> {
@@ -134,5 +140,123 @@ impl Evaluator<'_> {
                 Ok(Value::Vec(out))
             }
         }
+    }
+}
+
+/// A private categorical.
+fn is_cat(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Vec(PrivVec {
+            kind: Kind::Cat { .. },
+            ..
+        })
+    )
+}
+
+/// A branch of a categorical `ifelse`: its levels, their indicators, its present mask and
+/// whether its levels come from comparisons with query-chosen values.
+type CatBranch = (
+    Vec<String>,
+    Vec<AShares>,
+    Option<AShares>,
+    bool,
+    Option<super::value::Mask>,
+);
+
+impl Evaluator<'_> {
+    fn cat_branch(&mut self, e: &Expr, v: Value, rows: usize) -> Result<CatBranch> {
+        match v {
+            Value::Pub(Public::Str(s)) if s.len() == 1 => {
+                let Some(s) = s[0].clone() else {
+                    return Err(EvalError::at(e, "NA in ifelse()"));
+                };
+                Ok((vec![s], vec![self.ones(rows)], None, false, None))
+            }
+            Value::Vec(v) if matches!(v.kind, Kind::Cat { .. }) => {
+                let Kind::Cat { levels } = v.kind.clone() else {
+                    unreachable!("matched a categorical")
+                };
+                let oh = self.onehot(e, &v)?;
+                let present = v.present.as_ref().map(|m| m.shares.clone());
+                Ok((levels, oh, present, v.support.ordered(), v.sel))
+            }
+            _ => Err(EvalError::at(
+                e,
+                "ifelse() with a categorical branch takes a string or a categorical as the other",
+            )),
+        }
+    }
+
+    /// `ifelse(test, yes, no)` where a branch is a private categorical (module doc).
+    fn ifelse_cat(
+        &mut self,
+        e: &Expr,
+        t: &PrivVec,
+        y: Value,
+        n: Value,
+        base: PrivVec,
+    ) -> Result<Value> {
+        let rows = t.len();
+        let (yl, yo, yp, yord, ysel) = self.cat_branch(e, y, rows)?;
+        let (nl, no, np, nord, nsel) = self.cat_branch(e, n, rows)?;
+        let mut levels = yl.clone();
+        levels.extend(nl.iter().filter(|l| !yl.contains(l)).cloned());
+        let zero = AShares::from_parts(vec![0; rows], vec![0; rows]);
+        let pick = |ls: &[String], oh: &[AShares], l: &String| {
+            ls.iter()
+                .position(|x| x == l)
+                .map_or(zero.clone(), |i| oh[i].clone())
+        };
+        let ones = self.ones(rows);
+        // One batch of products: every level's `test (yes_L − no_L)`, and the present mask's.
+        let mut diffs: Vec<(AShares, AShares)> = levels
+            .iter()
+            .map(|l| (pick(&yl, &yo, l), pick(&nl, &no, l)))
+            .collect();
+        let with_present = yp.is_some() || np.is_some();
+        if with_present {
+            diffs.push((yp.unwrap_or_else(|| ones.clone()), np.unwrap_or(ones)));
+        }
+        let d: Vec<AShares> = diffs.iter().map(|(a, b)| a.sub(b)).collect();
+        let pairs: Vec<(&AShares, &AShares)> = d.iter().map(|x| (&t.data, x)).collect();
+        let prods = self.p.mul_many(&pairs)?;
+        let mut oh: Vec<AShares> = prods
+            .iter()
+            .zip(&diffs)
+            .map(|(p, (_, b))| p.add(b))
+            .collect();
+        let mut present = base.present.clone();
+        if with_present {
+            let p = oh.pop().expect("the present mask's product");
+            let m = self.new_mask(p);
+            present = self.and_mask(present, Some(m))?;
+        }
+        let mut sel = self.and_mask(base.sel.clone(), ysel)?;
+        sel = self.and_mask(sel, nsel)?;
+        let mut code = zero;
+        for (i, o) in oh.iter().enumerate().skip(1) {
+            code = code.add(&o.scale(i as u64));
+        }
+        let k = levels.len();
+        let cat = Value::Vec(PrivVec {
+            kind: Kind::Cat { levels },
+            data: code,
+            onehot: Some(oh),
+            present,
+            sel,
+            support: Support {
+                terms: vec![Term {
+                    rows: None,
+                    count: true,
+                }],
+                ordered: t.support.ordered() || yord || nord,
+                reversed: false,
+            },
+            range: Range::new(0.0, (k.max(1) - 1) as f64).into(),
+            ..base
+        });
+        // R's ifelse() gives text, whose levels (table, factor) sort as text does.
+        self.as_character(e, cat)
     }
 }
