@@ -73,6 +73,10 @@ out$lung_quasipoisson <- fit_result(
   "glm(dead ~ sex_f + age + offset(log(time)), family = quasipoisson, data = d)", d)
 out$lung_poisson_counts <- fit_result(
   "glm(ph.ecog ~ sex_f + age, family = poisson(link = \"log\"), data = d)", d)
+out$lung_quasipoisson_counts <- fit_result(
+  "glm(ph.ecog ~ sex_f + age, family = quasipoisson, data = d)", d)
+out$lung_quasibinomial_subset <- fit_result(
+  "glm(dead ~ age + ph.karno, family = quasibinomial(link = \"logit\"), data = d, subset = age > 50)", d)
 out$lung_logit_null <- fit_result("glm(dead ~ 1, family = binomial, data = d)", d)
 out$lung_logit_no_intercept <- fit_result("glm(dead ~ age - 1, family = binomial, data = d)", d)
 out$lung_poisson_null <- fit_result("glm(ph.ecog ~ 1, family = poisson, data = d)", d)

@@ -20,8 +20,10 @@ impl Lcg {
 }
 
 /// R's `glm.fit` in plain arithmetic: (coef, se, deviance, iter) on rows `x` (intercept
-/// first), response `y`, offset `o`.
-fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> (Vec<f64>, Vec<f64>, f64, usize) {
+/// first), response `y`, offset `o`, and R's Pearson statistic of a quasi family
+/// (`summary.glm`: the last iteration's weights, the residuals at the fit).
+type Plain = (Vec<f64>, Vec<f64>, f64, usize, f64);
+fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> Plain {
     let p = x[0].len();
     let dev_of = |mu: &[f64]| -> f64 {
         y.iter()
@@ -47,7 +49,7 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> (Vec<f64>, Vec
         })
         .collect();
     let mut devold = dev_of(&mu);
-    let (mut beta, mut cov) = (vec![0.0; p], vec![vec![0.0; p]; p]);
+    let mut weights = vec![0.0; y.len()];
     for iter in 1..=25 {
         let mut xtwx = vec![vec![0.0; p]; p];
         let mut xtwz = vec![0.0; p];
@@ -59,6 +61,7 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> (Vec<f64>, Vec
                 }
                 _ => (mu[i], eta[i] - o[i] + (y[i] - mu[i]) / mu[i]),
             };
+            weights[i] = w;
             for a in 0..p {
                 xtwz[a] += w * x[i][a] * z;
                 for b in 0..p {
@@ -66,8 +69,8 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> (Vec<f64>, Vec
                 }
             }
         }
-        cov = invert(&xtwx).unwrap();
-        beta = (0..p)
+        let cov = invert(&xtwx).unwrap();
+        let beta: Vec<f64> = (0..p)
             .map(|a| (0..p).map(|b| cov[a][b] * xtwz[b]).sum())
             .collect();
         for i in 0..y.len() {
@@ -80,12 +83,20 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> (Vec<f64>, Vec
         let dev = dev_of(&mu);
         if (dev - devold).abs() / (dev.abs() + 0.1) < 1e-8 {
             let se = (0..p).map(|a| cov[a][a].sqrt()).collect();
-            return (beta, se, dev, iter);
+            let pearson = (0..y.len())
+                .map(|i| {
+                    let d = match family {
+                        Family::Binomial => mu[i] * (1.0 - mu[i]),
+                        _ => mu[i],
+                    };
+                    weights[i] * ((y[i] - mu[i]) / d).powi(2)
+                })
+                .sum();
+            return (beta, se, dev, iter, pearson);
         }
         devold = dev;
     }
-    let se = (0..p).map(|a| cov[a][a].sqrt()).collect();
-    (beta, se, devold, 25)
+    panic!("the plain iteration did not converge")
 }
 
 /// The secure fit of `cols` (words at `scales` decimals), `y` and `offset` over all rows.
@@ -130,6 +141,7 @@ fn secure(
             mask: ones[i].clone(),
             epsilon: 1e-8,
             max_iter: 25,
+            pearson: true,
         };
         Ok(fit(p, &input).unwrap_or_else(|e| panic!("glm: {e}")))
     })
@@ -165,7 +177,7 @@ fn check(family: Family, cols: &[(Vec<i64>, u32)], y: &[u64], offset: Option<(Ve
         })
         .collect();
     let yf: Vec<f64> = y.iter().map(|&v| v as f64).collect();
-    let (beta, se, dev, iter) = plain(family, &x, &yf, &o);
+    let (beta, se, dev, iter, pearson) = plain(family, &x, &yf, &o);
     let got = secure(family, cols, y, offset);
     assert_eq!(got.iter, iter, "iterations");
     assert!(got.converged);
@@ -174,6 +186,12 @@ fn check(family: Family, cols: &[(Vec<i64>, u32)], y: &[u64], offset: Option<(Ve
         near(got.cov[j][j].sqrt(), se[j], 1e-6, &format!("se {j}"));
     }
     near(got.deviance, dev, 1e-6, "deviance");
+    near(
+        got.pearson.expect("pearson"),
+        pearson,
+        1e-6,
+        "R's Pearson statistic",
+    );
 }
 
 #[test]

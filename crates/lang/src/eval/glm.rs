@@ -13,7 +13,12 @@
 //!   `RSS`, dispersion `RSS / (n − p)`, `t` tests, R's AIC `n (ln(2π RSS/n) + 1) + 2 + 2p`,
 //!   two iterations (R's IRLS converges at the second).
 //!
-//! Other links (`probit`, `cloglog`, ...) and the quasi families are refused by name.
+//! - `quasibinomial` and `quasipoisson`: the binomial's and the Poisson's fit, with R's
+//!   estimated dispersion (Pearson's statistic as `summary.glm` sums it, over `n − p`;
+//!   `sharestat_stats::glm::pearson`, which **reveals** per iteration also the Pearson sum
+//!   and one sum per coefficient), `t` tests, AIC `NA`.
+//!
+//! Other links (`probit`, `cloglog`, ...) and the other quasi families are refused by name.
 use super::call::Args;
 use super::htest::formula;
 use super::value::{GlmFit, Kind, PrivTable, PrivVec, Public, Value};
@@ -57,9 +62,12 @@ pub(crate) fn family_of(f: Option<&Expr>) -> std::result::Result<(String, String
         "binomial" => "logit",
         "poisson" => "log",
         "gaussian" => "identity",
-        "quasibinomial" | "quasipoisson" | "quasi" | "Gamma" | "inverse.gaussian" => {
+        "quasibinomial" => "logit",
+        "quasipoisson" => "log",
+        "quasi" | "Gamma" | "inverse.gaussian" => {
             return Err(format!(
-                "family = {name} is not available yet: binomial, poisson and gaussian are"
+                "family = {name} is not available yet: binomial, poisson, gaussian, \
+                 quasibinomial and quasipoisson are"
             ));
         }
         _ => return Err(format!("family = {f} is not a family R knows")),
@@ -110,7 +118,10 @@ impl Evaluator<'_> {
             return self.glm_gaussian(e, a, scope, call);
         }
         let fr = self.model_frame(e, "glm", (lhs, rhs), &t)?;
-        let (yw, y_max) = self.glm_response(lhs, &fr.y, &family)?;
+        // The quasi families fit as binomial and Poisson; their dispersion is estimated.
+        let quasi = family.starts_with("quasi");
+        let base = family.trim_start_matches("quasi");
+        let (yw, y_max) = self.glm_response(lhs, &fr.y, base)?;
         let (names, xs, y, used) = (fr.names, fr.xs, fr.y, fr.used);
         let off = fr.off.map(|o| o.1);
         // The leverage rule on the design, as lm's.
@@ -136,7 +147,7 @@ impl Evaluator<'_> {
         }
         let mask = self.mask_or_ones(&used, y.len());
         let input = Input {
-            family: if family == "binomial" {
+            family: if base == "binomial" {
                 Family::Binomial
             } else {
                 Family::Poisson
@@ -149,6 +160,7 @@ impl Evaluator<'_> {
             mask,
             epsilon: 1e-8,
             max_iter: 25,
+            pearson: quasi,
         };
         let fit = fit(self.p, &input).map_err(|err| match err {
             GlmError::Mpc(m) => EvalError::Engine(m),
@@ -158,12 +170,28 @@ impl Evaluator<'_> {
             other => EvalError::at(e, format!("glm(): {other}")),
         })?;
         let p = fit.coef.len() as u64;
+        // R's summary.glm: a quasi family's dispersion is Pearson's statistic over the
+        // residual degrees of freedom.
+        let df_residual = fit.n.saturating_sub(p);
+        let dispersion = match (quasi, fit.pearson) {
+            (false, _) => 1.0,
+            (true, Some(x)) if df_residual > 0 => x / df_residual as f64,
+            (true, _) => {
+                return Err(EvalError::at(
+                    e,
+                    format!(
+                        "glm(): the {family} dispersion needs a last Fisher-scoring step, and \
+                         the iteration stopped without one (separation or divergence)"
+                    ),
+                ));
+            }
+        };
         let mut warnings = Vec::new();
         if !fit.converged {
             warnings.push("glm.fit: algorithm did not converge".to_owned());
         }
         if fit.boundary {
-            warnings.push(if family == "binomial" {
+            warnings.push(if base == "binomial" {
                 "glm.fit: fitted probabilities numerically 0 or 1 occurred".to_owned()
             } else {
                 "glm.fit: fitted rates numerically 0 occurred".to_owned()
@@ -175,16 +203,19 @@ impl Evaluator<'_> {
             family,
             link,
             terms: names,
-            se: (0..fit.coef.len()).map(|j| fit.cov[j][j].sqrt()).collect(),
+            se: (0..fit.coef.len())
+                .map(|j| (fit.cov[j][j] * dispersion).sqrt())
+                .collect(),
             coef: fit.coef,
-            dispersion: 1.0,
-            estimated_dispersion: false,
+            dispersion,
+            estimated_dispersion: quasi,
             null_deviance: (
                 fit.null_deviance,
                 fit.n.saturating_sub(u64::from(fr.intercept)),
             ),
-            deviance: (fit.deviance, fit.n.saturating_sub(p)),
-            aic: Some(fit.minus_2_loglik + 2.0 * p as f64),
+            deviance: (fit.deviance, df_residual),
+            // R's AIC of a quasi family is NA (it has no likelihood).
+            aic: (!quasi).then_some(fit.minus_2_loglik + 2.0 * p as f64),
             iter: fit.iter,
             n: fit.n,
             deleted: fr.candidates.map(|c| c.saturating_sub(fit.n)),

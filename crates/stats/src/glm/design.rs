@@ -83,6 +83,9 @@ pub struct Design {
     pub g: Vec<Vec<f64>>,
     /// `Σ y x'_j x'_k`.
     pub gy: Vec<Vec<f64>>,
+    /// Each Fisher-scoring pass also opens the quasi families' Pearson sums
+    /// (`super::pearson`).
+    pub pearson: bool,
 }
 
 /// Index pairs `(j, k)`, `j <= k`, of `p` columns, row by row.
@@ -186,6 +189,7 @@ impl Design {
             n,
             g,
             gy: gyv,
+            pearson: input.pearson,
         })
     }
 

@@ -34,6 +34,7 @@
 //! shares; no crate fits.
 pub mod design;
 pub mod pass;
+pub mod pearson;
 pub mod poisson;
 pub mod sums;
 
@@ -102,6 +103,8 @@ pub struct Input {
     pub epsilon: f64,
     /// R's `maxit` (25).
     pub max_iter: usize,
+    /// Also R's Pearson statistic of the fit, for a quasi family's dispersion ([`pearson`]).
+    pub pearson: bool,
 }
 
 /// A fitted model, in the columns' real units.
@@ -125,6 +128,10 @@ pub struct Fit {
     pub converged: bool,
     /// Some fitted probability numerically 0 or 1 (binomial), or rate 0 (Poisson).
     pub boundary: bool,
+    /// With [`Input::pearson`]: `Σ w r²` as R's `summary.glm` sums it for a quasi family
+    /// (weights of the last least-squares fit, residuals at the fit); `None` when the
+    /// iteration stopped without a last step (separation, divergence).
+    pub pearson: Option<f64>,
 }
 
 /// The end of one run of the iteration.
@@ -136,6 +143,8 @@ struct Run {
     dev: f64,
     iter: usize,
     converged: bool,
+    /// R's Pearson statistic at the end (see [`Fit::pearson`]).
+    pearson: Option<f64>,
 }
 
 /// Fits `input` (see the module doc).
@@ -186,6 +195,7 @@ pub fn fit(p: &mut Party, input: &Input) -> Result<Fit, GlmError> {
         iter: run.iter,
         converged: run.converged,
         boundary,
+        pearson: run.pearson,
     })
 }
 
@@ -248,31 +258,42 @@ fn iterate(
     let mut iter = 1;
     loop {
         // The fit at `theta`, stopping there (`converged` as R decided at `iter`).
-        let finish =
-            |p: &mut Party, theta: Vec<f64>, cov: Option<Vec<Vec<f64>>>, iter, converged| {
-                let last = pass::evaluate(p, d, family, (cols, &theta, kappa), Want::Deviance)?;
-                Ok(Run {
-                    cov: cov.unwrap_or_else(|| vec![vec![f64::NAN; k]; k]),
-                    dev: last.dev.ok_or(GlmError::Diverged)?,
-                    theta,
-                    iter,
-                    converged,
-                })
-            };
+        let finish = |p: &mut Party,
+                      theta: Vec<f64>,
+                      cov: Option<Vec<Vec<f64>>>,
+                      iter,
+                      converged,
+                      pearson| {
+            let last = pass::evaluate(p, d, family, (cols, &theta, kappa), Want::Deviance)?;
+            Ok(Run {
+                cov: cov.unwrap_or_else(|| vec![vec![f64::NAN; k]; k]),
+                dev: last.dev.ok_or(GlmError::Diverged)?,
+                theta,
+                iter,
+                converged,
+                pearson,
+            })
+        };
         let Some(inv) = invert(&out.info) else {
             // The information vanished: every fitted probability is 0 or 1 (separation).
-            return finish(p, theta, cov, iter, false);
+            return finish(p, theta, cov, iter, false, None);
         };
         let step = mat_vec(&inv, &out.score);
         let decrement: f64 = step.iter().zip(&out.score).map(|(a, b)| a * b).sum();
         let next: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t + s).collect();
         dev_est -= decrement;
         iter += 1;
+        // R's weights are those of this pass, its residuals those at `next`: the Pearson sum
+        // here less the first-order change of the residuals along the step (`pearson`).
+        let pearson = out
+            .pearson
+            .as_ref()
+            .map(|(sum, v)| sum - 2.0 * step.iter().zip(v).map(|(a, b)| a * b).sum::<f64>());
         if decrement.abs() / (dev_est.abs() + 0.1) < input.epsilon {
-            return finish(p, next, Some(inv), iter, true);
+            return finish(p, next, Some(inv), iter, true, pearson);
         }
         if iter == input.max_iter {
-            return finish(p, next, Some(inv), iter, false);
+            return finish(p, next, Some(inv), iter, false, pearson);
         }
         match pass::evaluate(p, d, family, (cols, &next, kappa), Want::Step) {
             Ok(o) => {
@@ -283,7 +304,7 @@ fn iterate(
                     dev_est = v;
                 }
             }
-            Err(GlmError::Diverged) => return finish(p, theta, cov, iter - 1, false),
+            Err(GlmError::Diverged) => return finish(p, theta, cov, iter - 1, false, None),
             Err(e) => return Err(e),
         }
     }

@@ -40,6 +40,9 @@ pub struct PassOut {
     /// Binomial: the deviance (when asked). Poisson: `Σ μ − Σ y η` (the caller adds the
     /// constants).
     pub dev: Option<f64>,
+    /// With [`Design::pearson`], on a step: the Pearson sum `Σ w r²` and `Σ x'_j q` per column
+    /// (`super::pearson`).
+    pub pearson: Option<(f64, Vec<f64>)>,
 }
 
 /// The linear predictor `u = log2(e) η` at [`F_U`] bits, and a bound on `|u − u_0|` where `u_0`
@@ -210,6 +213,7 @@ fn binomial(
             score: Vec::new(),
             info: Vec::new(),
             dev: Some(dev_of(&ex)),
+            pearson: None,
         });
     }
     let rho = recip_1_2(p, &x)?;
@@ -219,9 +223,52 @@ fn binomial(
     let w = p.trunc(&prods[0], F_U)?;
     let y = d.y.scale(one);
     let r = y.sub(&rho).sub(&prods[1]);
+    let terms = if d.pearson {
+        Some(super::pearson::binomial_terms(
+            p,
+            d,
+            F_U,
+            (&abs, &s_a, &e, &rho),
+        )?)
+    } else {
+        None
+    };
+    let first = extra.len();
+    push_pearson(&mut extra, d, cols, terms.as_ref(), 57);
     let (score, info, ex) = open(p, d, cols, (&r, F_U + 1), (&w, F_U - 1), F_U, &extra)?;
     let dev = dev_terms.map(|_| dev_of(&ex));
-    Ok(PassOut { score, info, dev })
+    let pearson = terms.map(|_| pearson_of(&ex[first..]));
+    Ok(PassOut {
+        score,
+        info,
+        dev,
+        pearson,
+    })
+}
+
+/// The extra sums of the Pearson terms `(w r², q)` (below `2^bb`): `Σ m w r²`, then
+/// `Σ x'_j q` for each of `cols`.
+fn push_pearson<'a>(
+    extra: &mut Vec<(&'a AShares, u32, &'a AShares, u32)>,
+    d: &'a Design,
+    cols: &[usize],
+    terms: Option<&'a (AShares, AShares)>,
+    bb: u32,
+) {
+    if let Some((pr, q)) = terms {
+        extra.push((&d.mask, 1, pr, bb));
+        extra.extend(cols.iter().map(|&j| (&d.x[j], F_X + 1, q, bb)));
+    }
+}
+
+/// `(Σ w r², [Σ x'_j q])` in real units from the opened extra sums.
+fn pearson_of(ex: &[f64]) -> (f64, Vec<f64>) {
+    let f_q = super::pearson::F_Q as i32;
+    let v = ex[1..]
+        .iter()
+        .map(|x| x * 2f64.powi(-(f_q + F_X as i32)))
+        .collect();
+    (ex[0] * 2f64.powi(-f_q), v)
 }
 
 /// A bound on `|u|` from the coefficients (`|x'| <= 1`).
@@ -315,11 +362,30 @@ fn poisson(
     let y = d.y.scale(1u64 << shift);
     let r = y.sub(&mu);
     let width = u_width(theta, kappa);
-    let extra = [(&d.mask, 1, &mu, F_P + 1), (&d.y, y_bits, &u, width)];
     let f = F_P - m as u32;
+    let terms = if d.pearson {
+        Some(super::pearson::poisson_terms(
+            p,
+            d,
+            F_U,
+            (&u, (lo, hi)),
+            (&mu, f),
+        )?)
+    } else {
+        None
+    };
+    let mut extra = vec![(&d.mask, 1, &mu, F_P + 1), (&d.y, y_bits, &u, width)];
+    let q_bits = (2 * i64::from(y_bits) - lo + i64::from(super::pearson::F_Q) + 2).clamp(1, 62);
+    push_pearson(&mut extra, d, cols, terms.as_ref(), q_bits as u32);
     let (score, info, ex) = open(p, d, cols, (&r, F_P + 1), (&mu, F_P + 1), f, &extra)?;
     let sum_mu = ex[0] * 2f64.powi(-(f as i32));
     let sum_yu = ex[1] * 2f64.powi(-(F_U as i32));
     let dev = Some(sum_mu - std::f64::consts::LN_2 * sum_yu);
-    Ok(PassOut { score, info, dev })
+    let pearson = terms.map(|_| pearson_of(&ex[2..]));
+    Ok(PassOut {
+        score,
+        info,
+        dev,
+        pearson,
+    })
 }
