@@ -7,9 +7,10 @@
 //! shuffle, then revealed comparisons of distinct keys). Then:
 //!
 //! - the value of rank `r` among **all** the used rows is at the public position `r`;
-//! - the value of rank `r` within **group** `j` is `Σ_i [C_j(i) = r + 1] · g_j(i) x_i`, `C_j`
-//!   the inclusive prefix count of `g_j` (local): one batch of equality tests on
-//!   `⌈log2 n⌉ + 2` bits for all such probes, `g_j x` once per group, one dot product each;
+//! - the value of rank `r` within **group** `j` is at the public position `O_j + r` once the
+//!   sorted rows are brought together by group (`group_order`: destinations from the groups'
+//!   prefix counts, shuffled with the rows and opened as a random permutation; `O_j` the
+//!   released sizes of the groups before `j`);
 //! - the rank sum of group 0 against group 1 and the ties' `Σ(t³ − t)` as
 //!   `rank::mann_whitney` computes them after its sort.
 //!
@@ -61,54 +62,90 @@ pub fn sort_groups(
 }
 
 /// Shares of the values at the 0-based `probes`: `(None, r)` the `r`-th smallest of all the
-/// used rows (`r` below their number), `(Some(j), r)` the `r`-th smallest of group `j`'s.
+/// used rows (`r` below their number), `(Some(j), r)` the `r`-th smallest of group `j`'s;
+/// `sizes[j]` is the number of group `j`'s rows (public: released by the caller).
 pub fn order_statistics(
     p: &mut Party,
     s: &Sorted,
     probes: &[(Option<usize>, usize)],
+    sizes: &[u64],
 ) -> sharestat_mpc::Result<Vec<AShares>> {
+    let grouped = probes.iter().any(|(g, _)| g.is_some());
+    let by_group = if grouped {
+        Some(group_order(p, s)?)
+    } else {
+        None
+    };
+    let offsets: Vec<usize> = sizes
+        .iter()
+        .scan(0usize, |at, &k| {
+            let o = *at;
+            *at += k as usize;
+            Some(o)
+        })
+        .collect();
+    let n = s.xs.len();
+    probes
+        .iter()
+        .map(|&(g, r)| {
+            let (col, at) = match (g, &by_group) {
+                (Some(j), Some(b)) => (b, offsets.get(j).map_or(n, |o| o + r)),
+                _ => (&s.xs, r),
+            };
+            if at >= n || g.is_some_and(|j| r as u64 >= sizes.get(j).copied().unwrap_or(0)) {
+                return Err(sharestat_mpc::MpcError::Param {
+                    op: "order_statistics",
+                    detail: format!("order statistic {r} of group {g:?} is outside its rows"),
+                });
+            }
+            Ok(col.slice(at..at + 1))
+        })
+        .collect()
+}
+
+/// The sorted values with each group's rows brought together in order (group 0's first, then
+/// group 1's, ..., rows in no group last): each row's destination is its group's offset plus
+/// its rank within the group, `g_j (O_j + C_j − 1)` with `C_j` the inclusive prefix count of
+/// `g_j` and `O_j` the shared sizes before it (local sums, one round of products); then the
+/// rows and their destinations are shuffled together (`Party::shuffle`) and the destinations
+/// opened: a uniformly random permutation of `0..n`, which says nothing of the data, by which
+/// every party places the shuffled rows. About `6n` words and 5 rounds, where one equality
+/// test per row and probe cost `n ⌈log2 n⌉` AND gates and a conversion each.
+fn group_order(p: &mut Party, s: &Sorted) -> sharestat_mpc::Result<AShares> {
     let n = s.xs.len();
     let me = p.id();
-    let width = usize::BITS - n.leading_zeros() + 2;
-    // Group probes: [C_j(i) − (r + 1) = 0] for every row, one batch.
-    let grouped: Vec<(usize, usize)> = probes
-        .iter()
-        .filter_map(|&(g, r)| g.map(|j| (j, r)))
-        .collect();
-    let mut values = AShares::from_parts(vec![], vec![]);
-    if !grouped.is_empty() {
-        let counts: Vec<AShares> = s.groups.iter().map(AShares::prefix_sum).collect();
-        let diffs: Vec<AShares> = grouped
-            .iter()
-            .map(|&(j, r)| counts[j].add_const(me, (r as u64 + 1).wrapping_neg()))
-            .collect();
-        let all = AShares::concat(&diffs.iter().collect::<Vec<_>>());
-        let zero = AShares::from_parts(vec![0; all.len()], vec![0; all.len()]);
-        let hit = p.eq(&all, &zero, width)?;
-        let hit = p.b2a_bits(&hit)?;
-        // Σ_i hit_i · (g_j x)_i: the group's values once per group, then one dot per probe.
-        let gx = p.mul_many(&s.groups.iter().map(|g| (g, &s.xs)).collect::<Vec<_>>())?;
-        let hits: Vec<AShares> = (0..grouped.len())
-            .map(|c| hit.slice(c * n..(c + 1) * n))
-            .collect();
-        let dots: Vec<(&AShares, &AShares)> = grouped
-            .iter()
-            .zip(&hits)
-            .map(|(&(j, _), h)| (h, &gx[j]))
-            .collect();
-        values = p.dot_many(&dots)?;
+    let broadcast = |x: &AShares| {
+        let (a, b) = x.parts();
+        AShares::from_parts(vec![a[0]; n], vec![b[0]; n])
+    };
+    let unused = s.used.neg().add_const(me, 1);
+    let mut members: Vec<&AShares> = s.groups.iter().collect();
+    members.push(&unused);
+    let mut offset = AShares::from_parts(vec![0; n], vec![0; n]);
+    let mut ranks = Vec::with_capacity(members.len());
+    for m in &members {
+        // O_j + C_j − 1 for the rows of this set.
+        ranks.push(offset.add(&m.prefix_sum()).add_const(me, u64::MAX));
+        offset = offset.add(&broadcast(&m.sum()));
     }
-    let mut next = 0..values.len();
-    Ok(probes
-        .iter()
-        .map(|&(g, r)| match g {
-            None => s.xs.slice(r..r + 1),
-            Some(_) => {
-                let c = next.next().expect("one value per group probe");
-                values.slice(c..c + 1)
+    let pairs: Vec<(&AShares, &AShares)> = members.iter().copied().zip(&ranks).collect();
+    let parts = p.mul_many(&pairs)?;
+    let dest = parts[1..].iter().fold(parts[0].clone(), |a, b| a.add(b));
+    let shuffled = p.shuffle(&[&s.xs, &dest])?;
+    let opened = p.reveal(&shuffled[1])?;
+    let mut from = vec![usize::MAX; n];
+    for (i, &d) in opened.iter().enumerate() {
+        match from.get_mut(d as usize) {
+            Some(slot) if *slot == usize::MAX => *slot = i,
+            _ => {
+                return Err(sharestat_mpc::MpcError::Param {
+                    op: "group_order",
+                    detail: "the opened destinations are not a permutation".into(),
+                });
             }
-        })
-        .collect())
+        }
+    }
+    Ok(shuffled[0].gather(&from))
 }
 
 /// `2U` of group 0 against group 1 (ties counting one half) and `Σ(t³ − t)` over the runs of
@@ -168,7 +205,10 @@ mod tests {
                 .map(|j| d(&g.iter().map(|&k| u64::from(k == j)).collect::<Vec<_>>()))
                 .collect();
             let s = sort_groups(p, &xs, &groups, 12)?;
-            let v = order_statistics(p, &s, &probes)?;
+            let sizes: Vec<u64> = (0..3)
+                .map(|j| g.iter().filter(|&&k| k == j).count() as u64)
+                .collect();
+            let v = order_statistics(p, &s, &probes, &sizes)?;
             let mw = mann_whitney_sorted(p, &s)?;
             let opened = p.reveal(&AShares::concat(&v.iter().collect::<Vec<_>>()))?;
             Ok((opened, mw))

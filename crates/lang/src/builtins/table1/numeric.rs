@@ -1,7 +1,8 @@
 //! The numeric variables of `table1`: per column the number of values, mean and SD (from the
 //! groups' `n`, `Σx`, `Σx²`, as `oneway.test` opens them), the quartiles (under `quantile()`'s
 //! rules for each group's rows and for all of them, read from **one** oblivious sort of the
-//! column, `sharestat_stats::sorted`, which also gives the rank-sum statistic of two groups)
+//! column, `sharestat_stats::sorted`, at public positions once the sorted rows are brought
+//! together by group; the sort also gives the rank-sum statistic of two groups)
 //! and the missing counts (released as table cells); and their tests across the groups.
 use super::{Groups, cell_label};
 use crate::ast::Expr;
@@ -106,7 +107,9 @@ impl Evaluator<'_> {
                     .flat_map(move |&(lo, hi, _)| [(*g, lo), (*g, hi)])
             })
             .collect();
-        let values = sorted::order_statistics(self.p, &sorted, &probes)?;
+        // The groups' sizes (their `n`, released in the table) place their sorted rows.
+        let sizes: Vec<u64> = sums.iter().map(|s| s.0).collect();
+        let values = sorted::order_statistics(self.p, &sorted, &probes, &sizes)?;
         let pairs: Vec<(AShares, AShares)> = values
             .chunks(2)
             .map(|c| (c[0].clone(), c[1].clone()))
