@@ -65,6 +65,12 @@ out$lung_logit_factor <- fit_result(
   "glm(dead ~ age + sex_f, family = binomial(link = \"logit\"), data = d)", d)
 out$lung_cloglog <- fit_result(
   "glm(dead ~ age + sex_f, family = binomial(link = \"cloglog\"), data = d)", d)
+out$lung_cloglog_offset <- fit_result(
+  "glm(dead ~ age + sex_f + offset(log(time / 365)), family = binomial(link = \"cloglog\"), data = d)", d)
+out$lung_cloglog_factor <- fit_result(
+  "glm(dead ~ factor(ph.ecog, levels = c(0, 1, 2)) + wt.loss, family = binomial(\"cloglog\"), data = d, subset = ph.ecog < 3)", d)
+out$lung_cloglog_null <- fit_result(
+  "glm(dead ~ 1, family = binomial(link = \"cloglog\"), data = d)", d)
 out$lung_quasibinomial <- fit_result(
   "glm(dead ~ age + sex + ph.ecog, family = quasibinomial, data = d)", d)
 out$lung_poisson <- fit_result(

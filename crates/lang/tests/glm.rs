@@ -94,6 +94,22 @@ fn logistic_and_poisson_models_match_r_on_lung() {
     }
 }
 
+/// The complementary log-log link: R's iteration with R's criterion on the deviances, so R's
+/// coefficients, standard errors, deviances, AIC and iteration count.
+#[test]
+fn complementary_log_log_matches_r_on_lung() {
+    let fx = Fixture::cohort("lung");
+    let r = reference();
+    for key in [
+        "lung_cloglog",
+        "lung_cloglog_offset",
+        "lung_cloglog_factor",
+        "lung_cloglog_null",
+    ] {
+        fit_matches_r(&fx, D, &r[key], 1e-6);
+    }
+}
+
 /// The quasi families: the binomial's and the Poisson's coefficients, R's dispersion (the
 /// Pearson statistic as summary.glm sums it: the last fit's weights, the residuals at the
 /// fit), standard errors scaled by it, t tests, AIC NA; with an offset, counts, a subset.
@@ -123,6 +139,7 @@ fn glm_prints_as_r() {
         "lung_gaussian",
         "lung_quasibinomial",
         "lung_quasipoisson",
+        "lung_cloglog",
     ] {
         let call = r[key]["call"].as_str().unwrap();
         let trimmed = |s: String| -> String {
@@ -146,10 +163,8 @@ fn logistic_regression_of_remission_matches_r_on_the_adrenal_fixture() {
     fit_matches_r(&fx, prelude, &reference()["adrenal_logit"], 1e-6);
 }
 
-#[test]
-fn separation_warns_as_r() {
-    let r = reference();
-    let want = &r["separation"];
+/// A study of R's separated data set (`x`, `y`).
+fn separated(want: &serde_json::Value) -> Fixture {
     let dict = "study = \"sep\"\ntitle = \"separation\"\n\n[sites.a]\n\n[[columns]]\nname = \"x\"\n\
                 type = \"decimal\"\ndecimals = 1\nmin = -20\nmax = 20\nrequired = true\n\n\
                 [[columns]]\nname = \"y\"\ntype = \"integer\"\nmin = 0\nmax = 1\nrequired = true\n";
@@ -162,7 +177,14 @@ fn separation_warns_as_r() {
     {
         csv.push_str(&format!("{},{}\n", num(x), num(y)));
     }
-    let fx = Fixture::from_csv(dict, &csv, open_policy());
+    Fixture::from_csv(dict, &csv, open_policy())
+}
+
+#[test]
+fn separation_warns_as_r() {
+    let r = reference();
+    let want = &r["separation"];
+    let fx = separated(want);
     let got = fx.json("d <- load(\"a\")\nglm(y ~ x, family = binomial, data = d)");
     assert_eq!(got["warnings"], want["warnings"], "{got}");
     let printed = fx.printed(
@@ -178,12 +200,27 @@ fn separation_warns_as_r() {
     );
 }
 
+/// The separated data set with the complementary log-log link: R warns that fitted
+/// probabilities are numerically 0 or 1; here the fit either warns as R does or, where a fitted
+/// probability is within 1e-27 of 1, is refused saying so. Never a silent fit.
+#[test]
+fn separation_under_the_complementary_log_log_is_reported() {
+    let fx = separated(&reference()["separation"]);
+    let q = "d <- load(\"a\")\nglm(y ~ x, family = binomial(link = \"cloglog\"), data = d)";
+    match fx.run(q) {
+        Ok(out) => {
+            let text = format!("{out:?}");
+            assert!(text.contains("numerically 0 or 1"), "{text}");
+        }
+        Err(e) => assert!(e.contains("numerically 1"), "{e}"),
+    }
+}
+
 #[test]
 fn families_and_links_not_available_are_refused_by_name() {
     let fx = Fixture::cohort("lung");
     for (family, named) in [
         ("binomial(link = \"probit\")", "probit"),
-        ("binomial(link = \"cloglog\")", "cloglog"),
         ("quasi", "quasi"),
         ("Gamma", "Gamma"),
         ("quasibinomial(link = \"probit\")", "probit"),
@@ -258,6 +295,14 @@ fn glm_attacks_are_refused() {
         (
             "glm(event_death ~ age, family = quasibinomial, data = subset(d, age > 88))",
             "min_subset",
+        ),
+        (
+            "glm(event_death ~ I(age > 88), family = binomial(link = \"cloglog\"), data = d)",
+            "min_cell",
+        ),
+        (
+            "glm(event_death ~ pmax(age - 88, 0), family = binomial(\"cloglog\"), data = d)",
+            "min_complement",
         ),
     ] {
         let m = fx.refusal(&format!("{d}{src}"));

@@ -18,7 +18,11 @@
 //!   `sharestat_stats::glm::pearson`, which **reveals** per iteration also the Pearson sum
 //!   and one sum per coefficient), `t` tests, AIC `NA`.
 //!
-//! Other links (`probit`, `cloglog`, ...) and the other quasi families are refused by name.
+//! - `binomial(link = "cloglog")`: the complementary log-log link, by R's iteration with R's
+//!   criterion on the deviances (`sharestat_stats::glm::cloglog`; reveals the deviance at
+//!   every iterate, and one bit: some fitted probability within 1e-27 of 1, refused).
+//!
+//! Other links (`probit`, ...) and the other quasi families are refused by name.
 use super::call::Args;
 use super::htest::formula;
 use super::value::{GlmFit, Kind, PrivTable, PrivVec, Public, Value};
@@ -73,6 +77,10 @@ pub(crate) fn family_of(f: Option<&Expr>) -> std::result::Result<(String, String
         _ => return Err(format!("family = {f} is not a family R knows")),
     };
     let link = link.unwrap_or_else(|| canonical.to_owned());
+    // The complementary log-log link of the binomial family (`sharestat_stats::glm::cloglog`).
+    if name == "binomial" && link == "cloglog" {
+        return Ok((name, link));
+    }
     if link != canonical {
         return Err(format!(
             "link = \"{link}\" is not available yet for the {name} family: its canonical link \
@@ -147,7 +155,9 @@ impl Evaluator<'_> {
         }
         let mask = self.mask_or_ones(&used, y.len());
         let input = Input {
-            family: if base == "binomial" {
+            family: if base == "binomial" && link == "cloglog" {
+                Family::BinomialCloglog
+            } else if base == "binomial" {
                 Family::Binomial
             } else {
                 Family::Poisson

@@ -32,6 +32,7 @@
 //! standard errors within 1e-6 relative; the deviance within 1e-6 relative (each row's
 //! logarithm is good to `2^-22`, the binomial's `ln(1 + e)` to 2e-8). Why hand-written: these are MPC protocols over our own
 //! shares; no crate fits.
+pub mod cloglog;
 pub mod design;
 pub mod pass;
 pub mod pearson;
@@ -51,6 +52,9 @@ pub enum Family {
     Binomial,
     /// Counts, log link.
     Poisson,
+    /// 0/1 outcomes, the complementary log-log link (not canonical: R's criterion on the
+    /// deviances, [`cloglog`]).
+    BinomialCloglog,
 }
 
 /// Why a fit failed.
@@ -155,19 +159,28 @@ pub fn fit(p: &mut Party, input: &Input) -> Result<Fit, GlmError> {
     let kappa = d.offset.map_or(0.0, |m| m.unit());
     let consts = match input.family {
         Family::Poisson => Some(poisson::Constants::new(p, &d)?),
-        Family::Binomial => None,
+        Family::Binomial | Family::BinomialCloglog => None,
     };
+    let cloglog = input.family == Family::BinomialCloglog;
     let full = |dev: f64| match &consts {
         Some(c) => c.deviance(dev),
         None => dev,
     };
     let n = d.n as f64;
     let sum_y = d.gy[0][0];
-    let run = iterate(p, &d, input, &cols, kappa, consts.as_ref())?;
+    let run = if cloglog {
+        iterate_deviance(p, &d, input, &cols, kappa)?
+    } else {
+        iterate(p, &d, input, &cols, kappa, consts.as_ref())?
+    };
     let deviance = full(run.dev);
     // The null model: closed form without an offset, else R's own fit of it.
     let null_deviance = match (input.intercept, d.offset.is_some(), input.family) {
-        (true, false, Family::Binomial) => binomial_null(sum_y, n),
+        (true, false, Family::Binomial | Family::BinomialCloglog) => binomial_null(sum_y, n),
+        (true, true, Family::BinomialCloglog) => iterate_deviance(p, &d, input, &[0], kappa)?.dev,
+        (false, _, Family::BinomialCloglog) => cloglog::evaluate(p, &d, (&[], &[], kappa))?
+            .dev
+            .ok_or(GlmError::Diverged)?,
         (true, false, Family::Poisson) => consts.as_ref().map_or(0.0, |c| {
             let mean = sum_y / n;
             2.0 * (c.sum_ylny - if sum_y > 0.0 { sum_y * mean.ln() } else { 0.0 })
@@ -233,6 +246,11 @@ fn iterate(
                 })
                 .collect();
             (sub(&d.g), z)
+        }
+        Family::BinomialCloglog => {
+            return Err(GlmError::Range(
+                "the complementary log-log link iterates by its deviances".into(),
+            ));
         }
         Family::Poisson => {
             let c = consts.ok_or(GlmError::Collinear)?;
@@ -310,6 +328,68 @@ fn iterate(
     }
 }
 
+/// R's iteration with R's own criterion on the deviances (for a link that is not canonical,
+/// where the Newton decrement does not predict the deviance's change): R's start from
+/// `mustart = (y + ½)/2` (its weights and working response depend on `y` alone, so the first
+/// least squares come from `XᵀX` and `Xᵀ diag(y) X`), then at each iterate one evaluation of
+/// the score, the information and the deviance; stop when `|D − D_old| < ε (|D| + 0.1)`, `D_0`
+/// the deviance at `mustart` (`2 n ln(4/3)`). The covariance is the inverse information of
+/// the least squares that made the last iterate, as R's.
+fn iterate_deviance(
+    p: &mut Party,
+    d: &Design,
+    input: &Input,
+    cols: &[usize],
+    kappa: f64,
+) -> Result<Run, GlmError> {
+    let [(wa, za), (wb, zb)] = cloglog::start_constants();
+    let o = d.offset_col();
+    let xtwx: Vec<Vec<f64>> = cols
+        .iter()
+        .map(|&a| {
+            cols.iter()
+                .map(|&b| wa * d.g[a][b] + (wb - wa) * d.gy[a][b])
+                .collect()
+        })
+        .collect();
+    let xtwz: Vec<f64> = cols
+        .iter()
+        .map(|&j| {
+            wa * za * d.g[j][0] + (wb * zb - wa * za) * d.gy[j][0]
+                - o.map_or(0.0, |o| kappa * (wa * d.g[j][o] + (wb - wa) * d.gy[j][o]))
+        })
+        .collect();
+    let mut inv = invert(&xtwx).ok_or(GlmError::Collinear)?;
+    let mut theta = mat_vec(&inv, &xtwz);
+    let mut dev_old = 2.0 * d.n as f64 * (4.0f64 / 3.0).ln();
+    let mut iter = 1;
+    loop {
+        let out = cloglog::evaluate(p, d, (cols, &theta, kappa))?;
+        let dev = out.dev.ok_or(GlmError::Diverged)?;
+        let converged = (dev - dev_old).abs() / (dev.abs() + 0.1) < input.epsilon;
+        let next_inv = if converged || iter == input.max_iter {
+            None
+        } else {
+            invert(&out.info)
+        };
+        let Some(next_inv) = next_inv else {
+            return Ok(Run {
+                theta,
+                cov: inv,
+                dev,
+                iter,
+                converged,
+                pearson: None,
+            });
+        };
+        let step = mat_vec(&next_inv, &out.score);
+        theta = theta.iter().zip(&step).map(|(t, s)| t + s).collect();
+        inv = next_inv;
+        dev_old = dev;
+        iter += 1;
+    }
+}
+
 fn mat_vec(m: &[Vec<f64>], v: &[f64]) -> Vec<f64> {
     m.iter()
         .map(|r| r.iter().zip(v).map(|(a, b)| a * b).sum())
@@ -333,6 +413,7 @@ fn boundary(
     let t = sharestat_mpc::fixed::encode(limit, pass::F_U);
     // Binomial: m |u| > limit, with |u| = max(u, −u) through the sign. Poisson: u < −limit'.
     let beyond = match family {
+        Family::BinomialCloglog => return cloglog::boundary(p, d, cols, theta, kappa),
         Family::Binomial => {
             // m u > limit or m u < −limit: one product, one batch of sign bits.
             let mu = p.mul(&d.mask, &u)?;

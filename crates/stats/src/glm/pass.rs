@@ -105,16 +105,17 @@ pub fn evaluate(
     match family {
         Family::Binomial => binomial(p, d, at, want),
         Family::Poisson => poisson(p, d, at),
+        Family::BinomialCloglog => super::cloglog::evaluate(p, d, at),
     }
 }
 
 /// The score, the information and the extra sums, opened.
-type Opened = (Vec<f64>, Vec<Vec<f64>>, Vec<f64>);
+pub(super) type Opened = (Vec<f64>, Vec<Vec<f64>>, Vec<f64>);
 
 /// The opened score and information from the per-row residual `r` (below `2^rb`) and weight
 /// `w` (below `2^wb`), both at `f` bits, and `extra` sums `Σ a b` (`(a, ab, b, bb)`: below
 /// `2^ab`, `2^bb`), in units of their products' words.
-fn open(
+pub(super) fn open(
     p: &mut Party,
     d: &Design,
     cols: &[usize],
@@ -149,7 +150,7 @@ fn open(
 }
 
 /// Bits that hold `u` at [`F_U`] bits with its sign, from the coefficients' bound.
-fn u_width(theta: &[f64], kappa: f64) -> u32 {
+pub(super) fn u_width(theta: &[f64], kappa: f64) -> u32 {
     (F_U + bits(u_bound(theta, kappa)) + 2).min(64)
 }
 
@@ -305,7 +306,7 @@ const RECIP_POLY: [f64; 16] = [
 /// set it: the minimax line `24/17 − 8/17 x` (relative error at most 1/17), then three Newton
 /// steps `y ← y (2 − x y)` (each squares the error: 3.5e-3, 1.2e-5, 1.5e-10): seven
 /// truncations instead of eighteen, 62 rounds instead of 36.
-fn recip_1_2(p: &mut Party, x: &AShares) -> Result<AShares, GlmError> {
+pub(super) fn recip_1_2(p: &mut Party, x: &AShares) -> Result<AShares, GlmError> {
     let me = p.id();
     let f = F_U;
     if x.len() <= sharestat_mpc::proto::poly::ESTRIN_MAX_ELEMENTS {
