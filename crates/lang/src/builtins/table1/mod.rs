@@ -431,33 +431,40 @@ impl Evaluator<'_> {
     ) -> Result<Var> {
         let (levels, ind) = self.levels_of(e, x)?;
         self.check_levels(e, levels.len())?;
-        let me = self.p.id();
-        let (present, absent) = match &x.present {
+        // Each group's rows with a value first (one product per group), then each level's
+        // cells within them; the missing cells are the rest of the group (local).
+        let with_value: Vec<AShares> = match &x.present {
             Some(pm) => {
                 let pairs: Vec<(&AShares, &AShares)> =
-                    ind.iter().map(|c| (c, &pm.shares)).collect();
-                (
-                    self.p.mul_many(&pairs)?,
-                    Some(pm.shares.neg().add_const(me, 1)),
-                )
+                    groups.masks.iter().map(|g| (g, &pm.shares)).collect();
+                self.p.mul_many(&pairs)?
             }
-            None => (ind, None),
+            None => groups.masks.clone(),
         };
         let mut pairs = Vec::new();
         let mut labels = Vec::new();
-        for (gm, gl) in groups.masks.iter().zip(&groups.labels) {
-            for (c, l) in present.iter().zip(&levels) {
-                pairs.push((c, gm));
+        for (gv, gl) in with_value.iter().zip(&groups.labels) {
+            for (c, l) in ind.iter().zip(&levels) {
+                pairs.push((c, gv));
                 labels.push(cell_label(l, gl, by));
             }
-            if let Some(a) = &absent {
-                pairs.push((a, gm));
-                labels.push(cell_label("<NA>", gl, by));
+        }
+        let products = self.p.mul_many(&pairs)?;
+        let k = levels.len();
+        let missing_cells = x.present.is_some();
+        let per = k + usize::from(missing_cells);
+        let mut cells = Vec::with_capacity(per * groups.masks.len());
+        let mut labels_all = Vec::with_capacity(cells.capacity());
+        for (j, (gm, gl)) in groups.masks.iter().zip(&groups.labels).enumerate() {
+            cells.extend(products[j * k..(j + 1) * k].iter().cloned());
+            labels_all.extend(labels[j * k..(j + 1) * k].iter().cloned());
+            if missing_cells {
+                cells.push(gm.sub(&with_value[j]));
+                labels_all.push(cell_label("<NA>", gl, by));
             }
         }
-        let cells = self.p.mul_many(&pairs)?;
+        let labels = labels_all;
         let zero_ok = !groups.ordered && !crate::eval::ordered(x);
-        let per = levels.len() + usize::from(absent.is_some());
         // The groups' cells as a groups x (levels, missing) table: refused, or with small
         // cells suppressed (the overall column holds its margins).
         let released = self.release_table(
@@ -467,7 +474,6 @@ impl Evaluator<'_> {
             &x.layout,
             (groups.masks.len(), per),
         )?;
-        let k = levels.len();
         let mut counts: Vec<Vec<u64>> = released
             .counts
             .chunks(per)

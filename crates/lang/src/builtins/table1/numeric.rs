@@ -27,14 +27,19 @@ impl Evaluator<'_> {
         by: Option<&str>,
         rank_sum: bool,
     ) -> Result<(Var, Option<(u64, u64)>)> {
-        let me = self.p.id();
         let k = groups.masks.len();
+        // Each group's rows with a value (sorted below); the rest of the group is missing.
+        let present = self.mask_or_ones(&x.present, x.len());
+        let pairs: Vec<(&AShares, &AShares)> = groups.masks.iter().map(|m| (m, &present)).collect();
+        let used = self.p.mul_many(&pairs)?;
         let missing = match &x.present {
-            Some(pm) => {
-                let absent = pm.shares.neg().add_const(me, 1);
-                let pairs: Vec<(&AShares, &AShares)> =
-                    groups.masks.iter().map(|m| (&absent, m)).collect();
-                let cells = self.p.mul_many(&pairs)?;
+            Some(_) => {
+                let cells: Vec<AShares> = groups
+                    .masks
+                    .iter()
+                    .zip(&used)
+                    .map(|(m, u)| m.sub(u))
+                    .collect();
                 let labels: Vec<String> = groups
                     .labels
                     .iter()
@@ -96,9 +101,6 @@ impl Evaluator<'_> {
             plans.push((probe, plan));
         }
         // One sort of the column over the groups' rows with a value.
-        let present = self.mask_or_ones(&x.present, x.len());
-        let pairs: Vec<(&AShares, &AShares)> = groups.masks.iter().map(|m| (m, &present)).collect();
-        let used = self.p.mul_many(&pairs)?;
         let sorted = sorted::sort_groups(self.p, &x.data, &used, bits)?;
         let probes: Vec<(Option<usize>, usize)> = plans
             .iter()
