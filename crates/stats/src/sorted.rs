@@ -49,10 +49,10 @@ pub fn sort_groups(
     let key = p.mul(&used, &key)?.add_const(me, big);
     let mut payload: Vec<&AShares> = groups.iter().collect();
     payload.push(x);
-    payload.push(&used);
-    let (_, mut cols) = p.sort(&key, &payload, bits)?;
-    let used = cols.pop().expect("used");
+    // The sorted key is not read, and `used` is the groups' sum: neither is carried.
+    let mut cols = p.sort_payload(&key, &payload, bits)?;
     let xs = cols.pop().expect("x");
+    let used = cols[1..].iter().fold(cols[0].clone(), |a, g| a.add(g));
     Ok(Sorted {
         xs,
         groups: cols,

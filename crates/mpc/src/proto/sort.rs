@@ -33,13 +33,15 @@ fn index_bits(n: usize) -> u32 {
 
 impl Party {
     /// Distinct composite keys `key * 2^L + i`, shuffled together with the columns;
-    /// returns the comparison width and the shuffled columns (composite first).
+    /// returns the comparison width and the shuffled columns (composite first, then the key
+    /// when `with_key`, then the payload).
     fn distinct_shuffled(
         &mut self,
         op: &'static str,
         key: &AShares,
         payload: &[&AShares],
         key_bits: u32,
+        with_key: bool,
     ) -> crate::Result<(u32, Vec<AShares>)> {
         let n = key.len();
         let l = index_bits(n);
@@ -55,7 +57,10 @@ impl Party {
         }
         let idx: Vec<u64> = (0..n as u64).collect();
         let composite = key.scale(1 << l).add_public(self.id, &idx);
-        let mut cols: Vec<&AShares> = vec![&composite, key];
+        let mut cols: Vec<&AShares> = vec![&composite];
+        if with_key {
+            cols.push(key);
+        }
         cols.extend_from_slice(payload);
         Ok((width, self.shuffle(&cols)?))
     }
@@ -67,12 +72,25 @@ impl Party {
         payload: &[&AShares],
         key_bits: u32,
     ) -> crate::Result<(AShares, Vec<AShares>)> {
-        let (width, mut cols) = self.distinct_shuffled("sort", key, payload, key_bits)?;
+        let (width, mut cols) = self.distinct_shuffled("sort", key, payload, key_bits, true)?;
         let order = order_by_revealed_comparisons(self, &cols[0], width, Goal::Sort)?;
         let sorted: Vec<AShares> = cols.drain(1..).map(|c| c.gather(&order)).collect();
         let mut it = sorted.into_iter();
         let k = it.next().expect("key column");
         Ok((k, it.collect()))
+    }
+
+    /// [`Party::sort`] of the `payload` columns alone, for callers that do not read the sorted
+    /// key (one column fewer to shuffle).
+    pub fn sort_payload(
+        &mut self,
+        key: &AShares,
+        payload: &[&AShares],
+        key_bits: u32,
+    ) -> crate::Result<Vec<AShares>> {
+        let (width, mut cols) = self.distinct_shuffled("sort", key, payload, key_bits, false)?;
+        let order = order_by_revealed_comparisons(self, &cols[0], width, Goal::Sort)?;
+        Ok(cols.drain(1..).map(|c| c.gather(&order)).collect())
     }
 
     /// The elements of rank `ranks[j]` (0-based, ascending order) of `key`, still shared.
@@ -90,7 +108,7 @@ impl Party {
                 format!("rank {bad} out of range for {n} rows"),
             ));
         }
-        let (width, cols) = self.distinct_shuffled("select_kth", key, &[], key_bits)?;
+        let (width, cols) = self.distinct_shuffled("select_kth", key, &[], key_bits, true)?;
         let order = order_by_revealed_comparisons(self, &cols[0], width, Goal::Select(ranks))?;
         let at: Vec<usize> = ranks.iter().map(|&r| order[r]).collect();
         Ok(cols[1].gather(&at))
