@@ -122,6 +122,6 @@ fn ifelse_ty(c: &Checker, e: &Expr, a: &Args<'_>, scope: Scope<'_>) -> Result<Ty
 /// Levels of text as R's `table` orders them (as `as.character` does in the evaluator:
 /// letters compared without case first).
 fn text_order(mut levels: Vec<String>) -> Vec<String> {
-    levels.sort_by_key(|l| (l.to_lowercase(), l.clone()));
+    levels.sort_by_key(|l| crate::eval::factor::text_key(l));
     levels
 }

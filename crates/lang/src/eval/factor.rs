@@ -293,7 +293,7 @@ impl Evaluator<'_> {
                     unreachable!("matched a categorical")
                 };
                 let mut order: Vec<usize> = (0..levels.len()).collect();
-                order.sort_by_key(|&i| (levels[i].to_lowercase(), levels[i].clone()));
+                order.sort_by_key(|&i| text_key(&levels[i]));
                 let onehot = self.onehot(e, &v)?;
                 let levels = order.iter().map(|&i| levels[i].clone()).collect();
                 let onehot = order.iter().map(|&i| onehot[i].clone()).collect();
@@ -314,4 +314,10 @@ impl Evaluator<'_> {
             )),
         }
     }
+}
+
+/// The key by which R's `table`/`factor` order text (letters compared without case first, as
+/// the usual locales do); the checker orders text levels by it too.
+pub(crate) fn text_key(s: &str) -> (String, String) {
+    (s.to_lowercase(), s.to_owned())
 }

@@ -42,7 +42,7 @@ mod defaults;
 pub mod disclose;
 mod event;
 mod expr;
-mod factor;
+pub(crate) mod factor;
 mod fields;
 pub(crate) use sharestat_rstats::fisher as fisher_rc;
 mod formula;

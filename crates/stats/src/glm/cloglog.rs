@@ -77,10 +77,7 @@ pub fn evaluate(
     let below = p.msb(&u.add_const(me, encode(-(U_LO as f64), F_U)), u_bits)?;
     let below_a = p.b2a_bits(&below)?;
     let cut_t = p.mul_many(&[(&out_a, &below_a.neg().add_const(me, 1)), (&out_a, &t)])?;
-    let hits = p.dot(&cut_t[0], &d.mask)?;
-    let zero = AShares::from_parts(vec![0], vec![0]);
-    let none = p.eq(&hits, &zero, 32)?;
-    if !p.reveal_bits(&none)?[0] {
+    if d.any_flagged(p, &cut_t[0])? {
         return Err(GlmError::Range(
             "fitted probabilities numerically 1 occurred (the complementary log-log's η \
              above 4.1): the data are separated for this model"
@@ -122,8 +119,7 @@ pub fn evaluate(
     let rest = ln_2mu.sub(&not_small.scale(ln2)).sub(&ln_h);
     let small_u = &prods[2];
     // The sums: score, information, Σ y ln μ, Σ (1 − y) t over the rows used.
-    let not_y = d.y.neg().add_const(me, 1);
-    let my = p.mul(&d.mask, &not_y)?;
+    let my = d.mask.sub(&d.y); // d.y is masked: m (1 − y)
     let extra = [
         (&d.y, 1, small_u, u_bits),
         (&d.y, 1, &rest, F_U + 3),

@@ -193,6 +193,15 @@ impl Design {
         })
     }
 
+    /// Whether some row used has its 0/1 `flag` set (one opened bit: the flags' sum over the
+    /// rows used, compared with 0).
+    pub fn any_flagged(&self, p: &mut Party, flag: &AShares) -> Result<bool, super::GlmError> {
+        let count = p.dot(flag, &self.mask)?;
+        let zero = AShares::from_parts(vec![0], vec![0]);
+        let none = p.eq(&count, &zero, 32)?;
+        Ok(!p.reveal_bits(&none)?[0])
+    }
+
     /// Index in [`Design::pairs`] of the pair `(j, k)` of `x`'s columns.
     pub fn pair(&self, j: usize, k: usize) -> usize {
         let (j, k) = (j.min(k), j.max(k));

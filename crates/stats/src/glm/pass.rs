@@ -349,10 +349,7 @@ fn poisson(
     if hi - (lo as f64) > 31.0 {
         // Rows below the window would have their mean taken as 0: refuse instead.
         let out_a = p.b2a_bits(&out)?;
-        let below = p.dot(&out_a, &d.mask)?;
-        let zero = AShares::from_parts(vec![0], vec![0]);
-        let none = p.eq(&below, &zero, 32)?;
-        if !p.reveal_bits(&none)?[0] {
+        if d.any_flagged(p, &out_a)? {
             return Err(GlmError::Range(
                 "the fitted means span more than 2^31 (a covariate's effect is too strong \
                  for the secure exponential): rescale or group that covariate"

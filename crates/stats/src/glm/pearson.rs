@@ -31,24 +31,6 @@ use sharestat_mpc::{AShares, Party};
 /// Fractional bits of the Pearson terms.
 pub const F_Q: u32 = 24;
 
-/// Refuses when some used row's `out` bit is set (one opened bit).
-fn refuse_if_any(
-    p: &mut Party,
-    d: &Design,
-    out: &sharestat_mpc::Bits,
-    why: &str,
-) -> Result<(), GlmError> {
-    let out_a = p.b2a_bits(out)?;
-    let count = p.dot(&out_a, &d.mask)?;
-    let zero = AShares::from_parts(vec![0], vec![0]);
-    let none = p.eq(&count, &zero, 32)?;
-    if p.reveal_bits(&none)?[0] {
-        Ok(())
-    } else {
-        Err(GlmError::Range(why.to_owned()))
-    }
-}
-
 /// The binomial's per-row `w r²` and `q` at [`F_Q`] bits, from `|u|` (at `f_u` bits), the
 /// sign bit `s` of `u` (0/1), `e = 2^-|u|` and `ρ` (both at `f_u` bits).
 pub fn binomial_terms(
@@ -59,14 +41,15 @@ pub fn binomial_terms(
 ) -> Result<(AShares, AShares), GlmError> {
     let me = p.id();
     let (a, out) = p.pow2_window(abs, f_u, (0, 31), (1.0, i64::from(F_Q)))?;
-    refuse_if_any(
-        p,
-        d,
-        &out,
-        "a patient's observed outcome had a fitted probability below 2.3e-10 (|η| > 22): \
-         the quasi-binomial dispersion would be that one patient's; check the model for \
-         (quasi-)separation",
-    )?;
+    let out = p.b2a_bits(&out)?;
+    if d.any_flagged(p, &out)? {
+        return Err(GlmError::Range(
+            "a patient's observed outcome had a fitted probability below 2.3e-10 (|η| > 22): \
+             the quasi-binomial dispersion would be that one patient's; check the model for \
+             (quasi-)separation"
+                .into(),
+        ));
+    }
     let prods = p.mul_many(&[(&d.y, s), (e, rho)])?;
     // The less likely outcome was observed where y = s (s = 1 when η < 0): 1 − (y ⊕ s).
     let mis = prods[0].scale(2).sub(&d.y).sub(s).add_const(me, 1);

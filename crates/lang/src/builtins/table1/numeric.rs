@@ -29,9 +29,14 @@ impl Evaluator<'_> {
     ) -> Result<(Var, Option<(u64, u64)>)> {
         let k = groups.masks.len();
         // Each group's rows with a value (sorted below); the rest of the group is missing.
-        let present = self.mask_or_ones(&x.present, x.len());
-        let pairs: Vec<(&AShares, &AShares)> = groups.masks.iter().map(|m| (m, &present)).collect();
-        let used = self.p.mul_many(&pairs)?;
+        let used = match &x.present {
+            Some(pm) => {
+                let pairs: Vec<(&AShares, &AShares)> =
+                    groups.masks.iter().map(|m| (m, &pm.shares)).collect();
+                self.p.mul_many(&pairs)?
+            }
+            None => groups.masks.clone(),
+        };
         let missing = match &x.present {
             Some(_) => {
                 let cells: Vec<AShares> = groups
