@@ -1,5 +1,5 @@
 # Reference values for glm() (issue 16): logistic, Poisson with offset, Gaussian, quasi families
-# and the cloglog link on the lung cohort (examples/lung, the same CSV files the tests upload),
+# the cloglog and probit links on the lung cohort (examples/lung, the same CSV files the tests upload),
 # logistic regression of complete remission on the adrenal fixture (examples/adrenal), and a
 # separated data set (R warns "fitted probabilities numerically 0 or 1 occurred").
 # Run from the repository root:
@@ -71,6 +71,16 @@ out$lung_cloglog_factor <- fit_result(
   "glm(dead ~ factor(ph.ecog, levels = c(0, 1, 2)) + wt.loss, family = binomial(\"cloglog\"), data = d, subset = ph.ecog < 3)", d)
 out$lung_cloglog_null <- fit_result(
   "glm(dead ~ 1, family = binomial(link = \"cloglog\"), data = d)", d)
+out$lung_probit <- fit_result(
+  "glm(dead ~ age + sex_f + ph.ecog, family = binomial(link = \"probit\"), data = d)", d)
+out$lung_probit_offset <- fit_result(
+  "glm(dead ~ age + offset(wt.loss / 50), family = binomial(\"probit\"), data = d)", d)
+out$lung_probit_factor <- fit_result(
+  "glm(dead ~ factor(ph.ecog, levels = c(0, 1, 2)) + wt.loss, family = binomial(link = \"probit\"), data = d, subset = ph.ecog < 3)", d)
+out$lung_probit_null <- fit_result(
+  "glm(dead ~ 1, family = binomial(link = \"probit\"), data = d)", d)
+out$lung_probit_no_intercept <- fit_result(
+  "glm(dead ~ 0 + age + ph.ecog, family = binomial(link = \"probit\"), data = d)", d)
 out$lung_quasibinomial <- fit_result(
   "glm(dead ~ age + sex + ph.ecog, family = quasibinomial, data = d)", d)
 out$lung_poisson <- fit_result(

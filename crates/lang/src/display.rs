@@ -5,14 +5,15 @@
 //! The R form is for audit logs and error messages. It puts parentheses exactly
 //! where precedence needs them (`(a + b) * c`, `(-1)^2`), backticks around names
 //! that are not syntactic (`` `my col` ``), and normalises spelling: `->` becomes
-//! `<-`, `**` becomes `^`, `'a'` becomes `"a"`, `x$"f"` becomes `x$f`. Parsing the
+//! `<-`, `**` becomes `^`, `'a'` becomes `"a"`, `x$"f"` becomes `x$f`; operators spaced as
+//! R's `deparse` spaces them (`a + b`, `a/b`, `a^b`, `a%%b`). Parsing the
 //! printed text gives the same tree (up to spans): `parse(&e.to_string())`
 //! round-trips structurally.
 
 use std::borrow::Cow;
 use std::fmt::{self, Display, Formatter, Write};
 
-use crate::ast::{Arg, Assoc, Expr, ExprKind, Program, Stmt, StmtKind, prec};
+use crate::ast::{Arg, Assoc, BinOp, Expr, ExprKind, Program, Stmt, StmtKind, prec};
 use crate::token::RESERVED_WORDS;
 
 /// A number as R source: `1`, `2.5`, `1e-7`, `Inf`, `NaN`. Finite values print the
@@ -170,7 +171,9 @@ impl Display for Expr {
                     Assoc::None => (p + 1, p + 1),
                 };
                 operand(f, lhs, left_min)?;
-                if p == prec::POW || p == prec::RANGE {
+                // R's deparse: `a^b`, `a:b`, `a/b`, `a%%b`, `a%/%b` without spaces.
+                let tight = matches!(op, BinOp::Div | BinOp::Mod | BinOp::IntDiv);
+                if p == prec::POW || p == prec::RANGE || tight {
                     f.write_str(op.symbol())?;
                 } else {
                     write!(f, " {} ", op.symbol())?;

@@ -110,6 +110,24 @@ fn complementary_log_log_matches_r_on_lung() {
     }
 }
 
+/// The probit link: R's iteration with R's criterion on the deviances, with an offset, a
+/// factor and a subset, the null model and no intercept: R's coefficients, standard errors,
+/// deviances, AIC and iteration count.
+#[test]
+fn probit_matches_r_on_lung() {
+    let fx = Fixture::cohort("lung");
+    let r = reference();
+    for key in [
+        "lung_probit",
+        "lung_probit_offset",
+        "lung_probit_factor",
+        "lung_probit_null",
+        "lung_probit_no_intercept",
+    ] {
+        fit_matches_r(&fx, D, &r[key], 1e-6);
+    }
+}
+
 /// The quasi families: the binomial's and the Poisson's coefficients, R's dispersion (the
 /// Pearson statistic as summary.glm sums it: the last fit's weights, the residuals at the
 /// fit), standard errors scaled by it, t tests, AIC NA; with an offset, counts, a subset.
@@ -140,6 +158,7 @@ fn glm_prints_as_r() {
         "lung_quasibinomial",
         "lung_quasipoisson",
         "lung_cloglog",
+        "lung_probit_offset",
     ] {
         let call = r[key]["call"].as_str().unwrap();
         let trimmed = |s: String| -> String {
@@ -200,19 +219,26 @@ fn separation_warns_as_r() {
     );
 }
 
-/// The separated data set with the complementary log-log link: R warns that fitted
-/// probabilities are numerically 0 or 1; here the fit either warns as R does or, where a fitted
-/// probability is within 1e-27 of 1, is refused saying so. Never a silent fit.
+/// The separated data set with the links that are not canonical: R warns that fitted
+/// probabilities are numerically 0 or 1; here the fit either warns as R does or is refused
+/// saying so (the complementary log-log where a fitted probability is within 1e-27 of 1, the
+/// probit where some `|η|` passes R's clamp 8.13). Never a silent fit.
 #[test]
-fn separation_under_the_complementary_log_log_is_reported() {
+fn separation_under_the_other_links_is_reported() {
     let fx = separated(&reference()["separation"]);
-    let q = "d <- load(\"a\")\nglm(y ~ x, family = binomial(link = \"cloglog\"), data = d)";
-    match fx.run(q) {
-        Ok(out) => {
-            let text = format!("{out:?}");
-            assert!(text.contains("numerically 0 or 1"), "{text}");
+    for (link, refused) in [
+        ("cloglog", "numerically 1"),
+        ("probit", "numerically 0 or 1"),
+    ] {
+        let q =
+            format!("d <- load(\"a\")\nglm(y ~ x, family = binomial(link = \"{link}\"), data = d)");
+        match fx.run(&q) {
+            Ok(out) => {
+                let text = format!("{out:?}");
+                assert!(text.contains("numerically 0 or 1"), "{link}: {text}");
+            }
+            Err(e) => assert!(e.contains(refused), "{link}: {e}"),
         }
-        Err(e) => assert!(e.contains("numerically 1"), "{e}"),
     }
 }
 
@@ -220,7 +246,7 @@ fn separation_under_the_complementary_log_log_is_reported() {
 fn families_and_links_not_available_are_refused_by_name() {
     let fx = Fixture::cohort("lung");
     for (family, named) in [
-        ("binomial(link = \"probit\")", "probit"),
+        ("binomial(link = \"cauchit\")", "cauchit"),
         ("quasi", "quasi"),
         ("Gamma", "Gamma"),
         ("quasibinomial(link = \"probit\")", "probit"),
@@ -303,6 +329,10 @@ fn glm_attacks_are_refused() {
         (
             "glm(event_death ~ pmax(age - 88, 0), family = binomial(\"cloglog\"), data = d)",
             "min_complement",
+        ),
+        (
+            "glm(event_death ~ I(age > 88), family = binomial(link = \"probit\"), data = d)",
+            "min_cell",
         ),
     ] {
         let m = fx.refusal(&format!("{d}{src}"));

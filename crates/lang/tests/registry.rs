@@ -120,6 +120,8 @@ const EXAMPLES: &[&str] = &[
     "coef(object = glm(event_death ~ age, family = binomial, data = d))",
     "confint.default(object = glm(event_death ~ age, family = binomial, data = d), parm = \"age\", \
      level = 0.9)",
+    "predict(object = glm(event_death ~ age, family = binomial, data = d), \
+     newdata = data.frame(age = c(50, 60)), type = \"response\", se.fit = TRUE, dispersion = 1)",
 ];
 
 #[test]

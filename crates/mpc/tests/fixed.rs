@@ -287,6 +287,46 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(12))]
+
+    /// Several polynomials of one value sharing their powers (`Party::polys`), of different
+    /// degrees, against f64 evaluation; in the rounds of the longest one alone.
+    #[test]
+    fn several_polynomials_share_their_powers(
+        v in prop::collection::vec(-1.0f64..=1.0, 1..20),
+        cs in prop::collection::vec(prop::collection::vec(-0.5f64..0.5, 1..33), 1..4),
+        seed: u8,
+    ) {
+        let f = 28;
+        let ev: Vec<u64> = v.iter().map(|&x| encode(x, f)).collect();
+        let sets = cs.clone();
+        let out = run3(seed.into(), std::slice::from_ref(&ev), move |p, s| {
+            let refs: Vec<&[f64]> = sets.iter().map(Vec::as_slice).collect();
+            let r0 = p.stats().rounds;
+            let ys = p.polys(&s[0], &refs, f)?;
+            let rounds = p.stats().rounds - r0;
+            let longest = sets.iter().max_by_key(|c| c.len()).cloned().unwrap_or_default();
+            let r1 = p.stats().rounds;
+            p.poly(&s[0], &longest, f)?;
+            let alone = p.stats().rounds - r1;
+            let opened: Vec<Vec<u64>> = ys.iter().map(|y| p.reveal(y)).collect::<Result<_, _>>()?;
+            Ok((opened, rounds, alone))
+        });
+        let (got, rounds, alone) = out[0].clone();
+        prop_assert_eq!(rounds, alone);
+        let tol = 80.0 * 2f64.powi(-(f as i32));
+        for (c, g) in cs.iter().zip(&got) {
+            for (i, &w) in ev.iter().enumerate() {
+                let x = decode(w, f);
+                let want: f64 = c.iter().rev().fold(0.0, |acc, k| acc * x + k);
+                let y = decode(g[i], f);
+                prop_assert!((y - want).abs() <= tol, "{c:?} at {x}: {want} got {y}");
+            }
+        }
+    }
+}
+
 /// Beyond `ESTRIN_MAX_ELEMENTS` the same polynomial by Horner's rule: the same values within
 /// the same error, more rounds and fewer bytes per element.
 #[test]

@@ -44,6 +44,10 @@ pub struct GlmFit {
     pub warnings: Vec<String>,
     /// Printed as `summary(fit)`.
     pub summary: bool,
+    /// The coefficients' covariance, the dispersion included (R's `vcov`).
+    pub cov: Vec<Vec<f64>>,
+    /// How the design is made from data (`predict` on new data).
+    pub spec: crate::predict::ModelSpec,
 }
 
 impl GlmFit {

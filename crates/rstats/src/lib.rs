@@ -49,6 +49,7 @@ pub mod htest;
 pub mod kendall;
 pub mod lm;
 pub mod pairwise;
+pub mod predict;
 pub mod prop;
 pub mod signrank;
 pub mod spearman;

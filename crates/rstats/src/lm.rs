@@ -35,6 +35,10 @@ pub struct LmFit {
     /// R's sequential analysis of variance (`anova(fit)`), for a model with an intercept and
     /// without an offset.
     pub anova: Option<crate::aov::AnovaLm>,
+    /// The coefficients' covariance `σ² (XᵀX)⁻¹` (R's `vcov`).
+    pub cov: Vec<Vec<f64>>,
+    /// How the design is made from data (`predict` on new data).
+    pub spec: crate::predict::ModelSpec,
 }
 
 /// R's print of an `lm` fit (`print.lm`) or of its summary (`print.summary.lm`), at R's

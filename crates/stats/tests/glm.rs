@@ -6,6 +6,12 @@ use sharestat_mpc::prg::Prg;
 use sharestat_mpc::proto::io::deal;
 use sharestat_stats::glm::{Column, Family, Fit, Input, fit};
 use sharestat_stats::linalg::invert;
+use statrs::distribution::{Continuous, ContinuousCDF, Normal};
+
+/// The standard normal distribution (the probit link).
+fn normal() -> Normal {
+    Normal::standard()
+}
 
 /// A deterministic pseudo-random stream in [0, 1).
 struct Lcg(u64);
@@ -29,7 +35,7 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> Plain {
         y.iter()
             .zip(mu)
             .map(|(&y, &m)| match family {
-                Family::Binomial | Family::BinomialCloglog => {
+                Family::Binomial | Family::BinomialCloglog | Family::BinomialProbit => {
                     -2.0 * (if y > 0.5 { m.ln() } else { (1.0 - m).ln() })
                 }
                 _ => 2.0 * (if y > 0.0 { y * (y / m).ln() } else { 0.0 } - (y - m)),
@@ -39,7 +45,7 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> Plain {
     let mut mu: Vec<f64> = y
         .iter()
         .map(|&y| match family {
-            Family::Binomial | Family::BinomialCloglog => (y + 0.5) / 2.0,
+            Family::Binomial | Family::BinomialCloglog | Family::BinomialProbit => (y + 0.5) / 2.0,
             _ => y + 0.1,
         })
         .collect();
@@ -48,6 +54,7 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> Plain {
         .map(|&m| match family {
             Family::Binomial => (m / (1.0 - m)).ln(),
             Family::BinomialCloglog => (-(1.0 - m).ln()).ln(),
+            Family::BinomialProbit => normal().inverse_cdf(m),
             _ => m.ln(),
         })
         .collect();
@@ -64,6 +71,13 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> Plain {
                 }
                 Family::BinomialCloglog => {
                     let me = eta[i].exp() * (-eta[i].exp()).exp();
+                    (
+                        me * me / (mu[i] * (1.0 - mu[i])),
+                        eta[i] - o[i] + (y[i] - mu[i]) / me,
+                    )
+                }
+                Family::BinomialProbit => {
+                    let me = normal().pdf(eta[i]);
                     (
                         me * me / (mu[i] * (1.0 - mu[i])),
                         eta[i] - o[i] + (y[i] - mu[i]) / me,
@@ -88,6 +102,7 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> Plain {
             mu[i] = match family {
                 Family::Binomial => 1.0 / (1.0 + (-eta[i]).exp()),
                 Family::BinomialCloglog => -(-eta[i].exp()).exp_m1(),
+                Family::BinomialProbit => normal().cdf(eta[i]),
                 _ => eta[i].exp(),
             };
         }
@@ -99,6 +114,7 @@ fn plain(family: Family, x: &[Vec<f64>], y: &[f64], o: &[f64]) -> Plain {
                     let d = match family {
                         Family::Binomial => mu[i] * (1.0 - mu[i]),
                         Family::BinomialCloglog => eta[i].exp() * (1.0 - mu[i]),
+                        Family::BinomialProbit => normal().pdf(eta[i]),
                         _ => mu[i],
                     };
                     weights[i] * ((y[i] - mu[i]) / d).powi(2)
@@ -199,7 +215,7 @@ fn check(family: Family, cols: &[(Vec<i64>, u32)], y: &[u64], offset: Option<(Ve
     }
     near(got.deviance, dev, 1e-6, "deviance");
     // The quasi families' statistic (the complementary log-log link has none here).
-    if family != Family::BinomialCloglog {
+    if !matches!(family, Family::BinomialCloglog | Family::BinomialProbit) {
         near(
             got.pearson.expect("pearson"),
             pearson,
@@ -236,6 +252,31 @@ fn complementary_log_log_matches_plain_irls() {
             })
             .collect();
         check(Family::BinomialCloglog, &[(age, 0), (sex, 0)], &y, None);
+    }
+}
+
+/// The probit link (R's criterion on the deviances), with few rows (Estrin's polynomials) and
+/// many (Horner's rule, Newton's reciprocal, split sums); some rows far in the tails.
+#[test]
+fn probit_matches_plain_irls() {
+    for n in [300, 40_000] {
+        let mut r = Lcg(23);
+        let age: Vec<i64> = (0..n).map(|_| 40 + (r.next() * 45.0) as i64).collect();
+        let sex: Vec<i64> = (0..n).map(|_| i64::from(r.next() < 0.4)).collect();
+        let dose: Vec<i64> = (0..n).map(|_| (r.next() * 9000.0) as i64).collect(); // 2 decimals
+        let y: Vec<u64> = (0..n)
+            .map(|i| {
+                let eta = -4.0 + 0.07 * age[i] as f64 - 0.5 * sex[i] as f64
+                    + 0.02 * dose[i] as f64 / 100.0;
+                u64::from(r.next() < normal().cdf(eta))
+            })
+            .collect();
+        check(
+            Family::BinomialProbit,
+            &[(age, 0), (sex, 0), (dose, 2)],
+            &y,
+            None,
+        );
     }
 }
 

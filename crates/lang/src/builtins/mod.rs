@@ -34,6 +34,7 @@ mod cor_test;
 mod cox_zph;
 mod coxph;
 mod cut;
+mod data_frame;
 mod droplevels;
 mod exp;
 mod factor;
@@ -69,6 +70,7 @@ mod pairwise_t_test;
 mod plot;
 mod pmax;
 mod pmin;
+mod predict;
 mod print;
 mod prop_table;
 mod prop_test;
@@ -265,6 +267,7 @@ pub static TABLE: &[&Builtin] = &[
     &is_na::ENTRY,
     &ifelse::ENTRY,
     &cut::ENTRY,
+    &data_frame::ENTRY,
     &floor::ENTRY,
     &ceiling::ENTRY,
     &abs::ENTRY,
@@ -333,6 +336,7 @@ pub static TABLE: &[&Builtin] = &[
     &oneway_test::ENTRY,
     &p_adjust::ENTRY,
     &pairwise_t_test::ENTRY,
+    &predict::ENTRY,
 ];
 
 /// The function named `name`.

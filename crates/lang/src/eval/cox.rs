@@ -162,7 +162,7 @@ impl Evaluator<'_> {
         let mut xs: Vec<(String, PrivVec)> = Vec::new();
         let mut term_cols: Vec<(String, Vec<usize>)> = Vec::new();
         for term in &form.terms {
-            let cols = self.term_columns(term, &t, false)?;
+            let cols = self.term_columns(term, &t, false, &mut Default::default())?;
             let label: Vec<String> = term.iter().map(|f| f.to_string()).collect();
             term_cols.push((label.join(":"), (xs.len()..xs.len() + cols.len()).collect()));
             xs.extend(cols);

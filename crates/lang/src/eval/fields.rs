@@ -30,6 +30,22 @@ pub(crate) fn field(e: &Expr, p: &Public, field: &str) -> Result<Value> {
     if let Public::Frame { columns, table, .. } = p {
         return frame_field(e, columns, table.as_deref(), field);
     }
+    if let Public::DataFrame(items) | Public::List(items) = p {
+        return match items.iter().find(|(n, _)| n == field) {
+            Some((_, v)) => Ok(Value::Pub(v.clone())),
+            None => Err(EvalError::at(
+                e,
+                format!(
+                    "`{field}` is not among its names: {}",
+                    items
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        };
+    }
     let (found, known): (Option<Public>, &[&str]) = match p {
         Public::Test(t) => (
             match field {

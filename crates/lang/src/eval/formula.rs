@@ -18,6 +18,7 @@
 use super::value::{Kind, PrivTable, PrivVec, Public, Value};
 use super::{EvalError, Evaluator, Result};
 use crate::ast::{BinOp, Expr, ExprKind};
+use sharestat_rstats::predict::ModelSpec;
 
 /// An expanded right-hand side.
 pub(crate) struct Formula<'a> {
@@ -151,32 +152,39 @@ impl Evaluator<'_> {
         term: &[&Expr],
         t: &PrivTable,
         all_levels: bool,
+        spec: &mut ModelSpec,
     ) -> Result<Vec<(String, PrivVec)>> {
-        let mut cols: Vec<(String, Option<PrivVec>)> = vec![(String::new(), None)];
+        // Each column's name, values and factors (`spec`'s description of it).
+        type Col = (String, Option<PrivVec>, Vec<(String, Option<String>)>);
+        let mut cols: Vec<Col> = vec![(String::new(), None, Vec::new())];
         for &factor in term {
             let inner = call_arg(factor, "I").unwrap_or(factor);
             let label = factor.to_string();
+            let text = inner.to_string();
             let v = self.in_table(inner, t)?;
-            let parts: Vec<(String, PrivVec)> = match &v.kind {
+            let parts: Vec<(String, PrivVec, Option<String>)> = match &v.kind {
                 Kind::Cat { levels } => {
+                    if !spec.xlevels.iter().any(|(x, _)| *x == text) {
+                        spec.xlevels.push((text.clone(), levels.clone()));
+                    }
                     let skip = usize::from(!all_levels);
                     let mut out = Vec::new();
                     for l in levels.iter().skip(skip) {
                         let level = Value::Pub(Public::Str(vec![Some(l.clone())]));
                         match self.binary(factor, BinOp::Eq, Value::Vec(v.clone()), level)? {
-                            Value::Vec(d) => out.push((format!("{label}{l}"), d)),
+                            Value::Vec(d) => out.push((format!("{label}{l}"), d, Some(l.clone()))),
                             _ => return Err(EvalError::at(factor, "expected a private factor")),
                         }
                     }
                     out
                 }
-                Kind::Bool => vec![(format!("{label}TRUE"), v)],
-                Kind::Num { .. } => vec![(label, v)],
+                Kind::Bool => vec![(format!("{label}TRUE"), v, Some("TRUE".to_owned()))],
+                Kind::Num { .. } => vec![(label, v, None)],
                 Kind::Date => return Err(EvalError::at(factor, "a date cannot be a predictor")),
             };
             let mut next = Vec::new();
-            for (name, acc) in &cols {
-                for (pn, pv) in &parts {
+            for (name, acc, made) in &cols {
+                for (pn, pv, level) in &parts {
                     let joined = if name.is_empty() {
                         pn.clone()
                     } else {
@@ -192,14 +200,21 @@ impl Evaluator<'_> {
                             }
                         }
                     };
-                    next.push((joined, Some(col)));
+                    let mut made = made.clone();
+                    made.push((text.clone(), level.clone()));
+                    next.push((joined, Some(col), made));
                 }
             }
             cols = next;
         }
         Ok(cols
             .into_iter()
-            .filter_map(|(n, c)| c.map(|c| (n, c)))
+            .filter_map(|(n, c, made)| {
+                c.map(|c| {
+                    spec.columns.push(made);
+                    (n, c)
+                })
+            })
             .collect())
     }
 }

@@ -20,6 +20,8 @@ pub(crate) struct ModelFrame {
     pub terms: Vec<(String, usize)>,
     /// The sum of the `offset()` terms, its text.
     pub off: Option<(String, PrivVec)>,
+    /// How the design is made from data (R's `terms` and `xlevels`, for `predict`).
+    pub spec: sharestat_rstats::predict::ModelSpec,
     /// The response.
     pub y: PrivVec,
     /// The rows used (`None`: every row).
@@ -71,8 +73,13 @@ impl Evaluator<'_> {
             names.push("(Intercept)".to_owned());
         }
         let mut terms = Vec::new();
+        let mut spec = sharestat_rstats::predict::ModelSpec {
+            intercept: form.intercept,
+            offset: off.as_ref().map(|o| o.0.clone()),
+            ..Default::default()
+        };
         for (i, term) in form.terms.iter().enumerate() {
-            let cols = self.term_columns(term, t, !form.intercept && i == 0)?;
+            let cols = self.term_columns(term, t, !form.intercept && i == 0, &mut spec)?;
             let label: Vec<String> = term.iter().map(|f| f.to_string()).collect();
             terms.push((label.join(":"), cols.len()));
             for (name, v) in cols {
@@ -105,6 +112,7 @@ impl Evaluator<'_> {
             xs,
             terms,
             off,
+            spec,
             y,
             used,
             candidates,

@@ -22,7 +22,11 @@
 //!   criterion on the deviances (`sharestat_stats::glm::cloglog`; reveals the deviance at
 //!   every iterate, and one bit: some fitted probability within 1e-27 of 1, refused).
 //!
-//! Other links (`probit`, ...) and the other quasi families are refused by name.
+//! - `binomial(link = "probit")`: the probit link, likewise (`sharestat_stats::glm::probit`;
+//!   reveals the deviance at every iterate, and one bit: some `|η|` beyond R's clamp `8.13`,
+//!   refused).
+//!
+//! Other links (`cauchit`, `log`, ...) and the other quasi families are refused by name.
 use super::call::Args;
 use super::htest::formula;
 use super::value::{GlmFit, Kind, PrivTable, PrivVec, Public, Value};
@@ -77,8 +81,9 @@ pub(crate) fn family_of(f: Option<&Expr>) -> std::result::Result<(String, String
         _ => return Err(format!("family = {f} is not a family R knows")),
     };
     let link = link.unwrap_or_else(|| canonical.to_owned());
-    // The complementary log-log link of the binomial family (`sharestat_stats::glm::cloglog`).
-    if name == "binomial" && link == "cloglog" {
+    // The complementary log-log and probit links of the binomial family
+    // (`sharestat_stats::glm::{cloglog, probit}`).
+    if name == "binomial" && (link == "cloglog" || link == "probit") {
         return Ok((name, link));
     }
     if link != canonical {
@@ -130,7 +135,7 @@ impl Evaluator<'_> {
         let quasi = family.starts_with("quasi");
         let base = family.trim_start_matches("quasi");
         let (yw, y_max) = self.glm_response(lhs, &fr.y, base)?;
-        let (names, xs, y, used) = (fr.names, fr.xs, fr.y, fr.used);
+        let (names, xs, y, used, spec) = (fr.names, fr.xs, fr.y, fr.used, fr.spec);
         let off = fr.off.map(|o| o.1);
         // The leverage rule on the design, as lm's.
         let scale = super::agg::scale;
@@ -157,6 +162,8 @@ impl Evaluator<'_> {
         let input = Input {
             family: if base == "binomial" && link == "cloglog" {
                 Family::BinomialCloglog
+            } else if base == "binomial" && link == "probit" {
+                Family::BinomialProbit
             } else if base == "binomial" {
                 Family::Binomial
             } else {
@@ -231,6 +238,12 @@ impl Evaluator<'_> {
             deleted: fr.candidates.map(|c| c.saturating_sub(fit.n)),
             warnings,
             summary: false,
+            cov: fit
+                .cov
+                .iter()
+                .map(|r| r.iter().map(|v| v * dispersion).collect())
+                .collect(),
+            spec,
         }))))
     }
 
@@ -311,6 +324,8 @@ impl Evaluator<'_> {
             deleted: m.deleted,
             warnings: Vec::new(),
             summary: false,
+            cov: m.cov.clone(),
+            spec: m.spec.clone(),
         }))))
     }
 }

@@ -36,7 +36,7 @@ impl Evaluator<'_> {
         if matches!(fr.y.kind, Kind::Cat { .. }) {
             return Err(EvalError::at(lhs, "the response must be numeric"));
         }
-        let (names, xs, y, term_cols) = (fr.names, fr.xs, fr.y, fr.terms);
+        let (names, xs, y, term_cols, spec) = (fr.names, fr.xs, fr.y, fr.terms, fr.spec);
         // `offset(o)`: a term with coefficient 1, so the coefficients are those of `y - o`;
         // R's fitted values include it (R² below).
         let (offset, off) = match fr.off {
@@ -99,6 +99,8 @@ impl Evaluator<'_> {
             deleted: candidates.map(|c| c.saturating_sub(fit.n)),
             summary: false,
             anova,
+            cov: fit.cov,
+            spec,
         }))))
     }
 }
@@ -168,6 +170,7 @@ struct Fit {
     n: u64,
     coef: Vec<f64>,
     se: Vec<f64>,
+    cov: Vec<Vec<f64>>,
     df: u64,
     sigma: f64,
     r_squared: f64,
@@ -240,6 +243,10 @@ fn solve(xx: &[Vec<f64>], q: usize, intercept: bool, offset: bool) -> Option<Fit
         n: n as u64,
         coef: beta,
         se,
+        cov: inv
+            .iter()
+            .map(|r| r.iter().map(|v| v * sigma2).collect())
+            .collect(),
         df,
         sigma: sigma2.sqrt(),
         r_squared: r2,

@@ -58,7 +58,46 @@ pub fn render(v: &Public) -> String {
         Public::Props { table, props } => {
             table_cells(&table.dims, super::prop_table::prop_texts(props))
         }
+        Public::DataFrame(columns) => data_frame(columns),
+        // R's print of a list: each element under `$name`, a blank line after each.
+        Public::List(items) => items
+            .iter()
+            .map(|(n, v)| format!("${n}\n{}\n", render(v)))
+            .collect(),
     }
+}
+
+/// R's `print.data.frame`: the row names (1, 2, ...) left-aligned, each column
+/// right-aligned under its name, numbers as `format` gives them, missing text as `<NA>`.
+fn data_frame(columns: &[(String, Public)]) -> String {
+    let rows = columns.first().map_or(0, |c| c.1.len());
+    if columns.is_empty() {
+        return "data frame with 0 columns and 0 rows\n".to_owned();
+    }
+    let mut cols: Vec<(String, Vec<String>, bool)> = vec![(
+        String::new(),
+        (1..=rows).map(|i| i.to_string()).collect(),
+        false,
+    )];
+    for (name, v) in columns {
+        let cells = match v {
+            Public::Num { values, .. } => format_numbers(values),
+            Public::Str(v) => v
+                .iter()
+                .map(|s| s.clone().unwrap_or_else(|| "<NA>".to_owned()))
+                .collect(),
+            Public::Bool(v) => v
+                .iter()
+                .map(|b| {
+                    b.map_or("NA", |b| if b { "TRUE" } else { "FALSE" })
+                        .to_owned()
+                })
+                .collect(),
+            other => vec![render(other).trim_end().to_owned(); rows],
+        };
+        cols.push((name.clone(), cells, true));
+    }
+    aligned(&cols, rows)
 }
 
 /// A data frame of numbers, each column right-aligned under its name.
@@ -71,6 +110,11 @@ fn frame(labels: &Option<(String, Vec<String>)>, columns: &[(String, Vec<Option<
         cols.push((name.clone(), format_numbers(v), true));
     }
     let rows = cols.first().map_or(0, |c| c.1.len());
+    aligned(&cols, rows)
+}
+
+/// Columns `(name, cells, right-aligned)` of `rows` cells, each as wide as its widest.
+fn aligned(cols: &[(String, Vec<String>, bool)], rows: usize) -> String {
     let w: Vec<usize> = cols
         .iter()
         .map(|(n, v, _)| {
@@ -280,6 +324,9 @@ pub fn to_json(v: &Public) -> Json {
         Public::Surv(f) => super::render_surv::fit_json(f),
         Public::LogRank(l) => super::render_surv::logrank_json(l),
         Public::Cox(c) => super::render_cox::cox_json(c),
+        Public::DataFrame(items) | Public::List(items) => {
+            Json::Object(items.iter().map(|(n, v)| (n.clone(), to_json(v))).collect())
+        }
         Public::Frame {
             labels, columns, ..
         } => {

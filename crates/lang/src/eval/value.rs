@@ -326,6 +326,11 @@ pub enum Public {
         /// Of `summary(survfit)`: R's `$table`, the numbers per curve (not printed with it).
         table: Option<Box<Public>>,
     },
+    /// R's `data.frame` of public columns (`predict`'s `newdata`): each column a public
+    /// vector of the same length.
+    DataFrame(Vec<(String, Public)>),
+    /// R's list of named public values (`predict(..., se.fit = TRUE)`).
+    List(Vec<(String, Public)>),
     /// A plot for the client to draw into `file` (nodes write no files).
     Plot {
         /// The file the client writes (`.svg` or `.png`).
@@ -403,6 +408,7 @@ impl Public {
             | Public::Cox(_)
             | Public::Plot { .. } => 1,
             Public::Frame { columns, .. } => columns.first().map_or(0, |c| c.1.len()),
+            Public::DataFrame(columns) | Public::List(columns) => columns.len(),
             Public::Props { props, .. } => props.len(),
         }
     }

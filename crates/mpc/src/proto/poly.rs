@@ -151,18 +151,50 @@ impl Party {
         nearest: bool,
         tree: &mut Vec<AShares>,
     ) -> crate::Result<AShares> {
+        let mut out = self.polys_estrin(v, &[c], f, nearest, tree)?;
+        Ok(out.swap_remove(0))
+    }
+
+    /// Several polynomials of the same `v` (each `cs[k]` as [`Party::poly`]'s `c`), by
+    /// Estrin's scheme sharing the powers `v^2, v^4, ...`: the rounds of the longest one, its
+    /// terms' products and truncations batched level by level. Up to [`ESTRIN_MAX_ELEMENTS`]
+    /// elements; Horner's rule per polynomial beyond.
+    pub fn polys(&mut self, v: &AShares, cs: &[&[f64]], f: u32) -> crate::Result<Vec<AShares>> {
+        if cs.iter().any(|c| c.is_empty()) || f > 30 {
+            return Err(crate::error::MpcError::param(
+                "polys",
+                format!("{} polynomials at f = {f}", cs.len()),
+            ));
+        }
+        if v.len() <= ESTRIN_MAX_ELEMENTS {
+            return self.polys_estrin(v, cs, f, true, &mut Vec::new());
+        }
+        cs.iter()
+            .map(|c| self.poly_horner(v, c, f, true, &mut Vec::new()))
+            .collect()
+    }
+
+    /// Estrin's scheme for each of `cs` (shorter ones padded with zeros), sharing the powers.
+    fn polys_estrin(
+        &mut self,
+        v: &AShares,
+        cs: &[&[f64]],
+        f: u32,
+        nearest: bool,
+        tree: &mut Vec<AShares>,
+    ) -> crate::Result<Vec<AShares>> {
         let me = self.id;
         let n = v.len();
         let enc = |x: f64| crate::fixed::encode(x, f);
+        let len = cs.iter().map(|c| c.len()).max().unwrap_or(1);
+        let coef = |c: &[f64], i: usize| c.get(i).copied().unwrap_or(0.0);
         // Level 0: the terms c_2i + c_2i+1 v, the products with public constants local and
         // truncated together with v^2 (when a later level needs it).
-        let odd: Vec<AShares> = c
+        let odd: Vec<AShares> = cs
             .iter()
-            .skip(1)
-            .step_by(2)
-            .map(|&k| v.scale(enc(k)))
+            .flat_map(|c| (1..len).step_by(2).map(move |i| v.scale(enc(coef(c, i)))))
             .collect();
-        let more = c.len() > 2;
+        let more = len > 2;
         let square = self.mul_with_tree(if more { vec![(v, v)] } else { Vec::new() }, tree)?;
         let mut parts: Vec<&AShares> = square.iter().collect();
         parts.extend(odd.iter());
@@ -170,32 +202,55 @@ impl Party {
         let mut power = if more { cut.next() } else { None };
         let zero = AShares::from_parts(vec![0; n], vec![0; n]);
         let lin: Vec<AShares> = cut.collect();
-        let mut terms: Vec<AShares> = c
+        let per = len / 2; // odd terms per polynomial
+        let mut terms: Vec<Vec<AShares>> = cs
             .iter()
-            .step_by(2)
             .enumerate()
-            .map(|(i, &k)| lin.get(i).unwrap_or(&zero).add_const(me, enc(k)))
+            .map(|(k, c)| {
+                (0..len)
+                    .step_by(2)
+                    .enumerate()
+                    .map(|(i, j)| {
+                        let l = if i < per { &lin[k * per + i] } else { &zero };
+                        l.add_const(me, enc(coef(c, j)))
+                    })
+                    .collect()
+            })
             .collect();
         // Each level: terms_2i + terms_2i+1 · power, and power^2 when a later level needs it.
         while let Some(p) = power.take() {
-            let more = terms.len() > 2;
+            let more = terms[0].len() > 2;
             let mut pairs: Vec<(&AShares, &AShares)> =
                 if more { vec![(&p, &p)] } else { Vec::new() };
-            pairs.extend(terms.iter().skip(1).step_by(2).map(|t| (t, &p)));
+            for t in &terms {
+                pairs.extend(t.iter().skip(1).step_by(2).map(|t| (t, &p)));
+            }
             let out = self.mul_with_tree(pairs, tree)?;
             let mut cut = self
                 .trunc_parts(&out.iter().collect::<Vec<_>>(), f, nearest)?
                 .into_iter();
             power = if more { cut.next() } else { None };
             let prods: Vec<AShares> = cut.collect();
+            let per = terms[0].len() / 2;
             terms = terms
                 .iter()
-                .step_by(2)
                 .enumerate()
-                .map(|(i, t)| prods.get(i).map_or_else(|| t.clone(), |q| t.add(q)))
+                .map(|(k, t)| {
+                    t.iter()
+                        .step_by(2)
+                        .enumerate()
+                        .map(|(i, x)| {
+                            if i < per {
+                                x.add(&prods[k * per + i])
+                            } else {
+                                x.clone()
+                            }
+                        })
+                        .collect()
+                })
                 .collect();
         }
         self.finish_tree(tree)?;
-        Ok(terms.swap_remove(0))
+        Ok(terms.into_iter().map(|mut t| t.swap_remove(0)).collect())
     }
 }

@@ -51,12 +51,9 @@ const U_LO: i64 = -26;
 /// R's starting iterate's weight and working response for a response of 0 and of 1
 /// (`mustart = (y + ½)/2`, so `μ0` is ¼ or ¾): `(w0, z0)` each.
 pub fn start_constants() -> [(f64, f64); 2] {
-    [0.25f64, 0.75].map(|mu: f64| {
+    super::start_of(|mu| {
         let t = -(1.0 - mu).ln();
-        let eta = t.ln();
-        let mu_eta = t * (1.0 - mu);
-        let y = if mu > 0.5 { 1.0 } else { 0.0 };
-        (mu_eta * mu_eta / (mu * (1.0 - mu)), eta + (y - mu) / mu_eta)
+        (t.ln(), t * (1.0 - mu))
     })
 }
 

@@ -1,5 +1,7 @@
 //! Generalised linear models on secret-shared columns (R's `glm`): binomial with the logit
-//! link and Poisson with the log link (with an offset), by R's own iteration.
+//! link and Poisson with the log link (with an offset), by R's own iteration; the binomial's
+//! complementary log-log ([`cloglog`]) and probit ([`probit`]) links by R's iteration with
+//! its criterion on the deviances (`iterate_deviance`).
 //!
 //! R's `glm.fit` starts from per-row means (`(y + ½)/2` for the binomial, `y + 0.1` for the
 //! Poisson), so its first iterate is a weighted least-squares fit whose sums follow from the
@@ -37,6 +39,8 @@ pub mod design;
 pub mod pass;
 pub mod pearson;
 pub mod poisson;
+pub mod probit;
+pub mod probit_poly;
 pub mod sums;
 
 use crate::linalg::invert;
@@ -55,6 +59,17 @@ pub enum Family {
     /// 0/1 outcomes, the complementary log-log link (not canonical: R's criterion on the
     /// deviances, [`cloglog`]).
     BinomialCloglog,
+    /// 0/1 outcomes, the probit link (not canonical: R's criterion on the deviances,
+    /// [`probit`]).
+    BinomialProbit,
+}
+
+impl Family {
+    /// Whether the family's link is not canonical: R's iteration with its criterion on the
+    /// deviances ([`iterate_deviance`]).
+    fn by_deviance(self) -> bool {
+        matches!(self, Family::BinomialCloglog | Family::BinomialProbit)
+    }
 }
 
 /// Why a fit failed.
@@ -159,16 +174,16 @@ pub fn fit(p: &mut Party, input: &Input) -> Result<Fit, GlmError> {
     let kappa = d.offset.map_or(0.0, |m| m.unit());
     let consts = match input.family {
         Family::Poisson => Some(poisson::Constants::new(p, &d)?),
-        Family::Binomial | Family::BinomialCloglog => None,
+        Family::Binomial | Family::BinomialCloglog | Family::BinomialProbit => None,
     };
-    let cloglog = input.family == Family::BinomialCloglog;
+    let by_deviance = input.family.by_deviance();
     let full = |dev: f64| match &consts {
         Some(c) => c.deviance(dev),
         None => dev,
     };
     let n = d.n as f64;
     let sum_y = d.gy[0][0];
-    let run = if cloglog {
+    let run = if by_deviance {
         iterate_deviance(p, &d, input, &cols, kappa)?
     } else {
         iterate(p, &d, input, &cols, kappa, consts.as_ref())?
@@ -176,15 +191,12 @@ pub fn fit(p: &mut Party, input: &Input) -> Result<Fit, GlmError> {
     let deviance = full(run.dev);
     // The null model: closed form without an offset, else R's own fit of it.
     let null_deviance = match (input.intercept, d.offset.is_some(), input.family) {
-        (true, false, Family::Binomial | Family::BinomialCloglog) => binomial_null(sum_y, n),
-        (true, true, Family::BinomialCloglog) => iterate_deviance(p, &d, input, &[0], kappa)?.dev,
-        (false, _, Family::BinomialCloglog) => cloglog::evaluate(p, &d, (&[], &[], kappa))?
-            .dev
-            .ok_or(GlmError::Diverged)?,
         (true, false, Family::Poisson) => consts.as_ref().map_or(0.0, |c| {
             let mean = sum_y / n;
             2.0 * (c.sum_ylny - if sum_y > 0.0 { sum_y * mean.ln() } else { 0.0 })
         }),
+        (true, false, _) => binomial_null(sum_y, n),
+        (true, true, f) if f.by_deviance() => iterate_deviance(p, &d, input, &[0], kappa)?.dev,
         (true, true, _) => full(iterate(p, &d, input, &[0], kappa, consts.as_ref())?.dev),
         (false, _, family) => full(
             pass::evaluate(p, &d, family, (&[], &[], kappa), Want::Deviance)?
@@ -247,9 +259,9 @@ fn iterate(
                 .collect();
             (sub(&d.g), z)
         }
-        Family::BinomialCloglog => {
+        Family::BinomialCloglog | Family::BinomialProbit => {
             return Err(GlmError::Range(
-                "the complementary log-log link iterates by its deviances".into(),
+                "a link that is not canonical iterates by its deviances".into(),
             ));
         }
         Family::Poisson => {
@@ -333,8 +345,13 @@ fn iterate(
 /// `mustart = (y + ½)/2` (its weights and working response depend on `y` alone, so the first
 /// least squares come from `XᵀX` and `Xᵀ diag(y) X`), then at each iterate one evaluation of
 /// the score, the information and the deviance; stop when `|D − D_old| < ε (|D| + 0.1)`, `D_0`
-/// the deviance at `mustart` (`2 n ln(4/3)`). The covariance is the inverse information of
-/// the least squares that made the last iterate, as R's.
+/// the deviance at `mustart` (`2 n ln(4/3)`). From the second iterate on, `D − D_old` is taken
+/// by the trapezoidal rule on `dD = −2 U·dθ` from the scores at both iterates, which the
+/// evaluations open anyway: each deviance carries a few `1e-7` of fixed-point rounding (a
+/// sum of per-row logarithms), enough to move R's decision near the threshold, whereas the
+/// scores' errors times the step are a few `1e-10` there (the rule's own error is cubic in
+/// the step). The covariance is the inverse information of the least squares that made the
+/// last iterate, as R's.
 fn iterate_deviance(
     p: &mut Party,
     d: &Design,
@@ -342,7 +359,10 @@ fn iterate_deviance(
     cols: &[usize],
     kappa: f64,
 ) -> Result<Run, GlmError> {
-    let [(wa, za), (wb, zb)] = cloglog::start_constants();
+    let [(wa, za), (wb, zb)] = match input.family {
+        Family::BinomialProbit => probit::start_constants(),
+        _ => cloglog::start_constants(),
+    };
     let o = d.offset_col();
     let xtwx: Vec<Vec<f64>> = cols
         .iter()
@@ -362,11 +382,29 @@ fn iterate_deviance(
     let mut inv = invert(&xtwx).ok_or(GlmError::Collinear)?;
     let mut theta = mat_vec(&inv, &xtwz);
     let mut dev_old = 2.0 * d.n as f64 * (4.0f64 / 3.0).ln();
+    let mut prev: Option<(Vec<f64>, Vec<f64>)> = None;
     let mut iter = 1;
     loop {
-        let out = cloglog::evaluate(p, d, (cols, &theta, kappa))?;
+        let out = pass::evaluate(
+            p,
+            d,
+            input.family,
+            (cols, &theta, kappa),
+            Want::StepAndDeviance,
+        )?;
         let dev = out.dev.ok_or(GlmError::Diverged)?;
-        let converged = (dev - dev_old).abs() / (dev.abs() + 0.1) < input.epsilon;
+        // The change from the previous iterate: by the scores at both ends (the trapezoidal
+        // rule on `dD = −2 U·dθ`), whose errors are those of sums of residuals times the step
+        // (a few 1e-10 near convergence, where the rule decides), rather than the difference
+        // of two deviances (each a sum of per-row logarithms, a few 1e-7 apart by the fixed
+        // point's rounding). From R's start (no iterate) the deviances' difference.
+        let change = match &prev {
+            Some((t0, u0)) => -(0..theta.len())
+                .map(|j| (u0[j] + out.score[j]) * (theta[j] - t0[j]))
+                .sum::<f64>(),
+            None => dev - dev_old,
+        };
+        let converged = change.abs() / (dev.abs() + 0.1) < input.epsilon;
         let next_inv = if converged || iter == input.max_iter {
             None
         } else {
@@ -383,11 +421,21 @@ fn iterate_deviance(
             });
         };
         let step = mat_vec(&next_inv, &out.score);
-        theta = theta.iter().zip(&step).map(|(t, s)| t + s).collect();
+        let next: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t + s).collect();
+        prev = Some((std::mem::replace(&mut theta, next), out.score));
         inv = next_inv;
         dev_old = dev;
         iter += 1;
     }
+}
+
+/// R's IRLS weight `μ'²/V(μ)` and working response `η + (y − μ)/μ'` at `mustart` (¼ for a
+/// response of 0, ¾ for 1), from the link's `μ ↦ (η, μ')`.
+fn start_of(link: impl Fn(f64) -> (f64, f64)) -> [(f64, f64); 2] {
+    [(0.25f64, 0.0), (0.75, 1.0)].map(|(mu, y)| {
+        let (eta, mu_eta) = link(mu);
+        (mu_eta * mu_eta / (mu * (1.0 - mu)), eta + (y - mu) / mu_eta)
+    })
 }
 
 fn mat_vec(m: &[Vec<f64>], v: &[f64]) -> Vec<f64> {
@@ -414,7 +462,14 @@ fn boundary(
     // Binomial: m |u| > limit, with |u| = max(u, −u) through the sign. Poisson: u < −limit'.
     let beyond = match family {
         Family::BinomialCloglog => return cloglog::boundary(p, d, cols, theta, kappa),
-        Family::Binomial => {
+        Family::Binomial | Family::BinomialProbit => {
+            let t = match family {
+                Family::BinomialProbit => sharestat_mpc::fixed::encode(
+                    probit_poly::BOUNDARY * std::f64::consts::LOG2_E,
+                    pass::F_U,
+                ),
+                _ => t,
+            };
             // m u > limit or m u < −limit: one product, one batch of sign bits.
             let mu = p.mul(&d.mask, &u)?;
             let both = AShares::concat(&[&mu.neg().add_const(me, t), &mu.add_const(me, t)]);

@@ -106,6 +106,7 @@ pub fn evaluate(
         Family::Binomial => binomial(p, d, at, want),
         Family::Poisson => poisson(p, d, at),
         Family::BinomialCloglog => super::cloglog::evaluate(p, d, at),
+        Family::BinomialProbit => super::probit::evaluate(p, d, at),
     }
 }
 
