@@ -20,7 +20,7 @@ use std::path::Path;
 
 #[path = "util.rs"]
 mod util;
-use util::{arg, measure, synthetic, upload_imported};
+use util::{arg, measure, measure_runs, synthetic_table1, upload_imported};
 
 async fn upload_file(c: &LocalConsortium, token: &str, study: &str, site: &str, file: &Path) {
     let text = c.admins[0]
@@ -167,7 +167,7 @@ async fn main() {
         row("`table1` (10 variables by gender)", 48, m, "<= 50 ms");
     }
     if rows > 0 {
-        let (dict, file) = synthetic(tmp.path(), "big", rows);
+        let (dict, file) = synthetic_table1(tmp.path(), "big", rows);
         c.create_study("big", &dict, "allow_event_times = true\n")
             .await
             .expect("study");
@@ -205,6 +205,7 @@ async fn main() {
             ("kruskal.test(x ~ g, data = d)", "<= 10 s (4 groups)"),
             // Issue 16: a Table 1 of ten variables (four numeric, six categorical or
             // logical) by a two-level group.
+            (TABLE1_STORED, "<= 20 s"),
             (TABLE1_BIG, "<= 20 s"),
             // Issue 14: cross-products beyond 64 bits (Σ age^8 reaches 2^74), summed in parts.
             ("lm(x ~ age + I(age^2) + I(age^4), data = d)", "–"),
@@ -230,12 +231,21 @@ async fn main() {
             if !wanted(q) {
                 continue;
             }
-            let m = measure(&rb, "big", &format!("{d}{q}"), reps).await;
+            // The Tables 1 release the same quantiles again and again: measured cold, once
+            // each, the stored one first (it releases them first).
+            let m = if q == TABLE1_BIG || q == TABLE1_STORED {
+                measure_runs(&rb, "big", &format!("{d}{q}"), 1, 0).await
+            } else {
+                measure(&rb, "big", &format!("{d}{q}"), reps).await
+            };
             let label = if q.starts_with("s <- ") {
                 "survfit + survdiff in one query (2 groups, 100 distinct times)".to_owned()
             } else if q == TABLE1_BIG {
-                "`table1` (10 variables: 4 numeric, 6 categorical or logical; by a 2-level arm)"
+                "`table1` (10 variables: 4 numeric, 6 categorical or logical; by a 2-level arm; \
+                 8 of the columns derived in the query)"
                     .to_owned()
+            } else if q == TABLE1_STORED {
+                "`table1` (the same 10 variables and arm, stored as uploaded)".to_owned()
             } else {
                 format!("`{q}`")
             };
@@ -281,6 +291,11 @@ const TABLE1_BIG: &str = "d$arm <- ifelse(d$g %in% c(\"a\", \"b\"), \"A\", \"B\"
     d$site <- ifelse(d$g == \"e\", \"s2\", \"s1\")\n\
     table1(d, vars = c(\"x\", \"age\", \"y\", \"z\", \"g\", \"old\", \"high\", \"xc\", \"ac\", \
     \"site\"), by = \"arm\")";
+
+/// The same Table 1 on the columns as uploaded (`util::synthetic` stores the derivations'
+/// values): the cost of `table1` alone.
+const TABLE1_STORED: &str = "table1(d, vars = c(\"x\", \"age\", \"y\", \"z\", \"g\", \"old\", \
+    \"high\", \"xc\", \"ac\", \"site\"), by = \"arm\")";
 
 /// The queries of `BENCH_EXTRA` (leaked: they live as long as the program).
 fn extra() -> Vec<(&'static str, &'static str)> {

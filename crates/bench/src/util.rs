@@ -71,15 +71,28 @@ pub async fn measure(
     text: &str,
     reps: usize,
 ) -> (f64, f64, u64, u64) {
-    let body = json!({"kind": "query", "study": study, "text": text});
-    let mut ms = Vec::new();
-    let (mut bytes, mut rounds) = (0, 0);
     // Warm-up runs before the measured ones: 2, or SHARESTAT_BENCH_WARMUPS (0 for one long
     // query measured once).
     let warm: usize = std::env::var("SHARESTAT_BENCH_WARMUPS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2);
+    measure_runs(client, study, text, reps, warm).await
+}
+
+/// [`measure`] with `warm` warm-up runs. A query whose releases the disclosure rules limit
+/// (the same quantiles of the same rows are released a few times at most, then refused)
+/// must be measured on its first runs: `warm = 0`.
+pub async fn measure_runs(
+    client: &Client,
+    study: &str,
+    text: &str,
+    reps: usize,
+    warm: usize,
+) -> (f64, f64, u64, u64) {
+    let body = json!({"kind": "query", "study": study, "text": text});
+    let mut ms = Vec::new();
+    let (mut bytes, mut rounds) = (0, 0);
     for k in 0..reps + warm {
         let t = Instant::now();
         let mut v: Value = client
@@ -99,6 +112,10 @@ pub async fn measure(
             eprintln!("query failed: {text}: {}", v["error"]);
             return (f64::NAN, f64::NAN, 0, 0);
         }
+        // SHARESTAT_BENCH_SHOW: print the answer of each run (to check what it ran).
+        if std::env::var_os("SHARESTAT_BENCH_SHOW").is_some() {
+            eprintln!("{text}\n=> {}", v["result"]);
+        }
         bytes = v["result"]["bytes_sent"].as_u64().unwrap_or(0);
         rounds = v["result"]["communication_rounds"].as_u64().unwrap_or(0);
         if k >= warm {
@@ -112,16 +129,46 @@ pub async fn measure(
 /// The dictionary of study `study` with `x` (integer 0..99, a survival time: events below 90), `age` (30..89),
 /// `g` (5 levels, one-hot) and its CSV of `rows` rows. Times follow a proportional-hazards
 /// model with log hazard ratios 0.03 per year of age and 0.5 for `g == "a"`.
+/// The stored columns of the Table 1 benchmark (`query_bench`'s `TABLE1_STORED`): the arm,
+/// two numeric and six categorical or logical variables, as its derivations from `x`, `age`
+/// and `g` make them.
+const TABLE1_COLUMNS: &str = "\n[[columns]]\nname = \"arm\"\ntype = \"categorical\"\n\
+    levels = [\"A\", \"B\"]\nrequired = true\n\n[[columns]]\nname = \"y\"\ntype = \"integer\"\n\
+    min = 18\nmax = 209\nrequired = true\n\n[[columns]]\nname = \"z\"\ntype = \"integer\"\nmin = 1\n\
+    max = 199\nrequired = true\n\n[[columns]]\nname = \"old\"\ntype = \"boolean\"\n\
+    required = true\n\n[[columns]]\nname = \"high\"\ntype = \"boolean\"\nrequired = true\n\n\
+    [[columns]]\nname = \"xc\"\ntype = \"categorical\"\n\
+    levels = [\"(-1,24]\", \"(24,49]\", \"(49,74]\", \"(74,99]\"]\nrequired = true\n\n\
+    [[columns]]\nname = \"ac\"\ntype = \"categorical\"\n\
+    levels = [\"(29,44]\", \"(44,59]\", \"(59,74]\", \"(74,89]\"]\nrequired = true\n\n\
+    [[columns]]\nname = \"site\"\ntype = \"categorical\"\nlevels = [\"s1\", \"s2\"]\n\
+    required = true\n";
+
 pub fn synthetic(dir: &Path, study: &str, rows: usize) -> (String, PathBuf) {
+    synthetic_with(dir, study, rows, false)
+}
+
+/// [`synthetic`] with the Table 1 benchmark's stored columns ([`TABLE1_COLUMNS`]) too.
+pub fn synthetic_table1(dir: &Path, study: &str, rows: usize) -> (String, PathBuf) {
+    synthetic_with(dir, study, rows, true)
+}
+
+fn synthetic_with(dir: &Path, study: &str, rows: usize, table1: bool) -> (String, PathBuf) {
     let dict = format!("study = \"{study}\"\ntitle = \"{study}\"\n")
         + "\n[[columns]]\nname = \"x\"\ntype = \"integer\"\n\
                 min = 0\nmax = 99\nrequired = true\n\n[[columns]]\nname = \"age\"\n\
                 type = \"integer\"\nmin = 18\nmax = 110\nrequired = true\n\n[[columns]]\n\
                 name = \"g\"\ntype = \"categorical\"\nlevels = [\"a\", \"b\", \"c\", \"d\", \"e\"]\n\
-                required = true\n";
+                required = true\n"
+        + if table1 { TABLE1_COLUMNS } else { "" };
     let path = dir.join(format!("{study}.csv"));
     let mut w = std::io::BufWriter::new(std::fs::File::create(&path).expect("csv"));
-    writeln!(w, "x,age,g").expect("write");
+    let extra = if table1 {
+        ",arm,y,z,old,high,xc,ac,site"
+    } else {
+        ""
+    };
+    writeln!(w, "x,age,g{extra}").expect("write");
     let mut s = 0x9E37_79B9_7F4A_7C15u64;
     for r in 0..rows {
         s ^= s << 13;
@@ -132,7 +179,29 @@ pub fn synthetic(dir: &Path, study: &str, rows: usize) -> (String, PathBuf) {
         let g = (r * 31) % 5;
         let hazard = (0.03 * (age as f64 - 60.0) + if g == 0 { 0.5 } else { 0.0 }).exp();
         let x = ((-u.ln() / hazard * 40.0) as usize).min(99);
-        writeln!(w, "{x},{age},{}", ["a", "b", "c", "d", "e"][g]).expect("write");
+        let g_text = ["a", "b", "c", "d", "e"][g];
+        if !table1 {
+            writeln!(w, "{x},{age},{g_text}").expect("write");
+            continue;
+        }
+        // The Table 1 benchmark's variables, stored (the values its derivations give).
+        let arm = if g < 2 { "A" } else { "B" };
+        let cut = |v: usize, lo: [usize; 4], hi: [usize; 4]| {
+            let k = hi.iter().position(|&h| v <= h).unwrap_or(3);
+            format!("\"({},{}]\"", lo[k] as i64 - i64::from(lo[k] == 0), hi[k])
+        };
+        let xc = cut(x, [0, 24, 49, 74], [24, 49, 74, 99]);
+        let ac = cut(age, [29, 44, 59, 74], [44, 59, 74, 89]);
+        writeln!(
+            w,
+            "{x},{age},{g_text},{arm},{},{},{},{},{xc},{ac},{}",
+            x + age,
+            2 * x + 1,
+            age >= 65,
+            x >= 50,
+            if g == 4 { "s2" } else { "s1" }
+        )
+        .expect("write");
     }
     w.flush().expect("flush");
     (dict, path)

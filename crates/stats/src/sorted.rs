@@ -2,7 +2,7 @@
 //! quantiles of all its rows and of each group's, and the rank-sum statistic of two groups.
 //!
 //! The rows of the groups (0/1 indicators `g_j`, disjoint) are sorted by the key
-//! `2x + (1 − g_0)` (rows of the first group first among equal values, which the rank sum
+//! `2x − g_0` (rows of the first group first among equal values, which the rank sum
 //! needs) with the indicators and `x` as payloads, every other row last (`Party::sort`:
 //! shuffle, then revealed comparisons of distinct keys). Then:
 //!
@@ -39,18 +39,17 @@ pub fn sort_groups(
 ) -> sharestat_mpc::Result<Sorted> {
     let me = p.id();
     let used = groups[1..].iter().fold(groups[0].clone(), |a, g| a.add(g));
-    // key = 2x + 1 − g_0 for used rows, BIG for the others.
+    // key = 2x − g_0 for used rows, BIG for the others: with |x| <= 2^(bits−3) − 1 the keys
+    // lie in [−2^(bits−2) + 1, 2^(bits−2) − 2], below BIG = 2^(bits−2) − 1 (the unused rows
+    // last even after the largest value: `2x + 1 − g_0` reached BIG there).
     let big = (1u64 << (bits - 2)) - 1;
-    let key = x
-        .scale(2)
-        .sub(&groups[0])
-        .add_const(me, 1)
-        .add_const(me, big.wrapping_neg());
+    let key = x.scale(2).sub(&groups[0]).add_const(me, big.wrapping_neg());
     let key = p.mul(&used, &key)?.add_const(me, big);
     let mut payload: Vec<&AShares> = groups.iter().collect();
     payload.push(x);
-    // The sorted key is not read, and `used` is the groups' sum: neither is carried.
-    let mut cols = p.sort_payload(&key, &payload, bits)?;
+    // The sorted key is not read, and `used` is the groups' sum: neither is carried. The
+    // keys are signed `bits − 1`-bit numbers: the comparisons one bit narrower than `bits`.
+    let mut cols = p.sort_payload(&key, &payload, bits - 1)?;
     let xs = cols.pop().expect("x");
     let used = cols[1..].iter().fold(cols[0].clone(), |a, g| a.add(g));
     Ok(Sorted {
@@ -185,7 +184,14 @@ mod tests {
     #[test]
     fn order_statistics_of_all_rows_and_of_each_group_with_ties_and_unused_rows() {
         let n = 200usize;
-        let x: Vec<u64> = (0..n as u64).map(|i| (i * 17) % 23).collect();
+        // Values at both ends of what 8-bit keys hold (|x| < 2^5), ties among them.
+        let x: Vec<u64> = (0..n as u64)
+            .map(|i| match i % 9 {
+                0 => 31,
+                1 => 31u64.wrapping_neg(),
+                _ => ((i * 17) % 23).wrapping_sub(11),
+            })
+            .collect();
         // Group of each row: 0, 1, 2, or none (3).
         let g: Vec<usize> = (0..n).map(|i| (i * 5 + i / 7) % 4).collect();
         let probes = [
@@ -204,7 +210,7 @@ mod tests {
             let groups: Vec<AShares> = (0..3)
                 .map(|j| d(&g.iter().map(|&k| u64::from(k == j)).collect::<Vec<_>>()))
                 .collect();
-            let s = sort_groups(p, &xs, &groups, 12)?;
+            let s = sort_groups(p, &xs, &groups, 8)?;
             let sizes: Vec<u64> = (0..3)
                 .map(|j| g.iter().filter(|&&k| k == j).count() as u64)
                 .collect();
@@ -216,7 +222,7 @@ mod tests {
         .unwrap();
         let sorted_of = |keep: &dyn Fn(usize) -> bool| {
             let mut v: Vec<u64> = (0..n).filter(|&i| keep(i)).map(|i| x[i]).collect();
-            v.sort_unstable();
+            v.sort_unstable_by_key(|&w| w as i64);
             v
         };
         let all = sorted_of(&|i| g[i] < 3);
@@ -234,7 +240,7 @@ mod tests {
             .iter()
             .flat_map(|&u| {
                 b.iter()
-                    .map(move |&v| 2 * u64::from(u > v) + u64::from(u == v))
+                    .map(move |&v| 2 * u64::from(u as i64 > v as i64) + u64::from(u == v))
             })
             .sum();
         assert_eq!(out[0].1.0, two_u);
