@@ -81,6 +81,10 @@ out$lung_probit_null <- fit_result(
   "glm(dead ~ 1, family = binomial(link = \"probit\"), data = d)", d)
 out$lung_probit_no_intercept <- fit_result(
   "glm(dead ~ 0 + age + ph.ecog, family = binomial(link = \"probit\"), data = d)", d)
+out$lung_probit_factor_no_intercept <- fit_result(
+  "glm(dead ~ 0 + sex_f + age, family = binomial(link = \"probit\"), data = d)", d)
+out$lung_gaussian_factor_no_intercept <- fit_result(
+  "glm(meal.cal ~ 0 + sex_f + age, family = gaussian, data = d)", d)
 out$lung_quasibinomial <- fit_result(
   "glm(dead ~ age + sex + ph.ecog, family = quasibinomial, data = d)", d)
 out$lung_poisson <- fit_result(

@@ -340,6 +340,18 @@ mod leverage {
             "d$x <- floor(d$age / 90.5) * 1000 + d$fractions\nlm(follow_up_months ~ x, data = d)",
             "max_leverage",
         );
+        // Without an intercept, beside a factor whose levels span it (R's `0 + f`): the rule
+        // runs on the same column space, one level left out.
+        refused_by(
+            &fx,
+            "d$old <- floor(d$age / 90.5)\nlm(follow_up_months ~ 0 + gender + old, data = d)",
+            "max_leverage",
+        );
+        refused_by(
+            &fx,
+            "d$old <- floor(d$age / 90.5)\nglm(event_death ~ 0 + gender + old, family = binomial, data = d)",
+            "max_leverage",
+        );
     }
 
     /// The bit against R's `hatvalues()` (`r/leverage.R` -> `r/leverage.json`): each model

@@ -123,6 +123,10 @@ fn probit_matches_r_on_lung() {
         "lung_probit_factor",
         "lung_probit_null",
         "lung_probit_no_intercept",
+        // All the levels of a factor without an intercept (R's `0 + f`): the leverage rule
+        // leaves one of them out (the same column space as with an intercept).
+        "lung_probit_factor_no_intercept",
+        "lung_gaussian_factor_no_intercept",
     ] {
         fit_matches_r(&fx, D, &r[key], 1e-6);
     }
@@ -332,6 +336,15 @@ fn glm_attacks_are_refused() {
         ),
         (
             "glm(event_death ~ I(age > 88), family = binomial(link = \"probit\"), data = d)",
+            "min_cell",
+        ),
+        // Without an intercept, a factor's levels span it: the rules hold all the same.
+        (
+            "glm(event_death ~ 0 + gender + pmax(age - 88, 0), family = binomial, data = d)",
+            "min_complement",
+        ),
+        (
+            "lm(age ~ 0 + gender + I(gtv_cc > 500), data = d)",
             "min_cell",
         ),
     ] {

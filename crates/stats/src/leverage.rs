@@ -50,6 +50,28 @@ pub struct Gram {
 }
 
 impl Gram {
+    /// The Gram of the columns but `j` (the intercept's sums stay: `n`).
+    pub fn without(&self, j: usize) -> Gram {
+        let keep = |v: &[i128]| -> Vec<i128> {
+            v.iter()
+                .enumerate()
+                .filter(|&(i, _)| i != j)
+                .map(|(_, x)| *x)
+                .collect()
+        };
+        Gram {
+            n: self.n,
+            sums: keep(&self.sums),
+            cross: self
+                .cross
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != j)
+                .map(|(_, r)| keep(r))
+                .collect(),
+        }
+    }
+
     /// `XᵀX` in real units for the design of an intercept (first) and the columns (scaled
     /// by `10^scales[j]`).
     pub fn design(&self, scales: &[u32]) -> Vec<Vec<f64>> {

@@ -46,6 +46,34 @@ pub(crate) fn as_is(lhs: &Expr) -> &Expr {
     }
 }
 
+impl ModelFrame {
+    /// Whether the design has no intercept and its first term is a factor with all its
+    /// levels (R's `y ~ 0 + f`): their columns sum to the intercept on the rows used, so the
+    /// leverage rule (hat values of an intercept and the columns) leaves one of them out —
+    /// the same column space, the same hat values.
+    pub fn spans_intercept(&self) -> bool {
+        let Some((_, k)) = self.terms.first() else {
+            return false;
+        };
+        let first = &self.spec.columns[..(*k).min(self.spec.columns.len())];
+        let factor = first.first().and_then(|c| match c.as_slice() {
+            [(text, Some(_))] => Some(text),
+            _ => None,
+        });
+        !self.intercept
+            && factor.is_some_and(|f| {
+                first
+                    .iter()
+                    .all(|c| matches!(c.as_slice(), [(t, Some(_))] if t == f))
+                    && self
+                        .spec
+                        .xlevels
+                        .iter()
+                        .any(|(t, levels)| t == f && levels.len() == *k)
+            })
+    }
+}
+
 impl Evaluator<'_> {
     /// The frame of `lhs ~ rhs` on `t` for the model function `fname` (see the module doc).
     pub(crate) fn model_frame(

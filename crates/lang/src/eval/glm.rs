@@ -135,6 +135,7 @@ impl Evaluator<'_> {
         let quasi = family.starts_with("quasi");
         let base = family.trim_start_matches("quasi");
         let (yw, y_max) = self.glm_response(lhs, &fr.y, base)?;
+        let spans = fr.spans_intercept();
         let (names, xs, y, used, spec) = (fr.names, fr.xs, fr.y, fr.used, fr.spec);
         let off = fr.off.map(|o| o.1);
         // The leverage rule on the design, as lm's.
@@ -156,7 +157,11 @@ impl Evaluator<'_> {
             if g.n as usize <= names.len() {
                 return Err(EvalError::at(e, "fewer rows than coefficients"));
             }
-            self.check_leverage(e, &cols, &scales, mask.as_ref(), &g)?;
+            if spans {
+                self.check_leverage(e, &cols[1..], &scales[1..], mask.as_ref(), &g.without(0))?;
+            } else {
+                self.check_leverage(e, &cols, &scales, mask.as_ref(), &g)?;
+            }
         }
         let mask = self.mask_or_ones(&used, y.len());
         let input = Input {

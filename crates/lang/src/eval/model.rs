@@ -36,6 +36,7 @@ impl Evaluator<'_> {
         if matches!(fr.y.kind, Kind::Cat { .. }) {
             return Err(EvalError::at(lhs, "the response must be numeric"));
         }
+        let spans = fr.spans_intercept();
         let (names, xs, y, term_cols, spec) = (fr.names, fr.xs, fr.y, fr.terms, fr.spec);
         // `offset(o)`: a term with coefficient 1, so the coefficients are those of `y - o`;
         // R's fitted values include it (R² below).
@@ -84,7 +85,11 @@ impl Evaluator<'_> {
         // as one more column (one that isolates a row would give that row's response away
         // as `Σoy / Σo`).
         let lev = q + usize::from(off.is_some());
-        self.check_leverage(e, &cols[..lev], &scales[..lev], mask, &g)?;
+        if spans {
+            self.check_leverage(e, &cols[1..lev], &scales[1..lev], mask, &g.without(0))?;
+        } else {
+            self.check_leverage(e, &cols[..lev], &scales[..lev], mask, &g)?;
+        }
         Ok(Value::Pub(Public::Model(Box::new(LmFit {
             call: format!("lm(formula = {f}{data})"),
             terms: names,
