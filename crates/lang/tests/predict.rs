@@ -94,7 +94,7 @@ fn predictions_print_as_r() {
             2,
         );
         assert_eq!(trimmed(&printed), want("print_se"), "{key}: se.fit");
-        let printed = fx.printed(&format!("{nd}"), 0);
+        let printed = fx.printed(nd, 0);
         assert_eq!(trimmed(&printed), want("print_newdata"), "{key}: newdata");
     }
 }

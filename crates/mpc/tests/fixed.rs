@@ -301,7 +301,7 @@ proptest! {
         let f = 28;
         let ev: Vec<u64> = v.iter().map(|&x| encode(x, f)).collect();
         let sets = cs.clone();
-        let out = run3(seed.into(), std::slice::from_ref(&ev), move |p, s| {
+        let out = run3(seed, std::slice::from_ref(&ev), move |p, s| {
             let refs: Vec<&[f64]> = sets.iter().map(Vec::as_slice).collect();
             let r0 = p.stats().rounds;
             let ys = p.polys(&s[0], &refs, f)?;
