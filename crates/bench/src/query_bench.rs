@@ -231,9 +231,12 @@ async fn main() {
             if !wanted(q) {
                 continue;
             }
-            // The Tables 1 release the same quantiles again and again: measured cold, once
-            // each, the stored one first (it releases them first).
-            let m = if q == TABLE1_BIG || q == TABLE1_STORED {
+            // The Tables 1 release the same quantiles again and again, which the quantile
+            // rules refuse after a few releases: the stored one once after one warm-up run
+            // (the columns in the nodes' memory, as in a session), then the derived one cold.
+            let m = if q == TABLE1_STORED {
+                measure_runs(&rb, "big", &format!("{d}{q}"), 1, 1).await
+            } else if q == TABLE1_BIG {
                 measure_runs(&rb, "big", &format!("{d}{q}"), 1, 0).await
             } else {
                 measure(&rb, "big", &format!("{d}{q}"), reps).await
