@@ -10,6 +10,7 @@
 //! - [`upload`]: a data owner's upload (validate, share on this machine, two-phase commit).
 //! - [`audit`]: verifying the nodes' hash-chained audit logs and cross-checking shared jobs.
 //! - [`run`]: a researcher's script, printed like `Rscript`; [`repl`]: the interactive session.
+//! - [`ui`]: `sharestat ui`, the browser interface on this machine (`sharestat-ui`).
 //! - [`demo`]: `sharestat demo`, the whole pilot study from an empty directory to the audited
 //!   analysis, in one command.
 #![forbid(unsafe_code)]
@@ -19,5 +20,6 @@ pub mod audit;
 pub mod demo;
 pub mod repl;
 pub mod run;
+pub mod ui;
 pub mod up;
 pub mod upload;

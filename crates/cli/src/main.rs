@@ -14,7 +14,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use sharestat_cli::{admin, audit, demo, repl, run, up, upload};
+use sharestat_cli::{admin, audit, demo, repl, run, ui, up, upload};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -67,6 +67,9 @@ enum Cmd {
     /// The pilot study end to end: a local three-node consortium, the two hospitals' uploads,
     /// the researcher's analysis, KM plots and the audit check.
     Demo(demo::DemoArgs),
+    /// The browser interface on this machine (127.0.0.1, a one-time link; sign in with your
+    /// token in the page).
+    Ui(ui::UiArgs),
 }
 
 #[derive(Subcommand)]
@@ -109,6 +112,7 @@ fn main() -> ExitCode {
             Cmd::Run(a) => run::run(a).await,
             Cmd::Repl(a) => repl::run(a).await,
             Cmd::Demo(a) => demo::main(a).await,
+            Cmd::Ui(a) => ui::run(a).await,
         }
     });
     match result {

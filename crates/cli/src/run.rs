@@ -11,7 +11,6 @@
 use clap::Args;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use sharestat_node::consortium::ConsortiumFile;
 use sharestat_wire::Client;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -100,21 +99,11 @@ pub struct Session {
 impl Session {
     /// Reads the consortium directory and prepares a client of node `conn.node`.
     pub fn open(conn: &ConnArgs) -> Result<Session, String> {
-        let file = ConsortiumFile::load(&conn.consortium)?;
-        let ca_path = conn.consortium.join(&file.ca_cert);
-        let ca =
-            std::fs::read_to_string(&ca_path).map_err(|e| format!("{}: {e}", ca_path.display()))?;
-        let entry = file
-            .nodes
-            .iter()
-            .find(|n| n.party == conn.node)
-            .ok_or_else(|| format!("consortium.toml lists no node {}", conn.node))?;
-        let client = Client::new(&entry.api_url, &ca, Some(conn.token.clone()))
-            .map_err(|e| e.to_string())?;
+        let (client, url) = crate::ui::node_client(&conn.consortium, conn.node)?;
         Ok(Session {
-            client,
+            client: client.with_token(Some(conn.token.clone())),
             study: conn.study.clone(),
-            url: entry.api_url.clone(),
+            url,
         })
     }
 

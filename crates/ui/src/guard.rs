@@ -1,0 +1,176 @@
+//! Who may talk to the local app: only the browser of the user who started it.
+//!
+//! The app listens on 127.0.0.1, where every program and every web page the user's browser
+//! opens can reach it. Three checks, in the order a request meets them (as Jupyter's server
+//! makes them):
+//!
+//! 1. **Host** must be `127.0.0.1:<port>` or `localhost:<port>`: a page of another site that
+//!    rebinds its DNS name to 127.0.0.1 (DNS rebinding) sends its own name and is refused.
+//! 2. **Origin**, when the browser sends one, must be this app's; a request that changes
+//!    anything (every method but GET and HEAD) must carry it: a form of another site posting
+//!    here (cross-site request forgery) is refused.
+//! 3. **Session**: the URL `sharestat ui` prints carries a one-time secret; its first use
+//!    (`/open?secret=...`) sets a random session cookie (`HttpOnly`: no script reads it;
+//!    `SameSite=Strict`: no other site's request carries it) and the secret is spent. Every
+//!    other route needs that cookie; a second browser, or the same link again, is refused.
+//!
+//! Secrets and session ids are 32 random bytes from the operating system, compared in
+//! constant time.
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "sharestat_ui";
+
+/// A signed-in user's token, kept in this process's memory only.
+#[derive(Clone, Debug, Default)]
+pub struct Session {
+    /// The token the user signed in with, and who it belongs to.
+    pub signed_in: Option<(String, String)>,
+}
+
+/// The guard's state: the port, the one-time secret until it is used, the sessions.
+#[derive(Debug)]
+pub struct Guard {
+    port: u16,
+    secret: Mutex<Option<String>>,
+    sessions: Mutex<HashMap<String, Session>>,
+}
+
+/// 32 random bytes, hex.
+pub fn random_hex() -> String {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).expect("the operating system's random numbers");
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Whether `a` and `b` are equal, in time independent of where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+impl Guard {
+    /// A guard for the app on `port` with the one-time `secret`.
+    pub fn new(port: u16, secret: String) -> Arc<Guard> {
+        Arc::new(Guard {
+            port,
+            secret: Mutex::new(Some(secret)),
+            sessions: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The origins of this app.
+    fn origins(&self) -> [String; 2] {
+        [
+            format!("http://127.0.0.1:{}", self.port),
+            format!("http://localhost:{}", self.port),
+        ]
+    }
+
+    /// Spends the one-time secret: a new session id when `given` is it.
+    pub fn open(&self, given: &str) -> Option<String> {
+        let mut secret = self.secret.lock().expect("guard");
+        match secret.as_deref() {
+            Some(s) if same(s, given) => {
+                *secret = None;
+                let id = random_hex();
+                self.sessions
+                    .lock()
+                    .expect("guard")
+                    .insert(id.clone(), Session::default());
+                Some(id)
+            }
+            _ => None,
+        }
+    }
+
+    /// The session of the request's cookie, if it is one of ours.
+    pub fn session_id(&self, headers: &HeaderMap) -> Option<String> {
+        let cookies = headers.get_all(header::COOKIE);
+        let sessions = self.sessions.lock().expect("guard");
+        cookies
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .filter(|(k, _)| *k == COOKIE)
+            .find_map(|(_, v)| sessions.keys().find(|id| same(id, v)).cloned())
+    }
+
+    /// Reads or changes session `id`.
+    pub fn with_session<T>(&self, id: &str, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
+        self.sessions.lock().expect("guard").get_mut(id).map(f)
+    }
+
+    /// Why the request's Host or Origin is refused, if it is.
+    fn foreign(&self, method: &Method, headers: &HeaderMap) -> Option<&'static str> {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let ok_host = host.is_some_and(|h| {
+            [
+                format!("127.0.0.1:{}", self.port),
+                format!("localhost:{}", self.port),
+            ]
+            .iter()
+            .any(|x| x == h)
+        });
+        if !ok_host {
+            return Some(
+                "this app answers only to 127.0.0.1 or localhost with its port (a foreign Host \
+                 is how DNS rebinding reaches a local app)",
+            );
+        }
+        let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok());
+        match origin {
+            Some(o) if !self.origins().iter().any(|x| x == o) => {
+                Some("a request from another site's page is refused (cross-site request forgery)")
+            }
+            None if !matches!(*method, Method::GET | Method::HEAD) => Some(
+                "a request that changes something must come from this app's own page (no \
+                 Origin header)",
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// A refusal page with its status.
+pub fn refusal(status: StatusCode, why: &str) -> Response {
+    let body = crate::pages::page(
+        "Refused",
+        &format!(
+            "<p role=\"alert\">{}</p>\
+             <p>Open the link that <code>sharestat ui</code> printed in the terminal where you \
+             started it; that link works once, in one browser.</p>",
+            crate::pages::escape(why)
+        ),
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// The middleware: Host and Origin on every route; the session on every route but `/open`.
+pub async fn check(State(g): State<Arc<Guard>>, req: Request<Body>, next: Next) -> Response {
+    if let Some(why) = g.foreign(req.method(), req.headers()) {
+        return refusal(StatusCode::FORBIDDEN, why);
+    }
+    if req.uri().path() != "/open" && g.session_id(req.headers()).is_none() {
+        return refusal(
+            StatusCode::UNAUTHORIZED,
+            "this browser has no session with this app",
+        );
+    }
+    next.run(req).await
+}

@@ -1,0 +1,147 @@
+//! The local app's guard against a real server on a free port: the one-time secret and its
+//! cookie, a second browser, foreign Host and Origin headers, and signing in against a real
+//! three-node consortium (right and wrong tokens).
+mod common;
+use common::{base, browser, open};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, HOST, ORIGIN};
+use sharestat_ui::Ui;
+
+#[tokio::test]
+async fn the_secret_opens_one_session_once() {
+    let ui = Ui::start(0, None).await.unwrap();
+    let b = browser();
+    // Before opening: every route refused.
+    for path in ["/", "/signin"] {
+        let r = b.get(format!("{}{path}", base(&ui))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    // A wrong secret does not open it and does not spend the right one.
+    let wrong = format!("{}/open?secret=00", base(&ui));
+    assert_eq!(
+        b.get(&wrong).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let cookie = open(&ui).await;
+    let r = b
+        .get(base(&ui))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Sign in"));
+    // The link again (a second browser, or someone who saw it): refused.
+    let again = b.get(&ui.url).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::FORBIDDEN);
+    // A made-up cookie: refused.
+    let forged = format!("sharestat_ui={}", "ab".repeat(32));
+    let r = b
+        .get(base(&ui))
+        .header(COOKIE, forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    ui.stop();
+}
+
+#[tokio::test]
+async fn foreign_host_and_origin_are_refused() {
+    let ui = Ui::start(0, None).await.unwrap();
+    let cookie = open(&ui).await;
+    let b = browser();
+    let port = ui.addr.port();
+    // DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1.
+    for host in [format!("evil.example:{port}"), "127.0.0.1:1".to_owned()] {
+        let r = b
+            .get(base(&ui))
+            .header(HOST, host.as_str())
+            .header(COOKIE, &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{host}");
+    }
+    // localhost with the port is this app.
+    let r = b
+        .get(base(&ui))
+        .header(HOST, format!("localhost:{port}"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Another site's page posting a form here, or a post without an Origin.
+    let signin = format!("{}/signin", base(&ui));
+    for origin in [Some("http://evil.example"), Some("null"), None] {
+        let mut req = b
+            .post(&signin)
+            .header(COOKIE, &cookie)
+            .form(&[("token", "x")]);
+        if let Some(o) = origin {
+            req = req.header(ORIGIN, o);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{origin:?}");
+    }
+    // A foreign origin on a GET too.
+    let r = b
+        .get(base(&ui))
+        .header(ORIGIN, "http://evil.example")
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    ui.stop();
+}
+
+#[tokio::test]
+async fn signing_in_checks_the_token_with_a_node() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = sharestat_node::local::LocalConsortium::start(&tmp.path().join("c"), 60)
+        .await
+        .unwrap();
+    c.create_study(
+        "s",
+        &sharestat_node::local::integer_dictionary("s", &["x"]),
+        "",
+    )
+    .await
+    .unwrap();
+    let token = c
+        .add_user("rita", "researcher", Some("s"), None)
+        .await
+        .unwrap();
+    let ui = Ui::start(0, Some(c.client(0, ""))).await.unwrap();
+    let cookie = open(&ui).await;
+    let b = browser();
+    let origin = base(&ui);
+    let post = |t: &str| {
+        b.post(format!("{origin}/signin"))
+            .header(COOKIE, &cookie)
+            .header(ORIGIN, &origin)
+            .form(&[("token", t.to_owned())])
+            .send()
+    };
+    let r = post("not-a-token").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("did not accept this token"), "{text}");
+    assert!(
+        !text.contains("not-a-token"),
+        "the token is not echoed: {text}"
+    );
+    let r = post(&token).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let home = b.get(&origin).header(COOKIE, &cookie).send().await.unwrap();
+    let text = home.text().await.unwrap();
+    assert!(
+        text.contains("Signed in as <strong>rita</strong>"),
+        "{text}"
+    );
+    assert!(!text.contains(&token), "the token is not shown");
+    ui.stop();
+    c.shutdown().await;
+}
