@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use sharestat_client::import::{ImportOptions, Imported, import_file};
+use sharestat_client::import::{ImportOptions, Imported, import_bytes, import_file};
 use sharestat_dict::Dictionary;
 
 fn fixture(name: &str) -> PathBuf {
@@ -62,6 +62,37 @@ fn rome_delivered_csv_equals_canonical_csv() {
         assert_eq!(a, b, "column {}", c.name);
     }
     assert_eq!(delivered, canonical);
+}
+
+/// A file held in memory (as the local app receives it from a browser) imports exactly as
+/// the same file on disk, workbook and delimited text; its errors name it.
+#[test]
+fn files_in_memory_import_as_files_on_disk() {
+    for (name, site) in [
+        ("munich_delivered.xlsx", "munich"),
+        ("rome_delivered.csv", "rome"),
+        ("munich.csv", "canonical"),
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let opts = ImportOptions {
+            site: site.into(),
+            drop_bad_rows: false,
+        };
+        let got = import_bytes(name, bytes, &dictionary(), &opts).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got, import(name, site), "{name}");
+    }
+    let opts = ImportOptions::default();
+    let bad = import_bytes("notes.pdf", b"%PDF".to_vec(), &dictionary(), &opts).unwrap_err();
+    assert!(
+        bad.to_string().contains("unsupported file type \".pdf\""),
+        "{bad}"
+    );
+    let broken = import_bytes("x.xlsx", b"not a zip".to_vec(), &dictionary(), &opts).unwrap_err();
+    assert!(broken.to_string().contains("x.xlsx"), "{broken}");
+    assert!(
+        broken.to_string().contains("cannot open the workbook"),
+        "{broken}"
+    );
 }
 
 #[test]

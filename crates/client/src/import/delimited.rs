@@ -8,7 +8,7 @@
 //! the first `\r\n`, and row numbers must be exact.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use sharestat_dict::Dictionary;
@@ -25,24 +25,38 @@ pub(super) fn read(
     dict: &Dictionary,
     opts: &ImportOptions,
 ) -> Result<Imported, ImportErrors> {
+    match File::open(path) {
+        Ok(f) => read_from(
+            BufReader::with_capacity(1 << 16, f),
+            file,
+            default_delimiter,
+            dict,
+            opts,
+        ),
+        Err(e) => Err(ImportErrors::fatal(
+            file,
+            format!("cannot open the file: {e}"),
+        )),
+    }
+}
+
+/// [`read`] of any source (a file, or bytes a browser sent: no copy on disk).
+pub(super) fn read_from<R: Read>(
+    source: R,
+    file: String,
+    default_delimiter: char,
+    dict: &Dictionary,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportErrors> {
     let conv = dict.site(&opts.site);
     let delimiter = conv.delimiter.unwrap_or(default_delimiter);
     let byte = u8::try_from(delimiter).expect("the dictionary checks that delimiters are ASCII");
-    let handle = match File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            return Err(ImportErrors::fatal(
-                file,
-                format!("cannot open the file: {e}"),
-            ));
-        }
-    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(byte)
         .has_headers(false)
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(BufReader::with_capacity(1 << 16, handle));
+        .from_reader(source);
     let read_error = |file: String, e: csv::Error| {
         ImportErrors::fatal(file, format!("cannot read the file: {e}"))
     };

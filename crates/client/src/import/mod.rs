@@ -63,6 +63,44 @@ impl Imported {
     }
 }
 
+/// The format of a file by its name's extension (lower case), or why it is not one we read.
+fn format_of(name: &str) -> Result<String, String> {
+    let ext = Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" | "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Ok(ext),
+        _ => Err(format!(
+            "unsupported file type {:?}: use .csv, .tsv, .txt, .xlsx, .xls or .ods",
+            if ext.is_empty() {
+                "(none)".to_owned()
+            } else {
+                format!(".{ext}")
+            }
+        )),
+    }
+}
+
+/// [`import_file`] of a file held in memory (`name` gives its format and names it in the
+/// errors): a file a browser sent to the local app is imported without a copy on disk.
+pub fn import_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    dict: &Dictionary,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportErrors> {
+    let file = name.to_owned();
+    match format_of(name)
+        .map_err(|m| ImportErrors::fatal(file.clone(), m))?
+        .as_str()
+    {
+        "csv" | "txt" => delimited::read_from(bytes.as_slice(), file, ',', dict, opts),
+        "tsv" => delimited::read_from(bytes.as_slice(), file, '\t', dict, opts),
+        _ => sheet::read_bytes(bytes, file, dict, opts),
+    }
+}
+
 /// Reads `path` (format by extension: `.csv`/`.tsv`/`.txt`, `.xlsx`/`.xlsm`/`.xls`/
 /// `.xlsb`/`.ods`) with the conventions of `opts.site`, validates and harmonises every
 /// cell against `dict`, and encodes the rows.
@@ -78,24 +116,12 @@ pub fn import_file(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
+    match format_of(&file)
+        .map_err(|m| ImportErrors::fatal(file.clone(), m))?
+        .as_str()
+    {
         "csv" | "txt" => delimited::read(path, file, ',', dict, opts),
         "tsv" => delimited::read(path, file, '\t', dict, opts),
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => sheet::read(path, file, dict, opts),
-        _ => Err(ImportErrors::fatal(
-            file,
-            format!(
-                "unsupported file type {:?}: use .csv, .tsv, .txt, .xlsx, .xls or .ods",
-                if ext.is_empty() {
-                    "(none)".to_owned()
-                } else {
-                    format!(".{ext}")
-                }
-            ),
-        )),
+        _ => sheet::read(path, file, dict, opts),
     }
 }

@@ -1,9 +1,10 @@
 //! Spreadsheets (`.xlsx`, `.xlsm`, `.xls`, `.xlsb`, `.ods`) read with `calamine`: the
 //! site's sheet (or the first), real date cells, numbers stored as text.
 
+use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, Sheets, open_workbook_auto, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
 use sharestat_dict::{Cell, Dictionary};
 
@@ -18,16 +19,39 @@ pub(super) fn read(
     dict: &Dictionary,
     opts: &ImportOptions,
 ) -> Result<Imported, ImportErrors> {
+    match open_workbook_auto(path) {
+        Ok(w) => read_sheets(w, file, dict, opts),
+        Err(e) => Err(ImportErrors::fatal(
+            file,
+            format!("cannot open the workbook: {e}"),
+        )),
+    }
+}
+
+/// [`read`] of a workbook held in memory (a file a browser sent: no copy on disk).
+pub(super) fn read_bytes(
+    bytes: Vec<u8>,
+    file: String,
+    dict: &Dictionary,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportErrors> {
+    match open_workbook_auto_from_rs(Cursor::new(bytes)) {
+        Ok(w) => read_sheets(w, file, dict, opts),
+        Err(e) => Err(ImportErrors::fatal(
+            file,
+            format!("cannot open the workbook: {e}"),
+        )),
+    }
+}
+
+/// The site's sheet of an opened workbook.
+fn read_sheets<RS: Read + Seek>(
+    mut workbook: Sheets<RS>,
+    file: String,
+    dict: &Dictionary,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportErrors> {
     let conv = dict.site(&opts.site);
-    let mut workbook = match open_workbook_auto(path) {
-        Ok(w) => w,
-        Err(e) => {
-            return Err(ImportErrors::fatal(
-                file,
-                format!("cannot open the workbook: {e}"),
-            ));
-        }
-    };
     let names = workbook.sheet_names();
     let sheet = match (&conv.sheet, names.first()) {
         (Some(s), _) if names.contains(s) => s.clone(),
