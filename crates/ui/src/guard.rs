@@ -28,14 +28,22 @@ use std::sync::{Arc, Mutex};
 pub const COOKIE: &str = "sharestat_ui";
 
 /// A signed-in user's token, kept in this process's memory only.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Session {
     /// The token the user signed in with, and who it belongs to.
     pub signed_in: Option<(String, String)>,
 }
 
+/// Without the token (a debug print or a log line must not carry it).
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.signed_in.as_ref().map(|(_, u)| u))
+            .finish()
+    }
+}
+
 /// The guard's state: the port, the one-time secret until it is used, the sessions.
-#[derive(Debug)]
 pub struct Guard {
     port: u16,
     secret: Mutex<Option<String>>,
@@ -56,6 +64,13 @@ fn same(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// Without the secret and the session ids.
+impl std::fmt::Debug for Guard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Guard").field("port", &self.port).finish()
+    }
 }
 
 impl Guard {
@@ -173,4 +188,23 @@ pub async fn check(State(g): State<Arc<Guard>>, req: Request<Body>, next: Next) 
         );
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_prints_carry_no_secret_token_or_session_id() {
+        let g = Guard::new(1234, "s3cr3t".into());
+        let id = g.open("s3cr3t").unwrap();
+        g.with_session(&id, |s| s.signed_in = Some(("t0k3n".into(), "rita".into())));
+        let text = format!("{g:?} {:?}", g.with_session(&id, |s| s.clone()));
+        assert!(text.contains("rita"), "{text}");
+        for hidden in ["s3cr3t", "t0k3n", id.as_str()] {
+            assert!(!text.contains(hidden), "{text}");
+        }
+        // The secret works once.
+        assert!(g.open("s3cr3t").is_none());
+    }
 }
