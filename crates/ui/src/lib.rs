@@ -11,6 +11,7 @@
 //!   Origin checks against DNS rebinding and cross-site requests).
 //! - [`pages`]: server-rendered HTML, escaped.
 //! - [`analysis`]: the researcher's editor and the outputs as R prints them.
+//! - [`owner`]: the data owner's file check (read and validated in this process).
 //! - this file: the app's state, its routes and [`Ui::start`].
 //!
 //! Issue 17 so far: the guard, signing in (the token checked against a node's
@@ -19,6 +20,7 @@
 
 pub mod analysis;
 pub mod guard;
+pub mod owner;
 pub mod pages;
 
 use axum::extract::{Form, Query, State};
@@ -63,6 +65,8 @@ impl Ui {
             .route("/signin", post(sign_in))
             .route("/analysis", get(analysis_page))
             .route("/run", post(run_script))
+            .route("/upload", get(upload_page))
+            .route("/upload/check", post(upload_check))
             .layer(middleware::from_fn_with_state(
                 app.guard.clone(),
                 guard::check,
@@ -227,4 +231,61 @@ async fn run_script(
     }
     let results = analysis::run(&node, &f.study, &f.text).await;
     html(analysis::editor(&studies, &f.study, &f.text, &results))
+}
+
+/// The user's upload targets (asked of the node each time).
+async fn my_targets(node: &Client) -> Vec<(String, String)> {
+    match node.get::<serde_json::Value>("/api/v1/whoami").await {
+        Ok(w) => owner::targets(&w),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// `/upload`: the data owner's form.
+async fn upload_page(State(app): State<App>, headers: axum::http::HeaderMap) -> Response {
+    let Some((node, _)) = signed_in(&app, &headers) else {
+        return Redirect::to("/").into_response();
+    };
+    html(owner::form(&my_targets(&node).await, ""))
+}
+
+/// `POST /upload/check`: the file read from the form into memory and validated here.
+async fn upload_check(
+    State(app): State<App>,
+    headers: axum::http::HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let Some((node, _)) = signed_in(&app, &headers) else {
+        return Redirect::to("/").into_response();
+    };
+    let targets = my_targets(&node).await;
+    let (mut target, mut file) = (None, None);
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("target") => target = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("file").to_owned();
+                file = field.bytes().await.ok().map(|b| (name, b.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let chosen = target
+        .as_deref()
+        .and_then(|t| t.split_once('|'))
+        .map(|(s, site)| (s.to_owned(), site.to_owned()))
+        .filter(|t| targets.contains(t));
+    let (Some((study, site)), Some((name, bytes))) = (chosen, file) else {
+        let msg = "choose one of your studies and sites, and a file";
+        return (
+            StatusCode::BAD_REQUEST,
+            html(owner::form(
+                &targets,
+                &format!("<p role=\"alert\">{msg}</p>"),
+            )),
+        )
+            .into_response();
+    };
+    let results = owner::check(&node, &study, &site, &name, bytes).await;
+    html(owner::form(&targets, &results))
 }

@@ -2,7 +2,7 @@
 //! prints R's output (the mean of uploaded values, computed in plaintext here), private data
 //! and another study are refused, and nothing of the token reaches the page.
 mod common;
-use common::{base, browser, open};
+use common::{base, browser, open, page, sign_in};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, ORIGIN};
 use sharestat_node::local::{LocalConsortium, integer_dictionary, upload_dealt};
@@ -51,21 +51,13 @@ async fn a_script_runs_from_the_editor() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = post("/signin", vec![("token", rita.clone())])
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = b
-        .get(format!("{origin}/analysis"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("<option selected>s</option>"), "{page}");
-    assert!(!page.contains("other"), "only the studies granted: {page}");
+    sign_in(&ui, &cookie, &rita).await;
+    let editor = page(&ui, &cookie, "/analysis").await;
+    assert!(editor.contains("<option selected>s</option>"), "{editor}");
+    assert!(
+        !editor.contains("other"),
+        "only the studies granted: {editor}"
+    );
     // The mean, as R prints it.
     let mean = values.iter().sum::<i64>() as f64 / values.len() as f64;
     let script = "d <- load(\"a\")\nmean(d$x)";

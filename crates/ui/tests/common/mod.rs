@@ -1,6 +1,6 @@
 //! What the ui tests share: a browser without redirects or cookie store, opening the link.
 #![allow(dead_code)]
-use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{Client, StatusCode, redirect};
 use sharestat_ui::Ui;
 
@@ -27,4 +27,31 @@ pub async fn open(ui: &Ui) -> String {
 /// The app's own origin.
 pub fn base(ui: &Ui) -> String {
     format!("http://127.0.0.1:{}", ui.addr.port())
+}
+
+/// The page at `path` with the session `cookie`.
+pub async fn page(ui: &Ui, cookie: &str, path: &str) -> String {
+    browser()
+        .get(format!("{}{path}", base(ui)))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Signs the session `cookie` in with `token` (the app redirects home).
+pub async fn sign_in(ui: &Ui, cookie: &str, token: &str) {
+    let origin = base(ui);
+    let r = browser()
+        .post(format!("{origin}/signin"))
+        .header(COOKIE, cookie)
+        .header(ORIGIN, &origin)
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }

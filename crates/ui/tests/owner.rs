@@ -1,0 +1,95 @@
+//! The data owner's file check against a real consortium: a valid file shows its summary, a
+//! file with errors shows each at its row and column, and a study or site without a grant is
+//! refused; checking sends nothing of the file to the nodes (no dataset appears).
+mod common;
+use common::{base, browser, open, page, sign_in};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, COOKIE, ORIGIN};
+use sharestat_node::local::{LocalConsortium, integer_dictionary};
+use sharestat_ui::Ui;
+
+/// A `multipart/form-data` body with the `target` field and the file `name`.
+fn form(target: &str, name: &str, content: &str) -> (String, Vec<u8>) {
+    let b = "sharestat-test-boundary";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"target\"\r\n\r\n{target}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: text/csv\r\n\r\n{content}\r\n--{b}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={b}"),
+        body.into_bytes(),
+    )
+}
+
+#[tokio::test]
+async fn a_file_is_checked_on_this_machine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = LocalConsortium::start(&tmp.path().join("c"), 60)
+        .await
+        .unwrap();
+    c.create_study("s", &integer_dictionary("s", &["x", "y"]), "")
+        .await
+        .unwrap();
+    let owner = c
+        .add_user("olga", "data_owner", Some("s"), Some("a"))
+        .await
+        .unwrap();
+    let ui = Ui::start(0, Some(c.client(0, ""))).await.unwrap();
+    let b = browser();
+    let cookie = open(&ui).await;
+    let origin = base(&ui);
+    sign_in(&ui, &cookie, &owner).await;
+    let form_page = page(&ui, &cookie, "/upload").await;
+    assert!(form_page.contains("value=\"s|a\""), "{form_page}");
+    let check = |target: &str, name: &str, content: &str| {
+        let (ty, body) = form(target, name, content);
+        b.post(format!("{origin}/upload/check"))
+            .header(COOKIE, &cookie)
+            .header(ORIGIN, &origin)
+            .header(CONTENT_TYPE, ty)
+            .body(body)
+            .send()
+    };
+    let r = check("s|a", "good.csv", "x,y\n1,2\n3,4\n5,6\n")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("good.csv is valid: 3 rows"), "{page}");
+    // Two bad cells and a missing required value: each in the table with its row.
+    let r = check("s|a", "bad.csv", "x,y\n1,2\nabc,4\n5,\n")
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    assert!(page.contains("bad.csv cannot be uploaded"), "{page}");
+    assert!(
+        page.contains("<tr><td>3</td><td>x</td><td>abc</td>"),
+        "{page}"
+    );
+    assert!(page.contains("<tr><td>4</td><td>y</td>"), "{page}");
+    // A wrong header: the file-level problem.
+    let page = check("s|a", "h.csv", "x,z\n1,2\n")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("cannot be uploaded"), "{page}");
+    // A site without a grant, an unknown study: refused before anything is read.
+    for t in ["s|b", "t|a"] {
+        let r = check(t, "good.csv", "x,y\n1,2\n").await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{t}");
+    }
+    // Checking uploads nothing.
+    for admin in &c.admins {
+        let sets: serde_json::Value = admin.get("/api/v1/studies/s/datasets").await.unwrap();
+        let listed = sets
+            .as_array()
+            .or_else(|| sets["datasets"].as_array())
+            .unwrap_or_else(|| panic!("{sets}"));
+        assert!(listed.is_empty(), "no dataset after a check: {sets}");
+    }
+    ui.stop();
+    c.shutdown().await;
+}
