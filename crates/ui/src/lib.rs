@@ -169,30 +169,30 @@ async fn sign_in(
     }
 }
 
-/// The signed-in user's token and the node client with it, for session `headers`.
-fn signed_in(app: &App, headers: &axum::http::HeaderMap) -> Option<(Client, String)> {
+/// The node client with the signed-in user's token, for session `headers`.
+fn signed_in(app: &App, headers: &axum::http::HeaderMap) -> Option<Client> {
     let id = app.guard.session_id(headers)?;
     let (token, _) = app
         .guard
         .with_session(&id, |s| s.signed_in.clone())
         .flatten()?;
-    Some((app.node.as_ref()?.with_token(Some(token)), id))
+    Some(app.node.as_ref()?.with_token(Some(token)))
 }
 
-/// The user's studies where they may run queries (asked of the node each time).
-async fn my_studies(node: &Client) -> Vec<String> {
-    match node.get::<serde_json::Value>("/api/v1/whoami").await {
-        Ok(w) => analysis::studies(&w),
-        Err(_) => Vec::new(),
-    }
+/// The user's grants as the node states them now (`Null` when it cannot be asked): what
+/// the pages offer and accept follows them, not what the session remembers.
+async fn whoami(node: &Client) -> serde_json::Value {
+    node.get("/api/v1/whoami")
+        .await
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// `/analysis`: the editor.
 async fn analysis_page(State(app): State<App>, headers: axum::http::HeaderMap) -> Response {
-    let Some((node, _)) = signed_in(&app, &headers) else {
+    let Some(node) = signed_in(&app, &headers) else {
         return Redirect::to("/").into_response();
     };
-    let studies = my_studies(&node).await;
+    let studies = analysis::studies(&whoami(&node).await);
     let first = studies.first().cloned().unwrap_or_default();
     html(analysis::editor(&studies, &first, "", ""))
 }
@@ -209,10 +209,10 @@ async fn run_script(
     headers: axum::http::HeaderMap,
     Form(f): Form<RunForm>,
 ) -> Response {
-    let Some((node, _)) = signed_in(&app, &headers) else {
+    let Some(node) = signed_in(&app, &headers) else {
         return Redirect::to("/").into_response();
     };
-    let studies = my_studies(&node).await;
+    let studies = analysis::studies(&whoami(&node).await);
     if !studies.contains(&f.study) {
         let msg = format!(
             "you may not run queries in study {}",
@@ -233,20 +233,12 @@ async fn run_script(
     html(analysis::editor(&studies, &f.study, &f.text, &results))
 }
 
-/// The user's upload targets (asked of the node each time).
-async fn my_targets(node: &Client) -> Vec<(String, String)> {
-    match node.get::<serde_json::Value>("/api/v1/whoami").await {
-        Ok(w) => owner::targets(&w),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// `/upload`: the data owner's form.
 async fn upload_page(State(app): State<App>, headers: axum::http::HeaderMap) -> Response {
-    let Some((node, _)) = signed_in(&app, &headers) else {
+    let Some(node) = signed_in(&app, &headers) else {
         return Redirect::to("/").into_response();
     };
-    html(owner::form(&my_targets(&node).await, ""))
+    html(owner::form(&owner::targets(&whoami(&node).await), ""))
 }
 
 /// `POST /upload/check`: the file read from the form into memory and validated here.
@@ -255,10 +247,10 @@ async fn upload_check(
     headers: axum::http::HeaderMap,
     mut form: axum::extract::Multipart,
 ) -> Response {
-    let Some((node, _)) = signed_in(&app, &headers) else {
+    let Some(node) = signed_in(&app, &headers) else {
         return Redirect::to("/").into_response();
     };
-    let targets = my_targets(&node).await;
+    let targets = owner::targets(&whoami(&node).await);
     let (mut target, mut file) = (None, None);
     while let Ok(Some(field)) = form.next_field().await {
         match field.name() {

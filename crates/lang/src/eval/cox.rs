@@ -268,7 +268,7 @@ impl Evaluator<'_> {
         if invert(&g.design(&scales)).is_none() {
             return Err(EvalError::at(rhs, "coxph: the covariates are collinear"));
         }
-        self.check_leverage(e, &shares, &scales, mask, &g)?;
+        self.check_leverage(e, &shares, &scales, mask, (&g, false))?;
         // key = 2·time + event for used rows, BIG for the others; shuffled with the covariates.
         const BIG: u64 = (1 << 62) - 1;
         let me = self.p.id();

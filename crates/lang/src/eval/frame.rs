@@ -47,30 +47,19 @@ pub(crate) fn as_is(lhs: &Expr) -> &Expr {
 }
 
 impl ModelFrame {
-    /// Whether the design has no intercept and its first term is a factor with all its
-    /// levels (R's `y ~ 0 + f`): their columns sum to the intercept on the rows used, so the
-    /// leverage rule (hat values of an intercept and the columns) leaves one of them out —
-    /// the same column space, the same hat values.
+    /// Whether the design has no intercept and its first term's columns are indicators of
+    /// every level of categorical factors (R's `y ~ 0 + f`, `0 + f:g`): they sum to the
+    /// intercept on the rows used, so the leverage rule (hat values of an intercept and the
+    /// columns) leaves the first of them out — the same column space, the same hat values.
     pub fn spans_intercept(&self) -> bool {
-        let Some((_, k)) = self.terms.first() else {
-            return false;
-        };
-        let first = &self.spec.columns[..(*k).min(self.spec.columns.len())];
-        let factor = first.first().and_then(|c| match c.as_slice() {
-            [(text, Some(_))] => Some(text),
-            _ => None,
-        });
+        let k = self.terms.first().map_or(0, |t| t.1);
+        let categorical = |t: &String| self.spec.xlevels.iter().any(|(x, _)| x == t);
         !self.intercept
-            && factor.is_some_and(|f| {
-                first
-                    .iter()
-                    .all(|c| matches!(c.as_slice(), [(t, Some(_))] if t == f))
-                    && self
-                        .spec
-                        .xlevels
-                        .iter()
-                        .any(|(t, levels)| t == f && levels.len() == *k)
-            })
+            && k > 0
+            && self.spec.columns[..k]
+                .iter()
+                .flatten()
+                .all(|(t, level)| level.is_some() && categorical(t))
     }
 }
 

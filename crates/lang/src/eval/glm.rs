@@ -157,22 +157,15 @@ impl Evaluator<'_> {
             if g.n as usize <= names.len() {
                 return Err(EvalError::at(e, "fewer rows than coefficients"));
             }
-            if spans {
-                self.check_leverage(e, &cols[1..], &scales[1..], mask.as_ref(), &g.without(0))?;
-            } else {
-                self.check_leverage(e, &cols, &scales, mask.as_ref(), &g)?;
-            }
+            self.check_leverage(e, &cols, &scales, mask.as_ref(), (&g, spans))?;
         }
         let mask = self.mask_or_ones(&used, y.len());
         let input = Input {
-            family: if base == "binomial" && link == "cloglog" {
-                Family::BinomialCloglog
-            } else if base == "binomial" && link == "probit" {
-                Family::BinomialProbit
-            } else if base == "binomial" {
-                Family::Binomial
-            } else {
-                Family::Poisson
+            family: match (base, link.as_str()) {
+                ("binomial", "cloglog") => Family::BinomialCloglog,
+                ("binomial", "probit") => Family::BinomialProbit,
+                ("binomial", _) => Family::Binomial,
+                _ => Family::Poisson,
             },
             intercept: fr.intercept,
             cols: xs.iter().map(column).collect(),

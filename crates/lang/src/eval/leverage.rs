@@ -12,15 +12,24 @@ use sharestat_stats::leverage::{self, Gram, LeverageError};
 impl Evaluator<'_> {
     /// Refuses `e` when a row of `mask` has a hat value above `max_leverage` in the design of
     /// an intercept and `cols` (integers scaled by `10^scales[j]`, the first columns of `g`).
+    /// With `spans_intercept` (a model without an intercept whose first columns sum to it,
+    /// `ModelFrame::spans_intercept`) the first column is left out: the same column space.
     pub(crate) fn check_leverage(
         &mut self,
         e: &Expr,
         cols: &[&AShares],
         scales: &[u32],
         mask: Option<&AShares>,
-        g: &Gram,
+        (g, spans_intercept): (&Gram, bool),
     ) -> Result<()> {
         let bound = self.policy.max_leverage;
+        let without;
+        let (cols, scales, g) = if spans_intercept && !cols.is_empty() {
+            without = g.without(0);
+            (&cols[1..], &scales[1..], &without)
+        } else {
+            (cols, scales, g)
+        };
         if bound >= 1.0 || cols.is_empty() {
             return Ok(());
         }

@@ -85,11 +85,7 @@ impl Evaluator<'_> {
         // as one more column (one that isolates a row would give that row's response away
         // as `Σoy / Σo`).
         let lev = q + usize::from(off.is_some());
-        if spans {
-            self.check_leverage(e, &cols[1..lev], &scales[1..lev], mask, &g.without(0))?;
-        } else {
-            self.check_leverage(e, &cols[..lev], &scales[..lev], mask, &g)?;
-        }
+        self.check_leverage(e, &cols[..lev], &scales[..lev], mask, (&g, spans))?;
         Ok(Value::Pub(Public::Model(Box::new(LmFit {
             call: format!("lm(formula = {f}{data})"),
             terms: names,

@@ -149,8 +149,9 @@ impl Evaluator<'_> {
         let se_fit = self.flag(a.get("se.fit"), scope, 0.0)? != 0.0;
         let cols = cells(&columns);
         let rows = columns.first().map_or(0, |c| c.1.len());
+        let terms = Terms::parse(e, m.spec)?;
         let design = (0..rows)
-            .map(|i| design_row(e, m.spec, &cols, i))
+            .map(|i| terms.design_row(e, m.spec, &cols, i))
             .collect::<Result<Vec<_>>>()?;
         let out = predict(m.coef, &m.cov, &design, response);
         let names: Vec<String> = (1..=rows).map(|i| i.to_string()).collect();
@@ -198,71 +199,99 @@ fn cells(columns: &[(String, Public)]) -> Vec<(String, Vec<Cell>)> {
         .collect()
 }
 
-/// Row `i`'s design row and offset (`None` where a value is missing: R's `na.pass` gives
-/// `NA`); a level the fit did not see is an error, as R's.
-fn design_row(
-    e: &Expr,
-    spec: &ModelSpec,
-    cols: &[(String, Vec<Cell>)],
-    i: usize,
-) -> Result<Option<(Vec<f64>, f64)>> {
-    let parse = |text: &str| {
-        crate::parse_expr(text)
-            .map_err(|_| EvalError::at(e, format!("predict(): the term `{text}` does not parse")))
-    };
-    let mut x = Vec::with_capacity(spec.columns.len() + 1);
-    if spec.intercept {
-        x.push(1.0);
+/// The fit's term expressions, parsed once: per design column its factors (expression,
+/// its text, the level an indicator tests), and the offset.
+struct Terms {
+    columns: Vec<Vec<(Expr, String, Option<String>)>>,
+    offset: Option<(Expr, String)>,
+}
+
+impl Terms {
+    fn parse(e: &Expr, spec: &ModelSpec) -> Result<Terms> {
+        let parse = |text: &String| {
+            crate::parse_expr(text)
+                .map(|x| (x, text.clone()))
+                .map_err(|_| {
+                    EvalError::at(e, format!("predict(): the term `{text}` does not parse"))
+                })
+        };
+        let columns = spec
+            .columns
+            .iter()
+            .map(|factors| {
+                factors
+                    .iter()
+                    .map(|(text, level)| parse(text).map(|(x, t)| (x, t, level.clone())))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let offset = spec.offset.as_ref().map(parse).transpose()?;
+        Ok(Terms { columns, offset })
     }
-    for factors in &spec.columns {
-        let mut v = 1.0;
-        for (text, level) in factors {
-            let cell = cell_of(&parse(text)?, cols, i)?;
-            if matches!(cell, Cell::Na) {
-                return Ok(None);
-            }
-            v *= match level {
-                None => match cell {
-                    Cell::Num(n) => n,
-                    Cell::Bool(b) => f64::from(u8::from(b)),
-                    _ => {
-                        return Err(EvalError::at(
-                            e,
-                            format!("in newdata, `{text}` must be a number, as in the fit"),
-                        ));
-                    }
-                },
-                Some(l) => {
-                    let got = cell.level().unwrap_or_default();
-                    if let Some((_, known)) = spec.xlevels.iter().find(|(t, _)| t == text)
-                        && !known.contains(&got)
-                    {
-                        return Err(EvalError::at(
-                            e,
-                            format!(
-                                "factor {text} has new level {got} (the fit's levels: {})",
-                                known.join(", ")
-                            ),
-                        ));
-                    }
-                    f64::from(u8::from(got == *l))
-                }
-            };
+
+    /// Row `i`'s design row and offset (`None` where a value is missing: R's `na.pass`
+    /// gives `NA`); a level the fit did not see is an error, as R's.
+    fn design_row(
+        &self,
+        e: &Expr,
+        spec: &ModelSpec,
+        cols: &[(String, Vec<Cell>)],
+        i: usize,
+    ) -> Result<Option<(Vec<f64>, f64)>> {
+        let mut x = Vec::with_capacity(self.columns.len() + 1);
+        if spec.intercept {
+            x.push(1.0);
         }
-        x.push(v);
-    }
-    let off = match &spec.offset {
-        Some(text) => match cell_of(&parse(text)?, cols, i)? {
-            Cell::Num(v) => v,
-            Cell::Na => return Ok(None),
-            _ => {
-                return Err(EvalError::at(
-                    e,
-                    format!("in newdata, the offset `{text}` must be a number"),
-                ));
+        for factors in &self.columns {
+            let mut v = 1.0;
+            for (expr, text, level) in factors {
+                let cell = cell_of(expr, cols, i)?;
+                if matches!(cell, Cell::Na) {
+                    return Ok(None);
+                }
+                v *= match level {
+                    None => match cell {
+                        Cell::Num(n) => n,
+                        Cell::Bool(b) => f64::from(u8::from(b)),
+                        _ => {
+                            return Err(EvalError::at(
+                                e,
+                                format!("in newdata, `{text}` must be a number, as in the fit"),
+                            ));
+                        }
+                    },
+                    Some(l) => {
+                        let got = cell.level().unwrap_or_default();
+                        if let Some((_, known)) = spec.xlevels.iter().find(|(t, _)| t == text)
+                            && !known.contains(&got)
+                        {
+                            return Err(EvalError::at(
+                                e,
+                                format!(
+                                    "factor {text} has new level {got} (the fit's levels: {})",
+                                    known.join(", ")
+                                ),
+                            ));
+                        }
+                        f64::from(u8::from(got == *l))
+                    }
+                };
             }
-        },
-        None => 0.0,
-    };
-    Ok(Some((x, off)))
+            x.push(v);
+        }
+        let off = match &self.offset {
+            Some((expr, text)) => match cell_of(expr, cols, i)? {
+                Cell::Num(v) => v,
+                Cell::Na => return Ok(None),
+                _ => {
+                    return Err(EvalError::at(
+                        e,
+                        format!("in newdata, the offset `{text}` must be a number"),
+                    ));
+                }
+            },
+            None => 0.0,
+        };
+        Ok(Some((x, off)))
+    }
 }

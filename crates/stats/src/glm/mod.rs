@@ -454,32 +454,30 @@ fn boundary(
     theta: &[f64],
     kappa: f64,
 ) -> Result<bool, GlmError> {
+    if family == Family::BinomialCloglog {
+        return cloglog::boundary(p, d, cols, theta, kappa);
+    }
     let eps = 10.0 * f64::EPSILON;
     let (u, _) = pass::predictor(p, d, cols, theta, kappa)?;
-    let limit = (1.0 / eps - 1.0).ln() * std::f64::consts::LOG2_E;
     let me = p.id();
-    let t = sharestat_mpc::fixed::encode(limit, pass::F_U);
-    // Binomial: m |u| > limit, with |u| = max(u, −u) through the sign. Poisson: u < −limit'.
+    let at = |v: f64| sharestat_mpc::fixed::encode(v * std::f64::consts::LOG2_E, pass::F_U);
     let beyond = match family {
-        Family::BinomialCloglog => return cloglog::boundary(p, d, cols, theta, kappa),
-        Family::Binomial | Family::BinomialProbit => {
+        Family::Poisson => {
+            // m (u − ln(ε) log2 e) < 0 on a used row.
+            let t = at(eps.ln());
+            let m_u = p.mul(&d.mask, &u.add_const(me, t.wrapping_neg()))?;
+            p.msb(&m_u, 64)?
+        }
+        _ => {
+            // The link's |η| where μ is within 10 ε of 0 or 1 (logit: ln(1/(10 ε) − 1)); m u
+            // above it or below its negative: one product, one batch of sign bits.
             let t = match family {
-                Family::BinomialProbit => sharestat_mpc::fixed::encode(
-                    probit_poly::BOUNDARY * std::f64::consts::LOG2_E,
-                    pass::F_U,
-                ),
-                _ => t,
+                Family::BinomialProbit => at(probit_poly::BOUNDARY),
+                _ => at((1.0 / eps - 1.0).ln()),
             };
-            // m u > limit or m u < −limit: one product, one batch of sign bits.
             let mu = p.mul(&d.mask, &u)?;
             let both = AShares::concat(&[&mu.neg().add_const(me, t), &mu.add_const(me, t)]);
             p.msb(&both, 64)?
-        }
-        Family::Poisson => {
-            let t = sharestat_mpc::fixed::encode(eps.log2(), pass::F_U);
-            // m (u − t) < 0 on a used row.
-            let m_u = p.mul(&d.mask, &u.add_const(me, t.wrapping_neg()))?;
-            p.msb(&m_u, 64)?
         }
     };
     Ok(!p.none_set(&beyond)?)
