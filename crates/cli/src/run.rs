@@ -9,15 +9,11 @@
 //! Nodes write no files: an output whose value is `{"plot": {...}}` (from `plot()` or
 //! `barplot()`) is drawn here, by `sharestat-plot`, into its file below the current directory.
 use clap::Args;
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use sharestat_wire::Client;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// How long one request asks the node to wait for the job to finish (the node caps it).
-const WAIT_SECS: u64 = 120;
 
 /// Where and as whom to run queries (shared by `run` and `repl`).
 #[derive(Args, Clone)]
@@ -48,43 +44,7 @@ pub struct RunArgs {
     json: bool,
 }
 
-/// One printed statement of a query.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// The statement's source text.
-    pub source: String,
-    /// What R would print.
-    pub text: String,
-    /// The value as JSON.
-    pub value: Value,
-}
-
-/// What became of a query.
-#[derive(Debug, Clone)]
-pub enum Answer {
-    /// It ran on the three nodes.
-    Done {
-        /// Job id.
-        job: String,
-        /// The printed statements, in order.
-        outputs: Vec<Output>,
-        /// Bytes this node sent to its peers.
-        bytes_sent: Value,
-        /// Communication rounds.
-        communication_rounds: Value,
-        /// The statement that stopped the script after the outputs above (Rscript's
-        /// semantics: nothing after it ran).
-        error: Option<String>,
-    },
-    /// It was refused (does not parse, would print private data, disclosure control, ...)
-    /// or failed; `message` is the node's explanation.
-    Refused {
-        /// Job id, when the job got one.
-        job: Option<String>,
-        /// Why.
-        message: String,
-    },
-}
+pub use sharestat_client::query::{Answer, Output, plot_of, problem_message};
 
 /// A researcher's connection to one node, for one study.
 pub struct Session {
@@ -111,86 +71,10 @@ impl Session {
     /// and waits for the outcome. `Err` only when the node could not be reached or answered
     /// something unexpected.
     pub async fn query(&self, prelude: &str, text: &str) -> Result<Answer, String> {
-        let body = json!({"kind": "query", "study": self.study, "prelude": prelude, "text": text});
-        let path = format!("/api/v1/jobs?wait_secs={WAIT_SECS}");
-        let (mut status, mut view) = self.send(Method::POST, &path, Some(&body)).await?;
-        loop {
-            if !status.is_success() {
-                return Ok(Answer::Refused {
-                    job: None,
-                    message: problem_message(status, &view),
-                });
-            }
-            let job = view["id"].as_str().map(str::to_owned);
-            match view["state"].as_str() {
-                Some("done") => return done(job.unwrap_or_default(), &view),
-                Some("pending" | "running") => {
-                    let id =
-                        job.ok_or_else(|| format!("the node answered a job without id: {view}"))?;
-                    let path = format!("/api/v1/jobs/{id}?wait_secs={WAIT_SECS}");
-                    (status, view) = self.send(Method::GET, &path, None).await?;
-                }
-                Some("failed") => {
-                    let message = view["error"]
-                        .as_str()
-                        .filter(|e| !e.is_empty())
-                        .unwrap_or("the job failed")
-                        .to_owned();
-                    return Ok(Answer::Refused { job, message });
-                }
-                Some("cancelled") => {
-                    return Ok(Answer::Refused {
-                        job,
-                        message: "the job was cancelled".into(),
-                    });
-                }
-                _ => return Err(format!("unexpected answer from {}: {view}", self.url)),
-            }
-        }
-    }
-
-    async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<(StatusCode, Value), String> {
-        self.client
-            .raw(method, path, body)
+        sharestat_client::query::query(&self.client, &self.study, prelude, text)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| format!("{}: {e}", self.url))
     }
-}
-
-/// The readable part of a problem document (`detail`, else `title`, else the body).
-pub fn problem_message(status: StatusCode, body: &Value) -> String {
-    for key in ["detail", "title"] {
-        if let Some(s) = body[key].as_str().filter(|s| !s.trim().is_empty()) {
-            return s.trim_end().to_owned();
-        }
-    }
-    format!("the node answered {status}: {body}")
-}
-
-fn done(job: String, view: &Value) -> Result<Answer, String> {
-    let result = &view["result"];
-    let outputs = result["outputs"]
-        .as_array()
-        .ok_or_else(|| format!("the finished job {job} has no outputs: {view}"))?
-        .iter()
-        .map(|o| Output {
-            source: o["source"].as_str().unwrap_or_default().to_owned(),
-            text: o["text"].as_str().unwrap_or_default().to_owned(),
-            value: o["value"].clone(),
-        })
-        .collect();
-    Ok(Answer::Done {
-        job,
-        outputs,
-        bytes_sent: result["bytes_sent"].clone(),
-        communication_rounds: result["communication_rounds"].clone(),
-        error: result["error"].as_str().map(str::to_owned),
-    })
 }
 
 /// An output's text as R prints it, ending with a newline.
@@ -200,13 +84,6 @@ pub fn output_text(o: &Output) -> String {
     } else {
         format!("{}\n", o.text)
     }
-}
-
-/// The plot description of an output whose value is `{"plot": {"file", "kind", ...}}`.
-fn plot_of(o: &Output) -> Option<&Value> {
-    let obj = o.value.as_object().filter(|m| m.len() == 1)?;
-    obj.get("plot")
-        .filter(|p| p.get("kind").is_some() && p.get("file").is_some())
 }
 
 /// Draws the plot an output describes into its file below `dir`: `None` when the output is no
@@ -342,6 +219,7 @@ pub async fn run(a: RunArgs) -> Result<ExitCode, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn errors_read_like_r() {
@@ -355,42 +233,12 @@ mod tests {
         );
     }
 
-    #[test]
-    fn problems_show_their_detail() {
-        let p = json!({"type": "x", "title": "Forbidden", "status": 403, "detail": "no role\n"});
-        assert_eq!(problem_message(StatusCode::FORBIDDEN, &p), "no role");
-        let p = json!({"title": "Forbidden", "detail": ""});
-        assert_eq!(problem_message(StatusCode::FORBIDDEN, &p), "Forbidden");
-        assert!(problem_message(StatusCode::BAD_GATEWAY, &json!("down")).contains("502"));
-    }
-
-    #[test]
-    fn a_finished_job_gives_its_outputs() {
-        let view = json!({"id": "ab", "state": "done", "result": {
-            "outputs": [{"source": "length(x)", "text": "[1] 24", "value": 24}],
-            "bytes_sent": 10, "communication_rounds": 2}});
-        let Ok(Answer::Done { job, outputs, .. }) = done("ab".into(), &view) else {
-            panic!()
-        };
-        assert_eq!(job, "ab");
-        assert_eq!(output_text(&outputs[0]), "[1] 24\n");
-        assert_eq!(outputs[0].value, json!(24));
-        // A script stopped by its second statement: the first's output, then the error.
-        let view = json!({"id": "ab", "state": "done", "result": {
-            "outputs": [{"source": "length(x)", "text": "[1] 24", "value": 24}],
-            "error": "line 2, column 1: refused", "bytes_sent": 10, "communication_rounds": 2}});
-        let Ok(Answer::Done { outputs, error, .. }) = done("ab".into(), &view) else {
-            panic!()
-        };
-        assert_eq!(outputs.len(), 1);
-        assert_eq!(error.as_deref(), Some("line 2, column 1: refused"));
-    }
-
     fn output(value: Value) -> Output {
         Output {
             source: "barplot(t, file = \"t.svg\")".into(),
             text: "[plot: t.svg]".into(),
             value,
+            notes: Vec::new(),
         }
     }
 

@@ -40,15 +40,48 @@ pub fn node_client(dir: &std::path::Path, node: u8) -> Result<(Client, String), 
     Ok((client, entry.api_url.clone()))
 }
 
-/// Runs the app until Ctrl-C.
-pub async fn run(a: UiArgs) -> Result<ExitCode, String> {
-    let (node, _) = node_client(&a.consortium, a.node)?;
-    let ui = sharestat_ui::Ui::start(a.port, Some(node))
+/// The consortium in `dir` for the app: its three nodes without a token, `home` signing in.
+pub fn consortium(dir: &std::path::Path, home: u8) -> Result<sharestat_ui::Consortium, String> {
+    let file = ConsortiumFile::load(dir)?;
+    let mut nodes = Vec::new();
+    for party in 0..3u8 {
+        nodes.push(node_client(dir, party)?.0);
+    }
+    let mut names = vec![String::new(); 3];
+    for n in &file.nodes {
+        if let Some(slot) = names.get_mut(usize::from(n.party)) {
+            slot.clone_from(&n.name);
+        }
+    }
+    Ok(sharestat_ui::Consortium {
+        nodes,
+        names,
+        home: usize::from(home),
+    })
+}
+
+/// Starts the app on the consortium in `dir` and prints its one-time link (opening it in the
+/// browser unless `no_browser`).
+pub async fn start(
+    dir: &std::path::Path,
+    home: u8,
+    port: u16,
+    no_browser: bool,
+    token: Option<String>,
+    script: Option<String>,
+) -> Result<sharestat_ui::Ui, String> {
+    let opts = sharestat_ui::Options {
+        port,
+        consortium: Some(consortium(dir, home)?),
+        token,
+        script,
+    };
+    let ui = sharestat_ui::Ui::start(opts)
         .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", a.port))?;
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     println!("sharestat ui: open this link in your browser (it works once, in one browser):");
     println!("    {}", ui.url);
-    if !a.no_browser {
+    if !no_browser {
         let opener = if cfg!(target_os = "macos") {
             "open"
         } else {
@@ -62,6 +95,12 @@ pub async fn run(a: UiArgs) -> Result<ExitCode, String> {
             println!("(no browser could be started: copy the link)");
         }
     }
+    Ok(ui)
+}
+
+/// Runs the app until Ctrl-C.
+pub async fn run(a: UiArgs) -> Result<ExitCode, String> {
+    let ui = start(&a.consortium, a.node, a.port, a.no_browser, None, None).await?;
     println!("Ctrl-C stops it.");
     tokio::signal::ctrl_c()
         .await

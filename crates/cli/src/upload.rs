@@ -71,18 +71,7 @@ fn print_summary(file: &std::path::Path, im: &Imported) {
         "column", "type", "missing"
     );
     for c in &im.summary.columns {
-        let detail = if c.levels.is_empty() {
-            match (&c.min, &c.max) {
-                (Some(a), Some(b)) => format!("{a} .. {b}"),
-                _ => String::new(),
-            }
-        } else {
-            c.levels
-                .iter()
-                .map(|(l, n)| format!("{l} {n}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let detail = c.detail();
         println!("{:<24} {:<16} {:>8}  {detail}", c.name, c.kind, c.missing);
     }
     println!("(computed on this machine; nothing has been sent)");

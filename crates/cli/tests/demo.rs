@@ -18,6 +18,7 @@ async fn demo(dir: &Path, policy: PolicyChoice) -> DemoRun {
     let opts = DemoOptions {
         dir: Some(dir.to_path_buf()),
         policy,
+        hold: false,
     };
     let mut session = String::new();
     let run = run_demo(&opts, &|_| {}, &mut |s| session.push_str(s))
@@ -242,6 +243,7 @@ async fn the_demo_matches_r_and_refuses_exactly_the_small_cells() {
     let again = DemoOptions {
         dir: Some(tmp.path().to_path_buf()),
         policy: PolicyChoice::Shipped,
+        hold: false,
     };
     let e = run_demo(&again, &|_| {}, &mut |_| {}).await.unwrap_err();
     assert!(e.contains("already holds a demo consortium"), "{e}");
@@ -252,6 +254,7 @@ async fn the_demo_matches_r_and_refuses_exactly_the_small_cells() {
     let opts = DemoOptions {
         dir: Some(fresh.clone()),
         policy: PolicyChoice::File(bad),
+        hold: false,
     };
     let e = run_demo(&opts, &|_| {}, &mut |_| {}).await.unwrap_err();
     assert!(e.contains("bad-policy.toml") && e.contains("line 1"), "{e}");

@@ -6,6 +6,20 @@ use common::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+/// The link the app printed on the child's standard output.
+fn link(child: &mut std::process::Child) -> String {
+    let stdout = child.stdout.take().unwrap();
+    BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("http://")
+                .map(|u| format!("http://{u}"))
+        })
+        .expect("a link")
+}
+
 #[tokio::test]
 async fn prints_a_one_time_link_that_opens_the_sign_in_page() {
     let tmp = tempfile::tempdir().unwrap();
@@ -17,16 +31,7 @@ async fn prints_a_one_time_link_that_opens_the_sign_in_page() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let url = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("http://")
-                .map(|u| format!("http://{u}"))
-        })
-        .expect("a link");
+    let url = link(&mut child);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     assert!(url.contains("/open?secret="), "{url}");
     let b = reqwest::Client::builder()
@@ -56,6 +61,71 @@ async fn prints_a_one_time_link_that_opens_the_sign_in_page() {
         b.get(&url).send().await.unwrap().status(),
         reqwest::StatusCode::FORBIDDEN
     );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// `sharestat demo --ui`: the demo runs, its nodes keep running, and the printed link opens
+/// the app signed in as the researcher with the pilot's analysis in the editor, on which a
+/// query runs.
+#[tokio::test]
+async fn demo_ui_leaves_the_consortium_running_and_signed_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let mut child = Command::new(EXE)
+        .args([
+            "demo",
+            "--ui",
+            "--no-browser",
+            "--dir",
+            dir.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = link(&mut child);
+    let b = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = b.get(&url).send().await.unwrap();
+    let cookie = r.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let origin = url.split("/open").next().unwrap().to_owned();
+    let get = |path: &str| {
+        b.get(format!("{origin}{path}"))
+            .header(reqwest::header::COOKIE, &cookie)
+            .send()
+    };
+    let home = get("/").await.unwrap().text().await.unwrap();
+    assert!(
+        home.contains("Signed in as <strong>rita</strong>"),
+        "{home}"
+    );
+    let editor = get("/analysis").await.unwrap().text().await.unwrap();
+    assert!(
+        editor.contains("tm &lt;- load(&quot;munich&quot;)\ntr &lt;- load(&quot;rome&quot;)"),
+        "the pilot's analysis in the editor: {editor}"
+    );
+    assert!(editor.contains("(site munich, 24 rows)"), "{editor}");
+    let r = b
+        .post(format!("{origin}/run"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .header(reqwest::header::ORIGIN, &origin)
+        .form(&[("study", "adrenal"), ("text", "length(load(\"rome\")$age)")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(r.contains("[1] 24"), "{r}");
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -6,7 +6,11 @@
 //! |---|---|
 //! | [`import`] | a site's file (CSV/TSV or spreadsheet) -> validated, harmonised, encoded columns ready to be secret-shared |
 //! | [`upload`] | secret sharing on this machine, chunked upload to the three nodes, two-phase commit |
+//! | [`query`] | a researcher's script run as a job on the consortium, its printed outputs or the refusal |
+//! | [`audit`] | the three nodes' audit chains verified and their records of each job cross-checked |
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod import;
+pub mod query;
 pub mod upload;

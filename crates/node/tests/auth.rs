@@ -14,6 +14,7 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         | ("post", "/api/v1/studies/{study}/uploads/relay") => begin("munich"),
         ("post", "/api/v1/users") => json!({"name": "mallory2"}),
         ("post", "/api/v1/users/{user}/tokens") => json!({"label": "x"}),
+        ("post", "/api/v1/users/{user}/disable") => json!({"disabled": true}),
         ("post", "/api/v1/users/{user}/grants")
         | ("post", "/api/v1/users/{user}/grants/revoke") => {
             json!({"role": "researcher", "study": "s1"})

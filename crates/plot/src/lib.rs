@@ -16,6 +16,7 @@ pub mod journal;
 pub mod km;
 pub mod style;
 
+use image::ImageEncoder;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::Value;
@@ -198,15 +199,9 @@ pub fn target_path(file: &str, base_dir: &Path) -> Result<PathBuf, PlotError> {
     Ok(base_dir.join(rel))
 }
 
-/// Draws the plot described by `plot` (the inner value of an output's `"plot"` key) into its
-/// file below `base_dir`, and returns the file's path.
-pub fn draw(plot: &Value, base_dir: &Path) -> Result<PathBuf, PlotError> {
-    let mut p = Plot::from_json(plot)?;
-    let format = format_of(&p.file)?;
-    if let (Format::Png, Some(dpi)) = (format, p.km.dpi) {
-        p.km.scale = f64::from(dpi) / 100.0;
-    }
-    let path = target_path(&p.file, base_dir)?;
+/// A plot's description read, its figure parsed and its size in pixels.
+fn prepare(plot: &Value) -> Result<(Plot<'_>, Figure, (u32, u32)), PlotError> {
+    let p = Plot::from_json(plot)?;
     register_fonts()?;
     let figure = match p.kind.as_str() {
         "km" => Figure::Km(km::KmData::from_json(p.data)?),
@@ -217,6 +212,26 @@ pub fn draw(plot: &Value, base_dir: &Path) -> Result<PathBuf, PlotError> {
         Figure::Km(d) => km::size(d, &p.km),
         Figure::Bar(_) => bar::SIZE,
     };
+    Ok((p, figure, size))
+}
+
+/// Draws the plot described by `plot` (the inner value of an output's `"plot"` key) into its
+/// file below `base_dir`, and returns the file's path.
+pub fn draw(plot: &Value, base_dir: &Path) -> Result<PathBuf, PlotError> {
+    let format = format_of(&Plot::from_json(plot)?.file)?;
+    let (mut p, figure, size) = prepare(plot)?;
+    if let (Format::Png, Some(dpi)) = (format, p.km.dpi) {
+        p.km.scale = f64::from(dpi) / 100.0;
+    }
+    let size = if format == Format::Png {
+        match &figure {
+            Figure::Km(d) => km::size(d, &p.km),
+            Figure::Bar(_) => size,
+        }
+    } else {
+        size
+    };
+    let path = target_path(&p.file, base_dir)?;
     let drawn = match format {
         Format::Svg => render(
             SVGBackend::new(&path, size).into_drawing_area(),
@@ -248,6 +263,42 @@ pub fn draw(plot: &Value, base_dir: &Path) -> Result<PathBuf, PlotError> {
         });
     }
     Ok(path)
+}
+
+/// Draws the plot described by `plot` in memory, as `format` (whatever its file name says):
+/// the local web application shows and offers it without writing a file.
+pub fn render_bytes(plot: &Value, format: Format) -> Result<Vec<u8>, PlotError> {
+    let (p, figure, (w, h)) = prepare(plot)?;
+    let failed = |message| PlotError::Draw {
+        path: PathBuf::from(&p.file),
+        message,
+    };
+    match format {
+        Format::Svg => {
+            let mut s = String::new();
+            render(
+                SVGBackend::with_string(&mut s, (w, h)).into_drawing_area(),
+                &p,
+                &figure,
+            )
+            .map_err(failed)?;
+            Ok(s.into_bytes())
+        }
+        Format::Png => {
+            let mut rgb = vec![0u8; w as usize * h as usize * 3];
+            render(
+                BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area(),
+                &p,
+                &figure,
+            )
+            .map_err(failed)?;
+            let mut png = Vec::new();
+            image::codecs::png::PngEncoder::new(&mut png)
+                .write_image(&rgb, w, h, image::ColorType::Rgb8)
+                .map_err(|e| failed(e.to_string()))?;
+            Ok(png)
+        }
+    }
 }
 
 /// Parsed plot data of either kind.

@@ -27,11 +27,20 @@ use std::sync::{Arc, Mutex};
 /// The session cookie's name.
 pub const COOKIE: &str = "sharestat_ui";
 
-/// A signed-in user's token, kept in this process's memory only.
-#[derive(Clone, Default)]
+/// One browser's session, in this process's memory only: the token, and what the user is
+/// working on (a checked file, an upload, the runs of the editor).
+#[derive(Default)]
 pub struct Session {
     /// The token the user signed in with, and who it belongs to.
     pub signed_in: Option<(String, String)>,
+    /// A file checked and waiting for the data owner's confirmation.
+    pub checked: Option<crate::owner::Checked>,
+    /// The problems of the last file checked, as CSV (for its download).
+    pub problems: Option<String>,
+    /// The upload under way or last finished.
+    pub upload: Option<Arc<Mutex<crate::sharing::Progress>>>,
+    /// The scripts run in this session, oldest first.
+    pub runs: Vec<crate::analysis::Ran>,
 }
 
 /// Without the token (a debug print or a log line must not carry it).
@@ -39,7 +48,8 @@ impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("user", &self.signed_in.as_ref().map(|(_, u)| u))
-            .finish()
+            .field("runs", &self.runs.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -176,18 +186,41 @@ pub fn refusal(status: StatusCode, why: &str) -> Response {
         .into_response()
 }
 
-/// The middleware: Host and Origin on every route; the session on every route but `/open`.
+/// Routes without a session: the one-time link and the app's own style sheet and script
+/// (the same for everyone; the refusal page uses the style sheet).
+const OPEN_PATHS: [&str; 3] = ["/open", "/app.css", "/app.js"];
+
+/// The middleware: Host and Origin on every route; the session on every route but
+/// [`OPEN_PATHS`]; on every answer, headers that keep it out of caches and frames and allow
+/// only the app's own style sheet, script and images.
 pub async fn check(State(g): State<Arc<Guard>>, req: Request<Body>, next: Next) -> Response {
-    if let Some(why) = g.foreign(req.method(), req.headers()) {
-        return refusal(StatusCode::FORBIDDEN, why);
-    }
-    if req.uri().path() != "/open" && g.session_id(req.headers()).is_none() {
-        return refusal(
+    let mut resp = if let Some(why) = g.foreign(req.method(), req.headers()) {
+        refusal(StatusCode::FORBIDDEN, why)
+    } else if !OPEN_PATHS.contains(&req.uri().path()) && g.session_id(req.headers()).is_none() {
+        refusal(
             StatusCode::UNAUTHORIZED,
             "this browser has no session with this app",
-        );
+        )
+    } else {
+        next.run(req).await
+    };
+    let h = resp.headers_mut();
+    for (name, value) in [
+        // Results and a data owner's problems are not written to the browser's cache.
+        (header::CACHE_CONTROL, "no-store"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        // `same-origin`: with `no-referrer` a browser sends `Origin: null` on form posts.
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        h.insert(name, axum::http::HeaderValue::from_static(value));
     }
-    next.run(req).await
+    resp
 }
 
 #[cfg(test)]
@@ -199,7 +232,7 @@ mod tests {
         let g = Guard::new(1234, "s3cr3t".into());
         let id = g.open("s3cr3t").unwrap();
         g.with_session(&id, |s| s.signed_in = Some(("t0k3n".into(), "rita".into())));
-        let text = format!("{g:?} {:?}", g.with_session(&id, |s| s.clone()));
+        let text = format!("{g:?} {:?}", g.with_session(&id, |s| format!("{s:?}")));
         assert!(text.contains("rita"), "{text}");
         for hidden in ["s3cr3t", "t0k3n", id.as_str()] {
             assert!(!text.contains(hidden), "{text}");

@@ -7,39 +7,143 @@
 //!
 //! ## Layout
 //!
-//! - [`guard`]: who may talk to the app (the one-time secret and its session cookie, Host and
-//!   Origin checks against DNS rebinding and cross-site requests).
-//! - [`pages`]: server-rendered HTML, escaped.
-//! - [`analysis`]: the researcher's editor and the outputs as R prints them.
-//! - [`owner`]: the data owner's file check (read and validated in this process).
-//! - this file: the app's state, its routes and [`Ui::start`].
+//! | module | what it holds |
+//! |---|---|
+//! | [`guard`] | who may talk to the app: the one-time secret and its session cookie, Host and Origin checks (DNS rebinding, cross-site requests), the security headers |
+//! | [`pages`] | the page frame, escaping, small HTML helpers; the app's own CSS and script |
+//! | [`home`] | opening the link, signing in and out, each role's entry page |
+//! | [`analysis`] | the researcher's editor, runs (whole script or selection) and the session's history |
+//! | [`results`] | a run's outputs as R prints them, tables as tables, plots, JSON and CSV downloads |
+//! | [`help`] | `help()` of every function of the analysis language |
+//! | [`owner`] | the data owner's page: dictionary, file check (in this process), datasets, audit entries |
+//! | [`sharing`] | a checked file shared on this machine and committed on the three nodes, with progress; withdrawal |
+//! | [`audit`] | the data protection officer's page: the three nodes' logs, their chains and the cross-check |
+//! | [`operator`] | the node operator's page: health, studies, accounts |
+//! | this file | the app's state, the signed-in user ([`Me`]), the routes and [`Ui::start`] |
 //!
-//! Issue 17 so far: the guard, signing in (the token checked against a node's
-//! `/api/v1/whoami`) and the researcher's editor. The other roles' pages come next.
+//! Every page is rendered on the server; the only script is the app's own `app.js` (line
+//! numbers and "run selection" in the editor). Nothing is fetched from elsewhere: the app
+//! works offline, talking only to the consortium's nodes.
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+pub mod audit;
 pub mod guard;
+pub mod help;
+pub mod home;
+pub mod operator;
 pub mod owner;
 pub mod pages;
+pub mod results;
+pub mod sharing;
 
-use axum::extract::{Form, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Router, middleware};
-use guard::{COOKIE, Guard, refusal};
-use serde::Deserialize;
+use guard::Guard;
 use sharestat_wire::Client;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// The consortium the app talks to: its three nodes' API clients (party order, without a
+/// token: the signed-in user's is added per request) and their names.
+pub struct Consortium {
+    /// The nodes' clients, party order.
+    pub nodes: Vec<Client>,
+    /// The nodes' names, party order.
+    pub names: Vec<String>,
+    /// The node that signs users in and runs their queries.
+    pub home: usize,
+}
+
+/// How to start the app.
+#[derive(Default)]
+pub struct Options {
+    /// Port on 127.0.0.1 (0: a free one).
+    pub port: u16,
+    /// The consortium (without one, the app can only show that it has none).
+    pub consortium: Option<Consortium>,
+    /// A token that signs in the session of the one-time link (`sharestat demo --ui`).
+    pub token: Option<String>,
+    /// The editor's text before the first run (`sharestat demo --ui`: the pilot's analysis).
+    pub script: Option<String>,
+}
 
 /// The app's state.
 #[derive(Clone)]
-struct App {
-    guard: Arc<Guard>,
-    /// A client of the consortium's node (no token): the user's token is checked there.
-    node: Option<Client>,
+pub(crate) struct App {
+    pub(crate) guard: Arc<Guard>,
+    pub(crate) cons: Option<Arc<Consortium>>,
+    /// The editor's first text.
+    pub(crate) script: Arc<String>,
+    /// The token that signs in the first session, until it is used.
+    pub(crate) preset: Arc<Mutex<Option<String>>>,
+}
+
+/// The signed-in user of a request: handlers that take it redirect to the sign-in page when
+/// there is none.
+pub(crate) struct Me {
+    /// The session id.
+    pub session: String,
+    /// The user's name.
+    pub user: String,
+    /// The three nodes with the user's token, party order.
+    pub nodes: Vec<Client>,
+    /// The node that runs queries and answers reads.
+    pub home: Client,
+    /// The nodes' names.
+    pub names: Vec<String>,
+    /// The home node's name.
+    pub home_name: String,
+}
+
+impl Me {
+    /// The user's grants as the home node states them now (`Null` when it cannot be asked):
+    /// what the pages offer and accept follows them, not what the session remembers.
+    pub async fn whoami(&self) -> serde_json::Value {
+        self.home
+            .get("/api/v1/whoami")
+            .await
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Reads or changes this user's session.
+    pub fn session<T>(&self, app: &App, f: impl FnOnce(&mut guard::Session) -> T) -> Option<T> {
+        app.guard.with_session(&self.session, f)
+    }
+}
+
+impl FromRequestParts<App> for Me {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Me, Response> {
+        let not_signed_in = || Redirect::to("/").into_response();
+        let id = app
+            .guard
+            .session_id(&parts.headers)
+            .ok_or_else(not_signed_in)?;
+        let (token, user) = app
+            .guard
+            .with_session(&id, |s| s.signed_in.clone())
+            .flatten()
+            .ok_or_else(not_signed_in)?;
+        let cons = app.cons.as_ref().ok_or_else(not_signed_in)?;
+        let nodes: Vec<Client> = cons
+            .nodes
+            .iter()
+            .map(|n| n.with_token(Some(token.clone())))
+            .collect();
+        Ok(Me {
+            session: id,
+            user,
+            home: nodes[cons.home].clone(),
+            home_name: cons.names[cons.home].clone(),
+            nodes,
+            names: cons.names.clone(),
+        })
+    }
 }
 
 /// A running app.
@@ -52,21 +156,49 @@ pub struct Ui {
 }
 
 impl Ui {
-    /// Starts the app on 127.0.0.1:`port` (0: a free port), signing users in against `node`.
-    pub async fn start(port: u16, node: Option<Client>) -> std::io::Result<Ui> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    /// Starts the app on 127.0.0.1 as `opts` say.
+    pub async fn start(opts: Options) -> std::io::Result<Ui> {
+        if let Some(c) = &opts.consortium
+            && (c.nodes.len() != 3 || c.names.len() != 3 || c.home > 2)
+        {
+            return Err(std::io::Error::other(
+                "a consortium has three nodes, and the home node is one of them",
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.port)).await?;
         let addr = listener.local_addr()?;
         let secret = guard::random_hex();
-        let guard = Guard::new(addr.port(), secret.clone());
-        let app = App { guard, node };
+        let app = App {
+            guard: Guard::new(addr.port(), secret.clone()),
+            cons: opts.consortium.map(Arc::new),
+            script: Arc::new(opts.script.unwrap_or_default()),
+            preset: Arc::new(Mutex::new(opts.token)),
+        };
         let router = Router::new()
-            .route("/", get(home))
-            .route("/open", get(open))
-            .route("/signin", post(sign_in))
-            .route("/analysis", get(analysis_page))
-            .route("/run", post(run_script))
-            .route("/upload", get(upload_page))
-            .route("/upload/check", post(upload_check))
+            .route("/", get(home::home))
+            .route("/open", get(home::open))
+            .route("/signin", post(home::sign_in))
+            .route("/signout", post(home::sign_out))
+            .route("/app.css", get(pages::css))
+            .route("/app.js", get(pages::js))
+            .route("/analysis", get(analysis::show))
+            .route("/run", post(analysis::run))
+            .route("/results/{run}/{file}", get(results::download))
+            .route("/plot/{run}/{output}/{file}", get(results::plot))
+            .route("/help", get(help::index))
+            .route("/help/{name}", get(help::show))
+            .route("/upload", get(owner::show))
+            .route("/upload/check", post(owner::check))
+            .route("/upload/errors.csv", get(owner::errors_csv))
+            .route("/upload/confirm", post(sharing::confirm))
+            .route("/upload/progress", get(sharing::progress))
+            .route("/datasets/withdraw", post(sharing::withdraw))
+            .route("/audit", get(audit::show))
+            .route("/audit/job/{job}", get(audit::job))
+            .route("/nodes", get(operator::show))
+            .route("/nodes/users", post(operator::add_user))
+            .route("/nodes/users/disable", post(operator::disable_user))
+            .route("/nodes/tokens/revoke", post(operator::revoke_token))
             .layer(middleware::from_fn_with_state(
                 app.guard.clone(),
                 guard::check,
@@ -88,196 +220,4 @@ impl Ui {
     pub fn stop(self) {
         self.task.abort();
     }
-}
-
-#[derive(Deserialize)]
-struct OpenQuery {
-    secret: String,
-}
-
-/// `/open?secret=...`: the one-time secret becomes this browser's session cookie.
-async fn open(State(app): State<App>, Query(q): Query<OpenQuery>) -> Response {
-    match app.guard.open(&q.secret) {
-        Some(id) => (
-            [(
-                header::SET_COOKIE,
-                format!("{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/"),
-            )],
-            Redirect::to("/"),
-        )
-            .into_response(),
-        None => refusal(
-            StatusCode::FORBIDDEN,
-            "this link has been used already, or is not the one sharestat ui printed",
-        ),
-    }
-}
-
-fn html(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
-}
-
-/// `/`: the sign-in form, or the signed-in user's page.
-async fn home(State(app): State<App>, headers: axum::http::HeaderMap) -> Response {
-    let user = app
-        .guard
-        .session_id(&headers)
-        .and_then(|id| app.guard.with_session(&id, |s| s.signed_in.clone()))
-        .flatten();
-    html(match user {
-        Some((_, user)) => pages::home(&user),
-        None => pages::sign_in(None),
-    })
-}
-
-#[derive(Deserialize)]
-struct SignIn {
-    token: String,
-}
-
-/// `POST /signin`: the token is checked with the node (`/api/v1/whoami`) and kept in memory.
-async fn sign_in(
-    State(app): State<App>,
-    headers: axum::http::HeaderMap,
-    Form(f): Form<SignIn>,
-) -> Response {
-    let Some(id) = app.guard.session_id(&headers) else {
-        return refusal(StatusCode::UNAUTHORIZED, "no session");
-    };
-    let Some(node) = &app.node else {
-        return html(pages::sign_in(Some(
-            "this app was started without a consortium to sign in to",
-        )));
-    };
-    let token = f.token.trim().to_owned();
-    match node
-        .with_token(Some(token.clone()))
-        .get::<serde_json::Value>("/api/v1/whoami")
-        .await
-    {
-        Ok(who) => {
-            let user = who["user"].as_str().unwrap_or("?").to_owned();
-            app.guard
-                .with_session(&id, |s| s.signed_in = Some((token, user)));
-            Redirect::to("/").into_response()
-        }
-        Err(e) => {
-            let status = StatusCode::UNAUTHORIZED;
-            let msg = format!("the node did not accept this token ({e}); check it and try again");
-            (status, html(pages::sign_in(Some(&msg)))).into_response()
-        }
-    }
-}
-
-/// The node client with the signed-in user's token, for session `headers`.
-fn signed_in(app: &App, headers: &axum::http::HeaderMap) -> Option<Client> {
-    let id = app.guard.session_id(headers)?;
-    let (token, _) = app
-        .guard
-        .with_session(&id, |s| s.signed_in.clone())
-        .flatten()?;
-    Some(app.node.as_ref()?.with_token(Some(token)))
-}
-
-/// The user's grants as the node states them now (`Null` when it cannot be asked): what
-/// the pages offer and accept follows them, not what the session remembers.
-async fn whoami(node: &Client) -> serde_json::Value {
-    node.get("/api/v1/whoami")
-        .await
-        .unwrap_or(serde_json::Value::Null)
-}
-
-/// `/analysis`: the editor.
-async fn analysis_page(State(app): State<App>, headers: axum::http::HeaderMap) -> Response {
-    let Some(node) = signed_in(&app, &headers) else {
-        return Redirect::to("/").into_response();
-    };
-    let studies = analysis::studies(&whoami(&node).await);
-    let first = studies.first().cloned().unwrap_or_default();
-    html(analysis::editor(&studies, &first, "", ""))
-}
-
-#[derive(Deserialize)]
-struct RunForm {
-    study: String,
-    text: String,
-}
-
-/// `POST /run`: the script run on the consortium, its outputs under the editor.
-async fn run_script(
-    State(app): State<App>,
-    headers: axum::http::HeaderMap,
-    Form(f): Form<RunForm>,
-) -> Response {
-    let Some(node) = signed_in(&app, &headers) else {
-        return Redirect::to("/").into_response();
-    };
-    let studies = analysis::studies(&whoami(&node).await);
-    if !studies.contains(&f.study) {
-        let msg = format!(
-            "you may not run queries in study {}",
-            pages::escape(&f.study)
-        );
-        return (
-            StatusCode::FORBIDDEN,
-            html(analysis::editor(
-                &studies,
-                "",
-                &f.text,
-                &format!("<p role=\"alert\">{msg}</p>"),
-            )),
-        )
-            .into_response();
-    }
-    let results = analysis::run(&node, &f.study, &f.text).await;
-    html(analysis::editor(&studies, &f.study, &f.text, &results))
-}
-
-/// `/upload`: the data owner's form.
-async fn upload_page(State(app): State<App>, headers: axum::http::HeaderMap) -> Response {
-    let Some(node) = signed_in(&app, &headers) else {
-        return Redirect::to("/").into_response();
-    };
-    html(owner::form(&owner::targets(&whoami(&node).await), ""))
-}
-
-/// `POST /upload/check`: the file read from the form into memory and validated here.
-async fn upload_check(
-    State(app): State<App>,
-    headers: axum::http::HeaderMap,
-    mut form: axum::extract::Multipart,
-) -> Response {
-    let Some(node) = signed_in(&app, &headers) else {
-        return Redirect::to("/").into_response();
-    };
-    let targets = owner::targets(&whoami(&node).await);
-    let (mut target, mut file) = (None, None);
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("target") => target = field.text().await.ok(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("file").to_owned();
-                file = field.bytes().await.ok().map(|b| (name, b.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let chosen = target
-        .as_deref()
-        .and_then(|t| t.split_once('|'))
-        .map(|(s, site)| (s.to_owned(), site.to_owned()))
-        .filter(|t| targets.contains(t));
-    let (Some((study, site)), Some((name, bytes))) = (chosen, file) else {
-        let msg = "choose one of your studies and sites, and a file";
-        return (
-            StatusCode::BAD_REQUEST,
-            html(owner::form(
-                &targets,
-                &format!("<p role=\"alert\">{msg}</p>"),
-            )),
-        )
-            .into_response();
-    };
-    let results = owner::check(&node, &study, &site, &name, bytes).await;
-    html(owner::form(&targets, &results))
 }

@@ -9,7 +9,7 @@ use sharestat_ui::Ui;
 
 #[tokio::test]
 async fn the_secret_opens_one_session_once() {
-    let ui = Ui::start(0, None).await.unwrap();
+    let ui = Ui::start(Default::default()).await.unwrap();
     let b = browser();
     // Before opening: every route refused.
     for path in ["/", "/signin"] {
@@ -48,7 +48,7 @@ async fn the_secret_opens_one_session_once() {
 
 #[tokio::test]
 async fn foreign_host_and_origin_are_refused() {
-    let ui = Ui::start(0, None).await.unwrap();
+    let ui = Ui::start(Default::default()).await.unwrap();
     let cookie = open(&ui).await;
     let b = browser();
     let port = ui.addr.port();
@@ -114,7 +114,7 @@ async fn signing_in_checks_the_token_with_a_node() {
         .add_user("rita", "researcher", Some("s"), None)
         .await
         .unwrap();
-    let ui = Ui::start(0, Some(c.client(0, ""))).await.unwrap();
+    let ui = common::start(&c).await;
     let cookie = open(&ui).await;
     let b = browser();
     let origin = base(&ui);

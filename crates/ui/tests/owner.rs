@@ -2,11 +2,10 @@
 //! file with errors shows each at its row and column, and a study or site without a grant is
 //! refused; checking sends nothing of the file to the nodes (no dataset appears).
 mod common;
-use common::{base, browser, open, page, sign_in};
+use common::{base, browser, open, page, page as page_of, post_form, sign_in};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, COOKIE, ORIGIN};
 use sharestat_node::local::{LocalConsortium, integer_dictionary};
-use sharestat_ui::Ui;
 
 /// A `multipart/form-data` body with the `target` field and the file `name`.
 fn form(target: &str, name: &str, content: &str) -> (String, Vec<u8>) {
@@ -35,7 +34,7 @@ async fn a_file_is_checked_on_this_machine() {
         .add_user("olga", "data_owner", Some("s"), Some("a"))
         .await
         .unwrap();
-    let ui = Ui::start(0, Some(c.client(0, ""))).await.unwrap();
+    let ui = common::start(&c).await;
     let b = browser();
     let cookie = open(&ui).await;
     let origin = base(&ui);
@@ -68,6 +67,25 @@ async fn a_file_is_checked_on_this_machine() {
         "{page}"
     );
     assert!(page.contains("<tr><td>4</td><td>y</td>"), "{page}");
+    // The problems download as CSV.
+    let csv = b
+        .get(format!("{origin}/upload/errors.csv"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("problems.csv")
+    );
+    let csv = csv.text().await.unwrap();
+    assert!(
+        csv.starts_with("row,column,text,expected\r\n3,x,abc,"),
+        "{csv}"
+    );
+    assert!(csv.contains("\r\n4,y,,"), "{csv}");
     // A wrong header: the file-level problem.
     let page = check("s|a", "h.csv", "x,z\n1,2\n")
         .await
@@ -89,6 +107,72 @@ async fn a_file_is_checked_on_this_machine() {
             .or_else(|| sets["datasets"].as_array())
             .unwrap_or_else(|| panic!("{sets}"));
         assert!(listed.is_empty(), "no dataset after a check: {sets}");
+    }
+    // Confirmed: shared here, committed on the three nodes; the page says so with each
+    // node's record.
+    // Nothing checked yet in this session (the last check failed): nothing to confirm.
+    let r = post_form(&ui, &cookie, "/upload/confirm", vec![("name", "a")]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    check("s|a", "good.csv", "x,y\n1,2\n3,4\n5,6\n")
+        .await
+        .unwrap();
+    let page = post_form(&ui, &cookie, "/upload/confirm", vec![("name", "a")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Committed on all three nodes"), "{page}");
+    assert_eq!(page.matches("committed</span>").count(), 3, "{page}");
+    for admin in &c.admins {
+        let sets: Vec<serde_json::Value> = admin.get("/api/v1/studies/s/datasets").await.unwrap();
+        assert_eq!(sets.len(), 1);
+        assert_eq!(sets[0]["rows"], 3);
+    }
+    // The checked file is spent: confirming again uploads nothing more.
+    let r = post_form(&ui, &cookie, "/upload/confirm", vec![("name", "a")]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let again = page_of(&ui, &cookie, "/upload/progress").await;
+    assert!(again.contains("Committed on all three nodes"), "{again}");
+    // Withdrawal needs the confirmation box; another site's dataset is not the user's.
+    let upload_page = page_of(&ui, &cookie, "/upload").await;
+    assert!(
+        upload_page.contains("I want to withdraw a"),
+        "{upload_page}"
+    );
+    let no = vec![("study", "s"), ("site", "a"), ("name", "a")];
+    let page = post_form(&ui, &cookie, "/datasets/withdraw", no)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("tick the confirmation box"), "{page}");
+    let other = vec![
+        ("study", "s"),
+        ("site", "b"),
+        ("name", "a"),
+        ("confirm", "yes"),
+    ];
+    let page = post_form(&ui, &cookie, "/datasets/withdraw", other)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("no data-owner grant for site b"), "{page}");
+    let yes = vec![
+        ("study", "s"),
+        ("site", "a"),
+        ("name", "a"),
+        ("confirm", "yes"),
+    ];
+    let page = post_form(&ui, &cookie, "/datasets/withdraw", yes)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Dataset a was withdrawn"), "{page}");
+    for admin in &c.admins {
+        let sets: Vec<serde_json::Value> = admin.get("/api/v1/studies/s/datasets").await.unwrap();
+        assert!(sets.is_empty());
     }
     ui.stop();
     c.shutdown().await;

@@ -2,7 +2,7 @@
 //! benchmarks): trusts only the consortium CA, sends the bearer token, and turns problem
 //! documents into typed errors.
 use crate::problem::Problem;
-use reqwest::{Method, StatusCode};
+pub use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

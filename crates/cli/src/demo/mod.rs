@@ -57,6 +57,13 @@ pub struct DemoArgs {
     /// of refused), `pilot` (what the pilot worked with: every count shown) or a policy file.
     #[arg(long, default_value = "shipped")]
     pub policy: String,
+    /// Then leave the consortium running and open the browser interface on it, signed in as
+    /// the researcher with the pilot's analysis in the editor (until Ctrl-C).
+    #[arg(long, conflicts_with = "json")]
+    pub ui: bool,
+    /// With `--ui`: print the interface's link without opening a browser.
+    #[arg(long, requires = "ui")]
+    pub no_browser: bool,
 }
 
 /// Which disclosure policy the demo study gets.
@@ -105,10 +112,11 @@ pub struct DemoOptions {
     pub dir: Option<PathBuf>,
     /// The study's policy.
     pub policy: PolicyChoice,
+    /// Leave the nodes running afterwards ([`DemoRun::running`]).
+    pub hold: bool,
 }
 
 /// What the demo did.
-#[derive(Debug)]
 pub struct DemoRun {
     /// The directory with the consortium and the outputs.
     pub dir: PathBuf,
@@ -120,6 +128,22 @@ pub struct DemoRun {
     pub failed: Vec<(String, String)>,
     /// The auditor's check.
     pub audit: AuditCheck,
+    /// The accounts: name, role, token.
+    pub tokens: Vec<(String, String, String)>,
+    /// The nodes, still running, when [`DemoOptions::hold`] asked for it.
+    pub running: Option<LocalConsortium>,
+}
+
+/// Without the tokens and the running nodes.
+impl std::fmt::Debug for DemoRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoRun")
+            .field("dir", &self.dir)
+            .field("failed", &self.failed)
+            .field("audit", &self.audit)
+            .field("running", &self.running.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 fn ms(t: Instant) -> f64 {
@@ -206,8 +230,13 @@ pub async fn run_demo(
         progress(&format!("  {n}: API {u}/api/v1"));
     }
     let result = analyse(&c, &dir, &policy, progress, echo).await;
-    c.shutdown().await;
-    progress("nodes stopped");
+    let running = if opts.hold && result.is_ok() {
+        Some(c)
+    } else {
+        c.shutdown().await;
+        progress("nodes stopped");
+        None
+    };
     let Analysed {
         mut doc,
         session,
@@ -281,6 +310,8 @@ pub async fn run_demo(
         session,
         failed,
         audit,
+        tokens,
+        running,
     })
 }
 
@@ -537,6 +568,7 @@ pub async fn main(a: DemoArgs) -> Result<ExitCode, String> {
     let opts = DemoOptions {
         dir: a.dir.clone(),
         policy: PolicyChoice::parse(&a.policy),
+        hold: a.ui,
     };
     let start = Instant::now();
     let progress = move |s: &str| {
@@ -589,7 +621,33 @@ pub async fn main(a: DemoArgs) -> Result<ExitCode, String> {
              `--policy pilot` shows every count, as the pilot did"
         ));
     }
-    Ok(if run.failed.is_empty() && run.audit.ok {
+    let ok = run.failed.is_empty() && run.audit.ok;
+    if let Some(c) = run.running {
+        let researcher = run.tokens.iter().find(|(_, r, _)| r == "researcher");
+        let script = std::fs::read_to_string(run.dir.join("analysis.R")).ok();
+        let ui = crate::ui::start(
+            &run.dir.join("consortium"),
+            0,
+            0,
+            a.no_browser,
+            researcher.map(|(_, _, t)| t.clone()),
+            script,
+        )
+        .await;
+        match ui {
+            Ok(ui) => {
+                progress(
+                    "the nodes keep running; the link above opens the browser interface, signed                      in as rita (researcher) with the pilot's analysis in the editor. Ctrl-C                      stops the interface and the nodes.",
+                );
+                let _ = tokio::signal::ctrl_c().await;
+                ui.stop();
+            }
+            Err(e) => progress(&format!("the browser interface could not start: {e}")),
+        }
+        c.shutdown().await;
+        progress("nodes stopped");
+    }
+    Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -36,6 +36,25 @@ pub struct ColumnSummary {
     pub max: Option<String>,
 }
 
+impl ColumnSummary {
+    /// The counts per level (`male 16, female 8`) or the range (`38 .. 91`), as the command
+    /// line and the browser show them; empty when the column has no value.
+    pub fn detail(&self) -> String {
+        if !self.levels.is_empty() {
+            let levels: Vec<String> = self
+                .levels
+                .iter()
+                .map(|(l, n)| format!("{l} {n}"))
+                .collect();
+            levels.join(", ")
+        } else if let (Some(lo), Some(hi)) = (&self.min, &self.max) {
+            format!("{lo} .. {hi}")
+        } else {
+            String::new()
+        }
+    }
+}
+
 impl fmt::Display for Summary {
     /// One line per column: name, kind, missing, then levels or range.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -46,12 +65,9 @@ impl fmt::Display for Summary {
                 "{:width$}  {:16} missing {:>6}",
                 c.name, c.kind, c.missing
             )?;
-            if !c.levels.is_empty() {
-                let levels: Vec<String> =
-                    c.levels.iter().map(|(l, n)| format!("{l} {n}")).collect();
-                write!(f, "  {}", levels.join(", "))?;
-            } else if let (Some(lo), Some(hi)) = (&c.min, &c.max) {
-                write!(f, "  {lo} .. {hi}")?;
+            let detail = c.detail();
+            if !detail.is_empty() {
+                write!(f, "  {detail}")?;
             }
             writeln!(f)?;
         }

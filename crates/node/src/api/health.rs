@@ -26,6 +26,8 @@ pub struct Health {
     pub jobs_in_flight: usize,
     /// Links to the other two nodes.
     pub peers: Vec<PeerHealth>,
+    /// Bytes of the node's store on disk (database and its write-ahead log), when readable.
+    pub store_bytes: Option<u64>,
 }
 
 /// One peer link as seen from this node.
@@ -69,7 +71,22 @@ pub async fn health(State(state): State<AppState>, _c: Caller) -> Result<Json<He
         uptime_secs: state.started.elapsed().as_secs(),
         jobs_in_flight: state.jobs.len(),
         peers,
+        store_bytes: store_bytes(state.store.path()),
     }))
+}
+
+/// The database file and its `-wal` and `-shm` companions, in bytes.
+fn store_bytes(db: &std::path::Path) -> Option<u64> {
+    let main = std::fs::metadata(db).ok()?.len();
+    let side: u64 = ["-wal", "-shm"]
+        .iter()
+        .filter_map(|ext| {
+            let mut p = db.as_os_str().to_owned();
+            p.push(ext);
+            std::fs::metadata(p).ok().map(|m| m.len())
+        })
+        .sum();
+    Some(main + side)
 }
 
 /// The caller and its roles on this node.

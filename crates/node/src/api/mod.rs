@@ -35,7 +35,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         uploads::begin, uploads::chunk, uploads::show, uploads::commit, uploads::abort, uploads::withdraw,
         uploads::relay_begin, uploads::relay_chunk,
         users::list, users::create, users::show, users::add_token, users::revoke_token,
-        users::grant, users::revoke_grant,
+        users::grant, users::revoke_grant, users::disable,
         jobs::submit, jobs::list, jobs::show, jobs::cancel,
         audit::list, audit::verify,
     ),
@@ -156,6 +156,10 @@ pub fn router(state: AppState) -> Router {
             gated(s, admin, delete(users::revoke_token)),
         )
         .route("/users/{user}/grants", gated(s, admin, post(users::grant)))
+        .route(
+            "/users/{user}/disable",
+            gated(s, admin, post(users::disable)),
+        )
         .route(
             "/users/{user}/grants/revoke",
             gated(s, admin, post(users::revoke_grant)),

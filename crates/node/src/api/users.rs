@@ -425,3 +425,52 @@ pub async fn revoke_grant(
     )?;
     Ok(Json(user_view(&state, u, true)?))
 }
+
+/// Whether a user may sign in.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisableBody {
+    /// `true` disables the account (its tokens stop working), `false` enables it again.
+    pub disabled: bool,
+}
+
+/// Disables a user (every token of theirs is refused) or enables them again.
+#[utoipa::path(post, path = "/api/v1/users/{user}/disable", tag = "accounts", request_body = DisableBody,
+    params(("user" = String, Path, description = "User name")),
+    responses((status = 200, body = UserView), (status = 400, body = crate::problem::Problem),
+        (status = 401, body = crate::problem::Problem), (status = 403, body = crate::problem::Problem),
+        (status = 404, body = crate::problem::Problem)),
+    security(("bearer" = ["admin"])))]
+pub async fn disable(
+    State(state): State<AppState>,
+    c: Caller,
+    Path(user): Path<String>,
+    Body(b): Body<DisableBody>,
+) -> Result<Json<UserView>, ApiError> {
+    c.require(None, &[Role::Admin])?;
+    if user == c.user && b.disabled {
+        return Err(ApiError::bad_request(
+            "an administrator cannot disable their own account (another administrator can)",
+        ));
+    }
+    if !state.store.set_user_disabled(&user, b.disabled)? {
+        return Err(ApiError::not_found(format!("no user {user:?}")));
+    }
+    let action = if b.disabled {
+        "user.disable"
+    } else {
+        "user.enable"
+    };
+    crate::audit::record(
+        &state,
+        &c.user,
+        "admin",
+        action,
+        None,
+        None,
+        None,
+        &format!("user {user}"),
+        "",
+    )?;
+    Ok(Json(user_view(&state, find_user(&state, &user)?, true)?))
+}

@@ -55,3 +55,40 @@ pub async fn sign_in(ui: &Ui, cookie: &str, token: &str) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
+
+/// The app on a free port, for the consortium `c` (node 0 signs users in).
+pub async fn start(c: &sharestat_node::local::LocalConsortium) -> Ui {
+    Ui::start(sharestat_ui::Options {
+        consortium: Some(consortium(c)),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// The app's view of the local consortium `c`.
+pub fn consortium(c: &sharestat_node::local::LocalConsortium) -> sharestat_ui::Consortium {
+    sharestat_ui::Consortium {
+        nodes: (0..3).map(|i| c.client(i, "")).collect(),
+        names: c.configs.iter().map(|cfg| cfg.node.name.clone()).collect(),
+        home: 0,
+    }
+}
+
+/// A form `POST` to `path` from the app's own page with the session `cookie`.
+pub async fn post_form(
+    ui: &Ui,
+    cookie: &str,
+    path: &str,
+    form: Vec<(&str, &str)>,
+) -> reqwest::Response {
+    let origin = base(ui);
+    browser()
+        .post(format!("{origin}{path}"))
+        .header(COOKIE, cookie)
+        .header(ORIGIN, &origin)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
