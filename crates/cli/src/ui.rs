@@ -75,6 +75,7 @@ pub async fn start(
         consortium: Some(consortium(dir, home)?),
         token,
         script,
+        ..Default::default()
     };
     let ui = sharestat_ui::Ui::start(opts)
         .await

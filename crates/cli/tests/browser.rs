@@ -338,10 +338,30 @@ async fn the_researcher_runs_fig5_and_the_auditor_sees_it() {
         .js("const i = document.querySelector('img.plot'); return i.complete ? i.naturalWidth : -1")
         .await;
     assert!(width.as_i64().unwrap_or(0) > 100, "{width}");
+    b.js("document.querySelector('#text').scrollIntoView(); return 0")
+        .await;
+    b.screenshot("km-plot-run").await;
+    b.js("document.querySelector('img.plot').scrollIntoView(); return 0")
+        .await;
     b.screenshot("km-plot").await;
-    // The history lists the three runs.
+    // The keyboard alone: Ctrl+Enter in the editor runs the script.
+    b.set_value("#text", "length(load(\"rome\")$age)").await;
+    let editor = b.client.find(Locator::Id("text")).await.unwrap();
+    editor.click().await.unwrap();
+    editor.send_keys("\u{E009}\u{E007}").await.unwrap(); // Control, Enter
+    let page = b.wait_text("Run 4").await;
+    assert!(page.contains("[1] 24"), "{page}");
+    // The history lists the four runs, the refused one marked.
     let history = b.text().await;
-    assert!(history.contains("refused") || history.contains("stopped by an error"));
+    assert!(history.contains("stopped by an error"), "{history}");
+    assert_eq!(
+        b.client
+            .find_all(Locator::Css("aside ol li"))
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
     b.close().await;
 
     // The auditor: the Fig. 5 job, what it revealed, verified chains.

@@ -6,18 +6,21 @@ use common::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-/// The link the app printed on the child's standard output.
+/// The link the app printed on the child's standard output. The rest of the output is
+/// drained on a thread: a closed pipe would make the child's next line fail.
 fn link(child: &mut std::process::Child) -> String {
-    let stdout = child.stdout.take().unwrap();
-    BufReader::new(stdout)
-        .lines()
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
         .map_while(Result::ok)
         .find_map(|l| {
             l.trim()
                 .strip_prefix("http://")
                 .map(|u| format!("http://{u}"))
         })
-        .expect("a link")
+        .expect("a link");
+    std::thread::spawn(move || lines.for_each(drop));
+    url
 }
 
 #[tokio::test]

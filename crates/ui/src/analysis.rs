@@ -203,7 +203,7 @@ async fn datasets(me: &Me, study: &str) -> String {
              </details>",
             escape(d["name"].as_str().unwrap_or_default()),
             escape(d["site"].as_str().unwrap_or_default()),
-            d["rows"],
+            crate::pages::value(&d["rows"]),
             cols.join("")
         ));
     }
@@ -217,7 +217,11 @@ fn history(runs: &[Ran]) -> String {
     }
     let mut out = String::from("<ol reversed>");
     for (i, r) in runs.iter().enumerate().rev() {
-        let first = r.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let lines: Vec<&str> = r.text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let first = match lines.len() {
+            0 | 1 => lines.first().copied().unwrap_or("").to_owned(),
+            n => format!("{} (+{} lines)", lines[0], n - 1),
+        };
         let state = match &r.answer {
             Answer::Done { error: None, .. } => "ran",
             Answer::Done { .. } => "stopped by an error",
@@ -230,7 +234,7 @@ fn history(runs: &[Ran]) -> String {
             escape(&r.at),
             escape(&r.study),
             r.ms,
-            escape(first)
+            escape(&first)
         ));
     }
     out.push_str("</ol>");

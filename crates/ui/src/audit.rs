@@ -111,12 +111,12 @@ pub(crate) async fn show(
             match n.get::<Value>("/api/v1/audit/verify").await {
                 Ok(v) if v["ok"] == true => format!(
                     "<span class=\"ok\">chain verified</span>: {} entries, head <code>{}</code>",
-                    v["entries"],
+                    crate::pages::value(&v["entries"]),
                     escape(v["head"].as_str().unwrap_or_default())
                 ),
                 Ok(v) => format!(
                     "<span class=\"alert\">chain BROKEN at entry {}: {}</span>",
-                    v["first_bad_seq"],
+                    crate::pages::value(&v["first_bad_seq"]),
                     escape(&v["reason"].to_string())
                 ),
                 Err(e) => format!("<span class=\"alert\">{}</span>", escape(&e.to_string())),
@@ -194,7 +194,7 @@ fn entry_row(e: &Value) -> Vec<String> {
         ));
     }
     vec![
-        e["seq"].to_string(),
+        crate::pages::value(&e["seq"]),
         escape(&s("ts")),
         format!(
             "{} <span class=\"muted\">({})</span>",

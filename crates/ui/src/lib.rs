@@ -69,6 +69,9 @@ pub struct Options {
     pub token: Option<String>,
     /// The editor's text before the first run (`sharestat demo --ui`: the pilot's analysis).
     pub script: Option<String>,
+    /// How long the data owner's confirmation waits for the commit before it answers with the
+    /// progress page (default: two seconds).
+    pub confirm_wait: Option<std::time::Duration>,
 }
 
 /// The app's state.
@@ -80,6 +83,8 @@ pub(crate) struct App {
     pub(crate) script: Arc<String>,
     /// The token that signs in the first session, until it is used.
     pub(crate) preset: Arc<Mutex<Option<String>>>,
+    /// See [`Options::confirm_wait`].
+    pub(crate) confirm_wait: std::time::Duration,
 }
 
 /// The signed-in user of a request: handlers that take it redirect to the sign-in page when
@@ -173,6 +178,9 @@ impl Ui {
             cons: opts.consortium.map(Arc::new),
             script: Arc::new(opts.script.unwrap_or_default()),
             preset: Arc::new(Mutex::new(opts.token)),
+            confirm_wait: opts
+                .confirm_wait
+                .unwrap_or(std::time::Duration::from_secs(2)),
         };
         let router = Router::new()
             .route("/", get(home::home))
@@ -188,7 +196,11 @@ impl Ui {
             .route("/help", get(help::index))
             .route("/help/{name}", get(help::show))
             .route("/upload", get(owner::show))
-            .route("/upload/check", post(owner::check))
+            // A site's file may be large; it stays in this process (no limit, axum's default is 2 MB).
+            .route(
+                "/upload/check",
+                post(owner::check).layer(axum::extract::DefaultBodyLimit::disable()),
+            )
             .route("/upload/errors.csv", get(owner::errors_csv))
             .route("/upload/confirm", post(sharing::confirm))
             .route("/upload/progress", get(sharing::progress))

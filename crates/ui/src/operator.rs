@@ -4,7 +4,7 @@
 //! home node's studies and accounts, and the account actions: add a user (the token is shown
 //! once), disable or enable one, revoke a token. Every action is the node's API's, checked and
 //! audited there.
-use crate::pages::{alert, escape, html, page, seg, table};
+use crate::pages::{alert, escape, html, page, seg, table, value};
 use crate::{App, Me};
 use axum::extract::{Form, State};
 use axum::response::Response;
@@ -77,9 +77,9 @@ fn health(name: &str, h: Result<Value, String>) -> String {
             "<span class=\"alert\">not ok</span>"
         },
         escape(h["version"].as_str().unwrap_or_default()),
-        h["schema_version"],
-        h["uptime_secs"],
-        h["jobs_in_flight"],
+        value(&h["schema_version"]),
+        value(&h["uptime_secs"]),
+        value(&h["jobs_in_flight"]),
         h["store_bytes"]
             .as_u64()
             .map(size)

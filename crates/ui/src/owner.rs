@@ -292,16 +292,33 @@ async fn reads(me: &Me, study: &str) -> String {
 /// `POST /upload/check`: the file read from the form into memory and validated here.
 pub(crate) async fn check(State(app): State<App>, me: Me, mut form: Multipart) -> Response {
     let targets = targets(&me.whoami().await);
-    let (mut target, mut file) = (None, None);
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("target") => target = field.text().await.ok(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("file").to_owned();
-                file = field.bytes().await.ok().map(|b| (name, b.to_vec()));
+    let (mut target, mut file, mut broken) = (None, None, None);
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("target") => target = field.text().await.ok(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("file").to_owned();
+                    match field.bytes().await {
+                        Ok(b) => file = Some((name, b.to_vec())),
+                        Err(e) => broken = Some(format!("{name} could not be read: {e}")),
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => {
+                broken = Some(format!("the form could not be read: {e}"));
+                break;
             }
-            _ => {}
         }
+    }
+    if let Some(why) = broken {
+        let msg = alert(&format!("{why}; choose the file again"));
+        return html_status(
+            StatusCode::BAD_REQUEST,
+            page_get(&me, target.as_deref(), &msg).await,
+        );
     }
     let pick = chosen(&targets, target.as_deref());
     let (Some((study, site)), Some((name, bytes))) = (pick, file) else {

@@ -54,6 +54,15 @@ pub fn page_with_head(title: &str, head: &str, body: &str) -> String {
     )
 }
 
+/// A JSON value from a node, as escaped text (numbers as they are; a node is not trusted to
+/// send only numbers where numbers belong).
+pub fn value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => escape(s),
+        other => escape(&other.to_string()),
+    }
+}
+
 /// An HTML answer.
 pub fn html(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
@@ -176,6 +185,8 @@ mod tests {
         );
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(seg("a/../b c"), "a%2F..%2Fb%20c");
+        assert_eq!(value(&serde_json::json!("<script>")), "&lt;script&gt;");
+        assert_eq!(value(&serde_json::json!(24)), "24");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"x\"\n"), "\"say \"\"x\"\"\n\"");
     }

@@ -51,8 +51,8 @@ pub fn render(n: usize, r: &Ran) -> String {
                  Download: <a href=\"/results/{n}/results.json\">JSON</a> · \
                  <a href=\"/results/{n}/results.csv\">CSV</a></p>",
                 escape(job),
-                bytes_sent,
-                communication_rounds
+                crate::pages::value(bytes_sent),
+                crate::pages::value(communication_rounds)
             ));
             for (i, o) in outputs.iter().enumerate() {
                 html.push_str(&output(n, i, o));

@@ -16,7 +16,7 @@ use serde_json::Value;
 use sharestat_client::upload::{Plan, Target, chunks, new_id, upload};
 use sharestat_wire::client::Method;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Each node's name and its record of the committed dataset (or why it could not be read).
 pub type Records = Vec<(String, Result<Value, String>)>;
@@ -51,7 +51,7 @@ pub(crate) struct ConfirmForm {
 }
 
 /// `POST /upload/confirm`: shares the checked file and uploads it; the answer waits for the
-/// commit up to two seconds, then leaves the progress page to follow it.
+/// commit up to [`crate::Options::confirm_wait`], then sends the browser to the progress page.
 pub(crate) async fn confirm(
     State(app): State<App>,
     me: Me,
@@ -123,8 +123,12 @@ pub(crate) async fn confirm(
         };
         p.lock().expect("progress").outcome = Some(outcome);
     });
-    let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
-    progress_page(&progress)
+    match tokio::time::timeout(app.confirm_wait, task).await {
+        Ok(_) => progress_page(&progress),
+        // Still under way: the progress page (a redirect, so that reloading it does not
+        // send the confirmation again).
+        Err(_) => Redirect::to("/upload/progress").into_response(),
+    }
 }
 
 /// `/upload/progress`: the upload of this session.
@@ -149,7 +153,7 @@ fn progress_page(p: &Mutex<Progress>) -> Response {
     match &p.outcome {
         None => html(page_with_head(
             "Uploading",
-            "<meta http-equiv=\"refresh\" content=\"1\">",
+            "<meta http-equiv=\"refresh\" content=\"1; url=/upload/progress\">",
             &format!(
                 "<p>Sharing and sending {}.</p><label for=\"bar\">Chunks sent to all three \
                  nodes: {} of {}</label><progress id=\"bar\" value=\"{}\" max=\"{}\">{} of {}\
@@ -180,7 +184,7 @@ fn progress_page(p: &Mutex<Progress>) -> Response {
                     Ok(v) => vec![
                         escape(node),
                         "<span class=\"ok\">committed</span>".into(),
-                        v["rows"].to_string(),
+                        crate::pages::value(&v["rows"]),
                         escape(v["uploaded_at"].as_str().unwrap_or_default()),
                     ],
                     Err(e) => vec![
@@ -234,7 +238,7 @@ pub(crate) async fn datasets(me: &Me, study: &str, site: &str) -> String {
             let name = d["name"].as_str().unwrap_or_default();
             vec![
                 format!("<code>{}</code>", escape(name)),
-                d["rows"].to_string(),
+                crate::pages::value(&d["rows"]),
                 escape(d["uploaded_at"].as_str().unwrap_or_default()),
                 escape(d["uploaded_by"].as_str().unwrap_or_default()),
                 format!(

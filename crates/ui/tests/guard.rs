@@ -145,3 +145,102 @@ async fn signing_in_checks_the_token_with_a_node() {
     ui.stop();
     c.shutdown().await;
 }
+
+/// Every route of the app, with its method (`app.css` and `app.js` are the same for everyone
+/// and served without a session).
+const ROUTES: [(&str, &str); 24] = [
+    ("GET", "/"),
+    ("POST", "/signin"),
+    ("POST", "/signout"),
+    ("GET", "/analysis"),
+    ("POST", "/run"),
+    ("GET", "/results/1/results.json"),
+    ("GET", "/plot/1/0/plot.svg"),
+    ("GET", "/help"),
+    ("GET", "/help/mean"),
+    ("GET", "/upload"),
+    ("POST", "/upload/check"),
+    ("GET", "/upload/errors.csv"),
+    ("POST", "/upload/confirm"),
+    ("GET", "/upload/progress"),
+    ("POST", "/datasets/withdraw"),
+    ("GET", "/audit"),
+    ("GET", "/audit/job/x"),
+    ("GET", "/nodes"),
+    ("POST", "/nodes/users"),
+    ("POST", "/nodes/users/disable"),
+    ("POST", "/nodes/tokens/revoke"),
+    ("GET", "/open?secret=00"),
+    ("GET", "/app.css"),
+    ("GET", "/app.js"),
+];
+
+#[tokio::test]
+async fn every_route_needs_the_session_and_a_signed_in_user() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = sharestat_node::local::LocalConsortium::start(&tmp.path().join("c"), 60)
+        .await
+        .unwrap();
+    let ui = common::start(&c).await;
+    let origin = base(&ui);
+    let b = browser();
+    let send = |method: &str, path: &str, cookie: Option<&str>| {
+        let url = format!("{origin}{path}");
+        let mut rq = if method == "GET" {
+            b.get(url)
+        } else {
+            b.post(url).header(ORIGIN, &origin).form(&[
+                ("token", "x"),
+                ("study", "s"),
+                ("name", "a"),
+                ("user", "admin"),
+            ])
+        };
+        if let Some(c) = cookie {
+            rq = rq.header(COOKIE, c);
+        }
+        rq.send()
+    };
+    // Without the session: refused, nothing of the app's pages.
+    for (method, path) in ROUTES {
+        let r = send(method, path, None).await.unwrap();
+        let expected = match path {
+            "/app.css" | "/app.js" => StatusCode::OK,
+            p if p.starts_with("/open") => StatusCode::FORBIDDEN,
+            _ => StatusCode::UNAUTHORIZED,
+        };
+        assert_eq!(r.status(), expected, "{method} {path}");
+    }
+    // With the session but no user signed in (or a wrong token): back to signing in.
+    let cookie = open(&ui).await;
+    for (method, path) in ROUTES {
+        let r = send(method, path, Some(&cookie)).await.unwrap();
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
+        let body = r.text().await.unwrap();
+        match (method, path) {
+            ("GET", "/") => assert!(body.contains("Your sharestat token"), "{body}"),
+            ("POST", "/signin") => {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "a wrong token");
+                assert!(body.contains("did not accept this token"), "{body}");
+            }
+            ("GET", "/app.css" | "/app.js") => assert_eq!(status, StatusCode::OK),
+            ("GET", p) if p.starts_with("/open") => assert_eq!(status, StatusCode::FORBIDDEN),
+            _ => {
+                assert_eq!(status, StatusCode::SEE_OTHER, "{method} {path}: {body}");
+                assert_eq!(location.as_deref(), Some("/"), "{method} {path}");
+            }
+        }
+    }
+    // Every answer keeps itself out of caches and frames and allows only the app's own files.
+    let r = send("GET", "/", Some(&cookie)).await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    ui.stop();
+    c.shutdown().await;
+}

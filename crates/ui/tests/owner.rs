@@ -56,6 +56,23 @@ async fn a_file_is_checked_on_this_machine() {
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();
     assert!(page.contains("good.csv is valid: 3 rows"), "{page}");
+    // A file beyond axum's default body limit (2 MB) is read all the same.
+    let mut big = String::from("x,y\n");
+    for i in 0..300_000u32 {
+        big.push_str(&format!("{},{}\n", 100_000 + i, 200_000 + i));
+    }
+    assert!(big.len() > 4 << 20);
+    let page = check("s|a", "big.csv", &big)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("big.csv is valid: 300000 rows"),
+        "{}",
+        &page[..page.len().min(3000)]
+    );
     // Two bad cells and a missing required value: each in the table with its row.
     let r = check("s|a", "bad.csv", "x,y\n1,2\nabc,4\n5,\n")
         .await
@@ -173,6 +190,102 @@ async fn a_file_is_checked_on_this_machine() {
     for admin in &c.admins {
         let sets: Vec<serde_json::Value> = admin.get("/api/v1/studies/s/datasets").await.unwrap();
         assert!(sets.is_empty());
+    }
+    ui.stop();
+    c.shutdown().await;
+}
+
+/// Checks `content` as file `name` for `target` in the session `cookie`.
+async fn check_file(
+    ui: &sharestat_ui::Ui,
+    cookie: &str,
+    target: &str,
+    name: &str,
+    content: &str,
+) -> String {
+    let (ty, body) = form(target, name, content);
+    let origin = base(ui);
+    browser()
+        .post(format!("{origin}/upload/check"))
+        .header(COOKIE, cookie)
+        .header(ORIGIN, &origin)
+        .header(CONTENT_TYPE, ty)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The progress page of the session until the upload has ended (no timing assumed: it
+/// polls until the page says how the upload ended).
+async fn outcome(ui: &sharestat_ui::Ui, cookie: &str) -> String {
+    loop {
+        let p = page_of(ui, cookie, "/upload/progress").await;
+        if !p.contains("<progress") {
+            return p;
+        }
+        assert!(p.contains("url=/upload/progress"), "{p}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_upload_followed_on_its_progress_page_and_a_replacement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = LocalConsortium::start(&tmp.path().join("c"), 60)
+        .await
+        .unwrap();
+    c.create_study("s", &integer_dictionary("s", &["x", "y"]), "")
+        .await
+        .unwrap();
+    let owner = c
+        .add_user("olga", "data_owner", Some("s"), Some("a"))
+        .await
+        .unwrap();
+    // The confirmation answers at once: the browser is sent to the progress page.
+    let ui = sharestat_ui::Ui::start(sharestat_ui::Options {
+        consortium: Some(common::consortium(&c)),
+        confirm_wait: Some(std::time::Duration::ZERO),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let cookie = open(&ui).await;
+    sign_in(&ui, &cookie, &owner).await;
+    let page = check_file(&ui, &cookie, "s|a", "one.csv", "x,y\n1,2\n3,4\n").await;
+    assert!(page.contains("one.csv is valid: 2 rows"), "{page}");
+    let r = post_form(&ui, &cookie, "/upload/confirm", vec![("name", "a")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/upload/progress");
+    let done = outcome(&ui, &cookie).await;
+    assert!(done.contains("Committed on all three nodes"), "{done}");
+    // The same name again without "replace": the nodes refuse, the page says so.
+    check_file(&ui, &cookie, "s|a", "two.csv", "x,y\n5,6\n7,8\n9,10\n").await;
+    post_form(&ui, &cookie, "/upload/confirm", vec![("name", "a")]).await;
+    let refused = outcome(&ui, &cookie).await;
+    assert!(refused.contains("Upload failed"), "{refused}");
+    assert!(refused.contains("Nothing became visible"), "{refused}");
+    // With "replace": the new rows replace the old on the three nodes.
+    check_file(&ui, &cookie, "s|a", "two.csv", "x,y\n5,6\n7,8\n9,10\n").await;
+    post_form(
+        &ui,
+        &cookie,
+        "/upload/confirm",
+        vec![("name", "a"), ("replace", "yes")],
+    )
+    .await;
+    let replaced = outcome(&ui, &cookie).await;
+    assert!(
+        replaced.contains("Committed on all three nodes"),
+        "{replaced}"
+    );
+    for admin in &c.admins {
+        let sets: Vec<serde_json::Value> = admin.get("/api/v1/studies/s/datasets").await.unwrap();
+        assert_eq!(sets.len(), 1);
+        assert_eq!(sets[0]["rows"], 3);
     }
     ui.stop();
     c.shutdown().await;
