@@ -18,6 +18,7 @@
 //! | [`encode`] | the encoded (stored) columns and [`encode_row`] |
 //! | [`error`] | [`DictError`] |
 //! | [`policy`] | the study's disclosure policy ([`Policy`]): parsing, defaults, count and subset rules |
+//! | [`fhir`] | the `[fhir]` section: where each column comes from in a site's FHIR R4 resources ([`FhirMapping`]) |
 //!
 //! # Encoding
 //!
@@ -31,6 +32,7 @@
 
 pub mod encode;
 pub mod error;
+pub mod fhir;
 pub mod harmonise;
 mod parse;
 pub mod policy;
@@ -38,6 +40,7 @@ pub mod spec;
 
 pub use encode::encode_row;
 pub use error::DictError;
+pub use fhir::FhirMapping;
 pub use harmonise::harmonise;
 pub use policy::{Perturbation, Policy, PolicyError, SmallCells};
 pub use spec::{

@@ -26,6 +26,7 @@ struct RawDict {
     sites: BTreeMap<String, toml::Value>,
     #[serde(default)]
     columns: Vec<toml::Value>,
+    fhir: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -119,12 +120,17 @@ impl Dictionary {
             }
             columns.push(col);
         }
+        let fhir = raw
+            .fhir
+            .map(|v| crate::fhir::parse(v, &columns))
+            .transpose()?;
         Ok(Dictionary {
             study,
             title: raw.title.unwrap_or_default(),
             missing,
             sites,
             columns,
+            fhir,
         })
     }
 }

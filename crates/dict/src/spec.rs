@@ -19,6 +19,8 @@ pub struct Dictionary {
     pub sites: BTreeMap<String, SiteConventions>,
     /// The columns, in order.
     pub columns: Vec<ColumnSpec>,
+    /// Where each column comes from in a site's FHIR R4 resources (`[fhir]`), if given.
+    pub fhir: Option<crate::fhir::FhirMapping>,
 }
 
 impl Dictionary {
