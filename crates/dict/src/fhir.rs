@@ -303,6 +303,9 @@ pub(crate) fn parse(value: toml::Value, columns: &[ColumnSpec]) -> Result<FhirMa
             if alt.unit.is_some() && src.element != Element::ValueQuantity {
                 return Err(err("unit applies to valueQuantity only"));
             }
+            if let Some(u) = &alt.unit {
+                check_unit(u).map_err(|m| err(&m))?;
+            }
             if !alt.map.is_empty() && !src.element.coded() {
                 return Err(err("map applies to coded elements only"));
             }
@@ -466,6 +469,9 @@ fn source(raw: RawSource, col: Option<&ColumnSpec>) -> Result<Source, String> {
     if raw.unit.is_some() && element != Element::ValueQuantity {
         return Err("unit applies to element = \"valueQuantity\" only".into());
     }
+    if let Some(u) = &raw.unit {
+        check_unit(u)?;
+    }
     if !raw.map.is_empty() && !element.coded() {
         return Err(format!(
             "map applies to coded elements (gender, valueCodeableConcept, code), not {element_name}"
@@ -560,6 +566,11 @@ fn check_map(map: &BTreeMap<String, String>, col: &ColumnSpec) -> Result<(), Str
         }
     }
     Ok(())
+}
+
+/// A unit must be a valid UCUM code (case-sensitive: `mg/dL`, `umol/L`, `10*9/L`, `Gy`).
+fn check_unit(u: &str) -> Result<(), String> {
+    ucum::validate(u).map_err(|e| format!("unit {u:?} is not a UCUM unit ({e})"))
 }
 
 /// Codes are `system|code` or `code`, neither part empty.

@@ -246,6 +246,11 @@ fn mistakes_are_named() {
             "[fhir.columns.gender]\nresource = \"Patient\"\ncodes = [\"x\"]\nelement = \"gender\"\nmap = { male = \"male\" }\n",
             "a Patient is not selected by codes",
         ),
+        // Units must be UCUM's (case-sensitive).
+        (
+            "[fhir.columns.creatinine]\nresource = \"Observation\"\nelement = \"valueQuantity\"\nunit = \"MG/DL\"\n",
+            "unit \"MG/DL\" is not a UCUM unit",
+        ),
         // The index must be a date.
         (
             "[fhir]\nindex = { resource = \"Observation\", element = \"valueQuantity\", unit = \"1\" }\n",
