@@ -177,10 +177,17 @@ impl Browser {
         self.click("form[action='/signin'] button").await;
     }
 
-    pub async fn close(mut self) {
+    /// Ends the session (Chromium exits) and stops the driver.
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+/// The driver is stopped however the test ends (a failed assertion too); it takes its
+/// Chromium with it.
+impl Drop for Browser {
+    fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
-        drop(self.profile);
     }
 }
