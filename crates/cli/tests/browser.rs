@@ -12,8 +12,8 @@ mod common;
 use browser_support::Browser;
 use fantoccini::Locator;
 use serde_json::Value;
+use sharestat_cli::demo::upload::upload_site;
 use sharestat_client::import::{ImportOptions, import_file};
-use sharestat_client::upload::{Plan, Target, new_id, upload};
 use sharestat_node::local::LocalConsortium;
 use sharestat_ui::{Options, Ui};
 use std::path::{Path, PathBuf};
@@ -46,7 +46,7 @@ async fn adrenal(dir: &Path) -> (LocalConsortium, [String; 4]) {
     (c, tokens.try_into().unwrap())
 }
 
-/// Both sites' files uploaded as their data owners (as `sharestat upload` does).
+/// Both sites' files uploaded as their data owners (as the demo and `sharestat upload` do).
 async fn upload_both(c: &LocalConsortium, tokens: &[String; 4]) {
     let dict = sharestat_dict::Dictionary::parse(
         &std::fs::read_to_string(example("dictionary.toml")).unwrap(),
@@ -56,24 +56,7 @@ async fn upload_both(c: &LocalConsortium, tokens: &[String; 4]) {
         ("munich", "munich_delivered.xlsx", &tokens[0]),
         ("rome", "rome_delivered.csv", &tokens[1]),
     ] {
-        let opts = ImportOptions {
-            site: site.into(),
-            drop_bad_rows: false,
-        };
-        let data = import_file(&example(file), &dict, &opts).unwrap();
-        let target = Target {
-            nodes: (0..3).map(|i| c.client(i, token)).collect(),
-            coordinator: 0,
-            relay: None,
-        };
-        let plan = Plan {
-            study: "adrenal",
-            site,
-            name: site,
-            replaces: false,
-            data: &data,
-        };
-        upload(&target, &plan, &new_id().unwrap(), false, &|_, _| {})
+        upload_site(c, &dict, site, &example(file), token)
             .await
             .unwrap();
     }

@@ -4,8 +4,8 @@
 //!    on 127.0.0.1 with TLS on every link (API and peer mesh), as `sharestat up --in-process`;
 //! 2. the adrenal study from the shipped dictionary and policy; four accounts: the data owners
 //!    of Munich and Rome, a researcher and an auditor;
-//! 3. each hospital's upload as its data owner: Munich's Excel workbook and Rome's semicolon
-//!    CSV, validated and secret-shared on "their" machine, two-phase commit on the nodes;
+//! 3. each hospital's upload as its data owner ([`upload`]): Munich's Excel workbook and Rome's
+//!    semicolon CSV, validated and secret-shared on "their" machine, two-phase commit on the nodes;
 //! 4. the researcher's analysis ([`analysis`]): the pilot's Fig. 5 session, Tables 4-6 (each a
 //!    `table1` query, `table1.rs`),
 //!    Kaplan-Meier overall and by ECOG with log-rank tests, Cox, the Fisher test of complete
@@ -13,23 +13,26 @@
 //!    ([`layout`]), Kaplan-Meier plots drawn here from what the nodes return;
 //! 5. the auditor's check of the three hash-chained audit logs and of the shared jobs;
 //! 6. the nodes stop; the directory keeps the consortium (restart it with `sharestat up`),
-//!    the accounts' tokens, the session, the results as JSON and the plots.
+//!    the accounts' tokens, the session, the results as JSON and the plots (`files.rs`); with
+//!    `--ui` the nodes keep running and the browser interface opens on them (`browser.rs`).
 //!
 //! The fixture files are compiled into the binary, so the demo needs nothing beside it. The
 //! JSON results follow the keys and shapes of the fixture's R reference `expected.json`;
 //! what disclosure control refuses is listed under `refused`, with the node's reason.
 pub mod analysis;
+mod browser;
+mod files;
 pub mod layout;
 pub mod shape;
 mod table1;
+pub mod upload;
 
 use crate::audit::{AuditCheck, verify_nodes};
 use crate::run::{Answer, Session, draw_plot_in};
 use clap::Args;
+use files::{fresh_dir, write, write_private};
 use layout::Outcome;
 use serde_json::{Map, Value, json};
-use sharestat_client::import::{ImportOptions, import_file};
-use sharestat_client::upload::{Plan, Target, new_id, upload};
 use sharestat_node::local::LocalConsortium;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -148,22 +151,6 @@ impl std::fmt::Debug for DemoRun {
 
 fn ms(t: Instant) -> f64 {
     (t.elapsed().as_secs_f64() * 1e4).round() / 10.0
-}
-
-/// Writes `bytes` to `path`, naming the file on error.
-fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// A new directory under the system's temporary directory.
-fn fresh_dir() -> Result<PathBuf, String> {
-    let mut b = [0u8; 4];
-    getrandom::fill(&mut b).map_err(|e| e.to_string())?;
-    let name = format!(
-        "sharestat-demo-{}",
-        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-    );
-    Ok(std::env::temp_dir().join(name))
 }
 
 /// Sets `doc[a][b]` for the key `a.b` (or `doc[a]`).
@@ -315,21 +302,6 @@ pub async fn run_demo(
     })
 }
 
-/// Writes a file only its owner can read (it holds tokens): created with mode 0600.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)
-        .and_then(|mut f| f.write_all(bytes))
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
-
 /// What steps 2-5 produced.
 struct Analysed {
     /// The JSON document (results, `refused`, `demo`).
@@ -383,39 +355,14 @@ async fn analyse(
         ("munich", "munich_delivered.xlsx", &tokens[0].2),
         ("rome", "rome_delivered.csv", &tokens[1].2),
     ] {
-        let t = Instant::now();
-        let opts = ImportOptions {
-            site: site.into(),
-            drop_bad_rows: false,
-        };
-        let imported = import_file(&dir.join("data").join(file), &dict, &opts)
-            .map_err(|e| format!("{file}: {e}"))?;
-        let read_ms = ms(t);
-        let t = Instant::now();
-        let target = Target {
-            nodes: (0..3).map(|i| c.client(i, token)).collect(),
-            coordinator: 0,
-            relay: None,
-        };
-        let plan = Plan {
-            study: "adrenal",
-            site,
-            name: site,
-            replaces: false,
-            data: &imported,
-        };
-        let id = new_id().map_err(|e| e.to_string())?;
-        upload(&target, &plan, &id, false, &|_, _| {})
-            .await
-            .map_err(|e| format!("uploading {file}: {e}"))?;
+        let up = upload::upload_site(c, &dict, site, &dir.join("data").join(file), token).await?;
         progress(&format!(
-            "{site}: {file} read and validated against the dictionary ({} rows, {read_ms} ms), \
+            "{site}: {file} read and validated against the dictionary ({} rows, {} ms), \
              secret-shared on the owner's side and committed on the three nodes ({} ms)",
-            imported.rows,
-            ms(t)
+            up.rows, up.read_ms, up.upload_ms
         ));
-        uploads.push(json!({"site": site, "file": file, "rows": imported.rows,
-                            "read_ms": read_ms, "upload_ms": ms(t)}));
+        uploads.push(json!({"site": site, "file": file, "rows": up.rows,
+                            "read_ms": up.read_ms, "upload_ms": up.upload_ms}));
     }
 
     // 4. The researcher's analysis.
@@ -623,29 +570,7 @@ pub async fn main(a: DemoArgs) -> Result<ExitCode, String> {
     }
     let ok = run.failed.is_empty() && run.audit.ok;
     if let Some(c) = run.running {
-        let researcher = run.tokens.iter().find(|(_, r, _)| r == "researcher");
-        let script = std::fs::read_to_string(run.dir.join("analysis.R")).ok();
-        let ui = crate::ui::start(
-            &run.dir.join("consortium"),
-            0,
-            0,
-            a.no_browser,
-            researcher.map(|(_, _, t)| t.clone()),
-            script,
-        )
-        .await;
-        match ui {
-            Ok(ui) => {
-                progress(
-                    "the nodes keep running; the link above opens the browser interface, signed                      in as rita (researcher) with the pilot's analysis in the editor. Ctrl-C                      stops the interface and the nodes.",
-                );
-                let _ = tokio::signal::ctrl_c().await;
-                ui.stop();
-            }
-            Err(e) => progress(&format!("the browser interface could not start: {e}")),
-        }
-        c.shutdown().await;
-        progress("nodes stopped");
+        browser::serve(c, &run.dir, &run.tokens, a.no_browser, &progress).await;
     }
     Ok(if ok {
         ExitCode::SUCCESS
