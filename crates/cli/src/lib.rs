@@ -18,6 +18,7 @@
 pub mod admin;
 pub mod audit;
 pub mod demo;
+pub mod fhir;
 pub mod repl;
 pub mod run;
 pub mod ui;

@@ -56,7 +56,7 @@ enum Cmd {
     /// Run the engine self-test across the three nodes.
     Selftest(admin::SelftestArgs),
     /// Validate a site file against the study dictionary, share it on this machine and upload it.
-    Upload(upload::UploadArgs),
+    Upload(Box<upload::UploadArgs>),
     /// Audit logs.
     #[command(subcommand)]
     Audit(audit::AuditCmd),
@@ -107,7 +107,7 @@ fn main() -> ExitCode {
             Cmd::Study(c) => admin::study(c).await,
             Cmd::User(c) => admin::user(c).await,
             Cmd::Selftest(a) => admin::selftest(a).await,
-            Cmd::Upload(a) => upload::run(a).await,
+            Cmd::Upload(a) => upload::run(*a).await,
             Cmd::Audit(c) => audit::run(c).await,
             Cmd::Run(a) => run::run(a).await,
             Cmd::Repl(a) => repl::run(a).await,

@@ -1,6 +1,11 @@
 //! `sharestat upload FILE --study S --site SITE`: validate and harmonise a site file against the
 //! study's data dictionary (fetched from the nodes, whose copies must agree), show the owner a
 //! local summary, ask for confirmation, then share on this machine and upload with a progress bar.
+//!
+//! With `--fhir SOURCE` the rows come from FHIR R4 resources instead of a file: a Bulk Data
+//! export directory, an NDJSON file or a Bundle, or a FHIR server's URL (downloaded to a
+//! private temporary directory first: `fhir.rs`), mapped by the dictionary's `[fhir]`
+//! section on this machine.
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sharestat_client::import::{ImportOptions, Imported, import_file};
@@ -15,7 +20,10 @@ use std::process::ExitCode;
 #[derive(Args)]
 pub struct UploadArgs {
     /// The site file (CSV, XLSX, XLS or ODS).
-    file: PathBuf,
+    #[arg(required_unless_present = "fhir", conflicts_with = "fhir")]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    fhir: crate::fhir::FhirArgs,
     /// Study id.
     #[arg(long)]
     study: String,
@@ -55,10 +63,10 @@ pub struct UploadArgs {
     via: Option<usize>,
 }
 
-fn print_summary(file: &std::path::Path, im: &Imported) {
+fn print_summary(file: &str, im: &Imported) {
     println!(
         "{}: {} rows ready to upload{}",
-        file.display(),
+        file,
         im.rows,
         if im.dropped_rows > 0 {
             format!(" ({} rows with errors dropped)", im.dropped_rows)
@@ -116,10 +124,20 @@ pub async fn run(a: UploadArgs) -> Result<ExitCode, String> {
         site: a.site.clone(),
         drop_bad_rows: a.drop_bad_rows,
     };
-    let path = a.file.clone();
-    let imported = tokio::task::spawn_blocking(move || import_file(&path, &dict, &opts))
-        .await
-        .map_err(|e| e.to_string())?;
+    let (shown, imported) = match &a.file {
+        Some(path) => {
+            let path = path.clone();
+            let shown = path.display().to_string();
+            let imported = tokio::task::spawn_blocking(move || import_file(&path, &dict, &opts))
+                .await
+                .map_err(|e| e.to_string())?;
+            (shown, imported)
+        }
+        None => match crate::fhir::import(&a.fhir, dict, opts).await? {
+            Some(r) => r,
+            None => return Ok(ExitCode::FAILURE),
+        },
+    };
     let imported = match imported {
         Ok(i) => i,
         Err(errors) => {
@@ -128,7 +146,7 @@ pub async fn run(a: UploadArgs) -> Result<ExitCode, String> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    print_summary(&a.file, &imported);
+    print_summary(&shown, &imported);
     if a.dry_run {
         return Ok(ExitCode::SUCCESS);
     }

@@ -24,6 +24,7 @@ struct Fixture {
     dir: PathBuf,
     work: PathBuf,
     researcher: String,
+    munich: String,
 }
 
 impl Fixture {
@@ -70,8 +71,9 @@ fn add_user(dir: &str, name: &str, args: &[&str]) -> String {
     token_from(&sharestat(&all))
 }
 
-/// The adrenal study on all three nodes, its two sites uploaded through the CLI.
-fn set_up(dir: &Path, work: &Path) -> String {
+/// The adrenal study on all three nodes, its two sites uploaded through the CLI. Returns the
+/// researcher's token and Munich's data owner's.
+fn set_up(dir: &Path, work: &Path) -> (String, String) {
     let ex = examples();
     let d = dir.to_str().unwrap();
     ok(&sharestat(&[
@@ -87,6 +89,7 @@ fn set_up(dir: &Path, work: &Path) -> String {
         ex.join("policy.toml").to_str().unwrap(),
     ]));
     let researcher = add_user(d, "rita", &["--role", "researcher", "--study", "adrenal"]);
+    let mut owners = Vec::new();
     // Munich's canonical file reads with Munich's conventions (ISO dates are accepted);
     // Rome's conventions say `;` and decimal commas, so Rome uploads the file as it delivers
     // it, which holds the same patients as rome.csv.
@@ -108,14 +111,102 @@ fn set_up(dir: &Path, work: &Path) -> String {
                 d,
                 "--yes",
             ])
-            .env("SHARESTAT_TOKEN", owner)
+            .env("SHARESTAT_TOKEN", &owner)
             .current_dir(work)
             .stdin(Stdio::null())
             .output()
             .unwrap();
         ok(&out);
+        owners.push(owner);
     }
-    researcher
+    (researcher, owners.swap_remove(0))
+}
+
+/// `sharestat upload --fhir SOURCE` as Munich's data owner, with `extra` arguments.
+fn upload_fhir(fx: &Fixture, source: &Path, extra: &[&str]) -> Output {
+    Command::new(EXE)
+        .arg("upload")
+        .arg("--fhir")
+        .arg(source)
+        .args(["--site", "munich", "--name", "munich_fhir"])
+        .args(fx.conn())
+        .args(extra)
+        .env("SHARESTAT_TOKEN", &fx.munich)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Munich's FHIR export uploaded with `sharestat upload --fhir`: a bad export is refused with
+/// its problems and uploads nothing; `--dry-run` shows the mapped table; the upload gives the
+/// same results as the workbook's rows (the same script on both prints the same).
+fn fhir_upload(fx: &Fixture) {
+    let export = examples().join("fhir/munich");
+    // A copy with an unknown ECOG code on its first Observation line.
+    let bad = fx.work.join("bad-export");
+    std::fs::create_dir_all(&bad).unwrap();
+    for f in std::fs::read_dir(&export).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), bad.join(f.file_name())).unwrap();
+    }
+    let lines = "Observation.ndjson";
+    let gz = std::fs::read(bad.join("Observation.ndjson.gz")).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut text).unwrap();
+    let text = text.replacen("LA9622-7", "LA0000-0", 1);
+    std::fs::remove_file(bad.join("Observation.ndjson.gz")).unwrap();
+    std::fs::write(bad.join(lines), text).unwrap();
+    let manifest = std::fs::read_to_string(bad.join("manifest.json"))
+        .unwrap()
+        .replace("Observation.ndjson.gz", lines);
+    std::fs::write(bad.join("manifest.json"), manifest).unwrap();
+    let out = upload_fhir(fx, &bad, &["--yes"]);
+    assert!(!out.status.success());
+    let err = text_of(&out.stderr);
+    assert!(
+        err.contains("Observation.ndjson line")
+            && err.contains("valueCodeableConcept), column ecog_status: \"http://loinc.org|LA0000-0\" is not a code the map knows")
+            && err.contains("nothing was uploaded"),
+        "{err}"
+    );
+    // A FHIR server that is down: a clear error, nothing uploaded.
+    let down = format!("http://127.0.0.1:{}/fhir", free_port());
+    let out = upload_fhir(fx, Path::new(&down), &["--yes"]);
+    assert!(!out.status.success());
+    let err = text_of(&out.stderr);
+    assert!(
+        err.contains("cannot reach the FHIR server") && err.contains("nothing was uploaded"),
+        "{err}"
+    );
+    // --dry-run: the summary, nothing sent.
+    let out = upload_fhir(fx, &export, &["--dry-run"]);
+    ok(&out);
+    let said = text_of(&out.stdout);
+    assert!(
+        said.contains("mapped to 24 patients") && said.contains("24 rows ready to upload"),
+        "{said}"
+    );
+    let probe = fx.run("probe.R", "length(load(\"munich_fhir\")$age)\n", &[]);
+    assert!(!probe.status.success(), "{}", text_of(&probe.stdout));
+    ok(&upload_fhir(fx, &export, &["--yes"]));
+    let script = |name: &str| {
+        format!(
+            "d <- load(\"{name}\")\nquantile(d$age)\nsum(d$bed10_gy)\nmean(d$ptv_cc)\nfreq(d$gender)\nsum(d$ptv_margin_mm)\nsum(d$gtv_cc)\nmin(d$treatment_start)\nsum(d$follow_up_months)\nsum(d$adapted_fractions)\nfreq(d$event_death)\n"
+        )
+    };
+    let from_file = fx.run("file.R", &script("munich"), &[]);
+    let from_fhir = fx.run("fhir.R", &script("munich_fhir"), &[]);
+    ok(&from_file);
+    ok(&from_fhir);
+    assert_eq!(
+        text_of(&from_fhir.stdout).replace("munich_fhir", "munich"),
+        text_of(&from_file.stdout)
+    );
+    assert!(text_of(&from_file.stdout).contains("38.00"));
+}
+
+fn text_of(b: &[u8]) -> String {
+    text(b)
 }
 
 /// The mean of Munich's ages as R prints it (7 significant digits).
@@ -417,12 +508,14 @@ async fn researchers_run_scripts_and_a_repl() {
     for i in 0..3 {
         wait_linked(&admin(&dir, i)).await;
     }
-    let researcher = set_up(&dir, &work);
+    let (researcher, munich) = set_up(&dir, &work);
     let fx = Fixture {
         dir,
         work,
         researcher,
+        munich,
     };
+    fhir_upload(&fx);
     scripts_print_like_rscript(&fx);
     refusals_exit_1(&fx);
     plots_are_drawn_by_the_client(&fx);

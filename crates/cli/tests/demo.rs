@@ -15,10 +15,15 @@ fn expected() -> Value {
 }
 
 async fn demo(dir: &Path, policy: PolicyChoice) -> DemoRun {
+    demo_from(dir, policy, false).await
+}
+
+async fn demo_from(dir: &Path, policy: PolicyChoice, fhir: bool) -> DemoRun {
     let opts = DemoOptions {
         dir: Some(dir.to_path_buf()),
         policy,
         hold: false,
+        fhir,
     };
     let mut session = String::new();
     let run = run_demo(&opts, &|_| {}, &mut |s| session.push_str(s))
@@ -244,6 +249,7 @@ async fn the_demo_matches_r_and_refuses_exactly_the_small_cells() {
         dir: Some(tmp.path().to_path_buf()),
         policy: PolicyChoice::Shipped,
         hold: false,
+        fhir: false,
     };
     let e = run_demo(&again, &|_| {}, &mut |_| {}).await.unwrap_err();
     assert!(e.contains("already holds a demo consortium"), "{e}");
@@ -255,6 +261,7 @@ async fn the_demo_matches_r_and_refuses_exactly_the_small_cells() {
         dir: Some(fresh.clone()),
         policy: PolicyChoice::File(bad),
         hold: false,
+        fhir: false,
     };
     let e = run_demo(&opts, &|_| {}, &mut |_| {}).await.unwrap_err();
     assert!(e.contains("bad-policy.toml") && e.contains("line 1"), "{e}");
@@ -269,6 +276,22 @@ async fn under_the_pilots_policy_every_r_result_comes_out() {
     assert!(absent.is_empty(), "not printed: {absent:?}");
     assert!(run.doc["refused"].as_object().unwrap().is_empty());
     assert_eq!(run.doc["demo"]["policy"], "pilot (policy-pilot.toml)");
+    // The same study uploaded as FHIR R4 (Munich's Bulk Data export, Rome's Bundle in
+    // other units) gives the same session, every result printed alike.
+    let tmp2 = tempfile::tempdir().unwrap();
+    let fhir = demo_from(tmp2.path(), PolicyChoice::Pilot, true).await;
+    let here = |s: &str, dir: &Path| s.replace(dir.to_str().unwrap(), "DIR");
+    assert_eq!(
+        here(&fhir.session, tmp2.path()),
+        here(&run.session, tmp.path())
+    );
+    let strip = |d: &Value| {
+        let mut d = d.clone();
+        d.as_object_mut().unwrap().remove("demo");
+        d
+    };
+    assert_eq!(strip(&fhir.doc), strip(&run.doc));
+    assert!(check_against_r(&fhir.doc).is_empty());
 }
 
 #[test]

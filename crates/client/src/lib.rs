@@ -4,6 +4,7 @@
 //!
 //! | module | what it holds |
 //! |---|---|
+//! | [`fhir_server`] | a site's FHIR R4 server (Bulk Data `$export`, or paged search) downloaded to a local NDJSON directory for the FHIR reader |
 //! | [`import`] | a site's file (CSV/TSV or spreadsheet) -> validated, harmonised, encoded columns ready to be secret-shared |
 //! | [`upload`] | secret sharing on this machine, chunked upload to the three nodes, two-phase commit |
 //! | [`query`] | a researcher's script run as a job on the consortium, its printed outputs or the refusal |
@@ -11,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod fhir_server;
 pub mod import;
 pub mod query;
 pub mod upload;

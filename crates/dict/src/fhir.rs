@@ -36,8 +36,8 @@ pub struct FhirMapping {
     /// Where each column's value comes from, by column name (columns not listed are
     /// missing for every patient).
     pub columns: BTreeMap<String, ColumnSource>,
-    /// Per-site alternatives: site -> column -> the codes, code map or unit that replace
-    /// the column's own at that site.
+    /// Per-site alternatives: site -> column -> the codes that replace the column's own, the
+    /// code-map entries added to it, and the unit assumed for quantities without a UCUM code.
     pub sites: BTreeMap<String, BTreeMap<String, SiteAlternative>>,
 }
 
@@ -179,14 +179,16 @@ pub enum Pick {
     Exists,
 }
 
-/// A site's replacement of a column's codes, code map or unit.
+/// A site's replacement of a column's codes, its additions to the code map, and the unit its
+/// quantities are in when they do not say.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SiteAlternative {
     /// Replaces the column's `codes`.
     pub codes: Option<Vec<String>>,
     /// Entries added to (or replacing those of) the column's `map`.
     pub map: BTreeMap<String, String>,
-    /// Replaces the column's `unit`.
+    /// The UCUM unit assumed for the site's quantities that carry no UCUM code (only a
+    /// human-readable `unit`, or none); converted to the column's `unit` like any other.
     pub unit: Option<String>,
 }
 

@@ -41,6 +41,38 @@ use std::time::Instant;
 const MUNICH_XLSX: &[u8] = include_bytes!("../../../../examples/adrenal/munich_delivered.xlsx");
 const ROME_CSV: &[u8] = include_bytes!("../../../../examples/adrenal/rome_delivered.csv");
 const DICTIONARY: &str = include_str!("../../../../examples/adrenal/dictionary.toml");
+/// The adrenal study as FHIR R4 (`examples/adrenal/fhir/`): Munich's Bulk Data export,
+/// Rome's transaction Bundle.
+const FHIR: [(&str, &[u8]); 7] = [
+    (
+        "fhir/munich/manifest.json",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/manifest.json"),
+    ),
+    (
+        "fhir/munich/Patient.ndjson",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Patient.ndjson"),
+    ),
+    (
+        "fhir/munich/Condition.ndjson",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Condition.ndjson"),
+    ),
+    (
+        "fhir/munich/Procedure.ndjson",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Procedure.ndjson"),
+    ),
+    (
+        "fhir/munich/Encounter.ndjson",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Encounter.ndjson"),
+    ),
+    (
+        "fhir/munich/Observation.ndjson.gz",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Observation.ndjson.gz"),
+    ),
+    (
+        "fhir/rome.json",
+        include_bytes!("../../../../examples/adrenal/fhir/rome.json"),
+    ),
+];
 const POLICY: &str = include_str!("../../../../examples/adrenal/policy.toml");
 const PILOT_POLICY: &str = include_str!("../../../../examples/adrenal/policy-pilot.toml");
 
@@ -67,6 +99,10 @@ pub struct DemoArgs {
     /// With `--ui`: print the interface's link without opening a browser.
     #[arg(long, requires = "ui")]
     pub no_browser: bool,
+    /// The sites upload the study as FHIR R4 (Munich a Bulk Data export, Rome a Bundle,
+    /// mapped by the dictionary's `[fhir]` section) instead of their workbook and CSV file.
+    #[arg(long)]
+    pub fhir: bool,
 }
 
 /// Which disclosure policy the demo study gets.
@@ -117,6 +153,8 @@ pub struct DemoOptions {
     pub policy: PolicyChoice,
     /// Leave the nodes running afterwards ([`DemoRun::running`]).
     pub hold: bool,
+    /// Upload the FHIR version of the sites' data ([`DemoArgs::fhir`]).
+    pub fhir: bool,
 }
 
 /// What the demo did.
@@ -198,6 +236,16 @@ pub async fn run_demo(
     ] {
         write(&data.join(name), bytes)?;
     }
+    if opts.fhir {
+        for (name, bytes) in FHIR {
+            let path = data.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            write(&path, bytes)?;
+        }
+    }
 
     // 1. The consortium and its nodes.
     let t = Instant::now();
@@ -216,7 +264,7 @@ pub async fn run_demo(
     for (n, u) in names.iter().zip(&urls) {
         progress(&format!("  {n}: API {u}/api/v1"));
     }
-    let result = analyse(&c, &dir, &policy, progress, echo).await;
+    let result = analyse(&c, &dir, &policy, opts.fhir, progress, echo).await;
     let running = if opts.hold && result.is_ok() {
         Some(c)
     } else {
@@ -321,6 +369,7 @@ async fn analyse(
     c: &LocalConsortium,
     dir: &Path,
     policy: &str,
+    fhir: bool,
     progress: &(dyn Fn(&str) + Sync),
     echo: &mut dyn FnMut(&str),
 ) -> Result<Analysed, String> {
@@ -351,10 +400,15 @@ async fn analyse(
     // 3. The uploads, each as its site's data owner.
     let dict = sharestat_dict::Dictionary::parse(DICTIONARY).map_err(|e| e.to_string())?;
     let mut uploads = Vec::new();
-    for (site, file, token) in [
-        ("munich", "munich_delivered.xlsx", &tokens[0].2),
-        ("rome", "rome_delivered.csv", &tokens[1].2),
-    ] {
+    let files = if fhir {
+        [("munich", "fhir/munich"), ("rome", "fhir/rome.json")]
+    } else {
+        [
+            ("munich", "munich_delivered.xlsx"),
+            ("rome", "rome_delivered.csv"),
+        ]
+    };
+    for ((site, file), token) in files.into_iter().zip([&tokens[0].2, &tokens[1].2]) {
         let up = upload::upload_site(c, &dict, site, &dir.join("data").join(file), token).await?;
         progress(&format!(
             "{site}: {file} read and validated against the dictionary ({} rows, {} ms), \
@@ -516,6 +570,7 @@ pub async fn main(a: DemoArgs) -> Result<ExitCode, String> {
         dir: a.dir.clone(),
         policy: PolicyChoice::parse(&a.policy),
         hold: a.ui,
+        fhir: a.fhir,
     };
     let start = Instant::now();
     let progress = move |s: &str| {

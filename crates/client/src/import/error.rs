@@ -20,6 +20,9 @@ pub struct CellError {
     pub text: String,
     /// What was expected, e.g. `an integer from 18 to 110`.
     pub expected: String,
+    /// For FHIR sources: where in the file, e.g. `line 7 (Observation/o1,
+    /// valueQuantity.code)` or `entry 3 (Patient/p2)`; "" for spreadsheets and CSV.
+    pub location: String,
 }
 
 impl CellError {
@@ -36,6 +39,23 @@ impl CellError {
             column: column.to_owned(),
             text,
             expected,
+            location: String::new(),
+        }
+    }
+
+    /// A problem of a FHIR source at `location` (see [`CellError::location`]); `line` is
+    /// the line or entry number (for sorting), `column` "" when no column is concerned.
+    pub(crate) fn at(
+        file: &str,
+        line: usize,
+        location: String,
+        column: &str,
+        text: String,
+        expected: String,
+    ) -> Self {
+        CellError {
+            location,
+            ..CellError::new(file, line, column, text, expected)
         }
     }
 }
@@ -44,6 +64,20 @@ impl fmt::Display for CellError {
     /// `rome.csv row 7, column age: "x" is not an integer from 18 to 110`, or for a
     /// row: `rome.csv row 7: found 25 fields, expected 26 fields as in the header`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.location.is_empty() {
+            write!(f, "{} {}", self.file, self.location)?;
+            return if !self.column.is_empty() {
+                write!(
+                    f,
+                    ", column {}: {:?} is not {}",
+                    self.column, self.text, self.expected
+                )
+            } else if self.text.is_empty() {
+                write!(f, ": {}", self.expected)
+            } else {
+                write!(f, ": found {}, expected {}", self.text, self.expected)
+            };
+        }
         if self.column.is_empty() {
             write!(
                 f,

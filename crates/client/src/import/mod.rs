@@ -7,7 +7,8 @@
 //! |---|---|
 //! | `delimited` | `.csv` / `.tsv` / `.txt`, streamed record by record with the `csv` crate |
 //! | `sheet` | `.xlsx` / `.xlsm` / `.xls` / `.xlsb` / `.ods` with `calamine` |
-//! | `builder` | header matching and row harmonisation shared by both readers |
+//! | `fhir` | FHIR R4 resources (Bulk Data export, NDJSON, Bundle) mapped by the dictionary's `[fhir]` section |
+//! | `builder` | header matching and row harmonisation shared by the readers |
 //! | `error` | [`CellError`], [`ImportErrors`] |
 //! | `summary` | [`Summary`], [`ColumnSummary`] for the owner to confirm before upload |
 //!
@@ -18,6 +19,7 @@
 mod builder;
 mod delimited;
 mod error;
+mod fhir;
 mod sheet;
 mod summary;
 
@@ -26,6 +28,7 @@ use std::path::Path;
 use sharestat_dict::{Dictionary, EncodedColumn};
 
 pub use error::{CellError, ImportErrors};
+pub use fhir::{FhirStats, import_fhir, import_fhir_with};
 pub use summary::{ColumnSummary, Summary};
 
 /// How to import one file.

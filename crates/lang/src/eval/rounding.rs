@@ -35,6 +35,9 @@ impl Evaluator<'_> {
                 rhs,
             } => {
                 let (x, c) = (self.eval_in(lhs, scope)?, self.eval_in(rhs, scope)?);
+                // As for any `x / y` (`expr.rs`): vectors of different lengths are refused
+                // here, at the division, not by the engine.
+                super::ops::same_lengths(arg, &[(lhs, &x), (rhs, &c)])?;
                 let divisor = match &c {
                     Value::Pub(Public::Num { values, .. }) => match values.as_slice() {
                         [Some(v)] if *v != 0.0 => Some(*v),
