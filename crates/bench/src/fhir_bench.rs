@@ -10,7 +10,12 @@
 //!
 //! ```text
 //! cargo run --release -p sharestat-bench --bin fhir-bench [-- --patients 100000]
+//! cargo run --release -p sharestat-bench --bin fhir-bench -- --patients 1000000 --map-only
 //! ```
+//!
+//! `--repeat K` writes each Observation K times (a day apart): K times the Observations for
+//! the same patients. `--map-only` stops after the mapping (no nodes, no upload): the memory of mapping an
+//! export too large to upload quickly on one machine.
 #![forbid(unsafe_code)]
 
 use sharestat_client::import::{ImportOptions, import_fhir};
@@ -60,7 +65,7 @@ fn cc(system: &str, code: &str) -> String {
 }
 
 /// Writes the export; returns (Observations, resources, bytes).
-fn generate(dir: &Path, patients: usize) -> (u64, u64, u64) {
+fn generate(dir: &Path, patients: usize, repeat: usize) -> (u64, u64, u64) {
     let file = |n: &str| {
         BufWriter::with_capacity(1 << 20, std::fs::File::create(dir.join(n)).expect("create"))
     };
@@ -134,11 +139,17 @@ fn generate(dir: &Path, patients: usize) -> (u64, u64, u64) {
             ("conformity-index", qty("0.89", "1")),
             ("homogeneity-index", qty("1.33", "1")),
         ];
-        for (k, (code, value)) in rows.iter().enumerate() {
-            obs(&mut ow, &format!("{p}-o{k}"), &p, code, &d, value);
+        // Each Observation `repeat` times, a day apart before the index date (the same
+        // value: first, last and nearest pick one of them).
+        for r in 0..repeat {
+            let day = (start - chrono::Duration::days(r as i64)).to_string();
+            let d = if r == 0 { &d } else { &day };
+            for (k, (code, value)) in rows.iter().enumerate() {
+                obs(&mut ow, &format!("{p}-o{k}-{r}"), &p, code, d, value);
+            }
         }
-        nobs += rows.len() as u64;
-        nres += 3 + rows.len() as u64;
+        nobs += (rows.len() * repeat) as u64;
+        nres += 3 + (rows.len() * repeat) as u64;
     }
     for mut w in [pw, rw, ow, ew] {
         w.flush().expect("flush");
@@ -189,11 +200,33 @@ async fn main() {
     let export = tmp.path().join("export");
     std::fs::create_dir_all(&export).expect("export dir");
     let t = Instant::now();
-    let (nobs, nres, bytes) = generate(&export, patients);
+    let repeat = arg("--repeat", 1).max(1);
+    let (nobs, nres, bytes) = generate(&export, patients, repeat);
     let gen_s = t.elapsed().as_secs_f64();
     let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
     let text = std::fs::read_to_string(ex.join("dictionary.toml")).expect("dictionary");
     let dict = Dictionary::parse(&text).expect("dictionary parses");
+    if args.iter().any(|a| a == "--map-only") {
+        let t = Instant::now();
+        let opts = ImportOptions {
+            site: "munich".into(),
+            drop_bad_rows: false,
+        };
+        let (data, stats) = import_fhir(&export, &dict, &opts).unwrap_or_else(|e| panic!("{e}"));
+        let map_s = t.elapsed().as_secs_f64();
+        assert_eq!((data.rows, stats.resources), (patients, nres));
+        println!(
+            "| patients | Observations | resources | export (MB) | map + validate (s) | peak RSS (MiB) |"
+        );
+        println!("|---:|---:|---:|---:|---:|---:|");
+        println!(
+            "| {patients} | {nobs} | {nres} | {:.0} | {map_s:.1} | **{:.0}** |",
+            bytes as f64 / 1e6,
+            peak_mib()
+        );
+        eprintln!("(generating the export took {gen_s:.1} s, not counted)");
+        return;
+    }
     // The nodes in a child process.
     let info = tmp.path().join("nodes.json");
     let mut child = std::process::Command::new(std::env::current_exe().expect("exe"))

@@ -32,3 +32,48 @@ pub(super) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .and_then(|mut f| f.write_all(bytes))
         .map_err(|e| format!("{}: {e}", path.display()))
 }
+
+/// The adrenal study as FHIR R4 (`examples/adrenal/fhir/`): Munich's Bulk Data export,
+/// Rome's transaction Bundle.
+const FHIR: [(&str, &[u8]); 7] = [
+    (
+        "fhir/munich/manifest.json",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/manifest.json"),
+    ),
+    (
+        "fhir/munich/Patient.ndjson",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Patient.ndjson"),
+    ),
+    (
+        "fhir/munich/Condition.ndjson",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Condition.ndjson"),
+    ),
+    (
+        "fhir/munich/Procedure.ndjson",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Procedure.ndjson"),
+    ),
+    (
+        "fhir/munich/Encounter.ndjson",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Encounter.ndjson"),
+    ),
+    (
+        "fhir/munich/Observation.ndjson.gz",
+        include_bytes!("../../../../examples/adrenal/fhir/munich/Observation.ndjson.gz"),
+    ),
+    (
+        "fhir/rome.json",
+        include_bytes!("../../../../examples/adrenal/fhir/rome.json"),
+    ),
+];
+
+/// Writes the FHIR version of the sites' data under `data/fhir/` (`sharestat demo --fhir`).
+pub(super) fn write_fhir(data: &Path) -> Result<(), String> {
+    for (name, bytes) in FHIR {
+        let path = data.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        write(&path, bytes)?;
+    }
+    Ok(())
+}

@@ -41,38 +41,6 @@ use std::time::Instant;
 const MUNICH_XLSX: &[u8] = include_bytes!("../../../../examples/adrenal/munich_delivered.xlsx");
 const ROME_CSV: &[u8] = include_bytes!("../../../../examples/adrenal/rome_delivered.csv");
 const DICTIONARY: &str = include_str!("../../../../examples/adrenal/dictionary.toml");
-/// The adrenal study as FHIR R4 (`examples/adrenal/fhir/`): Munich's Bulk Data export,
-/// Rome's transaction Bundle.
-const FHIR: [(&str, &[u8]); 7] = [
-    (
-        "fhir/munich/manifest.json",
-        include_bytes!("../../../../examples/adrenal/fhir/munich/manifest.json"),
-    ),
-    (
-        "fhir/munich/Patient.ndjson",
-        include_bytes!("../../../../examples/adrenal/fhir/munich/Patient.ndjson"),
-    ),
-    (
-        "fhir/munich/Condition.ndjson",
-        include_bytes!("../../../../examples/adrenal/fhir/munich/Condition.ndjson"),
-    ),
-    (
-        "fhir/munich/Procedure.ndjson",
-        include_bytes!("../../../../examples/adrenal/fhir/munich/Procedure.ndjson"),
-    ),
-    (
-        "fhir/munich/Encounter.ndjson",
-        include_bytes!("../../../../examples/adrenal/fhir/munich/Encounter.ndjson"),
-    ),
-    (
-        "fhir/munich/Observation.ndjson.gz",
-        include_bytes!("../../../../examples/adrenal/fhir/munich/Observation.ndjson.gz"),
-    ),
-    (
-        "fhir/rome.json",
-        include_bytes!("../../../../examples/adrenal/fhir/rome.json"),
-    ),
-];
 const POLICY: &str = include_str!("../../../../examples/adrenal/policy.toml");
 const PILOT_POLICY: &str = include_str!("../../../../examples/adrenal/policy-pilot.toml");
 
@@ -237,14 +205,7 @@ pub async fn run_demo(
         write(&data.join(name), bytes)?;
     }
     if opts.fhir {
-        for (name, bytes) in FHIR {
-            let path = data.join(name);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| format!("{}: {e}", parent.display()))?;
-            }
-            write(&path, bytes)?;
-        }
+        files::write_fhir(&data)?;
     }
 
     // 1. The consortium and its nodes.

@@ -80,6 +80,14 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// Room for `rows` more rows in every column (when the number is known, as for FHIR
+    /// patients: no doubling of the columns while they fill).
+    pub(super) fn reserve(&mut self, rows: usize) {
+        for c in &mut self.data {
+            c.reserve_exact(rows);
+        }
+    }
+
     /// Number of header fields.
     pub(super) fn width(&self) -> usize {
         self.width

@@ -145,6 +145,13 @@ impl<'p> Patients<'p> {
         }
     }
 
+    /// Frees what only reading needed (the id index, the seen resources), before the rows
+    /// are derived.
+    pub fn done_reading(&mut self) {
+        self.key = HashMap::new();
+        self.seen = HashSet::new();
+    }
+
     fn patient(&mut self, key: &str) -> usize {
         if let Some(i) = self.key.get(key) {
             return *i as usize;

@@ -144,9 +144,14 @@ pub fn import_fhir_with(
     let mut builder = Builder::new(label.clone(), dict, &canonical, &header, 1, None)?;
     let mut cells = vec![Cell::Empty; header.len()];
     let mut rows: Vec<usize> = Vec::new();
+    pats.done_reading();
+    builder.reserve(order.len());
     for &i in &order {
-        let pat = &pats.pats[i];
-        if !derive::row(&plan, pat, &mut cells, &mut problems) {
+        let pat = &mut pats.pats[i];
+        let derived = derive::row(&plan, pat, &mut cells, &mut problems);
+        // The patient's accumulators are spent: the table grows as they are freed.
+        pat.slots = Vec::new();
+        if !derived {
             continue;
         }
         rows.push(i);
