@@ -18,7 +18,7 @@
 //! export too large to upload quickly on one machine.
 #![forbid(unsafe_code)]
 
-use sharestat_client::import::{ImportOptions, import_fhir};
+use sharestat_client::import::{FhirStats, ImportOptions, Imported, import_fhir};
 use sharestat_dict::Dictionary;
 use sharestat_node::local::LocalConsortium;
 use std::io::{BufWriter, Write};
@@ -162,6 +162,17 @@ fn generate(dir: &Path, patients: usize, repeat: usize) -> (u64, u64, u64) {
     (nobs, nres, bytes)
 }
 
+/// The export mapped as Munich's: the table, what was read, and the seconds it took.
+fn map(export: &Path, dict: &Dictionary) -> (Imported, FhirStats, f64) {
+    let t = Instant::now();
+    let opts = ImportOptions {
+        site: "munich".into(),
+        drop_bad_rows: false,
+    };
+    let (data, stats) = import_fhir(export, dict, &opts).unwrap_or_else(|e| panic!("{e}"));
+    (data, stats, t.elapsed().as_secs_f64())
+}
+
 /// The child: a local consortium with the adrenal study and Munich's data owner; writes
 /// `{urls, ca, token}` to `out` and serves until its standard input closes.
 async fn serve(dir: &Path, out: &Path) {
@@ -207,13 +218,7 @@ async fn main() {
     let text = std::fs::read_to_string(ex.join("dictionary.toml")).expect("dictionary");
     let dict = Dictionary::parse(&text).expect("dictionary parses");
     if args.iter().any(|a| a == "--map-only") {
-        let t = Instant::now();
-        let opts = ImportOptions {
-            site: "munich".into(),
-            drop_bad_rows: false,
-        };
-        let (data, stats) = import_fhir(&export, &dict, &opts).unwrap_or_else(|e| panic!("{e}"));
-        let map_s = t.elapsed().as_secs_f64();
+        let (data, stats, map_s) = map(&export, &dict);
         assert_eq!((data.rows, stats.resources), (patients, nres));
         println!(
             "| patients | Observations | resources | export (MB) | map + validate (s) | peak RSS (MiB) |"
@@ -253,13 +258,7 @@ async fn main() {
         })
         .collect();
     let before = peak_mib();
-    let t = Instant::now();
-    let opts = ImportOptions {
-        site: "munich".into(),
-        drop_bad_rows: false,
-    };
-    let (data, stats) = import_fhir(&export, &dict, &opts).unwrap_or_else(|e| panic!("{e}"));
-    let map_s = t.elapsed().as_secs_f64();
+    let (data, stats, map_s) = map(&export, &dict);
     let after_map = peak_mib();
     let t = Instant::now();
     let times = upload_to(nodes, "adrenal", "munich", "fhir", &data)
