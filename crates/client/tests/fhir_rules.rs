@@ -253,7 +253,9 @@ fn a_coded_event_before_the_index_date_is_refused() {
         site: "x".into(),
         drop_bad_rows: false,
     };
-    let e = import_fhir(dir.path(), &dict, &opts).unwrap_err().to_string();
+    let e = import_fhir(dir.path(), &dict, &opts)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("(Patient/a), column pfs_weeks: \"2021-02-20 (the event's date)\" is not a date on or after the index date 2021-03-01"),
         "{e}"

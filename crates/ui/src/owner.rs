@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value;
-use sharestat_client::import::{ImportErrors, ImportOptions, Imported, import_bytes};
+use sharestat_client::import::{CellError, ImportErrors, ImportOptions, Imported, import_bytes};
 use sharestat_dict::{ColumnType, Dictionary};
 
 /// A valid file waiting for its owner's confirmation (in the session's memory only).
@@ -138,9 +138,11 @@ pub(crate) async fn page_get(me: &Me, target: Option<&str>, results: &str) -> St
     let check = format!(
         "<h2>Check a file</h2><form method=\"post\" action=\"/upload/check\" \
          enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"target\" value=\"{}\">\
-         <label for=\"file\">File (CSV, TSV, XLSX, XLS or ODS): choose it or drop it here</label>\
+         <label for=\"file\">File (CSV, TSV, XLSX, XLS or ODS; or FHIR R4: a Bundle .json, \
+         .ndjson or .ndjson.gz, mapped by the dictionary's [fhir] section): choose it or drop \
+         it here</label>\
          <input id=\"file\" name=\"file\" type=\"file\" required \
-         accept=\".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.xlsb,.ods\">\
+         accept=\".csv,.tsv,.txt,.xlsx,.xlsm,.xls,.xlsb,.ods,.json,.ndjson,.gz\">\
          <p><button type=\"submit\">Check the file</button></p>\
          <p class=\"muted\">The file is read on this computer. Checking it sends nothing; after \
          the check you see a summary and decide whether to share it.</p></form>",
@@ -377,16 +379,36 @@ pub(crate) async fn errors_csv(State(app): State<App>, me: Me) -> Response {
     }
 }
 
-/// The problems as CSV: row, column, text, expected.
+/// Whether the problems are a FHIR source's (placed by file, line or entry, resource and
+/// element rather than by row).
+fn fhir(e: &ImportErrors) -> bool {
+    e.errors.iter().any(|c| !c.location.is_empty())
+}
+
+/// Where a FHIR problem is: `Observation.ndjson line 3 (Observation/o3, valueQuantity.code)`.
+fn place(c: &CellError) -> String {
+    format!("{} {}", c.file, c.location)
+}
+
+/// The problems as CSV: row, column, text, expected (for FHIR: where instead of row).
 fn problems_csv(e: &ImportErrors) -> String {
-    let mut csv = String::from("row,column,text,expected\r\n");
+    let fhir = fhir(e);
+    let mut csv = String::from(if fhir {
+        "where,column,text,expected\r\n"
+    } else {
+        "row,column,text,expected\r\n"
+    });
     if let Some(f) = &e.fatal {
         csv.push_str(&format!(",,,{}\r\n", csv_field(f)));
     }
     for c in &e.errors {
+        let at = if fhir {
+            csv_field(&place(c))
+        } else {
+            c.row.to_string()
+        };
         csv.push_str(&format!(
-            "{},{},{},{}\r\n",
-            c.row,
+            "{at},{},{},{}\r\n",
             csv_field(&c.column),
             csv_field(&c.text),
             csv_field(&c.expected)
@@ -406,13 +428,22 @@ fn errors(e: &ImportErrors) -> String {
         html.push_str(&alert(f));
     }
     if !e.errors.is_empty() {
-        html.push_str(&alert(&format!("{} problems", e.errors.len())));
+        let n = e.errors.len();
+        html.push_str(&alert(&format!(
+            "{n} problem{}",
+            if n == 1 { "" } else { "s" }
+        )));
+        let fhir = fhir(e);
         let rows: Vec<Vec<String>> = e
             .errors
             .iter()
             .map(|c| {
                 vec![
-                    c.row.to_string(),
+                    if fhir {
+                        escape(&place(c))
+                    } else {
+                        c.row.to_string()
+                    },
                     escape(&c.column),
                     escape(&c.text),
                     escape(&c.expected),
@@ -421,7 +452,12 @@ fn errors(e: &ImportErrors) -> String {
             .collect();
         html.push_str(&table(
             "Problems",
-            &["Row", "Column", "Text", "Expected"],
+            &[
+                if fhir { "Where" } else { "Row" },
+                "Column",
+                "Text",
+                "Expected",
+            ],
             &rows,
         ));
     }

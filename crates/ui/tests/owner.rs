@@ -290,3 +290,52 @@ async fn an_upload_followed_on_its_progress_page_and_a_replacement() {
     ui.stop();
     c.shutdown().await;
 }
+
+/// A FHIR Bundle checked and uploaded through the app: Rome's adrenal Bundle maps (by the
+/// dictionary's `[fhir]` section) to its 24 patients and commits; one with an unknown code
+/// shows the problem at its Bundle entry, resource and element, and uploads nothing.
+#[tokio::test]
+async fn a_fhir_bundle_is_mapped_checked_and_uploaded() {
+    let ex = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/adrenal");
+    let dict = std::fs::read_to_string(ex.join("dictionary.toml")).unwrap();
+    let bundle = std::fs::read_to_string(ex.join("fhir/rome.json")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let c = LocalConsortium::start(&tmp.path().join("c"), 60)
+        .await
+        .unwrap();
+    c.create_study("adrenal", &dict, "").await.unwrap();
+    let owner = c
+        .add_user("rosa", "data_owner", Some("adrenal"), Some("rome"))
+        .await
+        .unwrap();
+    let ui = common::start(&c).await;
+    let cookie = open(&ui).await;
+    sign_in(&ui, &cookie, &owner).await;
+    let bad = bundle.replacen("\"LA9623-5\"", "\"LA0000-0\"", 1);
+    let page = check_file(&ui, &cookie, "adrenal|rome", "rome-bad.json", &bad).await;
+    assert!(
+        page.contains("valueCodeableConcept)")
+            && page.contains("ecog_status")
+            && page.contains("LA0000-0")
+            && page.contains("rome-bad.json entry ")
+            && page.contains("<th scope=\"col\">Where</th>"),
+        "{page}"
+    );
+    // One problem: the refused code, not also "required" for the value it could not give.
+    assert!(page.contains(">1 problem<"), "{page}");
+    assert!(!page.contains("required: missing"), "{page}");
+    let page = check_file(&ui, &cookie, "adrenal|rome", "rome.json", &bundle).await;
+    assert!(page.contains("rome.json is valid: 24 rows"), "{page}");
+    let r = post_form(&ui, &cookie, "/upload/confirm", vec![("name", "rome")]).await;
+    assert!(r.status().is_success() || r.status() == StatusCode::SEE_OTHER);
+    let done = outcome(&ui, &cookie).await;
+    assert!(done.contains("Committed on all three nodes"), "{done}");
+    for admin in &c.admins {
+        let sets: Vec<serde_json::Value> =
+            admin.get("/api/v1/studies/adrenal/datasets").await.unwrap();
+        assert_eq!(sets.len(), 1);
+        assert_eq!(sets[0]["rows"], 24);
+    }
+    ui.stop();
+    c.shutdown().await;
+}

@@ -28,7 +28,7 @@ use std::path::Path;
 use sharestat_dict::{Dictionary, EncodedColumn};
 
 pub use error::{CellError, ImportErrors};
-pub use fhir::{FhirStats, import_fhir, import_fhir_with};
+pub use fhir::{FhirStats, import_fhir, import_fhir_bytes, import_fhir_with, is_fhir_file};
 pub use summary::{ColumnSummary, Summary};
 
 /// How to import one file.
@@ -86,7 +86,9 @@ fn format_of(name: &str) -> Result<String, String> {
 }
 
 /// [`import_file`] of a file held in memory (`name` gives its format and names it in the
-/// errors): a file a browser sent to the local app is imported without a copy on disk.
+/// errors): a file a browser sent to the local app is imported without a copy on disk. A
+/// FHIR file (`.ndjson`, `.ndjson.gz`, a Bundle `.json`) is mapped by the dictionary's
+/// `[fhir]` section ([`import_fhir_bytes`]).
 pub fn import_bytes(
     name: &str,
     bytes: Vec<u8>,
@@ -94,6 +96,9 @@ pub fn import_bytes(
     opts: &ImportOptions,
 ) -> Result<Imported, ImportErrors> {
     let file = name.to_owned();
+    if is_fhir_file(name) {
+        return import_fhir_bytes(name, bytes, dict, opts).map(|(i, _)| i);
+    }
     match format_of(name)
         .map_err(|m| ImportErrors::fatal(file.clone(), m))?
         .as_str()

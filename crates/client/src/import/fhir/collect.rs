@@ -39,6 +39,9 @@ pub(super) struct Cand {
 pub(super) struct Slot {
     /// Candidates seen.
     pub n: u32,
+    /// A resource's value for this column was refused (reported): the column's own check
+    /// (e.g. "required") is not reported again for the patient.
+    pub failed: bool,
     /// The earliest (`first`) or latest (`last`) so far.
     pub best: Option<Cand>,
     /// The rest, when there is any.
@@ -320,7 +323,10 @@ impl<'p> Patients<'p> {
             match value(read, &r) {
                 Ok(None) => {}
                 Ok(Some(v)) => push(&mut pat.slots[c], read.pick, date, v, &loc),
-                Err((path, text, expected)) => out.push(problem(path, column, text, expected)),
+                Err((path, text, expected)) => {
+                    pat.slots[c].failed = true;
+                    out.push(problem(path, column, text, expected))
+                }
             }
         }
     }
@@ -362,6 +368,7 @@ impl<'p> Patients<'p> {
                     Some(g) => match read.map.get(g.as_str()) {
                         Some(l) => Some(Value::Level(*l)),
                         None => {
+                            pat.slots[c].failed = true;
                             out.push(problem(
                                 "gender",
                                 &self.plan.columns[c],

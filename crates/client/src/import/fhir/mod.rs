@@ -21,7 +21,7 @@ mod plan;
 mod resource;
 mod source;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use sharestat_dict::{Cell, Dictionary};
@@ -110,8 +110,37 @@ pub fn import_fhir_with(
     );
     let plan = Plan::new(dict, &opts.site).map_err(|m| ImportErrors::fatal(label.clone(), m))?;
     let files = Files::open(path).map_err(|m| ImportErrors::fatal(label.clone(), m))?;
+    import_files(label, files, &plan, dict, opts, progress)
+}
+
+/// [`import_fhir`] of one file held in memory (`name`: `.ndjson`, `.ndjson.gz` or a Bundle
+/// `.json`), as a browser sends it to the local app.
+pub fn import_fhir_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    dict: &Dictionary,
+    opts: &ImportOptions,
+) -> Result<(Imported, FhirStats), ImportErrors> {
+    let plan = Plan::new(dict, &opts.site).map_err(|m| ImportErrors::fatal(name, m))?;
+    let files = Files::from_bytes(name, bytes).map_err(|m| ImportErrors::fatal(name, m))?;
+    import_files(name.to_owned(), files, &plan, dict, opts, &mut |_, _| {})
+}
+
+/// Whether a file's name says it is FHIR (`.ndjson`, `.ndjson.gz`, `.json`).
+pub fn is_fhir_file(name: &str) -> bool {
+    source::is_fhir_name(name)
+}
+
+fn import_files(
+    label: String,
+    files: Files,
+    plan: &Plan,
+    dict: &Dictionary,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Imported, FhirStats), ImportErrors> {
     let problems = std::cell::RefCell::new(Problems::default());
-    let mut pats = Patients::new(&plan);
+    let mut pats = Patients::new(plan);
     let total = files.bytes;
     files.read(
         &mut |loc, r, full_url| pats.add(loc, r, full_url, &mut problems.borrow_mut()),
@@ -144,11 +173,20 @@ pub fn import_fhir_with(
     let mut builder = Builder::new(label.clone(), dict, &canonical, &header, 1, None)?;
     let mut cells = vec![Cell::Empty; header.len()];
     let mut rows: Vec<usize> = Vec::new();
+    // (row, column) whose resource was refused: its row check is not reported again.
+    let mut reported: HashSet<(usize, &str)> = HashSet::new();
     pats.done_reading();
     builder.reserve(order.len());
     for &i in &order {
         let pat = &mut pats.pats[i];
-        let derived = derive::row(&plan, pat, &mut cells, &mut problems);
+        let derived = derive::row(plan, pat, &mut cells, &mut problems);
+        if derived {
+            for (c, slot) in pat.slots.iter().enumerate() {
+                if slot.failed {
+                    reported.insert((rows.len() + 1, plan.columns[c].as_str()));
+                }
+            }
+        }
         // The patient's accumulators are spent: the table grows as they are freed.
         pat.slots = Vec::new();
         if !derived {
@@ -217,7 +255,12 @@ pub fn import_fhir_with(
             fatal: None,
         }),
         Err(e) => {
-            let mut all: Vec<CellError> = e.errors.into_iter().map(place).collect();
+            let mut all: Vec<CellError> = e
+                .errors
+                .into_iter()
+                .filter(|c| !reported.contains(&(c.row, c.column.as_str())))
+                .map(place)
+                .collect();
             all.extend(errors);
             Err(ImportErrors {
                 file: label,

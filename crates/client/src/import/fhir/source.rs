@@ -26,9 +26,16 @@ pub(super) struct Loc {
 pub(super) struct Files {
     /// Each file's name as the owner sees it (relative to the directory given).
     pub names: Vec<String>,
-    paths: Vec<PathBuf>,
+    bodies: Vec<Body>,
     /// Total bytes on disk (for progress).
     pub bytes: u64,
+}
+
+/// Where a file's bytes are.
+enum Body {
+    Path(PathBuf),
+    /// A file held in memory (sent by a browser to the local app).
+    Bytes(Vec<u8>),
 }
 
 /// The Bulk Data manifest's parts the reader uses.
@@ -122,11 +129,7 @@ impl Files {
                 || path.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            if !(is_ndjson(&name) || name.ends_with(".json")) {
-                return Err(format!(
-                    "{name}: give a Bulk Data export directory, an .ndjson or .ndjson.gz file, or a Bundle .json file"
-                ));
-            }
+            check_name(&name)?;
             names.push(name);
             paths.push(path.to_owned());
         }
@@ -137,8 +140,19 @@ impl Files {
             .sum();
         Ok(Files {
             names,
-            paths,
+            bodies: paths.into_iter().map(Body::Path).collect(),
             bytes,
+        })
+    }
+
+    /// One file held in memory: `name` (`.ndjson`, `.ndjson.gz` or a Bundle `.json`) says
+    /// its format.
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Result<Files, String> {
+        check_name(name)?;
+        Ok(Files {
+            names: vec![name.to_owned()],
+            bytes: bytes.len() as u64,
+            bodies: vec![Body::Bytes(bytes)],
         })
     }
 
@@ -152,19 +166,24 @@ impl Files {
         progress: &mut dyn FnMut(u64),
     ) {
         let mut done = 0u64;
-        for (i, path) in self.paths.iter().enumerate() {
+        for (i, body) in self.bodies.iter().enumerate() {
             let file = i as u32;
             let name = &self.names[i];
-            let f = match File::open(path) {
-                Ok(f) => f,
-                Err(e) => {
-                    bad(Loc { file, line: 0 }, format!("cannot open {name}: {e}"));
-                    continue;
-                }
+            let (f, size): (Box<dyn Read + '_>, u64) = match body {
+                Body::Bytes(b) => (Box::new(b.as_slice()), b.len() as u64),
+                Body::Path(path) => match File::open(path) {
+                    Ok(f) => {
+                        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+                        (Box::new(f), size)
+                    }
+                    Err(e) => {
+                        bad(Loc { file, line: 0 }, format!("cannot open {name}: {e}"));
+                        continue;
+                    }
+                },
             };
-            let size = f.metadata().map(|m| m.len()).unwrap_or(0);
             if is_ndjson(name) {
-                let raw: Box<dyn Read> = if name.ends_with(".gz") {
+                let raw: Box<dyn Read + '_> = if name.ends_with(".gz") {
                     Box::new(MultiGzDecoder::new(f))
                 } else {
                     Box::new(f)
@@ -181,10 +200,26 @@ impl Files {
     }
 }
 
+/// Whether `name` is a FHIR file the reader takes.
+fn check_name(name: &str) -> Result<(), String> {
+    if is_ndjson(name) || name.ends_with(".json") {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name}: give a Bulk Data export directory, an .ndjson or .ndjson.gz file, or a Bundle .json file"
+        ))
+    }
+}
+
+/// Whether `name` is a FHIR file by its name (`.ndjson`, `.ndjson.gz`, `.json`).
+pub(super) fn is_fhir_name(name: &str) -> bool {
+    check_name(name).is_ok()
+}
+
 fn read_lines(
     file: u32,
     name: &str,
-    raw: Box<dyn Read>,
+    raw: Box<dyn Read + '_>,
     each: &mut dyn FnMut(Loc, Resource, Option<&str>),
     bad: &mut dyn FnMut(Loc, String),
     progress: &mut dyn FnMut(u64),
