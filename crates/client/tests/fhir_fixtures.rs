@@ -115,3 +115,42 @@ fn carebundle_export_gives_the_independent_values() {
         }
     }
 }
+
+#[test]
+fn a_patient_without_an_index_date_is_named_once_per_derived_column() {
+    // Munich's export without munich-01's radiotherapy (the index selection).
+    let dict = dictionary("adrenal/dictionary.toml");
+    let from = example("adrenal/fhir/munich");
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(&from).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), dir.path().join(f.file_name())).unwrap();
+    }
+    let procs = std::fs::read_to_string(from.join("Procedure.ndjson")).unwrap();
+    let kept: Vec<&str> = procs
+        .lines()
+        .filter(|l| !(l.contains("\"Patient/munich-01\"") && l.contains("108290001")))
+        .collect();
+    assert_eq!(kept.len() + 1, procs.lines().count());
+    std::fs::write(dir.path().join("Procedure.ndjson"), kept.join("\n")).unwrap();
+    let e = import_fhir(dir.path(), &dict, &opts("munich"))
+        .unwrap_err()
+        .to_string();
+    for col in ["age", "follow_up_months"] {
+        let lines: Vec<&str> = e
+            .lines()
+            .filter(|l| l.contains(&format!("column {col}:")))
+            .collect();
+        assert_eq!(lines.len(), 1, "{col}: {e}");
+        assert!(
+            lines[0].contains("Patient.ndjson line 1 (Patient/munich-01), column")
+                && lines[0].contains("derived from the index date, which the patient lacks (no Procedure selected by the index)"),
+            "{e}"
+        );
+    }
+    // The treatment start (read from the same Procedure) is missing, and required.
+    assert!(
+        e.contains("(Patient/munich-01), column treatment_start: \"\" is not a date"),
+        "{e}"
+    );
+}

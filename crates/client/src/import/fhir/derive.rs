@@ -24,9 +24,21 @@ fn round(x: f64, decimals: u32) -> f64 {
     (x * s).round() / s
 }
 
-/// Fills `cells` (one per dictionary column) with patient `pat`'s row; problems go to `out`.
-/// Returns `false` when the patient was referenced but never given (no row).
-pub(super) fn row(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems) -> bool {
+/// Fills `cells` (one per dictionary column) with patient `pat`'s row; problems go to `out`
+/// (and the columns they concern are marked `failed` in `pat`, so that the row's own check
+/// does not report them again as missing). Returns `false` when the patient was referenced
+/// but never given (no row).
+pub(super) fn row(plan: &Plan, pat: &mut Pat, cells: &mut [Cell], out: &mut Problems) -> bool {
+    let failed = fill(plan, pat, cells, out);
+    for c in failed {
+        pat.slots[c].failed = true;
+    }
+    pat.at.is_some()
+}
+
+/// [`row`]'s work; the columns with problems.
+fn fill(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems) -> Vec<usize> {
+    let mut failed = Vec::new();
     let Some(at) = &pat.at else {
         if let Some(first) = &pat.first_ref {
             let (loc, what) = &**first;
@@ -38,7 +50,7 @@ pub(super) fn row(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems
                 expected: "a patient of the export (no Patient resource has this id)".into(),
             });
         }
-        return false;
+        return failed;
     };
     let problem = |loc: &Loc, what: String, column: &str, text: String, expected: String| Problem {
         loc: loc.clone(),
@@ -52,6 +64,23 @@ pub(super) fn row(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems
     for (c, rule) in plan.rules.iter().enumerate() {
         let column = &plan.columns[c];
         let slot = &pat.slots[c];
+        let before = out.count();
+        if pat.index.is_none()
+            && plan.required[c]
+            && matches!(rule, Rule::Age | Rule::Time { .. })
+            && let Some((sel, _)) = &plan.index
+        {
+            out.push(problem(
+                at,
+                me.clone(),
+                column,
+                String::new(),
+                format!(
+                    "derived from the index date, which the patient lacks (no {} selected by the index)",
+                    sel.resource
+                ),
+            ));
+        }
         cells[c] = match rule {
             Rule::Absent => Cell::Empty,
             Rule::Read(read) => match pick(read, slot, pat.index.as_ref().map(|i| i.0)) {
@@ -99,6 +128,9 @@ pub(super) fn row(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems
             } => {
                 let Some((start, _)) = &pat.index else {
                     cells[c] = Cell::Empty;
+                    if out.count() > before {
+                        failed.push(c);
+                    }
                     continue;
                 };
                 let end = match (&plan.events[*event], pat.death, &pat.events[*event]) {
@@ -142,6 +174,9 @@ pub(super) fn row(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems
                 (EventRule::Coded(_), _) => pat.events[*event].is_some(),
             }),
         };
+        if out.count() > before {
+            failed.push(c);
+        }
     }
     if let (Some(b), Some((d, loc))) = (pat.birth, &pat.index)
         && d < &b
@@ -166,7 +201,7 @@ pub(super) fn row(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems
             format!("a death date on or after the birth date {b}"),
         ));
     }
-    true
+    failed
 }
 
 type Bad = (Loc, String, String);

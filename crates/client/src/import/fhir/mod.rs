@@ -56,6 +56,11 @@ struct Problems {
 }
 
 impl Problems {
+    /// How many so far (kept or not).
+    pub fn count(&self) -> usize {
+        self.list.len() + self.more
+    }
+
     pub fn push(&mut self, p: Problem) {
         if self.list.len() < MAX_PROBLEMS {
             self.list.push(p);

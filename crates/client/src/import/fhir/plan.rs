@@ -137,6 +137,8 @@ pub(super) enum Rule {
 pub(super) struct Plan {
     /// The dictionary's column names, in order.
     pub columns: Vec<String>,
+    /// Whether each column is required.
+    pub required: Vec<bool>,
     /// One rule per dictionary column, in the dictionary's order.
     pub rules: Vec<Rule>,
     /// The index date's selection and whether the latest (rather than the earliest) counts.
@@ -223,6 +225,7 @@ impl Plan {
         };
         Ok(Plan {
             columns: dict.columns.iter().map(|c| c.name.clone()).collect(),
+            required: dict.columns.iter().map(|c| c.required).collect(),
             rules,
             index,
             events: events.into_iter().map(|(_, e)| e).collect(),
