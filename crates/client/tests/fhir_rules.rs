@@ -198,6 +198,12 @@ fn lines() -> Vec<String> {
         subject("b"),
         coded(sct, "254637007")
     ));
+    // A partial onset date on a Condition no column reads does not matter.
+    v.push(format!(
+        r#"{{"resourceType":"Condition","id":"c5",{},"code":{},"onsetDateTime":"2019"}}"#,
+        subject("a"),
+        coded(sct, "38341003")
+    ));
     v
 }
 
@@ -258,6 +264,26 @@ fn a_coded_event_before_the_index_date_is_refused() {
         .to_string();
     assert!(
         e.contains("(Patient/a), column pfs_weeks: \"2021-02-20 (the event's date)\" is not a date on or after the index date 2021-03-01"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_partial_date_is_an_error_where_a_pick_needs_it() {
+    let mut l = lines();
+    let c4 = l.iter().position(|x| x.contains("\"id\":\"c4\"")).unwrap();
+    l[c4] = l[c4].replace("2020-12-01", "2020-12");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("all.ndjson"), l.join("\n")).unwrap();
+    let dict = Dictionary::parse(DICT).unwrap();
+    let opts = ImportOptions {
+        site: "x".into(),
+        drop_bad_rows: false,
+    };
+    let e = import_fhir(dir.path(), &dict, &opts).unwrap_err();
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert!(
+        e.to_string().contains("(Condition/c4, onsetDateTime), column stage: \"2020-12\" is not a full date YYYY-MM-DD (a partial date"),
         "{e}"
     );
 }

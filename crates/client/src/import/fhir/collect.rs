@@ -256,16 +256,16 @@ impl<'p> Patients<'p> {
             }
             p
         };
-        let date = match r.date() {
-            None => None,
-            Some((path, d)) => match parse_date(d) {
-                Ok(d) => Some(d),
-                Err(e) if ty != "Patient" => {
-                    out.push(problem(path, "", d.to_owned(), e));
-                    None
-                }
-                Err(_) => None,
-            },
+        // The resource's date, and its problem reported only where the date is used (a
+        // partial onset date of a Condition no column needs does not fail the import).
+        let dated = r.date().map(|(path, d)| (path, d, parse_date(d)));
+        let date = dated
+            .as_ref()
+            .and_then(|(_, _, x)| x.as_ref().ok().copied());
+        let bad_date = |column: &str, out: &mut Problems| {
+            if let Some((path, d, Err(e))) = &dated {
+                out.push(problem(path, column, d.to_string(), e.clone()));
+            }
         };
         let pat = &mut self.pats[p];
         for d in r.all_dates().filter_map(|d| parse_date(d).ok()) {
@@ -275,6 +275,7 @@ impl<'p> Patients<'p> {
             && sel.selects(&r)
         {
             match date {
+                None if dated.is_some() => bad_date("", out),
                 None => out.push(problem(
                     "",
                     "",
@@ -296,6 +297,7 @@ impl<'p> Patients<'p> {
             if let EventRule::Coded(sel) = rule
                 && sel.selects(&r)
             {
+                bad_date("", out);
                 let new = date.map(|d| (d, loc.clone()));
                 let cur = &mut pat.events[e];
                 *cur = Some(match (cur.take(), new) {
@@ -320,6 +322,11 @@ impl<'p> Patients<'p> {
                 continue;
             }
             let column = &self.plan.columns[c];
+            if date.is_none() && dated.is_some() && read.element != Element::Date {
+                // first, last and nearest order by the date (a date column reports its own).
+                bad_date(column, out);
+                pat.slots[c].failed = true;
+            }
             match value(read, &r) {
                 Ok(None) => {}
                 Ok(Some(v)) => push(&mut pat.slots[c], read.pick, date, v, &loc),
