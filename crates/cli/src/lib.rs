@@ -7,7 +7,8 @@
 //!
 //! - [`up`]: `sharestat node` (one node) and `sharestat up` (a local consortium of three).
 //! - [`admin`]: studies, users and the self-test on all three nodes of a local consortium.
-//! - [`upload`]: a data owner's upload (validate, share on this machine, two-phase commit).
+//! - [`upload`]: a data owner's upload (validate, share on this machine, two-phase commit);
+//!   [`fhir`]: its `--fhir` source (an export, a Bundle or a FHIR server).
 //! - [`audit`]: verifying the nodes' hash-chained audit logs and cross-checking shared jobs.
 //! - [`run`]: a researcher's script, printed like `Rscript`; [`repl`]: the interactive session.
 //! - [`ui`]: `sharestat ui`, the browser interface on this machine (`sharestat-ui`).
