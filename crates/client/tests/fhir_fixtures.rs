@@ -75,6 +75,31 @@ fn carebundle_export_gives_the_independent_values() {
     let patients = expected["patients"].as_array().unwrap();
     assert_eq!(imp.rows, patients.len());
     assert!(stats.skipped.contains_key("Practitioner"), "{stats:?}");
+    same_as_expected(&dict, &imp, patients);
+}
+
+#[test]
+fn carebundle_transaction_bundle_with_urn_uuid_references() {
+    // carebundle's default output: a transaction Bundle per patient whose resources have no
+    // id (POST entries), identified and referenced by `urn:uuid:` full URLs.
+    let dict = dictionary("carebundle/dictionary.toml");
+    let (imp, _) = import_fhir(
+        &example("carebundle/bundle/mixed-7-0000.json"),
+        &dict,
+        &opts("any"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(example("carebundle/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let first = &expected["patients"].as_array().unwrap()[..1];
+    assert_eq!(imp.rows, 1);
+    same_as_expected(&dict, &imp, first);
+}
+
+/// Every column of every patient of `imp` equals `patients` (expected.json's values).
+fn same_as_expected(dict: &Dictionary, imp: &Imported, patients: &[serde_json::Value]) {
     for col in &dict.columns {
         let words = imp.column(&col.name).unwrap();
         let present = imp.column(&format!("{}.present", col.name));
