@@ -19,7 +19,7 @@ use std::process::ExitCode;
 /// `sharestat upload`
 #[derive(Args)]
 pub struct UploadArgs {
-    /// The site file (CSV, XLSX, XLS or ODS).
+    /// The site file (CSV, TSV, XLSX, XLS or ODS); for FHIR R4 sources give --fhir instead.
     #[arg(required_unless_present = "fhir", conflicts_with = "fhir")]
     file: Option<PathBuf>,
     #[command(flatten)]
