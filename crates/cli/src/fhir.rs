@@ -12,7 +12,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sharestat_client::fhir_server::{self, Auth, Mode, Progress, ServerOptions, Via};
 use sharestat_client::import::{ImportErrors, ImportOptions, Imported, import_fhir_with};
 use sharestat_dict::Dictionary;
-use sharestat_dict::fhir::{ColumnSource, Event};
 
 /// The `--fhir` flags of `sharestat upload`.
 #[derive(Args, Default)]
@@ -49,28 +48,16 @@ pub struct FhirArgs {
     pub fhir_poll_max: u64,
 }
 
-/// The resource types the mapping reads: Patient, each column's, the index's and the
-/// events', and Encounter (contacts for the time to the last contact).
-pub fn resource_types(dict: &Dictionary) -> Vec<String> {
-    let mut types = vec!["Patient".to_owned(), "Encounter".to_owned()];
-    if let Some(m) = &dict.fhir {
-        let mut add = |t: &str| {
-            if !types.iter().any(|x| x == t) {
-                types.push(t.to_owned());
-            }
-        };
-        if let Some(i) = &m.index {
-            add(&i.resource);
-        }
-        for src in m.columns.values() {
-            match src {
-                ColumnSource::Read(s) => add(&s.resource),
-                ColumnSource::Time(Event::Coded(s)) | ColumnSource::Event(Event::Coded(s)) => {
-                    add(&s.resource)
-                }
-                _ => {}
-            }
-        }
+/// The types to fetch from a server: those the mapping reads, and Encounter (contacts for
+/// the time to the last contact).
+fn types(dict: &Dictionary) -> Vec<String> {
+    let mut types = dict
+        .fhir
+        .as_ref()
+        .map(|m| m.resource_types())
+        .unwrap_or_else(|| vec!["Patient".to_owned()]);
+    if !types.iter().any(|t| t == "Encounter") {
+        types.push("Encounter".to_owned());
     }
     types
 }
@@ -171,7 +158,7 @@ pub async fn import(
     let path = match &tmp {
         Some(t) => {
             let dir = t.path().join("export");
-            if let Err(e) = download(a, &source, &resource_types(&dict), &dir).await {
+            if let Err(e) = download(a, &source, &types(&dict), &dir).await {
                 eprintln!("{e}");
                 return Ok(None);
             }

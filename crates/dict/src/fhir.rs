@@ -41,6 +41,29 @@ pub struct FhirMapping {
     pub sites: BTreeMap<String, BTreeMap<String, SiteAlternative>>,
 }
 
+impl FhirMapping {
+    /// The resource types the mapping reads: Patient first, then the index's and those of
+    /// the columns and their events (by column name), once each.
+    pub fn resource_types(&self) -> Vec<String> {
+        let mut types = vec!["Patient".to_owned()];
+        let sources = self
+            .index
+            .iter()
+            .chain(self.columns.values().filter_map(|c| match c {
+                ColumnSource::Read(s)
+                | ColumnSource::Time(Event::Coded(s))
+                | ColumnSource::Event(Event::Coded(s)) => Some(s),
+                _ => None,
+            }));
+        for s in sources {
+            if !types.contains(&s.resource) {
+                types.push(s.resource.clone());
+            }
+        }
+        types
+    }
+}
+
 /// Where a column's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColumnSource {
@@ -250,12 +273,17 @@ pub(crate) fn parse(value: toml::Value, columns: &[ColumnSpec]) -> Result<FhirMa
                 .try_into()
                 .map_err(|e: toml::de::Error| err(e.message().to_owned()))?;
             let s = source(raw, None).map_err(err)?;
-            if s.element != Element::Date && s.element != Element::DeceasedDateTime {
+            if s.element != Element::Date {
                 return Err(err(format!(
                     "element {} is not a date: the index date is read from `date` (a \
                      resource's effective, onset or performed date)",
                     s.element.name()
                 )));
+            }
+            if !matches!(s.pick, Pick::First | Pick::Last) {
+                return Err(err(
+                    "pick must be \"first\" or \"last\": one index date per patient".into(),
+                ));
             }
             Some(s)
         }

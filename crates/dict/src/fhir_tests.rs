@@ -113,6 +113,21 @@ fn err(fhir: &str) -> String {
 }
 
 #[test]
+fn the_types_a_mapping_reads() {
+    let f = with(FHIR).unwrap().fhir.unwrap();
+    assert_eq!(
+        f.resource_types(),
+        [
+            "Patient",
+            "Procedure",
+            "Encounter",
+            "Observation",
+            "Condition"
+        ]
+    );
+}
+
+#[test]
 fn a_clinical_mapping_parses() {
     let d = with(FHIR).unwrap();
     let f = d.fhir.unwrap();
@@ -255,6 +270,14 @@ fn mistakes_are_named() {
         (
             "[fhir]\nindex = { resource = \"Observation\", element = \"valueQuantity\", unit = \"1\" }\n",
             "is not a date",
+        ),
+        (
+            "[fhir]\nindex = { resource = \"Patient\", element = \"deceasedDateTime\" }\n",
+            "element deceasedDateTime is not a date: the index date is read from `date`",
+        ),
+        (
+            "[fhir]\nindex = { resource = \"Procedure\", pick = \"count\" }\n",
+            "[fhir] index: pick must be \"first\" or \"last\"",
         ),
         // A site's alternative for a column that reads nothing, or a unit on a coded column.
         (

@@ -1,7 +1,7 @@
 //! Step 3 of the demo: a site's file read, validated against the dictionary and uploaded as
 //! its data owner (secret-shared on the owner's side, committed on the three nodes), as
 //! `sharestat upload` does. The browser tests upload the fixture with it too.
-use sharestat_client::import::{ImportOptions, import_fhir, import_file};
+use sharestat_client::import::{ImportOptions, import_fhir, import_file, is_fhir_file};
 use sharestat_client::upload::{Plan, Target, new_id, upload};
 use sharestat_dict::Dictionary;
 use sharestat_node::local::LocalConsortium;
@@ -20,8 +20,9 @@ pub struct SiteUpload {
 }
 
 /// Uploads `path` as dataset `site` of the adrenal study, with the data owner's `token`.
-/// A directory or a `.json` file is a FHIR source (mapped by the dictionary's `[fhir]`
-/// section, as `sharestat upload --fhir`); anything else a site file.
+/// A directory or a FHIR file (`.json`, `.ndjson`, `.ndjson.gz`) is a FHIR source (mapped
+/// by the dictionary's `[fhir]` section, as `sharestat upload --fhir`); anything else a
+/// site file.
 pub async fn upload_site(
     c: &LocalConsortium,
     dict: &Dictionary,
@@ -35,7 +36,7 @@ pub async fn upload_site(
         site: site.into(),
         drop_bad_rows: false,
     };
-    let fhir = path.is_dir() || path.extension().is_some_and(|e| e == "json");
+    let fhir = path.is_dir() || is_fhir_file(&path.to_string_lossy());
     let imported = if fhir {
         import_fhir(path, dict, &opts).map(|(i, _)| i)
     } else {

@@ -229,8 +229,9 @@ impl<'p> Patients<'p> {
                 self.key.insert(u.to_owned(), p as u32);
             }
             self.pats[p].at = Some(loc.clone());
-            self.patient_elements(p, &r, &problem, out);
-            p
+            // Nothing else reads a Patient (the dictionary takes no index, event or
+            // resource date from it).
+            return self.patient_elements(p, &r, &problem, out);
         } else {
             let Some((path, reference)) = r.patient_ref() else {
                 out.push(problem(
@@ -314,7 +315,7 @@ impl<'p> Patients<'p> {
             let Rule::Read(read) = &self.plan.rules[c] else {
                 continue;
             };
-            if ty == "Patient" || !read.select.selects(&r) {
+            if !read.select.selects(&r) {
                 continue;
             }
             if matches!(read.pick, Pick::Count | Pick::Exists) {
@@ -364,11 +365,10 @@ impl<'p> Patients<'p> {
             (None, Some(true)) => Death::Undated,
             _ => Death::No,
         };
-        for (c, rule) in self.plan.rules.iter().enumerate() {
-            let Rule::Read(read) = rule else { continue };
-            if read.select.resource != "Patient" {
+        for &c in self.by_type.get("Patient").into_iter().flatten() {
+            let Rule::Read(read) = &self.plan.rules[c] else {
                 continue;
-            }
+            };
             let v = match read.element {
                 Element::Gender => match &r.gender {
                     None => None,

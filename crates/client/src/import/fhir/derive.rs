@@ -24,20 +24,29 @@ fn round(x: f64, decimals: u32) -> f64 {
     (x * s).round() / s
 }
 
-/// Fills `cells` (one per dictionary column) with patient `pat`'s row; problems go to `out`
-/// (and the columns they concern are marked `failed` in `pat`, so that the row's own check
-/// does not report them again as missing). Returns `false` when the patient was referenced
-/// but never given (no row).
-pub(super) fn row(plan: &Plan, pat: &mut Pat, cells: &mut [Cell], out: &mut Problems) -> bool {
-    let failed = fill(plan, pat, cells, out);
-    for c in failed {
-        pat.slots[c].failed = true;
-    }
-    pat.at.is_some()
+/// Fills `cells` (one per dictionary column) with patient `pat`'s row; problems go to `out`.
+/// Returns the columns with a problem (while reading or here), whose missing value the row's
+/// own check must not report again; `None` when the patient was referenced but never given
+/// (no row).
+pub(super) fn row(
+    plan: &Plan,
+    pat: &Pat,
+    cells: &mut [Cell],
+    out: &mut Problems,
+) -> Option<Vec<usize>> {
+    let mut failed = fill(plan, pat, cells, out)?;
+    failed.extend(
+        pat.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.failed)
+            .map(|(c, _)| c),
+    );
+    Some(failed)
 }
 
-/// [`row`]'s work; the columns with problems.
-fn fill(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems) -> Vec<usize> {
+/// [`row`]'s work; the columns with problems here.
+fn fill(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems) -> Option<Vec<usize>> {
     let mut failed = Vec::new();
     let Some(at) = &pat.at else {
         if let Some(first) = &pat.first_ref {
@@ -50,7 +59,7 @@ fn fill(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems) -> Vec<u
                 expected: "a patient of the export (no Patient resource has this id)".into(),
             });
         }
-        return failed;
+        return None;
     };
     let problem = |loc: &Loc, what: String, column: &str, text: String, expected: String| Problem {
         loc: loc.clone(),
@@ -125,50 +134,29 @@ fn fill(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems) -> Vec<u
                 event,
                 days_per_unit,
                 decimals,
-            } => {
-                let Some((start, _)) = &pat.index else {
-                    cells[c] = Cell::Empty;
-                    if out.count() > before {
-                        failed.push(c);
-                    }
-                    continue;
-                };
-                let end = match (&plan.events[*event], pat.death, &pat.events[*event]) {
-                    (EventRule::Death, Death::At(d), _) => Ok(Some((d, "deceasedDateTime"))),
-                    (EventRule::Death, Death::Undated, _) => Err((
-                        "deceasedBoolean".to_owned(),
-                        "a death date (deceasedDateTime): deceasedBoolean true gives no time to death".to_owned(),
-                    )),
-                    (EventRule::Coded(_), _, Some(Some((d, _)))) => Ok(Some((*d, "the event's date"))),
-                    (EventRule::Coded(_), _, Some(None)) => Err((
-                        "(no date)".to_owned(),
-                        "a date on the event's resource".to_owned(),
-                    )),
-                    _ => Ok(pat.last.map(|d| (d, "the last contact"))),
-                };
-                match end {
-                    Err((text, expected)) => {
-                        out.push(problem(at, me.clone(), column, text, expected));
+            } => match (&pat.index, end(plan, pat, *event)) {
+                (None, _) => Cell::Empty,
+                (Some(_), Err((text, expected))) => {
+                    out.push(problem(at, me.clone(), column, text, expected));
+                    Cell::Empty
+                }
+                (Some(_), Ok(None)) => Cell::Empty,
+                (Some((start, _)), Ok(Some((end, what)))) => {
+                    let days = (end - *start).num_days();
+                    if days < 0 {
+                        out.push(problem(
+                            at,
+                            me.clone(),
+                            column,
+                            format!("{end} ({what})"),
+                            format!("a date on or after the index date {start}"),
+                        ));
                         Cell::Empty
-                    }
-                    Ok(None) => Cell::Empty,
-                    Ok(Some((end, what))) => {
-                        let days = (end - *start).num_days();
-                        if days < 0 {
-                            out.push(problem(
-                                at,
-                                me.clone(),
-                                column,
-                                format!("{end} ({what})"),
-                                format!("a date on or after the index date {start}"),
-                            ));
-                            Cell::Empty
-                        } else {
-                            Cell::Number(round(days as f64 / days_per_unit, *decimals))
-                        }
+                    } else {
+                        Cell::Number(round(days as f64 / days_per_unit, *decimals))
                     }
                 }
-            }
+            },
             Rule::Event(event) => Cell::Bool(match (&plan.events[*event], pat.death) {
                 (EventRule::Death, d) => d != Death::No,
                 (EventRule::Coded(_), _) => pat.events[*event].is_some(),
@@ -201,7 +189,30 @@ fn fill(plan: &Plan, pat: &Pat, cells: &mut [Cell], out: &mut Problems) -> Vec<u
             format!("a death date on or after the birth date {b}"),
         ));
     }
-    failed
+    Some(failed)
+}
+
+/// Where a time column ends: the death, the coded event's first date, or else the last
+/// contact (`None` without any); or why it cannot be told (found, expected).
+fn end(
+    plan: &Plan,
+    pat: &Pat,
+    event: usize,
+) -> Result<Option<(NaiveDate, &'static str)>, (String, String)> {
+    match (&plan.events[event], pat.death, &pat.events[event]) {
+        (EventRule::Death, Death::At(d), _) => Ok(Some((d, "deceasedDateTime"))),
+        (EventRule::Death, Death::Undated, _) => Err((
+            "deceasedBoolean".to_owned(),
+            "a death date (deceasedDateTime): deceasedBoolean true gives no time to death"
+                .to_owned(),
+        )),
+        (EventRule::Coded(_), _, Some(Some((d, _)))) => Ok(Some((*d, "the event's date"))),
+        (EventRule::Coded(_), _, Some(None)) => Err((
+            "(no date)".to_owned(),
+            "a date on the event's resource".to_owned(),
+        )),
+        _ => Ok(pat.last.map(|d| (d, "the last contact"))),
+    }
 }
 
 type Bad = (Loc, String, String);

@@ -184,20 +184,14 @@ fn import_files(
     builder.reserve(order.len());
     for &i in &order {
         let pat = &mut pats.pats[i];
-        let derived = derive::row(plan, pat, &mut cells, &mut problems);
-        if derived {
-            for (c, slot) in pat.slots.iter().enumerate() {
-                if slot.failed {
-                    reported.insert((rows.len() + 1, plan.columns[c].as_str()));
-                }
-            }
-        }
+        let failed = derive::row(plan, pat, &mut cells, &mut problems);
         // The patient's accumulators are spent: the table grows as they are freed.
         pat.slots = Vec::new();
-        if !derived {
-            continue;
-        }
+        let Some(failed) = failed else { continue };
         rows.push(i);
+        for c in failed {
+            reported.insert((rows.len(), plan.columns[c].as_str()));
+        }
         builder.row(rows.len(), |f, cell| {
             *cell = cells[f].clone();
             Ok(())

@@ -204,25 +204,11 @@ impl Plan {
             };
             rules.push(rule);
         }
-        let index = match &m.index {
-            None => None,
-            Some(s) => {
-                let last = match s.pick {
-                    Pick::First => false,
-                    Pick::Last => true,
-                    _ => {
-                        return Err(
-                            "[fhir] index: pick must be \"first\" or \"last\" (one date per patient)"
-                                .into(),
-                        );
-                    }
-                };
-                if s.element != Element::Date {
-                    return Err("[fhir] index: the index date is read from `date`".into());
-                }
-                Some((Selector::new(&s.resource, &s.codes), last))
-            }
-        };
+        // The dictionary allows only a date, first or last, for the index.
+        let index = m
+            .index
+            .as_ref()
+            .map(|s| (Selector::new(&s.resource, &s.codes), s.pick == Pick::Last));
         Ok(Plan {
             columns: dict.columns.iter().map(|c| c.name.clone()).collect(),
             required: dict.columns.iter().map(|c| c.required).collect(),
