@@ -529,3 +529,19 @@ fn file_level_problems_are_named() {
     let e = import_fhir(dir.path(), &no_fhir, &opts("x")).unwrap_err();
     assert!(e.to_string().contains("has no [fhir] section"), "{e}");
 }
+
+#[test]
+fn a_file_without_line_breaks_is_not_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(dir.path(), &good());
+    // 65 MiB without a line break after the Practitioner's opening.
+    let mut huge = String::from("{\"resourceType\":\"Practitioner\",\"id\":\"");
+    huge.push_str(&"x".repeat(65 << 20));
+    std::fs::write(dir.path().join("Practitioner.ndjson"), huge).unwrap();
+    let e = import_fhir(dir.path(), &dict(), &opts("munich")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("Practitioner.ndjson line 1: a line longer than 64 MiB"),
+        "{e}"
+    );
+}

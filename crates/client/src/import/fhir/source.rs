@@ -216,6 +216,9 @@ pub(super) fn is_fhir_name(name: &str) -> bool {
     check_name(name).is_ok()
 }
 
+/// The longest NDJSON line read (a resource of 64 MiB is far beyond any real one).
+const MAX_LINE: u64 = 64 << 20;
+
 fn read_lines(
     file: u32,
     name: &str,
@@ -231,8 +234,20 @@ fn read_lines(
     loop {
         buf.clear();
         line = line.saturating_add(1);
-        match reader.read_until(b'\n', &mut buf) {
+        // At most MAX_LINE bytes per line: a file without line breaks is not read whole.
+        match (&mut reader).take(MAX_LINE + 1).read_until(b'\n', &mut buf) {
             Ok(0) => break,
+            Ok(n) if n as u64 > MAX_LINE => {
+                bad(
+                    Loc { file, line },
+                    format!(
+                        "a line longer than {} MiB: one FHIR resource per line expected \
+                         (the file was read up to here)",
+                        MAX_LINE >> 20
+                    ),
+                );
+                return;
+            }
             Ok(n) => consumed += n as u64,
             Err(e) => {
                 let what = if name.ends_with(".gz") {
